@@ -1,0 +1,108 @@
+//! ar archives (GNU and BSD, with or without a symbol index) and the lazy
+//! index of their members' defined symbols (rules AR-*).
+
+use crate::error::InputError;
+use crate::object::SymbolKind;
+use wasmparser::{KnownCustom, Linking, Parser, Payload, SymbolInfo};
+
+/// One member of an archive: its name as diagnostics print it
+/// (`lib.a(x.o)`) and its bytes.
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A defined, non-local symbol of a member: what makes a lazy symbol.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LazyEntry {
+    pub name: String,
+    pub kind: SymbolKind,
+}
+
+/// True when `bytes` start like an ar archive (`!<arch>\n`).
+pub fn is_archive(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"!<arch>\n")
+}
+
+/// Splits an archive into its members, in archive order. Members that are
+/// not wasm (no `\0asm` magic) come back in the second list, for a warning
+/// (rule AR-4). The archive's own symbol index is not used: members are
+/// indexed by their symbol tables, as wasm-ld does for lazy objects.
+///
+/// Errors: the archive is malformed or a member lies outside it.
+pub fn read_archive(path: &str, bytes: &[u8]) -> Result<(Vec<Member>, Vec<String>), InputError> {
+    let archive = object::read::archive::ArchiveFile::parse(bytes)
+        .map_err(|e| InputError::file(path, format!("malformed archive: {e}")))?;
+    let mut members = Vec::new();
+    let mut skipped = Vec::new();
+    for m in archive.members() {
+        let m = m.map_err(|e| InputError::file(path, format!("malformed archive member: {e}")))?;
+        let name = String::from_utf8_lossy(m.name()).to_string();
+        let full = format!("{path}({name})");
+        let data = m.data(bytes).map_err(|e| InputError::file(&full, format!("member data: {e}")))?;
+        if data.starts_with(b"\0asm") {
+            members.push(Member { name: full, bytes: data.to_vec() });
+        } else {
+            skipped.push(full);
+        }
+    }
+    Ok((members, skipped))
+}
+
+/// Reads only the symbol table of an object: its defined, non-local,
+/// named symbols (rule AR-1). The code section is skipped, so this costs
+/// little for members that are never extracted.
+///
+/// Errors: the bytes are not a module or the `linking` section is malformed.
+pub fn scan_defined_symbols(name: &str, bytes: &[u8]) -> Result<Vec<LazyEntry>, InputError> {
+    let mut out = Vec::new();
+    let mut parser = Parser::new(0);
+    let mut offset = 0;
+    let err = |e: wasmparser::BinaryReaderError| InputError::at(name, "linking", e.offset() as u64, e.message().to_string());
+    loop {
+        let (consumed, payload) = match parser.parse(&bytes[offset..], true).map_err(err)? {
+            wasmparser::Chunk::Parsed { consumed, payload } => (consumed, payload),
+            wasmparser::Chunk::NeedMoreData(_) => return Err(InputError::file(name, "truncated module")),
+        };
+        offset += consumed;
+        match payload {
+            Payload::CodeSectionStart { size, .. } => {
+                parser.skip_section();
+                offset += size as usize;
+            }
+            Payload::CustomSection(c) => {
+                if let KnownCustom::Linking(l) = c.as_known() {
+                    for sub in l {
+                        if let Linking::SymbolTable(map) = sub.map_err(err)? {
+                            for s in map {
+                                collect(&mut out, s.map_err(err)?);
+                            }
+                        }
+                    }
+                }
+            }
+            Payload::End(_) => break,
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+fn collect(out: &mut Vec<LazyEntry>, s: SymbolInfo<'_>) {
+    let (kind, flags, name) = match s {
+        SymbolInfo::Func { flags, name, .. } => (SymbolKind::Function, flags, name),
+        SymbolInfo::Global { flags, name, .. } => (SymbolKind::Global, flags, name),
+        SymbolInfo::Event { flags, name, .. } => (SymbolKind::Tag, flags, name),
+        SymbolInfo::Table { flags, name, .. } => (SymbolKind::Table, flags, name),
+        SymbolInfo::Data { flags, name, .. } => (SymbolKind::Data, flags, Some(name)),
+        SymbolInfo::Section { .. } => return,
+    };
+    let bits = flags.bits();
+    if bits & crate::object::flags::UNDEFINED != 0 || bits & crate::object::flags::BINDING_LOCAL != 0 {
+        return;
+    }
+    if let Some(name) = name {
+        out.push(LazyEntry { name: name.to_string(), kind });
+    }
+}

@@ -1,0 +1,401 @@
+//! wasm-ld's command line (rules CLI-*): options with one or two dashes,
+//! `--flag=v` and `--flag v`, joined short options (`-lc`, `-L/x`,
+//! `-zstack-size=N`), `@response` files, positional inputs in order.
+
+use crate::config::{Config, InputSpec, UnresolvedPolicy};
+
+/// What the command line asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Link(Box<Config>),
+    Help,
+    Version,
+}
+
+/// Reads a file named on the command line (response files,
+/// `--allow-undefined-file`). Errors: why it cannot be read.
+pub type ReadText<'a> = &'a dyn Fn(&str) -> Result<String, String>;
+
+/// Whether an option takes a value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Arity {
+    Flag,
+    Value,
+}
+
+/// One option: its names (without dashes), arity, and whether it changes
+/// the output (for `--help`).
+struct Opt {
+    names: &'static [&'static str],
+    arity: Arity,
+    help: &'static str,
+    effect: bool,
+}
+
+const fn flag(names: &'static [&'static str], help: &'static str) -> Opt {
+    Opt { names, arity: Arity::Flag, help, effect: true }
+}
+const fn value(names: &'static [&'static str], help: &'static str) -> Opt {
+    Opt { names, arity: Arity::Value, help, effect: true }
+}
+const fn inert(names: &'static [&'static str], arity: Arity, help: &'static str) -> Opt {
+    Opt { names, arity, help, effect: false }
+}
+
+/// CLI-1: the options refld knows. Anything else is an error naming it.
+const OPTIONS: &[Opt] = &[
+    value(&["o", "output"], "Path of the output module (default a.out)"),
+    value(&["L", "library-path"], "Add a directory to the library search path"),
+    value(&["l", "library"], "Link libNAME.a found in the -L paths"),
+    flag(&["whole-archive"], "Load every member of the following archives"),
+    flag(&["no-whole-archive"], "Stop --whole-archive"),
+    flag(&["start-lib"], "Treat the following objects as archive members (lazy)"),
+    flag(&["end-lib"], "End --start-lib"),
+    value(&["entry", "e"], "Name of the entry point symbol (default _start)"),
+    flag(&["no-entry"], "No entry point"),
+    value(&["export"], "Export symbol NAME (an error if it is not defined)"),
+    value(&["export-if-defined"], "Export symbol NAME if it is defined"),
+    flag(&["export-all"], "Export every defined symbol"),
+    flag(&["export-dynamic", "E"], "Export every non-hidden defined symbol"),
+    flag(&["no-export-dynamic"], "Do not export non-hidden symbols (default)"),
+    flag(&["export-table"], "Export the indirect function table"),
+    flag(&["export-memory"], "Export the memory (default unless --import-memory)"),
+    flag(&["import-memory"], "Import the memory as env.memory"),
+    flag(&["import-table"], "Import the indirect function table"),
+    value(&["initial-memory"], "Initial memory size, bytes (a multiple of 65536)"),
+    value(&["max-memory"], "Maximum memory size, bytes (a multiple of 65536)"),
+    value(&["global-base"], "Address where data starts, bytes (default 1024)"),
+    value(&["table-base"], "First table slot for address-taken functions (default 1)"),
+    value(&["z"], "-z stack-size=N: stack size, bytes (default 65536)"),
+    flag(&["stack-first"], "Put the stack below the data"),
+    flag(&["no-stack-first"], "Put the stack after the data (default)"),
+    flag(&["gc-sections"], "Remove unreachable functions and data (default)"),
+    flag(&["no-gc-sections"], "Keep everything"),
+    flag(&["strip-all", "s"], "Strip the name section, producers and debug info"),
+    flag(&["strip-debug", "S"], "Strip debug sections"),
+    value(&["undefined", "u"], "Treat NAME as referenced (extracts archive members)"),
+    flag(&["allow-multiple-definition"], "Keep the first of duplicate definitions"),
+    flag(&["fatal-warnings"], "Treat warnings as errors"),
+    flag(&["no-fatal-warnings"], "Warnings stay warnings (default)"),
+    value(&["unresolved-symbols"], "report-all | ignore-all | import-dynamic"),
+    flag(&["error-unresolved-symbols"], "Undefined symbols are errors (default)"),
+    flag(&["warn-unresolved-symbols"], "Undefined symbols are warnings"),
+    flag(&["allow-undefined"], "Same as --import-undefined --unresolved-symbols=ignore-all"),
+    flag(&["import-undefined"], "Undefined functions become imports"),
+    value(&["allow-undefined-file"], "Names (one a line) allowed to be undefined: they become imports"),
+    flag(&["check-features"], "Check target features (default)"),
+    flag(&["no-check-features"], "Do not check target features"),
+    value(&["m"], "Target emulation; only wasm32"),
+    flag(&["version", "v"], "Print the version and exit"),
+    flag(&["help", "h"], "Print this help and exit"),
+    inert(&["O"], Arity::Value, "Optimisation level"),
+    inert(&["lto-O"], Arity::Value, "LTO optimisation level"),
+    inert(&["threads"], Arity::Value, "Number of threads"),
+    inert(&["no-demangle"], Arity::Flag, "Do not demangle names in diagnostics"),
+    inert(&["demangle"], Arity::Flag, "Demangle names in diagnostics"),
+    inert(&["color-diagnostics"], Arity::Flag, "Colour diagnostics"),
+    inert(&["no-color-diagnostics"], Arity::Flag, "No colour in diagnostics"),
+    inert(&["rsp-quoting"], Arity::Value, "Response file quoting (posix is used)"),
+    inert(&["mllvm"], Arity::Value, "Options for LLVM"),
+    inert(&["flavor"], Arity::Value, "rust-lld's flavour selector (wasm)"),
+];
+
+/// Joined-prefix options: `-O2`, `--lto-O3`, `-lc`, `-L/x`, `-ofile`,
+/// `-zstack-size=N`, `-usym`, `-mwasm32` (CLI-2). Longest names first.
+const JOINED: &[&str] = &["lto-O", "O", "l", "L", "o", "z", "u", "m", "e"];
+
+fn find(name: &str) -> Option<&'static Opt> {
+    OPTIONS.iter().find(|o| o.names.contains(&name))
+}
+
+/// The `--help` text: every option, those without effect on the output
+/// marked so.
+pub fn help_text() -> String {
+    let mut s = String::from("OVERVIEW: refld, a reference linker for WebAssembly object files (wasm-ld's command line)\n\nUSAGE: refld [options] file...\n\nOPTIONS:\n");
+    for o in OPTIONS {
+        let dash = |n: &str| if n.len() == 1 { format!("-{n}") } else { format!("--{n}") };
+        let mut names: Vec<String> = o.names.iter().map(|n| dash(n)).collect();
+        if o.arity == Arity::Value {
+            names[0].push_str(if o.names[0].len() == 1 { " <value>" } else { "=<value>" });
+        }
+        let note = if o.effect { "" } else { " (accepted, no effect on the output)" };
+        s.push_str(&format!("  {:<36} {}{}\n", names.join(", "), o.help, note));
+    }
+    s
+}
+
+/// CLI-3: expands `@file` arguments (recursively, posix quoting).
+fn expand(args: &[String], read: ReadText<'_>, depth: u32) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for a in args {
+        match a.strip_prefix('@') {
+            Some(path) if depth < 16 => {
+                let text = read(path).map_err(|e| format!("cannot open response file {path}: {e}"))?;
+                out.extend(expand(&split_response(&text), read, depth + 1)?);
+            }
+            Some(path) => return Err(format!("response file {path}: nested too deeply")),
+            None => out.push(a.clone()),
+        }
+    }
+    Ok(out)
+}
+
+/// Splits a response file's text: whitespace separates, quotes group,
+/// backslash escapes.
+pub fn split_response(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut in_word = false;
+    let mut quote: Option<char> = None;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some('\''), c) => cur.push(c),
+            (_, '\\') => {
+                if let Some(n) = chars.next() {
+                    cur.push(n);
+                }
+                in_word = true;
+            }
+            (Some(_), c) => cur.push(c),
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                in_word = true;
+            }
+            (None, c) if c.is_whitespace() => {
+                if in_word {
+                    out.push(std::mem::take(&mut cur));
+                    in_word = false;
+                }
+            }
+            (None, c) => {
+                cur.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        out.push(cur);
+    }
+    out
+}
+
+fn number(opt: &str, v: &str) -> Result<u64, String> {
+    let parsed = match v.strip_prefix("0x").or_else(|| v.strip_prefix("0X")) {
+        Some(h) => u64::from_str_radix(h, 16),
+        None => v.parse(),
+    };
+    parsed.map_err(|_| format!("invalid value for --{opt}: {v}"))
+}
+
+/// Parses wasm-ld arguments (without argv[0]).
+///
+/// Errors: an unknown option (`unknown argument: --foo`), a missing or bad
+/// value, an unreadable response file, an unsupported mode (`-shared`,
+/// `-pie`, `-r`, `-m wasm64`).
+pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String> {
+    let args = expand(args, read, 0)?;
+    let mut c = Config::default();
+    let mut whole = false;
+    let mut lazy = false;
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        i += 1;
+        if !a.starts_with('-') || a == "-" {
+            c.inputs.push(InputSpec::File { path: a.clone(), whole_archive: whole, lazy });
+            continue;
+        }
+        let body = a.strip_prefix("--").unwrap_or(&a[1..]);
+        let (name, mut val) = match body.split_once('=') {
+            Some((n, v)) if find(n).is_some() => (n.to_string(), Some(v.to_string())),
+            _ => (body.to_string(), None),
+        };
+        let opt = match find(&name) {
+            Some(o) => o,
+            None => {
+                // Joined short or prefix options: -lc, -O2, --lto-O3.
+                let joined = JOINED.iter().find(|p| body.starts_with(*p) && body.len() > p.len() && (p.len() > 1 || !a.starts_with("--")));
+                match joined {
+                    Some(p) => {
+                        val = Some(body[p.len()..].to_string());
+                        find(p).expect("joined names are options")
+                    }
+                    None => return Err(unsupported(a)),
+                }
+            }
+        };
+        let v = if opt.arity == Arity::Value {
+            match val {
+                Some(v) => v,
+                None => {
+                    let Some(next) = args.get(i) else { return Err(format!("{a}: missing argument")) };
+                    i += 1;
+                    next.clone()
+                }
+            }
+        } else {
+            if val.is_some() {
+                return Err(format!("{a}: option takes no value"));
+            }
+            String::new()
+        };
+        match opt.names[0] {
+            "o" => c.output = v,
+            "L" => c.search_paths.push(v),
+            "l" => c.inputs.push(InputSpec::Library { name: v, whole_archive: whole }),
+            "whole-archive" => whole = true,
+            "no-whole-archive" => whole = false,
+            "start-lib" => lazy = true,
+            "end-lib" => lazy = false,
+            "entry" => c.entry = Some(v),
+            "no-entry" => c.entry = None,
+            "export" => c.exports.push(v),
+            "export-if-defined" => c.exports_if_defined.push(v),
+            "export-all" => c.export_all = true,
+            "export-dynamic" => c.export_dynamic = true,
+            "no-export-dynamic" => c.export_dynamic = false,
+            "export-table" => c.export_table = true,
+            "export-memory" => c.export_memory = true,
+            "import-memory" => c.import_memory = true,
+            "import-table" => c.import_table = true,
+            "initial-memory" => c.initial_memory = Some(number("initial-memory", &v)?),
+            "max-memory" => c.max_memory = Some(number("max-memory", &v)?),
+            "global-base" => c.global_base = Some(number("global-base", &v)?),
+            "table-base" => c.table_base = number("table-base", &v)? as u32,
+            "z" => match v.split_once('=') {
+                Some(("stack-size", n)) => c.stack_size = number("z stack-size", n)?,
+                _ => return Err(format!("unknown -z value: {v}")),
+            },
+            "stack-first" => c.stack_first = true,
+            "no-stack-first" => c.stack_first = false,
+            "gc-sections" => c.gc_sections = true,
+            "no-gc-sections" => c.gc_sections = false,
+            "strip-all" => c.strip_all = true,
+            "strip-debug" => c.strip_debug = true,
+            "undefined" => c.undefined.push(v),
+            "allow-multiple-definition" => c.allow_multiple_definition = true,
+            "fatal-warnings" => c.fatal_warnings = true,
+            "no-fatal-warnings" => c.fatal_warnings = false,
+            "unresolved-symbols" => {
+                c.unresolved = match v.as_str() {
+                    "report-all" => UnresolvedPolicy::ReportAll,
+                    "ignore-all" => UnresolvedPolicy::IgnoreAll,
+                    "import-dynamic" => UnresolvedPolicy::ImportDynamic,
+                    _ => return Err(format!("unknown --unresolved-symbols value: {v}")),
+                }
+            }
+            "error-unresolved-symbols" => c.unresolved = UnresolvedPolicy::ReportAll,
+            "warn-unresolved-symbols" => c.unresolved = UnresolvedPolicy::Warn,
+            "allow-undefined" => {
+                c.import_undefined = true;
+                c.unresolved = UnresolvedPolicy::IgnoreAll;
+            }
+            "import-undefined" => c.import_undefined = true,
+            "allow-undefined-file" => {
+                let text = read(&v).map_err(|e| format!("cannot open {v}: {e}"))?;
+                c.allow_undefined_names.extend(symbol_list(&text));
+            }
+            "check-features" => c.check_features = true,
+            "no-check-features" => c.check_features = false,
+            "m" if v != "wasm32" => return Err(format!("-m {v}: only wasm32 is supported yet")),
+            "version" => return Ok(Action::Version),
+            "help" => return Ok(Action::Help),
+            _ => {}
+        }
+    }
+    if c.unresolved == UnresolvedPolicy::ImportDynamic {
+        return Err("--unresolved-symbols=import-dynamic is only compatible with PIC code (-pie or -shared)".into());
+    }
+    Ok(Action::Link(Box::new(c)))
+}
+
+fn unsupported(a: &str) -> String {
+    let body = a.trim_start_matches('-');
+    match body {
+        "shared" | "pie" | "relocatable" | "r" | "experimental-pic" | "shared-memory" => format!("{a}: not supported yet"),
+        _ => format!("unknown argument: {a}"),
+    }
+}
+
+/// An `--allow-undefined-file`: one name a line, `#` starts a comment.
+pub fn symbol_list(text: &str) -> Vec<String> {
+    text.lines().map(|l| l.split('#').next().unwrap_or("").trim()).filter(|l| !l.is_empty()).map(str::to_string).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Config, String> {
+        let v: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        let read = |p: &str| match p {
+            "rsp" => Ok("-o 'out file.wasm' a.o\n--export=f".to_string()),
+            "undef.txt" => Ok("foo\n# comment\n bar \n".to_string()),
+            _ => Err("no such file".to_string()),
+        };
+        match parse_args(&v, &read)? {
+            Action::Link(c) => Ok(*c),
+            other => Err(format!("{other:?}")),
+        }
+    }
+
+    #[test]
+    fn both_value_spellings_and_dash_counts() {
+        let a = parse(&["--export=f", "-export", "g", "--entry", "main", "-z", "stack-size=4096"]).unwrap();
+        assert_eq!(a.exports, vec!["f", "g"]);
+        assert_eq!(a.entry.as_deref(), Some("main"));
+        assert_eq!(a.stack_size, 4096);
+        let b = parse(&["-zstack-size=0x2000", "-e", "start"]).unwrap();
+        assert_eq!(b.stack_size, 0x2000);
+        assert_eq!(b.entry.as_deref(), Some("start"));
+    }
+
+    #[test]
+    fn joined_short_options_and_input_order() {
+        let c = parse(&["-L/lib", "x.o", "--whole-archive", "-lfoo", "--no-whole-archive", "--start-lib", "y.o", "--end-lib", "-O2", "--lto-O3"]).unwrap();
+        assert_eq!(c.search_paths, vec!["/lib"]);
+        assert_eq!(
+            c.inputs,
+            vec![
+                InputSpec::File { path: "x.o".into(), whole_archive: false, lazy: false },
+                InputSpec::Library { name: "foo".into(), whole_archive: true },
+                InputSpec::File { path: "y.o".into(), whole_archive: false, lazy: true },
+            ]
+        );
+    }
+
+    #[test]
+    fn response_files_and_undefined_files() {
+        let c = parse(&["@rsp", "--allow-undefined-file=undef.txt"]).unwrap();
+        assert_eq!(c.output, "out file.wasm");
+        assert_eq!(c.exports, vec!["f"]);
+        assert_eq!(c.allow_undefined_names, vec!["foo", "bar"]);
+        assert!(parse(&["@missing"]).unwrap_err().contains("missing"));
+    }
+
+    #[test]
+    fn unknown_flags_are_errors_naming_them() {
+        assert_eq!(parse(&["--frobnicate"]).unwrap_err(), "unknown argument: --frobnicate");
+        assert!(parse(&["-shared"]).unwrap_err().contains("not supported yet"));
+        assert!(parse(&["--export"]).unwrap_err().contains("missing argument"));
+        assert!(parse(&["--no-entry=3"]).unwrap_err().contains("takes no value"));
+    }
+
+    #[test]
+    fn policies() {
+        let c = parse(&["--allow-undefined"]).unwrap();
+        assert!(c.import_undefined);
+        assert_eq!(c.unresolved, UnresolvedPolicy::IgnoreAll);
+        assert_eq!(parse(&["--warn-unresolved-symbols"]).unwrap().unresolved, UnresolvedPolicy::Warn);
+        assert!(parse(&["--unresolved-symbols=import-dynamic"]).unwrap_err().contains("PIC"));
+    }
+
+    #[test]
+    fn help_marks_inert_options() {
+        let h = help_text();
+        assert!(h.contains("--no-demangle") && h.contains("no effect on the output"));
+        assert!(h.contains("--export=<value>"));
+    }
+}

@@ -1,0 +1,116 @@
+//! Link configuration: what wasm-ld's command line says, as plain data.
+
+/// How undefined symbols are treated (`--unresolved-symbols=`, rules UND-*).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UnresolvedPolicy {
+    /// `report-all` (default, `--error-unresolved-symbols`): errors.
+    #[default]
+    ReportAll,
+    /// `--warn-unresolved-symbols`: the same messages as warnings.
+    Warn,
+    /// `ignore-all`: silent.
+    IgnoreAll,
+    /// `import-dynamic`: needs `-pie`/`-shared`, which refld does not support yet.
+    ImportDynamic,
+}
+
+/// One input of the command line, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputSpec {
+    /// A file path (object or archive).
+    File {
+        path: String,
+        /// `--whole-archive` was in force: every member is loaded.
+        whole_archive: bool,
+        /// Between `--start-lib` and `--end-lib`: the object is lazy.
+        lazy: bool,
+    },
+    /// `-lNAME`: `libNAME.a` searched in the `-L` paths.
+    Library { name: String, whole_archive: bool },
+}
+
+/// Everything that shapes the link, with wasm-ld's defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub inputs: Vec<InputSpec>,
+    /// `-L` paths, in order.
+    pub search_paths: Vec<String>,
+    /// `-o`; default `a.out` as wasm-ld.
+    pub output: String,
+    /// `--entry`; `None` with `--no-entry`. Default `_start`.
+    pub entry: Option<String>,
+    /// `--export` (missing: an error under report-all).
+    pub exports: Vec<String>,
+    /// `--export-if-defined`.
+    pub exports_if_defined: Vec<String>,
+    pub export_all: bool,
+    pub export_dynamic: bool,
+    pub export_table: bool,
+    /// `--export-memory` (with `--import-memory`; exported by default otherwise).
+    pub export_memory: bool,
+    pub import_memory: bool,
+    pub import_table: bool,
+    /// `--initial-memory`, bytes (a multiple of 64 KiB).
+    pub initial_memory: Option<u64>,
+    /// `--max-memory`, bytes (a multiple of 64 KiB).
+    pub max_memory: Option<u64>,
+    /// `--global-base`, bytes; default 1024.
+    pub global_base: Option<u64>,
+    /// `--table-base`, table slots; default 1 (slot 0 stays null).
+    pub table_base: u32,
+    /// `-z stack-size=`, bytes; default 64 KiB.
+    pub stack_size: u64,
+    pub stack_first: bool,
+    pub gc_sections: bool,
+    pub strip_all: bool,
+    pub strip_debug: bool,
+    /// `-u` / `--undefined`.
+    pub undefined: Vec<String>,
+    pub allow_multiple_definition: bool,
+    pub fatal_warnings: bool,
+    pub unresolved: UnresolvedPolicy,
+    /// `--import-undefined` (also implied by `--allow-undefined`).
+    pub import_undefined: bool,
+    /// Names from `--allow-undefined-file` files.
+    pub allow_undefined_names: Vec<String>,
+    /// `--no-check-features` turns feature clashes off.
+    pub check_features: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            inputs: Vec::new(),
+            search_paths: Vec::new(),
+            output: "a.out".to_string(),
+            entry: Some("_start".to_string()),
+            exports: Vec::new(),
+            exports_if_defined: Vec::new(),
+            export_all: false,
+            export_dynamic: false,
+            export_table: false,
+            export_memory: false,
+            import_memory: false,
+            import_table: false,
+            initial_memory: None,
+            max_memory: None,
+            global_base: None,
+            table_base: 1,
+            stack_size: 64 * 1024,
+            stack_first: false,
+            gc_sections: true,
+            strip_all: false,
+            strip_debug: false,
+            undefined: Vec::new(),
+            allow_multiple_definition: false,
+            fatal_warnings: false,
+            unresolved: UnresolvedPolicy::ReportAll,
+            import_undefined: false,
+            allow_undefined_names: Vec::new(),
+            check_features: true,
+        }
+    }
+}
+
+/// 64 KiB: the wasm page size, bytes.
+pub const PAGE_SIZE: u64 = 65536;

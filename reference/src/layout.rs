@@ -1,0 +1,401 @@
+//! Output index spaces: types, imports, functions (with synthetic ones and
+//! stubs), globals, the indirect function table and exports (rules LAY-*).
+//! Memory addresses are in [`crate::memory`].
+
+use crate::config::Config;
+use crate::live::{Chunk, LiveSet};
+use crate::memory::{self, MemoryLayout};
+use crate::object::{ImportKind, Signature, SymbolKind};
+use crate::resolve::Resolution;
+use crate::symtab::{Def, FileId, SymbolId, Synthetic};
+use crate::undefined::{Fate, Undefined};
+use std::collections::HashMap;
+use wasmparser::{GlobalType, RelocationType, ValType};
+
+/// What a symbol of an input resolves to, after resolution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// Symbol `1` of file `0`, a definition (global or local).
+    Defined(FileId, u32),
+    Synthetic(Synthetic),
+    /// A global symbol without a definition.
+    Undefined(SymbolId),
+}
+
+/// Symbol `sym` of file `file` resolved (rule SYM-7: local symbols resolve
+/// to themselves, others through the symbol table).
+pub fn target(res: &Resolution, file: FileId, sym: u32) -> Target {
+    match res.file_syms[file][sym as usize] {
+        None => Target::Defined(file, sym),
+        Some(sid) => match res.table.symbols[sid].def {
+            Def::Defined { file, sym } => Target::Defined(file, sym),
+            Def::Synthetic(s) => Target::Synthetic(s),
+            Def::Undefined | Def::Lazy { .. } => Target::Undefined(sid),
+        },
+    }
+}
+
+/// An output import.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutImport {
+    pub module: String,
+    pub field: String,
+    pub kind: OutImportKind,
+}
+
+/// What an output import brings in.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OutImportKind {
+    /// Function of output type index.
+    Func(u32),
+    Global(GlobalType),
+    Table(wasmparser::TableType),
+    Memory,
+    /// Tag of output type index.
+    Tag(u32),
+}
+
+/// Where an output function's body comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FuncBody {
+    /// Defined function at position `1` of file `0`.
+    Input(FileId, u32),
+    /// `__wasm_call_ctors`: calls the live init functions in order.
+    CallCtors,
+    /// `__wasm_init_tls`: sets `__tls_base`.
+    InitTls,
+    /// A body of `unreachable`.
+    Trap,
+}
+
+/// A function defined in the output.
+#[derive(Debug, Clone)]
+pub struct OutFunction {
+    pub type_index: u32,
+    pub body: FuncBody,
+    /// Name for the name section.
+    pub name: String,
+}
+
+/// How an output global is initialised.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GlobalInit {
+    /// The input's constant expression (file, defined global position).
+    Input(FileId, u32),
+    I32(i32),
+}
+
+/// A global defined in the output.
+#[derive(Debug, Clone)]
+pub struct OutGlobal {
+    pub ty: GlobalType,
+    pub init: GlobalInit,
+    pub name: String,
+}
+
+/// The whole output index layout.
+#[derive(Debug, Clone, Default)]
+pub struct Layout {
+    pub types: Vec<Signature>,
+    pub(crate) type_map: HashMap<Signature, u32>,
+    pub imports: Vec<OutImport>,
+    pub num_imported_funcs: u32,
+    pub num_imported_globals: u32,
+    pub num_imported_tables: u32,
+    pub num_imported_tags: u32,
+    /// Names of imported functions, by output function index.
+    pub import_func_names: Vec<(u32, String)>,
+    /// Names of imported globals, by output global index.
+    pub import_global_names: Vec<(u32, String)>,
+    pub functions: Vec<OutFunction>,
+    /// Output function index of each live defined input function.
+    pub func_index: HashMap<(FileId, u32), u32>,
+    /// Output function index of undefined symbols (imports, stubs).
+    pub symbol_func: HashMap<SymbolId, u32>,
+    pub call_ctors: Option<u32>,
+    pub init_tls: Option<u32>,
+    pub globals: Vec<OutGlobal>,
+    pub global_index: HashMap<(FileId, u32), u32>,
+    pub symbol_global: HashMap<SymbolId, u32>,
+    pub synthetic_global: HashMap<Synthetic, u32>,
+    /// Output tag index of defined tags and tag imports.
+    pub tag_index: HashMap<(FileId, u32), u32>,
+    pub symbol_tag: HashMap<SymbolId, u32>,
+    pub tags: Vec<u32>,
+    /// The indirect function table, when one is needed.
+    pub table: Option<TableLayout>,
+    pub memory: MemoryLayout,
+    /// Exports: name, kind, index.
+    pub exports: Vec<(String, wasm_encoder::ExportKind, u32)>,
+}
+
+/// The indirect function table: slot `base + i` holds `functions[i]`
+/// (slot 0 stays null, LAY-TABLE).
+#[derive(Debug, Clone, Default)]
+pub struct TableLayout {
+    pub base: u32,
+    pub functions: Vec<u32>,
+    /// Table slot of each function index.
+    pub slot: HashMap<u32, u32>,
+    /// The table is imported (`--import-table`).
+    pub imported: bool,
+}
+
+impl TableLayout {
+    /// Table size in slots.
+    pub fn size(&self) -> u32 {
+        self.base + self.functions.len() as u32
+    }
+}
+
+impl Layout {
+    /// The output type index of `sig`, interning it.
+    pub fn type_index(&mut self, sig: &Signature) -> u32 {
+        if let Some(&i) = self.type_map.get(sig) {
+            return i;
+        }
+        let i = self.types.len() as u32;
+        self.types.push(sig.clone());
+        self.type_map.insert(sig.clone(), i);
+        i
+    }
+
+    /// The output function index of input symbol `sym` of `file`, `None`
+    /// when it has none (a dead or data symbol).
+    pub fn function_of(&self, res: &Resolution, file: FileId, sym: u32) -> Option<u32> {
+        match target(res, file, sym) {
+            Target::Defined(f, s) => {
+                let obj = &res.files[f];
+                let idx = obj.symbols[s as usize].index;
+                let nif = obj.num_imported_funcs();
+                if idx < nif {
+                    return None;
+                }
+                self.func_index.get(&(f, idx - nif)).copied()
+            }
+            Target::Synthetic(Synthetic::CallCtors) => self.call_ctors,
+            Target::Synthetic(Synthetic::InitTls) => self.init_tls,
+            Target::Synthetic(_) => None,
+            Target::Undefined(sid) => self.symbol_func.get(&sid).copied(),
+        }
+    }
+
+    /// The output global index of input symbol `sym` of `file`.
+    pub fn global_of(&self, res: &Resolution, file: FileId, sym: u32) -> Option<u32> {
+        match target(res, file, sym) {
+            Target::Defined(f, s) => {
+                let obj = &res.files[f];
+                let idx = obj.symbols[s as usize].index;
+                self.global_index.get(&(f, idx.checked_sub(obj.num_imported_globals())?)).copied()
+            }
+            Target::Synthetic(syn) => self.synthetic_global.get(&syn).copied(),
+            Target::Undefined(sid) => self.symbol_global.get(&sid).copied(),
+        }
+    }
+}
+
+/// Builds the layout. Errors (as messages) only for impossible memory
+/// settings (`--initial-memory` too small, and the like).
+pub fn lay_out(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined) -> Result<Layout, String> {
+    let mut l = Layout::default();
+    imports(config, res, live, und, &mut l);
+    functions(res, live, und, &mut l);
+    l.memory = memory::lay_out_memory(config, res, live)?;
+    globals(res, live, &mut l);
+    table(config, res, live, und, &mut l);
+    crate::exports::exports(config, res, live, &mut l);
+    Ok(l)
+}
+
+fn imports(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined, l: &mut Layout) {
+    if config.import_memory {
+        l.imports.push(OutImport { module: "env".into(), field: "memory".into(), kind: OutImportKind::Memory });
+    }
+    let _ = live;
+    let mut seen: HashMap<(String, String, String), u32> = HashMap::new();
+    let mut no_map: HashMap<SymbolId, u32> = HashMap::new();
+    for (&sid, fate) in &und.fates {
+        let Fate::Import { module, field } = fate else { continue };
+        let sym = &res.table.symbols[sid];
+        let Some(r) = sym.refs.first() else { continue };
+        let obj = &res.files[r.file];
+        let s = &obj.symbols[r.sym as usize];
+        let Some(imp) = obj.import_of(s.kind, s.index) else { continue };
+        let kind = match &imp.kind {
+            ImportKind::Func(t) => OutImportKind::Func(l.type_index(&obj.types[*t as usize])),
+            ImportKind::Global(g) => OutImportKind::Global(*g),
+            ImportKind::Table(t) => OutImportKind::Table(*t),
+            ImportKind::Tag(t) => OutImportKind::Tag(l.type_index(&obj.types[*t as usize])),
+            ImportKind::Memory(_) => continue,
+        };
+        // UND-DEDUP: imports equal in (module, field, type) are one import.
+        let key = (module.clone(), field.clone(), format!("{kind:?}"));
+        let (counter, map): (&mut u32, &mut HashMap<SymbolId, u32>) = match kind {
+            OutImportKind::Func(_) => (&mut l.num_imported_funcs, &mut l.symbol_func),
+            OutImportKind::Global(_) => (&mut l.num_imported_globals, &mut l.symbol_global),
+            OutImportKind::Tag(_) => (&mut l.num_imported_tags, &mut l.symbol_tag),
+            _ => (&mut l.num_imported_tables, &mut no_map),
+        };
+        if let Some(&i) = seen.get(&key) {
+            map.insert(sid, i);
+            continue;
+        }
+        let i = *counter;
+        *counter += 1;
+        map.insert(sid, i);
+        seen.insert(key, i);
+        match kind {
+            OutImportKind::Func(_) => l.import_func_names.push((i, sym.name.clone())),
+            OutImportKind::Global(_) => l.import_global_names.push((i, sym.name.clone())),
+            _ => {}
+        }
+        l.imports.push(OutImport { module: module.clone(), field: field.clone(), kind });
+    }
+    if config.import_table {
+        l.imports.push(OutImport {
+            module: "env".into(),
+            field: "__indirect_function_table".into(),
+            kind: OutImportKind::Table(wasmparser::TableType { element_type: wasmparser::RefType::FUNCREF, table64: false, initial: 0, maximum: None, shared: false }),
+        });
+        l.num_imported_tables += 1;
+    }
+}
+
+fn functions(res: &Resolution, live: &LiveSet, und: &Undefined, l: &mut Layout) {
+    let void = Signature { params: vec![], results: vec![] };
+    let mut next = l.num_imported_funcs;
+    let mut push = |l: &mut Layout, f: OutFunction| {
+        l.functions.push(f);
+        next += 1;
+        next - 1
+    };
+    if live.synthetic.contains(&Synthetic::CallCtors) {
+        let t = l.type_index(&void);
+        l.call_ctors = Some(push(l, OutFunction { type_index: t, body: FuncBody::CallCtors, name: "__wasm_call_ctors".into() }));
+    }
+    if live.synthetic.contains(&Synthetic::InitTls) {
+        let t = l.type_index(&Signature { params: vec![ValType::I32], results: vec![] });
+        l.init_tls = Some(push(l, OutFunction { type_index: t, body: FuncBody::InitTls, name: "__wasm_init_tls".into() }));
+    }
+    let mut trap_stubs: HashMap<Signature, u32> = HashMap::new();
+    for (&sid, fate) in &und.fates {
+        let sym = &res.table.symbols[sid];
+        if sym.kind != SymbolKind::Function || !matches!(fate, Fate::WeakStub | Fate::TrapStub | Fate::Error) {
+            continue;
+        }
+        let Some(r) = sym.refs.first() else { continue };
+        let sig = res.files[r.file].func_signature(res.files[r.file].symbols[r.sym as usize].index).clone();
+        let t = l.type_index(&sig);
+        let idx = match fate {
+            Fate::WeakStub => push(l, OutFunction { type_index: t, body: FuncBody::Trap, name: format!("undefined_weak:{}", sym.name) }),
+            _ => match trap_stubs.get(&sig) {
+                Some(&i) => i,
+                None => {
+                    let i = push(l, OutFunction { type_index: t, body: FuncBody::Trap, name: format!("undefined_stub:{sig}") });
+                    trap_stubs.insert(sig, i);
+                    i
+                }
+            },
+        };
+        l.symbol_func.insert(sid, idx);
+    }
+    for (f, obj) in res.files.iter().enumerate() {
+        for (i, func) in obj.functions.iter().enumerate() {
+            if !live.is_live(Chunk::Function(f, i as u32)) {
+                continue;
+            }
+            let t = l.type_index(&obj.types[func.type_index as usize]);
+            let name = function_name(res, f, i as u32);
+            let idx = push(l, OutFunction { type_index: t, body: FuncBody::Input(f, i as u32), name });
+            l.func_index.insert((f, i as u32), idx);
+        }
+    }
+}
+
+/// The name of a defined function for the name section: its first
+/// defining symbol's name.
+fn function_name(res: &Resolution, f: FileId, pos: u32) -> String {
+    let obj = &res.files[f];
+    let idx = pos + obj.num_imported_funcs();
+    obj.symbols
+        .iter()
+        .find(|s| s.kind == SymbolKind::Function && s.is_defined() && s.index == idx)
+        .map(|s| s.name.clone())
+        .unwrap_or_else(|| format!("{}#{pos}", obj.name))
+}
+
+fn globals(res: &Resolution, live: &LiveSet, l: &mut Layout) {
+    let mut next = l.num_imported_globals;
+    let i32_mut = GlobalType { content_type: ValType::I32, mutable: true, shared: false };
+    let i32_const = GlobalType { content_type: ValType::I32, mutable: false, shared: false };
+    let mut add = |l: &mut Layout, g: OutGlobal| {
+        l.globals.push(g);
+        next += 1;
+        next - 1
+    };
+    let m = l.memory.clone();
+    for (syn, ty, value, name) in [
+        (Synthetic::StackPointer, i32_mut, m.stack_pointer as i32, "__stack_pointer"),
+        (Synthetic::TlsBase, i32_mut, m.tls_base as i32, "__tls_base"),
+        (Synthetic::TlsSize, i32_const, m.tls_size as i32, "__tls_size"),
+        (Synthetic::TlsAlign, i32_const, m.tls_align as i32, "__tls_align"),
+    ] {
+        let needed = live.synthetic.contains(&syn) || (syn == Synthetic::TlsBase && live.synthetic.contains(&Synthetic::InitTls));
+        if needed {
+            let i = add(l, OutGlobal { ty, init: GlobalInit::I32(value), name: name.into() });
+            l.synthetic_global.insert(syn, i);
+        }
+    }
+    for (f, obj) in res.files.iter().enumerate() {
+        for (i, g) in obj.globals.iter().enumerate() {
+            if !live.is_live(Chunk::Global(f, i as u32)) {
+                continue;
+            }
+            let idx = i as u32 + obj.num_imported_globals();
+            let name = obj
+                .symbols
+                .iter()
+                .find(|s| s.kind == SymbolKind::Global && s.is_defined() && s.index == idx)
+                .map(|s| s.name.clone())
+                .unwrap_or_default();
+            let gi = add(l, OutGlobal { ty: g.ty, init: GlobalInit::Input(f, i as u32), name });
+            l.global_index.insert((f, i as u32), gi);
+        }
+    }
+}
+
+/// LAY-TABLE: one slot per function whose address a live relocation takes,
+/// in first-use order from `--table-base` (default 1); undefined weak
+/// functions and stubs get none (their table index is 0).
+fn table(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined, l: &mut Layout) {
+    let mut t = TableLayout { base: config.table_base, imported: config.import_table, ..Default::default() };
+    let mut needed = live.synthetic.contains(&Synthetic::IndirectFunctionTable) || config.import_table || config.export_table;
+    for (f, obj) in res.files.iter().enumerate() {
+        let chunks = (0..obj.functions.len()).map(|i| (Chunk::Function(f, i as u32), &obj.code_relocs[obj.func_relocs[i].clone()]));
+        let segs = (0..obj.segments.len()).map(|i| (Chunk::Segment(f, i as u32), &obj.data_relocs[obj.segment_relocs[i].clone()]));
+        for (chunk, relocs) in chunks.chain(segs) {
+            if !live.is_live(chunk) {
+                continue;
+            }
+            for r in relocs {
+                if !matches!(r.ty, RelocationType::TableIndexSleb | RelocationType::TableIndexI32) {
+                    continue;
+                }
+                needed = true;
+                if let Target::Undefined(sid) = target(res, f, r.index) {
+                    if matches!(und.fates.get(&sid), Some(Fate::WeakStub | Fate::TrapStub | Fate::Error) | None) {
+                        continue;
+                    }
+                }
+                let Some(func) = l.function_of(res, f, r.index) else { continue };
+                if let std::collections::hash_map::Entry::Vacant(e) = t.slot.entry(func) {
+                    e.insert(t.base + t.functions.len() as u32);
+                    t.functions.push(func);
+                }
+            }
+        }
+    }
+    if needed {
+        l.table = Some(t);
+    }
+}

@@ -1,0 +1,107 @@
+//! refld: a deliberately simple reference linker for WebAssembly object
+//! files (tool-conventions Linking.md; wasm-ld's behaviour where the spec is
+//! silent). Every rule is numbered in `reference/SPEC.md`.
+//!
+//! The pipeline, one module per phase, each taking the previous phase's
+//! data:
+//!
+//! ```text
+//! inputs -> resolve (object, archive, symtab) -> live -> undefined
+//!        -> layout (memory, exports) -> write (relocate, features) -> bytes
+//! ```
+
+pub mod archive;
+pub mod args;
+pub mod config;
+pub mod ctors;
+pub mod diag;
+pub mod driver;
+pub mod error;
+pub mod exports;
+pub mod features;
+pub mod input;
+pub mod layout;
+pub mod linkmap;
+pub mod live;
+pub mod memory;
+pub mod object;
+pub mod reloc_types;
+pub mod relocate;
+pub mod resolve;
+pub mod symtab;
+pub mod undefined;
+pub mod write;
+
+pub use config::Config;
+pub use diag::{Diagnostic, Severity};
+pub use input::{InputProvider, MemoryInputs};
+pub use linkmap::LinkMap;
+
+/// A successful link.
+#[derive(Debug, Clone)]
+pub struct Linked {
+    /// The output module.
+    pub bytes: Vec<u8>,
+    /// Warnings (never errors; with `--fatal-warnings` they fail the link).
+    pub warnings: Vec<Diagnostic>,
+    /// Where each input function, segment and symbol went.
+    pub map: LinkMap,
+}
+
+/// A failed link: every error found (not only the first), and the
+/// warnings that came before.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", .diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))]
+pub struct LinkError {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Links the inputs of `config`, read through `provider`. Pure: no file
+/// system, no global state; the same inputs give the same bytes.
+///
+/// Errors: malformed inputs (the first one), then every resolution,
+/// undefined-symbol, feature and layout error of the link.
+pub fn link(config: &Config, provider: &dyn InputProvider) -> Result<Linked, LinkError> {
+    let fail = |diagnostics: Vec<Diagnostic>| Err(LinkError { diagnostics });
+    let res = match resolve::resolve(config, provider) {
+        Ok(r) => r,
+        Err(e) => return fail(vec![Diagnostic::error(e.to_string())]),
+    };
+    let mut diags = res.diagnostics.clone();
+    diags.extend(exports::check_roots(config, &res));
+    let live = live::mark_live(config, &res);
+    let und = undefined::decide(config, &res, &live);
+    diags.extend(und.diagnostics.iter().cloned());
+    let files: Vec<&object::ObjectFile> = res.files.iter().collect();
+    let (_, feature_errors) = features::merge_features(&files, config.check_features);
+    diags.extend(feature_errors);
+    if has_errors(config, &diags) {
+        return fail(promote(config, diags));
+    }
+    let layout = match layout::lay_out(config, &res, &live, &und) {
+        Ok(l) => l,
+        Err(e) => {
+            diags.push(Diagnostic::error(e));
+            return fail(diags);
+        }
+    };
+    let written = write::write_module(config, &res, &live, &layout);
+    diags.extend(written.errors.into_iter().map(Diagnostic::error));
+    if has_errors(config, &diags) {
+        return fail(promote(config, diags));
+    }
+    let map = linkmap::build(&res, &layout);
+    Ok(Linked { bytes: written.bytes, warnings: diags, map })
+}
+
+/// CLI-FATAL: with `--fatal-warnings` a warning fails the link.
+fn has_errors(config: &Config, diags: &[Diagnostic]) -> bool {
+    diags.iter().any(|d| d.severity == Severity::Error || config.fatal_warnings)
+}
+
+fn promote(config: &Config, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    if !config.fatal_warnings {
+        return diags;
+    }
+    diags.into_iter().map(|d| Diagnostic { severity: Severity::Error, ..d }).collect()
+}

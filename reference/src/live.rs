@@ -1,0 +1,210 @@
+//! `--gc-sections`: marking what is reachable from the roots by following
+//! relocations (rules GC-*).
+
+use crate::config::Config;
+use crate::object::{SymbolKind, SEG_RETAIN};
+use crate::resolve::Resolution;
+use crate::symtab::{Def, FileId, SymbolId, Synthetic};
+use std::collections::HashSet;
+use wasmparser::RelocationType;
+
+/// A piece of an input that is kept or dropped as a whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Chunk {
+    /// A defined function: file and position among its defined functions.
+    Function(FileId, u32),
+    /// A data segment: file and segment index.
+    Segment(FileId, u32),
+    /// A defined global: file and position among its defined globals.
+    Global(FileId, u32),
+    /// A defined tag: file and position.
+    Tag(FileId, u32),
+    /// A defined table: file and position.
+    Table(FileId, u32),
+}
+
+/// How a live relocation uses an undefined symbol (for diagnostics and
+/// the signature rules).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Use {
+    pub symbol: SymbolId,
+    pub file: FileId,
+    /// The relocation is a direct call (FUNCTION_INDEX_LEB).
+    pub call: bool,
+    /// The relocation takes the function's table slot.
+    pub address_taken: bool,
+}
+
+/// What survived garbage collection.
+#[derive(Debug, Clone, Default)]
+pub struct LiveSet {
+    pub chunks: HashSet<Chunk>,
+    /// Global symbols that are live (referenced from a live chunk or a root).
+    pub symbols: HashSet<SymbolId>,
+    pub synthetic: HashSet<Synthetic>,
+    /// Files with at least one live definition: their init functions run.
+    pub files: Vec<bool>,
+    /// Uses of global symbols from live chunks, in file order.
+    pub uses: Vec<Use>,
+}
+
+impl LiveSet {
+    pub fn is_live(&self, c: Chunk) -> bool {
+        self.chunks.contains(&c)
+    }
+}
+
+struct Marker<'r> {
+    res: &'r Resolution,
+    live: LiveSet,
+    queue: Vec<Chunk>,
+}
+
+/// Marks live chunks. Roots (GC-1): the entry, exported symbols
+/// (EXPORTED flag, `--export`, `--export-if-defined`, `--export-all`,
+/// `--export-dynamic` for non-hidden), NO_STRIP symbols, `-u` symbols; and
+/// of every file with a live definition, its init functions and RETAIN
+/// segments (GC-2). Marking follows every relocation of a live chunk except
+/// TYPE_INDEX_LEB (GC-3). With `--no-gc-sections` every chunk of every
+/// loaded file is live (GC-4).
+pub fn mark_live(config: &Config, res: &Resolution) -> LiveSet {
+    let mut m = Marker { res, live: LiveSet { files: vec![false; res.files.len()], ..Default::default() }, queue: Vec::new() };
+    for name in config.entry.iter().chain(&config.exports).chain(&config.exports_if_defined).chain(&config.undefined) {
+        if let Some(sid) = res.table.find(name) {
+            m.symbol(sid);
+        }
+    }
+    for (sid, sym) in res.table.symbols.iter().enumerate() {
+        if sym.no_strip || is_export_root(config, res, sid) {
+            m.symbol(sid);
+        }
+    }
+    if !config.gc_sections {
+        for f in 0..res.files.len() {
+            m.file(f);
+            let obj = &res.files[f];
+            for i in 0..obj.functions.len() as u32 {
+                m.chunk(Chunk::Function(f, i));
+            }
+            for i in 0..obj.segments.len() as u32 {
+                m.chunk(Chunk::Segment(f, i));
+            }
+            for i in 0..obj.globals.len() as u32 {
+                m.chunk(Chunk::Global(f, i));
+            }
+            for i in 0..obj.tags.len() as u32 {
+                m.chunk(Chunk::Tag(f, i));
+            }
+        }
+    }
+    while let Some(c) = m.queue.pop() {
+        m.scan(c);
+    }
+    m.live.uses.sort_by_key(|u| u.file);
+    m.live
+}
+
+/// True when the symbol is exported by flag or by `--export-all` /
+/// `--export-dynamic` (EXP-2..EXP-4).
+pub fn is_export_root(config: &Config, res: &Resolution, sid: SymbolId) -> bool {
+    let sym = &res.table.symbols[sid];
+    let Def::Defined { file, sym: si } = sym.def else { return false };
+    let s = &res.files[file].symbols[si as usize];
+    s.is_exported() || config.export_all || (config.export_dynamic && !s.is_hidden())
+}
+
+impl Marker<'_> {
+    fn chunk(&mut self, c: Chunk) {
+        if self.live.chunks.insert(c) {
+            self.queue.push(c);
+        }
+    }
+
+    /// A file becomes live with its first live definition (GC-2).
+    fn file(&mut self, f: FileId) {
+        if self.live.files[f] {
+            return;
+        }
+        self.live.files[f] = true;
+        let obj = &self.res.files[f];
+        for init in &obj.init_funcs {
+            self.file_symbol(f, init.symbol);
+        }
+        for (i, seg) in obj.segments.iter().enumerate() {
+            if seg.flags & SEG_RETAIN != 0 {
+                self.chunk(Chunk::Segment(f, i as u32));
+            }
+        }
+    }
+
+    fn symbol(&mut self, sid: SymbolId) {
+        if !self.live.symbols.insert(sid) {
+            return;
+        }
+        match self.res.table.symbols[sid].def {
+            Def::Defined { file, sym } => {
+                self.file(file);
+                self.defined(file, sym);
+            }
+            Def::Synthetic(s) => {
+                self.live.synthetic.insert(s);
+            }
+            Def::Undefined | Def::Lazy { .. } => {}
+        }
+    }
+
+    /// Symbol `sym` of file `f`, local or global.
+    fn file_symbol(&mut self, f: FileId, sym: u32) {
+        match self.res.file_syms[f][sym as usize] {
+            Some(sid) => self.symbol(sid),
+            None => self.defined(f, sym),
+        }
+    }
+
+    /// The chunk that defines symbol `sym` of file `f`.
+    fn defined(&mut self, f: FileId, sym: u32) {
+        let obj = &self.res.files[f];
+        let s = &obj.symbols[sym as usize];
+        if s.is_undefined() {
+            return;
+        }
+        let c = match s.kind {
+            SymbolKind::Function => Chunk::Function(f, s.index - obj.num_imported_funcs()),
+            SymbolKind::Data => match s.data {
+                Some(d) => Chunk::Segment(f, d.segment),
+                None => return,
+            },
+            SymbolKind::Global => Chunk::Global(f, s.index - obj.num_imported_globals()),
+            SymbolKind::Tag => Chunk::Tag(f, s.index - obj.num_imported_tags()),
+            SymbolKind::Table => Chunk::Table(f, s.index - obj.num_imported_tables()),
+            SymbolKind::Section => return,
+        };
+        self.chunk(c);
+    }
+
+    fn scan(&mut self, c: Chunk) {
+        let res = self.res;
+        let (f, relocs) = match c {
+            Chunk::Function(f, i) => {
+                let obj = &res.files[f];
+                (f, &obj.code_relocs[obj.func_relocs[i as usize].clone()])
+            }
+            Chunk::Segment(f, i) => {
+                let obj = &res.files[f];
+                (f, &obj.data_relocs[obj.segment_relocs[i as usize].clone()])
+            }
+            _ => return,
+        };
+        for r in relocs {
+            if r.ty == RelocationType::TypeIndexLeb {
+                continue;
+            }
+            if let Some(sid) = res.file_syms[f][r.index as usize] {
+                let call = r.ty == RelocationType::FunctionIndexLeb;
+                let address_taken = matches!(r.ty, RelocationType::TableIndexSleb | RelocationType::TableIndexI32);
+                self.live.uses.push(Use { symbol: sid, file: f, call, address_taken });
+            }
+            self.file_symbol(f, r.index);
+        }
+    }
+}

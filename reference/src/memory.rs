@@ -1,0 +1,203 @@
+//! Linear memory layout: output data segments, the stack, the heap and the
+//! linker-defined data symbols (rules MEM-*). wasm-ld's defaults.
+
+use crate::config::{Config, PAGE_SIZE};
+use crate::live::{Chunk, LiveSet};
+use crate::object::SEG_TLS;
+use crate::resolve::Resolution;
+use crate::symtab::{FileId, Synthetic};
+use std::collections::HashMap;
+
+/// One input segment placed in an output segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Piece {
+    pub file: FileId,
+    pub segment: u32,
+    /// Offset from the output segment's start, bytes.
+    pub offset: u32,
+}
+
+/// An output data segment: input segments of one output name.
+#[derive(Debug, Clone)]
+pub struct OutSegment {
+    /// `.tdata`, `.rodata`, `.data`, `.bss` or an input segment's own name.
+    pub name: String,
+    /// Start address, bytes.
+    pub address: u32,
+    /// Size, bytes.
+    pub size: u32,
+    /// Alignment, bytes: the largest of its pieces.
+    pub alignment: u32,
+    pub pieces: Vec<Piece>,
+    /// Thread-local data.
+    pub tls: bool,
+}
+
+/// Addresses of memory, in bytes unless said.
+#[derive(Debug, Clone, Default)]
+pub struct MemoryLayout {
+    pub segments: Vec<OutSegment>,
+    /// Address of each live input segment.
+    pub segment_address: HashMap<(FileId, u32), u32>,
+    pub global_base: u32,
+    pub data_end: u32,
+    pub stack_low: u32,
+    pub stack_high: u32,
+    /// Initial `__stack_pointer`: the top of the stack.
+    pub stack_pointer: u32,
+    pub heap_base: u32,
+    pub heap_end: u32,
+    pub tls_base: u32,
+    pub tls_size: u32,
+    pub tls_align: u32,
+    /// Initial memory, pages of 64 KiB.
+    pub initial_pages: u64,
+    /// Maximum memory, pages, when set.
+    pub max_pages: Option<u64>,
+}
+
+impl MemoryLayout {
+    /// The address of a linker-defined data symbol (MEM-SYN).
+    pub fn synthetic_address(&self, s: Synthetic) -> Option<u32> {
+        Some(match s {
+            Synthetic::DataEnd => self.data_end,
+            Synthetic::HeapBase => self.heap_base,
+            Synthetic::HeapEnd => self.heap_end,
+            Synthetic::DsoHandle => 0,
+            Synthetic::GlobalBase => self.global_base,
+            Synthetic::StackLow => self.stack_low,
+            Synthetic::StackHigh => self.stack_high,
+            _ => return None,
+        })
+    }
+}
+
+/// MEM-NAME: the output segment an input segment goes to. TLS segments all
+/// go to `.tdata`; `.text.*`, `.data.*`, `.bss.*`, `.rodata.*` merge into
+/// their prefix; any other name is its own segment.
+pub fn output_segment_name(name: &str, flags: u32) -> String {
+    if flags & SEG_TLS != 0 {
+        return ".tdata".into();
+    }
+    for p in [".text", ".data", ".bss", ".rodata"] {
+        if name.starts_with(&format!("{p}.")) {
+            return p.into();
+        }
+    }
+    name.into()
+}
+
+/// MEM-ORDER: `.tdata` first, then `.rodata*`, `.data*`, other names, `.bss*` last.
+fn order(name: &str) -> u8 {
+    if name.starts_with(".tdata") {
+        0
+    } else if name.starts_with(".rodata") {
+        1
+    } else if name.starts_with(".data") {
+        2
+    } else if name.starts_with(".bss") {
+        4
+    } else {
+        3
+    }
+}
+
+fn align(v: u64, a: u64) -> u64 {
+    v.div_ceil(a.max(1)) * a.max(1)
+}
+
+/// Lays out memory. Data from `--global-base` (1024), then a 16-aligned
+/// stack of `-z stack-size` bytes (64 KiB), then the heap (MEM-LAYOUT);
+/// with `--stack-first` the stack comes first, from 0 (MEM-STACK-FIRST).
+/// Initial pages: enough for everything up to `__heap_base` unless
+/// `--initial-memory` (MEM-PAGES).
+///
+/// Errors: `--initial-memory`/`--max-memory` not page multiples or too
+/// small; data beyond 4 GiB.
+pub fn lay_out_memory(config: &Config, res: &Resolution, live: &LiveSet) -> Result<MemoryLayout, String> {
+    let mut segs: Vec<OutSegment> = Vec::new();
+    let mut by_name: HashMap<String, usize> = HashMap::new();
+    for (f, obj) in res.files.iter().enumerate() {
+        for (i, s) in obj.segments.iter().enumerate() {
+            if !live.is_live(Chunk::Segment(f, i as u32)) {
+                continue;
+            }
+            let name = output_segment_name(&s.name, s.flags);
+            let idx = *by_name.entry(name.clone()).or_insert_with(|| {
+                segs.push(OutSegment { name: name.clone(), address: 0, size: 0, alignment: 1, pieces: vec![], tls: s.flags & SEG_TLS != 0 });
+                segs.len() - 1
+            });
+            let out = &mut segs[idx];
+            let offset = align(out.size as u64, s.alignment as u64);
+            out.alignment = out.alignment.max(s.alignment);
+            out.size = (offset + s.data.len() as u64) as u32;
+            out.pieces.push(Piece { file: f, segment: i as u32, offset: offset as u32 });
+        }
+    }
+    segs.sort_by_key(|s| order(&s.name));
+    let mut m = MemoryLayout::default();
+    let stack_align = 16;
+    let mut ptr: u64 = 0;
+    if config.stack_first {
+        ptr = align(ptr, stack_align);
+        m.stack_low = ptr as u32;
+        ptr += config.stack_size;
+        m.stack_high = ptr as u32;
+        m.stack_pointer = ptr as u32;
+        if let Some(gb) = config.global_base {
+            if gb < ptr {
+                return Err("--global-base cannot be less than stack size when --stack-first is used".into());
+            }
+            ptr = gb;
+        }
+        m.global_base = ptr as u32;
+    } else {
+        ptr = config.global_base.unwrap_or(1024);
+        m.global_base = ptr as u32;
+    }
+    for s in &mut segs {
+        ptr = align(ptr, s.alignment as u64);
+        s.address = ptr as u32;
+        for p in &s.pieces {
+            m.segment_address.insert((p.file, p.segment), s.address + p.offset);
+        }
+        if s.tls {
+            m.tls_base = s.address;
+            m.tls_size = s.size;
+            m.tls_align = s.alignment;
+        }
+        ptr += s.size as u64;
+    }
+    if m.tls_align == 0 {
+        m.tls_align = 1;
+    }
+    m.data_end = ptr as u32;
+    if !config.stack_first {
+        ptr = align(ptr, stack_align);
+        m.stack_low = ptr as u32;
+        ptr += config.stack_size;
+        m.stack_high = ptr as u32;
+        m.stack_pointer = ptr as u32;
+    }
+    ptr = align(ptr, stack_align);
+    m.heap_base = ptr as u32;
+    if ptr > u32::MAX as u64 {
+        return Err(format!("memory layout needs {ptr} bytes, more than 4 GiB"));
+    }
+    let needed_pages = ptr.div_ceil(PAGE_SIZE);
+    m.initial_pages = match config.initial_memory {
+        Some(b) if b % PAGE_SIZE != 0 => return Err(format!("initial memory must be {PAGE_SIZE}-byte aligned")),
+        Some(b) if b < ptr => return Err(format!("initial memory too small, {ptr} bytes needed")),
+        Some(b) => b / PAGE_SIZE,
+        None => needed_pages,
+    };
+    m.max_pages = match config.max_memory {
+        Some(b) if b % PAGE_SIZE != 0 => return Err(format!("maximum memory must be {PAGE_SIZE}-byte aligned")),
+        Some(b) if b / PAGE_SIZE < m.initial_pages => return Err("maximum memory too small".into()),
+        Some(b) => Some(b / PAGE_SIZE),
+        None => None,
+    };
+    m.heap_end = (m.initial_pages * PAGE_SIZE).min(u32::MAX as u64) as u32;
+    m.segments = segs;
+    Ok(m)
+}

@@ -1,0 +1,159 @@
+//! Relocation values and patching (rules REL-*): each site gets the value
+//! its type asks for, from the definition resolution chose and the layout.
+
+use crate::layout::{target, Layout, Target};
+use crate::object::{Relocation, SectionTarget, SymbolKind};
+use crate::reloc_types::{self, fits, write_field, Field, Value};
+use crate::resolve::Resolution;
+use crate::symtab::{FileId, Synthetic};
+use std::collections::HashMap;
+
+/// What relocation needs beyond resolution and layout: where function
+/// bodies and input custom sections ended up.
+#[derive(Debug, Clone, Default)]
+pub struct Offsets {
+    /// Offset of each output function's body (after its size) from the
+    /// start of the code section payload, bytes; by output function index.
+    pub code: HashMap<u32, u32>,
+    /// Offset of an input custom section's contents in its output section:
+    /// (file, custom index) -> bytes.
+    pub custom: HashMap<(FileId, usize), u32>,
+}
+
+/// Everything relocation reads.
+pub struct Relocator<'a> {
+    pub res: &'a Resolution,
+    pub layout: &'a Layout,
+    pub offsets: &'a Offsets,
+}
+
+/// Why a site could not be patched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unpatched {
+    /// The target was removed (dead code, discarded COMDAT): debug
+    /// sections get a tombstone (REL-TOMBSTONE); elsewhere it is a bug.
+    Dead,
+    /// The value does not fit the field.
+    Overflow(i64),
+}
+
+impl Relocator<'_> {
+    /// The value relocation `r` of `file` writes. `site` is the address of
+    /// the patched field in memory, for data sections (LOCREL).
+    pub fn value(&self, file: FileId, r: &Relocation, site: Option<u32>) -> Result<i64, Unpatched> {
+        let info = reloc_types::info(r.ty);
+        let l = self.layout;
+        let res = self.res;
+        let v: i64 = match info.value {
+            Value::TypeIndex => {
+                let sig = &res.files[file].types[r.index as usize];
+                *l.type_map.get(sig).ok_or(Unpatched::Dead)? as i64
+            }
+            Value::FunctionIndex => l.function_of(res, file, r.index).ok_or(Unpatched::Dead)? as i64,
+            Value::TableIndex => self.table_index(file, r.index)? as i64,
+            Value::GlobalIndex => l.global_of(res, file, r.index).ok_or(Unpatched::Dead)? as i64,
+            Value::MemoryAddr => self.address(file, r.index)? as i64 + r.addend,
+            Value::TlsOffset => self.address(file, r.index)? as i64 + r.addend - l.memory.tls_base as i64,
+            Value::LocRel => self.address(file, r.index)? as i64 + r.addend - site.unwrap_or(0) as i64,
+            Value::FunctionOffset => {
+                let f = l.function_of(res, file, r.index).ok_or(Unpatched::Dead)?;
+                *self.offsets.code.get(&f).ok_or(Unpatched::Dead)? as i64 + r.addend
+            }
+            Value::SectionOffset => {
+                let s = &res.files[file].symbols[r.index as usize];
+                match res.files[file].section_target(s.index) {
+                    SectionTarget::Custom(ci) => *self.offsets.custom.get(&(file, ci)).ok_or(Unpatched::Dead)? as i64 + r.addend,
+                    _ => r.addend,
+                }
+            }
+            Value::TagIndex => match target(res, file, r.index) {
+                Target::Defined(f, s) => {
+                    let obj = &res.files[f];
+                    let pos = obj.symbols[s as usize].index - obj.num_imported_tags();
+                    *l.tag_index.get(&(f, pos)).ok_or(Unpatched::Dead)? as i64
+                }
+                Target::Undefined(sid) => *l.symbol_tag.get(&sid).ok_or(Unpatched::Dead)? as i64,
+                Target::Synthetic(_) => return Err(Unpatched::Dead),
+            },
+            // The indirect function table is the only table refld writes.
+            Value::TableNumber => 0,
+        };
+        let v = if matches!(info.field, Field::Sleb5) && v > i32::MAX as i64 && v <= u32::MAX as i64 { v as u32 as i32 as i64 } else { v };
+        if !fits(info.field, v) {
+            return Err(Unpatched::Overflow(v));
+        }
+        Ok(v)
+    }
+
+    /// REL-TABLE: the table slot of a function; 0 for undefined weak
+    /// functions and stubs, which get none.
+    fn table_index(&self, file: FileId, sym: u32) -> Result<u32, Unpatched> {
+        let Some(f) = self.layout.function_of(self.res, file, sym) else {
+            return match target(self.res, file, sym) {
+                Target::Undefined(_) => Ok(0),
+                _ => Err(Unpatched::Dead),
+            };
+        };
+        Ok(self.layout.table.as_ref().and_then(|t| t.slot.get(&f).copied()).unwrap_or(0))
+    }
+
+    /// REL-MEM: the address of a data symbol; 0 for undefined data.
+    fn address(&self, file: FileId, sym: u32) -> Result<u32, Unpatched> {
+        match target(self.res, file, sym) {
+            Target::Defined(f, s) => {
+                let s = &self.res.files[f].symbols[s as usize];
+                if s.kind != SymbolKind::Data {
+                    return Err(Unpatched::Dead);
+                }
+                let Some(d) = s.data else { return Ok(0) };
+                let seg = *self.layout.memory.segment_address.get(&(f, d.segment)).ok_or(Unpatched::Dead)?;
+                Ok(seg + d.offset)
+            }
+            Target::Synthetic(syn) => Ok(self.layout.memory.synthetic_address(syn).unwrap_or(match syn {
+                Synthetic::StackPointer => self.layout.memory.stack_pointer,
+                _ => 0,
+            })),
+            Target::Undefined(_) => Ok(0),
+        }
+    }
+
+    /// Patches `bytes`, a copy of an input chunk that starts `start` bytes
+    /// into its section, with `relocs` (offsets relative to the section).
+    /// `address` is the chunk's memory address for data segments.
+    /// `tombstone` is written for dead targets in debug sections; `None`
+    /// makes a dead target an error.
+    pub fn patch(&self, file: FileId, relocs: &[Relocation], start: usize, bytes: &mut [u8], address: Option<u32>, tombstone: Option<i64>) -> Result<(), String> {
+        for r in relocs {
+            let info = reloc_types::info(r.ty);
+            let at = r.offset as usize - start;
+            let site = address.map(|a| a + at as u32);
+            let v = match self.value(file, r, site) {
+                Ok(v) => v,
+                Err(Unpatched::Dead) if tombstone.is_some() => tombstone.unwrap_or(0),
+                Err(Unpatched::Dead) => {
+                    return Err(format!("{}: {} at offset {:#x} refers to symbol {} which has no place in the output", self.res.files[file].name, info.name, r.offset, self.symbol_name(file, r.index)))
+                }
+                Err(Unpatched::Overflow(v)) => {
+                    return Err(format!("{}: {} at offset {:#x}: value {v} does not fit the field (symbol {})", self.res.files[file].name, info.name, r.offset, self.symbol_name(file, r.index)))
+                }
+            };
+            write_field(info.field, &mut bytes[at..at + info.field.width()], v);
+        }
+        Ok(())
+    }
+
+    fn symbol_name(&self, file: FileId, sym: u32) -> String {
+        self.res.files[file].symbols.get(sym as usize).map(|s| s.name.clone()).unwrap_or_else(|| format!("#{sym}"))
+    }
+}
+
+/// REL-TOMBSTONE: the value written for a dead target in a debug section
+/// (wasm-ld: -2 in `.debug_ranges` and `.debug_loc`, where -1 and 0 mean
+/// something, -1 elsewhere).
+pub fn tombstone(section: &str) -> i64 {
+    if section == ".debug_ranges" || section == ".debug_loc" {
+        0xffff_fffe
+    } else {
+        0xffff_ffff
+    }
+}

@@ -1,0 +1,286 @@
+//! Loading inputs and resolving symbols: objects in command-line order,
+//! archive members extracted lazily when a reference needs them, COMDAT
+//! groups, the synthetic symbols, `-u`, `--export` and the entry.
+
+use crate::archive::{self, Member};
+use crate::config::{Config, InputSpec};
+use crate::diag::Diagnostic;
+use crate::error::InputError;
+use crate::input::InputProvider;
+use crate::object::{parse_object, ObjectFile, SymbolKind};
+use crate::symtab::*;
+use std::collections::HashSet;
+
+/// Members removed from the link by COMDAT (rule COMDAT-1), per file.
+#[derive(Debug, Clone, Default)]
+pub struct Discarded {
+    /// Defined-function positions (index minus imported functions).
+    pub functions: HashSet<u32>,
+    pub segments: HashSet<u32>,
+    /// Defined-global positions.
+    pub globals: HashSet<u32>,
+    /// Custom section positions in [`ObjectFile::customs`].
+    pub sections: HashSet<u32>,
+}
+
+/// The state after symbol resolution: every loaded object and what each of
+/// its symbols resolves to.
+#[derive(Debug, Clone, Default)]
+pub struct Resolution {
+    /// Loaded objects: command-line objects and extracted members, in
+    /// load order.
+    pub files: Vec<ObjectFile>,
+    /// Per file, per symbol index: the global symbol, `None` for local and
+    /// section symbols.
+    pub file_syms: Vec<Vec<Option<SymbolId>>>,
+    pub table: SymbolTable,
+    pub discarded: Vec<Discarded>,
+    /// Warnings and errors of resolution.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A lazy member: an archive member or `--start-lib` object not loaded yet.
+struct LazyMember {
+    member: Option<Member>,
+}
+
+struct Resolver<'c> {
+    config: &'c Config,
+    res: Resolution,
+    members: Vec<LazyMember>,
+    comdats: HashSet<String>,
+}
+
+/// Reads every input and resolves symbols.
+///
+/// Errors: an input that cannot be read or is malformed (the first such
+/// error ends the link, as nothing sound can follow); otherwise resolution
+/// problems are collected as diagnostics in the result.
+pub fn resolve(config: &Config, provider: &dyn InputProvider) -> Result<Resolution, InputError> {
+    let mut r = Resolver { config, res: Resolution::default(), members: Vec::new(), comdats: HashSet::new() };
+    for spec in &config.inputs {
+        r.add_input(spec, provider)?;
+    }
+    r.roots()?;
+    r.synthesize();
+    Ok(r.res)
+}
+
+impl Resolver<'_> {
+    fn add_input(&mut self, spec: &InputSpec, provider: &dyn InputProvider) -> Result<(), InputError> {
+        let (path, whole, lazy) = match spec {
+            InputSpec::File { path, whole_archive, lazy } => (path.clone(), *whole_archive, *lazy),
+            InputSpec::Library { name, whole_archive } => (self.find_library(name, provider)?, *whole_archive, false),
+        };
+        let bytes = provider.read(&path).map_err(|e| InputError::file(&path, format!("cannot open: {e}")))?;
+        if archive::is_archive(&bytes) {
+            let (members, skipped) = archive::read_archive(&path, &bytes)?;
+            for s in skipped {
+                // AR-4: non-wasm members are skipped with a warning.
+                self.res.diagnostics.push(Diagnostic::warning(format!("{s}: not a wasm object file, skipped")));
+            }
+            for m in members {
+                if whole {
+                    self.add_object(parse_object(&m.name, m.bytes)?)?;
+                } else {
+                    self.add_lazy(m)?;
+                }
+            }
+        } else if lazy {
+            self.add_lazy(Member { name: path, bytes })?;
+        } else {
+            self.add_object(parse_object(&path, bytes)?)?;
+        }
+        Ok(())
+    }
+
+    /// CLI-4: `-lNAME` is the first `libNAME.a` in the `-L` paths.
+    fn find_library(&self, name: &str, provider: &dyn InputProvider) -> Result<String, InputError> {
+        for dir in &self.config.search_paths {
+            let p = format!("{}/lib{name}.a", dir.trim_end_matches('/'));
+            if provider.exists(&p) {
+                return Ok(p);
+            }
+        }
+        Err(InputError::file(&format!("-l{name}"), format!("unable to find library -l{name}")))
+    }
+
+    /// AR-1: each defined non-local symbol of a member becomes lazy unless
+    /// the name is already known; AR-2: an undefined reference already
+    /// waiting for it extracts the member at once.
+    fn add_lazy(&mut self, m: Member) -> Result<(), InputError> {
+        let entries = archive::scan_defined_symbols(&m.name, &m.bytes)?;
+        let id = self.members.len();
+        self.members.push(LazyMember { member: Some(m) });
+        for e in entries {
+            let (sid, created) = self.res.table.insert(&e.name, e.kind);
+            let sym = &mut self.res.table.symbols[sid];
+            if created {
+                sym.def = Def::Lazy { member: id };
+                continue;
+            }
+            if sym.def == Def::Undefined {
+                let extract = sym.refs.iter().any(|r| reference_extracts(sym.kind, r.weak));
+                sym.def = Def::Lazy { member: id };
+                if extract {
+                    self.extract(id)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn extract(&mut self, member: usize) -> Result<(), InputError> {
+        if let Some(m) = self.members[member].member.take() {
+            let obj = parse_object(&m.name, m.bytes)?;
+            self.add_object(obj)?;
+        }
+        Ok(())
+    }
+
+    fn add_object(&mut self, obj: ObjectFile) -> Result<(), InputError> {
+        let fid = self.res.files.len();
+        let mut discarded = Discarded::default();
+        let nif = obj.num_imported_funcs();
+        let nig = obj.num_imported_globals();
+        for c in &obj.comdats {
+            // COMDAT-1: the first object to declare a COMDAT keeps it.
+            if self.comdats.insert(c.name.clone()) {
+                continue;
+            }
+            discarded.functions.extend(c.functions.iter().map(|f| f - nif));
+            discarded.segments.extend(c.segments.iter().copied());
+            discarded.globals.extend(c.globals.iter().map(|g| g - nig));
+            discarded.sections.extend(c.sections.iter().copied());
+        }
+        let syms: Vec<_> = obj
+            .symbols
+            .iter()
+            .map(|s| {
+                let in_discarded = s.is_defined()
+                    && match s.kind {
+                        SymbolKind::Function => discarded.functions.contains(&(s.index - nif)),
+                        SymbolKind::Data => s.data.is_some_and(|d| discarded.segments.contains(&d.segment)),
+                        SymbolKind::Global => discarded.globals.contains(&(s.index - nig)),
+                        _ => false,
+                    };
+                (s.name.clone(), s.kind, s.is_local() || s.kind == SymbolKind::Section, s.is_defined() && !in_discarded, s.is_weak(), s.is_no_strip())
+            })
+            .collect();
+        let name = obj.name.clone();
+        self.res.files.push(obj);
+        self.res.discarded.push(discarded);
+        self.res.file_syms.push(vec![None; syms.len()]);
+        for (i, (sname, kind, local, defined, weak, no_strip)) in syms.into_iter().enumerate() {
+            if local {
+                continue;
+            }
+            let (sid, _) = self.res.table.insert(&sname, kind);
+            self.res.file_syms[fid][i] = Some(sid);
+            if no_strip {
+                self.res.table.symbols[sid].no_strip = true;
+            }
+            if !self.check_kind(sid, kind, &name) {
+                continue;
+            }
+            if defined {
+                self.add_defined(sid, fid, i as u32, weak, &name);
+            } else {
+                self.add_undefined(sid, Reference { file: fid, sym: i as u32, weak })?;
+            }
+        }
+        Ok(())
+    }
+
+    /// SYM-5: a name used with two kinds is an error.
+    fn check_kind(&mut self, sid: SymbolId, kind: SymbolKind, file: &str) -> bool {
+        let sym = &self.res.table.symbols[sid];
+        if sym.kind == kind {
+            return true;
+        }
+        let first = self.describe_origin(sid);
+        let msg = format!("symbol type mismatch: {}\n>>> defined as {} in {}\n>>> defined as {} in {}", sym.name, sym.kind, first, kind, file);
+        self.res.diagnostics.push(Diagnostic::error(msg));
+        false
+    }
+
+    /// Where a symbol comes from, for `>>>` lines.
+    fn describe_origin(&self, sid: SymbolId) -> String {
+        let sym = &self.res.table.symbols[sid];
+        match &sym.def {
+            Def::Defined { file, .. } => self.res.files[*file].name.clone(),
+            Def::Lazy { member } => self.members[*member].member.as_ref().map(|m| m.name.clone()).unwrap_or_default(),
+            Def::Synthetic(_) => "<internal>".to_string(),
+            Def::Undefined => sym.refs.first().map(|r| self.res.files[r.file].name.clone()).unwrap_or_default(),
+        }
+    }
+
+    fn add_defined(&mut self, sid: SymbolId, fid: FileId, sym: u32, weak: bool, file: &str) {
+        if Synthetic::by_name(&self.res.table.symbols[sid].name).is_some() {
+            // SYN-1: the linker's own symbols cannot be defined by an input.
+            let msg = format!("{file}: symbol {} is reserved for the linker and cannot be defined in an input", self.res.table.symbols[sid].name);
+            self.res.diagnostics.push(Diagnostic::error(msg));
+            return;
+        }
+        match define_action(&self.res.table.symbols[sid], weak) {
+            DefineAction::Replace => {
+                let s = &mut self.res.table.symbols[sid];
+                s.def = Def::Defined { file: fid, sym };
+                s.weak_def = weak;
+            }
+            DefineAction::Keep => {}
+            DefineAction::Duplicate => {
+                if !self.config.allow_multiple_definition {
+                    let first = self.describe_origin(sid);
+                    let name = &self.res.table.symbols[sid].name;
+                    self.res.diagnostics.push(Diagnostic::error(format!("duplicate symbol: {name}\n>>> defined in {first}\n>>> defined in {file}")));
+                }
+            }
+        }
+    }
+
+    fn add_undefined(&mut self, sid: SymbolId, r: Reference) -> Result<(), InputError> {
+        let sym = &mut self.res.table.symbols[sid];
+        sym.refs.push(r);
+        if let Def::Lazy { member } = sym.def {
+            if reference_extracts(sym.kind, r.weak) {
+                self.extract(member)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// AR-3: `-u`, `--export` and the entry extract lazy definitions.
+    fn roots(&mut self) -> Result<(), InputError> {
+        let mut names: Vec<String> = self.config.undefined.clone();
+        names.extend(self.config.exports.iter().cloned());
+        names.extend(self.config.entry.iter().cloned());
+        for n in names {
+            if let Some(sid) = self.res.table.find(&n) {
+                if let Def::Lazy { member } = self.res.table.symbols[sid].def {
+                    self.extract(member)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// SYN-2: names the linker defines resolve to its synthetic symbols
+    /// when no input defined them.
+    fn synthesize(&mut self) {
+        for name in ["__stack_pointer", "__wasm_call_ctors", "__indirect_function_table"] {
+            let (_, kind) = Synthetic::by_name(name).expect("known name");
+            self.res.table.insert(name, kind);
+        }
+        for sym in &mut self.res.table.symbols {
+            if !sym.is_undefined() {
+                continue;
+            }
+            if let Some((syn, kind)) = Synthetic::by_name(&sym.name) {
+                if kind == sym.kind {
+                    sym.def = Def::Synthetic(syn);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! What becomes of each live undefined symbol: an import, a trapping stub,
+//! address 0, or an error (rules UND-*).
+
+use crate::config::{Config, UnresolvedPolicy};
+use crate::diag::Diagnostic;
+use crate::live::LiveSet;
+use crate::object::SymbolKind;
+use crate::resolve::Resolution;
+use crate::symtab::SymbolId;
+use std::collections::{BTreeMap, HashSet};
+
+/// The fate of one live undefined symbol.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fate {
+    /// An import `(module, field)` of the output (UND-IMPORT).
+    Import { module: String, field: String },
+    /// Undefined weak function: direct calls go to a trapping
+    /// `undefined_weak:NAME` stub; table index 0, no table slot (UND-WEAK-FUNC).
+    WeakStub,
+    /// Unresolved function under warn/ignore: a trapping stub shared per
+    /// signature; table index 0 (UND-STUB).
+    TrapStub,
+    /// Undefined data (weak, or under warn/ignore): address 0 + addend
+    /// (UND-WEAK-DATA, UND-DATA-ZERO).
+    Zero,
+    /// Reported as an error; the link fails.
+    Error,
+}
+
+/// The fates of every live undefined symbol, plus the diagnostics.
+#[derive(Debug, Clone, Default)]
+pub struct Undefined {
+    pub fates: BTreeMap<SymbolId, Fate>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The import `(module, field)` a reference asks for: its import module
+/// (default `env`) and import name (default the symbol name) (UND-IMPORT).
+pub fn import_of(res: &Resolution, sid: SymbolId) -> (String, String) {
+    let sym = &res.table.symbols[sid];
+    for r in &sym.refs {
+        let s = &res.files[r.file].symbols[r.sym as usize];
+        let module = s.import_module.clone().unwrap_or_else(|| "env".to_string());
+        let field = s.import_name.clone().unwrap_or_else(|| sym.name.clone());
+        return (module, field);
+    }
+    ("env".to_string(), sym.name.clone())
+}
+
+/// True when some reference carries an explicit import name (EXPLICIT_NAME):
+/// such a symbol is an import by design and never an error (UND-EXPLICIT).
+pub fn has_explicit_import(res: &Resolution, sid: SymbolId) -> bool {
+    res.table.symbols[sid].refs.iter().any(|r| res.files[r.file].symbols[r.sym as usize].has_explicit_name())
+}
+
+/// Decides every live undefined symbol's fate under the policy, and
+/// reports `FILE: undefined symbol: NAME` once per referencing file
+/// (UND-REPORT) as an error (report-all) or warning (warn).
+pub fn decide(config: &Config, res: &Resolution, live: &LiveSet) -> Undefined {
+    let mut out = Undefined::default();
+    let allowed: HashSet<&str> = config.allow_undefined_names.iter().map(String::as_str).collect();
+    let mut sids: Vec<SymbolId> = live.symbols.iter().copied().filter(|&s| res.table.symbols[s].is_undefined()).collect();
+    sids.sort_unstable();
+    for sid in sids {
+        let sym = &res.table.symbols[sid];
+        let weak = sym.is_undefined_weak();
+        let explicit = has_explicit_import(res, sid) || allowed.contains(sym.name.as_str());
+        let fate = match sym.kind {
+            SymbolKind::Data if weak => Fate::Zero,
+            SymbolKind::Function if weak => Fate::WeakStub,
+            SymbolKind::Data => match config.unresolved {
+                UnresolvedPolicy::ReportAll | UnresolvedPolicy::ImportDynamic => Fate::Error,
+                _ => Fate::Zero,
+            },
+            _ if explicit || config.import_undefined => {
+                let (module, field) = import_of(res, sid);
+                Fate::Import { module, field }
+            }
+            SymbolKind::Function => match config.unresolved {
+                UnresolvedPolicy::ReportAll | UnresolvedPolicy::ImportDynamic => Fate::Error,
+                _ => Fate::TrapStub,
+            },
+            _ => match config.unresolved {
+                UnresolvedPolicy::ReportAll | UnresolvedPolicy::ImportDynamic => Fate::Error,
+                _ => {
+                    let (module, field) = import_of(res, sid);
+                    Fate::Import { module, field }
+                }
+            },
+        };
+        out.fates.insert(sid, fate);
+    }
+    report(config, res, live, &mut out);
+    out
+}
+
+fn report(config: &Config, res: &Resolution, live: &LiveSet, out: &mut Undefined) {
+    let mut seen = HashSet::new();
+    for u in &live.uses {
+        let sym = &res.table.symbols[u.symbol];
+        if !sym.is_undefined() || sym.is_undefined_weak() {
+            continue;
+        }
+        let explicit = has_explicit_import(res, u.symbol) || config.allow_undefined_names.contains(&sym.name);
+        let imported = matches!(out.fates.get(&u.symbol), Some(Fate::Import { .. }));
+        if explicit || (imported && sym.kind != SymbolKind::Data) {
+            continue;
+        }
+        if !seen.insert((u.file, u.symbol)) {
+            continue;
+        }
+        let msg = format!("{}: undefined symbol: {}", res.files[u.file].name, sym.name);
+        match config.unresolved {
+            UnresolvedPolicy::ReportAll | UnresolvedPolicy::ImportDynamic => out.diagnostics.push(Diagnostic::error(msg)),
+            UnresolvedPolicy::Warn => out.diagnostics.push(Diagnostic::warning(msg)),
+            UnresolvedPolicy::IgnoreAll => {}
+        }
+    }
+}

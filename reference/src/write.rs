@@ -1,0 +1,299 @@
+//! Encoding the output module (wasm-encoder does the binary format): patched
+//! function bodies and data, synthetic bodies, custom sections (rules OUT-*).
+
+use crate::config::Config;
+use crate::features;
+use crate::layout::{FuncBody, GlobalInit, Layout, OutImportKind};
+use crate::live::LiveSet;
+use crate::object::ObjectFile;
+use crate::relocate::{tombstone, Offsets, Relocator};
+use crate::resolve::Resolution;
+use crate::symtab::FileId;
+use std::borrow::Cow;
+use wasm_encoder::*;
+
+/// The output module and what the link map needs of it.
+pub struct Written {
+    pub bytes: Vec<u8>,
+    /// Errors found while writing (features, relocation overflow).
+    pub errors: Vec<String>,
+}
+
+/// Encodes the module.
+pub fn write_module(config: &Config, res: &Resolution, live: &LiveSet, l: &Layout) -> Written {
+    let mut errors = Vec::new();
+    let no_offsets = Offsets::default();
+    let rel = Relocator { res, layout: l, offsets: &no_offsets };
+    let bodies: Vec<Vec<u8>> = l.functions.iter().map(|f| body(res, live, l, &rel, &f.body, &mut errors)).collect();
+    let mut offsets = Offsets::default();
+    let mut pos = leb_len(bodies.len() as u64);
+    for (i, b) in bodies.iter().enumerate() {
+        pos += leb_len(b.len() as u64);
+        offsets.code.insert(l.num_imported_funcs + i as u32, pos as u32);
+        pos += b.len();
+    }
+    let customs = custom_sections(config, res, live, &mut offsets);
+    let rel = Relocator { res, layout: l, offsets: &offsets };
+
+    let mut m = Module::new();
+    let mut types = TypeSection::new();
+    for t in &l.types {
+        let p: Vec<ValType> = t.params.iter().map(|v| val(*v)).collect();
+        let r: Vec<ValType> = t.results.iter().map(|v| val(*v)).collect();
+        types.ty().function(p, r);
+    }
+    m.section(&types);
+    let mut imports = ImportSection::new();
+    for imp in &l.imports {
+        let ty: EntityType = match &imp.kind {
+            OutImportKind::Func(t) => EntityType::Function(*t),
+            OutImportKind::Global(g) => EntityType::Global(global_type(*g)),
+            OutImportKind::Table(_) => EntityType::Table(table_type(l.table.as_ref().map(|t| t.size()).unwrap_or(0))),
+            OutImportKind::Memory => EntityType::Memory(memory_type(l)),
+            OutImportKind::Tag(t) => EntityType::Tag(TagType { kind: TagKind::Exception, func_type_idx: *t }),
+        };
+        imports.import(&imp.module, &imp.field, ty);
+    }
+    if !l.imports.is_empty() {
+        m.section(&imports);
+    }
+    let mut funcs = FunctionSection::new();
+    for f in &l.functions {
+        funcs.function(f.type_index);
+    }
+    m.section(&funcs);
+    if let Some(t) = l.table.as_ref().filter(|t| !t.imported) {
+        let mut tables = TableSection::new();
+        tables.table(table_type(t.size()));
+        m.section(&tables);
+    }
+    if !config.import_memory {
+        let mut mems = MemorySection::new();
+        mems.memory(memory_type(l));
+        m.section(&mems);
+    }
+    if !l.tags.is_empty() {
+        let mut tags = TagSection::new();
+        for t in &l.tags {
+            tags.tag(TagType { kind: TagKind::Exception, func_type_idx: *t });
+        }
+        m.section(&tags);
+    }
+    let mut globals = GlobalSection::new();
+    for g in &l.globals {
+        let init = match g.init {
+            GlobalInit::I32(v) => ConstExpr::i32_const(v),
+            GlobalInit::Input(f, i) => {
+                let range = res.files[f].globals[i as usize].init.clone();
+                let bytes = &res.files[f].bytes[range];
+                ConstExpr::raw(bytes[..bytes.len().saturating_sub(1)].iter().copied())
+            }
+        };
+        globals.global(global_type(g.ty), &init);
+    }
+    if !l.globals.is_empty() {
+        m.section(&globals);
+    }
+    let mut exports = ExportSection::new();
+    for (name, kind, idx) in &l.exports {
+        exports.export(name, *kind, *idx);
+    }
+    m.section(&exports);
+    if let Some(t) = l.table.as_ref().filter(|t| !t.functions.is_empty()) {
+        let mut elems = ElementSection::new();
+        elems.active(Some(0), &ConstExpr::i32_const(t.base as i32), Elements::Functions(Cow::Borrowed(&t.functions)));
+        m.section(&elems);
+    }
+    let mut code = CodeSection::new();
+    for b in &bodies {
+        code.raw(b);
+    }
+    m.section(&code);
+    m.section(&data_section(config, res, l, &rel, &mut errors));
+    for (name, mut data, pieces) in customs {
+        for (f, ci, start) in pieces {
+            let c = &res.files[f].customs[ci];
+            let len = c.data.len();
+            if let Err(e) = rel.patch(f, &c.relocs, 0, &mut data[start..start + len], None, Some(tombstone(&name))) {
+                errors.push(e);
+            }
+        }
+        m.section(&CustomSection { name: Cow::Owned(name), data: Cow::Owned(data) });
+    }
+    if !config.strip_all {
+        m.section(&names(l));
+    }
+    let live_files: Vec<&ObjectFile> = res.files.iter().collect();
+    if !config.strip_all {
+        let merged = features::merge_producers(&live_files);
+        if !merged.is_empty() {
+            let mut p = ProducersSection::new();
+            for (field, values) in &merged {
+                let mut pf = ProducersField::new();
+                for (n, v) in values {
+                    pf.value(n, v);
+                }
+                p.field(field, &pf);
+            }
+            m.section(&p);
+        }
+    }
+    let (used, _) = features::merge_features(&live_files, false);
+    if !used.is_empty() {
+        let mut data = Vec::new();
+        (used.len() as u32).encode(&mut data);
+        for f in &used {
+            data.push(b'+');
+            f.as_str().encode(&mut data);
+        }
+        m.section(&CustomSection { name: Cow::Borrowed("target_features"), data: Cow::Owned(data) });
+    }
+    Written { bytes: m.finish(), errors }
+}
+
+fn body(res: &Resolution, live: &LiveSet, l: &Layout, rel: &Relocator<'_>, b: &FuncBody, errors: &mut Vec<String>) -> Vec<u8> {
+    match b {
+        FuncBody::Input(f, pos) => {
+            let obj = &res.files[*f];
+            let func = &obj.functions[*pos as usize];
+            let mut bytes = obj.bytes[func.body.clone()].to_vec();
+            let relocs = &obj.code_relocs[obj.func_relocs[*pos as usize].clone()];
+            if let Err(e) = rel.patch(*f, relocs, func.body.start - obj.code_payload, &mut bytes, None, None) {
+                errors.push(e);
+            }
+            bytes
+        }
+        FuncBody::Trap => vec![0x00, 0x00, 0x0b],
+        FuncBody::InitTls => {
+            let mut v = vec![0x00, 0x20, 0x00, 0x24];
+            let g = l.synthetic_global.get(&crate::symtab::Synthetic::TlsBase).copied().unwrap_or(0);
+            g.encode(&mut v);
+            v.push(0x0b);
+            v
+        }
+        FuncBody::CallCtors => {
+            let mut v = vec![0x00];
+            for (f, sym) in crate::ctors::init_order(res, live) {
+                if let Some(idx) = l.function_of(res, f, sym) {
+                    v.push(0x10);
+                    idx.encode(&mut v);
+                    let results = res.files[f].func_signature(res.files[f].symbols[sym as usize].index).results.len();
+                    v.extend(std::iter::repeat_n(0x1a, results));
+                }
+            }
+            v.push(0x0b);
+            v
+        }
+    }
+}
+
+fn data_section(config: &Config, res: &Resolution, l: &Layout, rel: &Relocator<'_>, errors: &mut Vec<String>) -> DataSection {
+    let mut data = DataSection::new();
+    for seg in &l.memory.segments {
+        // OUT-BSS: zero-filled .bss is not written unless memory is imported.
+        if seg.name.starts_with(".bss") && !config.import_memory {
+            continue;
+        }
+        let mut bytes = vec![0u8; seg.size as usize];
+        for p in &seg.pieces {
+            let obj = &res.files[p.file];
+            let s = &obj.segments[p.segment as usize];
+            let at = p.offset as usize;
+            bytes[at..at + s.data.len()].copy_from_slice(&obj.bytes[s.data.clone()]);
+            let relocs = &obj.data_relocs[obj.segment_relocs[p.segment as usize].clone()];
+            if let Err(e) = rel.patch(p.file, relocs, s.section_offset, &mut bytes[at..at + s.data.len()], Some(seg.address + p.offset), None) {
+                errors.push(e);
+            }
+        }
+        data.active(0, &ConstExpr::i32_const(seg.address as i32), bytes);
+    }
+    data
+}
+
+/// OUT-CUSTOM: custom sections of the same name are concatenated in input
+/// order; debug sections go with `--strip-debug`/`--strip-all`; COMDAT-
+/// discarded ones are dropped. Returns (name, bytes, pieces (file, custom
+/// index, offset)) and fills `offsets.custom`.
+#[allow(clippy::type_complexity)]
+fn custom_sections(config: &Config, res: &Resolution, live: &LiveSet, offsets: &mut Offsets) -> Vec<(String, Vec<u8>, Vec<(FileId, usize, usize)>)> {
+    let _ = live;
+    let mut out: Vec<(String, Vec<u8>, Vec<(FileId, usize, usize)>)> = Vec::new();
+    for (f, obj) in res.files.iter().enumerate() {
+        for (ci, c) in obj.customs.iter().enumerate() {
+            if res.discarded[f].sections.contains(&(ci as u32)) {
+                continue;
+            }
+            if c.name.starts_with(".debug") && (config.strip_debug || config.strip_all) {
+                continue;
+            }
+            let i = match out.iter().position(|s| s.0 == c.name) {
+                Some(i) => i,
+                None => {
+                    out.push((c.name.clone(), Vec::new(), Vec::new()));
+                    out.len() - 1
+                }
+            };
+            let start = out[i].1.len();
+            out[i].1.extend_from_slice(&obj.bytes[c.data.clone()]);
+            out[i].2.push((f, ci, start));
+            offsets.custom.insert((f, ci), start as u32);
+        }
+    }
+    out
+}
+
+fn names(l: &Layout) -> NameSection {
+    let mut n = NameSection::new();
+    let mut funcs = NameMap::new();
+    for (i, name) in &l.import_func_names {
+        funcs.append(*i, name);
+    }
+    for (i, f) in l.functions.iter().enumerate() {
+        funcs.append(l.num_imported_funcs + i as u32, &f.name);
+    }
+    n.functions(&funcs);
+    let mut globals = NameMap::new();
+    for (i, name) in &l.import_global_names {
+        globals.append(*i, name);
+    }
+    for (i, g) in l.globals.iter().enumerate() {
+        globals.append(l.num_imported_globals + i as u32, &g.name);
+    }
+    n.globals(&globals);
+    let mut data = NameMap::new();
+    let mut di = 0;
+    for seg in &l.memory.segments {
+        if seg.name.starts_with(".bss") {
+            continue;
+        }
+        data.append(di, &seg.name);
+        di += 1;
+    }
+    n.data(&data);
+    n
+}
+
+fn leb_len(mut v: u64) -> usize {
+    let mut n = 1;
+    while v >= 0x80 {
+        v >>= 7;
+        n += 1;
+    }
+    n
+}
+
+fn val(v: wasmparser::ValType) -> ValType {
+    ValType::try_from(v).unwrap_or(ValType::I32)
+}
+
+fn global_type(g: wasmparser::GlobalType) -> GlobalType {
+    GlobalType { val_type: val(g.content_type), mutable: g.mutable, shared: g.shared }
+}
+
+fn table_type(size: u32) -> TableType {
+    TableType { element_type: RefType::FUNCREF, table64: false, minimum: size as u64, maximum: Some(size as u64), shared: false }
+}
+
+fn memory_type(l: &Layout) -> MemoryType {
+    MemoryType { minimum: l.memory.initial_pages, maximum: l.memory.max_pages, memory64: false, shared: false, page_size_log2: None }
+}
