@@ -2,7 +2,7 @@
 
 use crate::config::{Config, UnresolvedPolicy};
 use crate::diag::Diagnostic;
-use crate::layout::{GlobalInit, Layout, OutGlobal};
+use crate::layout::{FuncBody, GlobalInit, Layout, OutFunction, OutGlobal};
 use crate::live::{is_export_root, LiveSet};
 use crate::object::SymbolKind;
 use crate::resolve::Resolution;
@@ -58,8 +58,11 @@ pub fn exports(config: &Config, res: &Resolution, live: &LiveSet, l: &mut Layout
         if !(requested.contains(sym.name.as_str()) || is_export_root(config, res, sid)) {
             continue;
         }
-        if let Some((kind, index)) = export_target(res, sid, l) {
+        if let Some((kind, mut index)) = export_target(res, sid, l) {
             let name = export_name(res, sid);
+            if res.command_wrappers && kind == ExportKind::Func && matches!(sym.def, Def::Defined { .. }) {
+                index = command_wrapper(l, index, &sym.name);
+            }
             if names.insert(name.clone()) {
                 l.exports.push((name, kind, index));
             }
@@ -109,6 +112,18 @@ fn export_target(res: &Resolution, sid: SymbolId, l: &mut Layout) -> Option<(Exp
         },
         _ => None,
     }
+}
+
+/// CTOR-2: adds `NAME.command_export` wrapping function `target`;
+/// returns the wrapper's index.
+fn command_wrapper(l: &mut Layout, target: u32, name: &str) -> u32 {
+    let type_index = match target.checked_sub(l.num_imported_funcs) {
+        Some(i) => l.functions[i as usize].type_index,
+        None => return target,
+    };
+    let params = l.types[type_index as usize].params.len() as u32;
+    l.functions.push(OutFunction { type_index, body: FuncBody::CommandExport { target, params }, name: format!("{name}.command_export") });
+    l.num_imported_funcs + l.functions.len() as u32 - 1
 }
 
 /// Adds an immutable i32 global holding `addr`; returns its index.

@@ -66,6 +66,10 @@ pub enum FuncBody {
     InitTls,
     /// A body of `unreachable`.
     Trap,
+    /// CTOR-2: `NAME.command_export`: calls `__wasm_call_ctors` (when
+    /// live), function `target` with this function's `params` arguments,
+    /// then `__wasm_call_dtors` (when defined).
+    CommandExport { target: u32, params: u32 },
 }
 
 /// A function defined in the output.

@@ -97,8 +97,21 @@ pub fn mark_live(config: &Config, res: &Resolution) -> LiveSet {
             }
         }
     }
+    if let Some(sid) = res.call_dtors {
+        m.symbol(sid);
+    }
     while let Some(c) = m.queue.pop() {
         m.scan(c);
+    }
+    // CTOR-1: with a live init function `__wasm_call_ctors` is live.
+    let any_init = res.files.iter().enumerate().any(|(f, o)| m.live.files[f] && !o.init_funcs.is_empty());
+    if any_init {
+        if let Some(sid) = res.table.find("__wasm_call_ctors") {
+            m.symbol(sid);
+            while let Some(c) = m.queue.pop() {
+                m.scan(c);
+            }
+        }
     }
     m.live.uses.sort_by_key(|u| u.file);
     m.live

@@ -37,6 +37,12 @@ pub struct Resolution {
     pub discarded: Vec<Discarded>,
     /// Warnings and errors of resolution.
     pub diagnostics: Vec<Diagnostic>,
+    /// CTOR-2: no input calls `__wasm_call_ctors` and it is neither the
+    /// entry nor `--export`ed: exported functions get command-export
+    /// wrappers that run the ctors first (and `__wasm_call_dtors` after).
+    pub command_wrappers: bool,
+    /// CTOR-3: the defined `__wasm_call_dtors` the wrappers call.
+    pub call_dtors: Option<SymbolId>,
 }
 
 /// A lazy member: an archive member or `--start-lib` object not loaded yet.
@@ -255,11 +261,32 @@ impl Resolver<'_> {
         let mut names: Vec<String> = self.config.undefined.clone();
         names.extend(self.config.exports.iter().cloned());
         names.extend(self.config.entry.iter().cloned());
-        for n in names {
-            if let Some(sid) = self.res.table.find(&n) {
-                if let Def::Lazy { member } = self.res.table.symbols[sid].def {
-                    self.extract(member)?;
+        for n in &names {
+            self.extract_if_lazy(n)?;
+        }
+        let ctors = "__wasm_call_ctors";
+        let ctors_used = self.res.table.find(ctors).is_some_and(|sid| !self.res.table.symbols[sid].refs.is_empty());
+        if !ctors_used && !names.iter().any(|n| n == ctors) {
+            self.res.command_wrappers = true;
+            self.extract_if_lazy("__wasm_call_dtors")?;
+            if let Some(sid) = self.res.table.find("__wasm_call_dtors") {
+                let sym = &self.res.table.symbols[sid];
+                if matches!(sym.def, Def::Defined { .. }) {
+                    if sym.kind == SymbolKind::Function {
+                        self.res.call_dtors = Some(sid);
+                    } else {
+                        self.res.diagnostics.push(Diagnostic::error("__wasm_call_dtors must be a function"));
+                    }
                 }
+            }
+        }
+        Ok(())
+    }
+
+    fn extract_if_lazy(&mut self, name: &str) -> Result<(), InputError> {
+        if let Some(sid) = self.res.table.find(name) {
+            if let Def::Lazy { member } = self.res.table.symbols[sid].def {
+                self.extract(member)?;
             }
         }
         Ok(())

@@ -164,6 +164,29 @@ fn body(res: &Resolution, live: &LiveSet, l: &Layout, rel: &Relocator<'_>, b: &F
             bytes
         }
         FuncBody::Trap => vec![0x00, 0x00, 0x0b],
+        FuncBody::CommandExport { target, params } => {
+            let mut v = vec![0x00];
+            if let Some(c) = l.call_ctors {
+                v.push(0x10);
+                c.encode(&mut v);
+            }
+            for p in 0..*params {
+                v.push(0x20);
+                p.encode(&mut v);
+            }
+            v.push(0x10);
+            target.encode(&mut v);
+            if let Some(sid) = res.call_dtors {
+                if let crate::symtab::Def::Defined { file, sym } = res.table.symbols[sid].def {
+                    if let Some(d) = l.function_of(res, file, sym) {
+                        v.push(0x10);
+                        d.encode(&mut v);
+                    }
+                }
+            }
+            v.push(0x0b);
+            v
+        }
         FuncBody::InitTls => {
             let mut v = vec![0x00, 0x20, 0x00, 0x24];
             let g = l.synthetic_global.get(&crate::symtab::Synthetic::TlsBase).copied().unwrap_or(0);
