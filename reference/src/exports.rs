@@ -11,26 +11,32 @@ use std::collections::HashSet;
 use wasm_encoder::ExportKind;
 use wasmparser::{GlobalType, ValType};
 
-/// EXP-5: `--export=X` for an X that is not defined is an error under
-/// report-all and a warning otherwise:
-/// `symbol exported via --export not found: X`.
+fn defined(res: &Resolution, name: &str) -> bool {
+    res.table.find(name).is_some_and(|sid| !res.table.symbols[sid].is_undefined())
+}
+
 /// EXP-6: a missing entry is an error:
 /// `entry symbol not defined (pass --no-entry to suppress): _start`.
-pub fn check_roots(config: &Config, res: &Resolution) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    let defined = |name: &str| res.table.find(name).is_some_and(|sid| !res.table.symbols[sid].is_undefined());
-    for name in &config.exports {
-        if !defined(name) {
-            let msg = format!("symbol exported via --export not found: {name}");
-            out.push(match config.unresolved {
-                UnresolvedPolicy::ReportAll | UnresolvedPolicy::ImportDynamic => Diagnostic::error(msg),
-                _ => Diagnostic::warning(msg),
-            });
-        }
+pub fn check_entry(config: &Config, res: &Resolution) -> Vec<Diagnostic> {
+    match &config.entry {
+        Some(entry) if !defined(res, entry) => vec![Diagnostic::error(format!("entry symbol not defined (pass --no-entry to suppress): {entry}"))],
+        _ => vec![],
     }
-    if let Some(entry) = &config.entry {
-        if !defined(entry) {
-            out.push(Diagnostic::error(format!("entry symbol not defined (pass --no-entry to suppress): {entry}")));
+}
+
+/// EXP-5: `--export=X` for an X that is not defined is an error under
+/// report-all, a warning under warn, silent under ignore-all:
+/// `symbol exported via --export not found: X`.
+pub fn check_exports(config: &Config, res: &Resolution) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for name in &config.exports {
+        if !defined(res, name) {
+            let msg = format!("symbol exported via --export not found: {name}");
+            match config.unresolved {
+                UnresolvedPolicy::ReportAll | UnresolvedPolicy::ImportDynamic => out.push(Diagnostic::error(msg)),
+                UnresolvedPolicy::Warn => out.push(Diagnostic::warning(msg)),
+                UnresolvedPolicy::IgnoreAll => {}
+            }
         }
     }
     out

@@ -67,14 +67,24 @@ pub fn link(config: &Config, provider: &dyn InputProvider) -> Result<Linked, Lin
         Ok(r) => r,
         Err(e) => return fail(vec![Diagnostic::error(e.to_string())]),
     };
+    // DIAG-1: wasm-ld stops after each phase that found errors: symbol
+    // resolution and the entry, then `--export`, then features and
+    // undefined symbols together.
     let mut diags = res.diagnostics.clone();
-    diags.extend(exports::check_roots(config, &res));
+    diags.extend(exports::check_entry(config, &res));
+    if has_errors(config, &diags) {
+        return fail(promote(config, diags));
+    }
+    diags.extend(exports::check_exports(config, &res));
+    if has_errors(config, &diags) {
+        return fail(promote(config, diags));
+    }
     let live = live::mark_live(config, &res);
-    let und = undefined::decide(config, &res, &live);
-    diags.extend(und.diagnostics.iter().cloned());
     let files: Vec<&object::ObjectFile> = res.files.iter().collect();
     let (_, feature_errors) = features::merge_features(&files, config.check_features);
     diags.extend(feature_errors);
+    let und = undefined::decide(config, &res, &live);
+    diags.extend(und.diagnostics.iter().cloned());
     if has_errors(config, &diags) {
         return fail(promote(config, diags));
     }

@@ -62,14 +62,15 @@ struct Marker<'r> {
 
 /// Marks live chunks. Roots (GC-1): the entry, exported symbols
 /// (EXPORTED flag, `--export`, `--export-if-defined`, `--export-all`,
-/// `--export-dynamic` for non-hidden), NO_STRIP symbols, `-u` symbols; and
+/// `--export-dynamic` for non-hidden), NO_STRIP symbols; and
 /// of every file with a live definition, its init functions and RETAIN
 /// segments (GC-2). Marking follows every relocation of a live chunk except
 /// TYPE_INDEX_LEB (GC-3). With `--no-gc-sections` every chunk of every
 /// loaded file is live (GC-4).
 pub fn mark_live(config: &Config, res: &Resolution) -> LiveSet {
     let mut m = Marker { res, live: LiveSet { files: vec![false; res.files.len()], ..Default::default() }, queue: Vec::new() };
-    for name in config.entry.iter().chain(&config.exports).chain(&config.exports_if_defined).chain(&config.undefined) {
+    // `-u` extracts archive members but is not a root (measured, wasm-ld 22).
+    for name in config.entry.iter().chain(&config.exports).chain(&config.exports_if_defined) {
         if let Some(sid) = res.table.find(name) {
             m.symbol(sid);
         }

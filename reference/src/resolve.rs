@@ -11,6 +11,11 @@ use crate::object::{parse_object, ObjectFile, SymbolKind};
 use crate::symtab::*;
 use std::collections::HashSet;
 
+/// SYN-1: synthetic symbols wasm-ld defines before reading the inputs; an
+/// input defining one is a duplicate. The other synthetic symbols are
+/// optional: an input's definition wins (SYN-2).
+pub const RESERVED: &[&str] = &["__stack_pointer", "__wasm_call_ctors"];
+
 /// Members removed from the link by COMDAT (rule COMDAT-1), per file.
 #[derive(Debug, Clone, Default)]
 pub struct Discarded {
@@ -222,9 +227,10 @@ impl Resolver<'_> {
     }
 
     fn add_defined(&mut self, sid: SymbolId, fid: FileId, sym: u32, weak: bool, file: &str) {
-        if Synthetic::by_name(&self.res.table.symbols[sid].name).is_some() {
-            // SYN-1: the linker's own symbols cannot be defined by an input.
-            let msg = format!("{file}: symbol {} is reserved for the linker and cannot be defined in an input", self.res.table.symbols[sid].name);
+        let name = &self.res.table.symbols[sid].name;
+        if RESERVED.contains(&name.as_str()) {
+            // SYN-1: wasm-ld defines these before reading any input.
+            let msg = format!("duplicate symbol: {name}\n>>> defined in <internal>\n>>> defined in {file}");
             self.res.diagnostics.push(Diagnostic::error(msg));
             return;
         }
