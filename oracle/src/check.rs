@@ -1,0 +1,116 @@
+//! One case through every linker: link, describe, run, compare.
+
+use crate::describe::{describe, ModuleSummary};
+use crate::diff::{compare, Difference};
+use crate::linker::{Linker, Outcome, DEFAULT_TIMEOUT};
+use crate::run::{RunLimits, RunResult, Runner};
+use serde::Serialize;
+use std::path::Path;
+use std::time::Duration;
+
+/// How to check a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckOptions {
+    /// Time limit of each link.
+    pub timeout: Duration,
+    /// Bounds of each run.
+    pub limits: RunLimits,
+    /// Whether linked outputs are run at all.
+    pub run: bool,
+}
+
+impl Default for CheckOptions {
+    /// [`DEFAULT_TIMEOUT`], default [`RunLimits`], outputs run.
+    fn default() -> Self {
+        CheckOptions { timeout: DEFAULT_TIMEOUT, limits: RunLimits::default(), run: true }
+    }
+}
+
+/// What one linker made of the case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LinkerReport {
+    /// The linker's name ([`Linker::name`]).
+    pub name: String,
+    pub outcome: Outcome,
+    /// Imports and exports of the output; `None` unless linked and readable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module: Option<ModuleSummary>,
+    /// Why a linked output could not be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module_error: Option<String>,
+    /// The run of the output; `None` unless linked (and runs enabled).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run: Option<RunResult>,
+}
+
+impl LinkerReport {
+    /// Describes and (if `run`) runs an outcome.
+    pub fn from_outcome(name: &str, outcome: Outcome, runner: &Runner, options: &CheckOptions) -> LinkerReport {
+        let (mut module, mut module_error, mut run) = (None, None, None);
+        if let Some(bytes) = outcome.bytes() {
+            match describe(bytes) {
+                Ok(m) => module = Some(m),
+                Err(e) => module_error = Some(e.0),
+            }
+            if options.run {
+                run = Some(runner.run(bytes, &options.limits));
+            }
+        }
+        LinkerReport { name: name.to_string(), outcome, module, module_error, run }
+    }
+}
+
+/// The differences of one linker from the first one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Comparison {
+    /// Name of the first linker (the left side of every difference).
+    pub left: String,
+    /// Name of the other linker (the right side).
+    pub right: String,
+    pub differences: Vec<Difference>,
+}
+
+/// Every linker's report, and every other linker compared with the first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckReport {
+    /// The wasm-ld arguments linked.
+    pub args: Vec<String>,
+    pub linkers: Vec<LinkerReport>,
+    /// `linkers[0]` against `linkers[i]` for each i ≥ 1, in order.
+    pub comparisons: Vec<Comparison>,
+    /// True when no comparison has a difference.
+    pub agree: bool,
+}
+
+impl CheckReport {
+    /// Compares the reports: the first against each of the others.
+    pub fn from_reports(args: &[String], linkers: Vec<LinkerReport>) -> CheckReport {
+        let comparisons: Vec<Comparison> = match linkers.split_first() {
+            Some((first, rest)) => rest
+                .iter()
+                .map(|other| Comparison {
+                    left: first.name.clone(),
+                    right: other.name.clone(),
+                    differences: compare(first, other),
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        let agree = comparisons.iter().all(|c| c.differences.is_empty());
+        CheckReport { args: args.to_vec(), linkers, comparisons, agree }
+    }
+}
+
+/// Links `args` (relative paths against `cwd`) with each linker in turn,
+/// describes and runs each output, compares the first linker with each
+/// other one.
+pub fn check(linkers: &[Linker], args: &[String], cwd: &Path, runner: &Runner, options: &CheckOptions) -> CheckReport {
+    let reports = linkers
+        .iter()
+        .map(|linker| {
+            let outcome = linker.link_with_timeout(args, cwd, options.timeout);
+            LinkerReport::from_outcome(linker.name(), outcome, runner, options)
+        })
+        .collect();
+    CheckReport::from_reports(args, reports)
+}

@@ -1,0 +1,129 @@
+//! Comparing two linkers' reports under stable dotted keys.
+//!
+//! Keys (stable; allow-lists, reducers and reports name them):
+//! - `outcome`: `linked` / `rejected` / `crashed` / `timed out`. When the
+//!   outcomes differ, or neither linked, nothing else is compared
+//!   (diagnostic texts differ between linkers by design).
+//! - `module.readable`: `readable` / `unreadable: MSG` (wasmparser could not
+//!   parse the output); `module.valid`: `valid` / `invalid`.
+//! - `import.MODULE.NAME`: the import's type ([`crate::describe::Import::ty`]),
+//!   or `(absent)`.
+//! - `export.NAME`: the export's type ([`crate::describe::Export::ty`]), or
+//!   `(absent)`.
+//! - `run.exit_code`: `0`, `3`, ... or `(none)`; `run.trap`: the trap kind or
+//!   `(none)`; `run.stdout`, `run.stderr`: the text, quoted with escapes.
+//!   Compared only when both outputs were run.
+
+use crate::check::LinkerReport;
+use crate::describe::ModuleSummary;
+use crate::run::RunResult;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Text of a side that lacks the item.
+pub const ABSENT: &str = "(absent)";
+/// Text of an optional value that is not there (no exit code, no trap).
+pub const NONE: &str = "(none)";
+
+/// One point where two linkers disagree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Difference {
+    /// Dotted key, see the module documentation.
+    pub key: String,
+    /// The first (left) linker's value.
+    pub left: String,
+    /// The second (right) linker's value.
+    pub right: String,
+}
+
+impl Difference {
+    fn new(key: impl Into<String>, left: impl Into<String>, right: impl Into<String>) -> Self {
+        Difference { key: key.into(), left: left.into(), right: right.into() }
+    }
+}
+
+/// All differences between two reports, in key order: `outcome`,
+/// `module.*`, `import.*`, `export.*`, `run.*`. Empty when they agree.
+pub fn compare(left: &LinkerReport, right: &LinkerReport) -> Vec<Difference> {
+    let mut out = Vec::new();
+    let (lk, rk) = (left.outcome.kind(), right.outcome.kind());
+    if lk != rk {
+        out.push(Difference::new("outcome", lk, rk));
+        return out;
+    }
+    if lk != "linked" {
+        return out;
+    }
+    match (&left.module, &right.module) {
+        (Some(l), Some(r)) => compare_modules(l, r, &mut out),
+        (l, r) if l.is_some() != r.is_some() => {
+            let text = |side: &LinkerReport| match &side.module_error {
+                None => "readable".to_string(),
+                Some(e) => format!("unreadable: {e}"),
+            };
+            out.push(Difference::new("module.readable", text(left), text(right)));
+        }
+        _ => {}
+    }
+    if let (Some(l), Some(r)) = (&left.run, &right.run) {
+        compare_runs(l, r, &mut out);
+    }
+    out
+}
+
+/// Differences of imports, exports and validity.
+pub fn compare_modules(left: &ModuleSummary, right: &ModuleSummary, out: &mut Vec<Difference>) {
+    let valid = |m: &ModuleSummary| if m.invalid.is_none() { "valid" } else { "invalid" };
+    if valid(left) != valid(right) {
+        out.push(Difference::new("module.valid", valid(left), valid(right)));
+    }
+    let imports = |m: &ModuleSummary| {
+        keyed(m.imports.iter().map(|i| (format!("import.{}.{}", i.module, i.name), i.ty.clone())))
+    };
+    compare_maps(&imports(left), &imports(right), out);
+    let exports = |m: &ModuleSummary| keyed(m.exports.iter().map(|e| (format!("export.{}", e.name), e.ty.clone())));
+    compare_maps(&exports(left), &exports(right), out);
+}
+
+/// Differences of exit code, trap, stdout and stderr.
+pub fn compare_runs(left: &RunResult, right: &RunResult, out: &mut Vec<Difference>) {
+    let code = |r: &RunResult| r.exit_code.map_or_else(|| NONE.to_string(), |c| c.to_string());
+    let trap = |r: &RunResult| r.trap.clone().unwrap_or_else(|| NONE.to_string());
+    let pairs = [
+        ("run.exit_code", code(left), code(right)),
+        ("run.trap", trap(left), trap(right)),
+        ("run.stdout", quote(&left.stdout), quote(&right.stdout)),
+        ("run.stderr", quote(&left.stderr), quote(&right.stderr)),
+    ];
+    for (key, l, r) in pairs {
+        if l != r {
+            out.push(Difference::new(key, l, r));
+        }
+    }
+}
+
+/// Bytes as a quoted string with Rust escapes (`"hi\n"`); invalid UTF-8 is
+/// replaced by U+FFFD.
+pub fn quote(bytes: &[u8]) -> String {
+    format!("{:?}", String::from_utf8_lossy(bytes))
+}
+
+/// Key -> value; a key given more than once gets its values joined by ` | `.
+fn keyed(items: impl Iterator<Item = (String, String)>) -> BTreeMap<String, String> {
+    let mut map: BTreeMap<String, String> = BTreeMap::new();
+    for (k, v) in items {
+        map.entry(k).and_modify(|old| *old = format!("{old} | {v}")).or_insert(v);
+    }
+    map
+}
+
+fn compare_maps(left: &BTreeMap<String, String>, right: &BTreeMap<String, String>, out: &mut Vec<Difference>) {
+    let keys: std::collections::BTreeSet<&String> = left.keys().chain(right.keys()).collect();
+    for key in keys {
+        let l = left.get(key).map_or(ABSENT, String::as_str);
+        let r = right.get(key).map_or(ABSENT, String::as_str);
+        if l != r {
+            out.push(Difference::new(key.as_str(), l, r));
+        }
+    }
+}

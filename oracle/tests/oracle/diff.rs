@@ -1,0 +1,94 @@
+use crate::common::*;
+use linkcheck::check::{check, CheckOptions, CheckReport, LinkerReport};
+use linkcheck::diff::{compare, Difference};
+use linkcheck::linker::{Linker, Outcome};
+use linkcheck::run::Runner;
+use wasm_encoder::Instruction as I;
+
+fn linked(name: &str, body: &[I]) -> LinkerReport {
+    let outcome = Outcome::Linked { bytes: wasi_command(body), warnings: vec![] };
+    LinkerReport::from_outcome(name, outcome, &Runner::new().unwrap(), &CheckOptions::default())
+}
+
+fn keys(d: &[Difference]) -> Vec<&str> {
+    d.iter().map(|d| d.key.as_str()).collect()
+}
+
+#[test]
+fn identical_reports_agree() {
+    let body = write_hi();
+    assert_eq!(compare(&linked("a", &body), &linked("b", &body)), vec![]);
+}
+
+#[test]
+fn different_stdout_is_run_stdout() {
+    let mut quiet = write_hi();
+    quiet.truncate(0);
+    let d = compare(&linked("a", &write_hi()), &linked("b", &quiet));
+    assert_eq!(d, vec![Difference { key: "run.stdout".into(), left: "\"hi\\n\"".into(), right: "\"\"".into() }]);
+}
+
+#[test]
+fn exit_code_and_trap_keys() {
+    let d = compare(&linked("a", &[I::I32Const(1), I::Call(PROC_EXIT)]), &linked("b", &[I::Unreachable]));
+    assert_eq!(keys(&d), ["run.exit_code", "run.trap"]);
+    assert_eq!((d[0].left.as_str(), d[0].right.as_str()), ("1", "(none)"));
+    assert_eq!((d[1].left.as_str(), d[1].right.as_str()), ("(none)", "unreachable"));
+}
+
+#[test]
+fn outcome_difference_stops_there() {
+    let rejected = LinkerReport::from_outcome(
+        "b",
+        Outcome::Rejected { diagnostics: vec!["error: x".into()] },
+        &Runner::new().unwrap(),
+        &CheckOptions::default(),
+    );
+    let d = compare(&linked("a", &[]), &rejected);
+    assert_eq!(d, vec![Difference { key: "outcome".into(), left: "linked".into(), right: "rejected".into() }]);
+    // Two rejections agree whatever their texts.
+    let other = LinkerReport { name: "c".into(), outcome: Outcome::Rejected { diagnostics: vec![] }, ..rejected.clone() };
+    assert_eq!(compare(&rejected, &other), vec![]);
+}
+
+#[test]
+fn import_and_export_keys() {
+    let a = linked("a", &[]);
+    let mut b = a.clone();
+    let m = b.module.as_mut().unwrap();
+    m.imports.retain(|i| i.name != "missing");
+    m.exports[1].ty = "func (i32)".into();
+    let d = compare(&a, &b);
+    assert_eq!(keys(&d), ["import.env.missing", "export._start"]);
+    assert_eq!((d[0].left.as_str(), d[0].right.as_str()), ("func ()", "(absent)"));
+}
+
+#[test]
+fn check_compares_first_with_each_other() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("good.wasm"), wasi_command(&write_hi())).unwrap();
+    std::fs::write(dir.path().join("bad.wasm"), wasi_command(&[I::Unreachable])).unwrap();
+    // `cp INPUT OUT`: a "linker" whose output is its first input.
+    let copy = "out=\nprev=\nfor a in \"$@\"; do [ \"$prev\" = -o ] && out=$a; prev=$a; done\ncp \"$1\" \"$out\"";
+    let cp = script(dir.path(), "cp-ld", copy);
+    let first = script(dir.path(), "first-ld", &format!("shift; exec {} good.wasm \"$@\"", cp.display()));
+    let linkers = [
+        Linker::External { name: "one".into(), program: cp.clone(), leading_args: vec![] },
+        Linker::External { name: "two".into(), program: cp.clone(), leading_args: vec![] },
+        Linker::External { name: "three".into(), program: first, leading_args: vec![] },
+    ];
+    let runner = Runner::new().unwrap();
+    let r: CheckReport = check(&linkers, &strings(&["bad.wasm"]), dir.path(), &runner, &CheckOptions::default());
+    assert!(!r.agree);
+    assert_eq!(r.comparisons.len(), 2);
+    assert!(r.comparisons[0].differences.is_empty());
+    assert_eq!((r.comparisons[1].left.as_str(), r.comparisons[1].right.as_str()), ("one", "three"));
+    assert_eq!(keys(&r.comparisons[1].differences), ["run.exit_code", "run.trap", "run.stdout"]);
+    let text = linkcheck::report::render_text(&r);
+    assert!(text.contains("== one vs two: agree\n"), "{text}");
+    assert!(text.ends_with("diverge\n"), "{text}");
+    let json: serde_json::Value = serde_json::from_str(&linkcheck::report::render_json(&r)).unwrap();
+    assert_eq!(json["linkers"][0]["outcome"]["kind"], "linked");
+    assert_eq!(json["linkers"][2]["run"]["stdout"], "hi\n");
+    assert_eq!(json["comparisons"][1]["differences"][0]["key"], "run.exit_code");
+}

@@ -1,0 +1,7 @@
+//! Integration tests of the oracle: one test binary (wasmtime links once).
+
+mod cli;
+mod common;
+mod diff;
+mod linker;
+mod run;
