@@ -1,0 +1,190 @@
+//! Real programs (SQLite, Lua, zlib, a C++ program, a multi-file C program
+//! with its own archive) compiled with clang-19 for wasm32-wasi, ready to be
+//! linked by refld, wasm-ld or any linker that takes wasm-ld's arguments.
+//!
+//! Objects are cached under `target/real-programs/NAME/` and rebuilt only
+//! when their command line or sources change. A missing compiler or system
+//! library is an error that names the Debian package to install: the tests
+//! that use these programs fail, never skip.
+
+mod cache;
+mod programs;
+mod sources;
+mod tools;
+
+pub use programs::{expected_lines, forbidden_text, NAMES};
+pub use sources::{locate as locate_sources, Sources};
+pub use tools::{rust_lld, Tools};
+
+use anyhow::{Context, Result};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// One compiled program and the wasm-ld command line that links it.
+#[derive(Debug, Clone)]
+pub struct RealProgram {
+    /// One of [`NAMES`].
+    pub name: &'static str,
+    /// wasm-ld's arguments, without argv[0], all paths absolute, ending in
+    /// `-o DIR/out.wasm`. Use [`RealProgram::link_args_with_output`] to send
+    /// the output elsewhere.
+    pub link_args: Vec<String>,
+    /// The program's cache folder (`target/real-programs/NAME`): objects,
+    /// archives, and a free place for linked outputs.
+    pub dir: PathBuf,
+}
+
+impl RealProgram {
+    /// The link arguments without `-o` (inputs and flags only).
+    pub fn inputs(&self) -> Vec<String> {
+        strip_output(&self.link_args)
+    }
+
+    /// The link arguments with the output sent to `path` instead.
+    pub fn link_args_with_output(&self, path: &Path) -> Vec<String> {
+        let mut args = self.inputs();
+        args.push("-o".into());
+        args.push(path.to_string_lossy().into_owned());
+        args
+    }
+
+    /// Lines the program prints when run correctly (see [`expected_lines`]).
+    pub fn expected_lines(&self) -> &'static [&'static str] {
+        expected_lines(self.name)
+    }
+}
+
+/// The `linkcheck` command line (without argv[0]) that compares linkers on
+/// this program: `diff -- <wasm-ld arguments without -o>` (linkcheck gives
+/// each linker its own output path). For the in-process
+/// `linkcheck::check`, pass [`RealProgram::inputs`] instead.
+pub fn diff_args(p: &RealProgram) -> Vec<String> {
+    let mut args = vec!["diff".to_string(), "--".to_string()];
+    args.extend(p.inputs());
+    args
+}
+
+/// Removes every `-o X` / `-oX` / `--output X` / `--output=X` from `args`.
+fn strip_output(args: &[String]) -> Vec<String> {
+    let mut out = Vec::with_capacity(args.len());
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "-o" | "--output" | "-output" => {
+                it.next();
+            }
+            s if s.starts_with("--output=")
+                || (s.starts_with("-o") && s.len() > 2 && !s.starts_with("--")) => {}
+            _ => out.push(a.clone()),
+        }
+    }
+    out
+}
+
+/// The `tests/` folder of the workspace (this crate's root).
+pub fn tests_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The folder under which programs are cached: `$CARGO_TARGET_DIR` (taken
+/// relative to the workspace root when relative) or `<workspace>/target`,
+/// then `real-programs/`.
+pub fn cache_root() -> PathBuf {
+    let workspace = tests_dir()
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf();
+    let target = match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => workspace.join(dir),
+        None => workspace.join("target"),
+    };
+    target.join("real-programs")
+}
+
+/// Compiles (when stale) and returns the program `name`, one of [`NAMES`].
+///
+/// Errors: unknown name; a missing tool or system file (the message names
+/// the package to install); source crates that cargo could not fetch; a
+/// failed compile or archive step (with the command line and stderr).
+pub fn build(name: &str) -> Result<RealProgram> {
+    // One build at a time per process: each build already uses every core,
+    // and two threads must not compile the same objects twice.
+    static BUILD: Mutex<()> = Mutex::new(());
+    let _guard = BUILD
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+
+    let name: &'static str = NAMES
+        .iter()
+        .copied()
+        .find(|n| *n == name)
+        .with_context(|| format!("no real program named `{name}` (known: {NAMES:?})"))?;
+    let tools = tools::find()?;
+    let sources = sources::locate()?;
+    let own = tests_dir().join("programs").join(name);
+    let dir = cache_root().join(name);
+    let recipe = programs::recipe(name, &tools, &sources, &own, &dir)?;
+
+    // Our own folder's digest goes into every key: a changed header of
+    // ours rebuilds the objects that may include it.
+    let own_digest = cache::digest_dir(&own)?;
+    // All units in one batch, so every core stays busy.
+    let units: Vec<cache::Unit> = recipe
+        .objects
+        .iter()
+        .chain(recipe.archives.iter().flat_map(|a| &a.members))
+        .cloned()
+        .collect();
+    let keys =
+        cache::compile_all(&units, &own_digest).with_context(|| format!("building `{name}`"))?;
+    let mut next_key = recipe.objects.len();
+    for a in &recipe.archives {
+        let member_keys = &keys[next_key..next_key + a.members.len()];
+        next_key += a.members.len();
+        let members: Vec<PathBuf> = a.members.iter().map(|u| u.object.clone()).collect();
+        cache::archive(&tools.llvm_ar, &a.path, &members, member_keys)
+            .with_context(|| format!("archiving {} for `{name}`", a.path.display()))?;
+    }
+
+    let mut link_args = programs::link_inputs(&recipe);
+    link_args.push("-o".into());
+    link_args.push(dir.join("out.wasm").to_string_lossy().into_owned());
+    Ok(RealProgram {
+        name,
+        link_args,
+        dir,
+    })
+}
+
+/// Builds all five programs, in [`NAMES`] order.
+///
+/// Errors: as [`build`], for the first program that fails.
+pub fn all() -> Result<Vec<RealProgram>> {
+    NAMES.iter().map(|n| build(n)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_output;
+
+    #[test]
+    fn strip_output_removes_every_spelling() {
+        let args: Vec<String> = [
+            "a.o",
+            "-o",
+            "x",
+            "-oy",
+            "--output=z",
+            "--output",
+            "w",
+            "-lc",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            strip_output(&args),
+            vec!["a.o".to_string(), "-lc".to_string()]
+        );
+    }
+}
