@@ -309,6 +309,12 @@ fn functions(res: &Resolution, live: &LiveSet, und: &Undefined, l: &mut Layout) 
                 continue;
             }
             let t = l.type_index(&obj.types[func.type_index as usize]);
+            // REL-TYPE: call_indirect types need an output type too.
+            for r in &obj.code_relocs[obj.func_relocs[i].clone()] {
+                if r.ty == RelocationType::TypeIndexLeb {
+                    l.type_index(&obj.types[r.index as usize]);
+                }
+            }
             let name = function_name(res, f, i as u32);
             let idx = push(l, OutFunction { type_index: t, body: FuncBody::Input(f, i as u32), name });
             l.func_index.insert((f, i as u32), idx);
