@@ -164,6 +164,22 @@ fn refld_matches_rust_lld(name: &str) -> Result<()> {
     check_semantics(&actual_run, &p, "refld")
 }
 
+/// `linkcheck diff -- <the program's link arguments>` (refld in process
+/// against rust-lld) must print `agree` and report no difference.
+fn linkcheck_diff_agrees(name: &str) -> Result<()> {
+    use linkcheck::check::{check, CheckOptions};
+    use linkcheck::linker::Linker;
+    let p = real::build(name)?;
+    let linkers = [Linker::Reference, Linker::rust_lld().map_err(|e| anyhow::anyhow!("{e:?}"))?];
+    let runner = linkcheck::run::Runner::new().map_err(anyhow::Error::msg)?;
+    let report = check(&linkers, &p.inputs(), &p.dir, &runner, &CheckOptions::default());
+    let text = linkcheck::report::render_text(&report);
+    ensure!(report.agree, "{name}: linkcheck diff found differences:\n{text}");
+    ensure!(text.trim_end().ends_with("agree"), "{name}: report does not end in `agree`:\n{text}");
+    ensure!(report.linkers.iter().all(|l| l.outcome.kind() == "linked"), "{name}: not every linker linked:\n{text}");
+    Ok(())
+}
+
 macro_rules! program_tests {
     ($($name:ident),*) => {$(
         mod $name {
@@ -174,6 +190,10 @@ macro_rules! program_tests {
             #[test]
             fn refld_matches_rust_lld() -> anyhow::Result<()> {
                 super::refld_matches_rust_lld(stringify!($name))
+            }
+            #[test]
+            fn linkcheck_diff_agrees() -> anyhow::Result<()> {
+                super::linkcheck_diff_agrees(stringify!($name))
             }
         }
     )*};
