@@ -24,6 +24,7 @@ pub mod describe;
 pub mod diagnostics;
 pub mod diff;
 pub mod linker;
+pub mod objgen;
 pub mod report;
 pub mod run;
 
