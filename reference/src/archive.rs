@@ -59,7 +59,7 @@ pub fn scan_defined_symbols(name: &str, bytes: &[u8]) -> Result<Vec<LazyEntry>, 
     let mut out = Vec::new();
     let mut parser = Parser::new(0);
     let mut offset = 0;
-    let err = |e: wasmparser::BinaryReaderError| InputError::at(name, "linking", e.offset() as u64, e.message().to_string());
+    let err = |e: wasmparser::BinaryReaderError| InputError::at(name, "linking", e.offset(), e.message().to_string());
     loop {
         let (consumed, payload) = match parser.parse(&bytes[offset..], true).map_err(err)? {
             wasmparser::Chunk::Parsed { consumed, payload } => (consumed, payload),

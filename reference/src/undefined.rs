@@ -38,13 +38,15 @@ pub struct Undefined {
 /// (default `env`) and import name (default the symbol name) (UND-IMPORT).
 pub fn import_of(res: &Resolution, sid: SymbolId) -> (String, String) {
     let sym = &res.table.symbols[sid];
-    for r in &sym.refs {
-        let s = &res.files[r.file].symbols[r.sym as usize];
-        let module = s.import_module.clone().unwrap_or_else(|| "env".to_string());
-        let field = s.import_name.clone().unwrap_or_else(|| sym.name.clone());
-        return (module, field);
+    match sym.refs.first() {
+        Some(r) => {
+            let s = &res.files[r.file].symbols[r.sym as usize];
+            let module = s.import_module.clone().unwrap_or_else(|| "env".to_string());
+            let field = s.import_name.clone().unwrap_or_else(|| sym.name.clone());
+            (module, field)
+        }
+        None => ("env".to_string(), sym.name.clone()),
     }
-    ("env".to_string(), sym.name.clone())
 }
 
 /// True when some reference carries an explicit import name (EXPLICIT_NAME):

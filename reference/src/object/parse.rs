@@ -102,7 +102,7 @@ struct Reader<'o, 'b> {
 }
 
 fn perr(file: &str, section: &str, e: wasmparser::BinaryReaderError) -> InputError {
-    InputError::at(file, section, e.offset() as u64, e.message().to_string())
+    InputError::at(file, section, e.offset(), e.message().to_string())
 }
 
 impl Reader<'_, '_> {
@@ -218,7 +218,7 @@ impl Reader<'_, '_> {
                 }
             }
             Payload::StartSection { range, .. } => {
-                return Err(InputError::at(n, "start", range.start as u64, "an object file has no start section"));
+                return Err(InputError::at(n, "start", range.start, "an object file has no start section"));
             }
             // LLVM lists address-taken functions here; the table slots of
             // the output come from TABLE_INDEX relocations alone (LAY-TABLE).
@@ -232,7 +232,7 @@ impl Reader<'_, '_> {
             Payload::CodeSectionEntry(body) => {
                 let i = self.obj.functions.len();
                 let Some(&type_index) = self.func_decls.get(i) else {
-                    return Err(InputError::at(n, "code", body.range().start as u64, "more function bodies than declared functions"));
+                    return Err(InputError::at(n, "code", body.range().start, "more function bodies than declared functions"));
                 };
                 let r = body.range();
                 self.obj.functions.push(FuncDef { type_index, body: r.start as usize..r.end as usize });
@@ -372,7 +372,7 @@ impl Reader<'_, '_> {
                 Linking::SymbolTable(map) => {
                     for s in map.into_iter_with_offsets() {
                         let (off, s) = s.map_err(|e| perr(n, "linking", e))?;
-                        let sym = self.symbol(s, off as u64)?;
+                        let sym = self.symbol(s, off)?;
                         self.obj.symbols.push(sym);
                     }
                 }
@@ -452,7 +452,7 @@ fn read_features(file: &str, data: &[u8], base: u64) -> Result<Vec<Feature>, Inp
         let prefix = r.read_u8().map_err(err)?;
         let name = r.read_string().map_err(err)?;
         if !matches!(prefix, b'+' | b'-' | b'=') {
-            return Err(InputError::at(file, "target_features", r.original_position() as u64, format!("bad feature prefix {prefix:#x}")));
+            return Err(InputError::at(file, "target_features", r.original_position(), format!("bad feature prefix {prefix:#x}")));
         }
         out.push(Feature { prefix, name: name.to_string() });
     }
