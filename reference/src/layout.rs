@@ -8,6 +8,7 @@ use crate::memory::{self, MemoryLayout};
 use crate::object::{ImportKind, Signature, SymbolKind};
 use crate::resolve::Resolution;
 use crate::symtab::{Def, FileId, SymbolId, Synthetic};
+use crate::signatures::Variants;
 use crate::undefined::{Fate, Undefined};
 use std::collections::HashMap;
 use wasmparser::{GlobalType, RelocationType, ValType};
@@ -116,6 +117,8 @@ pub struct Layout {
     pub func_index: HashMap<(FileId, u32), u32>,
     /// Output function index of undefined symbols (imports, stubs).
     pub symbol_func: HashMap<SymbolId, u32>,
+    /// SIG-1: `signature_mismatch:NAME` stubs for a file's view of a symbol.
+    pub variant_func: HashMap<(FileId, SymbolId), u32>,
     pub call_ctors: Option<u32>,
     pub init_tls: Option<u32>,
     pub globals: Vec<OutGlobal>,
@@ -167,6 +170,11 @@ impl Layout {
     /// The output function index of input symbol `sym` of `file`, `None`
     /// when it has none (a dead or data symbol).
     pub fn function_of(&self, res: &Resolution, file: FileId, sym: u32) -> Option<u32> {
+        if let Some(sid) = res.file_syms[file][sym as usize] {
+            if let Some(&stub) = self.variant_func.get(&(file, sid)) {
+                return Some(stub);
+            }
+        }
         match target(res, file, sym) {
             Target::Defined(f, s) => {
                 let obj = &res.files[f];
@@ -200,10 +208,11 @@ impl Layout {
 
 /// Builds the layout. Errors (as messages) only for impossible memory
 /// settings (`--initial-memory` too small, and the like).
-pub fn lay_out(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined) -> Result<Layout, String> {
+pub fn lay_out(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined, variants: &Variants) -> Result<Layout, String> {
     let mut l = Layout::default();
     imports(config, res, live, und, &mut l);
     functions(res, live, und, &mut l);
+    signature_stubs(res, live, variants, &mut l);
     l.memory = memory::lay_out_memory(config, res, live)?;
     globals(res, live, &mut l);
     table(config, res, live, und, &mut l);
@@ -319,6 +328,27 @@ fn functions(res: &Resolution, live: &LiveSet, und: &Undefined, l: &mut Layout) 
             let idx = push(l, OutFunction { type_index: t, body: FuncBody::Input(f, i as u32), name });
             l.func_index.insert((f, i as u32), idx);
         }
+    }
+}
+
+/// SIG-1: one trapping `signature_mismatch:NAME` stub per live symbol and
+/// mismatching signature.
+fn signature_stubs(res: &Resolution, live: &LiveSet, variants: &Variants, l: &mut Layout) {
+    let mut made: HashMap<(SymbolId, Signature), u32> = HashMap::new();
+    let mut keys: Vec<_> = variants.redirect.iter().filter(|((_, sid), _)| live.symbols.contains(sid)).collect();
+    keys.sort_by_key(|((f, sid), _)| (*sid, *f));
+    for (&(file, sid), sig) in keys {
+        let idx = match made.get(&(sid, sig.clone())) {
+            Some(&i) => i,
+            None => {
+                let t = l.type_index(sig);
+                let i = l.num_imported_funcs + l.functions.len() as u32;
+                l.functions.push(OutFunction { type_index: t, body: FuncBody::Trap, name: format!("signature_mismatch:{}", res.table.symbols[sid].name) });
+                made.insert((sid, sig.clone()), i);
+                i
+            }
+        };
+        l.variant_func.insert((file, sid), idx);
     }
 }
 

@@ -28,6 +28,7 @@ pub mod object;
 pub mod reloc_types;
 pub mod relocate;
 pub mod resolve;
+pub mod signatures;
 pub mod symtab;
 pub mod undefined;
 pub mod write;
@@ -76,6 +77,8 @@ pub fn link(config: &Config, provider: &dyn InputProvider) -> Result<Linked, Lin
         return fail(promote(config, diags));
     }
     diags.extend(exports::check_exports(config, &res));
+    let variants = signatures::check(&res);
+    diags.extend(variants.diagnostics.iter().cloned());
     if has_errors(config, &diags) {
         return fail(promote(config, diags));
     }
@@ -88,7 +91,7 @@ pub fn link(config: &Config, provider: &dyn InputProvider) -> Result<Linked, Lin
     if has_errors(config, &diags) {
         return fail(promote(config, diags));
     }
-    let layout = match layout::lay_out(config, &res, &live, &und) {
+    let layout = match layout::lay_out(config, &res, &live, &und, &variants) {
         Ok(l) => l,
         Err(e) => {
             diags.push(Diagnostic::error(e));

@@ -178,6 +178,7 @@ impl Resolver<'_> {
                 (s.name.clone(), s.kind, s.is_local() || s.kind == SymbolKind::Section, s.is_defined() && !in_discarded, s.is_weak(), s.is_no_strip())
             })
             .collect();
+        let called: HashSet<u32> = obj.code_relocs.iter().filter(|r| r.ty == wasmparser::RelocationType::FunctionIndexLeb).map(|r| r.index).collect();
         let name = obj.name.clone();
         self.res.files.push(obj);
         self.res.discarded.push(discarded);
@@ -197,7 +198,8 @@ impl Resolver<'_> {
             if defined {
                 self.add_defined(sid, fid, i as u32, weak, &name);
             } else {
-                self.add_undefined(sid, Reference { file: fid, sym: i as u32, weak })?;
+                let called_directly = called.contains(&(i as u32));
+                self.add_undefined(sid, Reference { file: fid, sym: i as u32, weak, called_directly })?;
             }
         }
         Ok(())
@@ -252,6 +254,7 @@ impl Resolver<'_> {
     }
 
     fn add_undefined(&mut self, sid: SymbolId, r: Reference) -> Result<(), InputError> {
+        self.check_import_attributes(sid, r);
         let sym = &mut self.res.table.symbols[sid];
         sym.refs.push(r);
         if let Def::Lazy { member } = sym.def {
@@ -260,6 +263,41 @@ impl Resolver<'_> {
             }
         }
         Ok(())
+    }
+
+    /// UND-MODULE / UND-NAME: while a symbol is still undefined, a reference
+    /// whose import module differs from the first reference's is an error
+    /// `import module mismatch for symbol: X`; likewise an explicit import
+    /// name differing from the first explicit one (`import name mismatch`).
+    /// A definition seen first means no check: the result depends on input
+    /// order, as in wasm-ld.
+    fn check_import_attributes(&mut self, sid: SymbolId, r: Reference) {
+        let sym = &self.res.table.symbols[sid];
+        if sym.def != Def::Undefined {
+            return;
+        }
+        let files = &self.res.files;
+        let this = &files[r.file].symbols[r.sym as usize];
+        let mut errors = Vec::new();
+        if let (Some(first), Some(module)) = (sym.refs.first(), &this.import_module) {
+            let fs = &files[first.file].symbols[first.sym as usize];
+            if let Some(first_module) = &fs.import_module {
+                if first_module != module {
+                    errors.push(format!("import module mismatch for symbol: {}\n>>> defined as {first_module} in {}\n>>> defined as {module} in {}", sym.name, files[first.file].name, files[r.file].name));
+                }
+            }
+        }
+        if this.has_explicit_name() {
+            let first_named = sym.refs.iter().find(|x| files[x.file].symbols[x.sym as usize].has_explicit_name());
+            if let Some(first) = first_named {
+                let a = files[first.file].symbols[first.sym as usize].import_name.clone().unwrap_or_default();
+                let b = this.import_name.clone().unwrap_or_default();
+                if a != b {
+                    errors.push(format!("import name mismatch for symbol: {}\n>>> defined as {a} in {}\n>>> defined as {b} in {}", sym.name, files[first.file].name, files[r.file].name));
+                }
+            }
+        }
+        self.res.diagnostics.extend(errors.into_iter().map(Diagnostic::error));
     }
 
     /// AR-3: `-u`, `--export` and the entry extract lazy definitions.

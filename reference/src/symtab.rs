@@ -87,6 +87,9 @@ pub struct Reference {
     pub file: FileId,
     pub sym: u32,
     pub weak: bool,
+    /// The file calls the function directly (a FUNCTION_INDEX_LEB
+    /// relocation names it, live or not): signatures are checked (SIG-1).
+    pub called_directly: bool,
 }
 
 /// A global (non-local) symbol.

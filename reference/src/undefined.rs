@@ -34,19 +34,21 @@ pub struct Undefined {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// The import `(module, field)` a reference asks for: its import module
-/// (default `env`) and import name (default the symbol name) (UND-IMPORT).
+/// The import `(module, field)` of an undefined symbol (UND-IMPORT): the
+/// first reference's import module (default `env`) and the first explicit
+/// import name (default the symbol name).
 pub fn import_of(res: &Resolution, sid: SymbolId) -> (String, String) {
     let sym = &res.table.symbols[sid];
-    match sym.refs.first() {
-        Some(r) => {
-            let s = &res.files[r.file].symbols[r.sym as usize];
-            let module = s.import_module.clone().unwrap_or_else(|| "env".to_string());
-            let field = s.import_name.clone().unwrap_or_else(|| sym.name.clone());
-            (module, field)
-        }
-        None => ("env".to_string(), sym.name.clone()),
-    }
+    let ref_sym = |r: &crate::symtab::Reference| &res.files[r.file].symbols[r.sym as usize];
+    let module = sym.refs.first().and_then(|r| ref_sym(r).import_module.clone()).unwrap_or_else(|| "env".to_string());
+    let field = sym
+        .refs
+        .iter()
+        .map(ref_sym)
+        .find(|s| s.has_explicit_name())
+        .and_then(|s| s.import_name.clone())
+        .unwrap_or_else(|| sym.name.clone());
+    (module, field)
 }
 
 /// True when some reference carries an explicit import name (EXPLICIT_NAME):
