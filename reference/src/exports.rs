@@ -66,7 +66,9 @@ pub fn exports(config: &Config, res: &Resolution, live: &LiveSet, l: &mut Layout
         }
         if let Some((kind, mut index)) = export_target(res, sid, l) {
             let name = export_name(res, sid);
-            if res.command_wrappers && kind == ExportKind::Func && matches!(sym.def, Def::Defined { .. }) {
+            // CTOR-2: only when there is something to run around the call.
+            let wrap = res.command_wrappers && (l.call_ctors.is_some() || res.call_dtors.is_some());
+            if wrap && kind == ExportKind::Func && matches!(sym.def, Def::Defined { .. }) {
                 index = command_wrapper(l, index, &sym.name);
             }
             if names.insert(name.clone()) {

@@ -304,7 +304,7 @@ fn functions(res: &Resolution, live: &LiveSet, und: &Undefined, l: &mut Layout) 
             _ => match trap_stubs.get(&sig) {
                 Some(&i) => i,
                 None => {
-                    let i = push(l, OutFunction { type_index: t, body: FuncBody::Trap, name: format!("undefined_stub:{sig}") });
+                    let i = push(l, OutFunction { type_index: t, body: FuncBody::Trap, name: "undefined_stub".to_string() });
                     trap_stubs.insert(sig, i);
                     i
                 }

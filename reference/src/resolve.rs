@@ -48,6 +48,10 @@ pub struct Resolution {
     pub command_wrappers: bool,
     /// CTOR-3: the defined `__wasm_call_dtors` the wrappers call.
     pub call_dtors: Option<SymbolId>,
+    /// UND-ALLOW: names allowed to be undefined (they become imports):
+    /// `--allow-undefined-file` names and those of a `NAME.imports` file
+    /// beside an archive `NAME.a`.
+    pub allowed_undefined: HashSet<String>,
 }
 
 /// A lazy member: an archive member or `--start-lib` object not loaded yet.
@@ -69,6 +73,7 @@ struct Resolver<'c> {
 /// problems are collected as diagnostics in the result.
 pub fn resolve(config: &Config, provider: &dyn InputProvider) -> Result<Resolution, InputError> {
     let mut r = Resolver { config, res: Resolution::default(), members: Vec::new(), comdats: HashSet::new() };
+    r.res.allowed_undefined.extend(config.allow_undefined_names.iter().cloned());
     for spec in &config.inputs {
         r.add_input(spec, provider)?;
     }
@@ -85,6 +90,13 @@ impl Resolver<'_> {
         };
         let bytes = provider.read(&path).map_err(|e| InputError::file(&path, format!("cannot open: {e}")))?;
         if archive::is_archive(&bytes) {
+            if let Some(stem) = path.strip_suffix(".a") {
+                let imports = format!("{stem}.imports");
+                if provider.exists(&imports) {
+                    let text = provider.read(&imports).map_err(|e| InputError::file(&imports, format!("cannot open: {e}")))?;
+                    self.res.allowed_undefined.extend(crate::args::symbol_list(&String::from_utf8_lossy(&text)));
+                }
+            }
             let (members, skipped) = archive::read_archive(&path, &bytes)?;
             for s in skipped {
                 // AR-4: non-wasm members are skipped with a warning.

@@ -62,13 +62,12 @@ pub fn has_explicit_import(res: &Resolution, sid: SymbolId) -> bool {
 /// (UND-REPORT) as an error (report-all) or warning (warn).
 pub fn decide(config: &Config, res: &Resolution, live: &LiveSet) -> Undefined {
     let mut out = Undefined::default();
-    let allowed: HashSet<&str> = config.allow_undefined_names.iter().map(String::as_str).collect();
     let mut sids: Vec<SymbolId> = live.symbols.iter().copied().filter(|&s| res.table.symbols[s].is_undefined()).collect();
     sids.sort_unstable();
     for sid in sids {
         let sym = &res.table.symbols[sid];
         let weak = sym.is_undefined_weak();
-        let explicit = has_explicit_import(res, sid) || allowed.contains(sym.name.as_str());
+        let explicit = has_explicit_import(res, sid) || res.allowed_undefined.contains(&sym.name);
         let fate = match sym.kind {
             SymbolKind::Data if weak => Fate::Zero,
             SymbolKind::Function if weak => Fate::WeakStub,
@@ -105,7 +104,7 @@ fn report(config: &Config, res: &Resolution, live: &LiveSet, out: &mut Undefined
         if !sym.is_undefined() || sym.is_undefined_weak() {
             continue;
         }
-        let explicit = has_explicit_import(res, u.symbol) || config.allow_undefined_names.contains(&sym.name);
+        let explicit = has_explicit_import(res, u.symbol) || res.allowed_undefined.contains(&sym.name);
         let imported = matches!(out.fates.get(&u.symbol), Some(Fate::Import { .. }));
         if explicit || (imported && sym.kind != SymbolKind::Data) {
             continue;
