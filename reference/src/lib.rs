@@ -15,6 +15,7 @@ pub mod args;
 pub mod config;
 pub mod ctors;
 pub mod diag;
+pub mod didyoumean;
 pub mod driver;
 pub mod error;
 pub mod exports;

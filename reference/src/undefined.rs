@@ -112,7 +112,10 @@ fn report(config: &Config, res: &Resolution, live: &LiveSet, out: &mut Undefined
         if !seen.insert((u.file, u.symbol)) {
             continue;
         }
-        let msg = format!("{}: undefined symbol: {}", res.files[u.file].name, sym.name);
+        let mut msg = format!("{}: undefined symbol: {}", res.files[u.file].name, sym.name);
+        for (name, file) in crate::didyoumean::suggestions(res, u.symbol) {
+            msg.push_str(&format!("\n>>> did you mean: {name} (defined in {file})"));
+        }
         match config.unresolved {
             UnresolvedPolicy::ReportAll | UnresolvedPolicy::ImportDynamic => out.diagnostics.push(Diagnostic::error(msg)),
             UnresolvedPolicy::Warn => out.diagnostics.push(Diagnostic::warning(msg)),
