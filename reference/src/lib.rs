@@ -18,6 +18,7 @@ pub mod diag;
 pub mod didyoumean;
 pub mod driver;
 pub mod error;
+pub mod explain;
 pub mod exports;
 pub mod features;
 pub mod input;

@@ -1,0 +1,226 @@
+//! Explaining undefined symbols: who references each one, how, with which
+//! import attributes, and what becomes of it under each policy (the data
+//! behind `linkcheck explain`).
+
+use crate::config::{Config, UnresolvedPolicy};
+use crate::error::InputError;
+use crate::input::InputProvider;
+use crate::live::mark_live;
+use crate::object::SymbolKind;
+use crate::resolve::{resolve, Resolution};
+use crate::symtab::SymbolId;
+use crate::undefined::{self, Fate};
+use wasmparser::RelocationType as R;
+
+/// How a reference uses the symbol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UseKind {
+    /// A direct call (FUNCTION_INDEX_LEB).
+    Call,
+    /// The function's table slot is taken (TABLE_INDEX_*).
+    AddressTaken,
+    /// A data address (MEMORY_ADDR_*).
+    Data,
+    /// A global index (GLOBAL_INDEX_*).
+    Global,
+    /// Anything else (debug info, FUNCTION_INDEX_I32, ...).
+    Other,
+}
+
+impl UseKind {
+    /// A short word for tables: `call`, `address`, `data`, `global`, `other`.
+    pub fn word(self) -> &'static str {
+        match self {
+            UseKind::Call => "call",
+            UseKind::AddressTaken => "address",
+            UseKind::Data => "data",
+            UseKind::Global => "global",
+            UseKind::Other => "other",
+        }
+    }
+}
+
+/// One relocation that refers to the symbol.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Referrer {
+    /// `x.o` or `lib.a(x.o)`.
+    pub file: String,
+    /// The function (or data segment, or custom section) containing the site.
+    pub within: String,
+    pub kind: UseKind,
+    /// The containing chunk survives `--gc-sections`.
+    pub live: bool,
+    /// The referencing symbol is weak.
+    pub weak: bool,
+    /// The reference's import module (function/global/table/tag symbols).
+    pub import_module: Option<String>,
+    /// The reference's explicit import name (EXPLICIT_NAME), if any.
+    pub import_name: Option<String>,
+}
+
+/// What becomes of the symbol under one way of linking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// The policy, as its command-line flags: `(default)`,
+    /// `--import-undefined`, `--allow-undefined`, `(all references weak)`.
+    pub policy: &'static str,
+    /// `error`, `import MODULE.FIELD`, `trapping stub`, `address 0`,
+    /// `weak stub (traps when called)`, or `not referenced by live code`.
+    pub fate: String,
+}
+
+/// One undefined symbol explained.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UndefinedSymbol {
+    pub name: String,
+    pub kind: SymbolKind,
+    /// Some live code refers to it (otherwise nothing happens to it).
+    pub live: bool,
+    pub referrers: Vec<Referrer>,
+    /// The import `(module, field)` it would become (UND-IMPORT).
+    pub import: (String, String),
+    pub outcomes: Vec<Outcome>,
+    /// Nearest defined symbols (UND-HINT): `(name, file)`.
+    pub suggestions: Vec<(String, String)>,
+}
+
+/// Import attribute conflicts: one symbol imported under several modules
+/// or names (the shape of rust-lang/rust#148347).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    pub name: String,
+    /// Every distinct (module, field) with the files asking for it.
+    pub imports: Vec<(String, String, Vec<String>)>,
+    /// Whether the link reports it (a definition seen first hides it).
+    pub reported: bool,
+}
+
+/// Everything `linkcheck explain` prints.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Explanation {
+    pub undefined: Vec<UndefinedSymbol>,
+    pub conflicts: Vec<Conflict>,
+}
+
+/// Explains the undefined symbols of the link `config` describes.
+///
+/// Errors: an input that cannot be read or is malformed.
+pub fn explain(config: &Config, provider: &dyn InputProvider) -> Result<Explanation, InputError> {
+    let res = resolve(config, provider)?;
+    let live = mark_live(config, &res);
+    let mut out = Explanation::default();
+    let policies: [(&'static str, Config); 3] = [
+        ("(default)", Config { unresolved: UnresolvedPolicy::ReportAll, import_undefined: false, ..config.clone() }),
+        ("--import-undefined", Config { unresolved: UnresolvedPolicy::ReportAll, import_undefined: true, ..config.clone() }),
+        ("--allow-undefined", Config { unresolved: UnresolvedPolicy::IgnoreAll, import_undefined: true, ..config.clone() }),
+    ];
+    let fates: Vec<_> = policies.iter().map(|(_, c)| undefined::decide(c, &res, &live)).collect();
+    for (sid, sym) in res.table.symbols.iter().enumerate() {
+        if !sym.is_undefined() || sym.refs.is_empty() {
+            continue;
+        }
+        let is_live = live.symbols.contains(&sid);
+        let mut outcomes: Vec<Outcome> = policies
+            .iter()
+            .zip(&fates)
+            .map(|((p, _), f)| Outcome { policy: p, fate: describe(f.fates.get(&sid), is_live) })
+            .collect();
+        let weak_fate = match sym.kind {
+            SymbolKind::Function => "weak stub (traps when called), table index 0",
+            SymbolKind::Data => "address 0",
+            _ => "error",
+        };
+        outcomes.push(Outcome { policy: "(all references weak)", fate: if is_live { weak_fate.to_string() } else { describe(None, false) } });
+        out.undefined.push(UndefinedSymbol {
+            name: sym.name.clone(),
+            kind: sym.kind,
+            live: is_live,
+            referrers: referrers(&res, &live, sid),
+            import: undefined::import_of(&res, sid),
+            outcomes,
+            suggestions: crate::didyoumean::suggestions(&res, sid),
+        });
+    }
+    out.conflicts = conflicts(&res);
+    Ok(out)
+}
+
+fn describe(f: Option<&Fate>, live: bool) -> String {
+    match f {
+        _ if !live => "not referenced by live code: nothing".to_string(),
+        Some(Fate::Import { module, field }) => format!("import {module}.{field}"),
+        Some(Fate::WeakStub) => "weak stub (traps when called), table index 0".to_string(),
+        Some(Fate::TrapStub) => "trapping stub, table index 0".to_string(),
+        Some(Fate::Zero) => "address 0".to_string(),
+        Some(Fate::Error) | None => "error: undefined symbol".to_string(),
+    }
+}
+
+fn use_kind(ty: R) -> UseKind {
+    match ty {
+        R::FunctionIndexLeb => UseKind::Call,
+        R::TableIndexSleb | R::TableIndexI32 => UseKind::AddressTaken,
+        R::MemoryAddrLeb | R::MemoryAddrSleb | R::MemoryAddrI32 | R::MemoryAddrLocrelI32 | R::MemoryAddrTlsSleb => UseKind::Data,
+        R::GlobalIndexLeb | R::GlobalIndexI32 => UseKind::Global,
+        _ => UseKind::Other,
+    }
+}
+
+fn referrers(res: &Resolution, live: &crate::live::LiveSet, sid: SymbolId) -> Vec<Referrer> {
+    use crate::live::Chunk;
+    let mut out = Vec::new();
+    for r in &res.table.symbols[sid].refs {
+        let obj = &res.files[r.file];
+        let s = &obj.symbols[r.sym as usize];
+        let base = Referrer {
+            file: obj.name.clone(),
+            within: String::new(),
+            kind: UseKind::Other,
+            live: false,
+            weak: r.weak,
+            import_module: s.import_module.clone(),
+            import_name: s.has_explicit_name().then(|| s.import_name.clone()).flatten(),
+        };
+        let mut any = false;
+        for (i, range) in obj.func_relocs.iter().enumerate() {
+            for rel in obj.code_relocs[range.clone()].iter().filter(|x| x.index == r.sym && x.ty != R::TypeIndexLeb) {
+                any = true;
+                let idx = i as u32 + obj.num_imported_funcs();
+                let within = obj.symbols.iter().find(|x| x.kind == SymbolKind::Function && x.is_defined() && x.index == idx).map(|x| x.name.clone()).unwrap_or_else(|| format!("function #{idx}"));
+                out.push(Referrer { within, kind: use_kind(rel.ty), live: live.is_live(Chunk::Function(r.file, i as u32)), ..base.clone() });
+            }
+        }
+        for (i, range) in obj.segment_relocs.iter().enumerate() {
+            for rel in obj.data_relocs[range.clone()].iter().filter(|x| x.index == r.sym) {
+                any = true;
+                out.push(Referrer { within: obj.segments[i].name.clone(), kind: use_kind(rel.ty), live: live.is_live(Chunk::Segment(r.file, i as u32)), ..base.clone() });
+            }
+        }
+        if !any {
+            out.push(Referrer { within: "(symbol table only)".into(), ..base });
+        }
+    }
+    out
+}
+
+fn conflicts(res: &Resolution) -> Vec<Conflict> {
+    let mut out = Vec::new();
+    for sym in &res.table.symbols {
+        let mut imports: Vec<(String, String, Vec<String>)> = Vec::new();
+        for r in &sym.refs {
+            let s = &res.files[r.file].symbols[r.sym as usize];
+            let Some(module) = s.import_module.clone() else { continue };
+            let field = if s.has_explicit_name() { s.import_name.clone().unwrap_or_default() } else { sym.name.clone() };
+            let file = res.files[r.file].name.clone();
+            match imports.iter_mut().find(|(m, f, _)| *m == module && *f == field) {
+                Some(e) => e.2.push(file),
+                None => imports.push((module, field, vec![file])),
+            }
+        }
+        if imports.len() > 1 {
+            let reported = res.diagnostics.iter().any(|d| d.message.contains(&format!("mismatch for symbol: {}\n", sym.name)));
+            out.push(Conflict { name: sym.name.clone(), imports, reported });
+        }
+    }
+    out
+}
