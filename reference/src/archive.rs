@@ -61,13 +61,22 @@ pub fn scan_defined_symbols(name: &str, bytes: &[u8]) -> Result<Vec<LazyEntry>, 
     let mut offset = 0;
     let err = |e: wasmparser::BinaryReaderError| InputError::at(name, "linking", e.offset(), e.message().to_string());
     loop {
-        let (consumed, payload) = match parser.parse(&bytes[offset..], true).map_err(err)? {
+        // OBJ-2: a malformed section is named (offsets count from the member's start).
+        let parsed = parser.parse(&bytes[offset..], true).map_err(|e| {
+            let section = crate::object::section_name_at(bytes, e.offset());
+            InputError::at(name, &section, e.offset(), e.message().to_string())
+        })?;
+        let (consumed, payload) = match parsed {
             wasmparser::Chunk::Parsed { consumed, payload } => (consumed, payload),
             wasmparser::Chunk::NeedMoreData(_) => return Err(InputError::file(name, "truncated module")),
         };
         offset += consumed;
         match payload {
-            Payload::CodeSectionStart { size, .. } => {
+            Payload::CodeSectionStart { size, unchecked_range, .. } => {
+                // OBJ-2: a code section cut short is an error, not a panic.
+                if unchecked_range.end > bytes.len() as u64 {
+                    return Err(InputError::at(name, "code", bytes.len() as u64, "unexpected end-of-file"));
+                }
                 parser.skip_section();
                 offset += size as usize;
             }

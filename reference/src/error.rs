@@ -21,6 +21,10 @@ impl InputError {
     pub fn file(file: &str, message: impl Into<String>) -> Self {
         InputError { file: file.to_string(), section: None, offset: None, message: message.into() }
     }
+    /// An error about `section` as a whole (no one byte is at fault).
+    pub fn in_section(file: &str, section: &str, message: impl Into<String>) -> Self {
+        InputError { file: file.to_string(), section: Some(section.to_string()), offset: None, message: message.into() }
+    }
     /// An error inside `section` at byte `offset` of the file.
     pub fn at(file: &str, section: &str, offset: u64, message: impl Into<String>) -> Self {
         InputError {

@@ -25,7 +25,7 @@ pub fn check_object(obj: &mut ObjectFile) -> Result<(), InputError> {
     for f in &obj.init_funcs {
         let ok = obj.symbols.get(f.symbol as usize).is_some_and(|s| s.kind == SymbolKind::Function);
         if !ok {
-            return Err(InputError::at(&obj.name, "linking", 0, format!("init function refers to symbol {}, which is not a function symbol (OBJ-5)", f.symbol)));
+            return Err(InputError::in_section(&obj.name, "linking", format!("init function refers to symbol {}, which is not a function symbol (OBJ-5)", f.symbol)));
         }
     }
     for c in &obj.comdats {
@@ -33,14 +33,16 @@ pub fn check_object(obj: &mut ObjectFile) -> Result<(), InputError> {
         let bad = c.segments.iter().any(|&i| i as usize >= obj.segments.len())
             || c.functions.iter().any(|&i| i as usize >= nf || i < obj.num_imported_funcs())
             || c.globals.iter().any(|&i| i as usize >= obj.num_imported_globals() as usize + obj.globals.len())
+            || c.tags.iter().any(|&i| i as usize >= obj.num_imported_tags() as usize + obj.tags.len())
+            || c.tables.iter().any(|&i| i as usize >= obj.num_imported_tables() as usize + obj.tables.len())
             || c.sections.iter().any(|&i| i as usize >= obj.customs.len() + 16);
         if bad {
-            return Err(InputError::at(&obj.name, "linking", 0, format!("COMDAT {} names a member out of range (OBJ-6)", c.name)));
+            return Err(InputError::in_section(&obj.name, "linking", format!("COMDAT {} names a member out of range (OBJ-6)", c.name)));
         }
     }
     for s in &obj.symbols {
         if s.kind == SymbolKind::Section && obj.section_target(s.index) == SectionTarget::Other {
-            return Err(InputError::at(&obj.name, "linking", 0, format!("section symbol refers to section {}, which is not code, data or a custom section", s.index)));
+            return Err(InputError::in_section(&obj.name, "linking", format!("section symbol refers to section {}, which is not code, data or a custom section", s.index)));
         }
     }
     Ok(())
@@ -53,7 +55,7 @@ fn check_relocs(obj: &ObjectFile, sec: &str, relocs: &[Relocation], len: usize, 
     let mut per_chunk: Vec<Range<usize>> = chunks.map(|(_, c)| vec![0..0; c.len()]).unwrap_or_default();
     for (ri, r) in relocs.iter().enumerate() {
         let info = reloc_types::info(r.ty);
-        let err = |msg: String| InputError::at(&obj.name, sec, r.offset as u64, format!("{}: {msg}", info.name));
+        let err = |msg: String| InputError::at(&obj.name, sec, r.entry_offset, format!("{}: {msg}", info.name));
         let start = r.offset as usize;
         let end = start + info.field.width();
         if end > len {

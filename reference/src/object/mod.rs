@@ -7,6 +7,7 @@ mod check;
 mod parse;
 
 pub use parse::parse_object;
+pub(crate) use parse::section_name_at;
 
 use std::fmt;
 use std::ops::Range;
@@ -204,6 +205,9 @@ pub struct Relocation {
     pub offset: u32,
     pub index: u32,
     pub addend: i64,
+    /// Where the entry itself lies in the file (in its `reloc.*` section),
+    /// for errors (OBJ-4).
+    pub entry_offset: u64,
 }
 
 /// A custom section other than `linking`, `reloc.*`, `name`, `producers`

@@ -114,7 +114,8 @@ impl Reader<'_, '_> {
         let bytes = self.bytes;
         let name = self.name();
         for payload in Parser::new(0).parse_all(bytes) {
-            let payload = payload.map_err(|e| perr(&name, "module", e))?;
+            // OBJ-2: a malformed or truncated section is named.
+            let payload = payload.map_err(|e| perr(&name, &section_name_at(bytes, e.offset()), e))?;
             self.payload(payload)?;
         }
         if self.func_decls.len() != self.obj.functions.len() {
@@ -156,8 +157,11 @@ impl Reader<'_, '_> {
             }
             Payload::ImportSection(r) => {
                 self.section += 1;
-                for imp in r.into_imports() {
-                    let imp = imp.map_err(|e| perr(n, "import", e))?;
+                for imp in r.into_imports_with_offsets() {
+                    let (off, imp) = imp.map_err(|e| perr(n, "import", e))?;
+                    if let TypeRef::Func(t) | TypeRef::FuncExact(t) | TypeRef::Tag(wasmparser::TagType { func_type_idx: t, .. }) = imp.ty {
+                        self.check_type_index(n, "import", off, t)?;
+                    }
                     let idx = self.obj.imports.len();
                     let kind = match imp.ty {
                         TypeRef::Func(t) | TypeRef::FuncExact(t) => {
@@ -183,8 +187,10 @@ impl Reader<'_, '_> {
             }
             Payload::FunctionSection(r) => {
                 self.section += 1;
-                for t in r {
-                    self.func_decls.push(t.map_err(|e| perr(n, "function", e))?);
+                for t in r.into_iter_with_offsets() {
+                    let (off, t) = t.map_err(|e| perr(n, "function", e))?;
+                    self.check_type_index(n, "function", off, t)?;
+                    self.func_decls.push(t);
                 }
             }
             Payload::TableSection(r) => {
@@ -196,8 +202,10 @@ impl Reader<'_, '_> {
             Payload::MemorySection(_) | Payload::DataCountSection { .. } => self.section += 1,
             Payload::TagSection(r) => {
                 self.section += 1;
-                for t in r {
-                    self.obj.tags.push(t.map_err(|e| perr(n, "tag", e))?.func_type_idx);
+                for t in r.into_iter_with_offsets() {
+                    let (off, t) = t.map_err(|e| perr(n, "tag", e))?;
+                    self.check_type_index(n, "tag", off, t.func_type_idx)?;
+                    self.obj.tags.push(t.func_type_idx);
                 }
             }
             Payload::GlobalSection(r) => {
@@ -271,6 +279,14 @@ impl Reader<'_, '_> {
         Ok(())
     }
 
+    /// OBJ-2: a function, import or tag names an existing type.
+    fn check_type_index(&self, file: &str, section: &str, offset: u64, t: u32) -> Result<(), InputError> {
+        if t as usize >= self.obj.types.len() {
+            return Err(InputError::at(file, section, offset, format!("type index {t} out of range ({} types)", self.obj.types.len())));
+        }
+        Ok(())
+    }
+
     fn custom(&mut self, idx: u32, c: wasmparser::CustomSectionReader<'_>) -> Result<(), InputError> {
         let name = self.name();
         let n = name.as_str();
@@ -280,11 +296,28 @@ impl Reader<'_, '_> {
                 self.saw_linking = true;
                 self.linking(l)
             }
+            // wasmparser reads `linking` of another version, or a `reloc.*`
+            // section whose header is malformed, as an unknown custom
+            // section: read it again for the error (OBJ-1, OBJ-2).
+            KnownCustom::Unknown if cname == "linking" => {
+                let reader = wasmparser::BinaryReader::new(c.data(), c.data_offset());
+                match wasmparser::LinkingSectionReader::new(reader) {
+                    Err(e) => Err(perr(n, "linking", e)),
+                    Ok(_) => Err(InputError::at(n, "linking", c.data_offset(), "unreadable linking section")),
+                }
+            }
+            KnownCustom::Unknown if cname.starts_with("reloc.") => {
+                let reader = wasmparser::BinaryReader::new(c.data(), c.data_offset());
+                match wasmparser::RelocSectionReader::new(reader) {
+                    Err(e) => Err(perr(n, &cname, e)),
+                    Ok(_) => Err(InputError::at(n, &cname, c.data_offset(), "unreadable relocation section")),
+                }
+            }
             KnownCustom::Reloc(r) => {
                 let mut entries = Vec::new();
-                for e in r.entries() {
-                    let e = e.map_err(|e| perr(n, &cname, e))?;
-                    entries.push(Relocation { ty: e.ty, offset: e.offset, index: e.index, addend: e.addend });
+                for e in r.entries().into_iter_with_offsets() {
+                    let (at, e) = e.map_err(|e| perr(n, &cname, e))?;
+                    entries.push(Relocation { ty: e.ty, offset: e.offset, index: e.index, addend: e.addend, entry_offset: at });
                 }
                 self.relocs.push((r.section_index(), c.range().start, entries));
                 Ok(())
@@ -440,6 +473,35 @@ impl Reader<'_, '_> {
         }
         Ok(Symbol { kind, flags, name: sym_name.unwrap_or_default(), index, data: None, import_module, import_name, export_name: None })
     }
+}
+
+/// The name of the section that byte `offset` of `bytes` lies in (its
+/// header or its payload): `code`, `data`, a custom section's own name, ...
+/// `module` for the header and for offsets past every section.
+pub(crate) fn section_name_at(bytes: &[u8], offset: u64) -> String {
+    const NAMES: [&str; 14] = [
+        "custom", "type", "import", "function", "table", "memory", "global", "export", "start", "element", "code",
+        "data", "datacount", "tag",
+    ];
+    let mut at = 8u64;
+    while offset >= at && (at as usize) < bytes.len() {
+        let id = bytes[at as usize];
+        let mut r = wasmparser::BinaryReader::new(&bytes[at as usize + 1..], at + 1);
+        let Ok(size) = r.read_var_u32() else {
+            return NAMES.get(id as usize).unwrap_or(&"module").to_string();
+        };
+        let end = r.original_position() + size as u64;
+        if offset < end {
+            if id == 0 {
+                if let Ok(name) = r.read_string() {
+                    return name.to_string();
+                }
+            }
+            return NAMES.get(id as usize).unwrap_or(&"module").to_string();
+        }
+        at = end;
+    }
+    "module".to_string()
 }
 
 /// Reads a `target_features` section: a count, then `prefix:u8 name:string`.
