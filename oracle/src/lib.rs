@@ -17,9 +17,15 @@
 //!      --> diff::compare        --> Vec<diff::Difference>
 //!      --> report::{render_text, render_json}
 //! ```
+//!
+//! Corpus cases ([`corpus`]: a folder each, `case.toml` and inputs) are
+//! prepared and run through the same pipeline by [`conform`], which also
+//! holds the first linker to each case's expected outcome.
 
 pub mod check;
 pub mod cmdline;
+pub mod conform;
+pub mod corpus;
 pub mod describe;
 pub mod diagnostics;
 pub mod diff;

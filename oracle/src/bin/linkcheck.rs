@@ -7,13 +7,26 @@
 //! Exit status: 0 when all linkers agree, 1 when they diverge, 2 on usage
 //! errors or when the comparison cannot be set up (rust-lld missing, fewer
 //! than two linkers).
+//!
+//! ```text
+//! linkcheck conform [--linker NAME=CMD]... [--no-default-linkers] [--json]
+//!                   [CORPUS...]
+//! ```
+//! Runs every corpus case under CORPUS (default `corpus`) through every
+//! linker and prints a matrix (or JSON lines). Exit status: 0 when every
+//! case agrees and meets its expectation, 1 otherwise, 2 on usage errors.
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 use linkcheck::check::{check, CheckOptions};
+use linkcheck::conform::render::{render_json_lines, render_matrix, summary_line};
+use linkcheck::conform::run_cases;
+use linkcheck::corpus::find_cases;
 use linkcheck::linker::Linker;
 use linkcheck::report::{render_json, render_text};
 use linkcheck::run::{RunLimits, Runner};
+use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -35,6 +48,25 @@ struct Cli {
 enum Command {
     /// Link one command line with every linker, run the outputs, compare.
     Diff(DiffArgs),
+    /// Run every corpus case through every linker; print a matrix.
+    Conform(ConformArgs),
+}
+
+#[derive(Args)]
+struct ConformArgs {
+    /// Another linker with wasm-ld's command line, as NAME=COMMAND
+    /// (COMMAND: a program, or a program and leading arguments).
+    #[arg(long = "linker", value_name = "NAME=CMD")]
+    linkers: Vec<String>,
+    /// Leave out the default linkers refld (in-process) and rust-lld.
+    #[arg(long)]
+    no_default_linkers: bool,
+    /// One JSON record per case and linker, one per line.
+    #[arg(long)]
+    json: bool,
+    /// Case folders, or folders searched for them (default: `corpus`).
+    #[arg(value_name = "CORPUS")]
+    corpus: Vec<PathBuf>,
 }
 
 #[derive(Args)]
@@ -67,6 +99,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Diff(args) => diff(args),
+        Command::Conform(args) => conform(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -77,13 +110,15 @@ fn main() -> ExitCode {
     }
 }
 
-fn diff(args: DiffArgs) -> Result<u8> {
+/// The linkers to compare: refld and rust-lld unless `no_defaults`, then
+/// each `--linker`; at least two, names distinct.
+fn choose_linkers(no_defaults: bool, specs: &[String]) -> Result<Vec<Linker>> {
     let mut linkers = Vec::new();
-    if !args.no_default_linkers {
+    if !no_defaults {
         linkers.push(Linker::Reference);
         linkers.push(Linker::rust_lld().context("(use --no-default-linkers and --linker to choose linkers)")?);
     }
-    for spec in &args.linkers {
+    for spec in specs {
         linkers.push(Linker::from_spec(spec)?);
     }
     if linkers.len() < 2 {
@@ -94,6 +129,46 @@ fn diff(args: DiffArgs) -> Result<u8> {
     if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
         bail!("two linkers are named `{}`", w[0]);
     }
+    Ok(linkers)
+}
+
+fn conform(args: ConformArgs) -> Result<u8> {
+    let linkers = choose_linkers(args.no_default_linkers, &args.linkers)?;
+    let roots = if args.corpus.is_empty() { vec![PathBuf::from("corpus")] } else { args.corpus };
+    let dirs = find_cases(&roots)?;
+    if dirs.is_empty() {
+        let roots: Vec<String> = roots.iter().map(|r| r.display().to_string()).collect();
+        bail!("no cases (folders with case.toml) under {}", roots.join(", "));
+    }
+    let runner = Runner::new().map_err(anyhow::Error::msg)?;
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(dirs.len() as u64),
+        if std::io::stderr().is_terminal() {
+            indicatif::ProgressDrawTarget::stderr()
+        } else {
+            indicatif::ProgressDrawTarget::hidden()
+        },
+    );
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {elapsed} {wide_msg}")
+            .expect("a valid template"),
+    );
+    let report = run_cases(&dirs, &linkers, &runner, &CheckOptions::default(), &mut |result| {
+        bar.set_message(result.dir.display().to_string());
+        bar.inc(1);
+    });
+    bar.finish_and_clear();
+    if args.json {
+        print!("{}", render_json_lines(&report));
+        eprintln!("{}", summary_line(&report.summary()));
+    } else {
+        print!("{}", render_matrix(&report));
+    }
+    Ok(if report.passed() { AGREE } else { DIVERGE })
+}
+
+fn diff(args: DiffArgs) -> Result<u8> {
+    let linkers = choose_linkers(args.no_default_linkers, &args.linkers)?;
     if !(args.timeout.is_finite() && args.timeout > 0.0) {
         bail!("--timeout must be a positive number of seconds");
     }

@@ -22,6 +22,7 @@ pub fn check_object(obj: &mut ObjectFile) -> Result<(), InputError> {
         let sec = format!("reloc.{}", c.name);
         check_relocs(obj, &sec, &c.relocs, c.data.len(), None)?;
     }
+    // OBJ-5: an init function names a function symbol.
     for f in &obj.init_funcs {
         let ok = obj.symbols.get(f.symbol as usize).is_some_and(|s| s.kind == SymbolKind::Function);
         if !ok {

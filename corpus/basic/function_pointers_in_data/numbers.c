@@ -1,0 +1,3 @@
+int five = 5;
+
+int ten(void) { return 10; }

@@ -1,0 +1,1 @@
+int maybe(void) { return 3; }

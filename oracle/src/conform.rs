@@ -1,0 +1,254 @@
+//! Conformance runs: every corpus case through every linker.
+//!
+//! Each case ([`crate::corpus`]) is prepared in a temporary directory, linked
+//! by each linker with [`crate::check::check`], and judged twice:
+//! - against the first linker (refld by default): each other linker gets a
+//!   [`Verdict`] (`agree`, `diverge:KEY`, `crash`, `timeout`);
+//! - against the case's own expectation: the first linker's outcome must be
+//!   the expected one (`link`/`reject`), and a linked output must validate,
+//!   exit with the case's `exit_code` and have its `imports` ([`ExpectCheck`]).
+//!
+//! [`render`] prints the result as a matrix or as JSON lines.
+
+pub mod render;
+
+use crate::check::{check, CheckOptions, CheckReport, LinkerReport};
+use crate::corpus::{prepare, Case, CorpusError, Expect};
+use crate::linker::{Linker, Outcome};
+use crate::run::Runner;
+use std::path::{Path, PathBuf};
+
+/// One linker's cell in the matrix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// The first linker linked the case (its own column).
+    Linked,
+    /// The first linker rejected the case (its own column).
+    Rejected,
+    /// Same outcome as the first linker, no differences.
+    Agree,
+    /// Differs from the first linker; the first difference's key.
+    Diverge(String),
+    /// The linker crashed (whatever the first one did).
+    Crash,
+    /// The linker timed out.
+    Timeout,
+    /// The case could not be read or prepared; no linker ran.
+    Error,
+}
+
+impl Verdict {
+    /// The cell text: `linked`, `rejected`, `agree`, `diverge:KEY`, `crash`,
+    /// `timeout`, `error`.
+    pub fn cell(&self) -> String {
+        match self {
+            Verdict::Diverge(key) => format!("diverge:{key}"),
+            other => other.kind().to_string(),
+        }
+    }
+
+    /// The cell text without the key: `diverge` for every divergence.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Verdict::Linked => "linked",
+            Verdict::Rejected => "rejected",
+            Verdict::Agree => "agree",
+            Verdict::Diverge(_) => "diverge",
+            Verdict::Crash => "crash",
+            Verdict::Timeout => "timeout",
+            Verdict::Error => "error",
+        }
+    }
+
+    /// True for the verdicts that count as agreement: the first linker's
+    /// `linked`/`rejected` and the others' `agree`.
+    pub fn is_agreement(&self) -> bool {
+        matches!(self, Verdict::Linked | Verdict::Rejected | Verdict::Agree)
+    }
+}
+
+/// Whether the first linker did what the case expects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExpectCheck {
+    /// It did.
+    Met,
+    /// It did not; why, in one line.
+    Mismatch(String),
+    /// Not known: the case could not be prepared.
+    Unknown,
+}
+
+/// One case's result.
+#[derive(Debug, Clone)]
+pub struct CaseResult {
+    /// The case folder.
+    pub dir: PathBuf,
+    /// The case, when its `case.toml` could be read.
+    pub case: Option<Case>,
+    /// Why the case could not be read or prepared.
+    pub error: Option<CorpusError>,
+    /// The linkers' reports and comparisons, when the case was linked.
+    pub report: Option<CheckReport>,
+    /// The first linker against the case's expectation.
+    pub expect: ExpectCheck,
+}
+
+impl CaseResult {
+    /// One verdict per linker, in the order of `names`.
+    pub fn verdicts(&self, names: &[String]) -> Vec<Verdict> {
+        let Some(report) = &self.report else {
+            return vec![Verdict::Error; names.len()];
+        };
+        report
+            .linkers
+            .iter()
+            .enumerate()
+            .map(|(i, linker)| match (&linker.outcome, i) {
+                (Outcome::Crashed { .. }, _) => Verdict::Crash,
+                (Outcome::TimedOut, _) => Verdict::Timeout,
+                (Outcome::Linked { .. }, 0) => Verdict::Linked,
+                (Outcome::Rejected { .. }, 0) => Verdict::Rejected,
+                _ => match report.comparisons[i - 1].differences.first() {
+                    None => Verdict::Agree,
+                    Some(d) => Verdict::Diverge(d.key.clone()),
+                },
+            })
+            .collect()
+    }
+
+    /// True when the case was linked, no linker crashed or timed out, and
+    /// every linker agrees with the first.
+    pub fn agrees(&self) -> bool {
+        self.report.as_ref().is_some_and(|r| {
+            r.agree && r.linkers.iter().all(|l| matches!(l.outcome, Outcome::Linked { .. } | Outcome::Rejected { .. }))
+        })
+    }
+
+    /// True when the first linker met the case's expectation.
+    pub fn meets_expectation(&self) -> bool {
+        self.expect == ExpectCheck::Met
+    }
+}
+
+/// All cases' results.
+#[derive(Debug, Clone)]
+pub struct ConformReport {
+    /// The linkers' names, the first one first.
+    pub linkers: Vec<String>,
+    /// One result per case, in the order run (sorted by path).
+    pub cases: Vec<CaseResult>,
+}
+
+/// Counts of a [`ConformReport`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    /// Cases run.
+    pub cases: usize,
+    /// Cases where every linker agrees.
+    pub agree: usize,
+    /// Cases linked where some linker differs, crashed or timed out.
+    pub diverge: usize,
+    /// Cases where the first linker missed the expectation.
+    pub mismatches: usize,
+    /// Cases that could not be read or prepared.
+    pub errors: usize,
+}
+
+impl ConformReport {
+    /// The counts.
+    pub fn summary(&self) -> Summary {
+        let count = |f: &dyn Fn(&CaseResult) -> bool| self.cases.iter().filter(|c| f(c)).count();
+        Summary {
+            cases: self.cases.len(),
+            agree: count(&|c| c.agrees()),
+            diverge: count(&|c| c.report.is_some() && !c.agrees()),
+            mismatches: count(&|c| matches!(c.expect, ExpectCheck::Mismatch(_))),
+            errors: count(&|c| c.error.is_some()),
+        }
+    }
+
+    /// True when every case agrees and meets its expectation.
+    pub fn passed(&self) -> bool {
+        self.cases.iter().all(|c| c.agrees() && c.meets_expectation())
+    }
+}
+
+/// Reads, prepares, links and judges one case folder.
+pub fn run_case(dir: &Path, linkers: &[Linker], runner: &Runner, options: &CheckOptions) -> CaseResult {
+    let failed = |case: Option<Case>, error: CorpusError| CaseResult {
+        dir: dir.to_path_buf(),
+        case,
+        error: Some(error),
+        report: None,
+        expect: ExpectCheck::Unknown,
+    };
+    let case = match Case::load(dir) {
+        Ok(c) => c,
+        Err(e) => return failed(None, e),
+    };
+    let prepared = match prepare(&case) {
+        Ok(p) => p,
+        Err(e) => return failed(Some(case), e),
+    };
+    let report = check(linkers, &prepared.args, prepared.path(), runner, options);
+    let expect = match report.linkers.first() {
+        Some(first) => check_expectation(&case, first),
+        None => ExpectCheck::Unknown,
+    };
+    CaseResult { dir: dir.to_path_buf(), case: Some(case), error: None, report: Some(report), expect }
+}
+
+/// Runs every case of `dirs` in order; `on_case` sees each result as it is
+/// made (for progress display).
+pub fn run_cases(
+    dirs: &[PathBuf],
+    linkers: &[Linker],
+    runner: &Runner,
+    options: &CheckOptions,
+    on_case: &mut dyn FnMut(&CaseResult),
+) -> ConformReport {
+    let cases = dirs
+        .iter()
+        .map(|dir| {
+            let result = run_case(dir, linkers, runner, options);
+            on_case(&result);
+            result
+        })
+        .collect();
+    ConformReport { linkers: linkers.iter().map(|l| l.name().to_string()).collect(), cases }
+}
+
+/// The first linker's report against the case's expectation.
+pub fn check_expectation(case: &Case, first: &LinkerReport) -> ExpectCheck {
+    let mismatch = |why: String| ExpectCheck::Mismatch(why);
+    match (case.expect, &first.outcome) {
+        (Expect::Reject, Outcome::Rejected { .. }) => ExpectCheck::Met,
+        (Expect::Link, Outcome::Linked { .. }) => {
+            if let Some(e) = &first.module_error {
+                return mismatch(format!("the output is unreadable: {e}"));
+            }
+            if let Some(e) = first.module.as_ref().and_then(|m| m.invalid.as_ref()) {
+                return mismatch(format!("the output does not validate: {e}"));
+            }
+            if let Some(want) = case.exit_code {
+                let Some(run) = &first.run else {
+                    return mismatch(format!("exit code {want} expected, but the output was not run"));
+                };
+                if run.exit_code != Some(want) {
+                    let got = match (&run.exit_code, &run.trap) {
+                        (Some(code), _) => format!("exit code {code}"),
+                        (None, trap) => format!("trap `{}`", trap.as_deref().unwrap_or("?")),
+                    };
+                    return mismatch(format!("{got}, expected exit code {want}"));
+                }
+            }
+            let have: Vec<String> =
+                first.module.iter().flat_map(|m| &m.imports).map(|i| format!("{}.{}", i.module, i.name)).collect();
+            if let Some(missing) = case.imports.iter().find(|i| !have.contains(i)) {
+                return mismatch(format!("import {missing} expected, absent"));
+            }
+            ExpectCheck::Met
+        }
+        (expect, outcome) => mismatch(format!("{} expected, {} {}", expect.as_str(), first.name, outcome.kind())),
+    }
+}

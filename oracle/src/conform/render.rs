@@ -1,0 +1,170 @@
+//! Rendering a [`ConformReport`]: a matrix for people, JSON lines for
+//! programs.
+
+use super::{CaseResult, ConformReport, ExpectCheck, Summary};
+use crate::report::TEXT_LIMIT;
+use serde_json::{json, Value};
+use std::fmt::Write;
+
+/// The `expect` cell: `ok`, `MISMATCH`, or `-` when not known.
+pub fn expect_cell(result: &CaseResult) -> &'static str {
+    match result.expect {
+        ExpectCheck::Met => "ok",
+        ExpectCheck::Mismatch(_) => "MISMATCH",
+        ExpectCheck::Unknown => "-",
+    }
+}
+
+/// The matrix (a header, then one row per case: case folder, `expect`
+/// cell, one cell per linker), then the details of every case that does
+/// not pass (its expectation mismatch, each difference, each crash, its
+/// preparation error), then [`summary_line`].
+pub fn render_matrix(report: &ConformReport) -> String {
+    let mut header = vec!["case".to_string(), "expect".to_string()];
+    header.extend(report.linkers.iter().cloned());
+    let rows: Vec<Vec<String>> = report
+        .cases
+        .iter()
+        .map(|c| {
+            let mut row = vec![c.dir.display().to_string(), expect_cell(c).to_string()];
+            row.extend(c.verdicts(&report.linkers).iter().map(|v| v.cell()));
+            row
+        })
+        .collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut s = String::new();
+    for row in std::iter::once(&header).chain(&rows) {
+        let line: Vec<String> = row.iter().zip(&widths).map(|(cell, w)| format!("{cell:<w$}")).collect();
+        let _ = writeln!(s, "{}", line.join("  ").trim_end());
+    }
+    let failing: Vec<&CaseResult> = report.cases.iter().filter(|c| !(c.agrees() && c.meets_expectation())).collect();
+    if !failing.is_empty() {
+        s.push('\n');
+    }
+    for c in failing {
+        render_details(&mut s, c);
+    }
+    let _ = writeln!(s, "{}", summary_line(&report.summary()));
+    s
+}
+
+/// `N cases: A agree, D diverge, M expectation mismatches`, with
+/// `, E errors` added when some case could not be prepared.
+pub fn summary_line(summary: &Summary) -> String {
+    let mut line = format!(
+        "{} case{}: {} agree, {} diverge, {} expectation mismatch{}",
+        summary.cases,
+        if summary.cases == 1 { "" } else { "s" },
+        summary.agree,
+        summary.diverge,
+        summary.mismatches,
+        if summary.mismatches == 1 { "" } else { "es" },
+    );
+    if summary.errors > 0 {
+        let _ = write!(line, ", {} error{}", summary.errors, if summary.errors == 1 { "" } else { "s" });
+    }
+    line
+}
+
+fn render_details(s: &mut String, c: &CaseResult) {
+    let description = c.case.as_ref().map(|k| format!(": {}", k.description)).unwrap_or_default();
+    let _ = writeln!(s, "{}{description}", c.dir.display());
+    if let Some(e) = &c.error {
+        for (i, line) in e.to_string().lines().enumerate() {
+            let _ = writeln!(s, "  {}{line}", if i == 0 { "error: " } else { "  " });
+        }
+    }
+    if let ExpectCheck::Mismatch(why) = &c.expect {
+        let _ = writeln!(s, "  expect: {why}");
+    }
+    let Some(report) = &c.report else { return };
+    for l in &report.linkers {
+        if let crate::linker::Outcome::Crashed { status, stderr } = &l.outcome {
+            let _ = writeln!(s, "  {}: crashed ({status}) {}", l.name, cut(stderr.trim()));
+        }
+    }
+    for cmp in &report.comparisons {
+        for d in &cmp.differences {
+            let _ = writeln!(
+                s,
+                "  {}: {}: {} {} / {} {}",
+                cmp.right,
+                d.key,
+                cmp.left,
+                cut(&d.left),
+                cmp.right,
+                cut(&d.right)
+            );
+        }
+    }
+    if let Some(first) = report.linkers.first() {
+        if let crate::linker::Outcome::Rejected { diagnostics } = &first.outcome {
+            if !c.meets_expectation() || !c.agrees() {
+                for d in diagnostics.iter().take(3) {
+                    let _ = writeln!(s, "  {}: {}", first.name, cut(d.lines().next().unwrap_or("")));
+                }
+            }
+        }
+    }
+}
+
+/// One JSON object per case and linker, one per line: `case` (the folder),
+/// `linker`, `outcome` (`linked`/`rejected`/`crashed`/`timed out`, null
+/// when the case could not be prepared), `verdict` ([`super::Verdict::kind`]),
+/// `first_difference` (a key or null), `differences` (every key),
+/// `expect` (`link`/`reject`/null), `expect_met` (bool, null when not known),
+/// `expect_mismatch` (why, or null), `error` (why the case could not be
+/// prepared, or null).
+pub fn render_json_lines(report: &ConformReport) -> String {
+    let mut s = String::new();
+    for c in &report.cases {
+        for record in case_records(report, c) {
+            let _ = writeln!(s, "{record}");
+        }
+    }
+    s
+}
+
+/// The JSON records of one case (see [`render_json_lines`]).
+pub fn case_records(report: &ConformReport, c: &CaseResult) -> Vec<Value> {
+    let verdicts = c.verdicts(&report.linkers);
+    report
+        .linkers
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let outcome = c.report.as_ref().and_then(|r| r.linkers.get(i)).map(|l| l.outcome.kind());
+            let differences: Vec<&str> = match (&c.report, i) {
+                (Some(r), 1..) => r.comparisons[i - 1].differences.iter().map(|d| d.key.as_str()).collect(),
+                _ => Vec::new(),
+            };
+            json!({
+                "case": c.dir.display().to_string(),
+                "linker": name,
+                "outcome": outcome,
+                "verdict": verdicts[i].kind(),
+                "first_difference": differences.first(),
+                "differences": differences,
+                "expect": c.case.as_ref().map(|k| k.expect.as_str()),
+                "expect_met": match c.expect { ExpectCheck::Unknown => None, _ => Some(c.meets_expectation()) },
+                "expect_mismatch": match &c.expect { ExpectCheck::Mismatch(w) => Some(w.as_str()), _ => None },
+                "error": c.error.as_ref().map(|e| e.to_string()),
+            })
+        })
+        .collect()
+}
+
+fn cut(text: &str) -> String {
+    if text.chars().count() <= TEXT_LIMIT {
+        text.to_string()
+    } else {
+        let mut t: String = text.chars().take(TEXT_LIMIT).collect();
+        t.push('…');
+        t
+    }
+}

@@ -1,0 +1,285 @@
+//! Corpus cases: a folder each, `case.toml` and the inputs it links.
+//!
+//! The format is documented in `corpus/README.md`; in short:
+//!
+//! ```toml
+//! description = "weak definition overridden by a strong one"
+//! args = ["-o", "out.wasm", "main.o", "strong.o", "weak.o"]
+//! expect = "link"          # or "reject"
+//! exit_code = 2            # optional, with expect = "link"
+//! imports = ["env.f"]      # optional, with expect = "link"
+//! cflags = ["-DX=1"]       # optional, extra flags for every NAME.c
+//!
+//! [[archive]]              # optional, any number
+//! name = "libx.a"
+//! members = ["m1.o", "m2.o"]
+//! ```
+//!
+//! [`Case::load`] reads and checks a case, [`find_cases`] finds the case
+//! folders under a set of roots, [`prepare::prepare`] builds a case's inputs
+//! in a temporary directory.
+
+pub mod prepare;
+
+use serde::Deserialize;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub use prepare::{prepare, Prepared};
+
+/// The name of a case's description file inside its folder.
+pub const CASE_FILE: &str = "case.toml";
+
+/// What should happen to a case's link, by Linking.md and wasm-ld 22.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Expect {
+    /// The link succeeds and writes an output.
+    Link,
+    /// The linker refuses the inputs (exit status 1, diagnostics).
+    Reject,
+}
+
+impl Expect {
+    /// `link` or `reject`, as written in `case.toml`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Expect::Link => "link",
+            Expect::Reject => "reject",
+        }
+    }
+}
+
+/// An archive built from prepared inputs before the link.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArchiveSpec {
+    /// The archive's file name in the link directory (`libx.a`).
+    pub name: String,
+    /// Prepared inputs (`m1.o`, from `m1.c`, `m1.s`, `m1.json` or `m1.o`),
+    /// in member order.
+    pub members: Vec<String>,
+}
+
+/// The contents of `case.toml`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CaseFile {
+    description: String,
+    args: Vec<String>,
+    expect: Expect,
+    #[serde(default)]
+    exit_code: Option<i32>,
+    #[serde(default)]
+    imports: Vec<String>,
+    #[serde(default)]
+    cflags: Vec<String>,
+    #[serde(default, rename = "archive")]
+    archives: Vec<ArchiveSpec>,
+}
+
+/// One case: its folder and what its `case.toml` says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Case {
+    /// The case folder, as found (relative when the root was).
+    pub dir: PathBuf,
+    /// One line: what the case checks.
+    pub description: String,
+    /// wasm-ld's arguments (without argv[0]); inputs relative to the folder.
+    pub args: Vec<String>,
+    /// What should happen.
+    pub expect: Expect,
+    /// The exit code the linked program must end with, when given.
+    pub exit_code: Option<i32>,
+    /// Imports (`MODULE.NAME`) the output must have, when given.
+    pub imports: Vec<String>,
+    /// Extra clang flags for every `NAME.c` of the case.
+    pub cflags: Vec<String>,
+    /// Archives to build before the link, in order.
+    pub archives: Vec<ArchiveSpec>,
+}
+
+/// A case that cannot be read, found or prepared: the file (or folder) and
+/// what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CorpusError {
+    /// The file or folder at fault.
+    pub path: PathBuf,
+    /// What is wrong, in one or more lines.
+    pub message: String,
+}
+
+impl CorpusError {
+    /// An error about `path`.
+    pub fn new(path: impl Into<PathBuf>, message: impl Into<String>) -> CorpusError {
+        CorpusError { path: path.into(), message: message.into() }
+    }
+}
+
+impl fmt::Display for CorpusError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.message)
+    }
+}
+
+impl std::error::Error for CorpusError {}
+
+impl Case {
+    /// Reads `DIR/case.toml`.
+    pub fn load(dir: &Path) -> Result<Case, CorpusError> {
+        let file = dir.join(CASE_FILE);
+        let text = std::fs::read_to_string(&file).map_err(|e| CorpusError::new(&file, format!("cannot read: {e}")))?;
+        Case::parse(dir, &text)
+    }
+
+    /// Parses the text of `DIR/case.toml`; errors name that file.
+    pub fn parse(dir: &Path, text: &str) -> Result<Case, CorpusError> {
+        let file = dir.join(CASE_FILE);
+        let bad = |message: String| CorpusError::new(&file, message);
+        let parsed: CaseFile = toml::from_str(text).map_err(|e| bad(e.to_string().trim_end().to_string()))?;
+        if parsed.description.trim().is_empty() {
+            return Err(bad("`description` is empty".into()));
+        }
+        if parsed.args.is_empty() {
+            return Err(bad("`args` is empty".into()));
+        }
+        if parsed.expect == Expect::Reject && (parsed.exit_code.is_some() || !parsed.imports.is_empty()) {
+            return Err(bad("`exit_code` and `imports` need expect = \"link\"".into()));
+        }
+        if let Some(i) = parsed.imports.iter().find(|i| !i.contains('.')) {
+            return Err(bad(format!("import `{i}` is not of the form MODULE.NAME")));
+        }
+        for a in &parsed.archives {
+            if a.name.is_empty() || a.name.contains('/') {
+                return Err(bad(format!("archive name `{}` must be a plain file name", a.name)));
+            }
+            if a.members.is_empty() {
+                return Err(bad(format!("archive `{}` has no members", a.name)));
+            }
+        }
+        Ok(Case {
+            dir: dir.to_path_buf(),
+            description: parsed.description,
+            args: parsed.args,
+            expect: parsed.expect,
+            exit_code: parsed.exit_code,
+            imports: parsed.imports,
+            cflags: parsed.cflags,
+            archives: parsed.archives,
+        })
+    }
+}
+
+/// Every case folder under `roots`, sorted by path. A root is a case folder
+/// itself, a `case.toml` file, or a folder searched recursively; a folder
+/// holding `case.toml` is a case and is not searched further.
+pub fn find_cases(roots: &[PathBuf]) -> Result<Vec<PathBuf>, CorpusError> {
+    let mut found = Vec::new();
+    for root in roots {
+        if root.file_name().is_some_and(|n| n == CASE_FILE) && root.is_file() {
+            found.push(root.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf));
+            continue;
+        }
+        if !root.is_dir() {
+            return Err(CorpusError::new(root, "no such folder"));
+        }
+        walk(root, &mut found)?;
+    }
+    found.sort();
+    found.dedup();
+    Ok(found)
+}
+
+fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), CorpusError> {
+    if dir.join(CASE_FILE).is_file() {
+        found.push(dir.to_path_buf());
+        return Ok(());
+    }
+    let entries = std::fs::read_dir(dir).map_err(|e| CorpusError::new(dir, format!("cannot list: {e}")))?;
+    let mut subdirs = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| CorpusError::new(dir, format!("cannot list: {e}")))?;
+        if entry.path().is_dir() {
+            subdirs.push(entry.path());
+        }
+    }
+    subdirs.sort();
+    for sub in subdirs {
+        walk(&sub, found)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_full_case() {
+        let text = r#"
+            description = "d"
+            args = ["-o", "out.wasm", "main.o", "libx.a"]
+            expect = "link"
+            exit_code = 3
+            imports = ["env.f"]
+            [[archive]]
+            name = "libx.a"
+            members = ["a.o", "b.o"]
+        "#;
+        let case = Case::parse(Path::new("c"), text).unwrap();
+        assert_eq!(case.expect, Expect::Link);
+        assert_eq!(case.exit_code, Some(3));
+        assert_eq!(
+            case.archives,
+            vec![ArchiveSpec { name: "libx.a".into(), members: vec!["a.o".into(), "b.o".into()] }]
+        );
+    }
+
+    #[test]
+    fn a_bad_file_is_named_in_the_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let case_dir = dir.path().join("group").join("broken");
+        std::fs::create_dir_all(&case_dir).unwrap();
+        std::fs::write(case_dir.join(CASE_FILE), "description = \"x\"\nargs = [\"a.o\"]\nexpect = \"maybe\"\n")
+            .unwrap();
+        let err = Case::load(&case_dir).unwrap_err();
+        let text = err.to_string();
+        assert_eq!(err.path, case_dir.join(CASE_FILE));
+        assert!(text.starts_with(&case_dir.join(CASE_FILE).display().to_string()), "{text}");
+        assert!(text.contains("maybe") && text.contains("expect"), "{text}");
+
+        std::fs::write(
+            case_dir.join(CASE_FILE),
+            "description = \"x\"\nargs = [\"a.o\"]\nexpect = \"link\"\nexit = 1\n",
+        )
+        .unwrap();
+        let text = Case::load(&case_dir).unwrap_err().to_string();
+        assert!(text.contains("case.toml") && text.contains("exit"), "{text}");
+
+        std::fs::write(
+            case_dir.join(CASE_FILE),
+            "description = \"x\"\nargs = [\"a.o\"]\nexpect = \"reject\"\nexit_code = 1\n",
+        )
+        .unwrap();
+        let text = Case::load(&case_dir).unwrap_err().to_string();
+        assert!(text.contains("case.toml") && text.contains("exit_code"), "{text}");
+
+        let missing = dir.path().join("nothing");
+        std::fs::create_dir_all(&missing).unwrap();
+        assert!(Case::load(&missing).unwrap_err().to_string().contains("case.toml: cannot read"));
+    }
+
+    #[test]
+    fn finds_cases_sorted_without_descending_into_cases() {
+        let dir = tempfile::tempdir().unwrap();
+        for case in ["b/two", "a/one", "b/two/inner", "c"] {
+            std::fs::create_dir_all(dir.path().join(case)).unwrap();
+            std::fs::write(dir.path().join(case).join(CASE_FILE), "").unwrap();
+        }
+        std::fs::create_dir_all(dir.path().join("empty")).unwrap();
+        let found = find_cases(&[dir.path().to_path_buf()]).unwrap();
+        let rel: Vec<_> = found.iter().map(|p| p.strip_prefix(dir.path()).unwrap().to_path_buf()).collect();
+        assert_eq!(rel, [PathBuf::from("a/one"), PathBuf::from("b/two"), PathBuf::from("c")]);
+        assert!(find_cases(&[dir.path().join("missing")]).is_err());
+    }
+}
