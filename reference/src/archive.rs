@@ -26,9 +26,10 @@ pub fn is_archive(bytes: &[u8]) -> bool {
 }
 
 /// Splits an archive into its members, in archive order. Members that are
-/// not wasm (no `\0asm` magic) come back in the second list, for a warning
-/// (rule AR-4). The archive's own symbol index is not used: members are
-/// indexed by their symbol tables, as wasm-ld does for lazy objects.
+/// not wasm (no `\0asm` magic) come back in the second list by member
+/// name, for a warning (rule AR-4). The archive's own symbol index is not
+/// used: members are indexed by their symbol tables, as wasm-ld does for
+/// lazy objects.
 ///
 /// Errors: the archive is malformed or a member lies outside it.
 pub fn read_archive(path: &str, bytes: &[u8]) -> Result<(Vec<Member>, Vec<String>), InputError> {
@@ -44,7 +45,7 @@ pub fn read_archive(path: &str, bytes: &[u8]) -> Result<(Vec<Member>, Vec<String
         if data.starts_with(b"\0asm") {
             members.push(Member { name: full, bytes: data.to_vec() });
         } else {
-            skipped.push(full);
+            skipped.push(name);
         }
     }
     Ok((members, skipped))

@@ -97,7 +97,8 @@ impl Default for Config {
             global_base: None,
             table_base: 1,
             stack_size: 64 * 1024,
-            stack_first: false,
+            // MEM-STACK-FIRST: wasm-ld 22 puts the stack first by default.
+            stack_first: true,
             gc_sections: true,
             strip_all: false,
             strip_debug: false,

@@ -57,6 +57,7 @@ pub fn exports(config: &Config, res: &Resolution, live: &LiveSet, l: &mut Layout
     }
     let requested: HashSet<&str> = config.entry.iter().chain(&config.exports).chain(&config.exports_if_defined).map(String::as_str).collect();
     let mut names: HashSet<String> = l.exports.iter().map(|e| e.0.clone()).collect();
+    let has_init = !crate::ctors::init_order(res, live).is_empty();
     for (sid, sym) in res.table.symbols.iter().enumerate() {
         if !live.symbols.contains(&sid) || sym.is_undefined() {
             continue;
@@ -66,8 +67,10 @@ pub fn exports(config: &Config, res: &Resolution, live: &LiveSet, l: &mut Layout
         }
         if let Some((kind, mut index)) = export_target(res, sid, l) {
             let name = export_name(res, sid);
-            // CTOR-2: only when there is something to run around the call.
-            let wrap = res.command_wrappers && (l.call_ctors.is_some() || res.call_dtors.is_some());
+            // CTOR-2: only when there is something to run around the call
+            // (live init functions: `__wasm_call_ctors` alone, live under
+            // --no-gc-sections, does not count).
+            let wrap = res.command_wrappers && (has_init || res.call_dtors.is_some());
             if wrap && kind == ExportKind::Func && matches!(sym.def, Def::Defined { .. }) {
                 index = command_wrapper(l, index, &sym.name);
             }

@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// FEAT-1: the output uses every feature some input uses (`+` or `=`).
 /// FEAT-2: a feature used by one input and disallowed (`-`) by another is
-/// an error. FEAT-3: a feature required (`=`) by one input must be present
-/// in every input. With `--no-check-features` only FEAT-1 applies.
+/// an error. (FEAT-3: the reader rejects `=`, so the `required` checks below
+/// never fire.) With `--no-check-features` only FEAT-1 applies.
 /// Returns the used features, sorted, and the errors.
 pub fn merge_features(files: &[&ObjectFile], check: bool) -> (Vec<String>, Vec<Diagnostic>) {
     let mut used: BTreeMap<&str, &str> = BTreeMap::new();
@@ -43,6 +43,28 @@ pub fn merge_features(files: &[&ObjectFile], check: bool) -> (Vec<String>, Vec<D
         }
     }
     (used.keys().map(|s| s.to_string()).collect(), diags)
+}
+
+/// FEAT-4 (measured): live thread-local data (a segment with the TLS flag
+/// or named `.tdata*`/`.tbss*`) needs the `atomics` and `bulk-memory` features:
+/// `'atomics' feature must be used in order to use thread-local storage`.
+/// Off with `--no-check-features`.
+pub fn check_tls(res: &crate::resolve::Resolution, live: &crate::live::LiveSet, check: bool) -> Vec<Diagnostic> {
+    use crate::live::Chunk;
+    let tls_used = res.files.iter().enumerate().any(|(f, obj)| {
+        obj.segments.iter().enumerate().any(|(i, s)| {
+            live.is_live(Chunk::Segment(f, i as u32)) && (s.flags & crate::object::SEG_TLS != 0 || s.name.starts_with(".tdata") || s.name.starts_with(".tbss"))
+        })
+    });
+    if !check || !tls_used {
+        return Vec::new();
+    }
+    let used = |name: &str| res.files.iter().any(|f| f.features.iter().any(|x| x.name == name && x.prefix == b'+'));
+    ["atomics", "bulk-memory"]
+        .into_iter()
+        .filter(|f| !used(f))
+        .map(|f| Diagnostic::error(format!("'{f}' feature must be used in order to use thread-local storage")))
+        .collect()
 }
 
 /// PROD-1: producers fields merged: each (field, name) once, the first

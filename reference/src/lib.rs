@@ -88,6 +88,7 @@ pub fn link(config: &Config, provider: &dyn InputProvider) -> Result<Linked, Lin
     let files: Vec<&object::ObjectFile> = res.files.iter().collect();
     let (_, feature_errors) = features::merge_features(&files, config.check_features);
     diags.extend(feature_errors);
+    diags.extend(features::check_tls(&res, &live, config.check_features));
     let und = undefined::decide(config, &res, &live);
     diags.extend(und.diagnostics.iter().cloned());
     if has_errors(config, &diags) {

@@ -62,9 +62,10 @@ struct Marker<'r> {
 
 /// Marks live chunks. Roots (GC-1): the entry, exported symbols
 /// (EXPORTED flag, `--export`, `--export-if-defined`, `--export-all`,
-/// `--export-dynamic` for non-hidden), NO_STRIP symbols; and
-/// of every file with a live definition, its init functions and RETAIN
-/// segments (GC-2). Marking follows every relocation of a live chunk except
+/// `--export-dynamic` for non-hidden), NO_STRIP symbols; and of every live
+/// file (command-line objects from the start, lazily loaded ones with
+/// their first live definition), its init functions and RETAIN segments
+/// (GC-2). Marking follows every relocation of a live chunk except
 /// TYPE_INDEX_LEB (GC-3). With `--no-gc-sections` every chunk of every
 /// loaded file is live (GC-4).
 pub fn mark_live(config: &Config, res: &Resolution) -> LiveSet {
@@ -80,7 +81,16 @@ pub fn mark_live(config: &Config, res: &Resolution) -> LiveSet {
             m.symbol(sid);
         }
     }
+    // GC-2 (measured): objects named on the command line (not archive
+    // members, not `--start-lib` objects) are live from the start.
+    for f in (0..res.files.len()).filter(|f| !res.lazy_files.contains(f)) {
+        m.file(f);
+    }
     if !config.gc_sections {
+        // GC-4: `__wasm_call_ctors` too, init functions or not (measured).
+        if let Some(sid) = res.table.find("__wasm_call_ctors") {
+            m.symbol(sid);
+        }
         for f in 0..res.files.len() {
             m.file(f);
             let obj = &res.files[f];
@@ -122,6 +132,11 @@ pub fn mark_live(config: &Config, res: &Resolution) -> LiveSet {
 /// `--export-dynamic` (EXP-2..EXP-4).
 pub fn is_export_root(config: &Config, res: &Resolution, sid: SymbolId) -> bool {
     let sym = &res.table.symbols[sid];
+    if let Def::Synthetic(s) = sym.def {
+        // SYN-2, EXP-4 (measured): `--export-all` exports the linker's data
+        // symbols and `__wasm_call_ctors`.
+        return config.export_all && (sym.kind == SymbolKind::Data || s == Synthetic::CallCtors);
+    }
     let Def::Defined { file, sym: si } = sym.def else { return false };
     let s = &res.files[file].symbols[si as usize];
     s.is_exported() || config.export_all || (config.export_dynamic && !s.is_hidden())

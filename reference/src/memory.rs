@@ -5,7 +5,7 @@ use crate::config::{Config, PAGE_SIZE};
 use crate::live::{Chunk, LiveSet};
 use crate::object::SEG_TLS;
 use crate::resolve::Resolution;
-use crate::symtab::{FileId, Synthetic};
+use crate::symtab::{Def, FileId, Synthetic};
 use std::collections::HashMap;
 
 /// One input segment placed in an output segment.
@@ -47,6 +47,8 @@ pub struct MemoryLayout {
     pub stack_pointer: u32,
     pub heap_base: u32,
     pub heap_end: u32,
+    /// `--table-base`, for `__table_base`.
+    pub table_base: u32,
     pub tls_base: u32,
     pub tls_size: u32,
     pub tls_align: u32,
@@ -63,10 +65,14 @@ impl MemoryLayout {
             Synthetic::DataEnd => self.data_end,
             Synthetic::HeapBase => self.heap_base,
             Synthetic::HeapEnd => self.heap_end,
-            Synthetic::DsoHandle => 0,
+            // MEM-SYN: wasm-ld points `__dso_handle` at the start of the data.
+            Synthetic::DsoHandle => self.global_base,
             Synthetic::GlobalBase => self.global_base,
             Synthetic::StackLow => self.stack_low,
             Synthetic::StackHigh => self.stack_high,
+            Synthetic::MemoryBase => 0,
+            Synthetic::TableBase => self.table_base,
+            Synthetic::FirstPageEnd => PAGE_SIZE as u32,
             _ => return None,
         })
     }
@@ -106,9 +112,10 @@ fn align(v: u64, a: u64) -> u64 {
     v.div_ceil(a.max(1)) * a.max(1)
 }
 
-/// Lays out memory. Data from `--global-base` (1024), then a 16-aligned
-/// stack of `-z stack-size` bytes (64 KiB), then the heap (MEM-LAYOUT);
-/// with `--stack-first` the stack comes first, from 0 (MEM-STACK-FIRST).
+/// Lays out memory. With `--stack-first` (wasm-ld 22's default) the stack
+/// of `-z stack-size` bytes (64 KiB) comes first, from 0, then the data
+/// (MEM-STACK-FIRST); with `--no-stack-first` data from `--global-base`
+/// (1024), then the 16-aligned stack (MEM-LAYOUT); then the heap.
 /// Initial pages: enough for everything up to `__heap_base` unless
 /// `--initial-memory` (MEM-PAGES).
 ///
@@ -135,7 +142,7 @@ pub fn lay_out_memory(config: &Config, res: &Resolution, live: &LiveSet) -> Resu
         }
     }
     segs.sort_by_key(|s| order(&s.name));
-    let mut m = MemoryLayout::default();
+    let mut m = MemoryLayout { table_base: config.table_base, ..Default::default() };
     let stack_align = 16;
     let mut ptr: u64 = 0;
     if config.stack_first {
@@ -171,6 +178,10 @@ pub fn lay_out_memory(config: &Config, res: &Resolution, live: &LiveSet) -> Resu
     if m.tls_align == 0 {
         m.tls_align = 1;
     }
+    if !segs.iter().any(|s| s.tls) {
+        // wasm-ld: without TLS data `__tls_base` is the start of the data.
+        m.tls_base = m.global_base;
+    }
     m.data_end = ptr as u32;
     if !config.stack_first {
         ptr = align(ptr, stack_align);
@@ -179,7 +190,12 @@ pub fn lay_out_memory(config: &Config, res: &Resolution, live: &LiveSet) -> Resu
         m.stack_high = ptr as u32;
         m.stack_pointer = ptr as u32;
     }
-    ptr = align(ptr, stack_align);
+    // MEM-LAYOUT: the heap is 16-aligned only when `__heap_base` is made
+    // (measured: otherwise the memory ends right after the data or stack).
+    let heap_base_made = res.table.find("__heap_base").is_some_and(|s| res.table.symbols[s].def == Def::Synthetic(Synthetic::HeapBase));
+    if heap_base_made {
+        ptr = align(ptr, stack_align);
+    }
     m.heap_base = ptr as u32;
     if ptr > u32::MAX as u64 {
         return Err(format!("memory layout needs {ptr} bytes, more than 4 GiB"));
@@ -193,7 +209,7 @@ pub fn lay_out_memory(config: &Config, res: &Resolution, live: &LiveSet) -> Resu
     };
     m.max_pages = match config.max_memory {
         Some(b) if b % PAGE_SIZE != 0 => return Err(format!("maximum memory must be {PAGE_SIZE}-byte aligned")),
-        Some(b) if b / PAGE_SIZE < m.initial_pages => return Err("maximum memory too small".into()),
+        Some(b) if b / PAGE_SIZE < m.initial_pages => return Err(format!("maximum memory too small, {} bytes needed", m.initial_pages * PAGE_SIZE)),
         Some(b) => Some(b / PAGE_SIZE),
         None => None,
     };

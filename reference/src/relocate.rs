@@ -44,7 +44,11 @@ impl Relocator<'_> {
         let info = reloc_types::info(r.ty);
         let l = self.layout;
         let res = self.res;
+        let memory = matches!(info.value, Value::MemoryAddr | Value::TlsOffset | Value::LocRel);
         let v: i64 = match info.value {
+            // REL-MEM, UND-WEAK-DATA: undefined data is address 0, the addend
+            // dropped (measured, wasm-ld 22).
+            _ if memory && matches!(target(res, file, r.index), Target::Undefined(_)) => 0,
             Value::TypeIndex => {
                 let sig = &res.files[file].types[r.index as usize];
                 *l.type_map.get(sig).ok_or(Unpatched::Dead)? as i64

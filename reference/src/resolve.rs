@@ -16,6 +16,20 @@ use std::collections::HashSet;
 /// optional: an input's definition wins (SYN-2).
 pub const RESERVED: &[&str] = &["__stack_pointer", "__wasm_call_ctors"];
 
+/// SYN-2: the optional linker-defined data symbols.
+pub const OPTIONAL_DATA: &[&str] = &[
+    "__dso_handle",
+    "__data_end",
+    "__stack_low",
+    "__stack_high",
+    "__global_base",
+    "__heap_base",
+    "__heap_end",
+    "__memory_base",
+    "__table_base",
+    "__wasm_first_page_end",
+];
+
 /// Members removed from the link by COMDAT (rule COMDAT-1), per file.
 #[derive(Debug, Clone, Default)]
 pub struct Discarded {
@@ -52,6 +66,9 @@ pub struct Resolution {
     /// `--allow-undefined-file` names and those of a `NAME.imports` file
     /// beside an archive `NAME.a`.
     pub allowed_undefined: HashSet<String>,
+    /// GC-2: archive members and `--start-lib` objects; the other files
+    /// (objects named on the command line) are live from the start.
+    pub lazy_files: HashSet<FileId>,
 }
 
 /// A lazy member: an archive member or `--start-lib` object not loaded yet.
@@ -99,11 +116,12 @@ impl Resolver<'_> {
             }
             let (members, skipped) = archive::read_archive(&path, &bytes)?;
             for s in skipped {
-                // AR-4: non-wasm members are skipped with a warning.
-                self.res.diagnostics.push(Diagnostic::warning(format!("{s}: not a wasm object file, skipped")));
+                // AR-4: non-wasm members are skipped with wasm-ld's warning.
+                self.res.diagnostics.push(Diagnostic::warning(format!("{path}: archive member '{s}' is neither Wasm object file nor LLVM bitcode")));
             }
             for m in members {
                 if whole {
+                    self.res.lazy_files.insert(self.res.files.len());
                     self.add_object(parse_object(&m.name, m.bytes)?)?;
                 } else {
                     self.add_lazy(m)?;
@@ -156,6 +174,7 @@ impl Resolver<'_> {
     fn extract(&mut self, member: usize) -> Result<(), InputError> {
         if let Some(m) = self.members[member].member.take() {
             let obj = parse_object(&m.name, m.bytes)?;
+            self.res.lazy_files.insert(self.res.files.len());
             self.add_object(obj)?;
         }
         Ok(())
@@ -205,6 +224,13 @@ impl Resolver<'_> {
                 self.res.table.symbols[sid].no_strip = true;
             }
             if !self.check_kind(sid, kind, &name) {
+                // SYM-5 (measured): a strong data, global, tag or table
+                // definition meeting a strong definition is also a duplicate.
+                let s = &self.res.table.symbols[sid];
+                if defined && !weak && kind != SymbolKind::Function && matches!(s.def, Def::Defined { .. }) && !s.weak_def {
+                    let msg = format!("duplicate symbol: {}\n>>> defined in {}\n>>> defined in {name}", s.name, self.describe_origin(sid));
+                    self.res.diagnostics.push(Diagnostic::error(msg));
+                }
                 continue;
             }
             if defined {
@@ -217,14 +243,15 @@ impl Resolver<'_> {
         Ok(())
     }
 
-    /// SYM-5: a name used with two kinds is an error.
+    /// SYM-5: a name used with two kinds is an error (kinds spelt as
+    /// wasm-ld does: `WASM_SYMBOL_TYPE_FUNCTION`, ...).
     fn check_kind(&mut self, sid: SymbolId, kind: SymbolKind, file: &str) -> bool {
         let sym = &self.res.table.symbols[sid];
         if sym.kind == kind {
             return true;
         }
         let first = self.describe_origin(sid);
-        let msg = format!("symbol type mismatch: {}\n>>> defined as {} in {}\n>>> defined as {} in {}", sym.name, sym.kind, first, kind, file);
+        let msg = format!("symbol type mismatch: {}\n>>> defined as {} in {}\n>>> defined as {} in {}", sym.name, wasm_type(sym.kind), first, wasm_type(kind), file);
         self.res.diagnostics.push(Diagnostic::error(msg));
         false
     }
@@ -322,7 +349,8 @@ impl Resolver<'_> {
         }
         let ctors = "__wasm_call_ctors";
         let ctors_used = self.res.table.find(ctors).is_some_and(|sid| !self.res.table.symbols[sid].refs.is_empty());
-        if !ctors_used && !names.iter().any(|n| n == ctors) {
+        // CTOR-2: `--export-all` exports `__wasm_call_ctors` too (measured).
+        if !ctors_used && !names.iter().any(|n| n == ctors) && !self.config.export_all {
             self.res.command_wrappers = true;
             self.extract_if_lazy("__wasm_call_dtors")?;
             if let Some(sid) = self.res.table.find("__wasm_call_dtors") {
@@ -355,6 +383,14 @@ impl Resolver<'_> {
             let (_, kind) = Synthetic::by_name(name).expect("known name");
             self.res.table.insert(name, kind);
         }
+        // SYN-2 (measured): `--export-all` and `--export`/`--export-if-defined`
+        // of a name make the optional data symbols too.
+        for name in OPTIONAL_DATA {
+            let exported = self.config.exports.iter().chain(&self.config.exports_if_defined).any(|e| e == name);
+            if self.config.export_all || exported {
+                self.res.table.insert(name, SymbolKind::Data);
+            }
+        }
         for sym in &mut self.res.table.symbols {
             if !sym.is_undefined() {
                 continue;
@@ -365,5 +401,17 @@ impl Resolver<'_> {
                 }
             }
         }
+    }
+}
+
+/// SYM-5: wasm-ld's spelling of a symbol kind in `symbol type mismatch`.
+fn wasm_type(kind: SymbolKind) -> &'static str {
+    match kind {
+        SymbolKind::Function => "WASM_SYMBOL_TYPE_FUNCTION",
+        SymbolKind::Data => "WASM_SYMBOL_TYPE_DATA",
+        SymbolKind::Global => "WASM_SYMBOL_TYPE_GLOBAL",
+        SymbolKind::Section => "WASM_SYMBOL_TYPE_SECTION",
+        SymbolKind::Tag => "WASM_SYMBOL_TYPE_TAG",
+        SymbolKind::Table => "WASM_SYMBOL_TYPE_TABLE",
     }
 }

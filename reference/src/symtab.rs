@@ -33,6 +33,12 @@ pub enum Synthetic {
     StackLow,
     /// Data: highest stack address (initial stack pointer).
     StackHigh,
+    /// Data: 0 outside PIC (`__memory_base`).
+    MemoryBase,
+    /// Data: `--table-base` (`__table_base`).
+    TableBase,
+    /// Data: the end of the first page, 65536 (`__wasm_first_page_end`).
+    FirstPageEnd,
     /// Global: start of the TLS block, mutable i32.
     TlsBase,
     /// Global: size of the TLS block, bytes.
@@ -59,6 +65,9 @@ impl Synthetic {
             "__global_base" => (GlobalBase, K::Data),
             "__stack_low" => (StackLow, K::Data),
             "__stack_high" => (StackHigh, K::Data),
+            "__memory_base" => (MemoryBase, K::Data),
+            "__table_base" => (TableBase, K::Data),
+            "__wasm_first_page_end" => (FirstPageEnd, K::Data),
             "__tls_base" => (TlsBase, K::Global),
             "__tls_size" => (TlsSize, K::Global),
             "__tls_align" => (TlsAlign, K::Global),

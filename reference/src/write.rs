@@ -121,7 +121,7 @@ pub fn write_module(config: &Config, res: &Resolution, live: &LiveSet, l: &Layou
         m.section(&CustomSection { name: Cow::Owned(name), data: Cow::Owned(data) });
     }
     if !config.strip_all {
-        m.section(&names(l));
+        m.section(&names(config, l));
     }
     let live_files: Vec<&ObjectFile> = res.files.iter().collect();
     if !config.strip_all {
@@ -265,7 +265,7 @@ fn custom_sections(config: &Config, res: &Resolution, live: &LiveSet, offsets: &
     out
 }
 
-fn names(l: &Layout) -> NameSection {
+fn names(config: &Config, l: &Layout) -> NameSection {
     let mut n = NameSection::new();
     let mut funcs = NameMap::new();
     for (i, name) in &l.import_func_names {
@@ -286,7 +286,8 @@ fn names(l: &Layout) -> NameSection {
     let mut data = NameMap::new();
     let mut di = 0;
     for seg in &l.memory.segments {
-        if seg.name.starts_with(".bss") {
+        // OUT-BSS: name the segments the data section holds.
+        if seg.name.starts_with(".bss") && !config.import_memory {
             continue;
         }
         data.append(di, &seg.name);
