@@ -124,8 +124,8 @@ impl Relocator<'_> {
     /// Patches `bytes`, a copy of an input chunk that starts `start` bytes
     /// into its section, with `relocs` (offsets relative to the section).
     /// `address` is the chunk's memory address for data segments.
-    /// `tombstone` is written for dead targets in debug sections; `None`
-    /// makes a dead target an error.
+    /// `tombstone` is written for dead targets in custom sections (0: the
+    /// addend is kept); `None` makes a dead target an error.
     pub fn patch(&self, file: FileId, relocs: &[Relocation], start: usize, bytes: &mut [u8], address: Option<u32>, tombstone: Option<i64>) -> Result<(), String> {
         for r in relocs {
             let info = reloc_types::info(r.ty);
@@ -133,7 +133,11 @@ impl Relocator<'_> {
             let site = address.map(|a| a + at as u32);
             let v = match self.value(file, r, site) {
                 Ok(v) => v,
-                Err(Unpatched::Dead) if tombstone.is_some() => tombstone.unwrap_or(0),
+                // REL-TOMBSTONE: a tombstone of 0 means "keep the addend".
+                Err(Unpatched::Dead) if tombstone.is_some() => match tombstone {
+                    Some(0) | None => r.addend,
+                    Some(t) => t,
+                },
                 Err(Unpatched::Dead) => {
                     return Err(format!("{}: {} at offset {:#x} refers to symbol {} which has no place in the output", self.res.files[file].name, info.name, r.offset, self.symbol_name(file, r.index)))
                 }
@@ -151,13 +155,16 @@ impl Relocator<'_> {
     }
 }
 
-/// REL-TOMBSTONE: the value written for a dead target in a debug section
-/// (wasm-ld: -2 in `.debug_ranges` and `.debug_loc`, where -1 and 0 mean
-/// something, -1 elsewhere).
+/// REL-TOMBSTONE: the value written for a dead target in a custom section
+/// (wasm-ld `getTombstoneForSection`): -2 in `.debug_ranges` and
+/// `.debug_loc`, where -1 and 0 mean something, -1 in other `.debug_*`
+/// sections, 0 (the addend is kept, measured) elsewhere.
 pub fn tombstone(section: &str) -> i64 {
     if section == ".debug_ranges" || section == ".debug_loc" {
         0xffff_fffe
-    } else {
+    } else if section.starts_with(".debug_") {
         0xffff_ffff
+    } else {
+        0
     }
 }
