@@ -1,0 +1,22 @@
+//! One test per rule of `reference/SPEC.md` (the tests it names
+//! `rules::NAME`): each builds small objects with the oracle's encoder
+//! (`linkcheck::objgen`), links them with refld in memory and, wherever it
+//! is cheap, with rust-lld (wasm-ld 22) too, and checks the rule's
+//! behaviour on the outputs: run results, imports, exports, names, layout.
+//! Expected values come from the rules, never from refld's own output.
+
+#[path = "rules/support.rs"]
+mod support;
+
+#[path = "rules/archives.rs"]
+mod archives;
+#[path = "rules/symbols.rs"]
+mod symbols;
+#[path = "rules/gc.rs"]
+mod gc;
+#[path = "rules/undefined.rs"]
+mod undefined;
+#[path = "rules/layout.rs"]
+mod layout;
+#[path = "rules/exports.rs"]
+mod exports;

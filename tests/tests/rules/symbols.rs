@@ -1,0 +1,215 @@
+//! Symbol resolution (SYM-*), synthetic symbols (SYN-*, MEM-SYN), COMDAT.
+
+use crate::support::*;
+
+const RUN: &[&str] = &["--no-entry", "--export=run"];
+
+#[test]
+fn definition_after_reference() {
+    // SYM-1: the reference comes first, the definition replaces it; also
+    // when the definition is a lazy archive member.
+    let inputs = [("a.o", encode(&caller("run", "foo", 0))), ("b.o", encode(&returns("foo", 5, 0)))];
+    assert_eq!(run_both(&both_ok(&inputs, RUN), "run"), Ok(5));
+    let lib = archive(&[("b.o", &encode(&returns("foo", 6, 0)))]);
+    let inputs = [("a.o", encode(&caller("run", "foo", 0))), ("lib.a", lib)];
+    assert_eq!(run_both(&both_ok(&inputs, RUN), "run"), Ok(6));
+}
+
+#[test]
+fn first_weak_definition_wins() {
+    // SYM-2: among weak definitions the first in load order stays.
+    let w1 = encode(&returns("foo", 1, flags::BINDING_WEAK));
+    let w2 = encode(&returns("foo", 2, flags::BINDING_WEAK));
+    let main = encode(&caller("run", "foo", 0));
+    let inputs = [("main.o", main.clone()), ("w1.o", w1.clone()), ("w2.o", w2.clone())];
+    assert_eq!(run_both(&both_ok(&inputs, RUN), "run"), Ok(1));
+    let inputs = [("main.o", main), ("w2.o", w2), ("w1.o", w1)];
+    assert_eq!(run_both(&both_ok(&inputs, RUN), "run"), Ok(2));
+}
+
+#[test]
+fn strong_replaces_weak() {
+    // SYM-3: whatever the order, the strong definition wins.
+    let weak = encode(&returns("foo", 1, flags::BINDING_WEAK));
+    let strong = encode(&returns("foo", 2, 0));
+    let main = encode(&caller("run", "foo", 0));
+    for order in [[("weak.o", &weak), ("strong.o", &strong)], [("strong.o", &strong), ("weak.o", &weak)]] {
+        let inputs = [("main.o", main.clone()), (order[0].0, order[0].1.clone()), (order[1].0, order[1].1.clone())];
+        assert_eq!(run_both(&both_ok(&inputs, RUN), "run"), Ok(2), "{:?}", [order[0].0, order[1].0]);
+    }
+}
+
+fn two_strong_foos() -> [Input<'static>; 3] {
+    [
+        ("main.o", encode(&caller("run", "foo", 0))),
+        ("a.o", encode(&returns("foo", 1, 0))),
+        ("b.o", encode(&returns("foo", 2, 0))),
+    ]
+}
+
+#[test]
+fn duplicate_symbol() {
+    // SYM-4: two strong definitions, in wasm-ld's words.
+    let msgs = both_fail(&two_strong_foos(), RUN);
+    assert_eq!(errors(&msgs), ["duplicate symbol: foo\n>>> defined in a.o\n>>> defined in b.o"]);
+}
+
+#[test]
+fn allow_multiple_definition_keeps_first() {
+    let out = both_ok(&two_strong_foos(), &["--no-entry", "--export=run", "--allow-multiple-definition"]);
+    assert_eq!(run_both(&out, "run"), Ok(1));
+}
+
+#[test]
+fn symbol_type_mismatch() {
+    // SYM-5: `foo` is a function in a.o and data in b.o (measured: kinds
+    // spelt as in the format; a second strong definition is also a
+    // duplicate, a weak one is not).
+    let data = |flags| {
+        let mut b = obj();
+        b.define_data("foo", ".data.foo", &[1, 2, 3, 4], flags);
+        encode(&b)
+    };
+    let mismatch = "symbol type mismatch: foo\n>>> defined as WASM_SYMBOL_TYPE_FUNCTION in a.o\n>>> defined as WASM_SYMBOL_TYPE_DATA in b.o";
+    let inputs = [("main.o", encode(&caller("run", "foo", 0))), ("a.o", encode(&returns("foo", 1, 0))), ("b.o", data(0))];
+    let msgs = both_fail(&inputs, RUN);
+    assert_eq!(errors(&msgs), ["duplicate symbol: foo\n>>> defined in a.o\n>>> defined in b.o", mismatch]);
+    let inputs = [("main.o", encode(&caller("run", "foo", 0))), ("a.o", encode(&returns("foo", 1, 0))), ("b.o", data(flags::BINDING_WEAK))];
+    let msgs = both_fail(&inputs, RUN);
+    assert_eq!(errors(&msgs), [mismatch]);
+}
+
+#[test]
+fn strong_reference_wins_over_weak() {
+    // SYM-6: one strong reference makes `foo` strongly undefined: an
+    // error, reported for every file whose live code uses it, weak.o too.
+    let weak = encode(&caller("run", "foo", flags::BINDING_WEAK));
+    let strong = encode(&caller("run2", "foo", 0));
+    let args = ["--no-entry", "--export=run", "--export=run2"];
+    let msgs = both_fail(&[("weak.o", weak.clone()), ("strong.o", strong.clone())], &args);
+    assert_eq!(errors(&msgs), ["strong.o: undefined symbol: foo", "weak.o: undefined symbol: foo"]);
+    // Without the strong reference it is undefined weak: no error.
+    both_ok(&[("weak.o", weak)], &["--no-entry", "--export=run"]);
+}
+
+#[test]
+fn locals_stay_distinct() {
+    // SYM-7: each file's local `helper` serves its own file.
+    let file = |run: &str, v: i32| {
+        let mut m = obj();
+        let h = m.define_func("helper", sig_i32(), ret(v), flags::BINDING_LOCAL);
+        m.define_func(run, sig_i32(), calls(h), 0);
+        encode(&m)
+    };
+    let inputs = [("a.o", file("run_a", 1)), ("b.o", file("run_b", 2))];
+    let out = both_ok(&inputs, &["--no-entry", "--export=run_a", "--export=run_b"]);
+    assert_eq!(run_both(&out, "run_a"), Ok(1));
+    assert_eq!(run_both(&out, "run_b"), Ok(2));
+}
+
+/// The linker-defined data symbols of SYN-2 / MEM-SYN.
+const SYNTHETIC_DATA: [&str; 7] =
+    ["__data_end", "__heap_base", "__heap_end", "__dso_handle", "__global_base", "__stack_low", "__stack_high"];
+
+#[test]
+fn optional_synthetic_symbols() {
+    // An object with 8 bytes of data that asks for every synthetic address.
+    let mut m = obj();
+    let d = m.define_data("d", ".data.d", &[1, 2, 3, 4, 5, 6, 7, 8], 0);
+    let mut b = Body::new();
+    b.i32_const_addr(d, 0);
+    m.define_func("get_d", sig_i32(), b, 0);
+    let mut args = vec!["--no-entry".to_string(), "--export=get_d".to_string()];
+    for name in SYNTHETIC_DATA {
+        let s = m.undefined_data(name, 0);
+        let mut b = Body::new();
+        b.i32_const_addr(s, 0);
+        m.define_func(&format!("get{name}"), sig_i32(), b, 0);
+        args.push(format!("--export=get{name}"));
+    }
+    // MEM-SYN, with the layout of MEM-LAYOUT / MEM-STACK-FIRST: by default
+    // (wasm-ld 22: --stack-first) a 64 KiB stack from 0, then the data, the
+    // heap 16-aligned after it; with --no-stack-first data from 1024, then
+    // the 16-aligned stack, then the heap. MEM-PAGES: 2 pages either way.
+    let stack = 65536;
+    let no_stack_first = [("get_d", 1024), ("get__global_base", 1024), ("get__dso_handle", 1024),
+        ("get__data_end", 1032), ("get__stack_low", 1040), ("get__stack_high", 1040 + stack),
+        ("get__heap_base", 1040 + stack), ("get__heap_end", 2 * 65536)];
+    let stack_first = [("get_d", stack), ("get__global_base", stack), ("get__dso_handle", stack),
+        ("get__data_end", stack + 8), ("get__stack_low", 0), ("get__stack_high", stack),
+        ("get__heap_base", stack + 16), ("get__heap_end", 2 * 65536)];
+    for (extra, expected) in [(None, stack_first), (Some("--no-stack-first"), no_stack_first)] {
+        let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
+        args.extend(extra);
+        let out = both_ok(&[("a.o", encode(&m))], &args);
+        for (f, v) in expected {
+            assert_eq!(run_both(&out, f), Ok(v), "{f} with {extra:?}");
+        }
+    }
+
+    // SYN-2: unreferenced, they are not made (an input may use the names),
+    // unless exported: `--export-all` or `--export=NAME` (measured).
+    let plain = [("a.o", encode(&returns("run", 1, 0)))];
+    let (r, lld) = both_ok(&plain, &["--no-entry", "--export=run"]);
+    for bytes in [&r, &lld] {
+        let exports = summary(bytes).export_names();
+        assert!(SYNTHETIC_DATA.iter().all(|n| !exports.contains(&n.to_string())), "{exports:?}");
+    }
+    let (r, lld) = both_ok(&plain, &["--no-entry", "--export=__heap_base"]);
+    for bytes in [&r, &lld] {
+        assert_eq!(summary(bytes).exported_global("__heap_base"), Some(65536));
+    }
+    let (r, lld) = both_ok(&plain, &["--no-entry", "--export-all"]);
+    for bytes in [&r, &lld] {
+        let exports = summary(bytes).export_names();
+        assert!(SYNTHETIC_DATA.iter().all(|n| exports.contains(&n.to_string())), "{exports:?}");
+    }
+}
+
+#[test]
+fn input_may_define_heap_base() {
+    // SYN-2: an input's `__heap_base` is a plain data symbol, placed with
+    // the other data (the first segment: address 1024 with the stack after
+    // the data).
+    let mut m = obj();
+    let hb = m.define_data("__heap_base", ".data.hb", &[9, 9, 9, 9], 0);
+    let mut b = Body::new();
+    b.i32_const_addr(hb, 0);
+    m.define_func("run", sig_i32(), b, 0);
+    let out = both_ok(&[("a.o", encode(&m))], &["--no-entry", "--export=run", "--no-stack-first"]);
+    assert_eq!(run_both(&out, "run"), Ok(1024));
+}
+
+/// A file defining `inl` (returns `v`) and data `cd` (holds `v`) in COMDAT
+/// `inl`, and `run` returning `inl() * 100 + cd`.
+fn comdat_file(run: &str, v: i32) -> Vec<u8> {
+    let mut m = obj();
+    let inl = m.define_func("inl", sig_i32(), ret(v), 0);
+    let cd = m.define_data("cd", ".rodata.cd", &[v as u8, 0, 0, 0], 0);
+    let func = m.symbols[inl as usize].index;
+    let seg = m.segment_of(cd).unwrap();
+    m.comdats.push(ComdatModel {
+        name: "inl".into(),
+        members: vec![
+            ComdatMember { kind: ComdatKind::Function, index: func },
+            ComdatMember { kind: ComdatKind::Data, index: seg },
+        ],
+    });
+    let mut b = Body::new();
+    b.call(inl).i32_const(100).i32_mul().i32_const(0).i32_load_sym(cd, 0).i32_add();
+    m.define_func(run, sig_i32(), b, 0);
+    encode(&m)
+}
+
+#[test]
+fn comdat_first_wins() {
+    // COMDAT-1: both files define `inl` and `cd` strongly, in COMDAT
+    // `inl`: no duplicate, and b.o uses a.o's members.
+    let inputs = [("a.o", comdat_file("run_a", 1)), ("b.o", comdat_file("run_b", 2))];
+    let out = both_ok(&inputs, &["--no-entry", "--export=run_a", "--export=run_b"]);
+    assert_eq!(run_both(&out, "run_a"), Ok(101));
+    assert_eq!(run_both(&out, "run_b"), Ok(101));
+    let inputs = [("b.o", comdat_file("run_b", 2)), ("a.o", comdat_file("run_a", 1))];
+    let out = both_ok(&inputs, &["--no-entry", "--export=run_a", "--export=run_b"]);
+    assert_eq!(run_both(&out, "run_a"), Ok(202));
+}
