@@ -29,6 +29,7 @@ pub mod corpus;
 pub mod describe;
 pub mod diagnostics;
 pub mod diff;
+pub mod explain;
 pub mod linker;
 pub mod objgen;
 pub mod report;

@@ -50,6 +50,19 @@ enum Command {
     Diff(DiffArgs),
     /// Run every corpus case through every linker; print a matrix.
     Conform(ConformArgs),
+    /// Explain every undefined symbol of a link: who references it, its
+    /// import module and name, and its fate under each policy.
+    Explain(ExplainArgs),
+}
+
+#[derive(Args)]
+struct ExplainArgs {
+    /// Print JSON (for tools).
+    #[arg(long)]
+    json: bool,
+    /// wasm-ld's arguments (without argv[0]), after `--`.
+    #[arg(last = true, required = true, value_name = "WASM-LD ARGS")]
+    args: Vec<String>,
 }
 
 #[derive(Args)]
@@ -100,6 +113,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Diff(args) => diff(args),
         Command::Conform(args) => conform(args),
+        Command::Explain(args) => explain(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -165,6 +179,19 @@ fn conform(args: ConformArgs) -> Result<u8> {
         print!("{}", render_matrix(&report));
     }
     Ok(if report.passed() { AGREE } else { DIVERGE })
+}
+
+/// Exit status 0 when nothing is undefined, 1 when something is, 2 on
+/// bad arguments or inputs.
+fn explain(args: ExplainArgs) -> Result<u8> {
+    let cwd = std::env::current_dir()?;
+    let e = linkcheck::explain::explain_command_line(&args.args, &cwd).map_err(anyhow::Error::msg)?;
+    if args.json {
+        println!("{}", linkcheck::explain::render_json(&e));
+    } else {
+        print!("{}", linkcheck::explain::render_text(&e));
+    }
+    Ok(u8::from(!e.undefined.is_empty() || !e.conflicts.is_empty()))
 }
 
 fn diff(args: DiffArgs) -> Result<u8> {
