@@ -123,7 +123,8 @@ pub enum SymbolKind {
 }
 
 impl fmt::Display for SymbolKind {
-    /// wasm-ld's spelling in `symbol type mismatch` messages.
+    /// The kind as a word for people (`Function`, `Data`, ...); wasm-ld's
+    /// `WASM_SYMBOL_TYPE_*` spelling in messages is made where they are.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             SymbolKind::Function => "Function",
