@@ -6,7 +6,9 @@
 //!   [`Verdict`] (`agree`, `diverge:KEY`, `crash`, `timeout`);
 //! - against the case's own expectation: the first linker's outcome must be
 //!   the expected one (`link`/`reject`), and a linked output must validate,
-//!   exit with the case's `exit_code` and have its `imports` ([`ExpectCheck`]).
+//!   exit with the case's `exit_code` (or trap with its `trap`) and have its
+//!   `imports`; when the case lists `diagnostics`, the classified
+//!   diagnostics must be exactly those ([`ExpectCheck`]).
 //!
 //! [`render`] prints the result as a matrix or as JSON lines.
 
@@ -218,9 +220,25 @@ pub fn run_cases(
     ConformReport { linkers: linkers.iter().map(|l| l.name().to_string()).collect(), cases }
 }
 
-/// The first linker's report against the case's expectation.
+/// A linker's report against the case's expectation (conform holds the
+/// first linker to it; tests may hold any).
 pub fn check_expectation(case: &Case, first: &LinkerReport) -> ExpectCheck {
     let mismatch = |why: String| ExpectCheck::Mismatch(why);
+    if let Some(want) = &case.diagnostics {
+        let texts: &[String] = match &first.outcome {
+            Outcome::Linked { warnings, .. } => warnings,
+            Outcome::Rejected { diagnostics } => diagnostics,
+            _ => &[],
+        };
+        let mut have: Vec<String> =
+            texts.iter().filter_map(|t| crate::diagkind::classify(t).key()).collect();
+        let mut want = want.clone();
+        have.sort();
+        want.sort();
+        if have != want && matches!(first.outcome, Outcome::Linked { .. } | Outcome::Rejected { .. }) {
+            return mismatch(format!("diagnostics [{}] expected, {} printed [{}]", want.join(", "), first.name, have.join(", ")));
+        }
+    }
     match (case.expect, &first.outcome) {
         (Expect::Reject, Outcome::Rejected { .. }) => ExpectCheck::Met,
         (Expect::Link, Outcome::Linked { .. }) => {
@@ -240,6 +258,18 @@ pub fn check_expectation(case: &Case, first: &LinkerReport) -> ExpectCheck {
                         (None, trap) => format!("trap `{}`", trap.as_deref().unwrap_or("?")),
                     };
                     return mismatch(format!("{got}, expected exit code {want}"));
+                }
+            }
+            if let Some(want) = &case.trap {
+                let Some(run) = &first.run else {
+                    return mismatch(format!("trap `{want}` expected, but the output was not run"));
+                };
+                if run.trap.as_deref() != Some(want.as_str()) {
+                    let got = match (&run.exit_code, &run.trap) {
+                        (Some(code), _) => format!("exit code {code}"),
+                        (None, trap) => format!("trap `{}`", trap.as_deref().unwrap_or("?")),
+                    };
+                    return mismatch(format!("{got}, expected trap `{want}`"));
                 }
             }
             let have: Vec<String> =

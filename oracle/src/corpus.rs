@@ -7,7 +7,9 @@
 //! args = ["-o", "out.wasm", "main.o", "strong.o", "weak.o"]
 //! expect = "link"          # or "reject"
 //! exit_code = 2            # optional, with expect = "link"
+//! trap = "unreachable"     # optional, with expect = "link", not with exit_code
 //! imports = ["env.f"]      # optional, with expect = "link"
+//! diagnostics = ["warn.undefined-symbol.f"]   # optional: the exact multiset
 //! cflags = ["-DX=1"]       # optional, extra flags for every NAME.c
 //!
 //! [[archive]]              # optional, any number
@@ -71,7 +73,11 @@ struct CaseFile {
     #[serde(default)]
     exit_code: Option<i32>,
     #[serde(default)]
+    trap: Option<String>,
+    #[serde(default)]
     imports: Vec<String>,
+    #[serde(default)]
+    diagnostics: Option<Vec<String>>,
     #[serde(default)]
     cflags: Vec<String>,
     #[serde(default, rename = "archive")]
@@ -91,8 +97,18 @@ pub struct Case {
     pub expect: Expect,
     /// The exit code the linked program must end with, when given.
     pub exit_code: Option<i32>,
+    /// The trap the linked program's run must end with, when given: a
+    /// [`crate::run::RunResult::trap`] text (`unreachable`,
+    /// `indirect call to null`, `unresolved import called: env.f`, ...).
+    pub trap: Option<String>,
     /// Imports (`MODULE.NAME`) the output must have, when given.
     pub imports: Vec<String>,
+    /// When given, the exact multiset of classified diagnostics the link
+    /// must print (warnings of a linked output included), as keys
+    /// `diag.KIND.SYMBOL` / `warn.KIND.SYMBOL` ([`crate::diagkind`]), a key
+    /// listed once per diagnostic; diagnostics of kind `other` are not
+    /// counted.
+    pub diagnostics: Option<Vec<String>>,
     /// Extra clang flags for every `NAME.c` of the case.
     pub cflags: Vec<String>,
     /// Archives to build before the link, in order.
@@ -143,8 +159,19 @@ impl Case {
         if parsed.args.is_empty() {
             return Err(bad("`args` is empty".into()));
         }
-        if parsed.expect == Expect::Reject && (parsed.exit_code.is_some() || !parsed.imports.is_empty()) {
-            return Err(bad("`exit_code` and `imports` need expect = \"link\"".into()));
+        if parsed.expect == Expect::Reject
+            && (parsed.exit_code.is_some() || parsed.trap.is_some() || !parsed.imports.is_empty())
+        {
+            return Err(bad("`exit_code`, `trap` and `imports` need expect = \"link\"".into()));
+        }
+        if parsed.exit_code.is_some() && parsed.trap.is_some() {
+            return Err(bad("`exit_code` and `trap` exclude each other".into()));
+        }
+        if let Some(k) = parsed.diagnostics.iter().flatten().find(|k| crate::diagkind::parse_key(k).is_none()) {
+            return Err(bad(format!(
+                "diagnostic `{k}` is not of the form diag.KIND.SYMBOL or warn.KIND.SYMBOL (KIND one of {})",
+                crate::diagkind::Kind::ALL[..8].iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
+            )));
         }
         if let Some(i) = parsed.imports.iter().find(|i| !i.contains('.')) {
             return Err(bad(format!("import `{i}` is not of the form MODULE.NAME")));
@@ -163,7 +190,9 @@ impl Case {
             args: parsed.args,
             expect: parsed.expect,
             exit_code: parsed.exit_code,
+            trap: parsed.trap,
             imports: parsed.imports,
+            diagnostics: parsed.diagnostics,
             cflags: parsed.cflags,
             archives: parsed.archives,
         })
@@ -229,10 +258,33 @@ mod tests {
         let case = Case::parse(Path::new("c"), text).unwrap();
         assert_eq!(case.expect, Expect::Link);
         assert_eq!(case.exit_code, Some(3));
+        assert_eq!((case.trap.as_deref(), case.diagnostics.as_deref()), (None, None));
         assert_eq!(
             case.archives,
             vec![ArchiveSpec { name: "libx.a".into(), members: vec!["a.o".into(), "b.o".into()] }]
         );
+    }
+
+    #[test]
+    fn traps_and_diagnostics() {
+        let text = r#"
+            description = "d"
+            args = ["main.o"]
+            expect = "link"
+            trap = "unreachable"
+            diagnostics = ["warn.undefined-symbol.f", "warn.undefined-symbol.f"]
+        "#;
+        let case = Case::parse(Path::new("c"), text).unwrap();
+        assert_eq!(case.trap.as_deref(), Some("unreachable"));
+        assert_eq!(case.diagnostics.unwrap().len(), 2);
+        let reject = "description = \"d\"\nargs = [\"m.o\"]\nexpect = \"reject\"\n";
+        assert_eq!(Case::parse(Path::new("c"), &format!("{reject}diagnostics = []\n")).unwrap().diagnostics, Some(vec![]));
+        let err = |extra: &str| Case::parse(Path::new("c"), &format!("{reject}{extra}\n")).unwrap_err().to_string();
+        assert!(err("trap = \"unreachable\"").contains("need expect = \"link\""));
+        assert!(err("diagnostics = [\"diag.other.x\"]").contains("diag.other.x"));
+        assert!(err("diagnostics = [\"undefined-symbol.x\"]").contains("diag.KIND.SYMBOL"));
+        let both = text.replace("trap", "exit_code = 1\ntrap");
+        assert!(Case::parse(Path::new("c"), &both).unwrap_err().to_string().contains("exclude each other"));
     }
 
     #[test]

@@ -2,8 +2,16 @@
 //!
 //! Keys (stable; allow-lists, reducers and reports name them):
 //! - `outcome`: `linked` / `rejected` / `crashed` / `timed out`. When the
-//!   outcomes differ, or neither linked, nothing else is compared
-//!   (diagnostic texts differ between linkers by design).
+//!   outcomes differ, nothing else is compared.
+//! - `diag.KIND.SYMBOL` (errors) and `warn.KIND.SYMBOL` (warnings): how many
+//!   diagnostics of that kind name that symbol ([`crate::diagkind`]: KIND is
+//!   `undefined-symbol`, `duplicate-symbol`, `symbol-type-mismatch`,
+//!   `import-module-mismatch`, `import-name-mismatch`, `signature-mismatch`,
+//!   `entry-missing` or `export-missing`), or `(absent)`. Compared when both
+//!   linked (their warnings) or both rejected (all their diagnostics).
+//!   Diagnostics of kind `other` are not compared, neither by text nor by
+//!   number: linkers word them (and split them) differently by design.
+//!   Nothing else is compared when neither linked.
 //! - `module.readable`: `readable` / `unreadable: MSG` (wasmparser could not
 //!   parse the output); `module.valid`: `valid` / `invalid`.
 //! - `import.MODULE.NAME`: the import's type ([`crate::describe::Import::ty`]),
@@ -16,6 +24,8 @@
 
 use crate::check::LinkerReport;
 use crate::describe::ModuleSummary;
+use crate::diagkind::key_counts;
+use crate::linker::Outcome;
 use crate::run::RunResult;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -43,13 +53,17 @@ impl Difference {
 }
 
 /// All differences between two reports, in key order: `outcome`,
-/// `module.*`, `import.*`, `export.*`, `run.*`. Empty when they agree.
+/// `diag.*`, `warn.*`, `module.*`, `import.*`, `export.*`, `run.*`. Empty
+/// when they agree.
 pub fn compare(left: &LinkerReport, right: &LinkerReport) -> Vec<Difference> {
     let mut out = Vec::new();
     let (lk, rk) = (left.outcome.kind(), right.outcome.kind());
     if lk != rk {
         out.push(Difference::new("outcome", lk, rk));
         return out;
+    }
+    if let (Some(l), Some(r)) = (diagnostics(&left.outcome), diagnostics(&right.outcome)) {
+        compare_diagnostics(l, r, &mut out);
     }
     if lk != "linked" {
         return out;
@@ -69,6 +83,28 @@ pub fn compare(left: &LinkerReport, right: &LinkerReport) -> Vec<Difference> {
         compare_runs(l, r, &mut out);
     }
     out
+}
+
+/// The diagnostics of a link that ended with some: a linked outcome's
+/// warnings, a rejected one's diagnostics.
+fn diagnostics(outcome: &Outcome) -> Option<&[String]> {
+    match outcome {
+        Outcome::Linked { warnings, .. } => Some(warnings),
+        Outcome::Rejected { diagnostics } => Some(diagnostics),
+        Outcome::Crashed { .. } | Outcome::TimedOut => None,
+    }
+}
+
+/// Differences of the classified diagnostics (`diag.*` and `warn.*` keys,
+/// value the count): `left` and `right` are diagnostic texts as an
+/// [`Outcome`] holds them.
+pub fn compare_diagnostics(left: &[String], right: &[String], out: &mut Vec<Difference>) {
+    let counts = |texts: &[String]| -> BTreeMap<String, String> {
+        key_counts(texts).into_iter().map(|(k, n)| (k, n.to_string())).collect()
+    };
+    let (l, r) = (counts(left), counts(right));
+    // `diag.*` before `warn.*`: key order does it.
+    compare_maps(&l, &r, out);
 }
 
 /// Differences of imports, exports and validity.

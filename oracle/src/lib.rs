@@ -27,6 +27,7 @@ pub mod cmdline;
 pub mod conform;
 pub mod corpus;
 pub mod describe;
+pub mod diagkind;
 pub mod diagnostics;
 pub mod diff;
 pub mod explain;

@@ -92,3 +92,44 @@ fn check_compares_first_with_each_other() {
     assert_eq!(json["linkers"][2]["run"]["stdout"], "hi\n");
     assert_eq!(json["comparisons"][1]["differences"][0]["key"], "run.exit_code");
 }
+
+fn rejected(name: &str, diagnostics: &[&str]) -> LinkerReport {
+    let outcome = Outcome::Rejected { diagnostics: diagnostics.iter().map(|d| d.to_string()).collect() };
+    LinkerReport::from_outcome(name, outcome, &Runner::new().unwrap(), &CheckOptions::default())
+}
+
+#[test]
+fn rejections_compare_diagnostic_kinds_and_symbols() {
+    // Same kinds and symbols, different files, wording of `>>>` lines and
+    // `other` diagnostics: they agree.
+    let a = rejected(
+        "a",
+        &["error: a.o: undefined symbol: f\n>>> did you mean: g (defined in b.o)", "error: too many errors", "error: b.o: undefined symbol: f"],
+    );
+    let b = rejected("b", &["error: lib.a(x.o): undefined symbol: f", "error: a.o: undefined symbol: f"]);
+    assert_eq!(compare(&a, &b), vec![]);
+    // One report fewer, another symbol, a warning instead of an error.
+    let c = rejected(
+        "c",
+        &["error: a.o: undefined symbol: f", "error: a.o: undefined symbol: h", "warning: function signature mismatch: s"],
+    );
+    let d = rejected("d", &["error: a.o: undefined symbol: f", "error: a.o: undefined symbol: f", "error: function signature mismatch: s"]);
+    let diffs = compare(&c, &d);
+    assert_eq!(keys(&diffs), ["diag.signature-mismatch.s", "diag.undefined-symbol.f", "diag.undefined-symbol.h", "warn.signature-mismatch.s"]);
+    let values: Vec<(&str, &str)> = diffs.iter().map(|d| (d.left.as_str(), d.right.as_str())).collect();
+    assert_eq!(values, [("(absent)", "1"), ("1", "2"), ("1", "(absent)"), ("1", "(absent)")]);
+}
+
+#[test]
+fn warnings_of_linked_outputs_are_compared_first() {
+    let a = linked("a", &[]);
+    let mut b = a.clone();
+    if let Outcome::Linked { warnings, .. } = &mut b.outcome {
+        warnings.push("warning: a.o: undefined symbol: missing".into());
+        warnings.push("warning: dynamic imports are not yet stable (--unresolved-symbols=import-dynamic)".into());
+    }
+    b.module.as_mut().unwrap().imports.retain(|i| i.name != "missing");
+    let d = compare(&a, &b);
+    assert_eq!(keys(&d), ["warn.undefined-symbol.missing", "import.env.missing"]);
+    assert_eq!((d[0].left.as_str(), d[0].right.as_str()), ("(absent)", "1"));
+}
