@@ -33,6 +33,7 @@ pub mod diff;
 pub mod explain;
 pub mod linker;
 pub mod objgen;
+pub mod releases;
 pub mod report;
 pub mod run;
 

@@ -15,6 +15,16 @@
 //! Runs every corpus case under CORPUS (default `corpus`) through every
 //! linker and prints a matrix (or JSON lines). Exit status: 0 when every
 //! case agrees and meets its expectation, 1 otherwise, 2 on usage errors.
+//!
+//! ```text
+//! linkcheck releases [--baseline NAME=CMD] [--release NAME=CMD]...
+//!                    [--update FILE] [--json] CORPUS...
+//! ```
+//! Links every case with a baseline wasm-ld (wasm-ld-22) and older releases
+//! (wasm-ld-14, -16, -19), prints a Markdown table of where each release
+//! differs (or writes it into FILE between `<!-- releases:begin -->` and
+//! `<!-- releases:end -->`). Exit status: 0 (differences are findings), 1
+//! when a case could not be prepared, 2 on usage errors or missing linkers.
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
@@ -53,6 +63,32 @@ enum Command {
     /// Explain every undefined symbol of a link: who references it, its
     /// import module and name, and its fate under each policy.
     Explain(ExplainArgs),
+    /// Link every corpus case with a baseline wasm-ld and older releases;
+    /// print (or write into a file) a table of where the releases differ.
+    Releases(ReleasesArgs),
+}
+
+#[derive(Args)]
+struct ReleasesArgs {
+    /// The linker the releases are compared with, as NAME=COMMAND
+    /// (default: Debian's wasm-ld-22).
+    #[arg(long, value_name = "NAME=CMD")]
+    baseline: Option<String>,
+    /// A release to compare, as NAME=COMMAND; any number (default: every one
+    /// of wasm-ld-14, wasm-ld-16, wasm-ld-19 installed).
+    #[arg(long = "release", value_name = "NAME=CMD")]
+    releases: Vec<String>,
+    /// Rewrite FILE between `<!-- releases:begin -->` and
+    /// `<!-- releases:end -->` (markers added at the end if absent) instead
+    /// of printing the table.
+    #[arg(long, value_name = "FILE")]
+    update: Option<PathBuf>,
+    /// Print the rows (and versions) as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Case folders, or folders searched for them.
+    #[arg(value_name = "CORPUS", required = true)]
+    corpus: Vec<PathBuf>,
 }
 
 #[derive(Args)]
@@ -114,6 +150,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => diff(args),
         Command::Conform(args) => conform(args),
         Command::Explain(args) => explain(args),
+        Command::Releases(args) => releases(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -179,6 +216,83 @@ fn conform(args: ConformArgs) -> Result<u8> {
         print!("{}", render_matrix(&report));
     }
     Ok(if report.passed() { AGREE } else { DIVERGE })
+}
+
+/// Exit status 0 whatever the releases do, 1 when a case could not be
+/// prepared (FILE is then left alone), 2 on usage errors or missing linkers.
+fn releases(args: ReleasesArgs) -> Result<u8> {
+    use linkcheck::releases as rel;
+    let baseline = match &args.baseline {
+        Some(spec) => rel::Release::new(Linker::from_spec(spec)?),
+        None => rel::default_baseline(),
+    }
+    .map_err(anyhow::Error::msg)?;
+    let releases = if args.releases.is_empty() {
+        rel::default_releases().map_err(anyhow::Error::msg)?
+    } else {
+        let mut found = Vec::new();
+        for spec in &args.releases {
+            found.push(rel::Release::new(Linker::from_spec(spec)?).map_err(anyhow::Error::msg)?);
+        }
+        found
+    };
+    let mut names: Vec<&str> = std::iter::once(baseline.name()).chain(releases.iter().map(|r| r.name())).collect();
+    names.sort_unstable();
+    if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
+        bail!("two linkers are named `{}`", w[0]);
+    }
+    let old_text = match &args.update {
+        Some(file) => {
+            let text = std::fs::read_to_string(file).with_context(|| format!("--update {}", file.display()))?;
+            // Bad markers are found before the cases are run.
+            rel::replace_block(&text, "").map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            Some(text)
+        }
+        None => None,
+    };
+    let dirs = find_cases(&args.corpus)?;
+    if dirs.is_empty() {
+        let roots: Vec<String> = args.corpus.iter().map(|r| r.display().to_string()).collect();
+        bail!("no cases (folders with case.toml) under {}", roots.join(", "));
+    }
+    let runner = Runner::new().map_err(anyhow::Error::msg)?;
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(dirs.len() as u64),
+        if std::io::stderr().is_terminal() {
+            indicatif::ProgressDrawTarget::stderr()
+        } else {
+            indicatif::ProgressDrawTarget::hidden()
+        },
+    );
+    let report = rel::run_releases(&dirs, &baseline, &releases, &runner, &CheckOptions::default(), &mut |name| {
+        bar.set_message(name.to_string());
+        bar.inc(1);
+    });
+    bar.finish_and_clear();
+    if args.json {
+        println!("{}", rel::render_json(&report));
+    } else if args.update.is_none() {
+        print!("{}", rel::render_markdown(&report));
+    }
+    if !report.errors.is_empty() {
+        for e in &report.errors {
+            eprintln!("linkcheck: error: {}", e.message);
+        }
+        if let Some(file) = &args.update {
+            let n = report.errors.len();
+            eprintln!("linkcheck: {} left alone: {n} case(s) could not be prepared", file.display());
+        }
+        return Ok(DIVERGE);
+    }
+    if let (Some(file), Some(text)) = (&args.update, old_text) {
+        let argv: Vec<String> = std::env::args().skip(1).collect();
+        let command = format!("cargo run -p linkcheck -- {}", rel::shell_words(&argv));
+        let new_text = rel::replace_block(&text, &rel::render_block(&report, &command)).map_err(anyhow::Error::msg)?;
+        std::fs::write(file, new_text).with_context(|| format!("writing {}", file.display()))?;
+        eprintln!("{}", rel::summary_line(&report));
+        eprintln!("linkcheck: updated {}", file.display());
+    }
+    Ok(AGREE)
 }
 
 /// Exit status 0 when nothing is undefined, 1 when something is, 2 on
