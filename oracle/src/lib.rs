@@ -22,6 +22,7 @@
 //! prepared and run through the same pipeline by [`conform`], which also
 //! holds the first linker to each case's expected outcome.
 
+pub mod canon;
 pub mod check;
 pub mod cmdline;
 pub mod conform;

@@ -1,0 +1,229 @@
+//! Output functions matched to the input functions they came from, and
+//! their bodies as canonical text.
+//!
+//! A defined output function is matched by name (the name section) to the
+//! input definitions of that name; the input and output bodies are decoded
+//! in lockstep, operator by operator. They match exactly when every
+//! operator without a relocation is equal and every relocated one has the
+//! same opcode; failing that, loosely when only the opcodes agree (then
+//! the bodies' differing immediates show in the canonical text). The
+//! relocations of the matched input operator say which output constants
+//! are addresses or table slots (sites).
+
+use super::ids::Ctx;
+use super::inputs::{InObject, SymKind};
+use super::ops::{render_op, render_site_op, site_kind, site_value, SiteKind};
+use super::output::OutModule;
+use super::{Item, Value};
+use std::collections::{BTreeMap, HashSet};
+use wasmparser::{FunctionBody, Operator, RelocationEntry, ValType};
+
+/// An output function decoded with the input it came from.
+pub(crate) struct Matched<'a> {
+    /// Input object.
+    pub obj: usize,
+    /// Function index in the object.
+    pub index: u32,
+    /// The object's symbol for the function with the output's name.
+    pub symbol: Option<u32>,
+    /// Whether non-relocated immediates agree too.
+    pub exact: bool,
+    /// Output operators, each with the relocations of its input operator.
+    pub ops: Vec<(Operator<'a>, Vec<RelocationEntry>)>,
+    pub locals: Vec<(u32, ValType)>,
+}
+
+/// Where a defined output function came from.
+pub(crate) enum FuncOrigin<'a> {
+    Input(Matched<'a>),
+    /// No input body of its name matches (a linker-made function, a stub,
+    /// or a body no input has): decoded from the output alone.
+    Unmatched { ops: Vec<Operator<'a>>, locals: Vec<(u32, ValType)> },
+    /// The body could not be decoded.
+    Broken(String),
+}
+
+/// A relocated constant of an output function (see [`SiteKind`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Site {
+    pub obj: usize,
+    pub reloc: RelocationEntry,
+    /// The constant in the output.
+    pub value: u64,
+}
+
+/// Matches every defined output function.
+pub(crate) fn match_functions<'a>(ctx: &Ctx<'a, '_>) -> Vec<FuncOrigin<'a>> {
+    let out = ctx.out;
+    let mut used: HashSet<(usize, u32)> = HashSet::new();
+    let mut origins = Vec::new();
+    for (d, body) in out.bodies.iter().enumerate() {
+        let f = out.num_imported_funcs + d as u32;
+        let (ops, locals) = match decode(body) {
+            Ok(x) => x,
+            Err(e) => {
+                origins.push(FuncOrigin::Broken(e));
+                continue;
+            }
+        };
+        let candidates: Vec<(usize, u32)> = match out.names.funcs.get(&f) {
+            Some(name) => ctx.defs.get(&(SymKind::Func, name.clone())).cloned().unwrap_or_default(),
+            None => Vec::new(),
+        };
+        let mut best: Option<(u32, Matched<'a>)> = None;
+        for (o, s) in candidates {
+            let obj = &ctx.ins[o];
+            let index = obj.symbols[s as usize].index;
+            let Some(in_body) = obj.body(index) else { continue };
+            let Some((exact, relocs)) = lockstep(obj, in_body, &ops, &locals) else { continue };
+            let rank = u32::from(!exact) * 2 + u32::from(used.contains(&(o, index)));
+            if best.as_ref().is_none_or(|(r, _)| rank < *r) {
+                let ops = ops.iter().cloned().zip(relocs).collect();
+                best = Some((rank, Matched { obj: o, index, symbol: Some(s), exact, ops, locals: locals.clone() }));
+            }
+        }
+        origins.push(match best {
+            Some((_, m)) => {
+                used.insert((m.obj, m.index));
+                FuncOrigin::Input(m)
+            }
+            None => FuncOrigin::Unmatched { ops, locals },
+        });
+    }
+    origins
+}
+
+type Decoded<'a> = (Vec<Operator<'a>>, Vec<(u32, ValType)>);
+
+/// Operators and (merged) locals of a body.
+fn decode<'a>(body: &FunctionBody<'a>) -> Result<Decoded<'a>, String> {
+    let mut locals: Vec<(u32, ValType)> = Vec::new();
+    for l in body.get_locals_reader().map_err(|e| e.to_string())? {
+        let (n, t) = l.map_err(|e| e.to_string())?;
+        match locals.last_mut() {
+            Some((m, u)) if *u == t => *m += n,
+            _ if n == 0 => {}
+            _ => locals.push((n, t)),
+        }
+    }
+    let mut ops = Vec::new();
+    let mut r = body.get_operators_reader().map_err(|e| e.to_string())?;
+    while !r.eof() {
+        ops.push(r.read().map_err(|e| e.to_string())?);
+    }
+    Ok((ops, locals))
+}
+
+/// Decodes `in_body` next to the output's `ops`: `Some((exact, relocations
+/// per operator))` when they have the same operators (see the module docs).
+fn lockstep(
+    obj: &InObject<'_>,
+    in_body: &FunctionBody<'_>,
+    ops: &[Operator<'_>],
+    locals: &[(u32, ValType)],
+) -> Option<(bool, Vec<Vec<RelocationEntry>>)> {
+    let (in_ops, in_locals) = decode(in_body).ok()?;
+    if in_ops.len() != ops.len() || in_locals != locals {
+        return None;
+    }
+    // File offsets of each input operator.
+    let mut offsets = Vec::with_capacity(in_ops.len() + 1);
+    let mut r = in_body.get_operators_reader().ok()?;
+    while !r.eof() {
+        offsets.push(r.read_with_offset().ok()?.1 as usize);
+    }
+    offsets.push(in_body.range().end as usize);
+    let mut exact = true;
+    let mut relocs = Vec::with_capacity(ops.len());
+    for (i, (a, b)) in in_ops.iter().zip(ops).enumerate() {
+        let here: Vec<RelocationEntry> = obj.code_relocs_in(offsets[i]..offsets[i + 1]).iter().map(|r| r.entry).collect();
+        if std::mem::discriminant(a) != std::mem::discriminant(b) {
+            return None;
+        }
+        if here.is_empty() && a != b {
+            exact = false;
+        }
+        relocs.push(here);
+    }
+    Some((exact, relocs))
+}
+
+/// The address and table-slot constants of every matched function.
+pub(crate) fn sites(origins: &[FuncOrigin<'_>]) -> Vec<Site> {
+    let mut out = Vec::new();
+    for origin in origins {
+        if let FuncOrigin::Input(m) = origin {
+            for (op, relocs) in &m.ops {
+                for r in relocs {
+                    if matches!(site_kind(r.ty), SiteKind::MemAddr | SiteKind::TableSlot) {
+                        if let Some(value) = site_value(op) {
+                            out.push(Site { obj: m.obj, reloc: *r, value });
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// How a site's constant is written canonically (implemented by the data
+/// placement, which knows where every symbol is).
+pub(crate) trait SiteRenderer {
+    /// The canonical text of a site of object `obj` whose output value is `value`.
+    fn site(&self, ctx: &Ctx<'_, '_>, obj: usize, reloc: &RelocationEntry, value: u64) -> String;
+}
+
+/// `func.ID` items of every defined output function; notes about
+/// functions only decoded from the output.
+pub(crate) fn function_items(
+    ctx: &Ctx<'_, '_>,
+    origins: &[FuncOrigin<'_>],
+    sites: &dyn SiteRenderer,
+    items: &mut BTreeMap<String, Item>,
+    notes: &mut Vec<String>,
+) {
+    let out: &OutModule<'_> = ctx.out;
+    for (d, origin) in origins.iter().enumerate() {
+        let f = out.num_imported_funcs + d as u32;
+        let id = ctx.func(f);
+        let sig = out.func_types.get(f as usize).map_or_else(|| "?".into(), |&t| ctx.sig(t));
+        let mut fields = BTreeMap::new();
+        fields.insert("type".to_string(), Value::Text(sig.clone()));
+        let (lines, locals) = match origin {
+            FuncOrigin::Input(m) => {
+                let mut lines = Vec::with_capacity(m.ops.len());
+                let mut k = 0;
+                for (op, relocs) in &m.ops {
+                    let site = relocs.iter().find(|r| site_kind(r.ty) != SiteKind::Index);
+                    match (site, site_value(op)) {
+                        (Some(r), Some(value)) => {
+                            lines.push(render_site_op(op, k));
+                            fields.insert(format!("site@{k}"), Value::Text(sites.site(ctx, m.obj, r, value)));
+                            k += 1;
+                        }
+                        _ => lines.push(render_op(ctx, op)),
+                    }
+                }
+                if !m.exact {
+                    notes.push(format!("func {id}: the body differs from {} in immediates", ctx.ins[m.obj].name));
+                }
+                (lines, &m.locals)
+            }
+            FuncOrigin::Unmatched { ops, locals } => {
+                if out.names.funcs.contains_key(&f) && ctx.defs.contains_key(&(SymKind::Func, id.clone())) {
+                    notes.push(format!("func {id}: no input body of that name matches; constants shown raw"));
+                }
+                (ops.iter().map(|op| render_op(ctx, op)).collect(), locals)
+            }
+            FuncOrigin::Broken(e) => {
+                notes.push(format!("func {id}: the body cannot be decoded: {e}"));
+                (vec![format!("(undecodable: {e})")], &Vec::new())
+            }
+        };
+        let locals = locals.iter().map(|(n, t)| format!("{n} {t}")).collect::<Vec<_>>().join(", ");
+        fields.insert("locals".to_string(), Value::Text(locals));
+        fields.insert("body".to_string(), Value::Code(lines));
+        items.insert(format!("func.{id}"), Item { summary: format!("defined {sig}"), fields });
+    }
+}

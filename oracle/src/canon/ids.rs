@@ -1,0 +1,190 @@
+//! Canonical names (ids) of output functions, globals, tables and tags, and
+//! of input data symbols: the symbol name, made unique where input files
+//! define the same local name (`name<file>`).
+
+use super::funcs::FuncOrigin;
+use super::inputs::{InObject, SymKind};
+use super::output::OutModule;
+use std::collections::{BTreeMap, HashMap};
+use wasmparser::{ExternalKind, TypeRef};
+
+/// Everything rendering needs to name things.
+pub(crate) struct Ctx<'a, 'b> {
+    pub out: &'b OutModule<'a>,
+    pub ins: &'b [InObject<'a>],
+    /// Per output function index.
+    pub funcs: Vec<String>,
+    /// Per output global index.
+    pub globals: Vec<String>,
+    /// Per output table index.
+    pub tables: Vec<String>,
+    /// Per output tag index.
+    pub tags: Vec<String>,
+    /// `(kind, name)` -> every input symbol defining it: `(object, symbol)`.
+    pub defs: HashMap<(SymKind, String), Vec<(usize, u32)>>,
+}
+
+impl<'a, 'b> Ctx<'a, 'b> {
+    pub fn new(out: &'b OutModule<'a>, ins: &'b [InObject<'a>]) -> Self {
+        let mut defs: HashMap<(SymKind, String), Vec<(usize, u32)>> = HashMap::new();
+        for (o, obj) in ins.iter().enumerate() {
+            for (s, sym) in obj.symbols.iter().enumerate() {
+                if let (true, Some(name)) = (sym.is_defined(), &sym.name) {
+                    defs.entry((sym.kind, name.clone())).or_default().push((o, s as u32));
+                }
+            }
+        }
+        Ctx { out, ins, funcs: Vec::new(), globals: Vec::new(), tables: Vec::new(), tags: Vec::new(), defs }
+    }
+
+    /// The id of input symbol `(o, s)` of a definition: its name, with
+    /// `<file>` when it is local and another input defines the same name.
+    pub fn def_id(&self, o: usize, s: u32) -> String {
+        let sym = &self.ins[o].symbols[s as usize];
+        let name = sym.name.clone().unwrap_or_default();
+        let shared = self.defs.get(&(sym.kind, name.clone())).is_some_and(|d| d.iter().any(|&(o2, _)| o2 != o));
+        if sym.is_local() && shared {
+            format!("{name}<{}>", self.ins[o].name)
+        } else {
+            name
+        }
+    }
+
+    /// The definition an input symbol reference resolves to: itself when
+    /// defined, else the strong (then the first weak) non-local definition
+    /// of its name in any input.
+    pub fn resolve(&self, o: usize, s: u32) -> Option<(usize, u32)> {
+        let sym = self.ins[o].symbols.get(s as usize)?;
+        if sym.is_defined() {
+            return Some((o, s));
+        }
+        let defs = self.defs.get(&(sym.kind, sym.name.clone()?))?;
+        let global = || defs.iter().filter(|&&(o2, s2)| !self.ins[o2].symbols[s2 as usize].is_local());
+        global().find(|&&(o2, s2)| !self.ins[o2].symbols[s2 as usize].is_weak()).or_else(|| global().next()).copied()
+    }
+
+    /// Names the output's functions: by the name section, with `<file>` for
+    /// a local symbol whose name other inputs define too, then `#k` for
+    /// any name still repeated; unnamed functions are `func#INDEX`.
+    pub fn name_functions(&mut self, origins: &[FuncOrigin<'a>]) {
+        let n = self.out.func_types.len() as u32;
+        let mut ids: Vec<String> = (0..n)
+            .map(|i| {
+                let base = match self.out.names.funcs.get(&i) {
+                    Some(name) => name.clone(),
+                    None => match self.import_of(i, |t| matches!(t, TypeRef::Func(_) | TypeRef::FuncExact(_))) {
+                        Some(key) => key,
+                        None => format!("func#{i}"),
+                    },
+                };
+                match i.checked_sub(self.out.num_imported_funcs).and_then(|d| origins.get(d as usize)) {
+                    Some(FuncOrigin::Input(m)) => match m.symbol {
+                        Some(s) if self.ins[m.obj].symbols[s as usize].name.as_deref() == Some(base.as_str()) => {
+                            self.def_id(m.obj, s)
+                        }
+                        _ => base,
+                    },
+                    _ => base,
+                }
+            })
+            .collect();
+        dedup(&mut ids);
+        self.funcs = ids;
+    }
+
+    /// Names globals, tables and tags: the name section, else an export's
+    /// name, else the import's `module.field`, else `KIND#INDEX` (for
+    /// table 0 `__indirect_function_table`, the convention).
+    pub fn name_others(&mut self) {
+        let exported = |kind: ExternalKind| -> BTreeMap<u32, String> {
+            let mut m = BTreeMap::new();
+            for (name, k, i) in &self.out.exports {
+                if *k == kind {
+                    m.entry(*i).or_insert_with(|| name.clone());
+                }
+            }
+            m
+        };
+        let name = |count: usize,
+                    names: &BTreeMap<u32, String>,
+                    kind: ExternalKind,
+                    want: fn(&TypeRef) -> bool,
+                    prefix: &str|
+         -> Vec<String> {
+            let exports = exported(kind);
+            let mut ids: Vec<String> = (0..count as u32)
+                .map(|i| {
+                    names
+                        .get(&i)
+                        .or(exports.get(&i))
+                        .cloned()
+                        .or_else(|| self.import_of(i, want))
+                        .unwrap_or_else(|| {
+                            if prefix == "table" && i == 0 {
+                                "__indirect_function_table".into()
+                            } else {
+                                format!("{prefix}#{i}")
+                            }
+                        })
+                })
+                .collect();
+            dedup(&mut ids);
+            ids
+        };
+        let globals =
+            name(self.out.globals.len(), &self.out.names.globals, ExternalKind::Global, |t| matches!(t, TypeRef::Global(_)), "global");
+        let tables =
+            name(self.out.tables.len(), &self.out.names.tables, ExternalKind::Table, |t| matches!(t, TypeRef::Table(_)), "table");
+        let tags = name(self.out.tags.len(), &self.out.names.tags, ExternalKind::Tag, |t| matches!(t, TypeRef::Tag(_)), "tag");
+        (self.globals, self.tables, self.tags) = (globals, tables, tags);
+    }
+
+    /// `module.field` of the import that is index `i` of its space.
+    fn import_of(&self, i: u32, want: fn(&TypeRef) -> bool) -> Option<String> {
+        let imp = self.out.imports.iter().find(|imp| want(&imp.ty) && imp.index == i)?;
+        Some(format!("{}.{}", imp.module, imp.field))
+    }
+
+    /// The id of output function `f` (`func#F` when out of range).
+    pub fn func(&self, f: u32) -> String {
+        self.funcs.get(f as usize).cloned().unwrap_or_else(|| format!("func#{f}"))
+    }
+    pub fn global(&self, g: u32) -> String {
+        self.globals.get(g as usize).cloned().unwrap_or_else(|| format!("global#{g}"))
+    }
+    pub fn table(&self, t: u32) -> String {
+        self.tables.get(t as usize).cloned().unwrap_or_else(|| format!("table#{t}"))
+    }
+    pub fn tag(&self, t: u32) -> String {
+        self.tags.get(t as usize).cloned().unwrap_or_else(|| format!("tag#{t}"))
+    }
+
+    /// The signature of type index `t` of the output, as text.
+    pub fn sig(&self, t: u32) -> String {
+        match self.out.func_type(t) {
+            Some(f) => crate::describe::render_func(f),
+            None => format!("type#{t}"),
+        }
+    }
+}
+
+/// The name an id was made from: without `<file>` and `#k`.
+pub(crate) fn base_name(id: &str) -> &str {
+    let id = id.split_once('<').map_or(id, |(b, _)| b);
+    match id.rsplit_once('#') {
+        Some((b, k)) if !b.is_empty() && k.chars().all(|c| c.is_ascii_digit()) => b,
+        _ => id,
+    }
+}
+
+/// Appends `#2`, `#3`, ... to the second and later copies of an id.
+fn dedup(ids: &mut [String]) {
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    for id in ids.iter_mut() {
+        let n = seen.entry(id.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            *id = format!("{id}#{n}");
+        }
+    }
+}
