@@ -20,7 +20,7 @@
 use crate::check::CheckOptions;
 use crate::conform::run_case;
 use crate::diff::Difference;
-use crate::linker::Linker;
+use crate::linker::{Linker, Outcome};
 use crate::run::Runner;
 use serde::Serialize;
 use std::cmp::Ordering;
@@ -174,6 +174,29 @@ pub struct Row {
     pub release: String,
     /// The differences, baseline on the left, release on the right.
     pub differences: Vec<Difference>,
+    /// When the outcomes differ: each side's [`outcome_detail`], baseline
+    /// first (the `outcome` key itself only says `crashed`, `rejected`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome_detail: Option<(String, String)>,
+}
+
+/// An outcome in a few words: `linked`, `rejected: FIRST ERROR LINE`,
+/// `crashed: STATUS` (`signal 11 (SIGSEGV)`, `exit status 0 without an
+/// output file`), `timed out`.
+pub fn outcome_detail(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Linked { .. } => "linked".into(),
+        Outcome::Rejected { diagnostics } => {
+            let first =
+                diagnostics.iter().find_map(|d| d.strip_prefix("error: ")).or(diagnostics.first().map(String::as_str));
+            match first.and_then(|d| d.lines().next()) {
+                Some(line) => format!("rejected: {line}"),
+                None => "rejected".into(),
+            }
+        }
+        Outcome::Crashed { status, .. } => format!("crashed: {status}"),
+        Outcome::TimedOut => "timed out".into(),
+    }
 }
 
 /// A case that could not be read or prepared.
@@ -232,10 +255,25 @@ pub fn run_releases(
         if let Some(e) = result.error {
             errors.push(CaseError { case: name.clone(), message: e.to_string() });
         }
-        for c in result.report.iter().flat_map(|r| &r.comparisons) {
-            if !c.differences.is_empty() {
-                rows.push(Row { case: name.clone(), release: c.right.clone(), differences: c.differences.clone() });
+        let Some(report) = result.report else {
+            on_case(name);
+            continue;
+        };
+        for (c, release) in report.comparisons.iter().zip(report.linkers.iter().skip(1)) {
+            if c.differences.is_empty() {
+                continue;
             }
+            let outcome_detail = c
+                .differences
+                .iter()
+                .any(|d| d.key == "outcome")
+                .then(|| (outcome_detail(&report.linkers[0].outcome), outcome_detail(&release.outcome)));
+            rows.push(Row {
+                case: name.clone(),
+                release: c.right.clone(),
+                differences: c.differences.clone(),
+                outcome_detail,
+            });
         }
         on_case(name);
     }
@@ -288,11 +326,15 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
 /// A value for a table cell: on one line (`\n` for line breaks), at most
 /// [`VALUE_LIMIT`] characters (cut ones end with `…`).
 pub fn shorten(value: &str) -> String {
+    shorten_to(value, VALUE_LIMIT)
+}
+
+fn shorten_to(value: &str, limit: usize) -> String {
     let one_line = value.replace("\r\n", "\n").replace('\n', "\\n");
-    if one_line.chars().count() <= VALUE_LIMIT {
+    if one_line.chars().count() <= limit {
         return one_line;
     }
-    let mut cut: String = one_line.chars().take(VALUE_LIMIT - 1).collect();
+    let mut cut: String = one_line.chars().take(limit - 1).collect();
     cut.push('…');
     cut
 }
@@ -308,6 +350,21 @@ pub fn what_differs(differences: &[Difference]) -> String {
         .collect();
     if differences.len() > KEYS_PER_CELL {
         parts.push(format!("… and {} more", differences.len() - KEYS_PER_CELL));
+    }
+    parts.join("; ")
+}
+
+/// The `what differs` text of a row: [`what_differs`], except that the
+/// `outcome` values are the row's [`Row::outcome_detail`] when it has one,
+/// shortened to twice [`VALUE_LIMIT`] (`outcome: linked vs crashed: signal
+/// 11 (SIGSEGV)`).
+pub fn row_differs(row: &Row) -> String {
+    let Some((left, right)) = &row.outcome_detail else { return what_differs(&row.differences) };
+    let mut parts =
+        vec![format!("outcome: {} vs {}", shorten_to(left, 2 * VALUE_LIMIT), shorten_to(right, 2 * VALUE_LIMIT))];
+    let rest: Vec<Difference> = row.differences.iter().filter(|d| d.key != "outcome").cloned().collect();
+    if !rest.is_empty() {
+        parts.push(what_differs(&rest));
     }
     parts.join("; ")
 }
@@ -356,14 +413,14 @@ pub fn render_markdown(report: &ReleasesReport) -> String {
     s.push('\n');
     let _ = writeln!(
         s,
-        "Each cell lists the difference keys (see `oracle/src/diff.rs`) as `KEY: {} vs RELEASE`.",
+        "Each cell lists the difference keys (see `oracle/src/diff.rs`) as `KEY: {} vs RELEASE`; \
+         `outcome` values also say why (the first error, the crash status).",
         report.baseline.name
     );
     s.push('\n');
     s.push_str("| case | release | what differs |\n|---|---|---|\n");
     for row in &report.rows {
-        let _ =
-            writeln!(s, "| {} | {} | {} |", cell(&row.case), cell(&row.release), cell(&what_differs(&row.differences)));
+        let _ = writeln!(s, "| {} | {} | {} |", cell(&row.case), cell(&row.release), cell(&row_differs(row)));
     }
     for e in &report.errors {
         let _ = writeln!(s, "\nerror: {}: {}", e.case, e.message.replace('\n', " "));

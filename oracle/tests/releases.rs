@@ -5,10 +5,11 @@
 //! missing program fails the test with the package to install, never skips.
 
 use linkcheck::diff::Difference;
+use linkcheck::linker::Outcome;
 use linkcheck::releases::{
-    case_names, natural_cmp, render_block, render_json, render_markdown, replace_block, shell_words, shorten,
-    sort_rows, what_differs, DebianLinker, LinkerInfo, ReleasesReport, Row, BASELINE, BEGIN_MARKER, END_MARKER,
-    RELEASES,
+    case_names, natural_cmp, outcome_detail, render_block, render_json, render_markdown, replace_block, row_differs,
+    shell_words, shorten, sort_rows, what_differs, DebianLinker, LinkerInfo, ReleasesReport, Row, BASELINE,
+    BEGIN_MARKER, END_MARKER, RELEASES,
 };
 use std::cmp::Ordering;
 use std::path::{Path, PathBuf};
@@ -23,7 +24,7 @@ fn info(name: &str, version: &str) -> LinkerInfo {
 }
 
 fn row(case: &str, release: &str, differences: Vec<Difference>) -> Row {
-    Row { case: case.into(), release: release.into(), differences }
+    Row { case: case.into(), release: release.into(), differences, outcome_detail: None }
 }
 
 fn fixed_report() -> ReleasesReport {
@@ -58,7 +59,8 @@ fn the_table_lists_rows_by_case_then_release() {
 3 cases run with wasm-ld-22 (`Debian LLD 22.1.8`) as the baseline and 3 releases wasm-ld-9 (`LLD 9`), \
 wasm-ld-14 (`Debian LLD 14.0.6`), wasm-ld-19 (`Debian LLD 19.1.7`): 4 of 9 (case, release) pairs differ from the baseline.
 
-Each cell lists the difference keys (see `oracle/src/diff.rs`) as `KEY: wasm-ld-22 vs RELEASE`.
+Each cell lists the difference keys (see `oracle/src/diff.rs`) as `KEY: wasm-ld-22 vs RELEASE`; \
+`outcome` values also say why (the first error, the crash status).
 
 | case | release | what differs |
 |---|---|---|
@@ -90,6 +92,24 @@ fn cells_are_shortened_and_capped() {
     let text = what_differs(&many);
     assert!(text.starts_with("export.e0: (absent) vs func; export.e1:"), "{text}");
     assert!(text.ends_with("export.e7: (absent) vs func; … and 2 more"), "{text}");
+}
+
+#[test]
+fn outcome_differences_say_why() {
+    let mut r = row("c", "wasm-ld-16", vec![diff("outcome", "linked", "crashed")]);
+    assert_eq!(row_differs(&r), "outcome: linked vs crashed");
+    r.outcome_detail = Some(("linked".into(), "crashed: signal 11 (SIGSEGV)".into()));
+    assert_eq!(row_differs(&r), "outcome: linked vs crashed: signal 11 (SIGSEGV)");
+    let crashed = Outcome::Crashed { status: "signal 11 (SIGSEGV)".into(), stderr: "backtrace".into() };
+    assert_eq!(outcome_detail(&crashed), "crashed: signal 11 (SIGSEGV)");
+    let rejected = Outcome::Rejected {
+        diagnostics: vec!["warning: w".into(), "error: main.o: undefined symbol: f\n>>> referenced by main.o".into()],
+    };
+    assert_eq!(outcome_detail(&rejected), "rejected: main.o: undefined symbol: f");
+    assert_eq!(outcome_detail(&Outcome::Rejected { diagnostics: vec![] }), "rejected");
+    assert_eq!(outcome_detail(&Outcome::TimedOut), "timed out");
+    let json: serde_json::Value = serde_json::to_value(&r).unwrap();
+    assert_eq!(json["outcome_detail"][1], "crashed: signal 11 (SIGSEGV)");
 }
 
 #[test]
