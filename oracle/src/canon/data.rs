@@ -101,7 +101,8 @@ impl SiteRenderer for Renderer<'_, '_, '_> {
 }
 
 /// `data.ID` items: one per data symbol of size > 0 in a placed segment
-/// (one per segment, named by the segment, when it has no symbol).
+/// (one per segment, named by the segment, when it has no symbol); a weak
+/// symbol another definition overrides names nothing.
 pub(crate) fn data_items(ctx: &Ctx<'_, '_>, r: &Renderer<'_, '_, '_>, items: &mut BTreeMap<String, Item>) {
     let mut placed: Vec<(&(usize, u32), &u64)> = r.placement.segs.iter().collect();
     placed.sort();
@@ -113,7 +114,9 @@ pub(crate) fn data_items(ctx: &Ctx<'_, '_>, r: &Renderer<'_, '_, '_>, items: &mu
             .iter()
             .enumerate()
             .filter_map(|(si, sym)| match sym.data {
-                Some((seg_i, off, size)) if seg_i == s && size > 0 => Some((ctx.def_id(o, si as u32), off, size)),
+                Some((seg_i, off, size)) if seg_i == s && size > 0 && ctx.names_itself(o, si as u32) => {
+                    Some((ctx.def_id(o, si as u32), off, size))
+                }
                 _ => None,
             })
             .collect();

@@ -15,7 +15,8 @@ use super::inputs::{InObject, SymKind};
 use super::ops::{render_op, render_site_op, site_kind, site_value, SiteKind};
 use super::output::OutModule;
 use super::{Item, Value};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use wasmparser::{FunctionBody, Operator, RelocationEntry, ValType};
 
 /// An output function decoded with the input it came from.
@@ -52,10 +53,15 @@ pub(crate) struct Site {
     pub value: u64,
 }
 
-/// Matches every defined output function.
+/// Matches every defined output function: with the input definitions of
+/// its name (as the name section spells it, or demangled, as wasm-ld
+/// writes C++ names by default); a function without a name with the one
+/// input function of the same body, if there is exactly one.
 pub(crate) fn match_functions<'a>(ctx: &Ctx<'a, '_>) -> Vec<FuncOrigin<'a>> {
     let out = ctx.out;
     let mut used: HashSet<(usize, u32)> = HashSet::new();
+    let mut demangled: Option<HashMap<String, Vec<(usize, u32)>>> = None;
+    let mut shapes: Option<HashMap<u64, Vec<(usize, u32)>>> = None;
     let mut origins = Vec::new();
     for (d, body) in out.bodies.iter().enumerate() {
         let f = out.num_imported_funcs + d as u32;
@@ -66,21 +72,46 @@ pub(crate) fn match_functions<'a>(ctx: &Ctx<'a, '_>) -> Vec<FuncOrigin<'a>> {
                 continue;
             }
         };
-        let candidates: Vec<(usize, u32)> = match out.names.funcs.get(&f) {
-            Some(name) => ctx.defs.get(&(SymKind::Func, name.clone())).cloned().unwrap_or_default(),
-            None => Vec::new(),
+        let name = out.names.funcs.get(&f);
+        let defs_of = |list: &[(usize, u32)]| -> Vec<(usize, u32, u32)> {
+            list.iter().map(|&(o, s)| (o, ctx.ins[o].symbols[s as usize].index, s)).collect()
         };
+        let candidates: Vec<(usize, u32, u32)> = match name {
+            Some(n) => match ctx.defs.get(&(SymKind::Func, n.clone())) {
+                Some(defs) => defs_of(defs),
+                None => {
+                    let index = demangled.get_or_insert_with(|| demangle_index(ctx));
+                    let n = squeeze(n);
+                    let found = index.get(&n).or_else(|| without_params(&n).and_then(|p| index.get(&format!("~{p}"))));
+                    found.map_or_else(Vec::new, |defs| defs_of(defs))
+                }
+            },
+            None => {
+                let shapes = shapes.get_or_insert_with(|| shape_index(ctx.ins));
+                let same = shapes.get(&shape(&ops, &locals)).map_or(&[][..], Vec::as_slice);
+                same.iter().filter_map(|&(o, index)| Some((o, index, symbol_of(ctx, o, index)?))).collect()
+            }
+        };
+        // One symbol per function: the first in its symbol table (aliases
+        // such as C++'s D1/D2 destructors demangle alike).
+        let mut candidates = candidates;
+        candidates.sort_unstable();
+        candidates.dedup_by_key(|c| (c.0, c.1));
         let mut best: Option<(u32, Matched<'a>)> = None;
-        for (o, s) in candidates {
+        let mut exact_count = 0;
+        for (o, index, s) in candidates {
             let obj = &ctx.ins[o];
-            let index = obj.symbols[s as usize].index;
             let Some(in_body) = obj.body(index) else { continue };
             let Some((exact, relocs)) = lockstep(obj, in_body, &ops, &locals) else { continue };
+            exact_count += u32::from(exact);
             let rank = u32::from(!exact) * 2 + u32::from(used.contains(&(o, index)));
             if best.as_ref().is_none_or(|(r, _)| rank < *r) {
                 let ops = ops.iter().cloned().zip(relocs).collect();
                 best = Some((rank, Matched { obj: o, index, symbol: Some(s), exact, ops, locals: locals.clone() }));
             }
+        }
+        if name.is_none() && exact_count != 1 {
+            best = None;
         }
         origins.push(match best {
             Some((_, m)) => {
@@ -91,6 +122,90 @@ pub(crate) fn match_functions<'a>(ctx: &Ctx<'a, '_>) -> Vec<FuncOrigin<'a>> {
         });
     }
     origins
+}
+
+/// A name without whitespace (demanglers differ in spacing: `> >`, `>>`).
+fn squeeze(name: &str) -> String {
+    name.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Defined input functions by demangled, [`squeeze`]d symbol name, and
+/// by that name without its parameter list after a `~` (demanglers differ
+/// in how they print parameter packs).
+fn demangle_index(ctx: &Ctx<'_, '_>) -> HashMap<String, Vec<(usize, u32)>> {
+    let mut index: HashMap<String, Vec<(usize, u32)>> = HashMap::new();
+    for ((kind, name), defs) in &ctx.defs {
+        if *kind != SymKind::Func || !name.starts_with("_Z") {
+            continue;
+        }
+        let Ok(sym) = cpp_demangle::Symbol::new(name.as_bytes()) else { continue };
+        if let Ok(text) = sym.demangle() {
+            let text = squeeze(&text);
+            if let Some(p) = without_params(&text) {
+                index.entry(format!("~{p}")).or_default().extend(defs.iter().copied());
+            }
+            index.entry(text).or_default().extend(defs.iter().copied());
+        }
+    }
+    for defs in index.values_mut() {
+        defs.sort_unstable();
+    }
+    index
+}
+
+/// A demangled function name without its parameter list (and what
+/// follows it: `const`, `&&`).
+fn without_params(name: &str) -> Option<&str> {
+    let close = name.rfind(')')?;
+    let mut depth = 0;
+    for (i, c) in name[..=close].char_indices().rev() {
+        match c {
+            ')' => depth += 1,
+            '(' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(&name[..i]);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A hash of a body's opcodes (immediates aside) and locals.
+fn shape(ops: &[Operator<'_>], locals: &[(u32, ValType)]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    locals.hash(&mut h);
+    ops.len().hash(&mut h);
+    for op in ops {
+        std::mem::discriminant(op).hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Every defined input function by [`shape`].
+fn shape_index(ins: &[InObject<'_>]) -> HashMap<u64, Vec<(usize, u32)>> {
+    let mut index: HashMap<u64, Vec<(usize, u32)>> = HashMap::new();
+    for (o, obj) in ins.iter().enumerate() {
+        for (d, body) in obj.bodies.iter().enumerate() {
+            if let Ok((ops, locals)) = decode(body) {
+                index.entry(shape(&ops, &locals)).or_default().push((o, obj.num_imported_funcs + d as u32));
+            }
+        }
+    }
+    index
+}
+
+/// A named symbol of defined function `index` of object `o`: a non-local
+/// one if there is one.
+fn symbol_of(ctx: &Ctx<'_, '_>, o: usize, index: u32) -> Option<u32> {
+    let syms = ctx.ins[o].symbols.iter().enumerate();
+    let mut syms: Vec<_> = syms
+        .filter(|(_, s)| s.kind == SymKind::Func && s.is_defined() && s.index == index && s.name.is_some())
+        .collect();
+    syms.sort_by_key(|(_, s)| s.is_local());
+    syms.first().map(|(i, _)| *i as u32)
 }
 
 type Decoded<'a> = (Vec<Operator<'a>>, Vec<(u32, ValType)>);

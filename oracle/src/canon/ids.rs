@@ -22,6 +22,8 @@ pub(crate) struct Ctx<'a, 'b> {
     pub tags: Vec<String>,
     /// `(kind, name)` -> every input symbol defining it: `(object, symbol)`.
     pub defs: HashMap<(SymKind, String), Vec<(usize, u32)>>,
+    /// Per input: whether it is in the link (see [`Ctx::mark_linked`]).
+    pub linked: Vec<bool>,
 }
 
 impl<'a, 'b> Ctx<'a, 'b> {
@@ -34,7 +36,8 @@ impl<'a, 'b> Ctx<'a, 'b> {
                 }
             }
         }
-        Ctx { out, ins, funcs: Vec::new(), globals: Vec::new(), tables: Vec::new(), tags: Vec::new(), defs }
+        let linked = ins.iter().map(|o| !o.member).collect();
+        Ctx { out, ins, funcs: Vec::new(), globals: Vec::new(), tables: Vec::new(), tags: Vec::new(), defs, linked }
     }
 
     /// The id of input symbol `(o, s)` of a definition: its name, with
@@ -50,22 +53,63 @@ impl<'a, 'b> Ctx<'a, 'b> {
         }
     }
 
-    /// The definition an input symbol reference resolves to: itself when
-    /// defined, else the strong (then the first weak) non-local definition
+    /// The definition an input symbol reference resolves to: a local or
+    /// strong definition itself; otherwise (undefined, or weak and maybe
+    /// overridden) the strong, then the first weak, non-local definition
     /// of its name in any input.
     pub fn resolve(&self, o: usize, s: u32) -> Option<(usize, u32)> {
         let sym = self.ins[o].symbols.get(s as usize)?;
-        if sym.is_defined() {
+        if sym.is_defined() && (sym.is_local() || !sym.is_weak()) {
             return Some((o, s));
         }
         let defs = self.defs.get(&(sym.kind, sym.name.clone()?))?;
-        let global = || defs.iter().filter(|&&(o2, s2)| !self.ins[o2].symbols[s2 as usize].is_local());
+        let global = || {
+            defs.iter().filter(|&&(o2, s2)| self.linked[o2] && !self.ins[o2].symbols[s2 as usize].is_local())
+        };
         global().find(|&&(o2, s2)| !self.ins[o2].symbols[s2 as usize].is_weak()).or_else(|| global().next()).copied()
     }
 
-    /// Names the output's functions: by the name section, with `<file>` for
-    /// a local symbol whose name other inputs define too, then `#k` for
-    /// any name still repeated; unnamed functions are `func#INDEX`.
+    /// Whether defined symbol `(o, s)` is the definition its name resolves
+    /// to (false for a weak definition another one overrides).
+    pub fn names_itself(&self, o: usize, s: u32) -> bool {
+        self.resolve(o, s) == Some((o, s))
+    }
+
+    /// Decides which inputs are in the link: every object; an archive
+    /// member when an output function came from it, or when a linked input
+    /// has a strong undefined reference to a name no linked input defines
+    /// and the member is the first to define it (archive extraction).
+    pub fn mark_linked(&mut self, origins: &[FuncOrigin<'a>]) {
+        for origin in origins {
+            if let FuncOrigin::Input(m) = origin {
+                self.linked[m.obj] = true;
+            }
+        }
+        loop {
+            let mut extract = None;
+            'files: for (_, obj) in self.ins.iter().enumerate().filter(|(o, _)| self.linked[*o]) {
+                for sym in obj.symbols.iter().filter(|s| !s.is_defined() && !s.is_weak()) {
+                    let Some(defs) = sym.name.clone().and_then(|n| self.defs.get(&(sym.kind, n))) else { continue };
+                    let global = |&&(o2, s2): &&(usize, u32)| !self.ins[o2].symbols[s2 as usize].is_local();
+                    if !defs.iter().filter(global).any(|&(o2, _)| self.linked[o2]) {
+                        if let Some(&(o2, _)) = defs.iter().find(global) {
+                            extract = Some(o2);
+                            break 'files;
+                        }
+                    }
+                }
+            }
+            match extract {
+                Some(o) => self.linked[o] = true,
+                None => break,
+            }
+        }
+    }
+
+    /// Names the output's functions: a matched function by its input
+    /// symbol (`<file>` added for a local symbol whose name other inputs
+    /// define too), any other by the name section (`func#INDEX` without
+    /// one); then `#k` for any name still repeated.
     pub fn name_functions(&mut self, origins: &[FuncOrigin<'a>]) {
         let n = self.out.func_types.len() as u32;
         let mut ids: Vec<String> = (0..n)
@@ -79,10 +123,8 @@ impl<'a, 'b> Ctx<'a, 'b> {
                 };
                 match i.checked_sub(self.out.num_imported_funcs).and_then(|d| origins.get(d as usize)) {
                     Some(FuncOrigin::Input(m)) => match m.symbol {
-                        Some(s) if self.ins[m.obj].symbols[s as usize].name.as_deref() == Some(base.as_str()) => {
-                            self.def_id(m.obj, s)
-                        }
-                        _ => base,
+                        Some(s) => self.def_id(m.obj, s),
+                        None => base,
                     },
                     _ => base,
                 }

@@ -79,6 +79,8 @@ pub(crate) struct Reloc {
 pub(crate) struct InObject<'a> {
     /// `x.o` or `lib.a(x.o)`.
     pub name: String,
+    /// Whether it is an archive member (linked only when extracted).
+    pub member: bool,
     pub types: Vec<Option<FuncType>>,
     /// `(module, field, type)` of every import.
     pub imports: Vec<(String, String, TypeRef)>,
@@ -126,7 +128,9 @@ pub(crate) fn read_inputs(inputs: &[InputObject]) -> Result<Vec<InObject<'_>>, C
             {
                 if bytes.starts_with(b"\0asm") {
                     let name = format!("{}({member})", input.name);
-                    out.push(read_object(name, bytes)?);
+                    let mut obj = read_object(name, bytes)?;
+                    obj.member = true;
+                    out.push(obj);
                 }
             }
         } else {

@@ -9,15 +9,22 @@
 //!   0 without a name is `__indirect_function_table`); a local symbol whose
 //!   name another input defines too becomes `name<file>`;
 //! - each defined output function is matched to the input function it came
-//!   from (by name, then by decoding both bodies in lockstep, see
-//!   `funcs.rs`); its body is canonical text in which calls, global and
-//!   table accesses, `call_indirect` types and `ref.func` name their
-//!   targets, and every relocated constant (a memory address or table
-//!   slot, known from the input's relocation at that operator) is a site
-//!   `@K` whose value is written as `&sym+offset` or `slot(func)`;
+//!   from (`funcs.rs`): by its name, or its name demangled (wasm-ld writes
+//!   C++ names demangled; the id is then the mangled symbol), or, without
+//!   a name, by being the one input body of its shape; then both bodies
+//!   are decoded in lockstep. Its body becomes canonical text in which
+//!   calls, global and table accesses, `call_indirect` types and `ref.func`
+//!   name their targets, and every relocated constant (a memory address or
+//!   table slot, known from the input's relocation at that operator) is a
+//!   site `@K` whose value is written as `&sym+offset` or `slot(func)`;
+//! - symbol references resolve as a linker would: to a local or strong
+//!   definition, else the strong (then first weak) one of the name, among
+//!   the inputs in the link: every object, and the archive members an
+//!   output function came from or an undefined reference extracts;
 //! - input data segments are placed in the output's memory by the
 //!   addresses that point into them (`place.rs`), and each data symbol's
-//!   bytes are read from there, relocated words written as what they point to;
+//!   bytes are read from there, relocated words written as what they
+//!   point to (a weak symbol another definition overrides names nothing);
 //! - imports as (module, field, type); exports as (kind, target symbol);
 //!   memory and table limits and the values of linker-defined symbols
 //!   (`__heap_base`, `__data_end`, `__stack_pointer`'s initial value, ...)
@@ -54,8 +61,12 @@
 //!
 //! # Limits
 //!
-//! Functions are matched by the name section: a stripped output
-//! (`--strip-all`) is keyed `func#INDEX`, which depends on layout.
+//! Functions are matched by the name section: in a stripped output
+//! (`--strip-all`) only functions whose body no other input function
+//! shares are matched, the others keyed `func#INDEX`, which depends on
+//! layout. Two C++ overloads whose demangled names differ between
+//! demanglers only in their parameter lists, and whose bodies are the same,
+//! may be told apart wrongly.
 //! Functions no input body matches (linker-made ones, stubs) are rendered
 //! from the output alone, their constants raw. Relative relocations
 //! (`*_REL_SLEB`, TLS) are written from the relocation, not checked.
@@ -178,6 +189,7 @@ pub fn canonicalize(output: &[u8], inputs: &[InputObject]) -> Result<Canon, Cano
     let ins = inputs::read_inputs(inputs)?;
     let mut ctx = ids::Ctx::new(&out, &ins);
     let origins = funcs::match_functions(&ctx);
+    ctx.mark_linked(&origins);
     ctx.name_functions(&origins);
     ctx.name_others();
     let sites = funcs::sites(&origins);

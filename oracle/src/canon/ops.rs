@@ -67,16 +67,71 @@ pub(crate) fn render_site_op(op: &Operator<'_>, k: usize) -> String {
     match op {
         Operator::I32Const { .. } => format!("i32.const @{k}"),
         Operator::I64Const { .. } => format!("i64.const @{k}"),
-        other => {
-            let text = format!("{other:?}");
-            match text.split_once("offset: ") {
-                Some((head, rest)) => {
-                    let tail = rest.trim_start_matches(|c: char| c.is_ascii_digit());
-                    format!("{head}offset: @{k}{tail}")
-                }
-                None => format!("{text} @{k}"),
+        other => generic(other, Some(k)),
+    }
+}
+
+/// Type prefixes and families whose operators wat writes `prefix.rest`.
+const DOTTED: &[&str] = &[
+    "I32x4", "I64x2", "F32x4", "F64x2", "I8x16", "I16x8", "V128", "I32", "I64", "F32", "F64", "Local", "Global", "Table",
+    "Memory", "Ref", "Elem", "Data", "Struct", "Array", "Any", "Extern", "I31",
+];
+
+/// wasmparser's operator name in wat's spelling: `I32Load8S` ->
+/// `i32.load8_s`, `BrIf` -> `br_if`.
+fn wat_name(name: &str) -> String {
+    let snake = |s: &str| {
+        let mut out = String::new();
+        let mut prev: Option<char> = None;
+        for c in s.chars() {
+            if c.is_ascii_uppercase() && prev.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit()) {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+            prev = Some(c);
+        }
+        out
+    };
+    for prefix in DOTTED {
+        if let Some(rest) = name.strip_prefix(prefix) {
+            if rest.starts_with(|c: char| c.is_ascii_uppercase()) {
+                return format!("{}.{}", prefix.to_ascii_lowercase(), snake(rest));
             }
         }
+    }
+    snake(name)
+}
+
+/// An operator as wat-like text: its wat name, then a memory argument as
+/// `offset=N align=N` (the offset `@K` for site K), other immediates as
+/// wasmparser prints them.
+fn generic(op: &Operator<'_>, site: Option<usize>) -> String {
+    let text = format!("{op:?}");
+    let (name, rest) = text.split_once(' ').unwrap_or((&text, ""));
+    let name = wat_name(name);
+    let field = |key: &str| {
+        let (_, tail) = rest.split_once(key)?;
+        Some(tail.split(|c: char| !c.is_ascii_digit()).next()?.to_string())
+    };
+    // Only a memory argument: `{ memarg: MemArg { ... } }`.
+    let only_memarg = rest.starts_with("{ memarg: MemArg {") && rest.ends_with("} }") && rest.matches(": ").count() == 6;
+    if only_memarg && rest.contains("ordering: None") {
+        let offset = site.map_or_else(|| field("offset: ").unwrap_or_default(), |k| format!("@{k}"));
+        let mut s = format!("{name} offset={offset} align={}", field("align: ").unwrap_or_default());
+        if let Some(m) = field("Memory(").filter(|m| m != "0") {
+            s += &format!(" memory={m}");
+        }
+        return s;
+    }
+    let rest = match (site, rest.split_once("offset: ")) {
+        (Some(k), Some((head, tail))) => format!("{head}offset: @{k}{}", tail.trim_start_matches(|c: char| c.is_ascii_digit())),
+        (Some(k), None) => format!("{rest} @{k}"),
+        _ => rest.to_string(),
+    };
+    if rest.is_empty() {
+        name
+    } else {
+        format!("{name} {rest}")
     }
 }
 
@@ -111,6 +166,6 @@ pub(crate) fn render_op(ctx: &Ctx<'_, '_>, op: &Operator<'_>) -> String {
         LocalGet { local_index } => format!("local.get {local_index}"),
         LocalSet { local_index } => format!("local.set {local_index}"),
         LocalTee { local_index } => format!("local.tee {local_index}"),
-        other => format!("{other:?}"),
+        other => generic(other, None),
     }
 }

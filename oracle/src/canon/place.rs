@@ -238,7 +238,7 @@ fn placed_symbols(ctx: &Ctx<'_, '_>, segs: &HashMap<(usize, u32), u64>) -> Vec<(
     for (o, obj) in ctx.ins.iter().enumerate() {
         for (si, sym) in obj.symbols.iter().enumerate() {
             if let (SymKind::Data, Some((seg, off, size))) = (sym.kind, sym.data) {
-                if let Some(&a) = segs.get(&(o, seg)) {
+                if let (Some(&a), true) = (segs.get(&(o, seg)), ctx.names_itself(o, si as u32)) {
                     syms.push((a + off as u64, size as u64, ctx.def_id(o, si as u32)));
                 }
             }

@@ -61,6 +61,29 @@ fn refld_and_rust_lld_agree() {
     assert!(a.items.contains_key("func.twice<b.o>") && a.items.contains_key("func.twice<c.o>"), "{}", dump(&a));
 }
 
+/// Archive members are inputs too (`libb.a(b.o)`); a member the link
+/// does not extract defines nothing, though it has a strong `value` and `pick`.
+#[test]
+fn archive_members_and_unextracted_definitions() {
+    let inputs = super::support::archive_inputs();
+    let ours = link_refld(&inputs).bytes;
+    let theirs = link_rust_lld(&inputs);
+    assert_eq!(run_main(&theirs, 7), MAIN_RESULT_WITHOUT_CLOSE + 7);
+    let (a, b) = (canon(&ours, &inputs), canon(&theirs, &inputs));
+    let divs = compare_canon(&a, &b);
+    assert!(divs.is_empty(), "refld and rust-lld differ:\n{}", show(&divs));
+    for (key, want) in [
+        ("func.main.site@0", "&value"),
+        ("data.value.bytes", "02 00 00 00"),
+        ("data.table.word@0", "&value"),
+        ("func.pick.body", "i32.const 2; end"),
+        ("func.b_twice.body", "call twice<libb.a(b.o)>; end"),
+    ] {
+        assert_eq!(a.get(key).map(|v| v.text()).as_deref(), Some(want), "{key}\n{}", dump(&a));
+    }
+    assert!(!a.items.keys().any(|k| k.contains("extra.o")), "{}", dump(&a));
+}
+
 #[test]
 fn permuted_functions_compare_equal() {
     let inputs = inputs();

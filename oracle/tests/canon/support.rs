@@ -134,6 +134,29 @@ pub fn c_object() -> ObjectModel {
     c
 }
 
+/// `extra.o`: a strong `value` (= 99) and a strong `pick` (3), never
+/// extracted from an archive after `b.o` (which defines `value` first;
+/// `pick` is already defined by `c.o`).
+pub fn extra_object() -> ObjectModel {
+    let mut x = ObjectModel::new();
+    x.import_memory();
+    let mut body = Body::new();
+    body.i32_const(3);
+    x.define_func("pick", v_i(), body, 0);
+    x.define_data("value", ".data.value", &99i32.to_le_bytes(), 0);
+    x
+}
+
+/// `a.o`, `c.o` and `libb.a` holding `b.o` and [`extra_object`].
+pub fn archive_inputs() -> Vec<InputObject> {
+    let lib = linkcheck::objgen::archive(&[("b.o", &encode(&b_object())), ("extra.o", &encode(&extra_object()))]);
+    vec![
+        InputObject::new("a.o", encode(&a_object())),
+        InputObject::new("c.o", encode(&c_object())),
+        InputObject::new("libb.a", lib),
+    ]
+}
+
 /// The three inputs, encoded.
 pub fn inputs() -> Vec<InputObject> {
     vec![
