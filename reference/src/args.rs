@@ -199,6 +199,12 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
     let mut c = Config::default();
     let mut whole = false;
     let mut lazy = false;
+    // UND-POLICY: the last of --error-/--warn-unresolved-symbols, the last
+    // --unresolved-symbols value, and --allow-undefined anywhere, combined
+    // after the loop as wasm-ld's getUnresolvedSymbolPolicy does.
+    let mut warn_unresolved = false;
+    let mut unresolved_value: Option<UnresolvedPolicy> = None;
+    let mut allow_undefined = false;
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
@@ -279,19 +285,17 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
             "fatal-warnings" => c.fatal_warnings = true,
             "no-fatal-warnings" => c.fatal_warnings = false,
             "unresolved-symbols" => {
-                c.unresolved = match v.as_str() {
+                unresolved_value = Some(match v.as_str() {
+                    // Stands for "error or warn", whichever the flags chose.
                     "report-all" => UnresolvedPolicy::ReportAll,
                     "ignore-all" => UnresolvedPolicy::IgnoreAll,
                     "import-dynamic" => UnresolvedPolicy::ImportDynamic,
                     _ => return Err(format!("unknown --unresolved-symbols value: {v}")),
-                }
+                })
             }
-            "error-unresolved-symbols" => c.unresolved = UnresolvedPolicy::ReportAll,
-            "warn-unresolved-symbols" => c.unresolved = UnresolvedPolicy::Warn,
-            "allow-undefined" => {
-                c.import_undefined = true;
-                c.unresolved = UnresolvedPolicy::IgnoreAll;
-            }
+            "error-unresolved-symbols" => warn_unresolved = false,
+            "warn-unresolved-symbols" => warn_unresolved = true,
+            "allow-undefined" => allow_undefined = true,
             "import-undefined" => c.import_undefined = true,
             "allow-undefined-file" => {
                 let text = read(&v).map_err(|e| format!("cannot open {v}: {e}"))?;
@@ -305,9 +309,22 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
             _ => {}
         }
     }
-    if c.unresolved == UnresolvedPolicy::ImportDynamic {
-        return Err("--unresolved-symbols=import-dynamic is only compatible with PIC code (-pie or -shared)".into());
+    // UND-POLICY (measured, wasm-ld 22): `report-all` means error-or-warn as
+    // the last of --error-/--warn-unresolved-symbols says, whatever their
+    // order; `ignore-all` and `import-dynamic` win over both; and
+    // --allow-undefined (= --import-undefined + ignore-all) wins over every
+    // --unresolved-symbols, before or after it.
+    let error_or_warn = if warn_unresolved { UnresolvedPolicy::Warn } else { UnresolvedPolicy::ReportAll };
+    c.unresolved = match unresolved_value {
+        None | Some(UnresolvedPolicy::ReportAll) => error_or_warn,
+        Some(other) => other,
+    };
+    if allow_undefined {
+        c.import_undefined = true;
+        c.unresolved = UnresolvedPolicy::IgnoreAll;
     }
+    // UND-DYNAMIC: import-dynamic without -pie/-shared is accepted (with a
+    // warning, see `crate::link`); refld supports no PIC output at all.
     Ok(Action::Link(Box::new(c)))
 }
 
@@ -389,7 +406,24 @@ mod tests {
         assert!(c.import_undefined);
         assert_eq!(c.unresolved, UnresolvedPolicy::IgnoreAll);
         assert_eq!(parse(&["--warn-unresolved-symbols"]).unwrap().unresolved, UnresolvedPolicy::Warn);
-        assert!(parse(&["--unresolved-symbols=import-dynamic"]).unwrap_err().contains("PIC"));
+        assert_eq!(parse(&["--unresolved-symbols=import-dynamic"]).unwrap().unresolved, UnresolvedPolicy::ImportDynamic);
+    }
+
+    /// UND-POLICY: the flags combine as wasm-ld's readConfigs does,
+    /// whatever their order.
+    #[test]
+    fn unresolved_policy_combines_like_wasm_ld() {
+        let policy = |a: &[&str]| {
+            let c = parse(a).unwrap();
+            (c.unresolved, c.import_undefined)
+        };
+        use UnresolvedPolicy::*;
+        assert_eq!(policy(&["--warn-unresolved-symbols", "--unresolved-symbols=report-all"]), (Warn, false));
+        assert_eq!(policy(&["--unresolved-symbols=report-all", "--warn-unresolved-symbols"]), (Warn, false));
+        assert_eq!(policy(&["--unresolved-symbols=ignore-all", "--error-unresolved-symbols"]), (IgnoreAll, false));
+        assert_eq!(policy(&["--warn-unresolved-symbols", "--error-unresolved-symbols"]), (ReportAll, false));
+        assert_eq!(policy(&["--allow-undefined", "--unresolved-symbols=report-all"]), (IgnoreAll, true));
+        assert_eq!(policy(&["--unresolved-symbols=import-dynamic", "--allow-undefined"]), (IgnoreAll, true));
     }
 
     #[test]

@@ -10,7 +10,9 @@ pub enum UnresolvedPolicy {
     Warn,
     /// `ignore-all`: silent.
     IgnoreAll,
-    /// `import-dynamic`: needs `-pie`/`-shared`, which refld does not support yet.
+    /// `import-dynamic`: silent; undefined non-data symbols become imports
+    /// and absolute addresses of undefined symbols are errors (UND-DYNAMIC).
+    /// refld supports it without `-pie`/`-shared` only (no PIC output).
     ImportDynamic,
 }
 

@@ -66,14 +66,25 @@ pub struct LinkError {
 /// undefined-symbol, feature and layout error of the link.
 pub fn link(config: &Config, provider: &dyn InputProvider) -> Result<Linked, LinkError> {
     let fail = |diagnostics: Vec<Diagnostic>| Err(LinkError { diagnostics });
+    // UND-DYNAMIC (measured, wasm-ld 22 `checkOptions`): import-dynamic
+    // without -pie/-shared is accepted with this warning, given before the
+    // inputs are read (so `--fatal-warnings` stops the link right here).
+    let mut early = Vec::new();
+    if config.unresolved == config::UnresolvedPolicy::ImportDynamic {
+        early.push(Diagnostic::warning("dynamic imports are not yet stable (--unresolved-symbols=import-dynamic)"));
+        if has_errors(config, &early) {
+            return fail(promote(config, early));
+        }
+    }
     let res = match resolve::resolve(config, provider) {
         Ok(r) => r,
-        Err(e) => return fail(vec![Diagnostic::error(e.to_string())]),
+        Err(e) => return fail(early.into_iter().chain([Diagnostic::error(e.to_string())]).collect()),
     };
     // DIAG-1: wasm-ld stops after each phase that found errors: symbol
     // resolution and the entry, then `--export`, then features and
     // undefined symbols together.
-    let mut diags = res.diagnostics.clone();
+    let mut diags = early;
+    diags.extend(res.diagnostics.iter().cloned());
     diags.extend(exports::check_entry(config, &res));
     if has_errors(config, &diags) {
         return fail(promote(config, diags));

@@ -33,6 +33,8 @@ pub struct Use {
     pub call: bool,
     /// The relocation takes the function's table slot.
     pub address_taken: bool,
+    /// The relocation's type.
+    pub ty: RelocationType,
 }
 
 /// What survived garbage collection.
@@ -231,7 +233,7 @@ impl Marker<'_> {
             if let Some(sid) = res.file_syms[f][r.index as usize] {
                 let call = r.ty == RelocationType::FunctionIndexLeb;
                 let address_taken = matches!(r.ty, RelocationType::TableIndexSleb | RelocationType::TableIndexI32);
-                self.live.uses.push(Use { symbol: sid, file: f, call, address_taken });
+                self.live.uses.push(Use { symbol: sid, file: f, call, address_taken, ty: r.ty });
             }
             self.file_symbol(f, r.index);
         }

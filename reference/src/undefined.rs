@@ -71,20 +71,25 @@ pub fn decide(config: &Config, res: &Resolution, live: &LiveSet) -> Undefined {
         let fate = match sym.kind {
             SymbolKind::Data if weak => Fate::Zero,
             SymbolKind::Function if weak => Fate::WeakStub,
+            // UND-DYNAMIC: undefined data is no import; its absolute
+            // addresses are errors (`report`), nothing else needs a value.
+            SymbolKind::Data if config.unresolved == UnresolvedPolicy::ImportDynamic => Fate::Zero,
             SymbolKind::Data => match config.unresolved {
-                UnresolvedPolicy::ReportAll | UnresolvedPolicy::ImportDynamic => Fate::Error,
+                UnresolvedPolicy::ReportAll => Fate::Error,
                 _ => Fate::Zero,
             },
-            _ if explicit || config.import_undefined => {
+            // UND-DYNAMIC: every other undefined symbol is an import
+            // (wasm-ld `shouldImport`).
+            _ if explicit || config.import_undefined || config.unresolved == UnresolvedPolicy::ImportDynamic => {
                 let (module, field) = import_of(res, sid);
                 Fate::Import { module, field }
             }
             SymbolKind::Function => match config.unresolved {
-                UnresolvedPolicy::ReportAll | UnresolvedPolicy::ImportDynamic => Fate::Error,
+                UnresolvedPolicy::ReportAll => Fate::Error,
                 _ => Fate::TrapStub,
             },
             _ => match config.unresolved {
-                UnresolvedPolicy::ReportAll | UnresolvedPolicy::ImportDynamic => Fate::Error,
+                UnresolvedPolicy::ReportAll => Fate::Error,
                 _ => {
                     let (module, field) = import_of(res, sid);
                     Fate::Import { module, field }
@@ -102,6 +107,11 @@ fn report(config: &Config, res: &Resolution, live: &LiveSet, out: &mut Undefined
     // `--import-undefined` excuses functions only (wasm-ld `allowUndefined`).
     for u in &live.uses {
         let sym = &res.table.symbols[u.symbol];
+        if config.unresolved == UnresolvedPolicy::ImportDynamic && sym.is_undefined() {
+            if let Some(d) = dynamic_relocation_error(res, u) {
+                out.diagnostics.push(d);
+            }
+        }
         if !sym.is_undefined() || sym.is_undefined_weak() {
             continue;
         }
@@ -114,9 +124,35 @@ fn report(config: &Config, res: &Resolution, live: &LiveSet, out: &mut Undefined
             msg.push_str(&format!("\n>>> did you mean: {name} (defined in {file})"));
         }
         match config.unresolved {
-            UnresolvedPolicy::ReportAll | UnresolvedPolicy::ImportDynamic => out.diagnostics.push(Diagnostic::error(msg)),
+            UnresolvedPolicy::ReportAll => out.diagnostics.push(Diagnostic::error(msg)),
             UnresolvedPolicy::Warn => out.diagnostics.push(Diagnostic::warning(msg)),
-            UnresolvedPolicy::IgnoreAll => {}
+            UnresolvedPolicy::IgnoreAll | UnresolvedPolicy::ImportDynamic => {}
         }
+    }
+}
+
+/// UND-DYNAMIC (wasm-ld `scanRelocations`): under import-dynamic an
+/// undefined symbol (weak ones too) has no address at link time, so an
+/// absolute address of it in code is an error:
+/// `FILE: relocation R_WASM_X cannot be used against symbol `S`; recompile
+/// with -fPIC`. The forms in data (`R_WASM_TABLE_INDEX_I32`,
+/// `R_WASM_MEMORY_ADDR_I32`) would need GOT imports and code that applies
+/// them at startup, which refld does not make: an error saying so (wasm-ld
+/// links them; for hidden references it needs no GOT either).
+fn dynamic_relocation_error(res: &Resolution, u: &crate::live::Use) -> Option<Diagnostic> {
+    use wasmparser::RelocationType as R;
+    let sym = &res.table.symbols[u.symbol];
+    let file = &res.files[u.file].name;
+    let ty = crate::reloc_types::info(u.ty).name;
+    match u.ty {
+        R::TableIndexSleb | R::MemoryAddrSleb | R::MemoryAddrLeb => Some(Diagnostic::error(format!(
+            "{file}: relocation {ty} cannot be used against symbol `{}`; recompile with -fPIC",
+            sym.name
+        ))),
+        R::TableIndexI32 | R::MemoryAddrI32 => Some(Diagnostic::error(format!(
+            "{file}: relocation {ty} against undefined symbol `{}` under --unresolved-symbols=import-dynamic needs a GOT import: not supported yet",
+            sym.name
+        ))),
+        _ => None,
     }
 }
