@@ -1,0 +1,4 @@
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("proc_exit")))
+void proc_exit(int);
+
+void _start(void) { proc_exit(4); }

@@ -1,0 +1,3 @@
+int missing(int);
+
+int from_b(void) { return missing(3); }

@@ -1,0 +1,3 @@
+int missing(void);
+
+int helper(void) { return missing() + 1; }

@@ -1,0 +1,3 @@
+int maybe(void);
+
+int strong_user(void) { return maybe(); }

@@ -1,0 +1,6 @@
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("proc_exit")))
+void proc_exit(int);
+
+__attribute__((weak)) int maybe(void);
+
+void _start(void) { proc_exit(maybe()); }
