@@ -157,6 +157,11 @@ fn what(key: &str) -> String {
     }
 }
 
+/// What a site's value points to, without the relocation's intent.
+fn target(value: &str) -> &str {
+    value.split_once(" (reloc: ").map_or(value, |(t, _)| t)
+}
+
 fn explain(key: &str, field: &str, item: &Item, left: &str, right: &str) -> String {
     let w = what(key);
     if let Some(k) = field.strip_prefix("site@") {
@@ -170,10 +175,10 @@ fn explain(key: &str, field: &str, item: &Item, left: &str, right: &str) -> Stri
             }
             _ => String::new(),
         };
-        return format!("{w}: relocated constant @{k}{at} points to {right} instead of {left}");
+        return format!("{w}: relocated constant @{k}{at} points to {} instead of {}", target(right), target(left));
     }
     if let Some(n) = field.strip_prefix("word@") {
-        return format!("{w}: the relocated word at offset {n} points to {right} instead of {left}");
+        return format!("{w}: the relocated word at offset {n} points to {} instead of {}", target(right), target(left));
     }
     if key == "layout" {
         return format!("the linker-chosen value {field} differs");
@@ -190,5 +195,41 @@ fn explain(key: &str, field: &str, item: &Item, left: &str, right: &str) -> Stri
         "size" => format!("{w}: the sizes differ"),
         "function" => "the start functions differ".to_string(),
         _ => format!("{w}: {field} differs"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allowances_match_keys_and_prefixes() {
+        let exact = Allowance { key: "layout.__heap_base", reason: "" };
+        let prefix = Allowance { key: "layout.table.*", reason: "" };
+        assert!(exact.matches("layout.__heap_base") && !exact.matches("layout.__heap_base2"));
+        assert!(prefix.matches("layout.table.t.initial") && !prefix.matches("layout.tables"));
+    }
+
+    #[test]
+    fn byte_runs_are_maximal() {
+        let a: Vec<Option<u8>> = [1, 2, 3, 4, 5].map(Some).to_vec();
+        let b: Vec<Option<u8>> = [1, 9, 9, 4, 0, 7].map(Some).to_vec();
+        assert_eq!(byte_runs(&a, &b), [(1, 3), (4, 5)]);
+        assert_eq!(hex(&[Some(0xab), None]), "ab ..");
+    }
+
+    #[test]
+    fn absent_items_and_layout_allowances() {
+        let item = |v: &str| Item { summary: v.into(), fields: [("f".to_string(), Value::Text(v.into()))].into() };
+        let mut l = Canon::default();
+        let mut r = Canon::default();
+        l.items.insert("export.main".into(), item("func main"));
+        l.items.insert("layout".into(), Item { summary: String::new(), fields: [("__heap_base".into(), Value::Text("1".into()))].into() });
+        r.items.insert("layout".into(), Item { summary: String::new(), fields: [("__heap_base".into(), Value::Text("2".into()))].into() });
+        let all = compare_canon_all(&l, &r, DEFAULT_ALLOWED);
+        let keys: Vec<(&str, bool)> = all.iter().map(|d| (d.key.as_str(), d.allowed.is_some())).collect();
+        assert_eq!(keys, [("export.main", false), ("layout.__heap_base", true)]);
+        assert_eq!(compare_canon(&l, &r).len(), 1);
+        assert_eq!(l.get("export.main.f"), Some(&Value::Text("func main".into())));
     }
 }

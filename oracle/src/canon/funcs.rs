@@ -342,3 +342,15 @@ pub(crate) fn function_items(
         items.insert(format!("func.{id}"), Item { summary: format!("defined {sig}"), fields });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demangled_names_without_parameters() {
+        assert_eq!(squeeze("f<a, b> >(int)"), "f<a,b>>(int)");
+        assert_eq!(without_params("ns::f<(1)>(int(*)(int))const"), Some("ns::f<(1)>"));
+        assert_eq!(without_params("plain"), None);
+    }
+}

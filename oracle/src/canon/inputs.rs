@@ -329,3 +329,16 @@ pub(crate) fn archive_members(bytes: &[u8]) -> Result<Vec<(String, &[u8])>, Stri
     }
     Ok(members)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn archive_members_with_long_names() {
+        let lib = crate::objgen::archive(&[("a.o", b"\0asmA"), ("a_member_with_a_long_name.o", b"\0asmBB")]);
+        let members = archive_members(&lib).unwrap();
+        let names: Vec<(&str, &[u8])> = members.iter().map(|(n, b)| (n.as_str(), *b)).collect();
+        assert_eq!(names, [("a.o", &b"\0asmA"[..]), ("a_member_with_a_long_name.o", &b"\0asmBB"[..])]);
+    }
+}

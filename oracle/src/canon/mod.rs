@@ -33,6 +33,7 @@
 //! A constant that does not point where its relocation says is written as
 //! what it does point to, followed by `(reloc: &intended)`.
 //!
+//! [`inputs_from_args`] finds the inputs of a wasm-ld command line.
 //! [`compare_canon`] lists every difference as a [`Divergence`]; those the
 //! allow-list [`DEFAULT_ALLOWED`] covers (layout values) are dropped, and
 //! [`compare_canon_all`] keeps them, marked with the reason.
@@ -75,6 +76,7 @@
 //! constant and whose bytes are all zero is placed where that constant
 //! says (the mistake then shows, if at all, in the bytes found there).
 
+mod args;
 mod compare;
 mod data;
 mod funcs;
@@ -85,6 +87,7 @@ mod ops;
 mod output;
 mod place;
 
+pub use args::inputs_from_args;
 pub use compare::{compare_canon, compare_canon_all, Allowance, Divergence, ABSENT, DEFAULT_ALLOWED};
 pub use items::LINKER_SYMBOLS;
 
@@ -145,6 +148,9 @@ pub struct Canon {
     pub items: BTreeMap<String, Item>,
     /// What could not be canonicalized fully (not compared).
     pub notes: Vec<String>,
+    /// Relocated constants and words that do not point where their
+    /// relocation says (`KEY: value`), found in this output alone.
+    pub mismatches: Vec<String>,
 }
 
 impl Canon {
@@ -201,5 +207,14 @@ pub fn canonicalize(output: &[u8], inputs: &[InputObject]) -> Result<Canon, Cano
     funcs::function_items(&ctx, &origins, &renderer, &mut canon.items, &mut canon.notes);
     data::data_items(&ctx, &renderer, &mut canon.items);
     items::module_items(&ctx, &renderer, &mut canon.items);
+    for (key, item) in &canon.items {
+        for (field, value) in &item.fields {
+            if let Value::Text(t) = value {
+                if t.contains(" (reloc: ") || t.ends_with(" (unplaced)") {
+                    canon.mismatches.push(format!("{key}.{field}: {t}"));
+                }
+            }
+        }
+    }
     Ok(canon)
 }

@@ -169,3 +169,34 @@ pub(crate) fn render_op(ctx: &Ctx<'_, '_>, op: &Operator<'_>) -> String {
         other => generic(other, None),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wat_names() {
+        for (name, wat) in [
+            ("I32Load8S", "i32.load8_s"),
+            ("BrIf", "br_if"),
+            ("I64ExtendI32U", "i64.extend_i32_u"),
+            ("I32TruncSatF32S", "i32.trunc_sat_f32_s"),
+            ("MemoryGrow", "memory.grow"),
+            ("RefIsNull", "ref.is_null"),
+            ("End", "end"),
+            ("I32x4Add", "i32x4.add"),
+        ] {
+            assert_eq!(wat_name(name), wat);
+        }
+    }
+
+    #[test]
+    fn memory_arguments_and_sites() {
+        let memarg = wasmparser::MemArg { align: 2, max_align: 2, offset: 16, target: wasmparser::MemArgTarget::Memory(0), ordering: None };
+        let load = Operator::I32Load { memarg };
+        assert_eq!(generic(&load, None), "i32.load offset=16 align=2");
+        assert_eq!(render_site_op(&load, 3), "i32.load offset=@3 align=2");
+        assert_eq!(site_value(&load), Some(16));
+        assert_eq!(site_value(&Operator::I32Const { value: -1 }), Some(0xffff_ffff));
+    }
+}

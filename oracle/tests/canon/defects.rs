@@ -5,18 +5,20 @@
 use super::equal::show;
 use super::rewrite::{func_index, operators, rewrite, Edit, Segments};
 use super::support::{canon, inputs, link_refld, link_rust_lld};
-use linkcheck::canon::{compare_canon, Divergence, InputObject};
+use linkcheck::canon::{compare_canon, Canon, Divergence, InputObject};
 use wasm_encoder::Instruction;
 use wasmparser::{Operator, Parser, Payload};
 
 /// Links with both linkers, applies `defect` to each output and checks the
-/// divergences' keys are exactly `keys`; returns them (refld's first).
-fn check(what: &str, keys: &[&str], defect: impl Fn(&[u8]) -> Vec<u8>) -> Vec<Vec<Divergence>> {
+/// divergences' keys are exactly `keys`; returns them with the defective
+/// output's canonical form (refld's first).
+fn check(what: &str, keys: &[&str], defect: impl Fn(&[u8]) -> Vec<u8>) -> Vec<(Vec<Divergence>, Canon)> {
     let inputs = inputs();
     let mut all = Vec::new();
     for (linker, out) in [("refld", link_refld(&inputs).bytes), ("rust-lld", link_rust_lld(&inputs))] {
         let changed = defect(&out);
-        let divs = compare_canon(&canon(&out, &inputs), &canon(&changed, &inputs));
+        let changed = canon(&changed, &inputs);
+        let divs = compare_canon(&canon(&out, &inputs), &changed);
         let got: Vec<&str> = divs.iter().map(|d| d.key.as_str()).collect();
         assert_eq!(got, keys, "{what} in {linker}'s output:\n{}", show(&divs));
         for d in &divs {
@@ -24,7 +26,7 @@ fn check(what: &str, keys: &[&str], defect: impl Fn(&[u8]) -> Vec<u8>) -> Vec<Ve
             assert!(!d.explanation.is_empty() && d.allowed.is_none(), "{d:?}");
         }
         eprintln!("{what} ({linker}):\n{}", show(&divs));
-        all.push(divs);
+        all.push((divs, changed));
     }
     all
 }
@@ -101,7 +103,7 @@ fn import_module_changed() {
         let hook = |m: &str, f: &str| if f == "close" { ("wasi".to_string(), f.to_string()) } else { (m.to_string(), f.to_string()) };
         rewrite(out, Edit { import: Some(Box::new(hook)), ..Edit::default() })
     });
-    assert_eq!((runs[0][0].left.as_str(), runs[0][0].right.as_str()), ("env", "wasi"));
+    assert_eq!((runs[0].0[0].left.as_str(), runs[0].0[0].right.as_str()), ("env", "wasi"));
 }
 
 #[test]
@@ -133,7 +135,10 @@ fn table_slot_off_by_one() {
         let (i, slot) = main_consts(out)[2];
         in_function(out, "main", move |k, _| (k == i).then_some(Instruction::I32Const(slot + 1)))
     });
-    assert!(runs[0][0].right.contains("(reloc: callee)"), "{:?}", runs[0][0]);
+    for (divs, changed) in &runs {
+        assert!(divs[0].right.contains("(reloc: callee)"), "{:?}", divs[0]);
+        assert_eq!(changed.mismatches, [format!("func.main.site@2: {}", divs[0].right)]);
+    }
 }
 
 #[test]
@@ -143,8 +148,11 @@ fn address_into_the_wrong_symbol() {
         let (i, value_address) = (consts[1].0, consts[0].1);
         in_function(out, "main", move |k, _| (k == i).then_some(Instruction::I32Const(value_address)))
     });
-    for divs in &runs {
+    for (divs, changed) in &runs {
         assert_eq!((divs[0].left.as_str(), divs[0].right.as_str()), ("&arr", "&value (reloc: &arr)"));
+        assert!(divs[0].explanation.ends_with("points to &value instead of &arr"), "{}", divs[0].explanation);
+        // The defect shows in the defective output alone, too.
+        assert_eq!(changed.mismatches, ["func.main.site@1: &value (reloc: &arr)"]);
     }
 }
 
@@ -158,7 +166,7 @@ fn weak_definition_chosen_over_strong() {
         edit.bodies.insert(pick, vec![0x00, 0x41, 0x01, 0x0b]);
         rewrite(out, edit)
     });
-    assert_eq!((runs[0][0].left.as_str(), runs[0][0].right.as_str()), ("#0: i32.const 2", "#0: i32.const 1"));
+    assert_eq!((runs[0].0[0].left.as_str(), runs[0].0[0].right.as_str()), ("#0: i32.const 2", "#0: i32.const 1"));
 }
 
 /// The canonical form names what it reads from the inputs: a missing

@@ -42,6 +42,7 @@ fn refld_and_rust_lld_agree() {
     assert_eq!(run_main(&theirs, 7), MAIN_RESULT_WITHOUT_CLOSE + 7);
     let (a, b) = (canon(&ours, &inputs), canon(&theirs, &inputs));
     assert!(a.notes.is_empty() && b.notes.is_empty(), "notes: {:?} {:?}", a.notes, b.notes);
+    assert!(a.mismatches.is_empty() && b.mismatches.is_empty(), "{:?} {:?}", a.mismatches, b.mismatches);
     let divs = compare_canon(&a, &b);
     assert!(divs.is_empty(), "refld and rust-lld differ:\n{}\nrefld:\n{}", show(&divs), dump(&a));
     // Everything is named by symbol: the sites of main, the table, data words.
