@@ -31,7 +31,8 @@
 //!   as `layout.*` values.
 //!
 //! A constant that does not point where its relocation says is written as
-//! what it does point to, followed by `(reloc: &intended)`.
+//! what it does point to, followed by `(reloc: &intended)`, and listed in
+//! [`Canon::mismatches`]: one output can be checked against its inputs alone.
 //!
 //! [`inputs_from_args`] finds the inputs of a wasm-ld command line.
 //! [`compare_canon`] lists every difference as a [`Divergence`]; those the
@@ -75,6 +76,8 @@
 //! segment nothing points into. A segment whose only reference is a wrong
 //! constant and whose bytes are all zero is placed where that constant
 //! says (the mistake then shows, if at all, in the bytes found there).
+//! Custom sections other than `name` (producers, target features, debug
+//! info) are not compared.
 
 mod args;
 mod compare;
