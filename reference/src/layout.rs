@@ -296,6 +296,10 @@ fn functions(res: &Resolution, live: &LiveSet, und: &Undefined, l: &mut Layout) 
         if sym.kind != SymbolKind::Function || !matches!(fate, Fate::WeakStub | Fate::TrapStub | Fate::Error) {
             continue;
         }
+        // UND-WEAK-FUNC: the weak stub exists only for direct calls (measured).
+        if *fate == Fate::WeakStub && !live.uses.iter().any(|u| u.symbol == sid && u.call) {
+            continue;
+        }
         let Some(r) = sym.refs.first() else { continue };
         let sig = res.files[r.file].func_signature(res.files[r.file].symbols[r.sym as usize].index).clone();
         let t = l.type_index(&sig);
@@ -380,7 +384,8 @@ fn globals(res: &Resolution, live: &LiveSet, l: &mut Layout) {
         (Synthetic::TlsSize, i32_const, m.tls_size as i32, "__tls_size"),
         (Synthetic::TlsAlign, i32_const, m.tls_align as i32, "__tls_align"),
     ] {
-        let needed = live.synthetic.contains(&syn) || (syn == Synthetic::TlsBase && live.synthetic.contains(&Synthetic::InitTls));
+        // MEM-SP: wasm-ld always writes `__stack_pointer` (measured).
+        let needed = syn == Synthetic::StackPointer || live.synthetic.contains(&syn) || (syn == Synthetic::TlsBase && live.synthetic.contains(&Synthetic::InitTls));
         if needed {
             let i = add(l, OutGlobal { ty, init: GlobalInit::I32(value), name: name.into() });
             l.synthetic_global.insert(syn, i);

@@ -166,3 +166,29 @@ fn did_you_mean() {
     let msgs = refld_messages(&link(&[("far.o", far), ("lib.o", encode(&definer("mylibrary_init", 1)))], &["--no-entry", "--export=run"]));
     assert_eq!(errors(&msgs), vec!["far.o: undefined symbol: completely_different"]);
 }
+
+#[test]
+fn weak_stub_only_for_direct_calls() {
+    // UND-WEAK-FUNC: only a direct call makes the `undefined_weak:` stub;
+    // taking the address alone gives table index 0 and no stub.
+    let mut m = obj();
+    let f = m.undefined_func("maybe", "env", "maybe", sig_i32(), flags::BINDING_WEAK);
+    let mut body = Body::default();
+    body.i32_const_table(f);
+    m.define_func("addr", sig_i32(), body, 0);
+    let (r, l) = both_ok(&[("a.o", encode(&m))], &["--no-entry", "--export=addr"]);
+    for out in [&r, &l] {
+        assert!(!summary(out).names().iter().any(|n| n.starts_with("undefined_weak:")), "no stub without a direct call");
+        assert_eq!(run_export(out, "addr", &[]), Ok(0), "the address of an undefined weak function is 0");
+    }
+}
+
+#[test]
+fn stack_pointer_always_written() {
+    // MEM-SP: a module that never touches the stack still has the
+    // `__stack_pointer` global, as wasm-ld writes it.
+    let (r, l) = both_ok(&[("a.o", encode(&returns("run", 3, 0)))], &["--no-entry", "--export=run"]);
+    for out in [&r, &l] {
+        assert!(summary(out).global_names.values().any(|n| n == "__stack_pointer"), "__stack_pointer is written");
+    }
+}
