@@ -17,12 +17,16 @@ pub struct CheckOptions {
     pub limits: RunLimits,
     /// Whether linked outputs are run at all.
     pub run: bool,
+    /// Whether linked outputs are also compared structurally
+    /// ([`crate::canon`]: by symbol, independent of layout).
+    pub structural: bool,
 }
 
 impl Default for CheckOptions {
-    /// [`DEFAULT_TIMEOUT`], default [`RunLimits`], outputs run.
+    /// [`DEFAULT_TIMEOUT`], default [`RunLimits`], outputs run and compared
+    /// structurally.
     fn default() -> Self {
-        CheckOptions { timeout: DEFAULT_TIMEOUT, limits: RunLimits::default(), run: true }
+        CheckOptions { timeout: DEFAULT_TIMEOUT, limits: RunLimits::default(), run: true, structural: true }
     }
 }
 
@@ -112,5 +116,36 @@ pub fn check(linkers: &[Linker], args: &[String], cwd: &Path, runner: &Runner, o
             LinkerReport::from_outcome(linker.name(), outcome, runner, options)
         })
         .collect();
-    CheckReport::from_reports(args, reports)
+    let mut report = CheckReport::from_reports(args, reports);
+    if options.structural {
+        add_structural(&mut report, args, cwd);
+    }
+    report
+}
+
+/// Adds the structural divergences ([`crate::canon`], keys `func.*`,
+/// `data.*`, `global.*`, `table.*`, `import.M.F.*`, `export.N.*`, ...) of
+/// each pair of linked outputs, minus the default allow-list of layout
+/// choices. An output the canonicalizer cannot read gives `canon.error`.
+fn add_structural(report: &mut CheckReport, args: &[String], cwd: &Path) {
+    use crate::canon::{canonicalize, compare_canon, inputs_from_args};
+    let inputs = inputs_from_args(args, cwd);
+    let canons: Vec<Option<Result<crate::canon::Canon, String>>> =
+        report.linkers.iter().map(|l| l.outcome.bytes().map(|b| canonicalize(b, &inputs).map_err(|e| e.to_string()))).collect();
+    for (i, cmp) in report.comparisons.iter_mut().enumerate() {
+        let have: Vec<String> = cmp.differences.iter().map(|d| d.key.clone()).collect();
+        match (&canons[0], &canons[i + 1]) {
+            (Some(Ok(a)), Some(Ok(b))) => {
+                for d in compare_canon(a, b) {
+                    if !have.contains(&d.key) {
+                        cmp.differences.push(Difference { key: d.key, left: d.left, right: d.right });
+                    }
+                }
+            }
+            (Some(Err(e)), Some(Ok(_))) => cmp.differences.push(Difference { key: "canon.error".into(), left: e.clone(), right: "(read)".into() }),
+            (Some(Ok(_)), Some(Err(e))) => cmp.differences.push(Difference { key: "canon.error".into(), left: "(read)".into(), right: e.clone() }),
+            _ => {}
+        }
+    }
+    report.agree = report.comparisons.iter().all(|c| c.differences.is_empty());
 }

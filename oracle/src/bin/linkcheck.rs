@@ -139,6 +139,9 @@ struct DiffArgs {
     /// Only link and describe; don't run the outputs.
     #[arg(long)]
     no_run: bool,
+    /// Skip the structural (canonical-form) comparison of the outputs.
+    #[arg(long)]
+    no_structural: bool,
     /// wasm-ld's arguments (without argv[0]), after `--`.
     #[arg(last = true, required = true, value_name = "WASM-LD ARGS")]
     args: Vec<String>,
@@ -317,6 +320,7 @@ fn diff(args: DiffArgs) -> Result<u8> {
         timeout: Duration::from_secs_f64(args.timeout),
         limits: RunLimits { fuel: args.fuel, ..RunLimits::default() },
         run: !args.no_run,
+        structural: !args.no_structural,
     };
     let runner = Runner::new().map_err(anyhow::Error::msg)?;
     let cwd = std::env::current_dir().context("current directory")?;
