@@ -33,6 +33,7 @@ pub mod diagnostics;
 pub mod diff;
 pub mod explain;
 pub mod linker;
+pub mod linkers;
 pub mod objgen;
 pub mod releases;
 pub mod report;

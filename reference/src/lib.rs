@@ -132,3 +132,6 @@ fn promote(config: &Config, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     }
     diags.into_iter().map(|d| Diagnostic { severity: Severity::Error, ..d }).collect()
 }
+
+/// refld's package version (`0.1.0`).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

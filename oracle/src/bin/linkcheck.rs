@@ -10,11 +10,21 @@
 //!
 //! ```text
 //! linkcheck conform [--linker NAME=CMD]... [--no-default-linkers] [--json]
-//!                   [CORPUS...]
+//!                   [--all-linkers] [--html FILE] [--timings] [CORPUS...]
 //! ```
 //! Runs every corpus case under CORPUS (default `corpus`) through every
-//! linker and prints a matrix (or JSON lines). Exit status: 0 when every
+//! linker and prints a matrix (or JSON lines). `--all-linkers` adds every
+//! linker `linkcheck linkers` finds. `--html FILE` also writes the result
+//! as a standalone page; `--timings` prints, per case, the time inside the
+//! linkers and outside them. Exit status: 0 when every
 //! case agrees and meets its expectation, 1 otherwise, 2 on usage errors.
+//!
+//! ```text
+//! linkcheck linkers [--json]
+//! ```
+//! Lists the linkers found on this machine (refld, rust-lld, Debian's
+//! wasm-ld-14/16/19/22, Wild): name, version, command; then those missing
+//! and what installs them. Exit status 0.
 //!
 //! ```text
 //! linkcheck releases [--baseline NAME=CMD] [--release NAME=CMD]...
@@ -66,6 +76,15 @@ enum Command {
     /// Link every corpus case with a baseline wasm-ld and older releases;
     /// print (or write into a file) a table of where the releases differ.
     Releases(ReleasesArgs),
+    /// List the linkers found on this machine: name, version, command.
+    Linkers(LinkersArgs),
+}
+
+#[derive(Args)]
+struct LinkersArgs {
+    /// Print JSON (`found` and `missing`).
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args)]
@@ -113,6 +132,17 @@ struct ConformArgs {
     /// One JSON record per case and linker, one per line.
     #[arg(long)]
     json: bool,
+    /// Also write the result as a standalone HTML page to FILE.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    /// Also print, per case and in all, the time inside the linkers and
+    /// outside them (to stderr).
+    #[arg(long)]
+    timings: bool,
+    /// Compare refld with every linker `linkcheck linkers` finds (rust-lld,
+    /// wasm-ld-14/16/19/22, Wild), then any `--linker`.
+    #[arg(long, conflicts_with = "no_default_linkers")]
+    all_linkers: bool,
     /// Case folders, or folders searched for them (default: `corpus`).
     #[arg(value_name = "CORPUS")]
     corpus: Vec<PathBuf>,
@@ -154,6 +184,7 @@ fn main() -> ExitCode {
         Command::Conform(args) => conform(args),
         Command::Explain(args) => explain(args),
         Command::Releases(args) => releases(args),
+        Command::Linkers(args) => linkers(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -186,8 +217,47 @@ fn choose_linkers(no_defaults: bool, specs: &[String]) -> Result<Vec<Linker>> {
     Ok(linkers)
 }
 
+/// Exit status 0: missing linkers are listed, not errors.
+fn linkers(args: LinkersArgs) -> Result<u8> {
+    let all = linkcheck::linkers::discover_all();
+    if args.json {
+        println!("{}", linkcheck::linkers::render_json(&all));
+    } else {
+        print!("{}", linkcheck::linkers::render_table(&all));
+    }
+    Ok(AGREE)
+}
+
+/// refld and every linker found (missing ones named on stderr), then each
+/// `--linker`; names distinct.
+fn all_linkers(specs: &[String]) -> Result<Vec<Linker>> {
+    let mut linkers = Vec::new();
+    for found in linkcheck::linkers::discover_all() {
+        match found {
+            Ok(f) => linkers.push(f.linker()),
+            Err(m) => eprintln!("linkcheck: {} left out: {}", m.name, m.reason),
+        }
+    }
+    for spec in specs {
+        linkers.push(Linker::from_spec(spec)?);
+    }
+    let mut names: Vec<&str> = linkers.iter().map(Linker::name).collect();
+    names.sort_unstable();
+    if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
+        bail!("two linkers are named `{}`", w[0]);
+    }
+    if linkers.len() < 2 {
+        bail!("need at least two linkers to compare, found {}", linkers.len());
+    }
+    Ok(linkers)
+}
+
 fn conform(args: ConformArgs) -> Result<u8> {
-    let linkers = choose_linkers(args.no_default_linkers, &args.linkers)?;
+    let linkers = if args.all_linkers {
+        all_linkers(&args.linkers)?
+    } else {
+        choose_linkers(args.no_default_linkers, &args.linkers)?
+    };
     let roots = if args.corpus.is_empty() { vec![PathBuf::from("corpus")] } else { args.corpus };
     let dirs = find_cases(&roots)?;
     if dirs.is_empty() {
@@ -217,6 +287,13 @@ fn conform(args: ConformArgs) -> Result<u8> {
         eprintln!("{}", summary_line(&report.summary()));
     } else {
         print!("{}", render_matrix(&report));
+    }
+    if let Some(file) = &args.html {
+        std::fs::write(file, linkcheck::conform::html::render_html(&report))
+            .with_context(|| format!("cannot write {}", file.display()))?;
+    }
+    if args.timings {
+        eprint!("{}", linkcheck::conform::render::render_timings(&report));
     }
     Ok(if report.passed() { AGREE } else { DIVERGE })
 }
