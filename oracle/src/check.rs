@@ -6,7 +6,7 @@ use crate::linker::{Linker, Outcome, DEFAULT_TIMEOUT};
 use crate::run::{RunLimits, RunResult, Runner};
 use serde::Serialize;
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How to check a case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,10 +109,26 @@ impl CheckReport {
 /// describes and runs each output, compares the first linker with each
 /// other one.
 pub fn check(linkers: &[Linker], args: &[String], cwd: &Path, runner: &Runner, options: &CheckOptions) -> CheckReport {
+    check_timed(linkers, args, cwd, runner, options).0
+}
+
+/// [`check`], also giving the wall time of each linker's link (the linker
+/// process, or refld's in-process link), in the order of `linkers`. The
+/// report is the one [`check`] gives: timing changes nothing in it.
+pub fn check_timed(
+    linkers: &[Linker],
+    args: &[String],
+    cwd: &Path,
+    runner: &Runner,
+    options: &CheckOptions,
+) -> (CheckReport, Vec<Duration>) {
+    let mut times = Vec::with_capacity(linkers.len());
     let reports = linkers
         .iter()
         .map(|linker| {
+            let start = Instant::now();
             let outcome = linker.link_with_timeout(args, cwd, options.timeout);
+            times.push(start.elapsed());
             LinkerReport::from_outcome(linker.name(), outcome, runner, options)
         })
         .collect();
@@ -120,7 +136,7 @@ pub fn check(linkers: &[Linker], args: &[String], cwd: &Path, runner: &Runner, o
     if options.structural {
         add_structural(&mut report, args, cwd);
     }
-    report
+    (report, times)
 }
 
 /// Adds the structural divergences ([`crate::canon`], keys `func.*`,

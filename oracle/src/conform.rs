@@ -10,15 +10,21 @@
 //!   `imports`; when the case lists `diagnostics`, the classified
 //!   diagnostics must be exactly those ([`ExpectCheck`]).
 //!
-//! [`render`] prints the result as a matrix or as JSON lines.
+//! Each case also records where its time went ([`CaseTiming`]): inside the
+//! linkers (their processes, or refld's in-process link) and in all.
+//!
+//! [`render`] prints the result as a matrix or as JSON lines; [`html`]
+//! writes it as a standalone page.
 
+pub mod html;
 pub mod render;
 
-use crate::check::{check, CheckOptions, CheckReport, LinkerReport};
+use crate::check::{check_timed, CheckOptions, CheckReport, LinkerReport};
 use crate::corpus::{prepare, Case, CorpusError, Expect};
 use crate::linker::{Linker, Outcome};
 use crate::run::Runner;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 /// One linker's cell in the matrix.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,6 +99,34 @@ pub struct CaseResult {
     pub report: Option<CheckReport>,
     /// The first linker against the case's expectation.
     pub expect: ExpectCheck,
+    /// Where the case's time went (not part of the result: two runs give
+    /// the same result and different timings).
+    pub timing: CaseTiming,
+}
+
+/// Wall time of one case.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseTiming {
+    /// The whole case: reading, preparing the inputs (compiling,
+    /// assembling, generating), linking, describing and running the
+    /// outputs, comparing, judging.
+    pub total: Duration,
+    /// Each linker's link, in the order of the linkers (empty when the
+    /// case could not be prepared).
+    pub links: Vec<Duration>,
+}
+
+impl CaseTiming {
+    /// The time inside the linkers: the sum of [`CaseTiming::links`].
+    pub fn inside(&self) -> Duration {
+        self.links.iter().sum()
+    }
+
+    /// The time outside the linkers: [`CaseTiming::total`] less
+    /// [`CaseTiming::inside`].
+    pub fn outside(&self) -> Duration {
+        self.total.saturating_sub(self.inside())
+    }
 }
 
 impl CaseResult {
@@ -177,12 +211,14 @@ impl ConformReport {
 
 /// Reads, prepares, links and judges one case folder.
 pub fn run_case(dir: &Path, linkers: &[Linker], runner: &Runner, options: &CheckOptions) -> CaseResult {
+    let start = Instant::now();
     let failed = |case: Option<Case>, error: CorpusError| CaseResult {
         dir: dir.to_path_buf(),
         case,
         error: Some(error),
         report: None,
         expect: ExpectCheck::Unknown,
+        timing: CaseTiming { total: start.elapsed(), links: Vec::new() },
     };
     let case = match Case::load(dir) {
         Ok(c) => c,
@@ -192,12 +228,14 @@ pub fn run_case(dir: &Path, linkers: &[Linker], runner: &Runner, options: &Check
         Ok(p) => p,
         Err(e) => return failed(Some(case), e),
     };
-    let report = check(linkers, &prepared.args, prepared.path(), runner, options);
+    let (report, links) = check_timed(linkers, &prepared.args, prepared.path(), runner, options);
     let expect = match report.linkers.first() {
         Some(first) => check_expectation(&case, first),
         None => ExpectCheck::Unknown,
     };
-    CaseResult { dir: dir.to_path_buf(), case: Some(case), error: None, report: Some(report), expect }
+    drop(prepared);
+    let timing = CaseTiming { total: start.elapsed(), links };
+    CaseResult { dir: dir.to_path_buf(), case: Some(case), error: None, report: Some(report), expect, timing }
 }
 
 /// Runs every case of `dirs` in order; `on_case` sees each result as it is

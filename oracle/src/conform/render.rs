@@ -168,3 +168,46 @@ fn cut(text: &str) -> String {
         t
     }
 }
+
+/// Where the time went (`linkcheck conform --timings`): one line per case
+/// (case folder, time inside the linkers, time outside them: reading and
+/// preparing the inputs, describing and running the outputs, comparing),
+/// then the totals and the medians per case, in milliseconds.
+pub fn render_timings(report: &ConformReport) -> String {
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    let width = report.cases.iter().map(|c| c.dir.display().to_string().chars().count()).max().unwrap_or(4).max(5);
+    let mut s = String::new();
+    let _ = writeln!(s, "{:<width$}  {:>10}  {:>10}  {:>10}", "case", "inside ms", "outside ms", "total ms");
+    for c in &report.cases {
+        let t = &c.timing;
+        let _ = writeln!(
+            s,
+            "{:<width$}  {:>10.1}  {:>10.1}  {:>10.1}",
+            c.dir.display().to_string(),
+            ms(t.inside()),
+            ms(t.outside()),
+            ms(t.total)
+        );
+    }
+    let inside: Vec<f64> = report.cases.iter().map(|c| ms(c.timing.inside())).collect();
+    let outside: Vec<f64> = report.cases.iter().map(|c| ms(c.timing.outside())).collect();
+    let total: Vec<f64> = report.cases.iter().map(|c| ms(c.timing.total)).collect();
+    let sum = |v: &[f64]| v.iter().sum::<f64>();
+    let _ = writeln!(s, "{:<width$}  {:>10.1}  {:>10.1}  {:>10.1}", "total", sum(&inside), sum(&outside), sum(&total));
+    let _ = writeln!(s, "{:<width$}  {:>10.1}  {:>10.1}  {:>10.1}", "median", median(&inside), median(&outside), median(&total));
+    let ratio = if sum(&inside) > 0.0 { sum(&outside) / sum(&inside) } else { f64::NAN };
+    let _ = writeln!(s, "{} cases; outside / inside the linkers: {ratio:.2} (totals)", report.cases.len());
+    s
+}
+
+/// The median of `values` (the mean of the middle two for an even count;
+/// 0 for none).
+pub fn median(values: &[f64]) -> f64 {
+    let mut v = values.to_vec();
+    v.sort_by(|a, b| a.total_cmp(b));
+    match v.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+    }
+}
