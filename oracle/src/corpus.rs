@@ -99,7 +99,7 @@ pub struct Case {
     pub exit_code: Option<i32>,
     /// The trap the linked program's run must end with, when given: a
     /// [`crate::run::RunResult::trap`] text (`unreachable`,
-    /// `indirect call to null`, `unresolved import called: env.f`, ...).
+    /// `indirect call to null`, `out of fuel`, ...).
     pub trap: Option<String>,
     /// Imports (`MODULE.NAME`) the output must have, when given.
     pub imports: Vec<String>,

@@ -21,6 +21,13 @@
 //! - `run.exit_code`: `0`, `3`, ... or `(none)`; `run.trap`: the trap kind or
 //!   `(none)`; `run.stdout`, `run.stderr`: the text, quoted with escapes.
 //!   Compared only when both outputs were run.
+//! - `hostcall.N`: the N-th (from 0) call of a non-WASI import,
+//!   `module.field(args)`, or `(absent)` when that run made fewer calls;
+//!   only the first [`MAX_TRACE_DIFFERENCES`] differing N are reported.
+//!   `hostcall.count`: the number of such calls, when it differs.
+//! - `call.NAME`: for modules without `_start`, what the call of the export
+//!   NAME gave ([`crate::run::ExportCall::result`]), or `(absent)`.
+//!   Compared only when both outputs were run.
 
 use crate::check::LinkerReport;
 use crate::describe::ModuleSummary;
@@ -136,6 +143,33 @@ pub fn compare_runs(left: &RunResult, right: &RunResult, out: &mut Vec<Differenc
             out.push(Difference::new(key, l, r));
         }
     }
+    compare_traces(left, right, out);
+}
+
+/// `hostcall.N` differences reported at most (the first ones by N).
+pub const MAX_TRACE_DIFFERENCES: usize = 16;
+
+/// Differences of the host-call traces (`hostcall.N`, `hostcall.count`)
+/// and of the export calls (`call.NAME`).
+pub fn compare_traces(left: &RunResult, right: &RunResult, out: &mut Vec<Difference>) {
+    let n = left.host_calls.len().max(right.host_calls.len());
+    let text = |r: &RunResult, i: usize| r.host_calls.get(i).map_or_else(|| ABSENT.to_string(), |c| c.describe());
+    let mut reported = 0;
+    for i in 0..n {
+        let (l, r) = (text(left, i), text(right, i));
+        if l != r {
+            out.push(Difference::new(format!("hostcall.{i}"), l, r));
+            reported += 1;
+            if reported == MAX_TRACE_DIFFERENCES {
+                break;
+            }
+        }
+    }
+    if left.host_call_count != right.host_call_count {
+        out.push(Difference::new("hostcall.count", left.host_call_count.to_string(), right.host_call_count.to_string()));
+    }
+    let calls = |r: &RunResult| keyed(r.calls.iter().map(|c| (format!("call.{}", c.name), c.result.clone())));
+    compare_maps(&calls(left), &calls(right), out);
 }
 
 /// Bytes as a quoted string with Rust escapes (`"hi\n"`); invalid UTF-8 is

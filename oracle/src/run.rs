@@ -1,18 +1,34 @@
-//! Running linked outputs as WASI preview 1 commands in wasmtime.
+//! Running linked outputs in wasmtime.
+//!
+//! A module exporting `_start` runs as a WASI preview 1 command (stdout,
+//! stderr, exit code). A module without `_start` (a reactor, a `--no-entry`
+//! output) gets `_initialize` called if exported, then every exported
+//! function, sorted by name, with deterministic arguments
+//! ([`reactor::argument`]), each call recorded as an [`ExportCall`].
 //!
 //! The run is deterministic: no arguments but argv[0] `main.wasm`, no
 //! environment, no preopened directories, empty stdin, clocks stopped at
-//! zero, random bytes a fixed cycle. Imports other than WASI preview 1 are
-//! defined as functions that trap when called (the trap names the import),
-//! memories/tables/globals as fresh ones of the imported type (minimum
-//! size, zero/null contents).
+//! zero, random bytes a fixed cycle. Function imports other than WASI
+//! preview 1 are served by a recording host ([`host`]): each call is logged
+//! as a [`HostCall`] (module, field, arguments) and returns small values
+//! derived from them. Imported memories/tables/globals are fresh ones of the
+//! imported type (minimum size, zero/null contents).
+//!
+//! Compiled modules are cached by content in the [`Runner`].
+
+pub mod host;
+pub mod reactor;
+
+pub use host::HostCall;
+pub use reactor::ExportCall;
 
 use serde::Serialize;
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 use wasmtime::{
-    Config, Engine, Extern, ExternType, Global, Linker, Memory, Module, OptLevel, Ref, Store, StoreLimits,
-    StoreLimitsBuilder, Table, Trap, Val,
+    Config, Engine, Linker, Module, OptLevel, Store, StoreLimits, StoreLimitsBuilder, Trap,
 };
 use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
@@ -51,7 +67,8 @@ pub struct RunResult {
     #[serde(serialize_with = "lossy")]
     pub stderr: Vec<u8>,
     /// `Some(0)` when `_start` returned, `Some(n)` after `proc_exit(n)`,
-    /// `None` when the run trapped or could not start.
+    /// `None` when the run trapped or could not start, and for modules
+    /// without `_start` (their calls' exits are in [`RunResult::calls`]).
     pub exit_code: Option<i32>,
     /// Why the run did not exit, as a short stable kind (see [`TrapKind`]
     /// rendered by [`TrapKind::describe`]); `None` when it exited.
@@ -61,6 +78,14 @@ pub struct RunResult {
     pub message: Option<String>,
     /// Fuel used by the run.
     pub fuel_consumed: u64,
+    /// The first [`host::MAX_HOST_CALLS`] calls of non-WASI imports, in
+    /// order.
+    pub host_calls: Vec<HostCall>,
+    /// How many calls of non-WASI imports the run made in all.
+    pub host_call_count: u64,
+    /// For a module without `_start`: its exported functions' calls, in
+    /// name order (empty for commands, and when `_initialize` failed).
+    pub calls: Vec<ExportCall>,
 }
 
 /// Why a run ended without exiting.
@@ -78,9 +103,7 @@ pub enum TrapKind {
     OutOfFuel,
     /// stdout or stderr reached [`RunLimits::output_bytes`].
     OutputLimit,
-    /// A call of an import that is not WASI preview 1: `module.name`.
-    UnresolvedImport(String),
-    /// The output has no `_start` function export.
+    /// `_start` is exported but not as a function `[] -> []`.
     NoStart,
     /// wasmtime rejected the module (validation or compilation).
     Invalid,
@@ -107,7 +130,6 @@ impl TrapKind {
             TrapKind::StackOverflow => "stack overflow".into(),
             TrapKind::OutOfFuel => "out of fuel".into(),
             TrapKind::OutputLimit => "output limit".into(),
-            TrapKind::UnresolvedImport(name) => format!("unresolved import called: {name}"),
             TrapKind::NoStart => "no _start export".into(),
             TrapKind::Invalid => "invalid module".into(),
             TrapKind::Instantiation => "instantiation failed".into(),
@@ -116,26 +138,24 @@ impl TrapKind {
     }
 }
 
-/// The error a call of a non-WASI import raises.
-#[derive(Debug)]
-struct UnresolvedImportCalled(String);
+/// Compiled modules kept by a [`Runner`]; when full, the cache is emptied.
+pub const MODULE_CACHE_ENTRIES: usize = 256;
 
-impl std::fmt::Display for UnresolvedImportCalled {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "called the unresolved import {}", self.0)
-    }
-}
-
-impl std::error::Error for UnresolvedImportCalled {}
-
-/// A wasmtime engine set up for many short runs; create once, reuse.
+/// A wasmtime engine set up for many short runs, with a cache of compiled
+/// modules by content; create once, reuse.
 pub struct Runner {
     engine: Engine,
+    /// FNV-1a of the bytes -> (bytes, module); the bytes rule out collisions.
+    cache: Mutex<HashMap<u64, (Vec<u8>, Module)>>,
+    compilations: AtomicU64,
 }
 
-struct Host {
+/// The store's data of one run.
+pub struct Host {
     wasi: WasiP1Ctx,
     limits: StoreLimits,
+    host_calls: Vec<HostCall>,
+    host_call_count: u64,
 }
 
 impl Runner {
@@ -146,11 +166,35 @@ impl Runner {
         let mut config = Config::new();
         config.consume_fuel(true).cranelift_opt_level(OptLevel::None).parallel_compilation(false);
         let engine = Engine::new(&config).map_err(|e| format!("wasmtime engine: {e}"))?;
-        Ok(Runner { engine })
+        Ok(Runner { engine, cache: Mutex::new(HashMap::new()), compilations: AtomicU64::new(0) })
     }
 
-    /// Runs `bytes` as a WASI preview 1 command: instantiate, call `_start`.
-    /// Never fails: every way the run can end is a [`RunResult`].
+    /// How many modules this runner has compiled (cache misses).
+    pub fn compilations(&self) -> u64 {
+        self.compilations.load(Ordering::Relaxed)
+    }
+
+    /// The compiled module of `bytes`, from the cache or compiled (and
+    /// cached) now.
+    pub fn module(&self, bytes: &[u8]) -> wasmtime::Result<Module> {
+        let key = host::fnv1a(&[bytes]);
+        if let Some((b, m)) = self.cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            if b == bytes {
+                return Ok(m.clone());
+            }
+        }
+        let module = Module::new(&self.engine, bytes)?;
+        self.compilations.fetch_add(1, Ordering::Relaxed);
+        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.len() >= MODULE_CACHE_ENTRIES {
+            cache.clear();
+        }
+        cache.insert(key, (bytes.to_vec(), module.clone()));
+        Ok(module)
+    }
+
+    /// Runs `bytes`: instantiate, then call `_start`, or (without `_start`)
+    /// `_initialize` and every exported function. Never fails: every way the run can end is a [`RunResult`].
     pub fn run(&self, bytes: &[u8], limits: &RunLimits) -> RunResult {
         let stdout = MemoryOutputPipe::new(limits.output_bytes);
         let stderr = MemoryOutputPipe::new(limits.output_bytes);
@@ -168,11 +212,12 @@ impl Runner {
             .memory_size(limits.memory_bytes)
             .table_elements(limits.table_elements)
             .build();
-        let mut store = Store::new(&self.engine, Host { wasi, limits: store_limits });
+        let mut store = Store::new(&self.engine, Host { wasi, limits: store_limits, host_calls: Vec::new(), host_call_count: 0 });
         store.limiter(|h| &mut h.limits);
         let _ = store.set_fuel(limits.fuel);
 
-        let outcome = self.start(&mut store, bytes);
+        let mut calls = Vec::new();
+        let outcome = self.start(&mut store, bytes, &mut calls);
         let fuel_left = store.get_fuel().unwrap_or(0);
         let (stdout, stderr) = (stdout.contents().to_vec(), stderr.contents().to_vec());
         let full = |b: &[u8], fd: &str| {
@@ -185,7 +230,8 @@ impl Runner {
             None => outcome,
         };
         let (exit_code, trap, message) = match outcome {
-            Ok(()) => (Some(0), None, None),
+            Ok(false) => (Some(0), None, None),
+            Ok(true) => (None, None, None),
             Err(Ended::Exit(code)) => (Some(code), None, None),
             Err(Ended::Trap(kind, message)) => (None, Some(kind.describe()), Some(message)),
         };
@@ -196,24 +242,33 @@ impl Runner {
             trap,
             message,
             fuel_consumed: limits.fuel.saturating_sub(fuel_left),
+            host_calls: std::mem::take(&mut store.data_mut().host_calls),
+            host_call_count: store.data().host_call_count,
+            calls,
         }
     }
 
-    fn start(&self, store: &mut Store<Host>, bytes: &[u8]) -> Result<(), Ended> {
-        let module = Module::new(&self.engine, bytes).map_err(|e| Ended::Trap(TrapKind::Invalid, short(&e)))?;
+    /// Instantiates and runs; `Ok(true)` for a module without `_start`
+    /// (its calls pushed on `calls`).
+    fn start(&self, store: &mut Store<Host>, bytes: &[u8], calls: &mut Vec<ExportCall>) -> Result<bool, Ended> {
+        let module = self.module(bytes).map_err(|e| Ended::Trap(TrapKind::Invalid, short(&e)))?;
         let mut linker: Linker<Host> = Linker::new(&self.engine);
         let setup = |e: wasmtime::Error| Ended::Trap(TrapKind::Instantiation, short(&e));
         wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |h: &mut Host| &mut h.wasi).map_err(setup)?;
-        define_unresolved_imports(&mut linker, &mut *store, &module).map_err(setup)?;
+        host::define_missing_imports(&mut linker, &mut *store, &module).map_err(setup)?;
         let instance = linker.instantiate(&mut *store, &module).map_err(|e| classify(e, TrapKind::Instantiation))?;
         let start = match instance.get_func(&mut *store, "_start") {
             Some(f) => f,
-            None => return Err(Ended::Trap(TrapKind::NoStart, "the module exports no function _start".into())),
+            None => {
+                *calls = reactor::call_exports(&mut *store, &instance)?;
+                return Ok(true);
+            }
         };
         let start = start
             .typed::<(), ()>(&*store)
             .map_err(|e| Ended::Trap(TrapKind::NoStart, format!("_start has the wrong type: {}", short(&e))))?;
-        start.call(&mut *store, ()).map_err(|e| classify(e, TrapKind::Other))
+        start.call(&mut *store, ()).map_err(|e| classify(e, TrapKind::Other))?;
+        Ok(false)
     }
 }
 
@@ -226,52 +281,17 @@ pub fn run_wasi_command(bytes: &[u8], limits: &RunLimits) -> RunResult {
     RUNNER.get_or_init(|| Runner::new().expect("wasmtime engine")).run(bytes, limits)
 }
 
-enum Ended {
+/// How a run (or one export call) ended other than by returning.
+pub enum Ended {
     Exit(i32),
     Trap(TrapKind, String),
 }
 
-fn define_unresolved_imports(
-    linker: &mut Linker<Host>,
-    mut store: &mut Store<Host>,
-    module: &Module,
-) -> wasmtime::Result<()> {
-    for import in module.imports() {
-        let (m, n) = (import.module(), import.name());
-        if linker.get(&mut store, m, n).is_ok() {
-            continue;
-        }
-        let name = format!("{m}.{n}");
-        let item: Extern = match import.ty() {
-            ExternType::Func(ty) => {
-                linker.func_new(m, n, ty, move |_, _, _| Err(wasmtime::Error::new(UnresolvedImportCalled(name.clone()))))?;
-                continue;
-            }
-            ExternType::Memory(ty) => Memory::new(&mut store, ty)?.into(),
-            ExternType::Table(ty) => {
-                let init = Ref::null(ty.element().heap_type());
-                Table::new(&mut store, ty, init)?.into()
-            }
-            ExternType::Global(ty) => match Val::default_for_ty(ty.content()) {
-                Some(v) => Global::new(&mut store, ty, v)?.into(),
-                None => continue,
-            },
-            // Tags and anything newer: left undefined, instantiation fails.
-            _ => continue,
-        };
-        linker.define(&mut store, m, n, item)?;
-    }
-    Ok(())
-}
-
-fn classify(err: wasmtime::Error, fallback: TrapKind) -> Ended {
+pub(crate) fn classify(err: wasmtime::Error, fallback: TrapKind) -> Ended {
     if let Some(exit) = err.downcast_ref::<I32Exit>() {
         return Ended::Exit(exit.0);
     }
     let message = short(&err);
-    if let Some(call) = err.downcast_ref::<UnresolvedImportCalled>() {
-        return Ended::Trap(TrapKind::UnresolvedImport(call.0.clone()), message);
-    }
     let kind = match err.downcast_ref::<Trap>() {
         Some(Trap::UnreachableCodeReached) => TrapKind::Unreachable,
         Some(Trap::MemoryOutOfBounds) | Some(Trap::HeapMisaligned) => TrapKind::MemoryOutOfBounds,

@@ -3,5 +3,6 @@
 mod cli;
 mod common;
 mod diff;
+mod hostcalls;
 mod linker;
 mod run;
