@@ -14,7 +14,7 @@ echo "cargo test --workspace exited with $status"
 [ $status -eq 0 ] || exit $status
 # The fuzz targets must build (stable Rust, no sanitizer).
 if ! cargo fuzz --version >/dev/null 2>&1; then
-  cargo install cargo-fuzz --version 0.13.1 --locked
+  cargo install cargo-fuzz --version 0.13.1
 fi
 (cd fuzz && cargo fuzz build -s none)
 echo "fuzz targets built"
