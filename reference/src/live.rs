@@ -79,7 +79,8 @@ pub fn mark_live(config: &Config, res: &Resolution) -> LiveSet {
         }
     }
     for (sid, sym) in res.table.symbols.iter().enumerate() {
-        if sym.no_strip || is_export_root(config, res, sid) {
+        let table = sym.def == Def::Synthetic(Synthetic::IndirectFunctionTable);
+        if sym.no_strip || (is_export_root(config, res, sid) && !table) {
             m.symbol(sid);
         }
     }
@@ -136,8 +137,16 @@ pub fn is_export_root(config: &Config, res: &Resolution, sid: SymbolId) -> bool 
     let sym = &res.table.symbols[sid];
     if let Def::Synthetic(s) = sym.def {
         // SYN-2, EXP-4 (measured): `--export-all` exports the linker's data
-        // symbols and `__wasm_call_ctors`.
-        return config.export_all && (sym.kind == SymbolKind::Data || s == Synthetic::CallCtors);
+        // symbols, `__wasm_call_ctors`, `__stack_pointer` and the table.
+        // `__stack_pointer` only when the inputs use mutable-globals (an
+        // exported mutable global needs it); the table only when something
+        // else keeps it (it is no root, see `mark_live`).
+        let exported = match s {
+            Synthetic::CallCtors | Synthetic::IndirectFunctionTable => true,
+            Synthetic::StackPointer => res.files.iter().any(|f| f.features.iter().any(|x| x.prefix == b'+' && x.name == "mutable-globals")),
+            _ => false,
+        };
+        return config.export_all && (sym.kind == SymbolKind::Data || exported);
     }
     let Def::Defined { file, sym: si } = sym.def else { return false };
     let s = &res.files[file].symbols[si as usize];

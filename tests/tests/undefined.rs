@@ -192,3 +192,32 @@ fn stack_pointer_always_written() {
         assert!(summary(out).global_names.values().any(|n| n == "__stack_pointer"), "__stack_pointer is written");
     }
 }
+
+#[test]
+fn export_all_exports_stack_pointer_and_table() {
+    // EXP-4 (measured): `--export-all` also exports `__stack_pointer` when
+    // the inputs use mutable-globals, and the indirect function table when
+    // it is used, as wasm-ld 22 does.
+    let mut m = obj();
+    m.features.push(FeatureModel { prefix: '+', name: "mutable-globals".into() });
+    let t = m.import_table();
+    let f = m.define_func("callee", sig_i32(), ret(4), 0);
+    let mut body = Body::default();
+    body.i32_const_table(f).drop().i32_const(1);
+    let _ = t;
+    m.define_func("run", sig_i32(), body, 0);
+    let (r, l) = both_ok(&[("a.o", encode(&m))], &["--no-entry", "--export-all"]);
+    for out in [&r, &l] {
+        let names = summary(out).export_names();
+        for want in ["__stack_pointer", "__indirect_function_table", "run", "callee", "memory"] {
+            assert!(names.iter().any(|n| n == want), "{want} is exported: {names:?}");
+        }
+    }
+    // Without mutable-globals and without a table, neither is exported.
+    let plain = encode(&returns("run", 1, 0));
+    let (r, l) = both_ok(&[("p.o", plain)], &["--no-entry", "--export-all"]);
+    for out in [&r, &l] {
+        let names = summary(out).export_names();
+        assert!(!names.iter().any(|n| n == "__stack_pointer" || n == "__indirect_function_table"), "{names:?}");
+    }
+}
