@@ -1,8 +1,29 @@
 #!/usr/bin/env bash
 # Installs the system packages the tests need (Debian; run as root, as CI
-# does). Idempotent: does nothing when everything is installed, and runs
-# `apt-get update` only when something is missing.
+# does), then Wild (the wasm backend of the Wild linker, one of the linkers
+# `linkcheck conform --all-linkers` compares). Idempotent: does nothing when
+# everything is installed, and runs `apt-get update` only when a package is
+# missing.
 set -euo pipefail
+
+# Wild 0.10 (0.11 needs a newer rustc), built by cargo into
+# $HOME/.cache/refld/wild (about 2.5 min on 2 cores, once). Wild picks its
+# flavour from its program name, so wasm/wasm-ld links to ../bin/wild
+# (oracle/src/linkers.rs looks for it there).
+install_wild() {
+  local root="$HOME/.cache/refld/wild"
+  if [ ! -x "$root/bin/wild" ]; then
+    echo "setup: installing Wild 0.10.0 into $root"
+    if ! cargo install wild-linker --version 0.10.0 --features wasm --locked --root "$root"; then
+      echo "setup: retrying without --locked" >&2
+      cargo install wild-linker --version 0.10.0 --features wasm --root "$root"
+    fi
+  fi
+  mkdir -p "$root/wasm"
+  if [ "$(readlink "$root/wasm/wasm-ld" 2>/dev/null)" != "../bin/wild" ]; then
+    ln -sfn ../bin/wild "$root/wasm/wasm-ld"
+  fi
+}
 
 # clang-19/llvm-19 + wasi-libc + compiler-rt + libc++: compile the real
 #   programs (tests/src/real) for wasm32-wasi; llvm-19 brings llvm-ar-19.
@@ -25,6 +46,7 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all ${#packages[@]} packages already installed"
+  install_wild
   exit 0
 fi
 
@@ -41,3 +63,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update
 "${sudo[@]}" apt-get install -y "${missing[@]}"
+install_wild

@@ -14,7 +14,8 @@
 //! symlink named `wasm-ld` (scripts/setup.sh installs Wild with
 //! `cargo install wild-linker --version 0.10.0 --features wasm` and makes the
 //! link). Each external linker's version is the first non-empty line of its
-//! `--version` (stdout, else stderr).
+//! `--version` (stdout, else stderr); Wild's wasm flavour rejects
+//! `--version`, so Wild's comes from `bin/wild --version`.
 //!
 //! [`discover_all`] says for every expected linker whether it was found, and
 //! if not, what installs it; [`discover`] keeps those found.
@@ -149,7 +150,18 @@ pub fn wild() -> Result<Found, Missing> {
             reason: format!("{} does not exist: {hint}", program.display()),
         });
     }
-    external(WILD_NAME.into(), program, Vec::new(), hint)
+    // Wild's wasm flavour rejects `--version` (`wild: error: unrecognized
+    // option(s): --version`, exit status 255); the program under its own
+    // name answers it (`Wild 0.10.0 non-git-build (compatible with GNU
+    // linkers)`).
+    let version = version_of(&program, &[]).or_else(|first| {
+        let own = std::fs::canonicalize(&program).map_err(|e| format!("{first}; {}: {e}", program.display()))?;
+        version_of(&own, &[]).map_err(|e| format!("{first}; {e}"))
+    });
+    match version {
+        Ok(version) => Ok(Found { name: WILD_NAME.into(), program: Some(program), leading_args: Vec::new(), version }),
+        Err(e) => Err(Missing { name: WILD_NAME.into(), reason: format!("{e} ({hint})") }),
+    }
 }
 
 fn external(name: String, program: PathBuf, leading_args: Vec<String>, hint: &str) -> Result<Found, Missing> {
