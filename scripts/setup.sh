@@ -7,7 +7,8 @@
 set -euo pipefail
 
 # Wild 0.10 (0.11 needs a newer rustc), built by cargo into
-# $HOME/.cache/refld/wild (about 2.5 min on 2 cores, once). Wild picks its
+# $HOME/.cache/refld/wild, once (about 2.5 min on 2 idle cores; 13m40s was
+# measured on a loaded 2-core machine, --locked works). Wild picks its
 # flavour from its program name, so wasm/wasm-ld links to ../bin/wild
 # (oracle/src/linkers.rs looks for it there).
 install_wild() {
