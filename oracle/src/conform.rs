@@ -111,6 +111,9 @@ pub struct CaseTiming {
     /// assembling, generating), linking, describing and running the
     /// outputs, comparing, judging.
     pub total: Duration,
+    /// Reading `case.toml` and preparing the inputs (compiling,
+    /// assembling, generating, archiving).
+    pub prepare: Duration,
     /// Each linker's link, in the order of the linkers (empty when the
     /// case could not be prepared).
     pub links: Vec<Duration>,
@@ -218,7 +221,7 @@ pub fn run_case(dir: &Path, linkers: &[Linker], runner: &Runner, options: &Check
         error: Some(error),
         report: None,
         expect: ExpectCheck::Unknown,
-        timing: CaseTiming { total: start.elapsed(), links: Vec::new() },
+        timing: CaseTiming { total: start.elapsed(), prepare: start.elapsed(), links: Vec::new() },
     };
     let case = match Case::load(dir) {
         Ok(c) => c,
@@ -228,13 +231,14 @@ pub fn run_case(dir: &Path, linkers: &[Linker], runner: &Runner, options: &Check
         Ok(p) => p,
         Err(e) => return failed(Some(case), e),
     };
+    let prepare_time = start.elapsed();
     let (report, links) = check_timed(linkers, &prepared.args, prepared.path(), runner, options);
     let expect = match report.linkers.first() {
         Some(first) => check_expectation(&case, first),
         None => ExpectCheck::Unknown,
     };
     drop(prepared);
-    let timing = CaseTiming { total: start.elapsed(), links };
+    let timing = CaseTiming { total: start.elapsed(), prepare: prepare_time, links };
     CaseResult { dir: dir.to_path_buf(), case: Some(case), error: None, report: Some(report), expect, timing }
 }
 

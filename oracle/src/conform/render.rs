@@ -171,32 +171,42 @@ fn cut(text: &str) -> String {
 
 /// Where the time went (`linkcheck conform --timings`): one line per case
 /// (case folder, time inside the linkers, time outside them: reading and
-/// preparing the inputs, describing and running the outputs, comparing),
-/// then the totals and the medians per case, in milliseconds.
+/// preparing the inputs, describing and running the outputs, comparing;
+/// of which preparing; in all), then the totals and the medians per case,
+/// in milliseconds.
 pub fn render_timings(report: &ConformReport) -> String {
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
-    let width = report.cases.iter().map(|c| c.dir.display().to_string().chars().count()).max().unwrap_or(4).max(5);
+    let width = report.cases.iter().map(|c| c.dir.display().to_string().chars().count()).max().unwrap_or(4).max(6);
     let mut s = String::new();
-    let _ = writeln!(s, "{:<width$}  {:>10}  {:>10}  {:>10}", "case", "inside ms", "outside ms", "total ms");
-    for c in &report.cases {
-        let t = &c.timing;
-        let _ = writeln!(
-            s,
-            "{:<width$}  {:>10.1}  {:>10.1}  {:>10.1}",
-            c.dir.display().to_string(),
-            ms(t.inside()),
-            ms(t.outside()),
-            ms(t.total)
-        );
+    let _ = writeln!(
+        s,
+        "{:<width$}  {:>10}  {:>10}  {:>10}  {:>10}",
+        "case", "inside ms", "outside ms", "prepare ms", "total ms"
+    );
+    let columns: Vec<[f64; 4]> = report
+        .cases
+        .iter()
+        .map(|c| {
+            let t = &c.timing;
+            [ms(t.inside()), ms(t.outside()), ms(t.prepare), ms(t.total)]
+        })
+        .collect();
+    let line = |s: &mut String, name: &str, v: [f64; 4]| {
+        let _ = writeln!(s, "{name:<width$}  {:>10.1}  {:>10.1}  {:>10.1}  {:>10.1}", v[0], v[1], v[2], v[3]);
+    };
+    for (c, v) in report.cases.iter().zip(&columns) {
+        line(&mut s, &c.dir.display().to_string(), *v);
     }
-    let inside: Vec<f64> = report.cases.iter().map(|c| ms(c.timing.inside())).collect();
-    let outside: Vec<f64> = report.cases.iter().map(|c| ms(c.timing.outside())).collect();
-    let total: Vec<f64> = report.cases.iter().map(|c| ms(c.timing.total)).collect();
-    let sum = |v: &[f64]| v.iter().sum::<f64>();
-    let _ = writeln!(s, "{:<width$}  {:>10.1}  {:>10.1}  {:>10.1}", "total", sum(&inside), sum(&outside), sum(&total));
-    let _ = writeln!(s, "{:<width$}  {:>10.1}  {:>10.1}  {:>10.1}", "median", median(&inside), median(&outside), median(&total));
-    let ratio = if sum(&inside) > 0.0 { sum(&outside) / sum(&inside) } else { f64::NAN };
-    let _ = writeln!(s, "{} cases; outside / inside the linkers: {ratio:.2} (totals)", report.cases.len());
+    let column = |i: usize| columns.iter().map(|v| v[i]).collect::<Vec<f64>>();
+    let sums: [f64; 4] = std::array::from_fn(|i| column(i).iter().sum());
+    line(&mut s, "total", sums);
+    line(&mut s, "median", std::array::from_fn(|i| median(&column(i))));
+    let ratio = if sums[0] > 0.0 { sums[1] / sums[0] } else { f64::NAN };
+    let _ = writeln!(
+        s,
+        "{} cases; outside / inside the linkers: {ratio:.2} (totals); prepare is part of outside",
+        report.cases.len()
+    );
     s
 }
 
