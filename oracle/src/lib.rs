@@ -32,6 +32,7 @@ pub mod diagkind;
 pub mod diagnostics;
 pub mod diff;
 pub mod explain;
+pub mod gen;
 pub mod linker;
 pub mod linkers;
 pub mod objgen;

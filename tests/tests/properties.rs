@@ -1,0 +1,193 @@
+//! Property tests over generated object sets (`linkcheck::gen`): arbitrary
+//! bytes -> `ObjectSet` (collision-biased names, bindings, archives,
+//! constructors) -> objects + command line -> refld (in memory).
+//!
+//! Each property runs a bounded number of cases; the doc comment of each
+//! names the SPEC rules it checks.
+
+#[path = "rules/support.rs"]
+#[allow(unused_imports)]
+mod support;
+
+use std::collections::BTreeSet;
+
+use linkcheck::gen::{ObjectSet, Policy};
+use proptest::prelude::*;
+use support::*;
+
+fn config() -> ProptestConfig {
+    ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() }
+}
+
+fn bytes() -> impl Strategy<Value = Vec<u8>> {
+    proptest::collection::vec(any::<u8>(), 0..400)
+}
+
+fn inputs(l: &linkcheck::gen::Lowered) -> Vec<Input<'_>> {
+    l.inputs.iter().map(|(n, b)| (n.as_str(), b.clone())).collect()
+}
+
+fn refld(set: &ObjectSet) -> Result<Linked, LinkError> {
+    let l = set.lower();
+    let args: Vec<&str> = l.args.iter().map(String::as_str).collect();
+    link(&inputs(&l), &args)
+}
+
+/// Function imports of an output: (module, field, number of params == 2).
+fn func_imports(bytes: &[u8]) -> BTreeSet<(String, String, bool)> {
+    use wasmparser::{Parser, Payload, TypeRef};
+    let mut types = Vec::new();
+    let mut out = BTreeSet::new();
+    for p in Parser::new(0).parse_all(bytes) {
+        match p.unwrap() {
+            Payload::TypeSection(r) => {
+                for t in r.into_iter_err_on_gc_types() {
+                    types.push(t.unwrap().params().len());
+                }
+            }
+            Payload::ImportSection(r) => {
+                for i in r.into_imports() {
+                    let i = i.unwrap();
+                    if let TypeRef::Func(t) = i.ty {
+                        out.insert((i.module.to_string(), i.name.to_string(), types[t as usize] == 2));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn validate(bytes: &[u8]) -> Result<(), String> {
+    wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
+        .validate_all(bytes)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+/// The observable outcome: success, diagnostics, imports, exports and the
+/// results of calling every requested export with 3.
+fn outcome(set: &ObjectSet, r: &Result<Linked, LinkError>) -> (bool, Vec<Msg>, Vec<(String, String, &'static str)>, Vec<String>, Vec<Result<i32, String>>) {
+    let msgs = refld_messages(r);
+    match r {
+        Ok(l) => {
+            let s = summary(&l.bytes);
+            let mut imports = s.imports.clone();
+            imports.sort();
+            let names: Vec<String> = set.export_names().into_iter().filter(|e| s.exports.iter().any(|x| &x.0 == e && x.1 == "func")).collect();
+            let calls: Vec<(&str, &[i32])> = names.iter().map(|e| (e.as_str(), &[3][..])).collect();
+            (true, msgs, imports, s.export_names(), run_calls(&l.bytes, &calls))
+        }
+        Err(_) => (false, msgs, Vec::new(), Vec::new(), Vec::new()),
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// OUT rules (the output is a valid module): every successful link of a
+    /// generated set validates with all features enabled.
+    #[test]
+    fn successful_outputs_validate(b in bytes()) {
+        let set = ObjectSet::from_bytes(&b);
+        if let Ok(l) = refld(&set) {
+            prop_assert_eq!(validate(&l.bytes), Ok(()), "set: {:?}", set);
+        }
+    }
+
+    /// Determinism (OUT rules): the same inputs and arguments give the same
+    /// bytes and the same diagnostics.
+    #[test]
+    fn same_inputs_same_bytes(b in bytes()) {
+        let set = ObjectSet::from_bytes(&b);
+        let (x, y) = (refld(&set), refld(&set));
+        prop_assert_eq!(refld_messages(&x), refld_messages(&y));
+        prop_assert_eq!(x.ok().map(|l| l.bytes), y.ok().map(|l| l.bytes));
+    }
+
+    /// SYM-1, SYM-2, SYM-3, SYM-6, SYM-7 (and ARC pulls after all objects):
+    /// the outcome (success, diagnostics, imports, exports, results of the
+    /// exports) does not depend on the order of the plain objects, provided
+    /// no name has two non-local definitions among them (so first-weak and
+    /// duplicate orders cannot matter), no data symbol is named like a
+    /// function, and all references to a name agree on signature, import
+    /// module and import name (UND-MODULE and UND-NAME are order dependent
+    /// by design). The archive stays last.
+    #[test]
+    fn object_order_does_not_matter(b in bytes()) {
+        let set = ObjectSet::from_bytes(&b);
+        prop_assume!(set.order_independent());
+        let files = set.files();
+        let mut rev = files.clone();
+        rev.reverse();
+        let (a, z) = (set.lower_files(&files), set.lower_files(&rev));
+        let args: Vec<&str> = a.args.iter().map(String::as_str).collect();
+        let (ra, rz) = (link(&inputs(&a), &args), link(&inputs(&z), &args));
+        prop_assert_eq!(outcome(&set, &ra), outcome(&set, &rz), "set: {:?}", set);
+    }
+
+    /// UND-IMPORT, UND-DEDUP, UND-WEAK, GC-1..GC-4: under `--allow-undefined`
+    /// the function imports are exactly the live, undefined, non-weak
+    /// function names of the model's resolution, one per (module, field,
+    /// type). Precondition: no kind clash, references agree, no duplicate.
+    #[test]
+    fn imports_are_live_strong_undefined_functions(b in bytes()) {
+        let mut set = ObjectSet::from_bytes(&b);
+        set.policy = Policy::AllowUndefined;
+        prop_assume!(!set.has_kind_clash() && set.references_agree() && !set.resolve().duplicate);
+        if let Ok(l) = refld(&set) {
+            prop_assert_eq!(func_imports(&l.bytes), set.expected_imports(), "set: {:?}", set);
+        }
+    }
+
+    /// EXP-2: without `--export-all` (and under the default policy, where an
+    /// `--export` of a missing symbol fails the link) the exports are exactly
+    /// the `--export` names and `memory`.
+    #[test]
+    fn exports_are_the_requested_ones(b in bytes()) {
+        let mut set = ObjectSet::from_bytes(&b);
+        set.export_all = false;
+        set.policy = Policy::Error;
+        if let Ok(l) = refld(&set) {
+            let mut want = set.export_names();
+            want.push("memory".to_string());
+            want.sort();
+            prop_assert_eq!(summary(&l.bytes).export_names(), want, "set: {:?}", set);
+        }
+    }
+
+    /// GC-1, GC-2, GC-3, GC-4: the pool functions named in the name section
+    /// are exactly the live definitions of the model's resolution, with and
+    /// without `--no-gc-sections`. Precondition: no kind clash, references
+    /// agree, no duplicate definition.
+    #[test]
+    fn gc_keeps_exactly_the_reachable_functions(b in bytes()) {
+        let set = ObjectSet::from_bytes(&b);
+        prop_assume!(!set.has_kind_clash() && set.references_agree() && !set.resolve().duplicate);
+        if let Ok(l) = refld(&set) {
+            let s = summary(&l.bytes);
+            let got: BTreeSet<String> = s.func_names.iter().filter(|(i, n)| **i >= s.num_imported_funcs && is_pool(n)).map(|(_, n)| n.clone()).collect();
+            let want: BTreeSet<String> = set.resolve().live_funcs.into_iter().map(|(_, n)| n).collect();
+            prop_assert_eq!(got, want, "set: {:?}", set);
+        }
+    }
+}
+
+fn is_pool(n: &str) -> bool {
+    n.len() == 2 && n.starts_with('f')
+}
+
+/// Every generated input object validates as a module (the generator's own check).
+#[test]
+fn generated_objects_validate() {
+    for seed in 0..200u32 {
+        let b: Vec<u8> = (0..400u32).map(|i| (i.wrapping_mul(2654435761).wrapping_add(seed.wrapping_mul(40503)) >> 13) as u8).collect();
+        let set = ObjectSet::from_bytes(&b);
+        for f in set.files() {
+            let m = linkcheck::gen::lower_file(&f);
+            let o = linkcheck::objgen::encode(&m);
+            assert_eq!(validate(&o), Ok(()), "{f:?}\n{}", linkcheck::objgen::dump(&m));
+        }
+    }
+}
