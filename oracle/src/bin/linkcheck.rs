@@ -259,20 +259,8 @@ fn conform(args: ConformArgs) -> Result<u8> {
         choose_linkers(args.no_default_linkers, &args.linkers)?
     };
     let roots = if args.corpus.is_empty() { vec![PathBuf::from("corpus")] } else { args.corpus };
-    let dirs = find_cases(&roots)?;
-    if dirs.is_empty() {
-        let roots: Vec<String> = roots.iter().map(|r| r.display().to_string()).collect();
-        bail!("no cases (folders with case.toml) under {}", roots.join(", "));
-    }
+    let (dirs, bar) = cases_with_progress(&roots)?;
     let runner = Runner::new().map_err(anyhow::Error::msg)?;
-    let bar = indicatif::ProgressBar::with_draw_target(
-        Some(dirs.len() as u64),
-        if std::io::stderr().is_terminal() {
-            indicatif::ProgressDrawTarget::stderr()
-        } else {
-            indicatif::ProgressDrawTarget::hidden()
-        },
-    );
     bar.set_style(
         indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {elapsed} {wide_msg}")
             .expect("a valid template"),
@@ -330,20 +318,8 @@ fn releases(args: ReleasesArgs) -> Result<u8> {
         }
         None => None,
     };
-    let dirs = find_cases(&args.corpus)?;
-    if dirs.is_empty() {
-        let roots: Vec<String> = args.corpus.iter().map(|r| r.display().to_string()).collect();
-        bail!("no cases (folders with case.toml) under {}", roots.join(", "));
-    }
+    let (dirs, bar) = cases_with_progress(&args.corpus)?;
     let runner = Runner::new().map_err(anyhow::Error::msg)?;
-    let bar = indicatif::ProgressBar::with_draw_target(
-        Some(dirs.len() as u64),
-        if std::io::stderr().is_terminal() {
-            indicatif::ProgressDrawTarget::stderr()
-        } else {
-            indicatif::ProgressDrawTarget::hidden()
-        },
-    );
     let report = rel::run_releases(&dirs, &baseline, &releases, &runner, &CheckOptions::default(), &mut |name| {
         bar.set_message(name.to_string());
         bar.inc(1);
@@ -408,4 +384,17 @@ fn diff(args: DiffArgs) -> Result<u8> {
         print!("{}", render_text(&report));
     }
     Ok(if report.agree { AGREE } else { DIVERGE })
+}
+
+/// The case folders under `roots` (an error when there are none) and a
+/// progress bar over them, drawn only when stderr is a terminal.
+fn cases_with_progress(roots: &[PathBuf]) -> Result<(Vec<PathBuf>, indicatif::ProgressBar)> {
+    let dirs = find_cases(roots)?;
+    if dirs.is_empty() {
+        let roots: Vec<String> = roots.iter().map(|r| r.display().to_string()).collect();
+        bail!("no cases (folders with case.toml) under {}", roots.join(", "));
+    }
+    let target = if std::io::stderr().is_terminal() { indicatif::ProgressDrawTarget::stderr() } else { indicatif::ProgressDrawTarget::hidden() };
+    let bar = indicatif::ProgressBar::with_draw_target(Some(dirs.len() as u64), target);
+    Ok((dirs, bar))
 }
