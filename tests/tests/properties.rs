@@ -16,7 +16,7 @@ use proptest::prelude::*;
 use support::*;
 
 fn config() -> ProptestConfig {
-    ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() }
+    ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() }
 }
 
 fn bytes() -> impl Strategy<Value = Vec<u8>> {
@@ -119,8 +119,9 @@ proptest! {
         let set = ObjectSet::from_bytes(&b);
         prop_assume!(set.order_independent());
         let files = set.files();
-        let mut rev = files.clone();
-        rev.reverse();
+        // Plain objects reversed, archive members in their order.
+        let (objs, mems): (Vec<_>, Vec<_>) = files.iter().cloned().partition(|f| !f.member);
+        let rev: Vec<_> = objs.into_iter().rev().chain(mems).collect();
         let (a, z) = (set.lower_files(&files), set.lower_files(&rev));
         let args: Vec<&str> = a.args.iter().map(String::as_str).collect();
         let (ra, rz) = (link(&inputs(&a), &args), link(&inputs(&z), &args));
@@ -136,6 +137,9 @@ proptest! {
         let mut set = ObjectSet::from_bytes(&b);
         set.policy = Policy::AllowUndefined;
         prop_assume!(!set.has_kind_clash() && set.references_agree() && !set.resolve().duplicate);
+        // Excluded: `--export` of an undefined name (a known refld divergence,
+        // see undefined_export_referenced_by_dead_code_is_not_imported).
+        prop_assume!(exports_defined(&set));
         if let Ok(l) = refld(&set) {
             prop_assert_eq!(func_imports(&l.bytes), set.expected_imports(), "set: {:?}", set);
         }
@@ -174,6 +178,14 @@ proptest! {
     }
 }
 
+fn exports_defined(set: &ObjectSet) -> bool {
+    use linkcheck::gen::{Binding, NItem};
+    let files = set.files();
+    set.export_names().iter().all(|e| {
+        files.iter().any(|f| f.items.iter().any(|i| matches!(i, NItem::Func { name, binding, .. } if linkcheck::gen::func_name(*name) == *e && *binding != Binding::Local)))
+    })
+}
+
 fn is_pool(n: &str) -> bool {
     n.len() == 2 && n.starts_with('f')
 }
@@ -190,4 +202,60 @@ fn generated_objects_validate() {
             assert_eq!(validate(&o), Ok(()), "{f:?}\n{}", linkcheck::objgen::dump(&m));
         }
     }
+}
+
+fn seeded(seed: u32) -> Vec<u8> {
+    (0..400u32).map(|i| (i.wrapping_mul(2654435761).wrapping_add(seed.wrapping_mul(40503)) >> 13) as u8).collect()
+}
+
+/// The generator is useful: a fair share of sets link, and some of those
+/// meet the preconditions of the model-based properties.
+#[test]
+fn generator_reaches_successful_links() {
+    let (mut ok, mut modelled, mut archives, mut rich) = (0, 0, 0, 0);
+    for seed in 0..200u32 {
+        let set = ObjectSet::from_bytes(&seeded(seed));
+        if refld(&set).is_ok() {
+            ok += 1;
+            if !set.has_kind_clash() && set.references_agree() && !set.resolve().duplicate {
+                modelled += 1;
+            }
+            let items: usize = set.files().iter().map(|f| f.items.len()).sum();
+            if items >= 3 && set.files().len() >= 2 {
+                rich += 1;
+            }
+            if set.files().iter().any(|f| f.member) {
+                archives += 1;
+            }
+        }
+    }
+    eprintln!("ok {ok} modelled {modelled} with archives {archives} rich {rich}");
+    assert!(ok >= 40 && modelled >= 20 && archives >= 10, "ok {ok} modelled {modelled} archives {archives}");
+}
+
+/// Found by `imports_are_live_strong_undefined_functions`: under
+/// `--allow-undefined`, `--export=f0` of an undefined function that only
+/// dead code (an unexported local `f2`) takes the address of makes refld
+/// import `env.f0`; rust-lld (wasm-ld 22) imports nothing (and exports
+/// nothing but `memory`). Ignored until refld is fixed.
+#[test]
+#[ignore = "refld bug: an undefined --export target referenced from dead code becomes an import"]
+fn undefined_export_referenced_by_dead_code_is_not_imported() {
+    use linkcheck::gen::*;
+    let set = ObjectSet {
+        files: vec![FileModel {
+            member: false,
+            items: vec![Item::Func { name: 2, binding: Binding::Local, sig2: false, constant: 1, uses: vec![Use::CallIndirect(0)] }],
+            refs: vec![],
+        }],
+        exports: vec![0],
+        policy: Policy::AllowUndefined,
+        no_gc: false,
+        explicit_gc: false,
+        export_all: false,
+    };
+    let l = set.lower();
+    let args: Vec<&str> = l.args.iter().map(String::as_str).collect();
+    let r = link(&inputs(&l), &args).unwrap();
+    assert_eq!(func_imports(&r.bytes), BTreeSet::new());
 }

@@ -127,7 +127,7 @@ pub enum Item {
 }
 
 /// One input file.
-#[derive(Clone, Debug, PartialEq, Eq, Arbitrary)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FileModel {
     /// A member of `lib.a` rather than a plain object.
     pub member: bool,
@@ -150,7 +150,7 @@ pub enum Policy {
 }
 
 /// A generated object set and its link options.
-#[derive(Clone, Debug, PartialEq, Eq, Arbitrary)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ObjectSet {
     /// Files (at most 5 are used).
     pub files: Vec<FileModel>,
@@ -175,6 +175,57 @@ pub struct Lowered {
     pub args: Vec<String>,
     /// Exported function names, as requested.
     pub exports: Vec<String>,
+}
+
+fn vec_of<'a, T: Arbitrary<'a>>(u: &mut Unstructured<'a>, min: usize, max: usize) -> arbitrary::Result<Vec<T>> {
+    let n = u.int_in_range(min..=max)?;
+    (0..n).map(|_| T::arbitrary(u)).collect()
+}
+
+// Lengths are drawn from a range (not the derive's one-bit continuation
+// flags) so most sets have several files with several definitions.
+impl<'a> Arbitrary<'a> for FileModel {
+    fn arbitrary(u: &mut Unstructured<'a>) -> arbitrary::Result<Self> {
+        let member = u.ratio(1, 3)?;
+        let n = u.int_in_range(1..=MAX_ITEMS)?;
+        let mut items = Vec::new();
+        for _ in 0..n {
+            items.push(match u.int_in_range(0..=9)? {
+                0..=5 => Item::Func {
+                    name: u.arbitrary()?,
+                    binding: u.arbitrary()?,
+                    sig2: u.ratio(1, 8)?,
+                    constant: u.arbitrary()?,
+                    uses: vec_of(u, 0, MAX_USES)?,
+                },
+                6..=8 => Item::Data { name: u.arbitrary()?, binding: u.arbitrary()?, value: u.arbitrary()?, clash: u.ratio(1, 10)? },
+                _ => Item::Ctor { callee: u.arbitrary()?, priority: u.arbitrary()? },
+            });
+        }
+        let mut refs = Vec::new();
+        for _ in 0..FUNC_NAMES + DATA_NAMES {
+            refs.push(RefAttrs {
+                weak: u.ratio(1, 4)?,
+                other_module: u.ratio(1, 6)?,
+                shared_field: u.ratio(1, 6)?,
+                sig2: u.ratio(1, 10)?,
+            });
+        }
+        Ok(FileModel { member, items, refs })
+    }
+}
+
+impl<'a> Arbitrary<'a> for ObjectSet {
+    fn arbitrary(u: &mut Unstructured<'a>) -> arbitrary::Result<Self> {
+        Ok(ObjectSet {
+            files: vec_of(u, 1, MAX_FILES)?,
+            exports: vec_of(u, 0, 3)?,
+            policy: u.arbitrary()?,
+            no_gc: u.ratio(1, 4)?,
+            explicit_gc: u.arbitrary()?,
+            export_all: u.ratio(1, 6)?,
+        })
+    }
 }
 
 /// Function name `i`.
@@ -659,6 +710,13 @@ impl ObjectSet {
                     Some(St::Undef { weak: false }) => load(i, &files, &mut syms, &mut loaded, &mut dup),
                     _ => {}
                 }
+            }
+        }
+        // `--export` names are strong references made after the inputs: they
+        // extract the archive member that defines them.
+        for e in self.export_names() {
+            if let Some(St::Lazy { member, .. }) = syms.get(&e).cloned() {
+                load(member, &files, &mut syms, &mut loaded, &mut dup);
             }
         }
         // Liveness.
