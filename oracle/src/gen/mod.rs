@@ -674,9 +674,11 @@ impl ObjectSet {
                         Some(St::Undef { weak: w }) => {
                             syms.insert(name, St::Undef { weak: w && weak });
                         }
-                        Some(St::Lazy { member, weak: w }) => {
+                        Some(St::Lazy { member, .. }) => {
                             if weak {
-                                syms.insert(name, St::Lazy { member, weak: w });
+                                // A weak reference does not extract; the
+                                // symbol ends undefined weak.
+                                syms.insert(name, St::Lazy { member, weak: true });
                             } else {
                                 load(member, files, syms, loaded, dup);
                             }
