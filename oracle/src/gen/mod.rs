@@ -295,7 +295,7 @@ impl NFile {
         self.items.iter().any(|i| matches!(i, NItem::Func { name, .. } if *name == j))
     }
     /// Names this file uses without defining them as a function (first use order).
-    fn used_funcs(&self) -> Vec<usize> {
+    pub fn used_funcs(&self) -> Vec<usize> {
         let mut v = Vec::new();
         for it in &self.items {
             let uses: Vec<usize> = match it {
@@ -907,10 +907,22 @@ impl ObjectSet {
     }
 
     /// The precondition of the order property: no two non-local definitions
-    /// of one name among plain objects, no kind clash, references agree.
+    /// of one name among plain objects, no kind clash, references agree, no
+    /// two constructors of plain objects with one priority.
     pub fn order_independent(&self) -> bool {
         if self.has_kind_clash() || !self.references_agree() {
             return false;
+        }
+        // Constructors of equal priority run in input order (INIT-1).
+        let mut priorities = BTreeSet::new();
+        for f in self.files().iter().filter(|f| !f.member) {
+            for it in &f.items {
+                if let NItem::Ctor { priority, .. } = it {
+                    if !priorities.insert(*priority) {
+                        return false;
+                    }
+                }
+            }
         }
         let mut defs: BTreeMap<String, usize> = BTreeMap::new();
         for f in self.files().iter().filter(|f| !f.member) {
