@@ -60,7 +60,7 @@ pub struct LinkError {
 }
 
 /// Links the inputs of `config`, read through `provider`. Pure: no file
-/// system, no global state; the same inputs give the same bytes.
+/// system, no global state; the same inputs give the same bytes (OUT-VALID).
 ///
 /// Errors: malformed inputs (the first one), then every resolution,
 /// undefined-symbol, feature and layout error of the link.
