@@ -95,7 +95,10 @@ fn validate(bytes: &[u8]) -> Result<(), String> {
 
 /// The observable outcome: success, diagnostics, imports, exports and the
 /// results of calling every requested export with 3.
-fn outcome(set: &ObjectSet, r: &Result<Linked, LinkError>) -> (bool, Vec<Msg>, Vec<(String, String, &'static str)>, Vec<String>, Vec<Result<i32, String>>) {
+/// (success, diagnostics, imports, exports, export call results).
+type Outcome = (bool, Vec<Msg>, Vec<(String, String, &'static str)>, Vec<String>, Vec<Result<i32, String>>);
+
+fn outcome(set: &ObjectSet, r: &Result<Linked, LinkError>) -> Outcome {
     let msgs = refld_messages(r);
     match r {
         Ok(l) => {

@@ -508,10 +508,9 @@ pub fn lower_file(f: &NFile) -> ObjectModel {
         func_sym.insert(j, s);
     }
     for k in f.used_data() {
-        if !data_sym.contains_key(&data_name(k)) {
+        if let std::collections::btree_map::Entry::Vacant(e) = data_sym.entry(data_name(k)) {
             let a = f.attrs(FUNC_NAMES + k);
-            let s = m.undefined_data(&data_name(k), if a.weak { flags::BINDING_WEAK } else { 0 });
-            data_sym.insert(data_name(k), s);
+            e.insert(m.undefined_data(&data_name(k), if a.weak { flags::BINDING_WEAK } else { 0 }));
         }
     }
     let table = if f.items.iter().any(|i| matches!(i, NItem::Func { uses, .. } if uses.iter().any(|u| matches!(u, NUse::CallIndirect(_))))) {
@@ -534,8 +533,7 @@ pub fn lower_file(f: &NFile) -> ObjectModel {
     };
     // Bodies.
     for (ii, pos) in func_pos {
-        let NItem::Func { sig2, constant, uses, .. } = &f.items[ii] else { unreachable!() };
-        let _ = sig2;
+        let NItem::Func { constant, uses, .. } = &f.items[ii] else { unreachable!() };
         let mut b = Body::new();
         b.local_get(0).i32_const(*constant).i32_add();
         for u in uses {
@@ -815,9 +813,7 @@ impl ObjectSet {
                                 },
                                 NUse::Load(k) => {
                                     if let Some(St::Def { file, .. }) = syms.get(&data_name(k)) {
-                                        if !files[i].defines_data(k) || true {
-                                            live_data_files.insert(*file);
-                                        }
+                                        live_data_files.insert(*file);
                                     }
                                     if files[i].defines_data(k) {
                                         live_data_files.insert(i);
@@ -857,8 +853,6 @@ impl ObjectSet {
             }
         }
         for (i, j) in &live_defs {
-            let _ = j;
-            // All same-named functions of a live (file, name) pair are kept.
             r.live_funcs.insert((files[*i].name.clone(), func_name(*j)));
         }
         for k in live_undef {
