@@ -74,7 +74,9 @@ pub fn mark_live(config: &Config, res: &Resolution) -> LiveSet {
     let mut m = Marker { res, live: LiveSet { files: vec![false; res.files.len()], ..Default::default() }, queue: Vec::new() };
     // `-u` extracts archive members but is not a root (measured, wasm-ld 22).
     for name in config.entry.iter().chain(&config.exports).chain(&config.exports_if_defined) {
-        if let Some(sid) = res.table.find(name) {
+        // GC-1: a requested export that is not defined roots nothing: it
+        // is not imported because of the request (measured).
+        if let Some(sid) = res.table.find(name).filter(|&sid| !res.table.symbols[sid].is_undefined()) {
             m.symbol(sid);
         }
     }

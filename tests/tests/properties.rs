@@ -321,7 +321,6 @@ fn generator_reaches_successful_links() {
 /// import `env.f0`; rust-lld (wasm-ld 22) imports nothing (and exports
 /// nothing but `memory`). Ignored until refld is fixed.
 #[test]
-#[ignore = "refld bug: an undefined --export target referenced from dead code becomes an import"]
 fn undefined_export_referenced_by_dead_code_is_not_imported() {
     use linkcheck::gen::*;
     let set = ObjectSet {
