@@ -36,6 +36,7 @@ pub mod gen;
 pub mod linker;
 pub mod linkers;
 pub mod objgen;
+pub mod props;
 pub mod releases;
 pub mod report;
 pub mod run;

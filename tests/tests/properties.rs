@@ -119,44 +119,48 @@ fn outcome(set: &ObjectSet, r: &Result<Linked, LinkError>) -> Outcome {
     }
 }
 
+/// Runs the in-process property `name` of `linkcheck::props` (the same
+/// code the `reference_properties` fuzz target runs) on one set.
+fn holds(name: &str, set: &ObjectSet) -> Result<(), TestCaseError> {
+    match linkcheck::props::check_one(name, set).expect("a property of linkcheck::props") {
+        Ok(_) => Ok(()),
+        Err(f) => Err(TestCaseError::fail(f.to_string())),
+    }
+}
+
 proptest! {
     #![proptest_config(config())]
 
-    /// OUT rules (the output is a valid module): every successful link of a
-    /// generated set validates with all features enabled.
+    /// OUT-VALID: every successful link of a generated set validates with
+    /// all features enabled.
     #[test]
     fn successful_outputs_validate(b in bytes()) {
         let set = ObjectSet::from_bytes(&b);
         prop_assume!(!known_signature_bug(&set));
-        if let Ok(l) = refld(&set) {
-            prop_assert_eq!(validate(&l.bytes), Ok(()), "set: {:?}", set);
-        }
+        holds("successful_outputs_validate", &set)?;
     }
 
-    /// Determinism (OUT rules): the same inputs and arguments give the same
-    /// bytes and the same diagnostics.
+    /// OUT-VALID (determinism): the same inputs and arguments give the same bytes
+    /// and the same diagnostics.
     #[test]
     fn same_inputs_same_bytes(b in bytes()) {
-        let set = ObjectSet::from_bytes(&b);
-        let (x, y) = (refld(&set), refld(&set));
-        prop_assert_eq!(refld_messages(&x), refld_messages(&y));
-        prop_assert_eq!(x.ok().map(|l| l.bytes), y.ok().map(|l| l.bytes));
+        holds("same_inputs_same_bytes", &ObjectSet::from_bytes(&b))?;
     }
 
-    /// SYM-1, SYM-2, SYM-3, SYM-6, SYM-7 (and ARC pulls after all objects):
-    /// the outcome (success, diagnostics, imports, exports, results of the
-    /// exports) does not depend on the order of the plain objects, provided
-    /// no name has two non-local definitions among them (so first-weak and
-    /// duplicate orders cannot matter), no data symbol is named like a
-    /// function, and all references to a name agree on signature, import
-    /// module and import name (UND-MODULE and UND-NAME are order dependent
-    /// by design). The archive stays last.
+    /// SYM-1, SYM-2, SYM-3, SYM-6, SYM-7, AR-1: the outcome (success,
+    /// diagnostics, imports, exports, defined functions) does not depend on
+    /// the order of the plain objects, provided no name has two non-local
+    /// definitions among them, no data symbol is named like a function, and
+    /// all references to a name agree on signature, import module and
+    /// import name (UND-MODULE and UND-NAME are order dependent by design).
+    /// The archive stays last. Here the exports are also called (with 3) in
+    /// both outputs and must give the same results.
     #[test]
     fn object_order_does_not_matter(b in bytes()) {
         let set = ObjectSet::from_bytes(&b);
         prop_assume!(set.order_independent());
+        holds("object_order_does_not_matter", &set)?;
         let files = set.files();
-        // Plain objects reversed, archive members in their order.
         let (objs, mems): (Vec<_>, Vec<_>) = files.iter().cloned().partition(|f| !f.member);
         let rev: Vec<_> = objs.into_iter().rev().chain(mems).collect();
         let (a, z) = (set.lower_files(&files), set.lower_files(&rev));
@@ -168,18 +172,11 @@ proptest! {
     /// UND-IMPORT, UND-DEDUP, UND-WEAK, GC-1..GC-4: under `--allow-undefined`
     /// the function imports are exactly the live, undefined, non-weak
     /// function names of the model's resolution, one per (module, field,
-    /// type). Precondition: no kind clash, references agree, no duplicate.
+    /// type). Precondition: no kind clash, references agree, no duplicate,
+    /// every `--export` defined.
     #[test]
     fn imports_are_live_strong_undefined_functions(b in bytes()) {
-        let mut set = ObjectSet::from_bytes(&b);
-        set.policy = Policy::AllowUndefined;
-        prop_assume!(!set.has_kind_clash() && set.references_agree() && !set.resolve().duplicate);
-        // Excluded: `--export` of an undefined name (a known refld divergence,
-        // see undefined_export_referenced_by_dead_code_is_not_imported).
-        prop_assume!(exports_defined(&set));
-        if let Ok(l) = refld(&set) {
-            prop_assert_eq!(func_imports(&l.bytes), set.expected_imports(), "set: {:?}", set);
-        }
+        holds("imports_are_live_strong_undefined_functions", &ObjectSet::from_bytes(&b))?;
     }
 
     /// EXP-2: without `--export-all` (and under the default policy, where an
@@ -187,33 +184,27 @@ proptest! {
     /// the `--export` names and `memory`.
     #[test]
     fn exports_are_the_requested_ones(b in bytes()) {
-        let mut set = ObjectSet::from_bytes(&b);
-        set.export_all = false;
-        set.policy = Policy::Error;
+        let set = ObjectSet::from_bytes(&b);
         prop_assume!(!known_signature_bug(&set));
-        if let Ok(l) = refld(&set) {
-            prop_assert_eq!(validate(&l.bytes), Ok(()), "set: {:?}", set);
-            let mut want = set.export_names();
-            want.push("memory".to_string());
-            want.sort();
-            prop_assert_eq!(summary(&l.bytes).export_names(), want, "set: {:?}", set);
-        }
+        holds("exports_are_the_requested_ones", &set)?;
     }
 
     /// GC-1, GC-2, GC-3, GC-4: the pool functions named in the name section
-    /// are exactly the live definitions of the model's resolution, with and
-    /// without `--no-gc-sections`. Precondition: no kind clash, references
-    /// agree, no duplicate definition.
+    /// are exactly the live definitions of the model's resolution.
+    /// Precondition: no kind clash, references agree, no duplicate.
     #[test]
     fn gc_keeps_exactly_the_reachable_functions(b in bytes()) {
-        let set = ObjectSet::from_bytes(&b);
-        prop_assume!(!set.has_kind_clash() && set.references_agree() && !set.resolve().duplicate);
-        if let Ok(l) = refld(&set) {
-            let s = summary(&l.bytes);
-            let got: BTreeSet<String> = s.func_names.iter().filter(|(i, n)| **i >= s.num_imported_funcs && is_pool(n)).map(|(_, n)| n.clone()).collect();
-            let want: BTreeSet<String> = set.resolve().live_funcs.into_iter().map(|(_, n)| n).collect();
-            prop_assert_eq!(got, want, "set: {:?}", set);
-        }
+        holds("gc_keeps_exactly_the_reachable_functions", &ObjectSet::from_bytes(&b))?;
+    }
+}
+
+/// Every property of `linkcheck::props` has a proptest of its name here
+/// (the list above is complete).
+#[test]
+fn every_library_property_is_tested() {
+    let source = include_str!("properties.rs");
+    for p in linkcheck::props::PROPERTIES {
+        assert!(source.contains(&format!("fn {}(b in bytes())", p.name)), "no proptest runs {}", p.name);
     }
 }
 
@@ -260,17 +251,7 @@ proptest! {
     }
 }
 
-fn exports_defined(set: &ObjectSet) -> bool {
-    use linkcheck::gen::{Binding, NItem};
-    let files = set.files();
-    set.export_names().iter().all(|e| {
-        files.iter().any(|f| f.items.iter().any(|i| matches!(i, NItem::Func { name, binding, .. } if linkcheck::gen::func_name(*name) == *e && *binding != Binding::Local)))
-    })
-}
-
-fn is_pool(n: &str) -> bool {
-    n.len() == 2 && n.starts_with('f')
-}
+use linkcheck::props::exports_defined;
 
 /// Every generated input object validates as a module (the generator's own check).
 #[test]

@@ -1,0 +1,249 @@
+//! The formal properties of the reference linker over generated object sets
+//! ([`crate::gen::ObjectSet`]), checked in-process: refld links the lowered
+//! set in memory, nothing runs outside this process and no output is
+//! executed (the behavioural properties, which run outputs and compare with
+//! rust-lld, live in tests/tests/properties.rs).
+//!
+//! Each [`Property`] names the reference/SPEC.md rules it checks. A property
+//! whose precondition a set does not meet is [`Verdict::NotApplicable`].
+//! Used by the proptest suite (tests/tests/properties.rs) and by the
+//! `reference_properties` fuzz target.
+
+mod output;
+
+pub use output::{facts, validate, OutputFacts};
+
+use std::collections::BTreeSet;
+
+use crate::gen::{func_name, Binding, NFile, NItem, ObjectSet, Policy};
+use refld::diag::Severity;
+use refld::{LinkError, Linked};
+
+/// What a property made of one set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// The precondition held and so did the property.
+    Held,
+    /// The set does not meet the property's precondition.
+    NotApplicable,
+}
+
+/// A property that did not hold: which, its rules, and what was seen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// [`Property::name`].
+    pub property: &'static str,
+    /// [`Property::rules`].
+    pub rules: &'static str,
+    /// What differs from the expectation, with the set (its `Debug` form).
+    pub message: String,
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "property {} ({}) failed: {}", self.property, self.rules, self.message)
+    }
+}
+
+/// One property: a name, the SPEC.md rules it checks, and its check.
+pub struct Property {
+    /// Stable name (the proptest test of the same name runs it).
+    pub name: &'static str,
+    /// SPEC.md rule ids, comma separated.
+    pub rules: &'static str,
+    /// `Err(message)` when the property does not hold.
+    pub check: fn(&ObjectSet) -> Result<Verdict, String>,
+}
+
+/// Every in-process property, in a fixed order.
+pub const PROPERTIES: &[Property] = &[
+    Property { name: "successful_outputs_validate", rules: "OUT-VALID", check: successful_outputs_validate },
+    Property { name: "same_inputs_same_bytes", rules: "OUT-VALID", check: same_inputs_same_bytes },
+    Property {
+        name: "object_order_does_not_matter",
+        rules: "SYM-1, SYM-2, SYM-3, SYM-6, SYM-7, AR-1",
+        check: object_order_does_not_matter,
+    },
+    Property {
+        name: "imports_are_live_strong_undefined_functions",
+        rules: "UND-IMPORT, UND-DEDUP, UND-WEAK, GC-1, GC-2, GC-3, GC-4",
+        check: imports_are_live_strong_undefined_functions,
+    },
+    Property { name: "exports_are_the_requested_ones", rules: "EXP-2, OUT-VALID", check: exports_are_the_requested_ones },
+    Property {
+        name: "gc_keeps_exactly_the_reachable_functions",
+        rules: "GC-1, GC-2, GC-3, GC-4",
+        check: gc_keeps_exactly_the_reachable_functions,
+    },
+];
+
+/// Runs every property on `set`: the number that applied, or the first
+/// failure.
+pub fn check_all(set: &ObjectSet) -> Result<usize, Failure> {
+    let mut applied = 0;
+    for p in PROPERTIES {
+        match (p.check)(set) {
+            Ok(Verdict::Held) => applied += 1,
+            Ok(Verdict::NotApplicable) => {}
+            Err(message) => return Err(Failure { property: p.name, rules: p.rules, message }),
+        }
+    }
+    Ok(applied)
+}
+
+/// Runs the property called `name` (see [`PROPERTIES`]); `None` for an
+/// unknown name.
+pub fn check_one(name: &str, set: &ObjectSet) -> Option<Result<Verdict, Failure>> {
+    let p = PROPERTIES.iter().find(|p| p.name == name)?;
+    Some((p.check)(set).map_err(|message| Failure { property: p.name, rules: p.rules, message }))
+}
+
+/// Links `files` (lowered with `set`'s command line) with refld in memory.
+pub fn link_files(set: &ObjectSet, files: &[NFile]) -> Result<Linked, LinkError> {
+    let lowered = set.lower_files(files);
+    let mut argv = lowered.args.clone();
+    let mut provider = refld::MemoryInputs::default();
+    for (name, bytes) in &lowered.inputs {
+        argv.push(name.clone());
+        provider.add(name.clone(), bytes.clone());
+    }
+    let read = |p: &str| Err(format!("{p}: no file system for generated sets"));
+    match refld::args::parse_args(&argv, &read) {
+        Ok(refld::args::Action::Link(config)) => refld::link(&config, &provider),
+        // The generator writes only wasm-ld arguments refld accepts: a
+        // parse failure is a bug of the generator, reported as a failed link.
+        other => Err(LinkError {
+            diagnostics: vec![refld::diag::Diagnostic::error(format!("command line {argv:?} did not parse to a link: {other:?}"))],
+        }),
+    }
+}
+
+/// Links the whole set with refld in memory.
+pub fn link_set(set: &ObjectSet) -> Result<Linked, LinkError> {
+    link_files(set, &set.files())
+}
+
+/// A link's diagnostics as sorted (is an error, text) pairs.
+pub fn messages(r: &Result<Linked, LinkError>) -> Vec<(bool, String)> {
+    let d = match r {
+        Ok(l) => &l.warnings,
+        Err(e) => &e.diagnostics,
+    };
+    let mut v: Vec<(bool, String)> = d.iter().map(|d| (d.severity == Severity::Error, d.message.clone())).collect();
+    v.sort();
+    v
+}
+
+/// Whether every `--export` of `set` names a non-local function definition
+/// somewhere in the set (an `--export` of an undefined name fails the link
+/// under the default policy and is modelled by no property).
+pub fn exports_defined(set: &ObjectSet) -> bool {
+    let files = set.files();
+    set.export_names().iter().all(|e| {
+        files.iter().any(|f| {
+            f.items.iter().any(|i| matches!(i, NItem::Func { name, binding, .. } if func_name(*name) == *e && *binding != Binding::Local))
+        })
+    })
+}
+
+/// Whether the set is in the modelled fragment of [`ObjectSet::resolve`]:
+/// no data symbol named like a function, references agree on signature,
+/// import module and import name, no duplicate definition.
+pub fn modelled(set: &ObjectSet) -> bool {
+    !set.has_kind_clash() && set.references_agree() && !set.resolve().duplicate
+}
+
+fn successful_outputs_validate(set: &ObjectSet) -> Result<Verdict, String> {
+    match link_set(set) {
+        Ok(l) => validate(&l.bytes).map(|_| Verdict::Held).map_err(|e| format!("output does not validate: {e}; set {set:?}")),
+        Err(_) => Ok(Verdict::NotApplicable),
+    }
+}
+
+fn same_inputs_same_bytes(set: &ObjectSet) -> Result<Verdict, String> {
+    let (x, y) = (link_set(set), link_set(set));
+    if messages(&x) != messages(&y) {
+        return Err(format!("diagnostics differ between two links: {:?} / {:?}; set {set:?}", messages(&x), messages(&y)));
+    }
+    if x.ok().map(|l| l.bytes) != y.ok().map(|l| l.bytes) {
+        return Err(format!("two links of the same inputs gave different bytes; set {set:?}"));
+    }
+    Ok(Verdict::Held)
+}
+
+/// The order-independent part of a link's result: success, diagnostics,
+/// imports (sorted), exports and the names of the defined functions.
+type OrderFree = (bool, Vec<(bool, String)>, Vec<(String, String)>, Vec<String>, BTreeSet<String>);
+
+fn order_free(r: &Result<Linked, LinkError>) -> Result<OrderFree, String> {
+    let msgs = messages(r);
+    match r {
+        Ok(l) => {
+            let f = facts(&l.bytes)?;
+            let mut imports = f.imports.clone();
+            imports.sort();
+            Ok((true, msgs, imports, f.exports, f.defined_func_names))
+        }
+        Err(_) => Ok((false, msgs, Vec::new(), Vec::new(), BTreeSet::new())),
+    }
+}
+
+fn object_order_does_not_matter(set: &ObjectSet) -> Result<Verdict, String> {
+    if !set.order_independent() {
+        return Ok(Verdict::NotApplicable);
+    }
+    let files = set.files();
+    // Plain objects reversed; the archive stays last with its members in order.
+    let (objs, members): (Vec<NFile>, Vec<NFile>) = files.iter().cloned().partition(|f| !f.member);
+    let reversed: Vec<NFile> = objs.into_iter().rev().chain(members).collect();
+    let (a, z) = (order_free(&link_files(set, &files))?, order_free(&link_files(set, &reversed))?);
+    if a != z {
+        return Err(format!("reversing the objects changed the result:\n  in order {a:?}\n  reversed {z:?}\nset {set:?}"));
+    }
+    Ok(Verdict::Held)
+}
+
+fn imports_are_live_strong_undefined_functions(set: &ObjectSet) -> Result<Verdict, String> {
+    let mut set = set.clone();
+    set.policy = Policy::AllowUndefined;
+    if !modelled(&set) || !exports_defined(&set) {
+        return Ok(Verdict::NotApplicable);
+    }
+    let Ok(l) = link_set(&set) else { return Ok(Verdict::NotApplicable) };
+    let got = facts(&l.bytes)?.func_imports;
+    let want = set.expected_imports();
+    if got != want {
+        return Err(format!("function imports {got:?}, the model says {want:?}; set {set:?}"));
+    }
+    Ok(Verdict::Held)
+}
+
+fn exports_are_the_requested_ones(set: &ObjectSet) -> Result<Verdict, String> {
+    let mut set = set.clone();
+    set.export_all = false;
+    set.policy = Policy::Error;
+    let Ok(l) = link_set(&set) else { return Ok(Verdict::NotApplicable) };
+    validate(&l.bytes).map_err(|e| format!("output does not validate: {e}; set {set:?}"))?;
+    let mut want = set.export_names();
+    want.push("memory".to_string());
+    want.sort();
+    let got = facts(&l.bytes)?.exports;
+    if got != want {
+        return Err(format!("exports {got:?}, requested {want:?}; set {set:?}"));
+    }
+    Ok(Verdict::Held)
+}
+
+fn gc_keeps_exactly_the_reachable_functions(set: &ObjectSet) -> Result<Verdict, String> {
+    if !modelled(set) {
+        return Ok(Verdict::NotApplicable);
+    }
+    let Ok(l) = link_set(set) else { return Ok(Verdict::NotApplicable) };
+    let is_pool = |n: &String| n.len() == 2 && n.starts_with('f');
+    let got: BTreeSet<String> = facts(&l.bytes)?.defined_func_names.into_iter().filter(is_pool).collect();
+    let want: BTreeSet<String> = set.resolve().live_funcs.into_iter().map(|(_, n)| n).collect();
+    if got != want {
+        return Err(format!("live functions {got:?}, the model says {want:?}; set {set:?}"));
+    }
+    Ok(Verdict::Held)
+}
