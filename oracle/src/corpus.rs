@@ -11,6 +11,7 @@
 //! imports = ["env.f"]      # optional, with expect = "link"
 //! diagnostics = ["warn.undefined-symbol.f"]   # optional: the exact multiset
 //! cflags = ["-DX=1"]       # optional, extra flags for every NAME.c
+//! divergence = { key = "outcome", linkers = ["refld", "wild"] }   # optional
 //!
 //! [[archive]]              # optional, any number
 //! name = "libx.a"
@@ -63,6 +64,21 @@ pub struct ArchiveSpec {
     pub members: Vec<String>,
 }
 
+/// A divergence a case was saved or reduced for (generated cases,
+/// [`crate::casefile`]): the difference key ([`crate::diff`], e.g.
+/// `outcome`) and the linkers compared, the first one first (`linkcheck
+/// linkers` names: `refld`, `rust-lld`, `wild`, ...). `linkcheck reduce`
+/// keeps it; `conform` ignores it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Divergence {
+    /// The difference key that shows the divergence.
+    pub key: String,
+    /// The linkers that diverge: the first linker, then the others (two or
+    /// more, distinct).
+    pub linkers: Vec<String>,
+}
+
 /// The contents of `case.toml`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -82,6 +98,8 @@ struct CaseFile {
     cflags: Vec<String>,
     #[serde(default, rename = "archive")]
     archives: Vec<ArchiveSpec>,
+    #[serde(default)]
+    divergence: Option<Divergence>,
 }
 
 /// One case: its folder and what its `case.toml` says.
@@ -113,6 +131,8 @@ pub struct Case {
     pub cflags: Vec<String>,
     /// Archives to build before the link, in order.
     pub archives: Vec<ArchiveSpec>,
+    /// The divergence the case was saved for, when recorded.
+    pub divergence: Option<Divergence>,
 }
 
 /// A case that cannot be read, found or prepared: the file (or folder) and
@@ -184,6 +204,14 @@ impl Case {
                 return Err(bad(format!("archive `{}` has no members", a.name)));
             }
         }
+        if let Some(d) = &parsed.divergence {
+            let mut names = d.linkers.clone();
+            names.sort();
+            names.dedup();
+            if d.key.trim().is_empty() || d.linkers.len() < 2 || names.len() != d.linkers.len() {
+                return Err(bad("`divergence` needs a key and two or more distinct linkers".into()));
+            }
+        }
         Ok(Case {
             dir: dir.to_path_buf(),
             description: parsed.description,
@@ -195,6 +223,7 @@ impl Case {
             diagnostics: parsed.diagnostics,
             cflags: parsed.cflags,
             archives: parsed.archives,
+            divergence: parsed.divergence,
         })
     }
 }
@@ -259,6 +288,7 @@ mod tests {
         assert_eq!(case.expect, Expect::Link);
         assert_eq!(case.exit_code, Some(3));
         assert_eq!((case.trap.as_deref(), case.diagnostics.as_deref()), (None, None));
+        assert_eq!(case.divergence, None);
         assert_eq!(
             case.archives,
             vec![ArchiveSpec { name: "libx.a".into(), members: vec!["a.o".into(), "b.o".into()] }]
@@ -285,6 +315,20 @@ mod tests {
         assert!(err("diagnostics = [\"undefined-symbol.x\"]").contains("diag.KIND.SYMBOL"));
         let both = text.replace("trap", "exit_code = 1\ntrap");
         assert!(Case::parse(Path::new("c"), &both).unwrap_err().to_string().contains("exclude each other"));
+    }
+
+    #[test]
+    fn divergences() {
+        let base = "description = \"d\"\nargs = [\"m.o\"]\nexpect = \"reject\"\n";
+        let parse = |extra: &str| Case::parse(Path::new("c"), &format!("{base}{extra}\n"));
+        let case = parse("divergence = { key = \"outcome\", linkers = [\"refld\", \"wild\"] }").unwrap();
+        let want = Divergence { key: "outcome".into(), linkers: vec!["refld".into(), "wild".into()] };
+        assert_eq!(case.divergence, Some(want));
+        let err = |extra: &str| parse(extra).unwrap_err().to_string();
+        assert!(err("divergence = { key = \"outcome\", linkers = [\"refld\"] }").contains("two or more distinct"));
+        assert!(err("divergence = { key = \"\", linkers = [\"a\", \"b\"] }").contains("needs a key"));
+        assert!(err("divergence = { key = \"k\", linkers = [\"a\", \"a\"] }").contains("distinct"));
+        assert!(err("divergence = { key = \"k\", linkers = [\"a\", \"b\"], why = 1 }").contains("why"));
     }
 
     #[test]

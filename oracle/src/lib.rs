@@ -23,6 +23,7 @@
 //! holds the first linker to each case's expected outcome.
 
 pub mod canon;
+pub mod casefile;
 pub mod check;
 pub mod cmdline;
 pub mod conform;

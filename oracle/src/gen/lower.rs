@@ -214,22 +214,47 @@ impl ObjectSet {
 
     /// Like [`ObjectSet::lower`] for given (e.g. permuted) normalized files.
     pub fn lower_files(&self, files: &[NFile]) -> Lowered {
-        let mut inputs = Vec::new();
-        let mut members = Vec::new();
-        for f in files {
-            let bytes = objgen::encode(&lower_file(f));
-            if f.member {
-                members.push((f.name.clone(), bytes));
-            } else {
-                inputs.push((f.name.clone(), bytes));
-            }
-        }
+        let models = self.lower_models(files);
+        let encoded = |list: &[(String, ObjectModel)]| -> Vec<(String, Vec<u8>)> {
+            list.iter().map(|(n, m)| (n.clone(), objgen::encode(m))).collect()
+        };
+        let mut inputs = encoded(&models.objects);
+        let members = encoded(&models.members);
         if !members.is_empty() {
             let m: Vec<(&str, &[u8])> = members.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
-            inputs.push(("lib.a".to_string(), objgen::archive(&m)));
+            inputs.push((ARCHIVE_NAME.to_string(), objgen::archive(&m)));
         }
-        Lowered { inputs, args: self.args(), exports: self.export_names() }
+        Lowered { inputs, args: models.args, exports: models.exports }
     }
+
+    /// The object models of `files` before encoding (what
+    /// [`ObjectSet::lower_files`] encodes), e.g. to save the set as a corpus
+    /// case ([`crate::casefile::from_object_set`]).
+    pub fn lower_models(&self, files: &[NFile]) -> LoweredModels {
+        let (mut objects, mut members) = (Vec::new(), Vec::new());
+        for f in files {
+            let list = if f.member { &mut members } else { &mut objects };
+            list.push((f.name.clone(), lower_file(f)));
+        }
+        LoweredModels { objects, members, args: self.args(), exports: self.export_names() }
+    }
+}
+
+/// The archive the members of a lowered set go into, after the plain objects.
+pub const ARCHIVE_NAME: &str = "lib.a";
+
+/// A lowered set before encoding: [`ObjectSet::lower_models`].
+#[derive(Clone, Debug)]
+pub struct LoweredModels {
+    /// Plain objects (`aN.o`), in command-line order.
+    pub objects: Vec<(String, ObjectModel)>,
+    /// Members of [`ARCHIVE_NAME`] (`mN.o`), in member order; the archive
+    /// comes after the plain objects on the command line.
+    pub members: Vec<(String, ObjectModel)>,
+    /// The command line without the inputs.
+    pub args: Vec<String>,
+    /// Exported function names, as requested.
+    pub exports: Vec<String>,
 }
 
 /// Lowers one file to an object model.
