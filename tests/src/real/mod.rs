@@ -8,6 +8,7 @@
 //! that use these programs fail, never skip.
 
 mod cache;
+pub mod conform;
 mod programs;
 mod sources;
 mod tools;
