@@ -1,0 +1,3 @@
+extern int var;
+
+int get(void) { return var; }

@@ -1,0 +1,3 @@
+__attribute__((weak)) int var = 3;
+
+void ensure(void) {}
