@@ -37,6 +37,7 @@ pub mod gen;
 pub mod linker;
 pub mod linkers;
 pub mod objgen;
+pub mod reduce;
 pub mod props;
 pub mod releases;
 pub mod report;

@@ -20,6 +20,15 @@
 //! case agrees and meets its expectation, 1 otherwise, 2 on usage errors.
 //!
 //! ```text
+//! linkcheck reduce CASE [--key KEY] [--linker NAME=CMD]... [--no-default-linkers]
+//!                  [-o OUT_DIR] [--json]
+//! ```
+//! Reduces a generated case (every input a `.json` object model) while the
+//! same divergence stays (`linkcheck::reduce::cli`); writes the reduced case
+//! to OUT_DIR (default `CASE-reduced`) and prints the sizes before and
+//! after. Exit status 0, 2 on errors (no divergence, the key not found).
+//!
+//! ```text
 //! linkcheck linkers [--json]
 //! ```
 //! Lists the linkers found on this machine (refld, rust-lld, Debian's
@@ -78,6 +87,32 @@ enum Command {
     Releases(ReleasesArgs),
     /// List the linkers found on this machine: name, version, command.
     Linkers(LinkersArgs),
+    /// Reduce a generated case while two linkers still diverge on one key.
+    Reduce(ReduceArgs),
+}
+
+#[derive(Args)]
+struct ReduceArgs {
+    /// The case folder (case.toml and NAME.json models).
+    #[arg(value_name = "CASE")]
+    case: PathBuf,
+    /// The difference key to keep (default: the case's recorded
+    /// divergence, else the first difference).
+    #[arg(long, value_name = "KEY")]
+    key: Option<String>,
+    /// Another linker, as NAME=COMMAND (default: the case's recorded
+    /// divergence linkers, else refld and rust-lld).
+    #[arg(long = "linker", value_name = "NAME=CMD")]
+    linkers: Vec<String>,
+    /// Leave out the default linkers refld (in-process) and rust-lld.
+    #[arg(long)]
+    no_default_linkers: bool,
+    /// Where to write the reduced case (default: CASE-reduced).
+    #[arg(short = 'o', value_name = "OUT_DIR")]
+    out_dir: Option<PathBuf>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args)]
@@ -185,6 +220,17 @@ fn main() -> ExitCode {
         Command::Explain(args) => explain(args),
         Command::Releases(args) => releases(args),
         Command::Linkers(args) => linkers(args),
+        Command::Reduce(a) => linkcheck::reduce::cli::run_command(
+            &linkcheck::reduce::cli::ReduceOptions {
+                case: a.case,
+                key: a.key,
+                linkers: a.linkers,
+                no_default_linkers: a.no_default_linkers,
+                out_dir: a.out_dir,
+            },
+            a.json,
+        )
+        .map_err(anyhow::Error::msg),
     };
     match result {
         Ok(code) => ExitCode::from(code),
