@@ -94,7 +94,18 @@ impl Locus {
     /// Whether the key names a symbol (function, data, global, table, tag,
     /// or a diagnostic's symbol).
     pub fn names_symbol(&self) -> bool {
-        !matches!(self, Locus::Module(_) | Locus::Unknown(_))
+        self.symbol().is_some()
+    }
+
+    /// The symbol (or item id) the key names; `None` for module-wide and
+    /// unknown keys.
+    pub fn symbol(&self) -> Option<&str> {
+        match self {
+            Locus::Function(n) | Locus::Data(n) | Locus::Global(n) | Locus::Table(n) | Locus::Tag(n) | Locus::Diagnostic(n) => {
+                Some(n)
+            }
+            Locus::Module(_) | Locus::Unknown(_) => None,
+        }
     }
 
     /// `{"kind": "function" | "data" | "global" | "table" | "tag" |
@@ -277,7 +288,7 @@ mod tests {
         for (key, want) in cases {
             assert_eq!(Locus::of(key), want, "{key}");
         }
-        assert!(Locus::of("data.x.size").names_symbol());
+        assert_eq!(Locus::of("data.x.size").symbol(), Some("x"));
         assert!(!Locus::of("layout.__heap_base").names_symbol());
     }
 }
