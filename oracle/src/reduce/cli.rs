@@ -12,9 +12,11 @@
 //! 4. [`super::reduce_with_progress`] keeps a candidate when, linked by
 //!    that pair alone: the key is still among the differences, each
 //!    linker's outcome (`linked`, `rejected`, ...) is what it was, and a
-//!    side that was rejected for classified errors (`diag.KIND.SYMBOL`)
-//!    still is, for some of the same ones only. The last two keep the case
-//!    on the same divergence rather than any other that shares the key.
+//!    side that was rejected still is for some of the same reasons only
+//!    (classified errors `diag.KIND.SYMBOL`, other errors by their
+//!    normalized text: [`rejection_reasons`]). The last two keep the case
+//!    on the same divergence rather than any other that shares the key
+//!    (an undefined symbol turning into `no input files`).
 //! 5. The reduced case goes to OUT_DIR (default `CASE-reduced`) with its
 //!    dumps ([`write_case`]) and the divergence recorded; the sizes before
 //!    and after and the kept difference are printed.
@@ -23,7 +25,8 @@ use super::{reduce_with_progress, sizes, Progress, Sizes};
 use crate::casefile::{read_case, write_case, write_inputs, GeneratedCase};
 use crate::check::{check, CheckOptions, CheckReport};
 use crate::corpus::Divergence;
-use crate::diagkind::key_counts;
+use crate::diagkind::classify;
+use crate::diagnostics::Severity;
 use crate::linker::{Linker, Outcome};
 use crate::run::Runner;
 use serde::Serialize;
@@ -83,17 +86,50 @@ pub struct ReduceReport {
 struct Target {
     key: String,
     outcomes: [&'static str; 2],
-    /// Classified error keys of each side when it was rejected.
+    /// Each side's [`rejection_reasons`].
     errors: [BTreeSet<String>; 2],
 }
 
-fn outcome_errors(outcome: &Outcome) -> BTreeSet<String> {
-    match outcome {
-        Outcome::Rejected { diagnostics } => {
-            key_counts(diagnostics).into_keys().filter(|k| k.starts_with("diag.")).collect()
+/// Why a rejected link was rejected: each error's classified key
+/// (`diag.KIND.SYMBOL`) or, for an unclassified one, `other:` and its first
+/// line without a leading `FILE: ` and with numbers as `#` (so it survives
+/// files going away and offsets moving). Empty unless rejected.
+fn rejection_reasons(outcome: &Outcome) -> BTreeSet<String> {
+    let Outcome::Rejected { diagnostics } = outcome else { return BTreeSet::new() };
+    let mut reasons = BTreeSet::new();
+    for text in diagnostics {
+        let c = classify(text);
+        if c.severity != Severity::Error {
+            continue;
         }
-        _ => BTreeSet::new(),
+        reasons.insert(c.key().unwrap_or_else(|| format!("other:{}", normalize(&c.symbol))));
     }
+    reasons
+}
+
+/// A diagnostic line without a leading input name (`a1.o: `,
+/// `lib.a(m1.o): `), runs of digits (hex included) as `#`.
+fn normalize(line: &str) -> String {
+    let line = match line.split_once(": ") {
+        Some((head, rest)) if !head.contains(' ') && (head.ends_with(".o") || head.ends_with(')')) => rest,
+        _ => line,
+    };
+    let mut out = String::new();
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() {
+            if c == '0' && chars.peek() == Some(&'x') {
+                chars.next();
+            }
+            while chars.peek().is_some_and(|d| d.is_ascii_hexdigit()) {
+                chars.next();
+            }
+            out.push('#');
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 impl Target {
@@ -107,7 +143,7 @@ impl Target {
                 return None;
             }
             let was = &self.errors[side];
-            let now = outcome_errors(&linker.outcome);
+            let now = rejection_reasons(&linker.outcome);
             if !was.is_empty() && (now.is_empty() || !now.is_subset(was)) {
                 return None;
             }
@@ -221,7 +257,7 @@ pub fn reduce_case(options: &ReduceOptions, progress: impl FnMut(Progress<'_>)) 
     let target = Target {
         key: key.clone(),
         outcomes: [outcome(0).kind(), outcome(other).kind()],
-        errors: [outcome_errors(outcome(0)), outcome_errors(outcome(other))],
+        errors: [rejection_reasons(outcome(0)), rejection_reasons(outcome(other))],
     };
     let check_options = options_for(&key);
     let before_report = check_case(&case, &pair, &runner, &check_options)?;
@@ -326,4 +362,25 @@ pub fn run_command(options: &ReduceOptions, json: bool) -> Result<u8, String> {
     let report = report?;
     print!("{}", if json { render_json(&report) + "\n" } else { render_text(&report) });
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reasons_survive_files_and_offsets_moving() {
+        assert_eq!(normalize("m2.o: duplicate symbol name f0"), "duplicate symbol name f#");
+        assert_eq!(normalize("lib.a(m1.o): bad relocation at 0x1c"), "bad relocation at #");
+        assert_eq!(normalize("no input files"), "no input files");
+        let rejected = |d: &[&str]| Outcome::Rejected { diagnostics: d.iter().map(|s| s.to_string()).collect() };
+        let reasons = rejection_reasons(&rejected(&[
+            "error: a.o: undefined symbol: f1",
+            "warning: something odd",
+            "error: no input files",
+        ]));
+        let want: BTreeSet<String> = ["diag.undefined-symbol.f1", "other:no input files"].map(String::from).into();
+        assert_eq!(reasons, want);
+        assert!(rejection_reasons(&Outcome::TimedOut).is_empty());
+    }
 }
