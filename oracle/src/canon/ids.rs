@@ -106,17 +106,26 @@ impl<'a, 'b> Ctx<'a, 'b> {
         }
     }
 
-    /// Names the output's functions: a matched function by its input
-    /// symbol (`<file>` added for a local symbol whose name other inputs
-    /// define too), any other by the name section (`func#INDEX` without
-    /// one); then `#k` for any name still repeated.
+    /// Names the output's functions: an imported one by the input symbol
+    /// declaring its import (else the name section, else `module.field`), a
+    /// matched one by its input symbol (`<file>` added
+    /// for a local symbol whose name other inputs define too), any other by
+    /// the name section (`func#INDEX` without one), a linker-made function
+    /// named after an undefined weak function `undefined_weak:NAME` (the
+    /// stub, however the name section spells it); then `#k` for any name
+    /// still repeated.
     pub fn name_functions(&mut self, origins: &[FuncOrigin<'a>]) {
         let n = self.out.func_types.len() as u32;
         let mut ids: Vec<String> = (0..n)
             .map(|i| {
-                let base = match self.out.names.funcs.get(&i) {
-                    Some(name) => name.clone(),
-                    None => match self.import_of(i, |t| matches!(t, TypeRef::Func(_) | TypeRef::FuncExact(_))) {
+                // An imported function is named by the input symbol that
+                // declares its import: linkers name imports differently in
+                // the name section (wasm-ld by the symbol, Wild by the
+                // import field), and that is debug info only.
+                let base = match (self.imported_symbol(i), self.out.names.funcs.get(&i)) {
+                    (Some(symbol), _) => symbol,
+                    (None, Some(name)) => name.clone(),
+                    (None, None) => match self.import_of(i, |t| matches!(t, TypeRef::Func(_) | TypeRef::FuncExact(_))) {
                         Some(key) => key,
                         None => format!("func#{i}"),
                     },
@@ -126,12 +135,51 @@ impl<'a, 'b> Ctx<'a, 'b> {
                         Some(s) => self.def_id(m.obj, s),
                         None => base,
                     },
+                    Some(FuncOrigin::Unmatched { .. }) if self.is_undefined_weak(&base) => {
+                        format!("undefined_weak:{base}")
+                    }
                     _ => base,
                 }
             })
             .collect();
         dedup(&mut ids);
         self.funcs = ids;
+    }
+
+    /// The name of the first undefined function symbol of a linked input
+    /// that declares the import of output function `f` (the same module and
+    /// field); `None` when `f` is not imported or no input declares that
+    /// import.
+    fn imported_symbol(&self, f: u32) -> Option<String> {
+        let is_func = |t: &TypeRef| matches!(t, TypeRef::Func(_) | TypeRef::FuncExact(_));
+        let imp = self.out.imports.iter().find(|imp| is_func(&imp.ty) && imp.index == f)?;
+        self.ins.iter().enumerate().filter(|(o, _)| self.linked[*o]).find_map(|(_, obj)| {
+            obj.symbols.iter().find_map(|s| {
+                if s.kind != SymKind::Func || s.is_defined() {
+                    return None;
+                }
+                let (module, field, _) = obj.imports.iter().filter(|i| is_func(&i.2)).nth(s.index as usize)?;
+                (*module == imp.module && *field == imp.field).then(|| s.name.clone()).flatten()
+            })
+        })
+    }
+
+    /// Whether `name` is a function only weakly referenced and defined by
+    /// no input in the link: a linker-made function of that name is its
+    /// trapping stub, which wasm-ld names `undefined_weak:NAME` and Wild
+    /// plain `NAME` (the name section is debug info; the stub is the same).
+    fn is_undefined_weak(&self, name: &str) -> bool {
+        let defined = self
+            .defs
+            .get(&(SymKind::Func, name.to_string()))
+            .is_some_and(|defs| defs.iter().any(|&(o, _)| self.linked[o]));
+        let weakly_referenced = self.ins.iter().enumerate().any(|(o, obj)| {
+            self.linked[o]
+                && obj.symbols.iter().any(|s| {
+                    s.kind == SymKind::Func && !s.is_defined() && s.is_weak() && s.name.as_deref() == Some(name)
+                })
+        });
+        weakly_referenced && !defined
     }
 
     /// Names globals, tables and tags: the name section, else an export's

@@ -6,8 +6,12 @@
 //! everything by symbol rather than by index or address:
 //!
 //! - output functions, globals, tables and tags by the name section (table
-//!   0 without a name is `__indirect_function_table`); a local symbol whose
-//!   name another input defines too becomes `name<file>`;
+//!   0 without a name is `__indirect_function_table`), imported functions by
+//!   the input symbol that declares their import (linkers name imports
+//!   differently in the name section: wasm-ld by the symbol, Wild by the
+//!   field), a linker-made stub of an undefined weak function
+//!   `undefined_weak:NAME` whatever the name section says; a local symbol
+//!   whose name another input defines too becomes `name<file>`;
 //! - each defined output function is matched to the input function it came
 //!   from (`funcs.rs`): by its name, or its name demangled (wasm-ld writes
 //!   C++ names demangled; the id is then the mangled symbol), or, without
