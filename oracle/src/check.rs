@@ -1,15 +1,17 @@
 //! One case through every linker: link, describe, run, compare.
 
+use crate::allow::AllowList;
 use crate::describe::{describe, ModuleSummary};
 use crate::diff::{compare, Difference};
 use crate::linker::{Linker, Outcome, DEFAULT_TIMEOUT};
 use crate::run::{RunLimits, RunResult, Runner};
 use serde::Serialize;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// How to check a case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckOptions {
     /// Time limit of each link.
     pub timeout: Duration,
@@ -20,13 +22,22 @@ pub struct CheckOptions {
     /// Whether linked outputs are also compared structurally
     /// ([`crate::canon`]: by symbol, independent of layout).
     pub structural: bool,
+    /// The differences that are legitimate for each pair of linkers
+    /// ([`crate::allow`]): kept apart in [`Comparison::allowed`].
+    pub allow: Arc<AllowList>,
 }
 
 impl Default for CheckOptions {
     /// [`DEFAULT_TIMEOUT`], default [`RunLimits`], outputs run and compared
-    /// structurally.
+    /// structurally, the embedded allow-list (`oracle/allow.toml`).
     fn default() -> Self {
-        CheckOptions { timeout: DEFAULT_TIMEOUT, limits: RunLimits::default(), run: true, structural: true }
+        CheckOptions {
+            timeout: DEFAULT_TIMEOUT,
+            limits: RunLimits::default(),
+            run: true,
+            structural: true,
+            allow: Arc::new(AllowList::embedded().clone()),
+        }
     }
 }
 
@@ -71,7 +82,37 @@ pub struct Comparison {
     pub left: String,
     /// Name of the other linker (the right side).
     pub right: String,
+    /// The divergences: differences no allow-list entry covers, in key
+    /// order (report keys, then structural keys).
     pub differences: Vec<Difference>,
+    /// The differences an allow-list entry covers, each with its reason
+    /// ([`Difference::allowed`]); they do not count as divergences.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub allowed: Vec<Difference>,
+}
+
+impl Comparison {
+    /// A comparison of `left` and `right` with `differences` sorted into
+    /// divergences and allowed ones by `allow`.
+    pub fn new(left: &str, right: &str, differences: Vec<Difference>, allow: &AllowList) -> Comparison {
+        let mut c = Comparison { left: left.into(), right: right.into(), differences: Vec::new(), allowed: Vec::new() };
+        c.extend(differences, allow);
+        c
+    }
+
+    /// Adds differences, each to `differences` or (with its reason) to
+    /// `allowed`.
+    pub fn extend(&mut self, differences: Vec<Difference>, allow: &AllowList) {
+        for mut d in differences {
+            match allow.reason(&self.left, &self.right, &d.key) {
+                Some(reason) => {
+                    d.allowed = Some(reason.to_string());
+                    self.allowed.push(d);
+                }
+                None => self.differences.push(d),
+            }
+        }
+    }
 }
 
 /// Every linker's report, and every other linker compared with the first.
@@ -87,17 +128,13 @@ pub struct CheckReport {
 }
 
 impl CheckReport {
-    /// Compares the reports: the first against each of the others.
-    pub fn from_reports(args: &[String], linkers: Vec<LinkerReport>) -> CheckReport {
+    /// Compares the reports: the first against each of the others; `allow`
+    /// sorts out the legitimate differences.
+    pub fn from_reports(args: &[String], linkers: Vec<LinkerReport>, allow: &AllowList) -> CheckReport {
         let comparisons: Vec<Comparison> = match linkers.split_first() {
-            Some((first, rest)) => rest
-                .iter()
-                .map(|other| Comparison {
-                    left: first.name.clone(),
-                    right: other.name.clone(),
-                    differences: compare(first, other),
-                })
-                .collect(),
+            Some((first, rest)) => {
+                rest.iter().map(|other| Comparison::new(&first.name, &other.name, compare(first, other), allow)).collect()
+            }
             None => Vec::new(),
         };
         let agree = comparisons.iter().all(|c| c.differences.is_empty());
@@ -132,36 +169,46 @@ pub fn check_timed(
             LinkerReport::from_outcome(linker.name(), outcome, runner, options)
         })
         .collect();
-    let mut report = CheckReport::from_reports(args, reports);
+    let mut report = CheckReport::from_reports(args, reports, &options.allow);
     if options.structural {
-        add_structural(&mut report, args, cwd);
+        add_structural(&mut report, args, cwd, &options.allow);
     }
     (report, times)
 }
 
 /// Adds the structural divergences ([`crate::canon`], keys `func.*`,
-/// `data.*`, `global.*`, `table.*`, `import.M.F.*`, `export.N.*`, ...) of
-/// each pair of linked outputs, minus the default allow-list of layout
-/// choices. An output the canonicalizer cannot read gives `canon.error`.
-fn add_structural(report: &mut CheckReport, args: &[String], cwd: &Path) {
-    use crate::canon::{canonicalize, compare_canon, inputs_from_args};
+/// `data.*`, `global.*`, `table.*`, `import.M.F.*`, `export.N.*`,
+/// `layout.*`, ...) of each pair of linked outputs, with the canonical
+/// comparison's explanations (its "left"/"right" output named by linker);
+/// `allow` sorts out the legitimate ones (the layout values). A key the
+/// report comparison already has is not repeated. An output the
+/// canonicalizer cannot read gives `canon.error`.
+fn add_structural(report: &mut CheckReport, args: &[String], cwd: &Path, allow: &AllowList) {
+    use crate::canon::{canonicalize, compare_canon_all, inputs_from_args};
     let inputs = inputs_from_args(args, cwd);
     let canons: Vec<Option<Result<crate::canon::Canon, String>>> =
         report.linkers.iter().map(|l| l.outcome.bytes().map(|b| canonicalize(b, &inputs).map_err(|e| e.to_string()))).collect();
     for (i, cmp) in report.comparisons.iter_mut().enumerate() {
-        let have: Vec<String> = cmp.differences.iter().map(|d| d.key.clone()).collect();
-        match (&canons[0], &canons[i + 1]) {
-            (Some(Ok(a)), Some(Ok(b))) => {
-                for d in compare_canon(a, b) {
-                    if !have.contains(&d.key) {
-                        cmp.differences.push(Difference { key: d.key, left: d.left, right: d.right });
-                    }
-                }
+        let have: Vec<String> = cmp.differences.iter().chain(&cmp.allowed).map(|d| d.key.clone()).collect();
+        let name = |text: &str| {
+            text.replace("the left output", &format!("{}'s output", cmp.left))
+                .replace("the right output", &format!("{}'s output", cmp.right))
+        };
+        let found: Vec<Difference> = match (&canons[0], &canons[i + 1]) {
+            (Some(Ok(a)), Some(Ok(b))) => compare_canon_all(a, b, &[])
+                .into_iter()
+                .filter(|d| !have.contains(&d.key))
+                .map(|d| Difference::with_explanation(d.key, d.left, d.right, name(&d.explanation)))
+                .collect(),
+            (Some(Err(e)), Some(Ok(_))) => {
+                vec![Difference::explained("canon.error", e.clone(), "(read)", &cmp.left, &cmp.right)]
             }
-            (Some(Err(e)), Some(Ok(_))) => cmp.differences.push(Difference { key: "canon.error".into(), left: e.clone(), right: "(read)".into() }),
-            (Some(Ok(_)), Some(Err(e))) => cmp.differences.push(Difference { key: "canon.error".into(), left: "(read)".into(), right: e.clone() }),
-            _ => {}
-        }
+            (Some(Ok(_)), Some(Err(e))) => {
+                vec![Difference::explained("canon.error", "(read)", e.clone(), &cmp.left, &cmp.right)]
+            }
+            _ => Vec::new(),
+        };
+        cmp.extend(found, allow);
     }
     report.agree = report.comparisons.iter().all(|c| c.differences.is_empty());
 }

@@ -3,7 +3,10 @@
 //! Each case ([`crate::corpus`]) is prepared in a temporary directory, linked
 //! by each linker with [`crate::check::check`], and judged twice:
 //! - against the first linker (refld by default): each other linker gets a
-//!   [`Verdict`] (`agree`, `diverge:KEY`, `crash`, `timeout`);
+//!   [`Verdict`] (`agree`, `known:KEY`, `diverge:KEY`, `crash`, `timeout`).
+//!   Differences an allow-list covers ([`crate::allow`]) are not
+//!   divergences; divergences a known list covers ([`known`],
+//!   `corpus/known.toml`) are known bugs of that linker;
 //! - against the case's own expectation: the first linker's outcome must be
 //!   the expected one (`link`/`reject`), and a linked output must validate,
 //!   exit with the case's `exit_code` (or trap with its `trap`) and have its
@@ -13,10 +16,17 @@
 //! Each case also records where its time went ([`CaseTiming`]): inside the
 //! linkers (their processes, or refld's in-process link) and in all.
 //!
+//! A run passes ([`ConformReport::passed`]) when every case could be
+//! prepared, met its expectation, and every other linker's every divergence
+//! is known: an unknown divergence, a crash or timeout whose `outcome`
+//! difference is not known, a crash of the first linker, or a missed
+//! expectation fails it. Stale known entries are warnings.
+//!
 //! [`render`] prints the result as a matrix or as JSON lines; [`html`]
 //! writes it as a standalone page.
 
 pub mod html;
+pub mod known;
 pub mod render;
 
 use crate::check::{check_timed, CheckOptions, CheckReport, LinkerReport};
@@ -33,9 +43,14 @@ pub enum Verdict {
     Linked,
     /// The first linker rejected the case (its own column).
     Rejected,
-    /// Same outcome as the first linker, no differences.
+    /// Same outcome as the first linker, no differences (allowed ones
+    /// aside).
     Agree,
-    /// Differs from the first linker; the first difference's key.
+    /// Differs from the first linker, but every divergence is a known bug of
+    /// this linker ([`known`]); the first divergence's key.
+    Known(String),
+    /// Differs from the first linker; the first divergence's key that is not
+    /// known.
     Diverge(String),
     /// The linker crashed (whatever the first one did).
     Crash,
@@ -46,21 +61,24 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    /// The cell text: `linked`, `rejected`, `agree`, `diverge:KEY`, `crash`,
-    /// `timeout`, `error`.
+    /// The cell text: `linked`, `rejected`, `agree`, `known:KEY`,
+    /// `diverge:KEY`, `crash`, `timeout`, `error`.
     pub fn cell(&self) -> String {
         match self {
+            Verdict::Known(key) => format!("known:{key}"),
             Verdict::Diverge(key) => format!("diverge:{key}"),
             other => other.kind().to_string(),
         }
     }
 
-    /// The cell text without the key: `diverge` for every divergence.
+    /// The cell text without the key: `known` and `diverge` for every
+    /// known and unknown divergence.
     pub fn kind(&self) -> &'static str {
         match self {
             Verdict::Linked => "linked",
             Verdict::Rejected => "rejected",
             Verdict::Agree => "agree",
+            Verdict::Known(_) => "known",
             Verdict::Diverge(_) => "diverge",
             Verdict::Crash => "crash",
             Verdict::Timeout => "timeout",
@@ -72,6 +90,12 @@ impl Verdict {
     /// `linked`/`rejected` and the others' `agree`.
     pub fn is_agreement(&self) -> bool {
         matches!(self, Verdict::Linked | Verdict::Rejected | Verdict::Agree)
+    }
+
+    /// True for the verdicts that do not fail a run: agreement and known
+    /// divergences.
+    pub fn is_accepted(&self) -> bool {
+        self.is_agreement() || matches!(self, Verdict::Known(_))
     }
 }
 
@@ -133,7 +157,12 @@ impl CaseTiming {
 }
 
 impl CaseResult {
-    /// One verdict per linker, in the order of `names`.
+    /// One verdict per linker, in the order of `names`. The first linker
+    /// shows its outcome (`crash`/`timeout` when it crashed or timed out);
+    /// another is `known:KEY` when it has divergences and all of them are
+    /// known (a known `outcome` covers a crash or timeout), else `crash` or
+    /// `timeout` by its outcome, else `diverge:KEY` (the first divergence not
+    /// known) or `agree`.
     pub fn verdicts(&self, names: &[String]) -> Vec<Verdict> {
         let Some(report) = &self.report else {
             return vec![Verdict::Error; names.len()];
@@ -142,25 +171,50 @@ impl CaseResult {
             .linkers
             .iter()
             .enumerate()
-            .map(|(i, linker)| match (&linker.outcome, i) {
-                (Outcome::Crashed { .. }, _) => Verdict::Crash,
-                (Outcome::TimedOut, _) => Verdict::Timeout,
-                (Outcome::Linked { .. }, 0) => Verdict::Linked,
-                (Outcome::Rejected { .. }, 0) => Verdict::Rejected,
-                _ => match report.comparisons[i - 1].differences.first() {
-                    None => Verdict::Agree,
-                    Some(d) => Verdict::Diverge(d.key.clone()),
-                },
+            .map(|(i, linker)| {
+                if i == 0 {
+                    return match &linker.outcome {
+                        Outcome::Crashed { .. } => Verdict::Crash,
+                        Outcome::TimedOut => Verdict::Timeout,
+                        Outcome::Linked { .. } => Verdict::Linked,
+                        Outcome::Rejected { .. } => Verdict::Rejected,
+                    };
+                }
+                let differences = &report.comparisons[i - 1].differences;
+                if let Some(first) = differences.first() {
+                    if differences.iter().all(|d| d.known.is_some()) {
+                        return Verdict::Known(first.key.clone());
+                    }
+                }
+                match &linker.outcome {
+                    Outcome::Crashed { .. } => Verdict::Crash,
+                    Outcome::TimedOut => Verdict::Timeout,
+                    _ => match differences.iter().find(|d| d.known.is_none()) {
+                        None => Verdict::Agree,
+                        Some(d) => Verdict::Diverge(d.key.clone()),
+                    },
+                }
             })
             .collect()
     }
 
     /// True when the case was linked, no linker crashed or timed out, and
-    /// every linker agrees with the first.
+    /// every linker agrees with the first (allowed differences aside).
     pub fn agrees(&self) -> bool {
         self.report.as_ref().is_some_and(|r| {
             r.agree && r.linkers.iter().all(|l| matches!(l.outcome, Outcome::Linked { .. } | Outcome::Rejected { .. }))
         })
+    }
+
+    /// True when the case was linked and every verdict is agreement or a
+    /// known divergence ([`Verdict::is_accepted`]).
+    pub fn accepted(&self) -> bool {
+        self.report.is_some() && self.verdicts(&[]).iter().all(Verdict::is_accepted)
+    }
+
+    /// True when the case passes: accepted and its expectation met.
+    pub fn passes(&self) -> bool {
+        self.accepted() && self.meets_expectation()
     }
 
     /// True when the first linker met the case's expectation.
@@ -176,6 +230,9 @@ pub struct ConformReport {
     pub linkers: Vec<String>,
     /// One result per case, in the order run (sorted by path).
     pub cases: Vec<CaseResult>,
+    /// The known-list entries that matched no divergence although their
+    /// linker and some of their cases ran ([`known::KnownList::apply`]).
+    pub stale: Vec<known::KnownEntry>,
 }
 
 /// Counts of a [`ConformReport`].
@@ -183,14 +240,21 @@ pub struct ConformReport {
 pub struct Summary {
     /// Cases run.
     pub cases: usize,
-    /// Cases where every linker agrees.
+    /// Cases where every linker agrees (allowed differences aside).
     pub agree: usize,
-    /// Cases linked where some linker differs, crashed or timed out.
+    /// Cases where some linker diverges, and every divergence is known.
+    pub known: usize,
+    /// Cases linked where some linker has an unknown divergence, or crashed
+    /// or timed out (and that is not known).
     pub diverge: usize,
     /// Cases where the first linker missed the expectation.
     pub mismatches: usize,
     /// Cases that could not be read or prepared.
     pub errors: usize,
+    /// Differences allowed by the allow-list, over all cases and linkers.
+    pub allowed: usize,
+    /// Stale known-list entries.
+    pub stale: usize,
 }
 
 impl ConformReport {
@@ -200,16 +264,70 @@ impl ConformReport {
         Summary {
             cases: self.cases.len(),
             agree: count(&|c| c.agrees()),
-            diverge: count(&|c| c.report.is_some() && !c.agrees()),
+            known: count(&|c| c.accepted() && !c.agrees()),
+            diverge: count(&|c| c.report.is_some() && !c.accepted()),
             mismatches: count(&|c| matches!(c.expect, ExpectCheck::Mismatch(_))),
             errors: count(&|c| c.error.is_some()),
+            allowed: self
+                .cases
+                .iter()
+                .filter_map(|c| c.report.as_ref())
+                .flat_map(|r| &r.comparisons)
+                .map(|cmp| cmp.allowed.len())
+                .sum(),
+            stale: self.stale.len(),
         }
     }
 
-    /// True when every case agrees and meets its expectation.
+    /// True when every case passes ([`CaseResult::passes`]): prepared,
+    /// its expectation met, every divergence known. Stale known entries do
+    /// not fail a run.
     pub fn passed(&self) -> bool {
-        self.cases.iter().all(|c| c.agrees() && c.meets_expectation())
+        self.cases.iter().all(CaseResult::passes)
     }
+
+    /// Marks the divergences `known` covers and records its stale entries.
+    pub fn apply_known(&mut self, known: &known::KnownList) {
+        self.stale = known.apply(self);
+    }
+}
+
+/// The linkers `linkcheck conform` compares by default, the first one
+/// first: refld (in-process), the toolchain's rust-lld, Debian's wasm-ld 19
+/// and 22, and Wild 0.10 ([`crate::linkers`] names).
+pub const DEFAULT_LINKERS: [&str; 5] = ["refld", "rust-lld", "wasm-ld-19", "wasm-ld-22", "wild"];
+
+/// The default linkers ([`DEFAULT_LINKERS`]), then with `all` every other
+/// linker [`crate::linkers::discover_all`] finds (wasm-ld-14, -16). A
+/// default linker that is missing is an error naming each missing one and
+/// `scripts/setup.sh`, which installs them all; with `all`, the other
+/// missing linkers are returned as notes.
+pub fn default_linkers(all: bool) -> Result<(Vec<Linker>, Vec<String>), String> {
+    let (mut linkers, mut errors, mut notes) = (Vec::new(), Vec::new(), Vec::new());
+    for found in crate::linkers::discover_all() {
+        let name = match &found {
+            Ok(f) => f.name.clone(),
+            Err(m) => m.name.clone(),
+        };
+        let default = DEFAULT_LINKERS.contains(&name.as_str());
+        match found {
+            Ok(f) if default || all => linkers.push(f.linker()),
+            Err(m) if default => errors.push(format!("{}: {}", m.name, m.reason)),
+            Err(m) if all => notes.push(format!("{} left out: {}", m.name, m.reason)),
+            _ => {}
+        }
+    }
+    if !errors.is_empty() {
+        return Err(format!(
+            "the default linkers of conform ({}) are not all installed; run `bash scripts/setup.sh` \
+             (or choose linkers with --no-default-linkers and --linker):\n  {}",
+            DEFAULT_LINKERS.join(", "),
+            errors.join("\n  ")
+        ));
+    }
+    // In discovery order: refld first, the default ones in DEFAULT_LINKERS'
+    // order, wasm-ld-14/16 (with `all`) among the releases by age.
+    Ok((linkers, notes))
 }
 
 /// Reads, prepares, links and judges one case folder.
@@ -259,7 +377,7 @@ pub fn run_cases(
             result
         })
         .collect();
-    ConformReport { linkers: linkers.iter().map(|l| l.name().to_string()).collect(), cases }
+    ConformReport { linkers: linkers.iter().map(|l| l.name().to_string()).collect(), cases, stale: Vec::new() }
 }
 
 /// A linker's report against the case's expectation (conform holds the

@@ -28,6 +28,13 @@
 //! - `call.NAME`: for modules without `_start`, what the call of the export
 //!   NAME gave ([`crate::run::ExportCall::result`]), or `(absent)`.
 //!   Compared only when both outputs were run.
+//!
+//! Every [`Difference`] carries a one-line explanation naming both linkers
+//! ([`explain`]: `refld rejected the inputs, wild linked them`, `refld
+//! reports 1 undefined-symbol error for foo, wild 0`, `the 3rd non-WASI host
+//! call differs: ...`); the structural keys of [`crate::canon`] keep the
+//! canonical comparison's own. Which differences are legitimate is not
+//! decided here but by an allow-list ([`crate::allow`]).
 
 use crate::check::LinkerReport;
 use crate::describe::ModuleSummary;
@@ -43,6 +50,10 @@ pub const ABSENT: &str = "(absent)";
 pub const NONE: &str = "(none)";
 
 /// One point where two linkers disagree.
+///
+/// In JSON: `key`, `left`, `right`, `explanation`, and `allowed` (the
+/// allow-list's reason, [`crate::allow`]) or `known` (the known-divergence
+/// note, [`crate::conform::known`]) when set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Difference {
     /// Dotted key, see the module documentation.
@@ -51,22 +62,71 @@ pub struct Difference {
     pub left: String,
     /// The second (right) linker's value.
     pub right: String,
+    /// One line saying what differs, naming both linkers ([`explain`], or
+    /// the structural comparison's own, [`crate::canon::Divergence`]).
+    pub explanation: String,
+    /// Why the difference is legitimate, when an allow-list entry covers it
+    /// ([`crate::allow`]); such a difference is not a divergence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed: Option<String>,
+    /// The note of the known divergence (a bug of the right linker) that
+    /// covers it (`corpus/known.toml`, [`crate::conform::known`]); set by
+    /// `conform` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub known: Option<String>,
 }
 
 impl Difference {
-    fn new(key: impl Into<String>, left: impl Into<String>, right: impl Into<String>) -> Self {
-        Difference { key: key.into(), left: left.into(), right: right.into() }
+    /// A difference with the explanation [`explain`] gives for the linkers
+    /// `left_name` and `right_name`.
+    pub fn explained(
+        key: impl Into<String>,
+        left: impl Into<String>,
+        right: impl Into<String>,
+        left_name: &str,
+        right_name: &str,
+    ) -> Self {
+        let (key, left, right) = (key.into(), left.into(), right.into());
+        let explanation = explain(&key, &left, &right, left_name, right_name);
+        Difference::with_explanation(key, left, right, explanation)
+    }
+
+    /// A difference with a given explanation, neither allowed nor known.
+    pub fn with_explanation(
+        key: impl Into<String>,
+        left: impl Into<String>,
+        right: impl Into<String>,
+        explanation: impl Into<String>,
+    ) -> Self {
+        Difference {
+            key: key.into(),
+            left: left.into(),
+            right: right.into(),
+            explanation: explanation.into(),
+            allowed: None,
+            known: None,
+        }
     }
 }
 
 /// All differences between two reports, in key order: `outcome`,
-/// `diag.*`, `warn.*`, `module.*`, `import.*`, `export.*`, `run.*`. Empty
-/// when they agree.
+/// `diag.*`, `warn.*`, `module.*`, `import.*`, `export.*`, `run.*`, each
+/// explained with the reports' linker names. Empty when they agree.
 pub fn compare(left: &LinkerReport, right: &LinkerReport) -> Vec<Difference> {
+    let mut out = compare_unnamed(left, right);
+    // The helpers below know no names: explain with the linkers' own.
+    for d in &mut out {
+        d.explanation = explain(&d.key, &d.left, &d.right, &left.name, &right.name);
+    }
+    out
+}
+
+/// [`compare`], explained with the sides called `left` and `right`.
+fn compare_unnamed(left: &LinkerReport, right: &LinkerReport) -> Vec<Difference> {
     let mut out = Vec::new();
     let (lk, rk) = (left.outcome.kind(), right.outcome.kind());
     if lk != rk {
-        out.push(Difference::new("outcome", lk, rk));
+        out.push(unnamed("outcome", lk, rk));
         return out;
     }
     if let (Some(l), Some(r)) = (diagnostics(&left.outcome), diagnostics(&right.outcome)) {
@@ -82,7 +142,7 @@ pub fn compare(left: &LinkerReport, right: &LinkerReport) -> Vec<Difference> {
                 None => "readable".to_string(),
                 Some(e) => format!("unreadable: {e}"),
             };
-            out.push(Difference::new("module.readable", text(left), text(right)));
+            out.push(unnamed("module.readable", text(left), text(right)));
         }
         _ => {}
     }
@@ -118,7 +178,7 @@ pub fn compare_diagnostics(left: &[String], right: &[String], out: &mut Vec<Diff
 pub fn compare_modules(left: &ModuleSummary, right: &ModuleSummary, out: &mut Vec<Difference>) {
     let valid = |m: &ModuleSummary| if m.invalid.is_none() { "valid" } else { "invalid" };
     if valid(left) != valid(right) {
-        out.push(Difference::new("module.valid", valid(left), valid(right)));
+        out.push(unnamed("module.valid", valid(left), valid(right)));
     }
     let imports = |m: &ModuleSummary| {
         keyed(m.imports.iter().map(|i| (format!("import.{}.{}", i.module, i.name), i.ty.clone())))
@@ -140,7 +200,7 @@ pub fn compare_runs(left: &RunResult, right: &RunResult, out: &mut Vec<Differenc
     ];
     for (key, l, r) in pairs {
         if l != r {
-            out.push(Difference::new(key, l, r));
+            out.push(unnamed(key, l, r));
         }
     }
     compare_traces(left, right, out);
@@ -158,7 +218,7 @@ pub fn compare_traces(left: &RunResult, right: &RunResult, out: &mut Vec<Differe
     for i in 0..n {
         let (l, r) = (text(left, i), text(right, i));
         if l != r {
-            out.push(Difference::new(format!("hostcall.{i}"), l, r));
+            out.push(unnamed(format!("hostcall.{i}"), l, r));
             reported += 1;
             if reported == MAX_TRACE_DIFFERENCES {
                 break;
@@ -166,7 +226,7 @@ pub fn compare_traces(left: &RunResult, right: &RunResult, out: &mut Vec<Differe
         }
     }
     if left.host_call_count != right.host_call_count {
-        out.push(Difference::new("hostcall.count", left.host_call_count.to_string(), right.host_call_count.to_string()));
+        out.push(unnamed("hostcall.count", left.host_call_count.to_string(), right.host_call_count.to_string()));
     }
     let calls = |r: &RunResult| keyed(r.calls.iter().map(|c| (format!("call.{}", c.name), c.result.clone())));
     compare_maps(&calls(left), &calls(right), out);
@@ -193,7 +253,115 @@ fn compare_maps(left: &BTreeMap<String, String>, right: &BTreeMap<String, String
         let l = left.get(key).map_or(ABSENT, String::as_str);
         let r = right.get(key).map_or(ABSENT, String::as_str);
         if l != r {
-            out.push(Difference::new(key.as_str(), l, r));
+            out.push(unnamed(key.as_str(), l, r));
         }
+    }
+}
+
+/// A difference explained with the sides called `left` and `right` (the
+/// helpers that compare parts of reports know no linker names; [`compare`]
+/// explains again with the names).
+fn unnamed(key: impl Into<String>, left: impl Into<String>, right: impl Into<String>) -> Difference {
+    Difference::explained(key, left, right, "left", "right")
+}
+
+/// Longest value quoted inside an explanation, in characters.
+const EXPLAINED_VALUE: usize = 80;
+
+/// One line saying what the difference under `key` means, naming the
+/// linkers: `refld rejected the inputs, wild linked them`, `refld reports 1
+/// undefined-symbol error for foo, wild 0`, `import env.f is only in refld's
+/// output`, `the 3rd non-WASI host call differs: refld env.f(1), wild (no
+/// such call)`, ... `left` and `right` are the values as the difference
+/// holds them; a key of no known family gets `KEY differs: L V, R W`.
+pub fn explain(key: &str, left: &str, right: &str, left_name: &str, right_name: &str) -> String {
+    let (l, r) = (left_name, right_name);
+    let short = |v: &str| shorten(v, EXPLAINED_VALUE);
+    let (family, rest) = key.split_once('.').unwrap_or((key, ""));
+    match family {
+        "outcome" => {
+            let verb = |v: &str| match v {
+                "linked" => "linked",
+                "rejected" => "rejected",
+                "crashed" => "crashed on",
+                "timed out" => "timed out on",
+                _ => "ended otherwise on",
+            };
+            format!("{l} {} the inputs, {r} {} them", verb(left), verb(right))
+        }
+        "diag" | "warn" => {
+            let (kind, symbol) = rest.split_once('.').unwrap_or((rest, ""));
+            let what = if family == "diag" { "error" } else { "warning" };
+            let count = |v: &str| if v == ABSENT { "0".to_string() } else { v.to_string() };
+            let n = count(left);
+            let plural = if n == "1" { "" } else { "s" };
+            format!("{l} reports {n} {kind} {what}{plural} for {symbol}, {r} {}", count(right))
+        }
+        "module" if rest == "valid" => {
+            let says = |v: &str| if v == "valid" { "validates" } else { "does not validate" };
+            format!("{l}'s output {}, {r}'s {}", says(left), says(right))
+        }
+        "module" if rest == "readable" => {
+            let says = |v: &str| if v == "readable" { "can be read".to_string() } else { format!("cannot be read ({})", short(v)) };
+            format!("{l}'s output {}, {r}'s {}", says(left), says(right))
+        }
+        "import" | "export" => match (left == ABSENT, right == ABSENT) {
+            (true, false) => format!("{family} {rest} is only in {r}'s output"),
+            (false, true) => format!("{family} {rest} is only in {l}'s output"),
+            _ => format!("{family} {rest} is {} in {l}'s output, {} in {r}'s", short(left), short(right)),
+        },
+        "run" => match rest {
+            "exit_code" => {
+                let exits = |v: &str| if v == NONE { "does not exit normally".to_string() } else { format!("exits with code {v}") };
+                format!("{l}'s run {}, {r}'s {}", exits(left), exits(right))
+            }
+            "trap" => {
+                let traps = |v: &str| if v == NONE { "does not trap".to_string() } else { format!("traps ({v})") };
+                format!("{l}'s run {}, {r}'s {}", traps(left), traps(right))
+            }
+            stream => format!("the runs' {stream} differs: {l}'s prints {}, {r}'s {}", short(left), short(right)),
+        },
+        "hostcall" if rest == "count" => {
+            format!("{l}'s run makes {left} non-WASI host calls, {r}'s {right}")
+        }
+        "hostcall" => {
+            let n: usize = rest.parse().unwrap_or(0);
+            let call = |v: &str| if v == ABSENT { "(no such call)".to_string() } else { short(v) };
+            format!("the {} non-WASI host call differs: {l} {}, {r} {}", ordinal(n + 1), call(left), call(right))
+        }
+        "call" => match (left == ABSENT, right == ABSENT) {
+            (true, false) => format!("export {rest} is called only in {r}'s output (it gives {})", short(right)),
+            (false, true) => format!("export {rest} is called only in {l}'s output (it gives {})", short(left)),
+            _ => format!("calling export {rest} gives {} with {l}'s output, {} with {r}'s", short(left), short(right)),
+        },
+        "canon" => {
+            let side = if left == "(read)" { r } else { l };
+            let error = if left == "(read)" { right } else { left };
+            format!("the structural comparison cannot read {side}'s output: {}", short(error))
+        }
+        _ => format!("{key} differs: {l} {}, {r} {}", short(left), short(right)),
+    }
+}
+
+/// `1st`, `2nd`, `3rd`, `4th`, ..., `11th`, `12th`, `13th`, `21st`, ...
+pub fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// `text` cut to `max` characters, `…` marking a cut.
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let mut t: String = text.chars().take(max).collect();
+        t.push('…');
+        t
     }
 }

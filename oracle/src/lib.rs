@@ -22,6 +22,7 @@
 //! prepared and run through the same pipeline by [`conform`], which also
 //! holds the first linker to each case's expected outcome.
 
+pub mod allow;
 pub mod canon;
 pub mod casefile;
 pub mod check;

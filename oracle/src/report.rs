@@ -10,23 +10,30 @@ use std::fmt::Write;
 pub const TEXT_LIMIT: usize = 400;
 
 /// The human report: per linker its outcome, imports, exports and run; then
-/// per comparison `agree` or its differences; last line `agree` or
-/// `diverge`.
+/// per comparison `agree` or its differences (key, both values, the
+/// explanation), then its allowed differences (the same and the reason);
+/// last line `agree` or `diverge`.
 pub fn render_text(report: &CheckReport) -> String {
     let mut s = String::new();
     for linker in &report.linkers {
         render_linker(&mut s, linker);
     }
     for c in &report.comparisons {
+        let allowed = if c.allowed.is_empty() { String::new() } else { format!(" ({} allowed)", c.allowed.len()) };
         if c.differences.is_empty() {
-            let _ = writeln!(s, "== {} vs {}: agree", c.left, c.right);
+            let _ = writeln!(s, "== {} vs {}: agree{allowed}", c.left, c.right);
         } else {
             let n = c.differences.len();
-            let _ = writeln!(s, "== {} vs {}: {n} difference{}", c.left, c.right, if n == 1 { "" } else { "s" });
-            for d in &c.differences {
-                let _ = writeln!(s, "  {}", d.key);
-                let _ = writeln!(s, "    {:<10} {}", format!("{}:", c.left), cut(&d.left));
-                let _ = writeln!(s, "    {:<10} {}", format!("{}:", c.right), cut(&d.right));
+            let _ = writeln!(s, "== {} vs {}: {n} difference{}{allowed}", c.left, c.right, if n == 1 { "" } else { "s" });
+        }
+        // Divergences, then the allowed differences with their reasons.
+        for d in c.differences.iter().chain(&c.allowed) {
+            let _ = writeln!(s, "  {}", d.key);
+            let _ = writeln!(s, "    {:<10} {}", format!("{}:", c.left), cut(&d.left));
+            let _ = writeln!(s, "    {:<10} {}", format!("{}:", c.right), cut(&d.right));
+            let _ = writeln!(s, "    {}", cut(&d.explanation));
+            if let Some(reason) = &d.allowed {
+                let _ = writeln!(s, "    allowed: {}", cut(reason));
             }
         }
     }

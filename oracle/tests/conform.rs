@@ -1,8 +1,11 @@
 //! The corpus (`corpus/` at the workspace root) through `linkcheck conform`'s
 //! library API: every case must be prepared, linked alike by refld
 //! (in-process) and rust-lld, and meet its `expect` (outcome, exit code,
-//! imports). Needs clang-19 and llvm-mc-19 (scripts/setup.sh installs them)
-//! and the toolchain's rust-lld; a missing tool fails the test, never skips it.
+//! imports); with conform's default linkers (refld, rust-lld, wasm-ld-19,
+//! wasm-ld-22, Wild) every divergence must be allowed or known, and two runs
+//! must give the same records. Needs clang-19 and llvm-mc-19, Debian's
+//! wasm-ld-19/22 and Wild (scripts/setup.sh installs them) and the
+//! toolchain's rust-lld; a missing tool fails the test, never skips it.
 
 use linkcheck::check::CheckOptions;
 use linkcheck::conform::render::render_matrix;
@@ -34,23 +37,60 @@ fn basic_corpus() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the workspace root").join("corpus").join("basic")
 }
 
+/// The default linkers of conform (refld, rust-lld, wasm-ld-19, wasm-ld-22,
+/// Wild); missing ones fail the test naming scripts/setup.sh.
+fn default_linkers() -> Vec<Linker> {
+    linkcheck::conform::default_linkers(false).unwrap_or_else(|e| panic!("{e}")).0
+}
+
+/// Runs `dirs` through the default linkers and marks the known divergences
+/// of `corpus/known.toml`.
+fn run_default(dirs: &[std::path::PathBuf], linkers: &[Linker], runner: &Runner) -> linkcheck::conform::ConformReport {
+    let known_file = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the workspace root").join("corpus/known.toml");
+    let known = linkcheck::conform::known::KnownList::load(&known_file).expect("corpus/known.toml loads");
+    let mut report = run_cases(dirs, linkers, runner, &CheckOptions::default(), &mut |_| {});
+    report.apply_known(&known);
+    report
+}
+
 /// The acceptance: two runs give the same result (the JSON records
-/// of `conform --json`; timings are not part of them).
+/// of `conform --json`; timings are not part of them), with the default
+/// linkers, on all of corpus/basic and a slice of corpus/undefined.
 #[test]
-fn two_runs_of_the_basic_corpus_give_the_same_json() {
+fn two_runs_of_a_corpus_subset_give_the_same_json() {
     use linkcheck::conform::render::render_json_lines;
-    let dirs = find_cases(&[basic_corpus()]).expect("the corpus can be searched");
-    assert!(!dirs.is_empty());
-    let linkers = [Linker::Reference, Linker::rust_lld().expect("rust-lld of the active toolchain")];
+    let mut dirs = find_cases(&[basic_corpus()]).expect("the corpus can be searched");
+    let undefined = find_cases(&[basic_corpus().with_file_name("undefined")]).expect("the corpus can be searched");
+    assert!(undefined.len() >= 30, "corpus/undefined has {} cases", undefined.len());
+    dirs.extend(undefined.into_iter().take(30));
+    let linkers = default_linkers();
+    assert_eq!(linkers.iter().map(Linker::name).collect::<Vec<_>>(), linkcheck::conform::DEFAULT_LINKERS);
     let runner = Runner::new().expect("wasmtime runner");
-    let run = || render_json_lines(&run_cases(&dirs, &linkers, &runner, &CheckOptions::default(), &mut |_| {}));
-    let (first, second) = (run(), run());
+    let first = render_json_lines(&run_default(&dirs, &linkers, &runner));
+    let second = render_json_lines(&run_default(&dirs, &linkers, &runner));
     assert_eq!(first.lines().count(), dirs.len() * linkers.len());
+    assert!(first.contains("\"verdict\":\"known\""), "Wild's known divergences are marked");
     assert_eq!(first, second);
 }
 
-/// `linkcheck conform --html FILE --timings corpus/basic`: the page names
-/// every case and every linker; the timings name every case.
+/// `linkcheck conform corpus` passes: every divergence of the default
+/// linkers on the whole corpus is allowed (oracle/allow.toml) or known
+/// (corpus/known.toml), every expectation is met, no known entry is stale.
+#[test]
+fn the_whole_corpus_passes_with_the_default_linkers() {
+    let corpus = basic_corpus().parent().expect("corpus/").to_path_buf();
+    let dirs = find_cases(&[corpus]).expect("the corpus can be searched");
+    let runner = Runner::new().expect("wasmtime runner");
+    let report = run_default(&dirs, &default_linkers(), &runner);
+    assert!(report.passed(), "{}", render_matrix(&report));
+    assert!(report.stale.is_empty(), "stale known entries: {:?}", report.stale);
+    let summary = report.summary();
+    assert_eq!((summary.diverge, summary.mismatches, summary.errors), (0, 0, 0));
+}
+
+/// `linkcheck conform --html FILE --timings corpus/basic`: exit status 0
+/// (Wild's divergences there are known), the page names every case and
+/// every default linker; the timings name every case.
 #[test]
 fn conform_html_writes_a_page_naming_every_case() {
     let corpus = basic_corpus();
@@ -70,7 +110,9 @@ fn conform_html_writes_a_page_naming_every_case() {
     let html = std::fs::read_to_string(&page).expect("the page was written");
     assert!(html.starts_with("<!DOCTYPE html>") && html.trim_end().ends_with("</html>"));
     assert!(html.contains("<style>") && !html.contains("<link") && !html.contains("<script"));
-    assert!(html.contains("refld") && html.contains("rust-lld"));
+    for linker in linkcheck::conform::DEFAULT_LINKERS {
+        assert!(html.contains(linker), "the page lacks the default linker {linker}");
+    }
     for dir in &dirs {
         let name = dir.file_name().expect("a case folder").to_string_lossy();
         assert!(html.contains(&*name), "the page lacks {name}");

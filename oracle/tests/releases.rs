@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn diff(key: &str, left: &str, right: &str) -> Difference {
-    Difference { key: key.into(), left: left.into(), right: right.into() }
+    Difference::explained(key, left, right, "wasm-ld-22", "release")
 }
 
 fn info(name: &str, version: &str) -> LinkerInfo {

@@ -2,22 +2,34 @@
 //!
 //! ```text
 //! linkcheck diff [--linker NAME=CMD]... [--no-default-linkers] [--json]
-//!                [--timeout SECS] [--fuel N] [--no-run] -- <wasm-ld arguments>
+//!                [--timeout SECS] [--fuel N] [--no-run] [--allow FILE]
+//!                -- <wasm-ld arguments>
 //! ```
-//! Exit status: 0 when all linkers agree, 1 when they diverge, 2 on usage
-//! errors or when the comparison cannot be set up (rust-lld missing, fewer
-//! than two linkers).
+//! Links with refld and rust-lld (and each `--linker`) and prints every
+//! difference with a one-line explanation; differences the allow-list
+//! (`oracle/allow.toml`, or `--allow FILE`) covers are listed apart with
+//! their reasons. Exit status: 0 when all linkers agree (allowed
+//! differences aside), 1 when they diverge, 2 on usage errors or when the
+//! comparison cannot be set up (rust-lld missing, fewer than two linkers).
 //!
 //! ```text
 //! linkcheck conform [--linker NAME=CMD]... [--no-default-linkers] [--json]
-//!                   [--all-linkers] [--html FILE] [--timings] [CORPUS...]
+//!                   [--all-linkers] [--html FILE] [--timings]
+//!                   [--allow FILE] [--known FILE] [CORPUS...]
 //! ```
-//! Runs every corpus case under CORPUS (default `corpus`) through every
-//! linker and prints a matrix (or JSON lines). `--all-linkers` adds every
-//! linker `linkcheck linkers` finds. `--html FILE` also writes the result
-//! as a standalone page; `--timings` prints, per case, the time inside the
-//! linkers and outside them. Exit status: 0 when every
-//! case agrees and meets its expectation, 1 otherwise, 2 on usage errors.
+//! Runs every corpus case under CORPUS (default `corpus`) through refld,
+//! rust-lld, wasm-ld-19, wasm-ld-22 and Wild (an error naming
+//! `scripts/setup.sh` when one is missing) and prints a matrix (or JSON
+//! lines). `--all-linkers` adds wasm-ld-14 and -16; `--no-default-linkers`
+//! leaves only the `--linker` ones. Divergences listed in the corpus's
+//! `known.toml` (found in CORPUS or its parents, or `--known FILE`) are
+//! known bugs, shown `known:KEY`. `--html FILE` also writes the result as
+//! a standalone page; `--timings` prints, per case, the time inside the
+//! linkers and outside them. Exit status: 0 when every case meets its
+//! expectation and every divergence is known or allowed (stale known
+//! entries are warnings), 1 otherwise (an unknown divergence, a crash or
+//! timeout not known, a missed expectation, a case that cannot be
+//! prepared), 2 on usage errors or missing linkers.
 //!
 //! ```text
 //! linkcheck reduce CASE [--key KEY] [--linker NAME=CMD]... [--no-default-linkers]
@@ -47,7 +59,9 @@
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
+use linkcheck::allow::AllowList;
 use linkcheck::check::{check, CheckOptions};
+use linkcheck::conform::known::KnownList;
 use linkcheck::conform::render::{render_json_lines, render_matrix, summary_line};
 use linkcheck::conform::run_cases;
 use linkcheck::corpus::find_cases;
@@ -57,6 +71,7 @@ use linkcheck::run::{RunLimits, Runner};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Exit status: every linker agrees.
@@ -161,12 +176,21 @@ struct ConformArgs {
     /// (COMMAND: a program, or a program and leading arguments).
     #[arg(long = "linker", value_name = "NAME=CMD")]
     linkers: Vec<String>,
-    /// Leave out the default linkers refld (in-process) and rust-lld.
+    /// Leave out the default linkers refld (in-process), rust-lld,
+    /// wasm-ld-19, wasm-ld-22 and Wild.
     #[arg(long)]
     no_default_linkers: bool,
     /// One JSON record per case and linker, one per line.
     #[arg(long)]
     json: bool,
+    /// The allow-list of legitimate differences (default: the embedded
+    /// `oracle/allow.toml`).
+    #[arg(long, value_name = "FILE")]
+    allow: Option<PathBuf>,
+    /// The known divergences (default: `known.toml` in the first CORPUS
+    /// folder or the nearest parent holding one, e.g. `corpus/known.toml`).
+    #[arg(long, value_name = "FILE")]
+    known: Option<PathBuf>,
     /// Also write the result as a standalone HTML page to FILE.
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
@@ -174,8 +198,8 @@ struct ConformArgs {
     /// outside them (to stderr).
     #[arg(long)]
     timings: bool,
-    /// Compare refld with every linker `linkcheck linkers` finds (rust-lld,
-    /// wasm-ld-14/16/19/22, Wild), then any `--linker`.
+    /// Also compare refld with wasm-ld-14 and -16 (every linker `linkcheck
+    /// linkers` finds), then any `--linker`.
     #[arg(long, conflicts_with = "no_default_linkers")]
     all_linkers: bool,
     /// Case folders, or folders searched for them (default: `corpus`).
@@ -207,6 +231,10 @@ struct DiffArgs {
     /// Skip the structural (canonical-form) comparison of the outputs.
     #[arg(long)]
     no_structural: bool,
+    /// The allow-list of legitimate differences (default: the embedded
+    /// `oracle/allow.toml`).
+    #[arg(long, value_name = "FILE")]
+    allow: Option<PathBuf>,
     /// wasm-ld's arguments (without argv[0]), after `--`.
     #[arg(last = true, required = true, value_name = "WASM-LD ARGS")]
     args: Vec<String>,
@@ -274,15 +302,18 @@ fn linkers(args: LinkersArgs) -> Result<u8> {
     Ok(AGREE)
 }
 
-/// refld and every linker found (missing ones named on stderr), then each
-/// `--linker`; names distinct.
-fn all_linkers(specs: &[String]) -> Result<Vec<Linker>> {
+/// The linkers of `conform`: the defaults ([`linkcheck::conform::DEFAULT_LINKERS`],
+/// an error when one is missing) unless `no_defaults`, with `all` also
+/// wasm-ld-14/16 (missing ones named on stderr), then each `--linker`;
+/// at least two, names distinct.
+fn conform_linkers(no_defaults: bool, all: bool, specs: &[String]) -> Result<Vec<Linker>> {
     let mut linkers = Vec::new();
-    for found in linkcheck::linkers::discover_all() {
-        match found {
-            Ok(f) => linkers.push(f.linker()),
-            Err(m) => eprintln!("linkcheck: {} left out: {}", m.name, m.reason),
+    if !no_defaults {
+        let (found, notes) = linkcheck::conform::default_linkers(all).map_err(anyhow::Error::msg)?;
+        for note in notes {
+            eprintln!("linkcheck: {note}");
         }
+        linkers = found;
     }
     for spec in specs {
         linkers.push(Linker::from_spec(spec)?);
@@ -293,31 +324,51 @@ fn all_linkers(specs: &[String]) -> Result<Vec<Linker>> {
         bail!("two linkers are named `{}`", w[0]);
     }
     if linkers.len() < 2 {
-        bail!("need at least two linkers to compare, found {}", linkers.len());
+        bail!("need at least two linkers to compare, have {}", linkers.len());
     }
     Ok(linkers)
 }
 
+/// The allow-list: `file`, or the embedded one.
+fn allow_list(file: Option<&PathBuf>) -> Result<Arc<AllowList>> {
+    Ok(Arc::new(match file {
+        Some(path) => AllowList::load(path)?,
+        None => AllowList::embedded().clone(),
+    }))
+}
+
 fn conform(args: ConformArgs) -> Result<u8> {
-    let linkers = if args.all_linkers {
-        all_linkers(&args.linkers)?
-    } else {
-        choose_linkers(args.no_default_linkers, &args.linkers)?
-    };
+    let linkers = conform_linkers(args.no_default_linkers, args.all_linkers, &args.linkers)?;
+    let options = CheckOptions { allow: allow_list(args.allow.as_ref())?, ..CheckOptions::default() };
     let roots = if args.corpus.is_empty() { vec![PathBuf::from("corpus")] } else { args.corpus };
+    let known_file = match &args.known {
+        Some(file) => Some(file.clone()),
+        None => KnownList::find(&roots[0]),
+    };
+    let known = match &known_file {
+        Some(file) => KnownList::load(file)?,
+        None => {
+            eprintln!("linkcheck: no {} in {} or its parents: no divergence is known", linkcheck::conform::known::KNOWN_FILE, roots[0].display());
+            KnownList::default()
+        }
+    };
     let (dirs, bar) = cases_with_progress(&roots)?;
     let runner = Runner::new().map_err(anyhow::Error::msg)?;
     bar.set_style(
         indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {elapsed} {wide_msg}")
             .expect("a valid template"),
     );
-    let report = run_cases(&dirs, &linkers, &runner, &CheckOptions::default(), &mut |result| {
+    let mut report = run_cases(&dirs, &linkers, &runner, &options, &mut |result| {
         bar.set_message(result.dir.display().to_string());
         bar.inc(1);
     });
     bar.finish_and_clear();
+    report.apply_known(&known);
     if args.json {
         print!("{}", render_json_lines(&report));
+        for k in &report.stale {
+            eprintln!("{}", linkcheck::conform::known::stale_line(k));
+        }
         eprintln!("{}", summary_line(&report.summary()));
     } else {
         print!("{}", render_matrix(&report));
@@ -366,7 +417,12 @@ fn releases(args: ReleasesArgs) -> Result<u8> {
     };
     let (dirs, bar) = cases_with_progress(&args.corpus)?;
     let runner = Runner::new().map_err(anyhow::Error::msg)?;
-    let report = rel::run_releases(&dirs, &baseline, &releases, &runner, &CheckOptions::default(), &mut |name| {
+    // The table lists every difference between releases, those allowed for a
+    // pair of linkers too: only the layout values (entries for any pair) are
+    // left out.
+    let layout_only = Arc::new(AllowList { entries: AllowList::embedded().any_pair() });
+    let options = CheckOptions { allow: layout_only, ..CheckOptions::default() };
+    let report = rel::run_releases(&dirs, &baseline, &releases, &runner, &options, &mut |name| {
         bar.set_message(name.to_string());
         bar.inc(1);
     });
@@ -420,6 +476,7 @@ fn diff(args: DiffArgs) -> Result<u8> {
         limits: RunLimits { fuel: args.fuel, ..RunLimits::default() },
         run: !args.no_run,
         structural: !args.no_structural,
+        allow: allow_list(args.allow.as_ref())?,
     };
     let runner = Runner::new().map_err(anyhow::Error::msg)?;
     let cwd = std::env::current_dir().context("current directory")?;

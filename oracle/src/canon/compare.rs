@@ -1,5 +1,6 @@
 //! Comparing two canonical forms: every difference a [`Divergence`] under
-//! a stable dotted key, minus an allow-list of legitimate layout choices.
+//! a stable dotted key, those an allow-list ([`crate::allow`]) covers
+//! marked with its reason.
 
 use super::{Canon, Item, Value};
 use serde::Serialize;
@@ -27,49 +28,20 @@ pub struct Divergence {
     pub allowed: Option<String>,
 }
 
-/// A key (or a key prefix ending in `*`) allowed to differ, and why.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Allowance {
-    pub key: &'static str,
-    pub reason: &'static str,
-}
+pub use crate::allow::Allowance;
 
-impl Allowance {
-    /// Whether `key` is covered: equal, or starting with the prefix before `*`.
-    pub fn matches(&self, key: &str) -> bool {
-        match self.key.strip_suffix('*') {
-            Some(prefix) => key.starts_with(prefix),
-            None => key == self.key,
-        }
-    }
-}
-
-const LAYOUT: &str = "where data and the stack go is the linker's choice (Linking.md fixes no layout)";
-
-/// Legitimate differences between linkers that agree on the program.
-pub const DEFAULT_ALLOWED: &[Allowance] = &[
-    Allowance { key: "layout.__stack_pointer", reason: "the initial stack pointer follows the data size, stack size and stack placement" },
-    Allowance { key: "layout.__heap_base", reason: LAYOUT },
-    Allowance { key: "layout.__heap_end", reason: LAYOUT },
-    Allowance { key: "layout.__data_end", reason: LAYOUT },
-    Allowance { key: "layout.__global_base", reason: "--global-base and its default are the linker's" },
-    Allowance { key: "layout.__stack_low", reason: LAYOUT },
-    Allowance { key: "layout.__stack_high", reason: LAYOUT },
-    Allowance { key: "layout.__dso_handle", reason: LAYOUT },
-    Allowance { key: "layout.__tls_size", reason: "TLS size includes the linker's alignment padding" },
-    Allowance { key: "layout.__tls_align", reason: LAYOUT },
-    Allowance { key: "layout.__wasm_first_page_end", reason: LAYOUT },
-    Allowance { key: "layout.memory.*", reason: "the memory size follows from the data layout and stack size" },
-    Allowance { key: "layout.table.*", reason: "the table size follows from the table base and slot order" },
-];
-
-/// The divergences of `left` and `right` that [`DEFAULT_ALLOWED`] does
-/// not allow; empty when the outputs mean the same program.
+/// The divergences of `left` and `right` that the entries of the embedded
+/// allow-list (`oracle/allow.toml`, [`crate::allow::AllowList::embedded`])
+/// holding for every pair of linkers do not allow (the layout values); empty
+/// when the outputs mean the same program.
 pub fn compare_canon(left: &Canon, right: &Canon) -> Vec<Divergence> {
-    compare_canon_all(left, right, DEFAULT_ALLOWED).into_iter().filter(|d| d.allowed.is_none()).collect()
+    let allowed = crate::allow::AllowList::embedded().any_pair();
+    compare_canon_all(left, right, &allowed).into_iter().filter(|d| d.allowed.is_none()).collect()
 }
 
-/// Every divergence, in key order; those `allowed` covers carry its reason.
+/// Every divergence, in key order; those an entry of `allowed` covers (by
+/// key only: the entries' linker pairs are not looked at here) carry its
+/// reason.
 pub fn compare_canon_all(left: &Canon, right: &Canon, allowed: &[Allowance]) -> Vec<Divergence> {
     let mut out = Vec::new();
     let keys: BTreeSet<&String> = left.items.keys().chain(right.items.keys()).collect();
@@ -85,7 +57,7 @@ pub fn compare_canon_all(left: &Canon, right: &Canon, allowed: &[Allowance]) -> 
         }
     }
     for d in &mut out {
-        d.allowed = allowed.iter().find(|a| a.matches(&d.key)).map(|a| a.reason.to_string());
+        d.allowed = allowed.iter().find(|a| a.matches(&d.key)).map(|a| a.reason.clone());
     }
     out
 }
@@ -204,8 +176,8 @@ mod tests {
 
     #[test]
     fn allowances_match_keys_and_prefixes() {
-        let exact = Allowance { key: "layout.__heap_base", reason: "" };
-        let prefix = Allowance { key: "layout.table.*", reason: "" };
+        let exact = Allowance::any_pair("layout.__heap_base", "");
+        let prefix = Allowance::any_pair("layout.table.*", "");
         assert!(exact.matches("layout.__heap_base") && !exact.matches("layout.__heap_base2"));
         assert!(prefix.matches("layout.table.t.initial") && !prefix.matches("layout.tables"));
     }
@@ -226,7 +198,7 @@ mod tests {
         l.items.insert("export.main".into(), item("func main"));
         l.items.insert("layout".into(), Item { summary: String::new(), fields: [("__heap_base".into(), Value::Text("1".into()))].into() });
         r.items.insert("layout".into(), Item { summary: String::new(), fields: [("__heap_base".into(), Value::Text("2".into()))].into() });
-        let all = compare_canon_all(&l, &r, DEFAULT_ALLOWED);
+        let all = compare_canon_all(&l, &r, &crate::allow::AllowList::embedded().any_pair());
         let keys: Vec<(&str, bool)> = all.iter().map(|d| (d.key.as_str(), d.allowed.is_some())).collect();
         assert_eq!(keys, [("export.main", false), ("layout.__heap_base", true)]);
         assert_eq!(compare_canon(&l, &r).len(), 1);

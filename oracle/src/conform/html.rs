@@ -4,10 +4,14 @@
 //!
 //! The page holds a header (the linkers, the summary), the matrix (case x
 //! linker, one coloured cell each, as [`super::render::render_matrix`]),
-//! then one `<details>` block per case that does not pass: its description,
-//! its preparation error, its expectation mismatch, every difference of
-//! every linker from the first with both sides' values in full, each
-//! crashed linker's stderr, each rejecting linker's diagnostics.
+//! then one `<details>` block per case that does not pass or has a known
+//! divergence: its description, its preparation error, its expectation
+//! mismatch, every difference of every linker from the first with both
+//! sides' values in full, its explanation and its status (`known: NOTE`,
+//! `allowed: REASON`, or nothing for an unknown divergence), each crashed
+//! linker's stderr, each rejecting linker's diagnostics. Stale known-list
+//! entries are listed under the summary. Blocks of cases that fail are
+//! open, those of cases with known divergences only closed.
 
 use super::render::{expect_cell, summary_line};
 use super::{CaseResult, ConformReport, ExpectCheck, Verdict};
@@ -23,6 +27,7 @@ th{background:#f0f0f0}
 td.case{font-family:monospace}
 td.linked,td.rejected,td.agree,td.ok{background:#d9f2d9}
 td.diverge{background:#ffe0b3}
+td.known{background:#fff5cc}
 td.crash,td.MISMATCH{background:#f5b7b1}
 td.timeout{background:#e0c8f0}
 td.error{background:#ddd}
@@ -48,11 +53,11 @@ pub fn escape(text: &str) -> String {
     s
 }
 
-/// True when the case gets a `<details>` block: it diverges, some linker
-/// crashed or timed out, it misses its expectation, or it could not be
-/// prepared.
+/// True when the case gets a `<details>` block: it does not pass (an
+/// unknown divergence, a crash or timeout, a missed expectation, a
+/// preparation error) or it has known divergences.
 fn has_details(c: &CaseResult) -> bool {
-    !(c.agrees() && c.meets_expectation())
+    !c.passes() || !c.agrees()
 }
 
 /// The whole page.
@@ -71,6 +76,9 @@ pub fn render_html(report: &ConformReport) -> String {
         .collect();
     let _ = writeln!(s, "<p>Linkers: {}. Every other linker is compared with the first.</p>", linkers.join(", "));
     let _ = writeln!(s, "<p><strong>{}</strong></p>", escape(&summary));
+    for k in &report.stale {
+        let _ = writeln!(s, "<p class=\"why\">{}</p>", escape(&super::known::stale_line(k)));
+    }
 
     s.push_str("<h2>Matrix</h2>\n<table>\n<tr><th>case</th><th>expect</th>");
     for l in &report.linkers {
@@ -105,7 +113,8 @@ pub fn render_html(report: &ConformReport) -> String {
 }
 
 fn render_case(s: &mut String, n: usize, c: &CaseResult) {
-    let _ = writeln!(s, "<details id=\"case-{n}\" open>\n<summary>{}</summary>", escape(&c.dir.display().to_string()));
+    let open = if c.passes() { "" } else { " open" };
+    let _ = writeln!(s, "<details id=\"case-{n}\"{open}>\n<summary>{}</summary>", escape(&c.dir.display().to_string()));
     if let Some(case) = &c.case {
         let _ = writeln!(s, "<p>{} (expected: {})</p>", escape(&case.description), case.expect.as_str());
     }
@@ -119,21 +128,28 @@ fn render_case(s: &mut String, n: usize, c: &CaseResult) {
         s.push_str("</details>\n");
         return;
     };
-    for cmp in report.comparisons.iter().filter(|cmp| !cmp.differences.is_empty()) {
+    for cmp in report.comparisons.iter().filter(|cmp| !cmp.differences.is_empty() || !cmp.allowed.is_empty()) {
         let (left, right) = (escape(&cmp.left), escape(&cmp.right));
+        let (n, a) = (cmp.differences.len(), cmp.allowed.len());
         let _ = writeln!(
             s,
-            "<p>{right} against {left}: {} difference{}</p>\n<table>\n<tr><th>key</th><th>{left}</th><th>{right}</th></tr>",
-            cmp.differences.len(),
-            if cmp.differences.len() == 1 { "" } else { "s" }
+            "<p>{right} against {left}: {n} divergence{}, {a} allowed difference{}</p>\n<table>\n<tr><th>key</th><th>{left}</th><th>{right}</th><th>explanation</th><th>status</th></tr>",
+            if n == 1 { "" } else { "s" },
+            if a == 1 { "" } else { "s" },
         );
-        for d in &cmp.differences {
+        for d in cmp.differences.iter().chain(&cmp.allowed) {
+            let status = match (&d.known, &d.allowed) {
+                (Some(note), _) => format!("known: {}", escape(note)),
+                (None, Some(reason)) => format!("allowed: {}", escape(reason)),
+                (None, None) => "<strong>diverge</strong>".to_string(),
+            };
             let _ = writeln!(
                 s,
-                "<tr><td><code>{}</code></td><td><pre>{}</pre></td><td><pre>{}</pre></td></tr>",
+                "<tr><td><code>{}</code></td><td><pre>{}</pre></td><td><pre>{}</pre></td><td>{}</td><td>{status}</td></tr>",
                 escape(&d.key),
                 escape(&d.left),
-                escape(&d.right)
+                escape(&d.right),
+                escape(&d.explanation)
             );
         }
         s.push_str("</table>\n");
@@ -200,14 +216,16 @@ mod tests {
                         left: "refld".into(),
                         right: "rust-lld".into(),
                         differences: vec![
-                            Difference { key: "export.main.type".into(), left: "(i32) -> i32".into(), right: "<none>".into() },
-                            Difference { key: "func.f&g".into(), left: "a 'quoted' body".into(), right: "x < y && y > z".into() },
+                            Difference::explained("export.main.type", "(i32) -> i32", "<none>", "refld", "rust-lld"),
+                            Difference::explained("func.f&g", "a 'quoted' body", "x < y && y > z", "refld", "rust-lld"),
                         ],
+                        allowed: vec![],
                     },
                     Comparison {
                         left: "refld".into(),
                         right: "ld&co".into(),
-                        differences: vec![Difference { key: "outcome".into(), left: "linked".into(), right: "crashed".into() }],
+                        differences: vec![Difference::explained("outcome", "linked", "crashed", "refld", "ld&co")],
+                        allowed: vec![],
                     },
                 ],
                 agree: false,
@@ -225,7 +243,7 @@ mod tests {
                 linkers: vec![rejected("refld"), rejected("rust-lld"), rejected("ld&co")],
                 comparisons: ["rust-lld", "ld&co"]
                     .iter()
-                    .map(|r| Comparison { left: "refld".into(), right: r.to_string(), differences: vec![] })
+                    .map(|r| Comparison { left: "refld".into(), right: r.to_string(), differences: vec![], allowed: vec![] })
                     .collect(),
                 agree: true,
             }),
@@ -243,6 +261,7 @@ mod tests {
         ConformReport {
             linkers: vec!["refld".into(), "rust-lld".into(), "ld&co".into()],
             cases: vec![diverging, agreeing, broken],
+            stale: vec![],
         }
     }
 

@@ -17,8 +17,10 @@ pub fn expect_cell(result: &CaseResult) -> &'static str {
 
 /// The matrix (a header, then one row per case: case folder, `expect`
 /// cell, one cell per linker), then the details of every case that does
-/// not pass (its expectation mismatch, each difference, each crash, its
-/// preparation error), then [`summary_line`].
+/// not pass (its expectation mismatch, each divergence with its
+/// explanation, each crash, its preparation error), then the known
+/// divergences seen (one line per note: the linker and its cases), one
+/// warning line per stale known entry, then [`summary_line`].
 pub fn render_matrix(report: &ConformReport) -> String {
     let mut header = vec!["case".to_string(), "expect".to_string()];
     header.extend(report.linkers.iter().cloned());
@@ -42,31 +44,65 @@ pub fn render_matrix(report: &ConformReport) -> String {
         let line: Vec<String> = row.iter().zip(&widths).map(|(cell, w)| format!("{cell:<w$}")).collect();
         let _ = writeln!(s, "{}", line.join("  ").trim_end());
     }
-    let failing: Vec<&CaseResult> = report.cases.iter().filter(|c| !(c.agrees() && c.meets_expectation())).collect();
+    let failing: Vec<&CaseResult> = report.cases.iter().filter(|c| !c.passes()).collect();
     if !failing.is_empty() {
         s.push('\n');
     }
     for c in failing {
         render_details(&mut s, c);
     }
+    let notes = known_notes(report);
+    if !notes.is_empty() {
+        s.push('\n');
+    }
+    for (note, linker, cases) in notes {
+        let _ = writeln!(s, "known: {note} ({linker}, {} case{})", cases, if cases == 1 { "" } else { "s" });
+    }
+    for k in &report.stale {
+        let _ = writeln!(s, "{}", super::known::stale_line(k));
+    }
     let _ = writeln!(s, "{}", summary_line(&report.summary()));
     s
 }
 
-/// `N cases: A agree, D diverge, M expectation mismatches`, with
-/// `, E errors` added when some case could not be prepared.
+/// The known divergences seen: (note, linker, number of cases), in note
+/// order.
+pub fn known_notes(report: &ConformReport) -> Vec<(String, String, usize)> {
+    let mut seen: std::collections::BTreeMap<(String, String), std::collections::BTreeSet<usize>> = Default::default();
+    for (n, c) in report.cases.iter().enumerate() {
+        for cmp in c.report.iter().flat_map(|r| &r.comparisons) {
+            for note in cmp.differences.iter().filter_map(|d| d.known.as_ref()) {
+                seen.entry((note.clone(), cmp.right.clone())).or_default().insert(n);
+            }
+        }
+    }
+    seen.into_iter().map(|((note, linker), cases)| (note, linker, cases.len())).collect()
+}
+
+/// `N cases: A agree, K known, D diverge, M expectation mismatches`, with
+/// `, E errors` added when some case could not be prepared, then
+/// `(X allowed differences)` when some were allowed and `, S stale known
+/// entries` when some were stale.
 pub fn summary_line(summary: &Summary) -> String {
+    let plural = |n: usize, one: &'static str, many: &'static str| if n == 1 { one } else { many };
     let mut line = format!(
-        "{} case{}: {} agree, {} diverge, {} expectation mismatch{}",
+        "{} case{}: {} agree, {} known, {} diverge, {} expectation mismatch{}",
         summary.cases,
-        if summary.cases == 1 { "" } else { "s" },
+        plural(summary.cases, "", "s"),
         summary.agree,
+        summary.known,
         summary.diverge,
         summary.mismatches,
-        if summary.mismatches == 1 { "" } else { "es" },
+        plural(summary.mismatches, "", "es"),
     );
     if summary.errors > 0 {
-        let _ = write!(line, ", {} error{}", summary.errors, if summary.errors == 1 { "" } else { "s" });
+        let _ = write!(line, ", {} error{}", summary.errors, plural(summary.errors, "", "s"));
+    }
+    if summary.stale > 0 {
+        let _ = write!(line, ", {} stale known entr{}", summary.stale, plural(summary.stale, "y", "ies"));
+    }
+    if summary.allowed > 0 {
+        let _ = write!(line, " ({} allowed difference{})", summary.allowed, plural(summary.allowed, "", "s"));
     }
     line
 }
@@ -83,16 +119,23 @@ fn render_details(s: &mut String, c: &CaseResult) {
         let _ = writeln!(s, "  expect: {why}");
     }
     let Some(report) = &c.report else { return };
-    for l in &report.linkers {
-        if let crate::linker::Outcome::Crashed { status, stderr } = &l.outcome {
+    for (i, l) in report.linkers.iter().enumerate() {
+        // A crash whose `outcome` difference is known is not what fails the case.
+        let known = i > 0 && report.comparisons[i - 1].differences.iter().all(|d| d.known.is_some());
+        if let (crate::linker::Outcome::Crashed { status, stderr }, false) = (&l.outcome, known) {
             let _ = writeln!(s, "  {}: crashed ({status}) {}", l.name, cut(stderr.trim()));
         }
     }
     for cmp in &report.comparisons {
+        // A linker whose divergences are all known is not what fails the case.
+        if cmp.differences.iter().all(|d| d.known.is_some()) {
+            continue;
+        }
         for d in &cmp.differences {
+            let known = d.known.as_ref().map(|n| format!(" (known: {n})")).unwrap_or_default();
             let _ = writeln!(
                 s,
-                "  {}: {}: {} {} / {} {}",
+                "  {}: {}: {} {} / {} {}{known}",
                 cmp.right,
                 d.key,
                 cmp.left,
@@ -100,11 +143,12 @@ fn render_details(s: &mut String, c: &CaseResult) {
                 cmp.right,
                 cut(&d.right)
             );
+            let _ = writeln!(s, "      {}", cut(&d.explanation));
         }
     }
     if let Some(first) = report.linkers.first() {
         if let crate::linker::Outcome::Rejected { diagnostics } = &first.outcome {
-            if !c.meets_expectation() || !c.agrees() {
+            if !c.passes() {
                 for d in diagnostics.iter().take(3) {
                     let _ = writeln!(s, "  {}: {}", first.name, cut(d.lines().next().unwrap_or("")));
                 }
@@ -116,16 +160,22 @@ fn render_details(s: &mut String, c: &CaseResult) {
 /// One JSON object per case and linker, one per line: `case` (the folder),
 /// `linker`, `outcome` (`linked`/`rejected`/`crashed`/`timed out`, null
 /// when the case could not be prepared), `verdict` ([`super::Verdict::kind`]),
-/// `first_difference` (a key or null), `differences` (every key),
-/// `expect` (`link`/`reject`/null), `expect_met` (bool, null when not known),
-/// `expect_mismatch` (why, or null), `error` (why the case could not be
-/// prepared, or null).
+/// `first_difference` (a key or null), `differences` (every divergence's
+/// key, known ones included), `known` (the keys of the known divergences),
+/// `notes` (their notes, distinct), `allowed` (the keys of the allowed
+/// differences), `expect` (`link`/`reject`/null), `expect_met` (bool, null
+/// when not known), `expect_mismatch` (why, or null), `error` (why the case
+/// could not be prepared, or null). Then one line `{"stale_known": ENTRY}`
+/// per stale known entry (`linker`, `key`, `cases`, `note`).
 pub fn render_json_lines(report: &ConformReport) -> String {
     let mut s = String::new();
     for c in &report.cases {
         for record in case_records(report, c) {
             let _ = writeln!(s, "{record}");
         }
+    }
+    for k in &report.stale {
+        let _ = writeln!(s, "{}", json!({ "stale_known": k }));
     }
     s
 }
@@ -139,10 +189,20 @@ pub fn case_records(report: &ConformReport, c: &CaseResult) -> Vec<Value> {
         .enumerate()
         .map(|(i, name)| {
             let outcome = c.report.as_ref().and_then(|r| r.linkers.get(i)).map(|l| l.outcome.kind());
-            let differences: Vec<&str> = match (&c.report, i) {
-                (Some(r), 1..) => r.comparisons[i - 1].differences.iter().map(|d| d.key.as_str()).collect(),
-                _ => Vec::new(),
+            let comparison = match (&c.report, i) {
+                (Some(r), 1..) => r.comparisons.get(i - 1),
+                _ => None,
             };
+            let keys = |f: &dyn Fn(&crate::diff::Difference) -> bool| -> Vec<&str> {
+                comparison.iter().flat_map(|cmp| &cmp.differences).filter(|d| f(d)).map(|d| d.key.as_str()).collect()
+            };
+            let differences = keys(&|_| true);
+            let known = keys(&|d| d.known.is_some());
+            let mut notes: Vec<&str> =
+                comparison.iter().flat_map(|cmp| &cmp.differences).filter_map(|d| d.known.as_deref()).collect();
+            notes.sort_unstable();
+            notes.dedup();
+            let allowed: Vec<&str> = comparison.iter().flat_map(|cmp| &cmp.allowed).map(|d| d.key.as_str()).collect();
             json!({
                 "case": c.dir.display().to_string(),
                 "linker": name,
@@ -150,6 +210,9 @@ pub fn case_records(report: &ConformReport, c: &CaseResult) -> Vec<Value> {
                 "verdict": verdicts[i].kind(),
                 "first_difference": differences.first(),
                 "differences": differences,
+                "known": known,
+                "notes": notes,
+                "allowed": allowed,
                 "expect": c.case.as_ref().map(|k| k.expect.as_str()),
                 "expect_met": match c.expect { ExpectCheck::Unknown => None, _ => Some(c.meets_expectation()) },
                 "expect_mismatch": match &c.expect { ExpectCheck::Mismatch(w) => Some(w.as_str()), _ => None },

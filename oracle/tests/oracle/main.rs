@@ -3,6 +3,7 @@
 mod cli;
 mod common;
 mod diff;
+mod explain;
 mod hostcalls;
 mod linker;
 mod run;

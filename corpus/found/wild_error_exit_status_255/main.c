@@ -1,0 +1,7 @@
+// value() is defined (strongly) in both a.o and b.o: a duplicate symbol.
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("proc_exit")))
+void proc_exit(int);
+
+int value(void);
+
+void _start(void) { proc_exit(value()); }
