@@ -32,6 +32,7 @@ pub mod corpus;
 pub mod describe;
 pub mod diagkind;
 pub mod diagnostics;
+pub mod differential;
 pub mod diff;
 pub mod explain;
 pub mod gen;

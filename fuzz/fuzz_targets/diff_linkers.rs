@@ -1,0 +1,60 @@
+//! `diff_linkers`: arbitrary bytes drawn into a generated object set
+//! (`linkcheck::gen`), linked by refld (in-process), rust-lld and Wild
+//! (`DIFF_LINKERS=rust-lld,wild,wasm-ld-19` to choose the others), every
+//! output described, run with the recording host and compared structurally
+//! (`linkcheck::differential`). A divergence that no allow-list
+//! (oracle/allow.toml) and no known bug (fuzz/known.toml) covers fails the
+//! run; the set is saved as a corpus case under
+//! fuzz/artifacts/diff_linkers/cases/ for `linkcheck reduce`.
+//!
+//! Every 200 sets the run prints its rate and the share of time spent in
+//! the external linker processes (the README's benchmark).
+//! Run: `cargo fuzz run -s none diff_linkers -- -max_total_time=600`.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use linkcheck::differential::{parse_known, Harness, DEFAULT_LINKERS};
+use linkcheck::gen::ObjectSet;
+use std::path::Path;
+use std::sync::{Mutex, OnceLock};
+use std::time::Instant;
+
+fn harness() -> &'static Mutex<(Harness, Instant)> {
+    static HARNESS: OnceLock<Mutex<(Harness, Instant)>> = OnceLock::new();
+    HARNESS.get_or_init(|| {
+        let fuzz = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let known_path = fuzz.join("known.toml");
+        let text = std::fs::read_to_string(&known_path).unwrap_or_else(|e| panic!("{}: {e}", known_path.display()));
+        let known = parse_known(&known_path, &text).unwrap_or_else(|e| panic!("{e}"));
+        let chosen = std::env::var("DIFF_LINKERS").ok();
+        let others: Vec<&str> = match &chosen {
+            Some(list) => list.split(',').map(str::trim).filter(|s| !s.is_empty()).collect(),
+            None => DEFAULT_LINKERS.to_vec(),
+        };
+        let save = fuzz.join("artifacts/diff_linkers/cases");
+        let h = Harness::new(&others, known, Some(save)).unwrap_or_else(|e| panic!("diff_linkers: {e}"));
+        eprintln!("diff_linkers: comparing {}", h.linker_names().join(", "));
+        Mutex::new((h, Instant::now()))
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    let set = ObjectSet::from_bytes(data);
+    let mut guard = harness().lock().unwrap_or_else(|e| e.into_inner());
+    let (h, started) = &mut *guard;
+    if let Err(finding) = h.check_set(&set) {
+        panic!("{finding}");
+    }
+    let s = &h.stats;
+    if s.sets % 200 == 0 {
+        let secs = started.elapsed().as_secs_f64();
+        eprintln!(
+            "diff_linkers: {} sets, {:.1} sets/s; in external linkers {:.1}% of check time; harness adds {:.0}% to them; {} known-bug differences",
+            s.sets,
+            s.sets as f64 / secs,
+            100.0 * s.external.as_secs_f64() / s.total.as_secs_f64().max(1e-9),
+            100.0 * s.overhead(),
+            s.known
+        );
+    }
+});

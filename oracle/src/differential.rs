@@ -1,0 +1,256 @@
+//! Differential checking of generated object sets: the engine of the
+//! `diff_linkers` fuzz target.
+//!
+//! A [`Harness`] takes an [`ObjectSet`] (drawn from fuzz bytes by
+//! [`crate::gen`]), writes its objects and archive into a scratch folder,
+//! links them with every chosen linker ([`crate::check::check_timed`]:
+//! outcomes, diagnostics, structural comparison, runs with the recording
+//! host) and judges the differences of refld from each other linker:
+//! - a difference the allow-lists cover ([`crate::allow`]) is no finding;
+//! - a difference matching a known bug signature ([`KnownBug`], data in
+//!   fuzz/known.toml: linker, key, both values, and the corpus/found case
+//!   that explains it) is counted, not reported;
+//! - anything else is a [`Finding`]: the set is saved as a corpus case
+//!   ([`crate::casefile::write_case`], with its recorded divergence) for
+//!   `linkcheck reduce`.
+//!
+//! [`Stats`] keeps where the time went: inside the external linker
+//! processes, and in all (the `diff_linkers` benchmark).
+
+use crate::casefile::{from_object_set, write_case, write_inputs};
+use crate::check::{check_timed, CheckOptions, CheckReport};
+use crate::corpus::{Divergence, Expect};
+use crate::gen::ObjectSet;
+use crate::linker::Linker;
+use crate::linkers;
+use crate::run::Runner;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// A known bug of another linker, as the fuzz target recognizes it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KnownBug {
+    /// The linker that has the bug (its report name: `wild`).
+    pub linker: String,
+    /// The difference key, or a prefix ending in `*`.
+    pub key: String,
+    /// refld's value (`*` for any).
+    pub left: String,
+    /// The other linker's value (`*` for any).
+    pub right: String,
+    /// The corpus/found case whose NOTE.md explains the bug.
+    pub note: String,
+}
+
+impl KnownBug {
+    /// Whether this entry covers a difference of `linker` under `key`.
+    pub fn matches(&self, linker: &str, key: &str, left: &str, right: &str) -> bool {
+        let pattern = |p: &str, v: &str| match p.strip_suffix('*') {
+            Some(prefix) => v.starts_with(prefix),
+            None => p == v,
+        };
+        self.linker == linker && pattern(&self.key, key) && pattern(&self.left, left) && pattern(&self.right, right)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KnownFile {
+    #[serde(default)]
+    known: Vec<KnownBug>,
+}
+
+/// Parses a known-bug file (`[[known]]` tables, fields of [`KnownBug`]).
+/// Errors name the file and the TOML error.
+pub fn parse_known(path: &Path, text: &str) -> Result<Vec<KnownBug>, String> {
+    toml::from_str::<KnownFile>(text).map(|f| f.known).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// A divergence no allow-list or known bug covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The other linker (refld is always the left side).
+    pub linker: String,
+    /// The first uncovered difference's key.
+    pub key: String,
+    /// refld's value.
+    pub left: String,
+    /// The other linker's value.
+    pub right: String,
+    /// Where the case was saved (`None` when saving failed or was off).
+    pub saved: Option<PathBuf>,
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "refld and {} diverge at `{}`: refld {} / {} {}", self.linker, self.key, self.left, self.linker, self.right)?;
+        if let Some(dir) = &self.saved {
+            write!(f, "\ncase saved to {0}; reduce it with `cargo run -p linkcheck -- reduce {0}`", dir.display())?;
+        }
+        Ok(())
+    }
+}
+
+/// Where the time of the checked sets went.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Sets checked.
+    pub sets: u64,
+    /// Differences covered by a known bug.
+    pub known: u64,
+    /// Wall time inside the external linker processes (spawn to exit).
+    pub external: Duration,
+    /// Wall time of [`Harness::check_set`] in all (writing inputs, every
+    /// link, describing, running, comparing, judging).
+    pub total: Duration,
+}
+
+impl Stats {
+    /// Time outside the external linkers as a share of the time inside
+    /// them (0.25: the harness adds 25 % to the bare linker processes).
+    pub fn overhead(&self) -> f64 {
+        let outside = self.total.saturating_sub(self.external);
+        outside.as_secs_f64() / self.external.as_secs_f64().max(1e-9)
+    }
+}
+
+/// The linkers, runner and judgement of a differential run.
+pub struct Harness {
+    linkers: Vec<Linker>,
+    runner: Runner,
+    options: CheckOptions,
+    known: Vec<KnownBug>,
+    scratch: tempfile::TempDir,
+    save_dir: Option<PathBuf>,
+    /// Where the time went so far.
+    pub stats: Stats,
+}
+
+/// The linkers `diff_linkers` compares by default: refld, then rust-lld
+/// and Wild.
+pub const DEFAULT_LINKERS: &[&str] = &["rust-lld", "wild"];
+
+impl Harness {
+    /// refld (in-process) and the named others (`rust-lld`, `wild`,
+    /// `wasm-ld-19`, ... as [`linkers::discover_all`] names them). Errors:
+    /// a linker that is not installed (naming what installs it), an
+    /// unknown name, the runner's engine.
+    pub fn new(others: &[&str], known: Vec<KnownBug>, save_dir: Option<PathBuf>) -> Result<Harness, String> {
+        let all = linkers::discover_all();
+        let mut chosen = vec![Linker::Reference];
+        for name in others {
+            match all.iter().find(|f| match f {
+                Ok(found) => found.name == *name,
+                Err(missing) => missing.name == *name,
+            }) {
+                Some(Ok(found)) => chosen.push(found.linker()),
+                Some(Err(missing)) => return Err(format!("linker {name} is missing: {missing:?} (run scripts/setup.sh)")),
+                None => return Err(format!("unknown linker {name}")),
+            }
+        }
+        Harness::with_linkers(chosen, known, save_dir)
+    }
+
+    /// Compares `linkers[0]` (refld, normally) with each other linker.
+    /// Errors: fewer than two linkers, the runner's engine, the scratch
+    /// folder.
+    pub fn with_linkers(linkers: Vec<Linker>, known: Vec<KnownBug>, save_dir: Option<PathBuf>) -> Result<Harness, String> {
+        if linkers.len() < 2 {
+            return Err("a differential run needs at least two linkers".into());
+        }
+        let runner = Runner::new()?;
+        let scratch = tempfile::Builder::new().prefix("linkcheck-diff-").tempdir().map_err(|e| e.to_string())?;
+        let options = CheckOptions::default();
+        Ok(Harness { linkers, runner, options, known, scratch, save_dir, stats: Stats::default() })
+    }
+
+    /// The linkers' names, refld first.
+    pub fn linker_names(&self) -> Vec<&str> {
+        self.linkers.iter().map(Linker::name).collect()
+    }
+
+    /// Links, runs and compares one set. `Ok(report)` when every
+    /// difference is allowed or a known bug; the first other [`Finding`]
+    /// otherwise (the set saved under the save folder, when one was given).
+    pub fn check_set(&mut self, set: &ObjectSet) -> Result<CheckReport, Finding> {
+        let start = Instant::now();
+        let case = from_object_set(set);
+        let dir = self.scratch.path();
+        clear(dir);
+        let args = write_inputs(dir, &case).map_err(|e| Finding {
+            linker: "refld".into(),
+            key: "harness.inputs".into(),
+            left: e.to_string(),
+            right: String::new(),
+            saved: None,
+        })?;
+        let (report, times) = check_timed(&self.linkers, &args, dir, &self.runner, &self.options);
+        for (linker, time) in self.linkers.iter().zip(&times) {
+            if matches!(linker, Linker::External { .. }) {
+                self.stats.external += *time;
+            }
+        }
+        let finding = self.judge(&report);
+        self.stats.sets += 1;
+        self.stats.total += start.elapsed();
+        match finding {
+            None => Ok(report),
+            Some(mut f) => {
+                f.saved = self.save(set, &report, &f);
+                Err(f)
+            }
+        }
+    }
+
+    fn judge(&mut self, report: &CheckReport) -> Option<Finding> {
+        for cmp in &report.comparisons {
+            for d in &cmp.differences {
+                if d.allowed.is_some() {
+                    continue;
+                }
+                if self.known.iter().any(|k| k.matches(&cmp.right, &d.key, &d.left, &d.right)) {
+                    self.stats.known += 1;
+                    continue;
+                }
+                return Some(Finding {
+                    linker: cmp.right.clone(),
+                    key: d.key.clone(),
+                    left: d.left.clone(),
+                    right: d.right.clone(),
+                    saved: None,
+                });
+            }
+        }
+        None
+    }
+
+    fn save(&self, set: &ObjectSet, report: &CheckReport, f: &Finding) -> Option<PathBuf> {
+        let root = self.save_dir.as_ref()?;
+        let mut case = from_object_set(set);
+        case.description = format!("generated by diff_linkers: refld and {} diverge at {}", f.linker, f.key);
+        case.expect = if report.linkers.first().is_some_and(|l| l.outcome.bytes().is_some()) { Expect::Link } else { Expect::Reject };
+        case.divergence = Some(Divergence { key: f.key.clone(), linkers: vec!["refld".into(), f.linker.clone()] });
+        let hash = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            format!("{set:?}").hash(&mut h);
+            h.finish()
+        };
+        let safe: String = f.key.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
+        let dir = root.join(format!("{}-{safe}-{hash:016x}", f.linker));
+        std::fs::create_dir_all(&dir).ok()?;
+        write_case(&dir, &case).ok()?;
+        Some(dir)
+    }
+}
+
+/// Empties `dir` (the scratch folder between sets).
+fn clear(dir: &Path) {
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! The differential harness of the `diff_linkers` fuzz target
+//! (`linkcheck::differential`): known-bug matching, agreement of refld and
+//! rust-lld on generated sets, and a finding from a linker that really
+//! differs, saved as a case `linkcheck reduce` can read.
+
+use linkcheck::casefile::read_case;
+use linkcheck::differential::{parse_known, Harness, KnownBug};
+use linkcheck::gen::ObjectSet;
+use linkcheck::linker::Linker;
+use std::path::Path;
+
+/// The property suite's family of byte streams.
+fn stream(i: u32) -> Vec<u8> {
+    (0..400u32).map(|k| (k.wrapping_mul(2654435761).wrapping_add(i.wrapping_mul(40503)) >> 13) as u8).collect()
+}
+
+fn bug(key: &str, left: &str, right: &str) -> KnownBug {
+    KnownBug { linker: "wild".into(), key: key.into(), left: left.into(), right: right.into(), note: "n".into() }
+}
+
+#[test]
+fn known_bugs_match_by_linker_key_and_values() {
+    let b = bug("outcome", "rejected", "linked");
+    assert!(b.matches("wild", "outcome", "rejected", "linked"));
+    assert!(!b.matches("rust-lld", "outcome", "rejected", "linked"));
+    assert!(!b.matches("wild", "outcome", "linked", "rejected"));
+    let p = bug("func.*", "*", "*");
+    assert!(p.matches("wild", "func.f1.body", "x", "y"));
+    assert!(!p.matches("wild", "data.d0", "x", "y"));
+}
+
+#[test]
+fn the_fuzz_targets_known_bug_file_parses_and_names_existing_notes() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/known.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let known = parse_known(&path, &text).unwrap();
+    assert!(!known.is_empty());
+    for k in &known {
+        let note = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(&k.note).join("NOTE.md");
+        assert!(note.is_file(), "{} names {}, which has no NOTE.md", path.display(), k.note);
+    }
+    assert!(parse_known(&path, "[[known]]\nlinker = 1\n").is_err());
+}
+
+/// A "linker" that is rust-lld plus `--export-all`: its outputs export
+/// more than refld's, which the harness must report and save.
+#[test]
+fn a_real_difference_is_a_finding_with_a_saved_case() {
+    let rust_lld = match Linker::rust_lld().unwrap() {
+        Linker::External { program, .. } => program,
+        Linker::Reference => unreachable!(),
+    };
+    let exporting = Linker::External { name: "lld-export-all".into(), program: rust_lld, leading_args: vec!["--export-all".into()] };
+    let saved = tempfile::tempdir().unwrap();
+    let mut h = Harness::with_linkers(vec![Linker::Reference, exporting], Vec::new(), Some(saved.path().to_path_buf())).unwrap();
+    let finding = (0..64)
+        .filter_map(|i| {
+            let set = ObjectSet::from_bytes(&stream(i));
+            // Sets refld links without --export-all: their exports differ.
+            if set.export_all || linkcheck::props::link_set(&set).is_err() { None } else { h.check_set(&set).err() }
+        })
+        .next()
+        .expect("some set links and differs in its exports");
+    assert_eq!(finding.linker, "lld-export-all");
+    assert!(finding.key.starts_with("export."), "{finding}");
+    let dir = finding.saved.clone().expect("the case was saved");
+    let case = read_case(&dir).unwrap();
+    let d = case.divergence.expect("the divergence is recorded");
+    assert_eq!(d.key, finding.key);
+    assert_eq!(d.linkers, vec!["refld".to_string(), "lld-export-all".to_string()]);
+}
