@@ -31,7 +31,7 @@ pub fn suggestions(res: &Resolution, sid: SymbolId) -> Vec<(String, String)> {
     let want = normalize(&sym.name);
     let limit = (want.len() / 3).max(1);
     let mut found: Vec<(usize, String, String)> = Vec::new();
-    for other in &res.table.symbols {
+    for other in res.table.primaries().map(|o| &res.table.symbols[o]) {
         if other.kind != sym.kind || other.name == sym.name {
             continue;
         }

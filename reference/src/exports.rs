@@ -58,7 +58,11 @@ pub fn exports(config: &Config, res: &Resolution, live: &LiveSet, l: &mut Layout
     let requested: HashSet<&str> = config.entry.iter().chain(&config.exports).chain(&config.exports_if_defined).map(String::as_str).collect();
     let mut names: HashSet<String> = l.exports.iter().map(|e| e.0.clone()).collect();
     let has_init = !crate::ctors::init_order(res, live).is_empty();
-    for (sid, sym) in res.table.symbols.iter().enumerate() {
+    // SIG-EXPORT: primary symbols only (a variant that is not its name's
+    // primary symbol is not exported, measured); a SIG-1 stub has no
+    // export target.
+    for sid in res.table.primaries() {
+        let sym = &res.table.symbols[sid];
         if !live.symbols.contains(&sid) || sym.is_undefined() {
             continue;
         }

@@ -8,7 +8,6 @@ use crate::memory::{self, MemoryLayout};
 use crate::object::{ImportKind, Signature, SymbolKind};
 use crate::resolve::Resolution;
 use crate::symtab::{Def, FileId, SymbolId, Synthetic};
-use crate::signatures::Variants;
 use crate::undefined::{Fate, Undefined};
 use std::collections::HashMap;
 use wasmparser::{GlobalType, RelocationType, ValType};
@@ -21,6 +20,8 @@ pub enum Target {
     Synthetic(Synthetic),
     /// A global symbol without a definition.
     Undefined(SymbolId),
+    /// SIG-1: a `signature_mismatch:NAME` stub.
+    Stub(SymbolId),
 }
 
 /// Symbol `sym` of file `file` resolved (rule SYM-7: local symbols resolve
@@ -32,6 +33,7 @@ pub fn target(res: &Resolution, file: FileId, sym: u32) -> Target {
             Def::Defined { file, sym } => Target::Defined(file, sym),
             Def::Synthetic(s) => Target::Synthetic(s),
             Def::Undefined | Def::Lazy { .. } => Target::Undefined(sid),
+            Def::SignatureStub => Target::Stub(sid),
         },
     }
 }
@@ -115,10 +117,9 @@ pub struct Layout {
     pub functions: Vec<OutFunction>,
     /// Output function index of each live defined input function.
     pub func_index: HashMap<(FileId, u32), u32>,
-    /// Output function index of undefined symbols (imports, stubs).
+    /// Output function index of undefined symbols (imports, stubs) and of
+    /// SIG-1 stubs.
     pub symbol_func: HashMap<SymbolId, u32>,
-    /// SIG-1: `signature_mismatch:NAME` stubs for a file's view of a symbol.
-    pub variant_func: HashMap<(FileId, SymbolId), u32>,
     pub call_ctors: Option<u32>,
     pub init_tls: Option<u32>,
     pub globals: Vec<OutGlobal>,
@@ -142,8 +143,11 @@ pub struct Layout {
 pub struct TableLayout {
     pub base: u32,
     pub functions: Vec<u32>,
-    /// Table slot of each function index.
+    /// Table slot of each defined function, by output function index.
     pub slot: HashMap<u32, u32>,
+    /// Table slot of each undefined function symbol that has one (imports,
+    /// UND-STUB-SLOT): one per symbol, even when symbols share a function.
+    pub symbol_slot: HashMap<SymbolId, u32>,
     /// The table is imported (`--import-table`).
     pub imported: bool,
 }
@@ -170,11 +174,6 @@ impl Layout {
     /// The output function index of input symbol `sym` of `file`, `None`
     /// when it has none (a dead or data symbol).
     pub fn function_of(&self, res: &Resolution, file: FileId, sym: u32) -> Option<u32> {
-        if let Some(sid) = res.file_syms[file][sym as usize] {
-            if let Some(&stub) = self.variant_func.get(&(file, sid)) {
-                return Some(stub);
-            }
-        }
         match target(res, file, sym) {
             Target::Defined(f, s) => {
                 let obj = &res.files[f];
@@ -188,7 +187,7 @@ impl Layout {
             Target::Synthetic(Synthetic::CallCtors) => self.call_ctors,
             Target::Synthetic(Synthetic::InitTls) => self.init_tls,
             Target::Synthetic(_) => None,
-            Target::Undefined(sid) => self.symbol_func.get(&sid).copied(),
+            Target::Undefined(sid) | Target::Stub(sid) => self.symbol_func.get(&sid).copied(),
         }
     }
 
@@ -202,17 +201,17 @@ impl Layout {
             }
             Target::Synthetic(syn) => self.synthetic_global.get(&syn).copied(),
             Target::Undefined(sid) => self.symbol_global.get(&sid).copied(),
+            Target::Stub(_) => None,
         }
     }
 }
 
 /// Builds the layout. Errors (as messages) only for impossible memory
 /// settings (`--initial-memory` too small, and the like).
-pub fn lay_out(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined, variants: &Variants) -> Result<Layout, String> {
+pub fn lay_out(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined) -> Result<Layout, String> {
     let mut l = Layout::default();
     imports(config, res, live, und, &mut l);
-    functions(res, live, und, &mut l);
-    signature_stubs(res, live, variants, &mut l);
+    functions(config, res, live, und, &mut l);
     l.memory = memory::lay_out_memory(config, res, live)?;
     globals(res, live, &mut l);
     table(config, res, live, und, &mut l);
@@ -235,7 +234,8 @@ fn imports(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined, l
         let s = &obj.symbols[r.sym as usize];
         let Some(imp) = obj.import_of(s.kind, s.index) else { continue };
         let kind = match &imp.kind {
-            ImportKind::Func(t) => OutImportKind::Func(l.type_index(&obj.types[*t as usize])),
+            // The symbol's signature (SIG-REPLACE may have changed it).
+            ImportKind::Func(t) => OutImportKind::Func(l.type_index(crate::signatures::symbol_signature(res, sid).unwrap_or(&obj.types[*t as usize]))),
             ImportKind::Global(g) => OutImportKind::Global(*g),
             ImportKind::Table(t) => OutImportKind::Table(*t),
             ImportKind::Tag(t) => OutImportKind::Tag(l.type_index(&obj.types[*t as usize])),
@@ -274,13 +274,11 @@ fn imports(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined, l
     }
 }
 
-fn functions(res: &Resolution, live: &LiveSet, und: &Undefined, l: &mut Layout) {
+fn functions(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined, l: &mut Layout) {
     let void = Signature { params: vec![], results: vec![] };
-    let mut next = l.num_imported_funcs;
-    let mut push = |l: &mut Layout, f: OutFunction| {
+    let push = |l: &mut Layout, f: OutFunction| {
         l.functions.push(f);
-        next += 1;
-        next - 1
+        l.num_imported_funcs + l.functions.len() as u32 - 1
     };
     if live.synthetic.contains(&Synthetic::CallCtors) {
         let t = l.type_index(&void);
@@ -290,18 +288,19 @@ fn functions(res: &Resolution, live: &LiveSet, und: &Undefined, l: &mut Layout) 
         let t = l.type_index(&Signature { params: vec![ValType::I32], results: vec![] });
         l.init_tls = Some(push(l, OutFunction { type_index: t, body: FuncBody::InitTls, name: "__wasm_init_tls".into() }));
     }
+    signature_stubs(res, live, l);
     let mut trap_stubs: HashMap<Signature, u32> = HashMap::new();
     for (&sid, fate) in &und.fates {
         let sym = &res.table.symbols[sid];
         if sym.kind != SymbolKind::Function || !matches!(fate, Fate::WeakStub | Fate::TrapStub | Fate::Error) {
             continue;
         }
-        // UND-WEAK-FUNC: the weak stub exists only for direct calls (measured).
-        if *fate == Fate::WeakStub && !live.uses.iter().any(|u| u.symbol == sid && u.call) {
+        // UND-WEAK-FUNC: the weak stub exists only for direct calls, or
+        // with --no-gc-sections (measured).
+        if *fate == Fate::WeakStub && config.gc_sections && !live.uses.iter().any(|u| u.symbol == sid && u.call) {
             continue;
         }
-        let Some(r) = sym.refs.first() else { continue };
-        let sig = res.files[r.file].func_signature(res.files[r.file].symbols[r.sym as usize].index).clone();
+        let Some(sig) = crate::signatures::symbol_signature(res, sid).cloned() else { continue };
         let t = l.type_index(&sig);
         let idx = match fate {
             Fate::WeakStub => push(l, OutFunction { type_index: t, body: FuncBody::Trap, name: format!("undefined_weak:{}", sym.name) }),
@@ -335,24 +334,19 @@ fn functions(res: &Resolution, live: &LiveSet, und: &Undefined, l: &mut Layout) 
     }
 }
 
-/// SIG-1: one trapping `signature_mismatch:NAME` stub per live symbol and
-/// mismatching signature.
-fn signature_stubs(res: &Resolution, live: &LiveSet, variants: &Variants, l: &mut Layout) {
-    let mut made: HashMap<(SymbolId, Signature), u32> = HashMap::new();
-    let mut keys: Vec<_> = variants.redirect.iter().filter(|((_, sid), _)| live.symbols.contains(sid)).collect();
-    keys.sort_by_key(|((f, sid), _)| (*sid, *f));
-    for (&(file, sid), sig) in keys {
-        let idx = match made.get(&(sid, sig.clone())) {
-            Some(&i) => i,
-            None => {
-                let t = l.type_index(sig);
-                let i = l.num_imported_funcs + l.functions.len() as u32;
-                l.functions.push(OutFunction { type_index: t, body: FuncBody::Trap, name: format!("signature_mismatch:{}", res.table.symbols[sid].name) });
-                made.insert((sid, sig.clone()), i);
-                i
-            }
-        };
-        l.variant_func.insert((file, sid), idx);
+/// SIG-1: a trapping `signature_mismatch:NAME` stub, with the symbol's own
+/// signature, for each live SIG-1 stub symbol (in the order the variants
+/// were made; before the other stubs, as wasm-ld makes them first).
+fn signature_stubs(res: &Resolution, live: &LiveSet, l: &mut Layout) {
+    for sid in res.table.variants.iter().flatten().copied() {
+        let sym = &res.table.symbols[sid];
+        if sym.def != Def::SignatureStub || !live.symbols.contains(&sid) {
+            continue;
+        }
+        let Some(sig) = crate::signatures::symbol_signature(res, sid) else { continue };
+        let type_index = l.type_index(&sig.clone());
+        l.functions.push(OutFunction { type_index, body: FuncBody::Trap, name: format!("signature_mismatch:{}", sym.name) });
+        l.symbol_func.insert(sid, l.num_imported_funcs + l.functions.len() as u32 - 1);
     }
 }
 
@@ -410,11 +404,20 @@ fn globals(res: &Resolution, live: &LiveSet, l: &mut Layout) {
 }
 
 /// LAY-TABLE: one slot per function whose address a live relocation takes,
-/// in first-use order from `--table-base` (default 1); undefined weak
-/// functions and stubs get none (their table index is 0).
+/// in first-use order from `--table-base` (default 1) (wasm-ld scans the
+/// relocations of live chunks file by file, functions before segments).
+/// Defined functions have one slot each; undefined function symbols one per
+/// symbol (imports deduplicated into one function keep a slot each,
+/// measured). Undefined weak functions and SIG-1 stubs get none (their
+/// table index is 0). UND-STUB-SLOT: a function stubbed under warn/ignore
+/// gets a slot, holding the shared stub, when its first live relocation is
+/// one that takes its address: wasm-ld makes the stub, which has no slot,
+/// at the first relocation it reports (measured).
 fn table(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined, l: &mut Layout) {
     let mut t = TableLayout { base: config.table_base, imported: config.import_table, ..Default::default() };
     let mut needed = live.synthetic.contains(&Synthetic::IndirectFunctionTable) || config.import_table || config.export_table;
+    // UND-STUB-SLOT: stubbed functions already met by another relocation.
+    let mut stubbed: std::collections::HashSet<SymbolId> = Default::default();
     for (f, obj) in res.files.iter().enumerate() {
         let chunks = (0..obj.functions.len()).map(|i| (Chunk::Function(f, i as u32), &obj.code_relocs[obj.func_relocs[i].clone()]));
         let segs = (0..obj.segments.len()).map(|i| (Chunk::Segment(f, i as u32), &obj.data_relocs[obj.segment_relocs[i].clone()]));
@@ -423,19 +426,32 @@ fn table(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined, l: 
                 continue;
             }
             for r in relocs {
-                if !matches!(r.ty, RelocationType::TableIndexSleb | RelocationType::TableIndexI32) {
-                    continue;
-                }
-                needed = true;
-                if let Target::Undefined(sid) = target(res, f, r.index) {
-                    if matches!(und.fates.get(&sid), Some(Fate::WeakStub | Fate::TrapStub | Fate::Error) | None) {
-                        continue;
+                let address = matches!(r.ty, RelocationType::TableIndexSleb | RelocationType::TableIndexI32);
+                needed |= address;
+                match target(res, f, r.index) {
+                    Target::Undefined(sid) if r.ty != RelocationType::TypeIndexLeb => {
+                        let fate = und.fates.get(&sid);
+                        let first = fate == Some(&Fate::TrapStub) && stubbed.insert(sid);
+                        let slot = match fate {
+                            Some(Fate::Import { .. }) => address,
+                            Some(Fate::TrapStub) => address && first,
+                            _ => false,
+                        };
+                        let Some(&func) = l.symbol_func.get(&sid).filter(|_| slot) else { continue };
+                        if let std::collections::hash_map::Entry::Vacant(e) = t.symbol_slot.entry(sid) {
+                            e.insert(t.base + t.functions.len() as u32);
+                            t.functions.push(func);
+                        }
                     }
-                }
-                let Some(func) = l.function_of(res, f, r.index) else { continue };
-                if let std::collections::hash_map::Entry::Vacant(e) = t.slot.entry(func) {
-                    e.insert(t.base + t.functions.len() as u32);
-                    t.functions.push(func);
+                    Target::Undefined(_) | Target::Stub(_) => {}
+                    _ if address => {
+                        let Some(func) = l.function_of(res, f, r.index) else { continue };
+                        if let std::collections::hash_map::Entry::Vacant(e) = t.slot.entry(func) {
+                            e.insert(t.base + t.functions.len() as u32);
+                            t.functions.push(func);
+                        }
+                    }
+                    _ => {}
                 }
             }
         }

@@ -81,17 +81,21 @@ pub fn link(config: &Config, provider: &dyn InputProvider) -> Result<Linked, Lin
         Err(e) => return fail(early.into_iter().chain([Diagnostic::error(e.to_string())]).collect()),
     };
     // DIAG-1: wasm-ld stops after each phase that found errors: symbol
-    // resolution and the entry, then `--export`, then features and
-    // undefined symbols together.
+    // resolution and the entry, then signature variants, then `--export`,
+    // then features and undefined symbols together.
     let mut diags = early;
     diags.extend(res.diagnostics.iter().cloned());
     diags.extend(exports::check_entry(config, &res));
     if has_errors(config, &diags) {
         return fail(promote(config, diags));
     }
+    // SIG-1, SIG-2: wasm-ld resolves signature variants after the entry
+    // check and stops on their error before `--export` is checked (measured).
+    diags.extend(res.signature_diagnostics.iter().cloned());
+    if has_errors(config, &diags) {
+        return fail(promote(config, diags));
+    }
     diags.extend(exports::check_exports(config, &res));
-    let variants = signatures::check(&res);
-    diags.extend(variants.diagnostics.iter().cloned());
     if has_errors(config, &diags) {
         return fail(promote(config, diags));
     }
@@ -105,7 +109,7 @@ pub fn link(config: &Config, provider: &dyn InputProvider) -> Result<Linked, Lin
     if has_errors(config, &diags) {
         return fail(promote(config, diags));
     }
-    let layout = match layout::lay_out(config, &res, &live, &und, &variants) {
+    let layout = match layout::lay_out(config, &res, &live, &und) {
         Ok(l) => l,
         Err(e) => {
             diags.push(Diagnostic::error(e));

@@ -75,14 +75,24 @@ pub fn mark_live(config: &Config, res: &Resolution) -> LiveSet {
     // `-u` extracts archive members but is not a root (measured, wasm-ld 22).
     for name in config.entry.iter().chain(&config.exports).chain(&config.exports_if_defined) {
         // GC-1: a requested export that is not defined roots nothing: it
-        // is not imported because of the request (measured).
-        if let Some(sid) = res.table.find(name).filter(|&sid| !res.table.symbols[sid].is_undefined()) {
+        // is not imported because of the request (measured). SIG-EXPORT:
+        // nor does a name whose primary symbol became a SIG-1 stub (local
+        // to the link, never exported: wasm-ld `isExported`).
+        let root = |sid: &SymbolId| {
+            let sym = &res.table.symbols[*sid];
+            !sym.is_undefined() && (sym.def != Def::SignatureStub || config.entry.as_ref() == Some(name))
+        };
+        if let Some(sid) = res.table.find(name).filter(root) {
             m.symbol(sid);
         }
     }
-    for (sid, sym) in res.table.symbols.iter().enumerate() {
+    // SIG-EXPORT: the primary symbols only (wasm-ld's symbol vector); a
+    // variant that is not its name's primary symbol is no root.
+    for sid in res.table.primaries() {
+        let sym = &res.table.symbols[sid];
         let table = sym.def == Def::Synthetic(Synthetic::IndirectFunctionTable);
-        if sym.no_strip || (is_export_root(config, res, sid) && !table) {
+        let stub = sym.def == Def::SignatureStub;
+        if (sym.no_strip && !stub) || (is_export_root(config, res, sid) && !table) {
             m.symbol(sid);
         }
     }
@@ -92,9 +102,15 @@ pub fn mark_live(config: &Config, res: &Resolution) -> LiveSet {
         m.file(f);
     }
     if !config.gc_sections {
-        // GC-4: `__wasm_call_ctors` too, init functions or not (measured).
+        // GC-4: `__wasm_call_ctors` too, init functions or not, and every
+        // SIG-1 stub, called or not (measured).
         if let Some(sid) = res.table.find("__wasm_call_ctors") {
             m.symbol(sid);
+        }
+        for sid in res.table.variants.iter().flatten().copied() {
+            if res.table.symbols[sid].def == Def::SignatureStub {
+                m.symbol(sid);
+            }
         }
         for f in 0..res.files.len() {
             m.file(f);
@@ -191,7 +207,8 @@ impl Marker<'_> {
             Def::Synthetic(s) => {
                 self.live.synthetic.insert(s);
             }
-            Def::Undefined | Def::Lazy { .. } => {}
+            // A SIG-1 stub has no chunk (and no file to make live).
+            Def::Undefined | Def::Lazy { .. } | Def::SignatureStub => {}
         }
     }
 
@@ -241,10 +258,15 @@ impl Marker<'_> {
             if r.ty == RelocationType::TypeIndexLeb {
                 continue;
             }
+            let address_taken = matches!(r.ty, RelocationType::TableIndexSleb | RelocationType::TableIndexI32);
             if let Some(sid) = res.file_syms[f][r.index as usize] {
                 let call = r.ty == RelocationType::FunctionIndexLeb;
-                let address_taken = matches!(r.ty, RelocationType::TableIndexSleb | RelocationType::TableIndexI32);
                 self.live.uses.push(Use { symbol: sid, file: f, call, address_taken, ty: r.ty });
+                // SIG-1: taking a stub's address (0) does not keep the stub
+                // (wasm-ld `MarkLive::mark` skips `isStub` table indices).
+                if address_taken && res.table.symbols[sid].def == Def::SignatureStub {
+                    continue;
+                }
             }
             self.file_symbol(f, r.index);
         }

@@ -77,7 +77,7 @@ impl Relocator<'_> {
                     *l.tag_index.get(&(f, pos)).ok_or(Unpatched::Dead)? as i64
                 }
                 Target::Undefined(sid) => *l.symbol_tag.get(&sid).ok_or(Unpatched::Dead)? as i64,
-                Target::Synthetic(_) => return Err(Unpatched::Dead),
+                Target::Synthetic(_) | Target::Stub(_) => return Err(Unpatched::Dead),
             },
             // The indirect function table is the only table refld writes.
             Value::TableNumber => 0,
@@ -89,16 +89,18 @@ impl Relocator<'_> {
         Ok(v)
     }
 
-    /// REL-TABLE: the table slot of a function; 0 for undefined weak
-    /// functions and stubs, which get none.
+    /// REL-TABLE: the table slot of a function (of the symbol, for an
+    /// undefined one); 0 for those without: undefined weak functions and
+    /// stubs (UND-STUB-SLOT aside).
     fn table_index(&self, file: FileId, sym: u32) -> Result<u32, Unpatched> {
-        let Some(f) = self.layout.function_of(self.res, file, sym) else {
-            return match target(self.res, file, sym) {
-                Target::Undefined(_) => Ok(0),
-                _ => Err(Unpatched::Dead),
-            };
-        };
-        Ok(self.layout.table.as_ref().and_then(|t| t.slot.get(&f).copied()).unwrap_or(0))
+        let table = self.layout.table.as_ref();
+        match target(self.res, file, sym) {
+            Target::Undefined(sid) => return Ok(table.and_then(|t| t.symbol_slot.get(&sid).copied()).unwrap_or(0)),
+            Target::Stub(_) => return Ok(0),
+            _ => {}
+        }
+        let f = self.layout.function_of(self.res, file, sym).ok_or(Unpatched::Dead)?;
+        Ok(table.and_then(|t| t.slot.get(&f).copied()).unwrap_or(0))
     }
 
     /// REL-MEM: the address of a data symbol; 0 for undefined data.
@@ -118,6 +120,7 @@ impl Relocator<'_> {
                 _ => 0,
             })),
             Target::Undefined(_) => Ok(0),
+            Target::Stub(_) => Err(Unpatched::Dead),
         }
     }
 

@@ -47,7 +47,8 @@ pub struct Discarded {
 #[derive(Debug, Clone, Default)]
 pub struct Resolution {
     /// Loaded objects: command-line objects and extracted members, in
-    /// load order.
+    /// wasm-ld's order (LOAD-ORDER: a member extracted while a file's
+    /// symbols are read comes before that file).
     pub files: Vec<ObjectFile>,
     /// Per file, per symbol index: the global symbol, `None` for local and
     /// section symbols.
@@ -56,6 +57,10 @@ pub struct Resolution {
     pub discarded: Vec<Discarded>,
     /// Warnings and errors of resolution.
     pub diagnostics: Vec<Diagnostic>,
+    /// SIG-1, SIG-2: the signature-mismatch warnings or the error of
+    /// [`crate::signatures::resolve_variants`], reported after the entry
+    /// check and before `--export` (wasm-ld's phases, measured).
+    pub signature_diagnostics: Vec<Diagnostic>,
     /// CTOR-2: no input calls `__wasm_call_ctors` and it is neither the
     /// entry nor `--export`ed: exported functions get command-export
     /// wrappers that run the ctors first (and `__wasm_call_dtors` after).
@@ -81,6 +86,8 @@ struct Resolver<'c> {
     res: Resolution,
     members: Vec<LazyMember>,
     comdats: HashSet<String>,
+    /// LOAD-ORDER: files in the order their symbols were read to the end.
+    loaded: Vec<FileId>,
 }
 
 /// Reads every input and resolves symbols.
@@ -89,14 +96,34 @@ struct Resolver<'c> {
 /// error ends the link, as nothing sound can follow); otherwise resolution
 /// problems are collected as diagnostics in the result.
 pub fn resolve(config: &Config, provider: &dyn InputProvider) -> Result<Resolution, InputError> {
-    let mut r = Resolver { config, res: Resolution::default(), members: Vec::new(), comdats: HashSet::new() };
+    let mut r = Resolver { config, res: Resolution::default(), members: Vec::new(), comdats: HashSet::new(), loaded: Vec::new() };
     r.res.allowed_undefined.extend(config.allow_undefined_names.iter().cloned());
     for spec in &config.inputs {
         r.add_input(spec, provider)?;
     }
     r.roots()?;
     r.synthesize();
+    r.resolve_variants();
+    r.reorder_files();
     Ok(r.res)
+}
+
+/// The state of undefined symbol `sid` as reference `r` makes it (a new
+/// symbol, a new variant, or SIG-REPLACE): its binding, signature (for
+/// functions), direct-call mark, import module and explicit import name,
+/// and origin.
+pub(crate) fn make_undefined(res: &mut Resolution, sid: SymbolId, r: &Reference) {
+    let s = &res.files[r.file].symbols[r.sym as usize];
+    let module = s.import_module.clone();
+    let name = if s.has_explicit_name() { s.import_name.clone() } else { None };
+    let g = &mut res.table.symbols[sid];
+    g.def = Def::Undefined;
+    g.weak = r.weak;
+    g.called_directly = r.called_directly;
+    g.sig = (g.kind == SymbolKind::Function).then_some((r.file, r.sym));
+    g.import_module = module;
+    g.import_name = name;
+    g.origin = Some(r.file);
 }
 
 impl Resolver<'_> {
@@ -160,11 +187,15 @@ impl Resolver<'_> {
                 sym.def = Def::Lazy { member: id };
                 continue;
             }
+            // wasm-ld `addLazy`: an undefined symbol with a weak binding
+            // becomes lazy, keeping its signature; a strong one extracts
+            // the member while it is still undefined (so the definition
+            // meets the references' signatures, SIG-VARIANT).
             if sym.def == Def::Undefined {
-                let extract = sym.refs.iter().any(|r| reference_extracts(sym.kind, r.weak));
-                sym.def = Def::Lazy { member: id };
-                if extract {
+                if reference_extracts(sym.kind, sym.weak) {
                     self.extract(id)?;
+                } else {
+                    sym.def = Def::Lazy { member: id };
                 }
             }
         }
@@ -218,11 +249,8 @@ impl Resolver<'_> {
             if local {
                 continue;
             }
-            let (sid, _) = self.res.table.insert(&sname, kind);
+            let (sid, created) = self.res.table.insert(&sname, kind);
             self.res.file_syms[fid][i] = Some(sid);
-            if no_strip {
-                self.res.table.symbols[sid].no_strip = true;
-            }
             if !self.check_kind(sid, kind, &name) {
                 // SYM-5 (measured): a strong data, global, tag or table
                 // definition meeting a strong definition is also a duplicate.
@@ -233,14 +261,55 @@ impl Resolver<'_> {
                 }
                 continue;
             }
-            if defined {
-                self.add_defined(sid, fid, i as u32, weak, &name);
+            let target = if defined {
+                self.add_defined(sid, fid, i as u32, weak, &name)
             } else {
                 let called_directly = called.contains(&(i as u32));
-                self.add_undefined(sid, Reference { file: fid, sym: i as u32, weak, called_directly })?;
+                self.add_undefined(sid, created, Reference { file: fid, sym: i as u32, weak, called_directly })?
+            };
+            self.res.file_syms[fid][i] = Some(target);
+            if no_strip {
+                self.res.table.symbols[target].no_strip = true;
             }
         }
+        self.loaded.push(fid);
         Ok(())
+    }
+
+    /// LOAD-ORDER: files in the order wasm-ld lists them (`objectFiles`):
+    /// a file goes in once its symbols are read, so a member its reading
+    /// extracts comes before it (measured). Renumbers the files, and every
+    /// file index in the table, to that order.
+    fn reorder_files(&mut self) {
+        let order = std::mem::take(&mut self.loaded);
+        let mut new_id = vec![0; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            new_id[old] = new;
+        }
+        let res = &mut self.res;
+        let mut files: Vec<Option<ObjectFile>> = std::mem::take(&mut res.files).into_iter().map(Some).collect();
+        let mut syms: Vec<Option<Vec<Option<SymbolId>>>> = std::mem::take(&mut res.file_syms).into_iter().map(Some).collect();
+        let mut discarded: Vec<Option<Discarded>> = std::mem::take(&mut res.discarded).into_iter().map(Some).collect();
+        for &old in &order {
+            res.files.extend(files[old].take());
+            res.file_syms.extend(syms[old].take());
+            res.discarded.extend(discarded[old].take());
+        }
+        res.lazy_files = res.lazy_files.iter().map(|&f| new_id[f]).collect();
+        for sym in &mut res.table.symbols {
+            for r in &mut sym.refs {
+                r.file = new_id[r.file];
+            }
+            if let Def::Defined { file, .. } = &mut sym.def {
+                *file = new_id[*file];
+            }
+            if let Some((file, _)) = &mut sym.sig {
+                *file = new_id[*file];
+            }
+            if let Some(file) = &mut sym.origin {
+                *file = new_id[*file];
+            }
+        }
     }
 
     /// SYM-5: a name used with two kinds is an error (kinds spelt as
@@ -262,24 +331,38 @@ impl Resolver<'_> {
         match &sym.def {
             Def::Defined { file, .. } => self.res.files[*file].name.clone(),
             Def::Lazy { member } => self.members[*member].member.as_ref().map(|m| m.name.clone()).unwrap_or_default(),
-            Def::Synthetic(_) => "<internal>".to_string(),
-            Def::Undefined => sym.refs.first().map(|r| self.res.files[r.file].name.clone()).unwrap_or_default(),
+            Def::Synthetic(_) | Def::SignatureStub => "<internal>".to_string(),
+            Def::Undefined => sym.origin.or(sym.refs.first().map(|r| r.file)).map(|f| self.res.files[f].name.clone()).unwrap_or_default(),
         }
     }
 
-    fn add_defined(&mut self, sid: SymbolId, fid: FileId, sym: u32, weak: bool, file: &str) {
+    /// A definition of `sid`'s name; returns the symbol it resolves to
+    /// (`sid`, or a variant of another signature, SIG-VARIANT).
+    fn add_defined(&mut self, sid: SymbolId, fid: FileId, sym: u32, weak: bool, file: &str) -> SymbolId {
         let name = &self.res.table.symbols[sid].name;
         if RESERVED.contains(&name.as_str()) {
             // SYN-1: wasm-ld defines these before reading any input.
             let msg = format!("duplicate symbol: {name}\n>>> defined in <internal>\n>>> defined in {file}");
             self.res.diagnostics.push(Diagnostic::error(msg));
-            return;
+            return sid;
         }
-        match define_action(&self.res.table.symbols[sid], weak) {
+        let (target, new_variant) = crate::signatures::definition_target(&mut self.res, sid, (fid, sym));
+        // wasm-ld weighs a definition against the symbol it met (`sid`),
+        // also when it lands on an existing variant.
+        let action = if new_variant { DefineAction::Replace } else { define_action(&self.res.table.symbols[sid], weak) };
+        match action {
             DefineAction::Replace => {
-                let s = &mut self.res.table.symbols[sid];
+                let s = &mut self.res.table.symbols[target];
+                let was_lazy = matches!(s.def, Def::Lazy { .. });
                 s.def = Def::Defined { file: fid, sym };
                 s.weak_def = weak;
+                s.origin = Some(fid);
+                if s.kind == SymbolKind::Function {
+                    s.sig = Some((fid, sym));
+                    if was_lazy {
+                        crate::signatures::split_lazy_references(&mut self.res, target);
+                    }
+                }
             }
             DefineAction::Keep => {}
             DefineAction::Duplicate => {
@@ -290,51 +373,80 @@ impl Resolver<'_> {
                 }
             }
         }
+        target
     }
 
-    fn add_undefined(&mut self, sid: SymbolId, r: Reference) -> Result<(), InputError> {
-        self.check_import_attributes(sid, r);
+    /// An undefined reference to `sid`'s name (`created`: by this very
+    /// reference); returns the symbol it resolves to (`sid`, or a variant
+    /// of another signature, SIG-VARIANT).
+    fn add_undefined(&mut self, sid: SymbolId, created: bool, r: Reference) -> Result<SymbolId, InputError> {
+        if created {
+            make_undefined(&mut self.res, sid, &r);
+            self.res.table.symbols[sid].refs.push(r);
+            return Ok(sid);
+        }
         let sym = &mut self.res.table.symbols[sid];
-        sym.refs.push(r);
         if let Def::Lazy { member } = sym.def {
-            if reference_extracts(sym.kind, r.weak) {
-                self.extract(member)?;
+            if !reference_extracts(sym.kind, r.weak) {
+                // AR-2: a weak reference leaves the symbol lazy and weak,
+                // with this reference's signature (wasm-ld, measured; but
+                // see SIG-LAZY).
+                sym.weak = true;
+                let target = if sym.kind == SymbolKind::Function { crate::signatures::lazy_reference_target(&mut self.res, sid, &r) } else { sid };
+                self.res.table.symbols[target].refs.push(r);
+                return Ok(target);
             }
+            // SIG-LAZY: the reference then meets the member's definition
+            // like any other (wasm-ld skips that check here).
+            self.extract(member)?;
         }
-        Ok(())
+        let target = crate::signatures::reference_target(&mut self.res, sid, &r);
+        if self.res.table.symbols[sid].def == Def::Undefined {
+            // wasm-ld `updateExistingUndefined`, on the symbol met.
+            self.check_import_attributes(sid, r);
+            let sym = &mut self.res.table.symbols[sid];
+            sym.weak &= r.weak;
+            sym.called_directly |= r.called_directly;
+        }
+        self.res.table.symbols[target].refs.push(r);
+        Ok(target)
     }
 
-    /// UND-MODULE / UND-NAME: while a symbol is still undefined, a reference
-    /// whose import module differs from the first reference's is an error
-    /// `import module mismatch for symbol: X`; likewise an explicit import
-    /// name differing from the first explicit one (`import name mismatch`).
-    /// A definition seen first means no check: the result depends on input
-    /// order, as in wasm-ld.
+    /// UND-NAME / UND-MODULE (wasm-ld `updateExistingUndefined`): while a
+    /// symbol is still undefined, a reference with an explicit import name
+    /// other than the symbol's (the first explicit one) is an error
+    /// `import name mismatch for symbol: X`, and one whose import module
+    /// differs from the symbol's (that of the reference that made it) is
+    /// `import module mismatch for symbol: X`; `>>> defined as` the
+    /// symbol's in its origin file, then this reference's. A definition
+    /// seen first means no check: the result depends on input order, as in
+    /// wasm-ld. A symbol without an import name takes this one's.
     fn check_import_attributes(&mut self, sid: SymbolId, r: Reference) {
-        let sym = &self.res.table.symbols[sid];
-        if sym.def != Def::Undefined {
-            return;
-        }
         let files = &self.res.files;
         let this = &files[r.file].symbols[r.sym as usize];
+        let sym = &self.res.table.symbols[sid];
+        let origin = sym.origin.map(|f| files[f].name.as_str()).unwrap_or("");
         let mut errors = Vec::new();
-        if let (Some(first), Some(module)) = (sym.refs.first(), &this.import_module) {
-            let fs = &files[first.file].symbols[first.sym as usize];
-            if let Some(first_module) = &fs.import_module {
-                if first_module != module {
-                    errors.push(format!("import module mismatch for symbol: {}\n>>> defined as {first_module} in {}\n>>> defined as {module} in {}", sym.name, files[first.file].name, files[r.file].name));
-                }
+        let mut take_name = None;
+        if this.has_explicit_name() {
+            let b = this.import_name.clone().unwrap_or_default();
+            match &sym.import_name {
+                None => take_name = Some(b),
+                Some(a) if *a != b => errors.push(format!("import name mismatch for symbol: {}\n>>> defined as {a} in {origin}\n>>> defined as {b} in {}", sym.name, files[r.file].name)),
+                Some(_) => {}
             }
         }
-        if this.has_explicit_name() {
-            let first_named = sym.refs.iter().find(|x| files[x.file].symbols[x.sym as usize].has_explicit_name());
-            if let Some(first) = first_named {
-                let a = files[first.file].symbols[first.sym as usize].import_name.clone().unwrap_or_default();
-                let b = this.import_name.clone().unwrap_or_default();
-                if a != b {
-                    errors.push(format!("import name mismatch for symbol: {}\n>>> defined as {a} in {}\n>>> defined as {b} in {}", sym.name, files[first.file].name, files[r.file].name));
-                }
+        if let (Some(a), Some(b)) = (&sym.import_module, &this.import_module) {
+            if a != b {
+                errors.push(format!("import module mismatch for symbol: {}\n>>> defined as {a} in {origin}\n>>> defined as {b} in {}", sym.name, files[r.file].name));
             }
+        }
+        let sym = &mut self.res.table.symbols[sid];
+        if take_name.is_some() {
+            sym.import_name = take_name;
+        }
+        if sym.import_module.is_none() {
+            sym.import_module = this.import_module.clone();
         }
         self.res.diagnostics.extend(errors.into_iter().map(Diagnostic::error));
     }
@@ -374,6 +486,13 @@ impl Resolver<'_> {
             }
         }
         Ok(())
+    }
+
+    /// SIG-1, SIG-2: the kept definition of each name with variants; the
+    /// others become stubs (or the link fails).
+    fn resolve_variants(&mut self) {
+        let origins = self.res.table.variants.iter().flatten().map(|&v| (v, self.describe_origin(v))).collect();
+        self.res.signature_diagnostics = crate::signatures::resolve_variants(&mut self.res, &origins);
     }
 
     /// SYN-2: names the linker defines resolve to its synthetic symbols

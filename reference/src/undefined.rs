@@ -35,26 +35,20 @@ pub struct Undefined {
 }
 
 /// The import `(module, field)` of an undefined symbol (UND-IMPORT): the
-/// first reference's import module (default `env`) and the first explicit
-/// import name (default the symbol name).
+/// symbol's import module (that of the reference that made it, default
+/// `env`) and its import name (the first explicit one, default the symbol
+/// name).
 pub fn import_of(res: &Resolution, sid: SymbolId) -> (String, String) {
     let sym = &res.table.symbols[sid];
-    let ref_sym = |r: &crate::symtab::Reference| &res.files[r.file].symbols[r.sym as usize];
-    let module = sym.refs.first().and_then(|r| ref_sym(r).import_module.clone()).unwrap_or_else(|| "env".to_string());
-    let field = sym
-        .refs
-        .iter()
-        .map(ref_sym)
-        .find(|s| s.has_explicit_name())
-        .and_then(|s| s.import_name.clone())
-        .unwrap_or_else(|| sym.name.clone());
+    let module = sym.import_module.clone().unwrap_or_else(|| "env".to_string());
+    let field = sym.import_name.clone().unwrap_or_else(|| sym.name.clone());
     (module, field)
 }
 
-/// True when some reference carries an explicit import name (EXPLICIT_NAME):
-/// such a symbol is an import by design and never an error (UND-EXPLICIT).
+/// True when the symbol has an explicit import name (EXPLICIT_NAME): such
+/// a symbol is an import by design and never an error (UND-EXPLICIT).
 pub fn has_explicit_import(res: &Resolution, sid: SymbolId) -> bool {
-    res.table.symbols[sid].refs.iter().any(|r| res.files[r.file].symbols[r.sym as usize].has_explicit_name())
+    res.table.symbols[sid].import_name.is_some()
 }
 
 /// Decides every live undefined symbol's fate under the policy, and

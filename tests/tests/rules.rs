@@ -20,3 +20,5 @@ mod undefined;
 mod layout;
 #[path = "rules/exports.rs"]
 mod exports;
+#[path = "rules/signatures.rs"]
+mod signatures;

@@ -117,3 +117,21 @@ fn non_wasm_member_warns() {
     assert_eq!(run_export(&r.bytes, "run", &[]), Ok(7));
     assert_eq!(run_export(&lld.bytes.unwrap(), "run", &[]), Ok(7));
 }
+
+#[test]
+fn member_extracted_while_reading_a_member_comes_first() {
+    // LOAD-ORDER (measured): lib.a holds h.o (`h`) then g.o (`g` calls
+    // `h`); main.o calls `g`. Reading g.o extracts h.o, which is read to
+    // the end first: the output has main.o's, h.o's, then g.o's functions.
+    let mut g = obj();
+    let h = g.undefined_func("h", "env", "h", sig_i32(), 0);
+    g.define_func("g", sig_i32(), calls(h), 0);
+    let lib = archive(&[("h.o", &encode(&returns("h", 4, 0))), ("g.o", &encode(&g))]);
+    let inputs = [("main.o", encode(&caller("run", "g", 0))), ("lib.a", lib)];
+    let out = both_ok(&inputs, &["--no-entry", "--export=run"]);
+    assert_eq!(run_both(&out, "run"), Ok(4));
+    for bytes in [&out.0, &out.1] {
+        let names: Vec<String> = summary(bytes).func_names.into_values().collect();
+        assert_eq!(names, ["run", "h", "g"]);
+    }
+}

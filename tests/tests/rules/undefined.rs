@@ -257,3 +257,44 @@ fn all_undefined_reported() {
     let msgs = both_fail(&with_dup, &args);
     assert_eq!(errors(&msgs), ["duplicate symbol: run\n>>> defined in a.o\n>>> defined in c.o"]);
 }
+
+#[test]
+fn stubbed_function_has_a_slot_when_its_address_comes_first() {
+    // UND-STUB-SLOT (measured): under warn or ignore-all, `addr` (first in
+    // the file) takes the addresses of `f0` and `f1`, then `run` calls
+    // them: each symbol gets its own slot, both holding the shared stub,
+    // so an indirect call through either traps in the stub. With `run`
+    // first the stub comes first and the addresses are 0.
+    for address_first in [true, false] {
+        let mut m = obj();
+        m.import_table();
+        let f0 = m.undefined_func("f0", "env", "f0", sig_i32(), 0);
+        let f1 = m.undefined_func("f1", "env", "f1", sig_i32(), 0);
+        let mut addr = Body::new();
+        addr.i32_const_table(f0).i32_const(100).i32_mul().i32_const_table(f1).i32_add();
+        let mut run = Body::new();
+        run.call(f0).call(f1).i32_add();
+        let ty = m.add_type(sig_i32());
+        let mut via = Body::new();
+        via.i32_const_table(f1).call_indirect(ty, None);
+        let order = if address_first { [("addr", addr), ("run", run), ("via", via)] } else { [("run", run), ("addr", addr), ("via", via)] };
+        for (name, body) in order {
+            m.define_func(name, sig_i32(), body, 0);
+        }
+        let inputs = [("a.o", encode(&m))];
+        for policy in ["--warn-unresolved-symbols", "--unresolved-symbols=ignore-all"] {
+            let out = both_ok(&inputs, &["--no-entry", "--export=addr", "--export=run", "--export=via", policy]);
+            let (addr, via) = (run_both(&out, "addr"), run_both(&out, "via"));
+            if address_first {
+                assert_eq!(addr, Ok(102), "{policy}: slots 1 and 2");
+                assert_eq!(via, Err("unreachable".into()), "{policy}: the slot holds the stub");
+                let s = summary(&out.0);
+                let stub = s.func("undefined_stub").expect("the shared stub");
+                assert_eq!(s.elements, [(1, vec![stub, stub])], "{policy}");
+            } else {
+                assert_eq!(addr, Ok(0), "{policy}: no slots");
+                assert!(via.as_ref().is_err_and(|e| e != "unreachable"), "{policy}: an indirect call of null: {via:?}");
+            }
+        }
+    }
+}
