@@ -20,25 +20,57 @@ fn seed() -> u64 {
     std::env::var("PROPERTY_SEED").ok().and_then(|c| c.parse().ok()).unwrap_or(5)
 }
 
-/// One function name with two signatures among its definitions and
-/// references: the trigger of known refld bugs (see
-/// weak_definition_replaced_by_other_signature_gives_valid_output).
+/// Sets the properties cannot judge because of wasm-ld's own signature
+/// rules (the refld bugs this filter once hid are fixed, see the regression
+/// tests at the end; the name stays for its callers):
+/// - an `--export`ed name used with two signatures: wasm-ld exports nothing
+///   for a name whose primary symbol became a `signature_mismatch` stub
+///   (SIG-EXPORT), so "exactly the requested exports" need not hold;
+/// - rust-lld's own output does not validate: wasm-ld checks no signature
+///   when an archive member's definition replaces a lazy symbol (SIG-LAZY),
+///   so its run results cannot be compared. rust-lld runs only for the sets
+///   where that can happen: a name defined in an archive member and called
+///   directly, with the other signature, by a file that does not define it.
 fn known_signature_bug(set: &ObjectSet) -> bool {
-    use linkcheck::gen::NItem;
+    use linkcheck::gen::{func_name, Binding, NItem, NUse};
+    let files = set.files();
     let mut sigs = std::collections::BTreeMap::new();
-    for f in set.files() {
+    for f in &files {
         for i in &f.items {
             if let NItem::Func { name, sig2, .. } = i {
-                sigs.entry(*name).or_insert_with(BTreeSet::new).insert(*sig2);
+                sigs.entry(func_name(*name)).or_insert_with(BTreeSet::new).insert(*sig2);
             }
         }
         for j in f.used_funcs() {
             if !f.defines_func(j) {
-                sigs.entry(j).or_insert_with(BTreeSet::new).insert(f.attrs(j).sig2);
+                sigs.entry(func_name(j)).or_insert_with(BTreeSet::new).insert(f.attrs(j).sig2);
             }
         }
     }
-    sigs.values().any(|s| s.len() > 1)
+    if set.export_names().iter().any(|e| sigs.get(e).is_some_and(|s| s.len() > 1)) {
+        return true;
+    }
+    let calls = |f: &linkcheck::gen::NFile, j: usize| {
+        f.items.iter().any(|i| match i {
+            NItem::Func { uses, .. } => uses.contains(&NUse::Call(j)),
+            NItem::Ctor { callee, .. } => *callee == j,
+            NItem::Data { .. } => false,
+        })
+    };
+    let lazy_mismatch = files.iter().filter(|m| m.member).any(|m| {
+        m.items.iter().any(|i| match i {
+            NItem::Func { name, binding, sig2, .. } if *binding != Binding::Local => {
+                files.iter().any(|f| !f.defines_func(*name) && calls(f, *name) && f.attrs(*name).sig2 != *sig2)
+            }
+            _ => false,
+        })
+    });
+    if !lazy_mismatch {
+        return false;
+    }
+    let l = set.lower();
+    let args: Vec<&str> = l.args.iter().map(String::as_str).collect();
+    rust_lld(&inputs(&l), &args).bytes.is_some_and(|b| validate(&b).is_err())
 }
 
 /// 64 cases per property (`PROPERTY_CASES=N` for more).
@@ -349,38 +381,33 @@ fn mismatch_set(ctor: bool, no_gc: bool) -> ObjectSet {
     }
 }
 
-/// Found by `exports_are_the_requested_ones` (OUT, SIG rules): a weak
-/// `f0: (i32) -> i32` called directly (here by a constructor) in its own
-/// file, replaced by a strong `f0: (i32, i32) -> i32` of a later file.
-/// rust-lld links it into a valid module (the call goes to a
-/// `signature_mismatch:f0` stub); refld's output does not validate.
+/// Found by `exports_are_the_requested_ones` (OUT-VALID, SIG-1,
+/// SIG-VARIANT): a weak `f0: (i32) -> i32` called directly (here by a
+/// constructor) in its own file meets a strong `f0: (i32, i32) -> i32` of
+/// a later file. wasm-ld keeps the first definition (the weak one) for the
+/// call and makes the later one a `signature_mismatch:f0` stub, with a
+/// warning; refld's output did not validate (the call went to the strong
+/// definition). Now both agree and both outputs validate and run alike.
 #[test]
-#[ignore = "refld bug: invalid output when a weak definition's direct caller meets a strong definition of another signature"]
 fn weak_definition_replaced_by_other_signature_gives_valid_output() {
     for (ctor, no_gc) in [(true, true), (true, false), (false, true), (false, false)] {
         let set = mismatch_set(ctor, no_gc);
         let l = set.lower();
         let args: Vec<&str> = l.args.iter().map(String::as_str).collect();
-        let lld = rust_lld(&inputs(&l), &args);
-        let r = link(&inputs(&l), &args);
-        eprintln!("ctor {ctor} no_gc {no_gc}: lld ok {} valid {:?}; refld {:?}", lld.ok, lld.bytes.as_ref().map(|b| validate(b)), r.as_ref().map(|l| validate(&l.bytes)).map_err(|e| e.to_string()));
-    }
-    for (ctor, no_gc) in [(true, true), (true, false), (false, true), (false, false)] {
-        let set = mismatch_set(ctor, no_gc);
-        if let Ok(l) = refld(&set) {
-            assert_eq!(validate(&l.bytes), Ok(()), "ctor {ctor} no_gc {no_gc}");
-        }
+        let (r, lld) = both(&inputs(&l), &args);
+        let (r, b) = (r.expect("a warning only").bytes, lld.bytes.expect("rust-lld links"));
+        assert_eq!((validate(&r), validate(&b)), (Ok(()), Ok(())), "ctor {ctor} no_gc {no_gc}");
+        assert_eq!(run_exports(&set, &r), run_exports(&set, &b), "ctor {ctor} no_gc {no_gc}");
     }
 }
 
-/// Found by `exports_compute_what_rust_lld_computes` (UND-STUB): under
-/// `--warn-unresolved-symbols`, `f3` takes the address of the undefined
-/// `f0` and calls it indirectly. rust-lld's output traps in the trapping
-/// stub (`unreachable`: the address is a table slot holding the stub);
-/// refld's traps on an uninitialized table element (table index 0, as
-/// SPEC UND-STUB says). Ignored until SPEC/refld are settled.
+/// Found by `exports_compute_what_rust_lld_computes` (UND-STUB-SLOT):
+/// under `--warn-unresolved-symbols`, `f3` takes the address of the
+/// undefined `f0` and calls it indirectly. rust-lld's output traps in the
+/// trapping stub (`unreachable`: the address, met before any call, is a
+/// table slot holding the stub); refld's trapped on an uninitialized table
+/// element (table index 0).
 #[test]
-#[ignore = "refld diverges from rust-lld: indirect call of an undefined function under --warn-unresolved-symbols"]
 fn warn_unresolved_indirect_call_reaches_the_stub() {
     use linkcheck::gen::*;
     let set = ObjectSet {
@@ -402,14 +429,14 @@ fn warn_unresolved_indirect_call_reaches_the_stub() {
     assert_eq!(run_exports(&set, &r.bytes), run_exports(&set, &lld.bytes.unwrap()));
 }
 
-/// Found by `successful_outputs_validate` (UND-WEAK-FUNC, SIG): the
-/// undefined weak `f0` is called indirectly as `(i32, i32) -> i32` in one
-/// file and directly (by a constructor) as `(i32) -> i32` in another, next
-/// to an undefined weak `f1` called directly; with `--export-all
-/// --no-gc-sections` refld's output does not validate. (The shrunk input
-/// as proptest left it.) Ignored until refld is fixed.
+/// Found by `successful_outputs_validate` (UND-WEAK-FUNC, SIG-REPLACE):
+/// the undefined weak `f0` is called indirectly as `(i32, i32) -> i32` in
+/// one file and directly (by a constructor) as `(i32) -> i32` in another,
+/// next to an undefined weak `f1` called directly; with `--export-all
+/// --no-gc-sections` refld's output did not validate (its `undefined_weak`
+/// stub took the first reference's signature, not the direct call's).
+/// (The shrunk input as proptest left it.)
 #[test]
-#[ignore = "refld bug: invalid output for undefined weak functions used with two signatures"]
 fn undefined_weak_function_used_with_two_signatures_gives_valid_output() {
     use linkcheck::gen::*;
     let w2 = RefAttrs { weak: true, other_module: true, shared_field: true, sig2: true };
@@ -438,13 +465,7 @@ fn undefined_weak_function_used_with_two_signatures_gives_valid_output() {
     };
     let l = set.lower();
     let args: Vec<&str> = l.args.iter().map(String::as_str).collect();
-    let lld = rust_lld(&inputs(&l), &args);
-    let r = link(&inputs(&l), &args);
-    eprintln!("lld ok {} {}; refld {:?}", lld.ok, lld.stderr, refld_messages(&r));
-    if let Some(b) = &lld.bytes {
-        assert_eq!(validate(b), Ok(()), "rust-lld's output");
-    }
-    if let Ok(r) = r {
-        assert_eq!(validate(&r.bytes), Ok(()));
-    }
+    let (r, lld) = both(&inputs(&l), &args);
+    assert_eq!(validate(&lld.bytes.expect("rust-lld links")), Ok(()), "rust-lld's output");
+    assert_eq!(validate(&r.expect("refld links").bytes), Ok(()));
 }
