@@ -11,7 +11,7 @@ mod support;
 
 use std::collections::BTreeSet;
 
-use linkcheck::gen::{ObjectSet, Policy};
+use linkcheck::gen::ObjectSet;
 use proptest::prelude::*;
 use support::*;
 
@@ -32,24 +32,11 @@ fn seed() -> u64 {
 ///   where that can happen: a name defined in an archive member and called
 ///   directly, with the other signature, by a file that does not define it.
 fn known_signature_bug(set: &ObjectSet) -> bool {
-    use linkcheck::gen::{func_name, Binding, NItem, NUse};
-    let files = set.files();
-    let mut sigs = std::collections::BTreeMap::new();
-    for f in &files {
-        for i in &f.items {
-            if let NItem::Func { name, sig2, .. } = i {
-                sigs.entry(func_name(*name)).or_insert_with(BTreeSet::new).insert(*sig2);
-            }
-        }
-        for j in f.used_funcs() {
-            if !f.defines_func(j) {
-                sigs.entry(func_name(j)).or_insert_with(BTreeSet::new).insert(f.attrs(j).sig2);
-            }
-        }
-    }
-    if set.export_names().iter().any(|e| sigs.get(e).is_some_and(|s| s.len() > 1)) {
+    use linkcheck::gen::{Binding, NItem, NUse};
+    if linkcheck::props::export_has_two_signatures(set) {
         return true;
     }
+    let files = set.files();
     let calls = |f: &linkcheck::gen::NFile, j: usize| {
         f.items.iter().any(|i| match i {
             NItem::Func { uses, .. } => uses.contains(&NUse::Call(j)),
@@ -258,16 +245,12 @@ proptest! {
     /// site holds the value of the definition resolution chose, checked
     /// through behaviour): refld and rust-lld (wasm-ld 22) agree on success
     /// and, when both link, every requested export called with 7 gives the
-    /// same value or the same trap. Preconditions: no name with two
-    /// signatures, no `--export` of an undefined name, no
-    /// `--warn-unresolved-symbols` (known refld divergences).
+    /// same value or the same trap. Preconditions: none of the sets
+    /// `known_signature_bug` names, no `--export` of an undefined name.
     #[test]
     fn exports_compute_what_rust_lld_computes(b in bytes()) {
         let set = ObjectSet::from_bytes(&b);
         prop_assume!(!known_signature_bug(&set) && exports_defined(&set));
-        // Excluded: the table slot of an undefined function under
-        // --warn-unresolved-symbols (see warn_unresolved_indirect_call_reaches_the_stub).
-        prop_assume!(set.policy != Policy::Warn);
         // Excluded: a data symbol named like a function (a file can then
         // hold a data definition and a function reference of one name,
         // which rust-lld rejects as `duplicate symbol name` while reading).
