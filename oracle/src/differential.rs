@@ -55,17 +55,45 @@ impl KnownBug {
     }
 }
 
-#[derive(Deserialize)]
+/// A wasm-ld option another linker does not accept: sets whose command
+/// line has it are not linked by that linker (its refusal is a known bug,
+/// kept in corpus/found, and would hide every other difference).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct KnownFile {
-    #[serde(default)]
-    known: Vec<KnownBug>,
+pub struct Unsupported {
+    /// The linker's report name (`wild`).
+    pub linker: String,
+    /// The option as written (`--allow-undefined`); an argument equal to
+    /// it or starting with it followed by `=` matches.
+    pub option: String,
+    /// The corpus/found case whose NOTE.md records the refusal.
+    pub note: String,
 }
 
-/// Parses a known-bug file (`[[known]]` tables, fields of [`KnownBug`]).
-/// Errors name the file and the TOML error.
-pub fn parse_known(path: &Path, text: &str) -> Result<Vec<KnownBug>, String> {
-    toml::from_str::<KnownFile>(text).map(|f| f.known).map_err(|e| format!("{}: {e}", path.display()))
+impl Unsupported {
+    /// Whether `args` use the option.
+    pub fn used_by(&self, args: &[String]) -> bool {
+        args.iter().any(|a| a == &self.option || a.strip_prefix(self.option.as_str()).is_some_and(|rest| rest.starts_with('=')))
+    }
+}
+
+/// The contents of a known-bug file (fuzz/known.toml).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Known {
+    /// `[[known]]`: differences that are known bugs of the other linker.
+    #[serde(default)]
+    pub known: Vec<KnownBug>,
+    /// `[[unsupported]]`: options another linker refuses.
+    #[serde(default)]
+    pub unsupported: Vec<Unsupported>,
+}
+
+/// Parses a known-bug file (`[[known]]` tables, fields of [`KnownBug`];
+/// `[[unsupported]]` tables, fields of [`Unsupported`]). Errors name the
+/// file and the TOML error.
+pub fn parse_known(path: &Path, text: &str) -> Result<Known, String> {
+    toml::from_str::<Known>(text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// A divergence no allow-list or known bug covers.
@@ -98,6 +126,8 @@ impl std::fmt::Display for Finding {
 pub struct Stats {
     /// Sets checked.
     pub sets: u64,
+    /// Links left out because the set uses an option that linker refuses.
+    pub skipped_links: u64,
     /// Differences covered by a known bug.
     pub known: u64,
     /// Wall time inside the external linker processes (spawn to exit).
@@ -121,7 +151,7 @@ pub struct Harness {
     linkers: Vec<Linker>,
     runner: Runner,
     options: CheckOptions,
-    known: Vec<KnownBug>,
+    known: Known,
     scratch: tempfile::TempDir,
     save_dir: Option<PathBuf>,
     /// Where the time went so far.
@@ -137,7 +167,7 @@ impl Harness {
     /// `wasm-ld-19`, ... as [`linkers::discover_all`] names them). Errors:
     /// a linker that is not installed (naming what installs it), an
     /// unknown name, the runner's engine.
-    pub fn new(others: &[&str], known: Vec<KnownBug>, save_dir: Option<PathBuf>) -> Result<Harness, String> {
+    pub fn new(others: &[&str], known: Known, save_dir: Option<PathBuf>) -> Result<Harness, String> {
         let all = linkers::discover_all();
         let mut chosen = vec![Linker::Reference];
         for name in others {
@@ -156,7 +186,7 @@ impl Harness {
     /// Compares `linkers[0]` (refld, normally) with each other linker.
     /// Errors: fewer than two linkers, the runner's engine, the scratch
     /// folder.
-    pub fn with_linkers(linkers: Vec<Linker>, known: Vec<KnownBug>, save_dir: Option<PathBuf>) -> Result<Harness, String> {
+    pub fn with_linkers(linkers: Vec<Linker>, known: Known, save_dir: Option<PathBuf>) -> Result<Harness, String> {
         if linkers.len() < 2 {
             return Err("a differential run needs at least two linkers".into());
         }
@@ -186,8 +216,15 @@ impl Harness {
             right: String::new(),
             saved: None,
         })?;
-        let (report, times) = check_timed(&self.linkers, &args, dir, &self.runner, &self.options);
-        for (linker, time) in self.linkers.iter().zip(&times) {
+        let linkers: Vec<Linker> = self
+            .linkers
+            .iter()
+            .filter(|l| !self.known.unsupported.iter().any(|u| u.linker == l.name() && u.used_by(&args)))
+            .cloned()
+            .collect();
+        self.stats.skipped_links += (self.linkers.len() - linkers.len()) as u64;
+        let (report, times) = check_timed(&linkers, &args, dir, &self.runner, &self.options);
+        for (linker, time) in linkers.iter().zip(&times) {
             if matches!(linker, Linker::External { .. }) {
                 self.stats.external += *time;
             }
@@ -210,7 +247,7 @@ impl Harness {
                 if d.allowed.is_some() {
                     continue;
                 }
-                if self.known.iter().any(|k| k.matches(&cmp.right, &d.key, &d.left, &d.right)) {
+                if self.known.known.iter().any(|k| k.matches(&cmp.right, &d.key, &d.left, &d.right)) {
                     self.stats.known += 1;
                     continue;
                 }

@@ -4,7 +4,7 @@
 //! differs, saved as a case `linkcheck reduce` can read.
 
 use linkcheck::casefile::read_case;
-use linkcheck::differential::{parse_known, Harness, KnownBug};
+use linkcheck::differential::{parse_known, Harness, KnownBug, Unsupported};
 use linkcheck::gen::ObjectSet;
 use linkcheck::linker::Linker;
 use std::path::Path;
@@ -30,14 +30,25 @@ fn known_bugs_match_by_linker_key_and_values() {
 }
 
 #[test]
+fn unsupported_options_match_whole_options() {
+    let u = Unsupported { linker: "wild".into(), option: "--export-all".into(), note: "n".into() };
+    let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert!(u.used_by(&args(&["a.o", "--export-all"])));
+    assert!(!u.used_by(&args(&["--export-allx", "--export=f"])));
+    let v = Unsupported { linker: "wild".into(), option: "--unresolved-symbols".into(), note: "n".into() };
+    assert!(v.used_by(&args(&["--unresolved-symbols=ignore-all"])));
+}
+
+#[test]
 fn the_fuzz_targets_known_bug_file_parses_and_names_existing_notes() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/known.toml");
     let text = std::fs::read_to_string(&path).unwrap();
     let known = parse_known(&path, &text).unwrap();
-    assert!(!known.is_empty());
-    for k in &known {
-        let note = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(&k.note).join("NOTE.md");
-        assert!(note.is_file(), "{} names {}, which has no NOTE.md", path.display(), k.note);
+    assert!(!known.known.is_empty() && !known.unsupported.is_empty());
+    let notes = known.known.iter().map(|k| &k.note).chain(known.unsupported.iter().map(|u| &u.note));
+    for note_dir in notes {
+        let note = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(note_dir).join("NOTE.md");
+        assert!(note.is_file(), "{} names {note_dir}, which has no NOTE.md", path.display());
     }
     assert!(parse_known(&path, "[[known]]\nlinker = 1\n").is_err());
 }
@@ -52,7 +63,7 @@ fn a_real_difference_is_a_finding_with_a_saved_case() {
     };
     let exporting = Linker::External { name: "lld-export-all".into(), program: rust_lld, leading_args: vec!["--export-all".into()] };
     let saved = tempfile::tempdir().unwrap();
-    let mut h = Harness::with_linkers(vec![Linker::Reference, exporting], Vec::new(), Some(saved.path().to_path_buf())).unwrap();
+    let mut h = Harness::with_linkers(vec![Linker::Reference, exporting], Default::default(), Some(saved.path().to_path_buf())).unwrap();
     let finding = (0..64)
         .filter_map(|i| {
             let set = ObjectSet::from_bytes(&stream(i));
