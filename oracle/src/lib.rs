@@ -44,6 +44,7 @@ pub mod props;
 pub mod releases;
 pub mod report;
 pub mod run;
+pub mod split;
 
 pub use check::{check, CheckOptions, CheckReport, Comparison, LinkerReport};
 pub use diff::Difference;

@@ -1,0 +1,426 @@
+//! Cutting one module into relocatable object files ([`split`]).
+//!
+//! Every defined function and global goes to one part (chosen by the choice
+//! bytes). A part defines its functions under symbols `f<index>` and its
+//! globals under `g<index>` (original indices); what it uses from other
+//! parts it imports from `env` under the same names as undefined symbols,
+//! and the original's function imports it uses are undefined symbols
+//! `i<index>` with `WASM_SYM_EXPLICIT_NAME` and the original import module
+//! and field. An export keeps its name one of four ways (chosen): a defined
+//! alias symbol named like the export with `--export=NAME`, the same with
+//! `--export-if-defined=NAME`, or with `WASM_SYM_EXPORTED`; or a wrapper
+//! function (calls the exported function with its parameters) whose
+//! EXPORTED symbol is named in the part's export section (refld EXP-NAME).
+//! Re-exported imports, empty names and names starting with `__` (linker
+//! symbols, refld SYN-1/SYN-2) always take the wrapper.
+//!
+//! Some functions (chosen) are also copied into a second part as a weak
+//! definition (`WASM_SYM_BINDING_WEAK`; the first copy is weak or strong):
+//! the copies are identical, so whichever definition the linker keeps
+//! (SYM-2, SYM-3) the behaviour is the same. Functions only their own part
+//! names may get local symbols (`WASM_SYM_BINDING_LOCAL`), named
+//! `local<k>` in every part alike (SYM-7: locals never meet).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use wasm_encoder::SymbolTable;
+
+use super::body::{self, RewrittenBody, Site, Target};
+use super::module::{self, Original};
+use super::object::{ObjFunc, ObjGlobal, ObjImport, ObjImportKind, ObjReloc, ObjSymbol, ObjSymbolKind, PartObject};
+use super::{Split, SplitError};
+use crate::objgen::RelocType;
+
+const LOCAL: u32 = SymbolTable::WASM_SYM_BINDING_LOCAL;
+const HIDDEN: u32 = SymbolTable::WASM_SYM_VISIBILITY_HIDDEN;
+const UNDEFINED: u32 = SymbolTable::WASM_SYM_UNDEFINED;
+const EXPORTED: u32 = SymbolTable::WASM_SYM_EXPORTED;
+const EXPLICIT_NAME: u32 = SymbolTable::WASM_SYM_EXPLICIT_NAME;
+const NO_STRIP: u32 = SymbolTable::WASM_SYM_NO_STRIP;
+const WEAK: u32 = SymbolTable::WASM_SYM_BINDING_WEAK;
+
+/// The choice bytes, read one at a time; once used up, every choice is its
+/// default.
+struct Choices<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl Choices<'_> {
+    /// A number below `n` (`n` ≥ 1): the next byte modulo `n`, or
+    /// `default % n` when the bytes are used up.
+    fn pick(&mut self, n: usize, default: usize) -> usize {
+        if n <= 1 {
+            return 0;
+        }
+        match self.bytes.get(self.pos) {
+            Some(&b) => {
+                self.pos += 1;
+                b as usize % n
+            }
+            None => default % n,
+        }
+    }
+}
+
+/// How one export keeps its name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ExportWay {
+    /// Alias symbol + `--export=NAME`.
+    Flag,
+    /// Alias symbol + `--export-if-defined=NAME`.
+    IfDefined,
+    /// Alias symbol with `WASM_SYM_EXPORTED`.
+    Exported,
+    /// A wrapper function in part `.0`, EXPORTED, named in the export section.
+    Wrapper(usize),
+}
+
+/// Cuts `module` into `parts` (at least 1) relocatable objects and the
+/// wasm-ld command line that links them back into a module that behaves
+/// like `module` (with its memory and table imported, see
+/// [`Split::reference`]). `choice` decides every free choice (which part
+/// each function and global goes to, symbol flags, how each export is kept,
+/// relocating table fields, gc, input order); the same inputs give the same
+/// split.
+///
+/// Errors: [`SplitError::Malformed`], [`SplitError::Unsupported`] (outside
+/// the subset of [`super::config::smith_config`]).
+pub fn split(module_bytes: &[u8], parts: usize, choice: &[u8]) -> Result<Split, SplitError> {
+    let o = module::read(module_bytes)?;
+    let parts = parts.max(1);
+    let mut ch = Choices { bytes: choice, pos: 0 };
+    let prefix = internal_prefix(&o);
+
+    let nimp = o.num_imports();
+    let func_part: Vec<usize> = (0..o.funcs.len()).map(|i| ch.pick(parts, i)).collect();
+    let global_part: Vec<usize> = (0..o.globals.len()).map(|i| ch.pick(parts, i)).collect();
+    let part_of = |f: u32| f.checked_sub(nimp).map(|i| func_part[i as usize]);
+    // A weak copy in another part for about one function in eight.
+    let copy_part: Vec<Option<usize>> = func_part
+        .iter()
+        .map(|&p| (parts > 1 && ch.pick(8, 0) == 7).then(|| (p + 1 + ch.pick(parts - 1, 0)) % parts))
+        .collect();
+
+    let mut bodies = Vec::with_capacity(o.funcs.len());
+    for i in 0..o.funcs.len() {
+        let mut table = || ch.pick(2, 1) == 1;
+        bodies.push(body::rewrite(&o.bytes, o.funcs[i].body.clone(), &mut table)?);
+    }
+
+    let mut ways = Vec::with_capacity(o.exports.len());
+    for (name, f) in &o.exports {
+        let plain = *f >= nimp && !name.is_empty() && !name.starts_with("__");
+        let way = match (plain, ch.pick(4, 0)) {
+            (true, 0) => ExportWay::Flag,
+            (true, 1) => ExportWay::IfDefined,
+            (true, 2) => ExportWay::Exported,
+            _ => ExportWay::Wrapper(ch.pick(parts, *f as usize)),
+        };
+        ways.push(way);
+    }
+
+    // Functions some other part names (calls, wrappers): their symbols
+    // must be global.
+    let mut used_elsewhere = BTreeSet::new();
+    for (i, b) in bodies.iter().enumerate() {
+        for s in &b.sites {
+            if let Target::Func(f) = s.target {
+                if part_of(f).is_some_and(|p| p != func_part[i] || copy_part[i].is_some()) {
+                    used_elsewhere.insert(f);
+                }
+            }
+        }
+    }
+    for ((_, f), way) in o.exports.iter().zip(&ways) {
+        if let ExportWay::Wrapper(p) = way {
+            if part_of(*f).is_some_and(|q| q != *p) {
+                used_elsewhere.insert(*f);
+            }
+        }
+    }
+
+    let mut objects = Vec::with_capacity(parts);
+    for p in 0..parts {
+        let mut b = PartBuilder::new(&o, &prefix);
+        let mut locals = 0;
+        for (i, body) in bodies.iter().enumerate() {
+            let f = nimp + i as u32;
+            let copied = copy_part[i].is_some();
+            let flags = if copy_part[i] == Some(p) {
+                WEAK
+            } else if func_part[i] != p {
+                continue;
+            } else {
+                match ch.pick(4, 0) {
+                    1 if !used_elsewhere.contains(&f) && !copied => LOCAL,
+                    1 | 2 => HIDDEN | if copied { WEAK } else { 0 },
+                    3 => NO_STRIP,
+                    _ => 0,
+                }
+            };
+            let name = if flags & LOCAL != 0 {
+                locals += 1;
+                format!("{prefix}local{}", locals - 1)
+            } else {
+                format!("{prefix}f{f}")
+            };
+            b.define_func(f, o.funcs[i].type_index, body.clone(), name, flags);
+        }
+        for (g, _) in global_part.iter().enumerate().filter(|(_, &q)| q == p) {
+            let flags = if ch.pick(2, 0) == 1 { HIDDEN } else { 0 };
+            b.define_global(g as u32, flags);
+        }
+        for (k, ((name, f), way)) in o.exports.iter().zip(&ways).enumerate() {
+            match *way {
+                ExportWay::Wrapper(q) if q == p => {
+                    let ty = o.func_type(*f).unwrap_or(0);
+                    b.wrapper(format!("{prefix}w{k}"), name, *f, ty);
+                }
+                ExportWay::Flag | ExportWay::IfDefined | ExportWay::Exported if part_of(*f) == Some(p) => {
+                    let flags = if *way == ExportWay::Exported { EXPORTED } else { 0 };
+                    b.alias(name, *f, flags);
+                }
+                _ => {}
+            }
+        }
+        objects.push(b.finish(format!("p{p}.o")));
+    }
+
+    let mut args: Vec<String> =
+        ["--no-entry", "--import-memory", "--import-table", "--table-base=0", "-z", "stack-size=0"].map(String::from).into();
+    if let Some(m) = &o.memory {
+        if m.initial > 0 {
+            args.push(format!("--initial-memory={}", m.initial * 65536));
+        }
+        if let Some(max) = m.maximum {
+            args.push(format!("--max-memory={}", max * 65536));
+        }
+    }
+    if ch.pick(4, 0) == 3 {
+        args.push("--no-gc-sections".into());
+    }
+    for ((name, _), way) in o.exports.iter().zip(&ways) {
+        match way {
+            ExportWay::Flag => args.push(format!("--export={name}")),
+            ExportWay::IfDefined => args.push(format!("--export-if-defined={name}")),
+            _ => {}
+        }
+    }
+    // Input order: a rotation (objects are all loaded; order must not matter).
+    let start = ch.pick(parts, 0);
+    args.extend((0..parts).map(|i| objects[(start + i) % parts].name.clone()));
+    args.extend(["-o".to_string(), "relinked.wasm".to_string()]);
+
+    Ok(Split {
+        parts: objects,
+        types: o.type_section_bytes().to_vec(),
+        args,
+        reference: module::reference_module(&o),
+        exports: o.exports.iter().map(|e| e.0.clone()).collect(),
+        wrapped: o
+            .exports
+            .iter()
+            .zip(&ways)
+            .filter(|(_, w)| matches!(w, ExportWay::Wrapper(_)))
+            .map(|(e, _)| e.0.clone())
+            .collect(),
+    })
+}
+
+/// A prefix for the internal symbol names (`f3`, `g0`, `i2`, `w1`,
+/// `local0`) that no export name can clash with: the shortest run of `_`
+/// such that no export is that run followed by `f`/`g`/`i`/`w`/`local` and
+/// digits.
+fn internal_prefix(o: &Original) -> String {
+    let clashes = |prefix: &str| {
+        o.exports.iter().any(|(name, _)| {
+            name.strip_prefix(prefix)
+                .and_then(|rest| rest.strip_prefix("local").or_else(|| rest.strip_prefix(['f', 'g', 'i', 'w'])))
+                .is_some_and(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+        })
+    };
+    let mut prefix = String::new();
+    while clashes(&prefix) {
+        prefix.push('_');
+    }
+    prefix
+}
+
+/// Builds one part: collects bodies with their sites first, then lays out
+/// imports, symbols and provisional values in [`PartBuilder::finish`].
+struct PartBuilder<'o> {
+    o: &'o Original,
+    /// The prefix of internal symbol names ([`internal_prefix`]).
+    prefix: String,
+    /// (original function index or None for a wrapper, type, body, symbol name, flags).
+    funcs: Vec<(Option<u32>, u32, RewrittenBody, String, u32)>,
+    /// Defined globals: original index and flags.
+    globals: Vec<(u32, u32)>,
+    /// Alias symbols: (name, original function index, flags).
+    aliases: Vec<(String, u32, u32)>,
+    /// Export section entries: (export name, position in `funcs`).
+    exports: Vec<(String, usize)>,
+}
+
+impl<'o> PartBuilder<'o> {
+    fn new(o: &'o Original, prefix: &str) -> Self {
+        PartBuilder { o, prefix: prefix.to_string(), funcs: Vec::new(), globals: Vec::new(), aliases: Vec::new(), exports: Vec::new() }
+    }
+
+    /// `f<index>`: the symbol of a defined function.
+    fn name_f(&self, f: u32) -> String {
+        format!("{}f{f}", self.prefix)
+    }
+
+    /// `g<index>`: the symbol of a defined global.
+    fn name_g(&self, g: u32) -> String {
+        format!("{}g{g}", self.prefix)
+    }
+
+    fn define_func(&mut self, f: u32, ty: u32, body: RewrittenBody, name: String, flags: u32) {
+        self.funcs.push((Some(f), ty, body, name, flags));
+    }
+
+    fn define_global(&mut self, g: u32, flags: u32) {
+        self.globals.push((g, flags));
+    }
+
+    fn alias(&mut self, name: &str, f: u32, flags: u32) {
+        self.aliases.push((name.to_string(), f, flags));
+    }
+
+    /// A function of type `ty` passing its parameters to `target` and
+    /// returning its results, exported as `export` through EXP-NAME.
+    fn wrapper(&mut self, symbol: String, export: &str, target: u32, ty: u32) {
+        let params = self.o.types.get(ty as usize).map_or(0, |t| t.params().len());
+        let mut body = RewrittenBody { bytes: vec![0x00], sites: Vec::new() };
+        for i in 0..params {
+            body.bytes.push(0x20);
+            crate::objgen::leb::write_uleb(&mut body.bytes, i as u64);
+        }
+        body.bytes.push(0x10);
+        body.sites.push(Site { offset: body.bytes.len(), ty: RelocType::FunctionIndexLeb, target: Target::Func(target) });
+        body.bytes.extend_from_slice(&[0x80, 0x80, 0x80, 0x80, 0x00, 0x0b]);
+        self.exports.push((export.to_string(), self.funcs.len()));
+        self.funcs.push((None, ty, body, symbol, EXPORTED));
+    }
+
+    fn finish(self, name: String) -> PartObject {
+        let o = self.o;
+        let nimp = o.num_imports();
+        let mut obj = PartObject { name, ..PartObject::default() };
+        let uses_table = self.funcs.iter().any(|f| f.2.sites.iter().any(|s| s.target == Target::Table));
+        if o.memory.is_some() {
+            obj.imports.push(ObjImport { module: "env".into(), field: "__linear_memory".into(), kind: ObjImportKind::Memory });
+        }
+        if o.table.is_some() {
+            obj.imports.push(ObjImport {
+                module: "env".into(),
+                field: "__indirect_function_table".into(),
+                kind: ObjImportKind::Table,
+            });
+        }
+        // Undefined functions and globals, in order of first use.
+        let own_funcs: BTreeMap<u32, u32> =
+            self.funcs.iter().enumerate().filter_map(|(k, f)| f.0.map(|i| (i, k as u32))).collect();
+        let own_globals: BTreeMap<u32, u32> = self.globals.iter().enumerate().map(|(k, g)| (g.0, k as u32)).collect();
+        let mut und_funcs: Vec<u32> = Vec::new();
+        let mut und_globals: Vec<u32> = Vec::new();
+        for s in self.funcs.iter().flat_map(|f| &f.2.sites) {
+            match s.target {
+                Target::Func(f) if !own_funcs.contains_key(&f) && !und_funcs.contains(&f) => und_funcs.push(f),
+                Target::Global(g) if !own_globals.contains_key(&g) && !und_globals.contains(&g) => und_globals.push(g),
+                _ => {}
+            }
+        }
+        let mut symbols: Vec<ObjSymbol> = Vec::new();
+        let mut func_sym: BTreeMap<u32, u32> = BTreeMap::new();
+        let mut func_index: BTreeMap<u32, u32> = BTreeMap::new();
+        for (k, &f) in und_funcs.iter().enumerate() {
+            let (import, sym) = if f < nimp {
+                let i = &o.imports[f as usize];
+                let import = ObjImport { module: i.module.clone(), field: i.field.clone(), kind: ObjImportKind::Func(i.type_index) };
+                let name = format!("{}i{f}", self.prefix);
+                (import, ObjSymbol { kind: ObjSymbolKind::Function, flags: UNDEFINED | EXPLICIT_NAME, index: k as u32, name })
+            } else {
+                let name = self.name_f(f);
+                let ty = o.func_type(f).unwrap_or(0);
+                let import = ObjImport { module: "env".into(), field: name.clone(), kind: ObjImportKind::Func(ty) };
+                (import, ObjSymbol { kind: ObjSymbolKind::Function, flags: UNDEFINED, index: k as u32, name })
+            };
+            obj.imports.push(import);
+            func_sym.insert(f, symbols.len() as u32);
+            func_index.insert(f, k as u32);
+            symbols.push(sym);
+        }
+        let ndefined_base = und_funcs.len() as u32;
+        let mut global_sym: BTreeMap<u32, u32> = BTreeMap::new();
+        let mut global_index: BTreeMap<u32, u32> = BTreeMap::new();
+        for (k, &g) in und_globals.iter().enumerate() {
+            let name = self.name_g(g);
+            let ty = o.globals[g as usize].ty;
+            obj.imports.push(ObjImport { module: "env".into(), field: name.clone(), kind: ObjImportKind::Global(ty) });
+            global_sym.insert(g, symbols.len() as u32);
+            global_index.insert(g, k as u32);
+            symbols.push(ObjSymbol { kind: ObjSymbolKind::Global, flags: UNDEFINED, index: k as u32, name });
+        }
+        let table_sym = uses_table.then(|| {
+            symbols.push(ObjSymbol {
+                kind: ObjSymbolKind::Table,
+                flags: UNDEFINED,
+                index: 0,
+                name: "__indirect_function_table".into(),
+            });
+            symbols.len() as u32 - 1
+        });
+        let nglobal_imports = und_globals.len() as u32;
+        for (k, &(g, flags)) in self.globals.iter().enumerate() {
+            let index = nglobal_imports + k as u32;
+            global_sym.insert(g, symbols.len() as u32);
+            global_index.insert(g, index);
+            symbols.push(ObjSymbol { kind: ObjSymbolKind::Global, flags, index, name: self.name_g(g) });
+            obj.globals.push(ObjGlobal { ty: o.globals[g as usize].ty, init: o.global_init(g as usize).to_vec() });
+        }
+        for (k, f) in self.funcs.iter().enumerate() {
+            let index = ndefined_base + k as u32;
+            if let Some(orig) = f.0 {
+                func_sym.insert(orig, symbols.len() as u32);
+                func_index.insert(orig, index);
+            }
+            symbols.push(ObjSymbol { kind: ObjSymbolKind::Function, flags: f.4, index, name: f.3.clone() });
+        }
+        for (name, f, flags) in &self.aliases {
+            let index = ndefined_base + own_funcs[f];
+            symbols.push(ObjSymbol { kind: ObjSymbolKind::Function, flags: *flags, index, name: name.clone() });
+        }
+        for (export, k) in self.exports {
+            obj.exports.push((export, ndefined_base + k as u32));
+        }
+        for (_, ty, mut body, _, _) in self.funcs {
+            body.patch(|s| match s.target {
+                Target::Func(f) => func_index[&f],
+                Target::Global(g) => global_index[&g],
+                Target::Type(t) => t,
+                Target::Table => 0,
+            });
+            let relocs = body
+                .sites
+                .iter()
+                .map(|s| ObjReloc {
+                    ty: s.ty,
+                    offset: s.offset as u32,
+                    index: match s.target {
+                        Target::Func(f) => func_sym[&f],
+                        Target::Global(g) => global_sym[&g],
+                        Target::Type(t) => t,
+                        Target::Table => table_sym.unwrap_or(0),
+                    },
+                })
+                .collect();
+            obj.functions.push(ObjFunc { type_index: ty, body: body.bytes, relocs });
+        }
+        obj.symbols = symbols;
+        obj
+    }
+}
