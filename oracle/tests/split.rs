@@ -255,3 +255,40 @@ fn generated_modules_relink_to_the_same_behaviour() {
     assert!(stepped_over * 4 <= checked, "known refld bugs hide too much: {known:?}");
     assert!(failures.is_empty(), "{} of {checked} failed:\n{}", failures.len(), failures.join("\n\n"));
 }
+
+#[test]
+fn wasm_ld_22_links_the_parts_too() {
+    // The parts are ordinary objects: LLVM's linker takes them and the
+    // command line as they are and writes a valid module. Without SIMD and
+    // extended constants: wasm-ld's object reader rejects a v128.const
+    // global initializer ("invalid opcode in init_expr: 253"), keeps only the
+    // first constant of an extended one and aborts on a large negative
+    // i64.const in it (wasm-ld 16 to 22), which refld all handles.
+    let mut config = linkcheck::split::smith_config();
+    config.simd_enabled = false;
+    config.relaxed_simd_enabled = false;
+    config.extended_const_enabled = false;
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let mut linked = 0;
+    for i in 0..40 {
+        let data = stream(0x1d00 + i as u64, 4096);
+        let Ok(module) = wasm_smith::Module::new(config.clone(), &mut arbitrary::Unstructured::new(&data)) else { continue };
+        let s = split(&module.to_bytes(), 1 + i % 4, &stream(0x2d00 + i as u64, 256)).expect("split");
+        for (name, bytes) in s.objects() {
+            std::fs::write(dir.path().join(name), bytes).expect("write part");
+        }
+        let out = std::process::Command::new("wasm-ld-22")
+            .args(&s.args)
+            .current_dir(dir.path())
+            .output()
+            .expect("wasm-ld-22 runs (scripts/setup.sh installs it)");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "case {i}: wasm-ld-22 {}: {stderr}", s.args.join(" "));
+        let bytes = std::fs::read(dir.path().join("relinked.wasm")).expect("wasm-ld-22 output");
+        wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
+            .validate_all(&bytes)
+            .unwrap_or_else(|e| panic!("case {i}: wasm-ld-22's output does not validate: {e}"));
+        linked += 1;
+    }
+    assert!(linked >= 36, "only {linked} of 40 cases made modules");
+}
