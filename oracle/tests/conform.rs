@@ -1,7 +1,8 @@
 //! The corpus (`corpus/` at the workspace root) through `linkcheck conform`'s
 //! library API: every case must be prepared, linked alike by refld
-//! (in-process) and rust-lld, and meet its `expect` (outcome, exit code,
-//! imports); with conform's default linkers (refld, rust-lld, wasm-ld-19,
+//! (in-process) and rust-lld (or diverge only as `corpus/known.toml` lists:
+//! wasm-ld's own bugs, found/wasm_ld_*), and meet its `expect` (outcome, exit
+//! code, imports); with conform's default linkers (refld, rust-lld, wasm-ld-19,
 //! wasm-ld-22, Wild) every divergence must be allowed or known, and two runs
 //! must give the same records. Needs clang-19 and llvm-mc-19, Debian's
 //! wasm-ld-19/22 and Wild (scripts/setup.sh installs them) and the
@@ -22,15 +23,15 @@ fn every_corpus_case_agrees_and_meets_its_expectation() {
     assert!(dirs.len() >= 8, "expected at least 8 cases under {}, found {}", corpus.display(), dirs.len());
     let linkers = [Linker::Reference, Linker::rust_lld().expect("rust-lld of the active toolchain")];
     let runner = Runner::new().expect("wasmtime runner");
-    let report = run_cases(&dirs, &linkers, &runner, &CheckOptions::default(), &mut |_| {});
-    let failing: Vec<String> = report
-        .cases
-        .iter()
-        .filter(|c| !(c.agrees() && c.meets_expectation()))
-        .map(|c| c.dir.display().to_string())
-        .collect();
+    // A divergence passes only when known.toml lists it: a bug of wasm-ld
+    // itself that refld does not copy (SIG-LAZY), explained in found/.
+    let report = run_default(&dirs, &linkers, &runner);
+    let failing: Vec<String> = report.cases.iter().filter(|c| !c.passes()).map(|c| c.dir.display().to_string()).collect();
     assert!(failing.is_empty(), "failing cases: {failing:?}\n{}", render_matrix(&report));
-    assert_eq!(report.summary().agree, dirs.len());
+    let s = report.summary();
+    assert_eq!(s.agree + s.known, dirs.len());
+    let known: Vec<String> = report.cases.iter().filter(|c| !c.agrees()).map(|c| c.dir.display().to_string()).collect();
+    assert!(known.iter().all(|d| d.contains("/found/wasm_ld_")), "rust-lld diverges outside found/wasm_ld_*: {known:?}");
 }
 
 fn basic_corpus() -> std::path::PathBuf {
