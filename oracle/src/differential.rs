@@ -9,7 +9,9 @@
 //! - a difference the allow-lists cover ([`crate::allow`]) is no finding;
 //! - a difference matching a known bug signature ([`KnownBug`], data in
 //!   fuzz/known.toml: linker, key, both values, and the corpus/found case
-//!   that explains it) is counted, not reported;
+//!   that explains it) is counted, not reported; when the known bug is an
+//!   invalid output (`module.valid`), every difference of that comparison
+//!   counts as known (they follow from it);
 //! - anything else is a [`Finding`]: the set is saved as a corpus case
 //!   ([`crate::casefile::write_case`], with its recorded divergence) for
 //!   `linkcheck reduce`.
@@ -243,6 +245,15 @@ impl Harness {
 
     fn judge(&mut self, report: &CheckReport) -> Option<Finding> {
         for cmp in &report.comparisons {
+            // An invalid output that is a known bug explains everything else
+            // that differs in it (its runs, the code kept alive by a wrong call).
+            let known_invalid = cmp.differences.iter().any(|d| {
+                d.key == "module.valid" && self.known.known.iter().any(|k| k.matches(&cmp.right, &d.key, &d.left, &d.right))
+            });
+            if known_invalid {
+                self.stats.known += cmp.differences.len() as u64;
+                continue;
+            }
             for d in &cmp.differences {
                 if d.allowed.is_some() {
                     continue;
