@@ -85,6 +85,7 @@ fn hand_written(table_min: u64) -> Vec<u8> {
     let g = |val_type, mutable| GlobalType { val_type, mutable, shared: false };
     globals.global(g(I32, true), &ConstExpr::i32_const(10));
     globals.global(g(I64, false), &ConstExpr::i64_const(-7));
+    globals.global(g(I32, true), &ConstExpr::i32_const(20));
     let mut m = Module::new();
     m.section(&types).section(&imports).section(&funcs).section(&tables).section(&memories);
     m.section(&globals).section(&exports).section(&code);
@@ -167,6 +168,44 @@ fn swapped_function_symbols_are_caught() {
     match check_relink(&s) {
         // The first call (in name order) reaching a swapped body.
         Err(SplitFailure::Behaviour { export, .. }) => assert_eq!(export, "__twice_again"),
+        other => panic!("a swapped relink must behave differently, got {other:?}"),
+    }
+}
+
+#[test]
+fn swapped_global_symbols_are_caught_by_the_globals_alone() {
+    // `set(x)` stores x in global a and returns nothing: with the symbols of
+    // a and b (both mutable i32) swapped, every call returns the same, and
+    // only the globals read after the call differ.
+    let mut types = TypeSection::new();
+    types.ty().function([ValType::I32], []);
+    let mut funcs = FunctionSection::new();
+    funcs.function(0);
+    let mut globals = GlobalSection::new();
+    for init in [1, 2] {
+        globals.global(GlobalType { val_type: ValType::I32, mutable: true, shared: false }, &ConstExpr::i32_const(init));
+    }
+    let mut exports = ExportSection::new();
+    exports.export("set", ExportKind::Func, 0);
+    let mut code = CodeSection::new();
+    let mut f = Function::new([]);
+    f.instructions().local_get(0).global_set(0).end();
+    code.function(&f);
+    let mut m = Module::new();
+    m.section(&types).section(&funcs).section(&globals).section(&exports).section(&code);
+    let mut s = split(&m.finish(), 1, &[]).expect("split");
+    check_relink(&s).expect("the unchanged split relinks");
+    for sym in s.parts[0].symbols.iter_mut().filter(|x| x.kind == ObjSymbolKind::Global && !x.name.is_empty()) {
+        sym.index = 1 - sym.index;
+    }
+    match check_relink(&s) {
+        Err(SplitFailure::Behaviour { export, original, relinked, .. }) => {
+            assert_eq!(export, "set");
+            assert!(original.starts_with("(); ") && relinked.starts_with("(); "), "{original} / {relinked}");
+            // set(1): the original leaves b at 2, the swapped relink sets b.
+            assert!(original.ends_with("globals [g0=1, g1=2]"), "{original}");
+            assert!(relinked.ends_with("globals [g0=1, g1=1]"), "{relinked}");
+        }
         other => panic!("a swapped relink must behave differently, got {other:?}"),
     }
 }

@@ -184,7 +184,7 @@ fn describe(c: Option<&CallRecord>) -> String {
         None => "not called (the run had stopped)".into(),
         Some(c) => {
             let memory = c.memory.map_or("-".to_string(), |h| format!("{h:016x}"));
-            format!("{}; host calls [{}]; memory {memory}", c.result, c.host.join("; "))
+            format!("{}; host calls [{}]; memory {memory}; globals [{}]", c.result, c.host.join("; "), c.globals.join(", "))
         }
     }
 }

@@ -54,6 +54,9 @@ pub struct CallRecord {
     /// A hash of the whole memory after the call (`None`: no memory, or the
     /// run stopped at this call).
     pub memory: Option<u64>,
+    /// The exported globals after the call, `name=value` in name order
+    /// (empty when the run stopped at this call).
+    pub globals: Vec<String>,
 }
 
 /// A run: the exported function names (sorted) and one record per call.
@@ -262,13 +265,21 @@ pub fn run(module: &Module, p: &Provision, inexact: &[String]) -> Result<Trace, 
         })
         .collect();
     funcs.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut globals: Vec<(String, wasmtime::Global)> = instance
+        .exports(&mut store)
+        .filter_map(|e| {
+            let name = e.name().to_string();
+            e.into_global().map(|g| (name, g))
+        })
+        .collect();
+    globals.sort_by(|a, b| a.0.cmp(&b.0));
     let mut trace = Trace { exports: funcs.iter().map(|f| f.0.clone()).collect(), calls: Vec::new() };
     for (i, (name, func)) in funcs.into_iter().enumerate() {
         let ty = func.ty(&store);
         let args: Option<Vec<Val>> = ty.params().enumerate().map(|(j, t)| argument(i, j, &t)).collect();
         let Some(args) = args else {
             let result = "skipped: reference-type parameter".to_string();
-            trace.calls.push(CallRecord { name, args: Vec::new(), result, host: Vec::new(), memory: None });
+            trace.calls.push(CallRecord { name, args: Vec::new(), result, host: Vec::new(), memory: None, globals: Vec::new() });
             continue;
         };
         let mut results: Vec<Val> = ty.results().map(|t| Val::default_for_ty(&t).unwrap_or(Val::I32(0))).collect();
@@ -287,12 +298,13 @@ pub fn run(module: &Module, p: &Provision, inexact: &[String]) -> Result<Trace, 
         };
         let args = args.iter().map(render_val).collect();
         if stop {
-            trace.calls.push(CallRecord { name, args, result, host: Vec::new(), memory: None });
+            trace.calls.push(CallRecord { name, args, result, host: Vec::new(), memory: None, globals: Vec::new() });
             break;
         }
         let host = std::mem::take(&mut store.data_mut().host);
         let memory = memory.map(|m| hash_bytes(m.data(&store)));
-        trace.calls.push(CallRecord { name, args, result, host, memory });
+        let values = globals.iter().map(|(n, g)| format!("{n}={}", render_val(&g.get(&mut store)))).collect();
+        trace.calls.push(CallRecord { name, args, result, host, memory, globals: values });
     }
     Ok(trace)
 }

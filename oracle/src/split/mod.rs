@@ -6,7 +6,8 @@
 //! in-process and the result must behave like the original
 //! ([`check_split_relink`]): the same exported functions, each call giving
 //! the same results or the same trap kind, calling the same imports with the
-//! same arguments and leaving the same memory.
+//! same arguments and leaving the same memory and globals (every global is
+//! exported on both sides for that).
 //!
 //! ```text
 //! module --module::read--> Original --splitter::split--> Split (parts, args)

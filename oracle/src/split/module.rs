@@ -273,10 +273,12 @@ pub fn table_type(t: &wasmparser::TableType) -> TableType {
 /// The original in the form the harness runs: the same types, function
 /// imports, functions, globals and code (raw copies, so every index keeps its
 /// meaning), the memory imported as `env.memory` and the table as
-/// `env.__indirect_function_table` with their original limits, and function
-/// exports only. Memory and table imports do not shift the function or
-/// global index spaces, so no instruction changes.
-pub fn reference_module(o: &Original) -> Vec<u8> {
+/// `env.__indirect_function_table` with their original limits, the function
+/// exports, and global `i` exported as `global_names[i]` (so the harness can
+/// read every global, as it reads the relinked module's). Memory and table
+/// imports do not shift the function or global index spaces, so no
+/// instruction changes.
+pub fn reference_module(o: &Original, global_names: &[String]) -> Vec<u8> {
     let mut m = Module::new();
     let raw = |m: &mut Module, id: u8| {
         for (sid, r) in &o.sections {
@@ -304,6 +306,9 @@ pub fn reference_module(o: &Original) -> Vec<u8> {
     let mut exports = ExportSection::new();
     for (name, f) in &o.exports {
         exports.export(name, ExportKind::Func, *f);
+    }
+    for (i, name) in global_names.iter().enumerate() {
+        exports.export(name, ExportKind::Global, i as u32);
     }
     if !exports.is_empty() {
         m.section(&exports);

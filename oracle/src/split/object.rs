@@ -115,6 +115,8 @@ pub struct PartObject {
     pub exports: Vec<(String, u32)>,
     /// The symbol table.
     pub symbols: Vec<ObjSymbol>,
+    /// Features the object uses (`target_features`, each written with `+`).
+    pub features: Vec<String>,
 }
 
 fn val_type(t: wasmparser::ValType) -> wasm_encoder::ValType {
@@ -223,6 +225,15 @@ impl PartObject {
         m.section(&linking);
         if !self.functions.is_empty() {
             m.section(&CustomSection { name: "reloc.CODE".into(), data: reloc_payload.into() });
+        }
+        if !self.features.is_empty() {
+            let mut data = Vec::new();
+            write_uleb(&mut data, self.features.len() as u64);
+            for f in &self.features {
+                data.push(b'+');
+                crate::objgen::leb::write_name(&mut data, f);
+            }
+            m.section(&CustomSection { name: "target_features".into(), data: data.into() });
         }
         m.finish()
     }

@@ -14,6 +14,11 @@
 //! Re-exported imports, empty names and names starting with `__` (linker
 //! symbols, refld SYN-1/SYN-2) always take the wrapper.
 //!
+//! Every global is exported (`--export=g<index>`, and in the reference form
+//! under the same name) so the harness can compare globals after each call;
+//! the parts then declare the `mutable-globals` feature, as wasm-ld wants for
+//! exported mutable globals.
+//!
 //! Some functions (chosen) are also copied into a second part as a weak
 //! definition (`WASM_SYM_BINDING_WEAK`; the first copy is weak or strong):
 //! the copies are identical, so whichever definition the linker keeps
@@ -184,7 +189,11 @@ pub fn split(module_bytes: &[u8], parts: usize, choice: &[u8]) -> Result<Split, 
                 _ => {}
             }
         }
-        objects.push(b.finish(format!("p{p}.o")));
+        let mut obj = b.finish(format!("p{p}.o"));
+        if !o.globals.is_empty() {
+            obj.features.push("mutable-globals".into());
+        }
+        objects.push(obj);
     }
 
     let mut args: Vec<String> =
@@ -200,6 +209,8 @@ pub fn split(module_bytes: &[u8], parts: usize, choice: &[u8]) -> Result<Split, 
     if ch.pick(4, 0) == 3 {
         args.push("--no-gc-sections".into());
     }
+    let global_names: Vec<String> = (0..o.globals.len()).map(|g| format!("{prefix}g{g}")).collect();
+    args.extend(global_names.iter().map(|g| format!("--export={g}")));
     for ((name, _), way) in o.exports.iter().zip(&ways) {
         match way {
             ExportWay::Flag => args.push(format!("--export={name}")),
@@ -216,7 +227,7 @@ pub fn split(module_bytes: &[u8], parts: usize, choice: &[u8]) -> Result<Split, 
         parts: objects,
         types: o.type_section_bytes().to_vec(),
         args,
-        reference: module::reference_module(&o),
+        reference: module::reference_module(&o, &global_names),
         exports: o.exports.iter().map(|e| e.0.clone()).collect(),
         wrapped: o
             .exports
