@@ -60,18 +60,26 @@ pub struct Property {
 pub struct Ctx<'a> {
     /// The set.
     pub set: &'a ObjectSet,
+    /// The encoded inputs (plain objects in order, then `lib.a`): flags
+    /// change only the command line, so every link of the set reuses them.
+    inputs: std::cell::OnceCell<Vec<(String, Vec<u8>)>>,
     base: std::cell::OnceCell<Result<Linked, LinkError>>,
 }
 
 impl<'a> Ctx<'a> {
     /// A context for `set`; nothing is linked yet.
     pub fn new(set: &'a ObjectSet) -> Ctx<'a> {
-        Ctx { set, base: std::cell::OnceCell::new() }
+        Ctx { set, inputs: std::cell::OnceCell::new(), base: std::cell::OnceCell::new() }
+    }
+
+    /// The set's encoded inputs, made once.
+    pub fn inputs(&self) -> &[(String, Vec<u8>)] {
+        self.inputs.get_or_init(|| self.set.lower().inputs)
     }
 
     /// The set linked as it is ([`link_set`]), once.
     pub fn base(&self) -> &Result<Linked, LinkError> {
-        self.base.get_or_init(|| link_set(self.set))
+        self.base.get_or_init(|| link_inputs(&self.set.args(), self.inputs()))
     }
 
     /// The set with changed flags: linked anew unless `changed` equals the
@@ -80,7 +88,7 @@ impl<'a> Ctx<'a> {
         if changed == self.set {
             std::borrow::Cow::Borrowed(self.base())
         } else {
-            std::borrow::Cow::Owned(link_set(changed))
+            std::borrow::Cow::Owned(link_inputs(&changed.args(), self.inputs()))
         }
     }
 }
@@ -131,10 +139,15 @@ pub fn check_one(name: &str, set: &ObjectSet) -> Option<Result<Verdict, Failure>
 
 /// Links `files` (lowered with `set`'s command line) with refld in memory.
 pub fn link_files(set: &ObjectSet, files: &[NFile]) -> Result<Linked, LinkError> {
-    let lowered = set.lower_files(files);
-    let mut argv = lowered.args.clone();
+    link_inputs(&set.args(), &set.lower_files(files).inputs)
+}
+
+/// Links encoded `inputs` (named files, in command-line order after `args`)
+/// with refld in memory.
+pub fn link_inputs(args: &[String], inputs: &[(String, Vec<u8>)]) -> Result<Linked, LinkError> {
+    let mut argv = args.to_vec();
     let mut provider = refld::MemoryInputs::default();
-    for (name, bytes) in &lowered.inputs {
+    for (name, bytes) in inputs {
         argv.push(name.clone());
         provider.add(name.clone(), bytes.clone());
     }
@@ -215,7 +228,7 @@ fn successful_outputs_validate(ctx: &Ctx) -> Result<Verdict, String> {
 
 fn same_inputs_same_bytes(ctx: &Ctx) -> Result<Verdict, String> {
     let set = ctx.set;
-    let (x, y) = (ctx.base(), &link_set(set));
+    let (x, y) = (ctx.base(), &link_inputs(&set.args(), ctx.inputs()));
     if messages(x) != messages(y) {
         return Err(format!("diagnostics differ between two links: {:?} / {:?}; set {set:?}", messages(x), messages(y)));
     }
@@ -247,11 +260,12 @@ fn object_order_does_not_matter(ctx: &Ctx) -> Result<Verdict, String> {
     if !set.order_independent() {
         return Ok(Verdict::NotApplicable);
     }
-    let files = set.files();
-    // Plain objects reversed; the archive stays last with its members in order.
-    let (objs, members): (Vec<NFile>, Vec<NFile>) = files.iter().cloned().partition(|f| !f.member);
-    let reversed: Vec<NFile> = objs.into_iter().rev().chain(members).collect();
-    let (a, z) = (order_free(ctx.base())?, order_free(&link_files(set, &reversed))?);
+    // Plain objects reversed; the archive (members in order) stays last.
+    // Each object's encoding does not depend on its position.
+    let (mut objects, archive): (Vec<_>, Vec<_>) = ctx.inputs().iter().cloned().partition(|(n, _)| n.ends_with(".o"));
+    objects.reverse();
+    objects.extend(archive);
+    let (a, z) = (order_free(ctx.base())?, order_free(&link_inputs(&set.args(), &objects))?);
     if a != z {
         return Err(format!("reversing the objects changed the result:\n  in order {a:?}\n  reversed {z:?}\nset {set:?}"));
     }
