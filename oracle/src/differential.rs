@@ -36,7 +36,7 @@ use std::time::{Duration, Instant};
 pub struct KnownBug {
     /// The linker that has the bug (its report name: `wild`).
     pub linker: String,
-    /// The difference key, or a prefix ending in `*`.
+    /// The difference key; `*` matches any run of characters.
     pub key: String,
     /// refld's value (`*` for any).
     pub left: String,
@@ -49,12 +49,25 @@ pub struct KnownBug {
 impl KnownBug {
     /// Whether this entry covers a difference of `linker` under `key`.
     pub fn matches(&self, linker: &str, key: &str, left: &str, right: &str) -> bool {
-        let pattern = |p: &str, v: &str| match p.strip_suffix('*') {
-            Some(prefix) => v.starts_with(prefix),
-            None => p == v,
-        };
-        self.linker == linker && pattern(&self.key, key) && pattern(&self.left, left) && pattern(&self.right, right)
+        self.linker == linker && glob(&self.key, key) && glob(&self.left, left) && glob(&self.right, right)
     }
+}
+
+/// Whether `value` matches `pattern`, where `*` matches any run of
+/// characters (none included) and everything else itself.
+pub fn glob(pattern: &str, value: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or("");
+    let Some(mut rest) = value.strip_prefix(first) else { return false };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else { return rest.is_empty() };
+    for part in middle {
+        match rest.find(part) {
+            Some(i) => rest = &rest[i + part.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
 }
 
 /// A wasm-ld option another linker does not accept: sets whose command

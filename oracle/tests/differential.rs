@@ -27,6 +27,12 @@ fn known_bugs_match_by_linker_key_and_values() {
     let p = bug("func.*", "*", "*");
     assert!(p.matches("wild", "func.f1.body", "x", "y"));
     assert!(!p.matches("wild", "data.d0", "x", "y"));
+    let w = bug("func.*.command_export", "*.command_export", "*");
+    assert!(w.matches("wild", "func.f0.command_export", "f0.command_export", "(absent)"));
+    assert!(!w.matches("wild", "func.f0.body", "f0.command_export", "(absent)"));
+    assert!(!w.matches("wild", "func.f0.command_export", "f0", "(absent)"));
+    assert!(linkcheck::differential::glob("a*b*c", "aXbYc") && !linkcheck::differential::glob("a*b*c", "aXc"));
+    assert!(linkcheck::differential::glob("ab", "ab") && !linkcheck::differential::glob("ab", "abc"));
 }
 
 #[test]
