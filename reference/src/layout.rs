@@ -426,10 +426,14 @@ fn table(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined, l: 
                 continue;
             }
             for r in relocs {
+                // A type index relocation names a type, not a symbol (REL-TYPE).
+                if r.ty == RelocationType::TypeIndexLeb {
+                    continue;
+                }
                 let address = matches!(r.ty, RelocationType::TableIndexSleb | RelocationType::TableIndexI32);
                 needed |= address;
                 match target(res, f, r.index) {
-                    Target::Undefined(sid) if r.ty != RelocationType::TypeIndexLeb => {
+                    Target::Undefined(sid) => {
                         let fate = und.fates.get(&sid);
                         let first = fate == Some(&Fate::TrapStub) && stubbed.insert(sid);
                         let slot = match fate {
@@ -443,7 +447,7 @@ fn table(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined, l: 
                             t.functions.push(func);
                         }
                     }
-                    Target::Undefined(_) | Target::Stub(_) => {}
+                    Target::Stub(_) => {}
                     _ if address => {
                         let Some(func) = l.function_of(res, f, r.index) else { continue };
                         if let std::collections::hash_map::Entry::Vacant(e) = t.slot.entry(func) {

@@ -5,7 +5,6 @@
 //! when refld is fixed.
 
 use super::{check_relink, split, Split, SplitFailure};
-use crate::objgen::RelocType;
 
 /// A known refld bug.
 pub struct KnownBug {
@@ -17,23 +16,9 @@ pub struct KnownBug {
     pub applies: fn(&Split) -> bool,
 }
 
-/// The known refld bugs.
-pub const KNOWN_REFLD_BUGS: &[KnownBug] = &[KnownBug {
-    id: "table-type-index-as-symbol",
-    summary: "refld 78dcf77 layout::table resolves the index of every live code relocation as a \
-              symbol before looking at its type, R_WASM_TYPE_INDEX_LEB included: a type index at or \
-              beyond the file's symbol count panics (index out of bounds in layout::target)",
-    applies: type_index_beyond_symbols,
-}];
-
-/// Some part has a `R_WASM_TYPE_INDEX_LEB` relocation whose type index is
-/// not below its number of symbols.
-fn type_index_beyond_symbols(s: &Split) -> bool {
-    s.parts.iter().any(|p| {
-        let symbols = p.symbols.len() as u32;
-        p.functions.iter().flat_map(|f| &f.relocs).any(|r| r.ty == RelocType::TypeIndexLeb && r.index >= symbols)
-    })
-}
+/// The known refld bugs (none now: `table-type-index-as-symbol`, a panic on
+/// a `R_WASM_TYPE_INDEX_LEB` index beyond the symbol count, is fixed, REL-TYPE).
+pub const KNOWN_REFLD_BUGS: &[KnownBug] = &[];
 
 /// The first known refld bug that linking `s` can hit.
 pub fn known_refld_bug(s: &Split) -> Option<&'static KnownBug> {

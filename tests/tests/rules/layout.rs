@@ -312,3 +312,24 @@ fn locrel() {
     let (v, ap, at) = (run_both(&out, "value"), run_both(&out, "addr_p"), run_both(&out, "addr_t"));
     assert_eq!(v.unwrap(), at.unwrap() + 4 - ap.unwrap());
 }
+
+/// REL-TYPE: a TYPE_INDEX_LEB relocation's index is a type index, not a
+/// symbol index, even where it is at or beyond the object's symbol count
+/// (found by the split_relink fuzz target: refld indexed its symbol table
+/// with it and panicked). Both linkers link it, and the relocated type is
+/// the object's fourth type.
+#[test]
+fn type_index_beyond_the_symbol_count_is_a_type() {
+    let mut m = obj();
+    let table = m.import_table();
+    m.add_type(sig_void());
+    m.add_type(FuncSig::new(&[ValTypeModel::I64], &[]));
+    m.add_type(FuncSig::new(&[ValTypeModel::F32], &[]));
+    let ty = m.add_type(sig_i32());
+    assert!(ty >= 3, "the type index must reach past the two symbols");
+    let mut b = Body::new();
+    b.i32_const(0).call_indirect(ty, Some(table));
+    m.define_func("run", sig_i32(), b, 0);
+    let (r, lld) = both_ok(&[("p0.o", objgen::encode(&m))], &["--no-entry", "--export=run"]);
+    assert_eq!(summary(&r).exports, summary(&lld).exports);
+}
