@@ -15,6 +15,15 @@ fn defined(res: &Resolution, name: &str) -> bool {
     res.table.find(name).is_some_and(|sid| !res.table.symbols[sid].is_undefined())
 }
 
+/// UND-WEAK-FUNC: `name` is an undefined function whose references are
+/// all weak.
+fn weak_undefined_function(res: &Resolution, name: &str) -> bool {
+    res.table.find(name).is_some_and(|sid| {
+        let sym = &res.table.symbols[sid];
+        sym.kind == SymbolKind::Function && matches!(sym.def, Def::Undefined) && !sym.refs.is_empty() && sym.is_undefined_weak()
+    })
+}
+
 /// EXP-6: a missing entry is an error:
 /// `entry symbol not defined (pass --no-entry to suppress): _start`.
 pub fn check_entry(config: &Config, res: &Resolution) -> Vec<Diagnostic> {
@@ -27,10 +36,13 @@ pub fn check_entry(config: &Config, res: &Resolution) -> Vec<Diagnostic> {
 /// EXP-5: `--export=X` for an X that is not defined is an error under
 /// report-all, a warning under warn, silent under ignore-all and (measured,
 /// wasm-ld 22) import-dynamic: `symbol exported via --export not found: X`.
+/// An undefined weak function counts as defined: wasm-ld gives it its
+/// trapping stub (UND-WEAK-FUNC) before it checks, and then exports
+/// nothing for it (measured).
 pub fn check_exports(config: &Config, res: &Resolution) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for name in &config.exports {
-        if !defined(res, name) {
+        if !defined(res, name) && !weak_undefined_function(res, name) {
             let msg = format!("symbol exported via --export not found: {name}");
             match config.unresolved {
                 UnresolvedPolicy::ReportAll => out.push(Diagnostic::error(msg)),

@@ -80,32 +80,40 @@ pub fn link(config: &Config, provider: &dyn InputProvider) -> Result<Linked, Lin
         Ok(r) => r,
         Err(e) => return fail(early.into_iter().chain([Diagnostic::error(e.to_string())]).collect()),
     };
-    // DIAG-1: wasm-ld stops after each phase that found errors: symbol
-    // resolution and the entry, then signature variants, then `--export`,
-    // then features and undefined symbols together.
+    // DIAG-1: wasm-ld stops after each phase that found errors: reading
+    // the inputs' symbols; the roots (`-u`, `--export`, the entry, which
+    // may extract members) and the entry check; signatures; then
+    // `--export` targets, features and undefined symbols together.
     let mut diags = early;
     diags.extend(res.diagnostics.iter().cloned());
-    diags.extend(exports::check_entry(config, &res));
+    if !res.stopped_after_inputs {
+        diags.extend(exports::check_entry(config, &res));
+    }
     if has_errors(config, &diags) {
         return fail(promote(config, diags));
     }
     // SIG-1, SIG-2: wasm-ld resolves signature variants after the entry
-    // check and stops on their error before `--export` is checked (measured).
+    // check and stops on their error (measured).
     diags.extend(res.signature_diagnostics.iter().cloned());
     if has_errors(config, &diags) {
         return fail(promote(config, diags));
     }
-    diags.extend(exports::check_exports(config, &res));
-    if has_errors(config, &diags) {
-        return fail(promote(config, diags));
-    }
     let live = live::mark_live(config, &res);
+    // EXP-5: wasm-ld checks the `--export` targets when it starts writing,
+    // before features and relocations (measured: no stop in between).
+    diags.extend(exports::check_exports(config, &res));
     let files: Vec<&object::ObjectFile> = res.files.iter().collect();
     let (_, feature_errors) = features::merge_features(&files, config.check_features);
     diags.extend(feature_errors);
     diags.extend(features::check_tls(&res, &live, config.check_features));
     let und = undefined::decide(config, &res, &live);
     diags.extend(und.diagnostics.iter().cloned());
+    if has_errors(config, &diags) {
+        return fail(promote(config, diags));
+    }
+    // SYM-5: a reference that joined a symbol of another kind; wasm-ld
+    // crashes where refld stops.
+    diags.extend(resolve::mixed_references(&res, &live));
     if has_errors(config, &diags) {
         return fail(promote(config, diags));
     }

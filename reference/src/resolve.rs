@@ -11,6 +11,9 @@ use crate::object::{parse_object, ObjectFile, SymbolKind};
 use crate::symtab::*;
 use std::collections::HashSet;
 
+mod kinds;
+pub use kinds::mixed_references;
+
 /// SYN-1: synthetic symbols wasm-ld defines before reading the inputs; an
 /// input defining one is a duplicate. The other synthetic symbols are
 /// optional: an input's definition wins (SYN-2).
@@ -59,8 +62,12 @@ pub struct Resolution {
     pub diagnostics: Vec<Diagnostic>,
     /// SIG-1, SIG-2: the signature-mismatch warnings or the error of
     /// [`crate::signatures::resolve_variants`], reported after the entry
-    /// check and before `--export` (wasm-ld's phases, measured).
+    /// check (wasm-ld's phases, measured).
     pub signature_diagnostics: Vec<Diagnostic>,
+    /// DIAG-1: reading the inputs' symbols found errors, so `-u`,
+    /// `--export` and the entry extracted nothing and the entry is not
+    /// checked (wasm-ld stops before them).
+    pub stopped_after_inputs: bool,
     /// CTOR-2: no input calls `__wasm_call_ctors` and it is neither the
     /// entry nor `--export`ed: exported functions get command-export
     /// wrappers that run the ctors first (and `__wasm_call_dtors` after).
@@ -101,7 +108,14 @@ pub fn resolve(config: &Config, provider: &dyn InputProvider) -> Result<Resoluti
     for spec in &config.inputs {
         r.add_input(spec, provider)?;
     }
-    r.roots()?;
+    // DIAG-1: wasm-ld stops here when the inputs' symbols gave errors
+    // (warnings too under `--fatal-warnings`): a member that `--export`
+    // would extract is never read (measured).
+    if r.res.diagnostics.iter().any(|d| d.severity == crate::diag::Severity::Error || config.fatal_warnings) {
+        r.res.stopped_after_inputs = true;
+    } else {
+        r.roots()?;
+    }
     r.synthesize();
     r.resolve_variants();
     r.reorder_files();
@@ -251,14 +265,11 @@ impl Resolver<'_> {
             }
             let (sid, created) = self.res.table.insert(&sname, kind);
             self.res.file_syms[fid][i] = Some(sid);
-            if !self.check_kind(sid, kind, &name) {
-                // SYM-5 (measured): a strong data, global, tag or table
-                // definition meeting a strong definition is also a duplicate.
-                let s = &self.res.table.symbols[sid];
-                if defined && !weak && kind != SymbolKind::Function && matches!(s.def, Def::Defined { .. }) && !s.weak_def {
-                    let msg = format!("duplicate symbol: {}\n>>> defined in {}\n>>> defined in {name}", s.name, self.describe_origin(sid));
-                    self.res.diagnostics.push(Diagnostic::error(msg));
+            if self.res.table.symbols[sid].kind != kind {
+                if no_strip {
+                    self.res.table.symbols[sid].no_strip = true;
                 }
+                self.meet_other_kind(sid, kinds::Incoming { file: fid, sym: i as u32, kind, defined, weak });
                 continue;
             }
             let target = if defined {
@@ -312,17 +323,14 @@ impl Resolver<'_> {
         }
     }
 
-    /// SYM-5: a name used with two kinds is an error (kinds spelt as
-    /// wasm-ld does: `WASM_SYMBOL_TYPE_FUNCTION`, ...).
-    fn check_kind(&mut self, sid: SymbolId, kind: SymbolKind, file: &str) -> bool {
+    /// SYM-5: `symbol type mismatch: X` between what `sid` holds and a
+    /// symbol of `kind` in `file` (kinds spelt as wasm-ld does:
+    /// `WASM_SYMBOL_TYPE_FUNCTION`, ...).
+    fn type_mismatch(&mut self, sid: SymbolId, kind: SymbolKind, file: &str) {
         let sym = &self.res.table.symbols[sid];
-        if sym.kind == kind {
-            return true;
-        }
         let first = self.describe_origin(sid);
         let msg = format!("symbol type mismatch: {}\n>>> defined as {} in {}\n>>> defined as {} in {}", sym.name, wasm_type(sym.kind), first, wasm_type(kind), file);
         self.res.diagnostics.push(Diagnostic::error(msg));
-        false
     }
 
     /// Where a symbol comes from, for `>>>` lines.
@@ -351,29 +359,36 @@ impl Resolver<'_> {
         // also when it lands on an existing variant.
         let action = if new_variant { DefineAction::Replace } else { define_action(&self.res.table.symbols[sid], weak) };
         match action {
-            DefineAction::Replace => {
-                let s = &mut self.res.table.symbols[target];
-                let was_lazy = matches!(s.def, Def::Lazy { .. });
-                s.def = Def::Defined { file: fid, sym };
-                s.weak_def = weak;
-                s.origin = Some(fid);
-                if s.kind == SymbolKind::Function {
-                    s.sig = Some((fid, sym));
-                    if was_lazy {
-                        crate::signatures::split_lazy_references(&mut self.res, target);
-                    }
-                }
-            }
+            DefineAction::Replace => self.define(target, fid, sym, weak),
             DefineAction::Keep => {}
             DefineAction::Duplicate => {
                 if !self.config.allow_multiple_definition {
                     let first = self.describe_origin(sid);
                     let name = &self.res.table.symbols[sid].name;
                     self.res.diagnostics.push(Diagnostic::error(format!("duplicate symbol: {name}\n>>> defined in {first}\n>>> defined in {file}")));
+                    // SYM-4 (wasm-ld `shouldReplace`, measured): the new
+                    // definition takes the name, so a third one is
+                    // reported against it.
+                    self.define(target, fid, sym, weak);
                 }
             }
         }
         target
+    }
+
+    /// Symbol `target` becomes the definition `sym` of file `fid`.
+    fn define(&mut self, target: SymbolId, fid: FileId, sym: u32, weak: bool) {
+        let s = &mut self.res.table.symbols[target];
+        let was_lazy = matches!(s.def, Def::Lazy { .. });
+        s.def = Def::Defined { file: fid, sym };
+        s.weak_def = weak;
+        s.origin = Some(fid);
+        if s.kind == SymbolKind::Function {
+            s.sig = Some((fid, sym));
+            if was_lazy {
+                crate::signatures::split_lazy_references(&mut self.res, target);
+            }
+        }
     }
 
     /// An undefined reference to `sid`'s name (`created`: by this very

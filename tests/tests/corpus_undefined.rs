@@ -274,3 +274,61 @@ fn diagnostic_differences_are_seen() {
     let keys: Vec<String> = compare(&refld, &lld).into_iter().map(|d| d.key).collect();
     assert_eq!(keys, ["diag.undefined-symbol.missing", "warn.undefined-symbol.missing"]);
 }
+
+/// The classified diagnostics of `name`, which must pass (agree with
+/// rust-lld, meet its expectation).
+fn passing_keys(name: &str) -> Vec<String> {
+    let c = case(name);
+    assert_passes(c);
+    keys(c, 0)
+}
+
+/// DIAG-1, EXP-5 (found by diff_linkers): the `--export` error does not
+/// stop wasm-ld before the undefined symbols; it comes first.
+#[test]
+fn export_missing_and_undefined() {
+    assert_eq!(passing_keys("export_missing_and_undefined"), ["diag.export-missing.f2", "diag.undefined-symbol.d1"]);
+    let c = case("export_missing_and_undefined");
+    assert_eq!(texts(c, 0)[0], "error: symbol exported via --export not found: f2");
+    assert_eq!(texts(c, 0), texts(c, 1));
+}
+
+/// DIAG-1 (found by diff_linkers): errors among the inputs' symbols stop
+/// the link before `--export` extracts a member.
+#[test]
+fn resolution_error_extracts_nothing() {
+    assert_eq!(passing_keys("resolution_error_extracts_nothing"), ["diag.duplicate-symbol.f3"]);
+    assert_eq!(passing_keys("kind_clash_stops_before_export_extracts"), ["diag.duplicate-symbol.f0", "diag.symbol-type-mismatch.f0"]);
+}
+
+/// EXP-5 (found by diff_linkers): `--export` of an undefined weak function
+/// is silent and exports nothing.
+#[test]
+fn export_of_weak_undefined_function() {
+    assert_eq!(passing_keys("export_of_weak_undefined_function"), Vec::<String>::new());
+    let r = case("export_of_weak_undefined_function").report.as_ref().unwrap();
+    for l in &r.linkers {
+        let Outcome::Linked { bytes, .. } = &l.outcome else { panic!("{} did not link", l.name) };
+        let exports: Vec<String> = wasmparser::Parser::new(0)
+            .parse_all(bytes)
+            .filter_map(|p| match p {
+                Ok(wasmparser::Payload::ExportSection(s)) => Some(s.into_iter().map(|e| e.unwrap().name.to_string()).collect::<Vec<_>>()),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        assert!(!exports.contains(&"hook".to_string()), "{}: {exports:?}", l.name);
+    }
+}
+
+/// SYM-5: a data definition takes the name from a function (a second
+/// function is a mismatch against it); undefined data joins an undefined
+/// function silently.
+#[test]
+fn data_and_function_named_alike() {
+    assert_eq!(
+        passing_keys("data_definition_replaces_function"),
+        ["diag.duplicate-symbol.f0", "diag.symbol-type-mismatch.f0", "diag.symbol-type-mismatch.f0"]
+    );
+    assert_eq!(passing_keys("data_and_function_named_alike"), ["diag.undefined-symbol.f0", "diag.undefined-symbol.f0"]);
+}

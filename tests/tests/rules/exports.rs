@@ -98,6 +98,59 @@ fn export_not_found() {
 }
 
 #[test]
+fn export_not_found_with_undefined_symbols() {
+    // EXP-5, DIAG-1: the `--export` error comes in one phase with the
+    // undefined symbols; an export target that is only an undefined
+    // function is both (measured).
+    let mut m = obj();
+    let missing = m.undefined_func("missing", "env", "missing", sig_i32(), 0);
+    let target = m.undefined_func("target", "env", "target", sig_i32(), 0);
+    let mut b = Body::new();
+    b.call(missing).call(target).i32_add();
+    m.define_func("run", sig_i32(), b, 0);
+    let inputs = [("a.o", encode(&m))];
+    let msgs = both_fail(&inputs, &["--no-entry", "--export=run", "--export=nope", "--export=target"]);
+    assert_eq!(
+        errors(&msgs),
+        [
+            "a.o: undefined symbol: missing",
+            "a.o: undefined symbol: target",
+            "symbol exported via --export not found: nope",
+            "symbol exported via --export not found: target",
+        ]
+    );
+    // refld's order is wasm-ld's: the export errors first.
+    let e = link(&inputs, &["--no-entry", "--export=run", "--export=nope"]).unwrap_err();
+    let order: Vec<&str> = e.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(order, ["symbol exported via --export not found: nope", "a.o: undefined symbol: missing", "a.o: undefined symbol: target"]);
+}
+
+#[test]
+fn export_of_weak_undefined_function() {
+    // EXP-5, UND-WEAK-FUNC: an undefined weak function counts as defined
+    // (silent, under report-all and warn) and is not exported; undefined
+    // weak data still is `not found`.
+    let mut m = obj();
+    let wf = m.undefined_func("wf", "other", "wf", sig_i32(), flags::BINDING_WEAK);
+    let wd = m.undefined_data("wd", flags::BINDING_WEAK);
+    let mut b = Body::new();
+    b.i32_const_table(wf).i32_const(0).i32_load_sym(wd, 0).i32_add();
+    m.define_func("run", sig_i32(), b, 0);
+    let inputs = [("a.o", encode(&m))];
+    for extra in [None, Some("--warn-unresolved-symbols"), Some("--export-all")] {
+        let mut args = vec!["--no-entry", "--export=run", "--export=wf"];
+        args.extend(extra);
+        let out = both_ok(&inputs, &args);
+        assert_eq!(run_both(&out, "run"), Ok(0), "{args:?}");
+        for bytes in [&out.0, &out.1] {
+            assert!(!summary(bytes).export_names().contains(&"wf".to_string()), "{args:?}");
+        }
+    }
+    let msgs = both_fail(&inputs, &["--no-entry", "--export=run", "--export=wd"]);
+    assert_eq!(errors(&msgs), ["symbol exported via --export not found: wd"]);
+}
+
+#[test]
 fn entry_missing() {
     // EXP-6: `_start` by default, `--entry` names another.
     let inputs = [("a.o", encode(&returns("run", 1, 0)))];

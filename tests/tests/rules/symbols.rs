@@ -52,6 +52,14 @@ fn duplicate_symbol() {
     // SYM-4: two strong definitions, in wasm-ld's words.
     let msgs = both_fail(&two_strong_foos(), RUN);
     assert_eq!(errors(&msgs), ["duplicate symbol: foo\n>>> defined in a.o\n>>> defined in b.o"]);
+    // The second then holds the name: a third is reported against b.o.
+    let mut three = two_strong_foos().to_vec();
+    three.push(("c.o", encode(&returns("foo", 3, 0))));
+    let msgs = both_fail(&three, RUN);
+    assert_eq!(
+        errors(&msgs),
+        ["duplicate symbol: foo\n>>> defined in a.o\n>>> defined in b.o", "duplicate symbol: foo\n>>> defined in b.o\n>>> defined in c.o"]
+    );
 }
 
 #[test]
@@ -77,6 +85,90 @@ fn symbol_type_mismatch() {
     let inputs = [("main.o", encode(&caller("run", "foo", 0))), ("a.o", encode(&returns("foo", 1, 0))), ("b.o", data(flags::BINDING_WEAK))];
     let msgs = both_fail(&inputs, RUN);
     assert_eq!(errors(&msgs), [mismatch]);
+}
+
+/// An object defining data `name` (4 bytes) with symbol `flags`.
+fn data_named(name: &str, flags: u32) -> Vec<u8> {
+    let mut b = obj();
+    b.define_data(name, &format!(".data.{name}"), &[1, 2, 3, 4], flags);
+    encode(&b)
+}
+
+fn mismatch(name: &str, first: (&str, &str), second: (&str, &str)) -> String {
+    format!("symbol type mismatch: {name}\n>>> defined as WASM_SYMBOL_TYPE_{} in {}\n>>> defined as WASM_SYMBOL_TYPE_{} in {}", first.0, first.1, second.0, second.1)
+}
+
+#[test]
+fn kind_clash_replaces_and_reports_once() {
+    // SYM-5: a strong data definition meeting a strong function is a
+    // mismatch and a duplicate and takes the name; the next function is a
+    // mismatch against that data (no duplicate), the next data a duplicate
+    // of it (measured).
+    let inputs = [
+        ("a.o", encode(&returns("foo", 1, 0))),
+        ("b.o", data_named("foo", 0)),
+        ("c.o", encode(&returns("foo", 2, 0))),
+        ("d.o", data_named("foo", 0)),
+    ];
+    let msgs = both_fail(&inputs, &["--no-entry"]);
+    let mut want = vec![
+        mismatch("foo", ("FUNCTION", "a.o"), ("DATA", "b.o")),
+        "duplicate symbol: foo\n>>> defined in a.o\n>>> defined in b.o".to_string(),
+        mismatch("foo", ("DATA", "b.o"), ("FUNCTION", "c.o")),
+        "duplicate symbol: foo\n>>> defined in b.o\n>>> defined in d.o".to_string(),
+    ];
+    want.sort();
+    assert_eq!(errors(&msgs), want);
+    // A data definition replaces an undefined function without a
+    // duplicate; a second one is a duplicate of the first.
+    let inputs = [("main.o", encode(&caller("run", "foo", 0))), ("b.o", data_named("foo", 0)), ("c.o", data_named("foo", 0))];
+    let msgs = both_fail(&inputs, RUN);
+    let mut want = vec![mismatch("foo", ("FUNCTION", "main.o"), ("DATA", "b.o")), "duplicate symbol: foo\n>>> defined in b.o\n>>> defined in c.o".to_string()];
+    want.sort();
+    assert_eq!(errors(&msgs), want);
+    // A definition of another kind replaces a lazy symbol nothing met:
+    // the member is never read.
+    let lib = archive(&[("m.o", &encode(&returns("foo", 1, 0)))]);
+    let inputs = [("lib.a", lib), ("b.o", data_named("foo", 0)), ("main.o", encode(&returns("run", 7, 0)))];
+    let out = both_ok(&inputs, &["--no-entry", "--export=run", "--export=foo"]);
+    assert_eq!(run_both(&out, "run"), Ok(7));
+    assert_eq!(summary(&out.0).export_names(), summary(&out.1).export_names());
+}
+
+#[test]
+fn undefined_data_joins_undefined_function() {
+    // SYM-5: undefined data meeting an undefined function is no mismatch;
+    // each file's use is an undefined symbol (measured). The other order
+    // is a mismatch (a function reference checks the kind).
+    let data = |name: &str| {
+        let mut m = obj();
+        let d = m.undefined_data("foo", 0);
+        let mut b = Body::new();
+        b.i32_const(0).i32_load_sym(d, 0);
+        m.define_func(name, sig_i32(), b, 0);
+        encode(&m)
+    };
+    let args = ["--no-entry", "--export=run", "--export=get"];
+    let inputs = [("a.o", encode(&caller("run", "foo", 0))), ("b.o", data("get"))];
+    let msgs = both_fail(&inputs, &args);
+    assert_eq!(errors(&msgs), ["a.o: undefined symbol: foo", "b.o: undefined symbol: foo"]);
+    let inputs = [("b.o", data("get")), ("a.o", encode(&caller("run", "foo", 0)))];
+    let msgs = both_fail(&inputs, &args);
+    assert_eq!(errors(&msgs), [mismatch("foo", ("DATA", "b.o"), ("FUNCTION", "a.o"))]);
+    // Under warn wasm-ld 22 crashes on the data relocation against the
+    // function; refld stops with an error after the warnings.
+    let inputs = [("a.o", encode(&caller("run", "foo", 0))), ("b.o", data("get"))];
+    let mut args = args.to_vec();
+    args.push("--warn-unresolved-symbols");
+    let msgs = refld_messages(&link(&inputs, &args));
+    assert_eq!(
+        msgs,
+        [
+            (Severity::Warning, "a.o: undefined symbol: foo".to_string()),
+            (Severity::Warning, "b.o: undefined symbol: foo".to_string()),
+            (Severity::Error, "foo: referenced as WASM_SYMBOL_TYPE_DATA in b.o but resolves to a WASM_SYMBOL_TYPE_FUNCTION (wasm-ld crashes on this link)".to_string()),
+        ]
+    );
 }
 
 #[test]

@@ -1,0 +1,3 @@
+extern int f0;
+
+int get(void) { return f0; }

@@ -1,0 +1,3 @@
+void f0(void);
+
+void _start(void) { f0(); }
