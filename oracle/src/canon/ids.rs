@@ -172,7 +172,11 @@ impl<'a, 'b> Ctx<'a, 'b> {
         let defined = self
             .defs
             .get(&(SymKind::Func, name.to_string()))
-            .is_some_and(|defs| defs.iter().any(|&(o, _)| self.linked[o]));
+            // A local definition of the name elsewhere does not satisfy the
+            // weak reference (SYM-7).
+            .is_some_and(|defs| {
+                defs.iter().any(|&(o, s)| self.linked[o] && self.ins[o].symbols.get(s as usize).is_some_and(|sym| !sym.is_local()))
+            });
         let weakly_referenced = self.ins.iter().enumerate().any(|(o, obj)| {
             self.linked[o]
                 && obj.symbols.iter().any(|s| {
