@@ -41,6 +41,15 @@ pub fn check_object(obj: &mut ObjectFile) -> Result<(), InputError> {
             return Err(InputError::in_section(&obj.name, "linking", format!("COMDAT {} names a member out of range (OBJ-6)", c.name)));
         }
     }
+    // OBJ-7: the non-local symbols of one object have distinct names,
+    // undefined ones included (LLVM's object reader, which wasm-ld uses,
+    // rejects the file with this message).
+    let mut names = std::collections::HashSet::new();
+    for s in obj.symbols.iter().filter(|s| !s.is_local() && s.kind != SymbolKind::Section) {
+        if !names.insert(s.name.as_str()) {
+            return Err(InputError::file(&obj.name, format!("duplicate symbol name {}", s.name)));
+        }
+    }
     for s in &obj.symbols {
         if s.kind == SymbolKind::Section && obj.section_target(s.index) == SectionTarget::Other {
             return Err(InputError::in_section(&obj.name, "linking", format!("section symbol refers to section {}, which is not code, data or a custom section", s.index)));

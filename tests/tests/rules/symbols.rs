@@ -305,3 +305,20 @@ fn comdat_first_wins() {
     let out = both_ok(&inputs, &["--no-entry", "--export=run_a", "--export=run_b"]);
     assert_eq!(run_both(&out, "run_a"), Ok(202));
 }
+
+/// OBJ-7: two non-local symbols of one name in one object (here a data
+/// symbol `f0` and an undefined weak function `f0` with an explicit import
+/// name) make the object unreadable: wasm-ld says `a3.o: duplicate symbol
+/// name f0` and nothing else (found by diff_linkers; refld used to resolve
+/// them and report type mismatches and a duplicate).
+#[test]
+fn duplicate_symbol_name_in_one_object() {
+    let a1 = returns("f0", 1, 0);
+    let mut a3 = obj();
+    a3.define_data("f0", ".data.f0", &[1, 0, 0, 0], 0);
+    a3.undefined_func("f0", "other", "shared", sig_i32(), flags::BINDING_WEAK);
+    let inputs = [("a1.o", encode(&a1)), ("a3.o", encode(&a3))];
+    let (r, lld) = both(&inputs, &["--no-entry"]);
+    assert!(!lld.ok && lld.stderr.contains("a3.o: duplicate symbol name f0"), "rust-lld: {}", lld.stderr);
+    assert_eq!(errors(&refld_messages(&r)), vec!["a3.o: duplicate symbol name f0"]);
+}
