@@ -85,8 +85,18 @@ pub fn scan_defined_symbols(name: &str, bytes: &[u8]) -> Result<Vec<LazyEntry>, 
                 if let KnownCustom::Linking(l) = c.as_known() {
                     for sub in l {
                         if let Linking::SymbolTable(map) = sub.map_err(err)? {
+                            let mut names = std::collections::HashSet::new();
                             for s in map {
-                                collect(&mut out, s.map_err(err)?);
+                                let s = s.map_err(err)?;
+                                // OBJ-7 holds for members never extracted too
+                                // (wasm-ld reads every member's symbol table);
+                                // names implied by an import field are not
+                                // known without the import section and are
+                                // checked when the member is extracted.
+                                if let Some(dup) = global_name(&s).filter(|n| !names.insert(n.to_string())) {
+                                    return Err(InputError::file(name, format!("duplicate symbol name {dup}")));
+                                }
+                                collect(&mut out, s);
                             }
                         }
                     }
@@ -97,6 +107,21 @@ pub fn scan_defined_symbols(name: &str, bytes: &[u8]) -> Result<Vec<LazyEntry>, 
         }
     }
     Ok(out)
+}
+
+/// The name of a non-local, non-section symbol when the symbol table spells
+/// it (defined symbols, undefined ones with an explicit name).
+fn global_name<'a>(s: &SymbolInfo<'a>) -> Option<&'a str> {
+    let (flags, name) = match *s {
+        SymbolInfo::Func { flags, name, .. } | SymbolInfo::Global { flags, name, .. } => (flags, name),
+        SymbolInfo::Event { flags, name, .. } | SymbolInfo::Table { flags, name, .. } => (flags, name),
+        SymbolInfo::Data { flags, name, .. } => (flags, Some(name)),
+        SymbolInfo::Section { .. } => return None,
+    };
+    if flags.bits() & crate::object::flags::BINDING_LOCAL != 0 {
+        return None;
+    }
+    name
 }
 
 fn collect(out: &mut Vec<LazyEntry>, s: SymbolInfo<'_>) {
