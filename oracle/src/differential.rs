@@ -11,7 +11,9 @@
 //!   fuzz/known.toml: linker, key, both values, and the corpus/found case
 //!   that explains it) is counted, not reported; when the known bug is an
 //!   invalid output (`module.valid`), every difference of that comparison
-//!   counts as known (they follow from it);
+//!   counts as known (they follow from it); so do the calls of an export
+//!   whose difference is known, and the run results once a known bug made
+//!   the host see different calls;
 //! - anything else is a [`Finding`]: the set is saved as a corpus case
 //!   ([`crate::casefile::write_case`], with its recorded divergence) for
 //!   `linkcheck reduce`.
@@ -22,6 +24,7 @@
 use crate::casefile::{from_object_set, write_case, write_inputs};
 use crate::check::{check_timed, CheckOptions, CheckReport};
 use crate::corpus::{Divergence, Expect};
+use crate::diff::Difference;
 use crate::gen::ObjectSet;
 use crate::linker::Linker;
 use crate::linkers;
@@ -267,11 +270,14 @@ impl Harness {
                 self.stats.known += cmp.differences.len() as u64;
                 continue;
             }
+            let is_known = |d: &Difference| self.known.known.iter().any(|k| k.matches(&cmp.right, &d.key, &d.left, &d.right));
+            let known_keys: Vec<&str> =
+                cmp.differences.iter().filter(|d| d.allowed.is_none() && is_known(d)).map(|d| d.key.as_str()).collect();
             for d in &cmp.differences {
                 if d.allowed.is_some() {
                     continue;
                 }
-                if self.known.known.iter().any(|k| k.matches(&cmp.right, &d.key, &d.left, &d.right)) {
+                if is_known(d) || follows_from_known(&d.key, &known_keys) {
                     self.stats.known += 1;
                     continue;
                 }
@@ -307,11 +313,41 @@ impl Harness {
     }
 }
 
+/// Whether the difference at `key` is a consequence of known ones in the
+/// same comparison: a call of an export whose presence or signature
+/// differs (`export.NAME` known explains `call.NAME`), and any run result
+/// once the host saw different calls (a known `hostcall.*` explains
+/// `call.*` and `run.*`: the recording host answers by import name).
+fn follows_from_known(key: &str, known_keys: &[&str]) -> bool {
+    if let Some(name) = key.strip_prefix("call.") {
+        if known_keys.iter().any(|k| k.strip_prefix("export.") == Some(name)) {
+            return true;
+        }
+    }
+    (key.starts_with("call.") || key.starts_with("run.")) && known_keys.iter().any(|k| k.starts_with("hostcall."))
+}
+
 /// Empties `dir` (the scratch folder between sets).
 fn clear(dir: &Path) {
     if let Ok(entries) = std::fs::read_dir(dir) {
         for e in entries.flatten() {
             let _ = std::fs::remove_file(e.path());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::follows_from_known;
+
+    #[test]
+    fn calls_follow_from_their_export_and_runs_from_host_calls() {
+        assert!(follows_from_known("call.f1", &["export.f1"]));
+        assert!(!follows_from_known("call.f2", &["export.f1"]));
+        assert!(!follows_from_known("call.f1", &["import.env.f1"]));
+        assert!(follows_from_known("call.f2", &["hostcall.0"]));
+        assert!(follows_from_known("run.exit_code", &["hostcall.3"]));
+        assert!(!follows_from_known("func.f2.body", &["hostcall.0"]));
+        assert!(!follows_from_known("run.exit_code", &[]));
     }
 }

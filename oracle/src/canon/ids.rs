@@ -112,10 +112,14 @@ impl<'a, 'b> Ctx<'a, 'b> {
     /// for a local symbol whose name other inputs define too), any other by
     /// the name section (`func#INDEX` without one), a linker-made function
     /// named after an undefined weak function `undefined_weak:NAME` (the
-    /// stub, however the name section spells it); then `#k` for any name
-    /// still repeated.
+    /// stub, however the name section spells it); a function matched to an
+    /// overridden weak definition, when another function has its name,
+    /// `NAME<file>`; then `#k` for any name still repeated.
     pub fn name_functions(&mut self, origins: &[FuncOrigin<'a>]) {
         let n = self.out.func_types.len() as u32;
+        // Output functions matched to a weak definition another one
+        // overrides: (function, the overridden definition's file).
+        let mut overridden: Vec<(usize, String)> = Vec::new();
         let mut ids: Vec<String> = (0..n)
             .map(|i| {
                 // An imported function is named by the input symbol that
@@ -132,7 +136,13 @@ impl<'a, 'b> Ctx<'a, 'b> {
                 };
                 match i.checked_sub(self.out.num_imported_funcs).and_then(|d| origins.get(d as usize)) {
                     Some(FuncOrigin::Input(m)) => match m.symbol {
-                        Some(s) => self.def_id(m.obj, s),
+                        Some(s) => {
+                            let sym = &self.ins[m.obj].symbols[s as usize];
+                            if !sym.is_local() && !self.names_itself(m.obj, s) {
+                                overridden.push((i as usize, self.ins[m.obj].name.clone()));
+                            }
+                            self.def_id(m.obj, s)
+                        }
                         None => base,
                     },
                     Some(FuncOrigin::Unmatched { .. }) if self.is_undefined_weak(&base) => {
@@ -142,6 +152,15 @@ impl<'a, 'b> Ctx<'a, 'b> {
                 }
             })
             .collect();
+        // A linker that keeps an overridden weak body beside the winner
+        // (Wild) gives both the name: the winner keeps it, the other is
+        // named after its file. A lone function keeps the name whichever
+        // body it has, so a wrong choice shows as a body difference.
+        for (f, file) in overridden {
+            if ids.iter().filter(|id| **id == ids[f]).count() > 1 {
+                ids[f] = format!("{}<{file}>", ids[f]);
+            }
+        }
         dedup(&mut ids);
         self.funcs = ids;
     }
