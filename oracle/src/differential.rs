@@ -314,13 +314,17 @@ impl Harness {
 }
 
 /// Whether the difference at `key` is a consequence of known ones in the
-/// same comparison: a call of an export whose presence or signature
-/// differs (`export.NAME` known explains `call.NAME`), and any run result
+/// same comparison: a call of an export whose presence, signature or
+/// target differs (`export.NAME` or `export.NAME.*` known explains
+/// `call.NAME`: e.g. a missing constructor-running wrapper), and any run result
 /// once the host saw different calls (a known `hostcall.*` explains
 /// `call.*` and `run.*`: the recording host answers by import name).
 fn follows_from_known(key: &str, known_keys: &[&str]) -> bool {
     if let Some(name) = key.strip_prefix("call.") {
-        if known_keys.iter().any(|k| k.strip_prefix("export.") == Some(name)) {
+        let of_export = |k: &&str| {
+            k.strip_prefix("export.").is_some_and(|e| e == name || e.strip_prefix(name).is_some_and(|rest| rest.starts_with('.')))
+        };
+        if known_keys.iter().any(of_export) {
             return true;
         }
     }
@@ -345,6 +349,8 @@ mod tests {
         assert!(follows_from_known("call.f1", &["export.f1"]));
         assert!(!follows_from_known("call.f2", &["export.f1"]));
         assert!(!follows_from_known("call.f1", &["import.env.f1"]));
+        assert!(follows_from_known("call.f2", &["export.f2.target"]));
+        assert!(!follows_from_known("call.f2", &["export.f23.target"]));
         assert!(follows_from_known("call.f2", &["hostcall.0"]));
         assert!(follows_from_known("run.exit_code", &["hostcall.3"]));
         assert!(!follows_from_known("func.f2.body", &["hostcall.0"]));

@@ -127,6 +127,12 @@ impl RelocType {
         self.entry().map(|e| e.2)
     }
 
+    /// Whether it stands for a function's table slot (`R_WASM_TABLE_INDEX_*`,
+    /// relative and 64-bit forms included).
+    pub fn is_table_index(self) -> bool {
+        self.name().starts_with("R_WASM_TABLE_INDEX_")
+    }
+
     /// Whether the entry carries an addend (SLEB; 64-bit forms too).
     pub fn has_addend(self) -> bool {
         self.entry().is_some_and(|e| e.3)
@@ -136,6 +142,12 @@ impl RelocType {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn table_index_types() {
+        assert!(RelocType::TableIndexSleb.is_table_index() && RelocType::TableIndexRelSleb64.is_table_index());
+        assert!(!RelocType::TableNumberLeb.is_table_index() && !RelocType::FunctionIndexLeb.is_table_index());
+    }
 
     #[test]
     fn table_agrees_with_wasmparser() {
