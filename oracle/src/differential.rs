@@ -22,11 +22,11 @@
 //! processes, and in all (the `diff_linkers` benchmark).
 
 use crate::casefile::{from_object_set, write_case, write_inputs};
-use crate::check::{check_timed, CheckOptions, CheckReport};
+use crate::check::{check_timed, CheckOptions, CheckReport, LinkerReport};
 use crate::corpus::{Divergence, Expect};
 use crate::diff::Difference;
 use crate::gen::ObjectSet;
-use crate::linker::Linker;
+use crate::linker::{Linker, Outcome};
 use crate::linkers;
 use crate::run::Runner;
 use serde::Deserialize;
@@ -271,8 +271,23 @@ impl Harness {
                 continue;
             }
             let is_known = |d: &Difference| self.known.known.iter().any(|k| k.matches(&cmp.right, &d.key, &d.left, &d.right));
-            let known_keys: Vec<&str> =
-                cmp.differences.iter().filter(|d| d.allowed.is_none() && is_known(d)).map(|d| d.key.as_str()).collect();
+            // Outcomes that differ hide the diagnostics' differences; they
+            // still tell whether a known bug was at work.
+            let hidden = match (cmp.differences.iter().any(|d| d.key == "outcome"), report.linkers.first()) {
+                (true, Some(first)) => match report.linkers.iter().find(|l| l.name == cmp.right) {
+                    Some(other) => diagnostic_differences(first, other),
+                    None => Vec::new(),
+                },
+                _ => Vec::new(),
+            };
+            let known_keys: Vec<&str> = cmp
+                .differences
+                .iter()
+                .filter(|d| d.allowed.is_none())
+                .chain(&hidden)
+                .filter(|d| is_known(d))
+                .map(|d| d.key.as_str())
+                .collect();
             for d in &cmp.differences {
                 if d.allowed.is_some() {
                     continue;
@@ -313,10 +328,41 @@ impl Harness {
     }
 }
 
+/// What the diagnostics of two reports whose outcomes differ would show:
+/// their `diag.*`/`warn.*` differences when both have diagnostics (a
+/// linked output's warnings, a rejection's messages); and, for each
+/// signature-mismatch warning of `left` that names an archive member, the
+/// difference `warn.signature-mismatch.NAME`: 1 / (absent). The other
+/// linker may warn about the same name for another reference while missing
+/// the one whose member was extracted (wasm-ld's SIG-LAZY bug), and the
+/// counts alone would not show it.
+fn diagnostic_differences(left: &LinkerReport, right: &LinkerReport) -> Vec<Difference> {
+    let texts = |r: &LinkerReport| match &r.outcome {
+        Outcome::Linked { warnings, .. } => Some(warnings.clone()),
+        Outcome::Rejected { diagnostics } => Some(diagnostics.clone()),
+        _ => None,
+    };
+    let mut out = Vec::new();
+    if let (Some(l), Some(r)) = (texts(left), texts(right)) {
+        crate::diff::compare_diagnostics(&l, &r, &mut out);
+    }
+    for text in texts(left).unwrap_or_default().iter().filter(|t| t.contains(".a(")) {
+        for key in crate::diagkind::key_counts([text]).into_keys().filter(|k| k.starts_with("warn.signature-mismatch.")) {
+            out.push(Difference::explained(key, "1", crate::diff::ABSENT, &left.name, &right.name));
+        }
+    }
+    out
+}
+
 /// Whether the difference at `key` is a consequence of known ones in the
 /// same comparison: a call of an export whose presence, signature or
 /// target differs (`export.NAME` or `export.NAME.*` known explains
-/// `call.NAME`: e.g. a missing constructor-running wrapper), and any run result
+/// `call.NAME`: e.g. a missing constructor-running wrapper), the functions
+/// of a name whose signature variants are handled otherwise (a known
+/// `warn.signature-mismatch.NAME` explains `func.NAME`, `func.NAME.*`,
+/// `func.NAME<file>`, `func.NAME#k`), the outcome once a known bug left out
+/// a signature check (the mismatching call, not stubbed, keeps code live
+/// that refld drops: its undefined symbols fail the link), and any run result
 /// once the host saw different calls (a known `hostcall.*` explains
 /// `call.*` and `run.*`: the recording host answers by import name).
 fn follows_from_known(key: &str, known_keys: &[&str]) -> bool {
@@ -327,6 +373,19 @@ fn follows_from_known(key: &str, known_keys: &[&str]) -> bool {
         if known_keys.iter().any(of_export) {
             return true;
         }
+    }
+    if let Some(func) = key.strip_prefix("func.") {
+        let of_variants = |k: &&str| {
+            k.strip_prefix("warn.signature-mismatch.").is_some_and(|name| {
+                func.strip_prefix(name).is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '<', '#']))
+            })
+        };
+        if known_keys.iter().any(of_variants) {
+            return true;
+        }
+    }
+    if key == "outcome" && known_keys.iter().any(|k| k.starts_with("warn.signature-mismatch.")) {
+        return true;
     }
     (key.starts_with("call.") || key.starts_with("run.")) && known_keys.iter().any(|k| k.starts_with("hostcall."))
 }
@@ -342,7 +401,27 @@ fn clear(dir: &Path) {
 
 #[cfg(test)]
 mod tests {
-    use super::follows_from_known;
+    use super::{diagnostic_differences, follows_from_known};
+    use crate::check::LinkerReport;
+    use crate::linker::Outcome;
+
+    #[test]
+    fn a_signature_warning_naming_a_member_counts_as_missed_by_the_other_side() {
+        let warn = |files: &str| format!("warning: function signature mismatch: f1\n>>> defined as (i32) -> i32 in {files}");
+        let report = |name: &str, outcome| LinkerReport { name: name.into(), outcome, module: None, module_error: None, run: None };
+        let refld = report("refld", Outcome::Linked { bytes: Vec::new(), warnings: vec![warn("lib.a(m1.o)")] });
+        let other = report(
+            "rust-lld",
+            Outcome::Rejected { diagnostics: vec![warn("lib.a(m3.o)"), "error: lib.a(m2.o): undefined symbol: d0".into()] },
+        );
+        let d = diagnostic_differences(&refld, &other);
+        let got: Vec<(&str, &str, &str)> = d.iter().map(|d| (d.key.as_str(), d.left.as_str(), d.right.as_str())).collect();
+        assert!(got.contains(&("warn.signature-mismatch.f1", "1", "(absent)")), "{got:?}");
+        assert!(got.contains(&("diag.undefined-symbol.d0", "(absent)", "1")), "{got:?}");
+        let plain = report("refld", Outcome::Linked { bytes: Vec::new(), warnings: vec![warn("a.o")] });
+        let d = diagnostic_differences(&plain, &other);
+        assert!(d.iter().all(|d| !d.key.starts_with("warn.")), "no member named: {d:?}");
+    }
 
     #[test]
     fn calls_follow_from_their_export_and_runs_from_host_calls() {
@@ -355,5 +434,13 @@ mod tests {
         assert!(follows_from_known("run.exit_code", &["hostcall.3"]));
         assert!(!follows_from_known("func.f2.body", &["hostcall.0"]));
         assert!(!follows_from_known("run.exit_code", &[]));
+        let variants = ["warn.signature-mismatch.f0"];
+        for key in ["func.f0", "func.f0.body", "func.f0.type", "func.f0<a2.o>", "func.f0#2"] {
+            assert!(follows_from_known(key, &variants), "{key}");
+        }
+        assert!(!follows_from_known("func.f01.body", &variants));
+        assert!(!follows_from_known("func.g.body", &variants));
+        assert!(follows_from_known("outcome", &variants));
+        assert!(!follows_from_known("outcome", &["hostcall.0", "export.f"]));
     }
 }

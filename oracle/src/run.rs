@@ -145,6 +145,9 @@ pub const MODULE_CACHE_ENTRIES: usize = 256;
 /// modules by content; create once, reuse.
 pub struct Runner {
     engine: Engine,
+    /// WASI preview 1 defined once: a clone per run is cheaper than
+    /// defining its functions again.
+    wasi_linker: Linker<Host>,
     /// FNV-1a of the bytes -> (bytes, module); the bytes rule out collisions.
     cache: Mutex<HashMap<u64, (Vec<u8>, Module)>>,
     compilations: AtomicU64,
@@ -166,7 +169,10 @@ impl Runner {
         let mut config = Config::new();
         config.consume_fuel(true).cranelift_opt_level(OptLevel::None).parallel_compilation(false);
         let engine = Engine::new(&config).map_err(|e| format!("wasmtime engine: {e}"))?;
-        Ok(Runner { engine, cache: Mutex::new(HashMap::new()), compilations: AtomicU64::new(0) })
+        let mut wasi_linker: Linker<Host> = Linker::new(&engine);
+        wasmtime_wasi::p1::add_to_linker_sync(&mut wasi_linker, |h: &mut Host| &mut h.wasi)
+            .map_err(|e| format!("wasmtime WASI linker: {e}"))?;
+        Ok(Runner { engine, wasi_linker, cache: Mutex::new(HashMap::new()), compilations: AtomicU64::new(0) })
     }
 
     /// How many modules this runner has compiled (cache misses).
@@ -252,9 +258,8 @@ impl Runner {
     /// (its calls pushed on `calls`).
     fn start(&self, store: &mut Store<Host>, bytes: &[u8], calls: &mut Vec<ExportCall>) -> Result<bool, Ended> {
         let module = self.module(bytes).map_err(|e| Ended::Trap(TrapKind::Invalid, short(&e)))?;
-        let mut linker: Linker<Host> = Linker::new(&self.engine);
+        let mut linker = self.wasi_linker.clone();
         let setup = |e: wasmtime::Error| Ended::Trap(TrapKind::Instantiation, short(&e));
-        wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |h: &mut Host| &mut h.wasi).map_err(setup)?;
         host::define_missing_imports(&mut linker, &mut *store, &module).map_err(setup)?;
         let instance = linker.instantiate(&mut *store, &module).map_err(|e| classify(e, TrapKind::Instantiation))?;
         let start = match instance.get_func(&mut *store, "_start") {

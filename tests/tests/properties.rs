@@ -452,3 +452,42 @@ fn undefined_weak_function_used_with_two_signatures_gives_valid_output() {
     assert_eq!(validate(&lld.bytes.expect("rust-lld links")), Ok(()), "rust-lld's output");
     assert_eq!(validate(&r.expect("refld links").bytes), Ok(()));
 }
+
+/// Found by the `reference_properties` fuzz target (EXP-5): `--export=f3`
+/// where `f3` is only called (by a constructor) through a weak reference
+/// and defined nowhere.
+/// wasm-ld links without error and without an export of `f3` (the weak
+/// function has its `undefined_weak` stub); the property required the
+/// export. refld was right; the property now leaves such names out.
+#[test]
+fn export_of_a_weakly_referenced_undefined_function_is_no_export() {
+    use linkcheck::gen::*;
+    let attrs = |weak| RefAttrs { weak, other_module: false, shared_field: false, sig2: false };
+    let set = ObjectSet {
+        files: vec![FileModel {
+            member: false,
+            items: vec![
+                Item::Func { name: 2, binding: Binding::Strong, sig2: false, constant: 0, uses: vec![] },
+                Item::Ctor { callee: 3, priority: 0 },
+            ],
+            refs: vec![attrs(false), attrs(false), attrs(false), attrs(true)],
+        }],
+        exports: vec![2, 3],
+        policy: Policy::Error,
+        no_gc: false,
+        explicit_gc: false,
+        export_all: false,
+    };
+    assert_eq!(set.export_names(), ["f2", "f3"]);
+    let l = set.lower();
+    let args: Vec<&str> = l.args.iter().map(String::as_str).collect();
+    let (r, lld) = both(&inputs(&l), &args);
+    let exports = |bytes: &[u8]| linkcheck::props::facts(bytes).unwrap().exports;
+    let lld_exports = exports(&lld.bytes.expect("rust-lld links"));
+    assert_eq!(lld_exports, ["f2", "memory"], "rust-lld exports no f3");
+    assert_eq!(exports(&r.expect("refld links").bytes), lld_exports);
+    assert_eq!(
+        linkcheck::props::check_one("exports_are_the_requested_ones", &set),
+        Some(Ok(linkcheck::props::Verdict::Held))
+    );
+}

@@ -1,0 +1,140 @@
+//! Benchmark of the differential harness (`linkcheck::differential`, the
+//! code the `diff_linkers` fuzz target runs): where the time of one set
+//! goes. Each input of a corpus folder (default `fuzz/corpus/diff_linkers`)
+//! is drawn into a set and checked by a [`Harness`] (refld, rust-lld,
+//! Wild); the harness's own [`Stats`] give the time inside the external
+//! linker processes and in all. Then the same sets go through the phases
+//! one by one (writing inputs, each link, describing, compiling in
+//! wasmtime, running, the canonical forms and their comparison) to show
+//! what the rest is.
+//!
+//! Figures are medians over the rounds; the harness's overhead is the time
+//! outside the external linkers over the time inside them (goal: 25%).
+//!
+//! `cargo run --release -p refld-tests --bin bench_diff [-- DIR SETS ROUNDS]`
+//! (defaults fuzz/corpus/diff_linkers, 300 sets, 3 rounds).
+
+use linkcheck::casefile::{from_object_set, write_inputs};
+use linkcheck::differential::Harness;
+use linkcheck::gen::ObjectSet;
+use linkcheck::{Linker, RunLimits, Runner};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+const PHASES: [&str; 10] =
+    ["write inputs", "refld", "rust-lld", "wild", "describe", "compile", "run", "canonicalize", "compare", "judge"];
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = args.next().map(PathBuf::from).unwrap_or_else(|| root.join("fuzz/corpus/diff_linkers"));
+    let sets: usize = args.next().map(|a| a.parse().expect("SETS is a number")).unwrap_or(300);
+    let rounds: usize = args.next().map(|a| a.parse().expect("ROUNDS is a number")).unwrap_or(3);
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries.flatten().map(|e| e.path()).filter(|p| p.is_file()).collect(),
+        Err(e) => fail(&format!("{}: {e}", dir.display())),
+    };
+    files.sort();
+    files.truncate(sets);
+    let inputs: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(f).unwrap_or_else(|e| fail(&format!("{}: {e}", f.display())))).collect();
+    let known_path = root.join("fuzz/known.toml");
+    let known_text = std::fs::read_to_string(&known_path).unwrap_or_else(|e| fail(&format!("{}: {e}", known_path.display())));
+    let known = linkcheck::differential::parse_known(&known_path, &known_text).unwrap_or_else(|e| fail(&e));
+
+    let (mut rates, mut overheads, mut shares) = (Vec::new(), Vec::new(), Vec::new());
+    let mut phase_ms: Vec<Vec<f64>> = vec![Vec::new(); PHASES.len()];
+    for _ in 0..rounds {
+        let mut h = Harness::new(&["rust-lld", "wild"], known.clone(), None).unwrap_or_else(|e| fail(&e));
+        let start = Instant::now();
+        for bytes in &inputs {
+            // Findings count as checked sets: the benchmark measures time.
+            let _ = h.check_set(&ObjectSet::from_bytes(bytes));
+        }
+        rates.push(inputs.len() as f64 / start.elapsed().as_secs_f64());
+        overheads.push(100.0 * h.stats.overhead());
+        shares.push(100.0 * h.stats.external.as_secs_f64() / h.stats.total.as_secs_f64().max(1e-9));
+        for (p, t) in phases(&inputs).iter().enumerate() {
+            phase_ms[p].push(t.as_secs_f64() * 1000.0 / inputs.len() as f64);
+        }
+    }
+    println!("{} sets from {}, {rounds} rounds (medians)", inputs.len(), dir.display());
+    println!("harness: {:.1} sets/s; {:.0}% of the check time in the external linkers; the harness adds {:.0}% to them (goal 25%)", median(&mut rates), median(&mut shares), median(&mut overheads));
+    println!("phases, ms per set:");
+    for (name, ms) in PHASES.iter().zip(&mut phase_ms) {
+        println!("  {name:<13} {:7.2}", median(ms));
+    }
+}
+
+/// The harness's phases timed one by one over the sets (a fresh runner, so
+/// its cache of compiled modules starts empty as in the harness).
+fn phases(inputs: &[Vec<u8>]) -> [Duration; PHASES.len()] {
+    let all = linkcheck::linkers::discover_all();
+    let mut linkers = vec![Linker::Reference];
+    for name in ["rust-lld", "wild"] {
+        match all.iter().flatten().find(|f| f.name == name) {
+            Some(found) => linkers.push(found.linker()),
+            None => fail(&format!("linker {name} is missing (run scripts/setup.sh)")),
+        }
+    }
+    let runner = Runner::new().unwrap_or_else(|e| fail(&e));
+    let scratch = tempfile::tempdir().unwrap_or_else(|e| fail(&e.to_string()));
+    let limits = RunLimits::default();
+    let allow = linkcheck::allow::AllowList::embedded();
+    let mut t = [Duration::ZERO; PHASES.len()];
+    for bytes in inputs {
+        let set = ObjectSet::from_bytes(bytes);
+        let s = Instant::now();
+        let case = from_object_set(&set);
+        for e in std::fs::read_dir(scratch.path()).into_iter().flatten().flatten() {
+            let _ = std::fs::remove_file(e.path());
+        }
+        let Ok(args) = write_inputs(scratch.path(), &case) else { continue };
+        t[0] += s.elapsed();
+        let mut reports = Vec::new();
+        for (i, linker) in linkers.iter().enumerate() {
+            let s = Instant::now();
+            let outcome = linker.link_with_timeout(&args, scratch.path(), Duration::from_secs(60));
+            t[1 + i] += s.elapsed();
+            let (mut module, mut run) = (None, None);
+            if let Some(b) = outcome.bytes() {
+                let s = Instant::now();
+                module = linkcheck::describe::describe(b).ok();
+                t[4] += s.elapsed();
+                // Compiled first (the runner caches the module), so that
+                // `run` is instantiation and execution alone.
+                let s = Instant::now();
+                let _ = runner.module(b);
+                t[5] += s.elapsed();
+                let s = Instant::now();
+                run = Some(runner.run(b, &limits));
+                t[6] += s.elapsed();
+            }
+            reports.push(linkcheck::LinkerReport { name: linker.name().into(), outcome, module, module_error: None, run });
+        }
+        let s = Instant::now();
+        let inputs = linkcheck::canon::inputs_from_args(&args, scratch.path());
+        let canons: Vec<_> = reports.iter().map(|r| r.outcome.bytes().and_then(|b| linkcheck::canon::canonicalize(b, &inputs).ok())).collect();
+        t[7] += s.elapsed();
+        let s = Instant::now();
+        for other in canons.iter().skip(1) {
+            if let (Some(a), Some(b)) = (&canons[0], other) {
+                std::hint::black_box(linkcheck::canon::compare_canon_all(a, b, &[]));
+            }
+        }
+        t[8] += s.elapsed();
+        let s = Instant::now();
+        std::hint::black_box(linkcheck::CheckReport::from_reports(&args, reports, allow));
+        t[9] += s.elapsed();
+    }
+    t
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+fn fail(message: &str) -> ! {
+    eprintln!("bench_diff: {message}");
+    std::process::exit(2)
+}
