@@ -3,7 +3,7 @@
 
 use crate::error::InputError;
 use crate::object::SymbolKind;
-use wasmparser::{KnownCustom, Linking, Parser, Payload, SymbolInfo};
+use wasmparser::{KnownCustom, Linking, Parser, Payload, SymbolInfo, TypeRef};
 
 /// One member of an archive: its name as diagnostics print it
 /// (`lib.a(x.o)`) and its bytes.
@@ -58,6 +58,7 @@ pub fn read_archive(path: &str, bytes: &[u8]) -> Result<(Vec<Member>, Vec<String
 /// Errors: the bytes are not a module or the `linking` section is malformed.
 pub fn scan_defined_symbols(name: &str, bytes: &[u8]) -> Result<Vec<LazyEntry>, InputError> {
     let mut out = Vec::new();
+    let mut fields: [Vec<&str>; 4] = Default::default();
     let mut parser = Parser::new(0);
     let mut offset = 0;
     let err = |e: wasmparser::BinaryReaderError| InputError::at(name, "linking", e.offset(), e.message().to_string());
@@ -81,6 +82,19 @@ pub fn scan_defined_symbols(name: &str, bytes: &[u8]) -> Result<Vec<LazyEntry>, 
                 parser.skip_section();
                 offset += size as usize;
             }
+            Payload::ImportSection(r) => {
+                for import in r.into_imports() {
+                    let import = import.map_err(|e| InputError::at(name, "import", e.offset(), e.message().to_string()))?;
+                    let space = match import.ty {
+                        TypeRef::Func(_) | TypeRef::FuncExact(_) => 0,
+                        TypeRef::Global(_) => 1,
+                        TypeRef::Table(_) => 2,
+                        TypeRef::Tag(_) => 3,
+                        TypeRef::Memory(_) => continue,
+                    };
+                    fields[space].push(import.name);
+                }
+            }
             Payload::CustomSection(c) => {
                 if let KnownCustom::Linking(l) = c.as_known() {
                     for sub in l {
@@ -89,11 +103,9 @@ pub fn scan_defined_symbols(name: &str, bytes: &[u8]) -> Result<Vec<LazyEntry>, 
                             for s in map {
                                 let s = s.map_err(err)?;
                                 // OBJ-7 holds for members never extracted too
-                                // (wasm-ld reads every member's symbol table);
-                                // names implied by an import field are not
-                                // known without the import section and are
-                                // checked when the member is extracted.
-                                if let Some(dup) = global_name(&s).filter(|n| !names.insert(n.to_string())) {
+                                // (wasm-ld reads every member's symbol table),
+                                // names implied by an import field included.
+                                if let Some(dup) = global_name(&s, &fields).filter(|n| !names.insert(n.to_string())) {
                                     return Err(InputError::file(name, format!("duplicate symbol name {dup}")));
                                 }
                                 collect(&mut out, s);
@@ -109,19 +121,28 @@ pub fn scan_defined_symbols(name: &str, bytes: &[u8]) -> Result<Vec<LazyEntry>, 
     Ok(out)
 }
 
-/// The name of a non-local, non-section symbol when the symbol table spells
-/// it (defined symbols, undefined ones with an explicit name).
-fn global_name<'a>(s: &SymbolInfo<'a>) -> Option<&'a str> {
-    let (flags, name) = match *s {
-        SymbolInfo::Func { flags, name, .. } | SymbolInfo::Global { flags, name, .. } => (flags, name),
-        SymbolInfo::Event { flags, name, .. } | SymbolInfo::Table { flags, name, .. } => (flags, name),
-        SymbolInfo::Data { flags, name, .. } => (flags, Some(name)),
+/// The name of a non-local, non-section symbol: as the symbol table spells
+/// it (defined symbols, undefined ones with an explicit name), else the
+/// field of the import an undefined symbol stands for (`fields`: function,
+/// global, table and tag import fields in order).
+fn global_name<'a>(s: &SymbolInfo<'a>, fields: &[Vec<&'a str>; 4]) -> Option<&'a str> {
+    let (flags, name, space, index) = match *s {
+        SymbolInfo::Func { flags, name, index } => (flags, name, 0, index),
+        SymbolInfo::Global { flags, name, index } => (flags, name, 1, index),
+        SymbolInfo::Table { flags, name, index } => (flags, name, 2, index),
+        SymbolInfo::Event { flags, name, index } => (flags, name, 3, index),
+        SymbolInfo::Data { flags, name, .. } => (flags, Some(name), 0, 0),
         SymbolInfo::Section { .. } => return None,
     };
-    if flags.bits() & crate::object::flags::BINDING_LOCAL != 0 {
+    let bits = flags.bits();
+    if bits & crate::object::flags::BINDING_LOCAL != 0 {
         return None;
     }
-    name
+    match name {
+        Some(name) => Some(name),
+        None if bits & crate::object::flags::UNDEFINED != 0 => fields[space].get(index as usize).copied(),
+        None => None,
+    }
 }
 
 fn collect(out: &mut Vec<LazyEntry>, s: SymbolInfo<'_>) {

@@ -109,7 +109,7 @@ pub const PROPERTIES: &[Property] = &[
     },
     Property {
         name: "exports_are_the_requested_ones",
-        rules: "EXP-2, EXP-5, SIG-EXPORT, OUT-VALID",
+        rules: "EXP-2, EXP-5, EXP-DATA, SIG-EXPORT, OUT-VALID",
         check: exports_are_the_requested_ones,
     },
     Property {
@@ -303,11 +303,16 @@ fn exports_are_the_requested_ones(ctx: &Ctx) -> Result<Verdict, String> {
     let Ok(l) = linked.as_ref() else { return Ok(Verdict::NotApplicable) };
     validate(&l.bytes).map_err(|e| format!("output does not validate: {e}; set {set:?}"))?;
     // A name only weakly referenced, defined nowhere, links without an
-    // export (EXP-5: the undefined weak function counts as defined).
+    // export (EXP-5: the undefined weak function counts as defined). A data
+    // definition of the name is exported (EXP-DATA).
     let files = set.files();
     let defined = |e: &String| {
         files.iter().any(|f| {
-            f.items.iter().any(|i| matches!(i, NItem::Func { name, binding, .. } if func_name(*name) == *e && *binding != Binding::Local))
+            f.items.iter().any(|i| match i {
+                NItem::Func { name, binding, .. } => func_name(*name) == *e && *binding != Binding::Local,
+                NItem::Data { name, binding, .. } => name == e && *binding != Binding::Local,
+                NItem::Ctor { .. } => false,
+            })
         })
     };
     let mut want: Vec<String> = set.export_names().into_iter().filter(defined).collect();

@@ -322,3 +322,23 @@ fn duplicate_symbol_name_in_one_object() {
     assert!(!lld.ok && lld.stderr.contains("a3.o: duplicate symbol name f0"), "rust-lld: {}", lld.stderr);
     assert_eq!(errors(&refld_messages(&r)), vec!["a3.o: duplicate symbol name f0"]);
 }
+
+/// OBJ-7 in an archive member never extracted, for a name the symbol table
+/// does not spell: `m1.o` defines data `f0` and has an undefined function
+/// whose name comes from its import field `env.f0` (no EXPLICIT_NAME).
+/// wasm-ld reads the member's symbol table and rejects the archive (found
+/// by diff_linkers; refld used to skip names implied by import fields).
+#[test]
+fn duplicate_symbol_name_from_an_import_field_in_an_archive_member() {
+    let mut m1 = obj();
+    m1.define_data("f0", ".data.f0", &[1, 0, 0, 0], flags::BINDING_WEAK);
+    m1.undefined_func("f0", "env", "f0", sig_i32(), 0);
+    let lib = linkcheck::objgen::archive(&[("m1.o", &encode(&m1))]);
+    let main = returns("main", 1, 0);
+    let inputs = [("main.o", encode(&main)), ("lib.a", lib)];
+    let args = ["--no-entry", "--export=main"];
+    let lld = rust_lld(&inputs, &args);
+    assert!(!lld.ok && lld.stderr.contains("m1.o: duplicate symbol name f0"), "rust-lld: {}", lld.stderr);
+    // refld names the member with its archive (wasm-ld: the member alone).
+    assert_eq!(errors(&refld_messages(&link(&inputs, &args))), vec!["lib.a(m1.o): duplicate symbol name f0"]);
+}
