@@ -142,16 +142,17 @@ impl CheckReport {
     }
 }
 
-/// Links `args` (relative paths against `cwd`) with each linker in turn,
-/// describes and runs each output, compares the first linker with each
-/// other one.
+/// Links `args` (relative paths against `cwd`) with every linker (at once,
+/// on threads), describes and runs each output, compares the first linker
+/// with each other one.
 pub fn check(linkers: &[Linker], args: &[String], cwd: &Path, runner: &Runner, options: &CheckOptions) -> CheckReport {
     check_timed(linkers, args, cwd, runner, options).0
 }
 
 /// [`check`], also giving the wall time of each linker's link (the linker
 /// process, or refld's in-process link), in the order of `linkers`. The
-/// report is the one [`check`] gives: timing changes nothing in it.
+/// linkers run concurrently, so the times overlap. The report is the one
+/// [`check`] gives: timing and concurrency change nothing in it.
 pub fn check_timed(
     linkers: &[Linker],
     args: &[String],
@@ -159,16 +160,24 @@ pub fn check_timed(
     runner: &Runner,
     options: &CheckOptions,
 ) -> (CheckReport, Vec<Duration>) {
-    let mut times = Vec::with_capacity(linkers.len());
-    let reports = linkers
-        .iter()
-        .map(|linker| {
-            let start = Instant::now();
-            let outcome = linker.link_with_timeout(args, cwd, options.timeout);
-            times.push(start.elapsed());
-            LinkerReport::from_outcome(linker.name(), outcome, runner, options)
-        })
-        .collect();
+    // The linkers run at once, each on a thread that then describes and
+    // runs its output: the external processes and refld's in-process link,
+    // compilation and run overlap instead of waiting on each other.
+    let done: Vec<(LinkerReport, Duration)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = linkers
+            .iter()
+            .map(|linker| {
+                scope.spawn(move || {
+                    let start = Instant::now();
+                    let outcome = linker.link_with_timeout(args, cwd, options.timeout);
+                    let time = start.elapsed();
+                    (LinkerReport::from_outcome(linker.name(), outcome, runner, options), time)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    });
+    let (reports, times): (Vec<LinkerReport>, Vec<Duration>) = done.into_iter().unzip();
     let mut report = CheckReport::from_reports(args, reports, &options.allow);
     if options.structural {
         add_structural(&mut report, args, cwd, &options.allow);

@@ -10,7 +10,7 @@ use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Time a link may take before it is abandoned: 60 s.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -272,25 +272,22 @@ fn link_external(program: &Path, leading: &[String], args: &[String], cwd: &Path
         libc::kill(-pid, libc::SIGKILL);
     };
 
-    let deadline = Instant::now() + timeout;
-    let mut pause = Duration::from_millis(1);
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if Instant::now() >= deadline => {
-                kill_group();
-                let _ = child.wait();
-                return Outcome::TimedOut;
-            }
-            Ok(None) => {
-                std::thread::sleep(pause.min(deadline.saturating_duration_since(Instant::now())));
-                pause = (pause * 2).min(Duration::from_millis(20));
-            }
-            Err(e) => {
-                kill_group();
-                let _ = child.wait();
-                return Outcome::Crashed { status: format!("wait failed: {e}"), stderr: String::new() };
-            }
+    // The exit is waited for on a thread: polling would add its own
+    // latency to every link.
+    let (exited, waited) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = exited.send(child.wait());
+    });
+    let status = match waited.recv_timeout(timeout) {
+        Ok(Ok(status)) => status,
+        Ok(Err(e)) => {
+            kill_group();
+            return Outcome::Crashed { status: format!("wait failed: {e}"), stderr: String::new() };
+        }
+        Err(_) => {
+            kill_group();
+            let _ = waited.recv_timeout(Duration::from_secs(2));
+            return Outcome::TimedOut;
         }
     };
     // Helpers left running would hold the pipes open.

@@ -135,3 +135,25 @@ fn member_extracted_while_reading_a_member_comes_first() {
         assert_eq!(names, ["run", "h", "g"]);
     }
 }
+
+/// EXP-ORDER: `--export` options extract members in command-line order.
+/// m1.o defines `f2`; m2.o defines `f1` and a second strong `f2`. refld:
+/// `--export=f2 --export=f1` extracts m1.o, then m2.o (duplicate `f2`);
+/// `--export=f1 --export=f2` extracts m2.o alone. wasm-ld takes the names
+/// in its string set's hash order and links both command lines.
+#[test]
+fn export_options_extract_in_command_line_order() {
+    let m1 = encode(&returns("f2", 1, 0));
+    let mut m2 = returns("f1", 2, 0);
+    m2.define_func("f2", sig_i32(), ret(3), 0);
+    let inputs = [("lib.a", ar(&[("m1.o", m1), ("m2.o", encode(&m2))], true))];
+    let first = ["--no-entry", "--export=f2", "--export=f1"];
+    let msgs = refld_messages(&link(&inputs, &first));
+    assert_eq!(errors(&msgs), ["duplicate symbol: f2\n>>> defined in lib.a(m1.o)\n>>> defined in lib.a(m2.o)"]);
+    let second = ["--no-entry", "--export=f1", "--export=f2"];
+    assert!(link(&inputs, &second).is_ok(), "m2.o alone defines both");
+    for args in [first, second] {
+        let lld = rust_lld(&inputs, &args);
+        assert!(lld.ok, "rust-lld links {args:?} (hash order): {}", lld.stderr);
+    }
+}
