@@ -269,7 +269,8 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
             "initial-memory" => c.initial_memory = Some(number("initial-memory", &v)?),
             "max-memory" => c.max_memory = Some(number("max-memory", &v)?),
             "global-base" => c.global_base = Some(number("global-base", &v)?),
-            "table-base" => c.table_base = number("table-base", &v)? as u32,
+            // 0 is wasm-ld's "unset": the default base 1 (measured, LAY-TABLE).
+            "table-base" => c.table_base = (number("table-base", &v)? as u32).max(1),
             "z" => match v.split_once('=') {
                 Some(("stack-size", n)) => c.stack_size = number("z stack-size", n)?,
                 _ => return Err(format!("unknown -z value: {v}")),

@@ -466,7 +466,9 @@ impl Resolver<'_> {
         self.res.diagnostics.extend(errors.into_iter().map(Diagnostic::error));
     }
 
-    /// AR-3: `-u`, `--export` and the entry extract lazy definitions.
+    /// AR-3: `-u`, `--export` and the entry extract lazy definitions, in
+    /// command-line order (EXP-ORDER: wasm-ld walks `--export` in its string
+    /// set's hash order, which refld does not copy).
     fn roots(&mut self) -> Result<(), InputError> {
         let mut names: Vec<String> = self.config.undefined.clone();
         names.extend(self.config.exports.iter().cloned());

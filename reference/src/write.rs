@@ -48,7 +48,12 @@ pub fn write_module(config: &Config, res: &Resolution, live: &LiveSet, l: &Layou
         let ty: EntityType = match &imp.kind {
             OutImportKind::Func(t) => EntityType::Function(*t),
             OutImportKind::Global(g) => EntityType::Global(global_type(*g)),
-            OutImportKind::Table(_) => EntityType::Table(table_type(l.table.as_ref().map(|t| t.size()).unwrap_or(0))),
+            // An imported table has no maximum (the host may grow it),
+            // as wasm-ld writes it (LAY-TABLE).
+            OutImportKind::Table(_) => EntityType::Table(TableType {
+                maximum: None,
+                ..table_type(l.table.as_ref().map(|t| t.size()).unwrap_or(0))
+            }),
             OutImportKind::Memory => EntityType::Memory(memory_type(l)),
             OutImportKind::Tag(t) => EntityType::Tag(TagType { kind: TagKind::Exception, func_type_idx: *t }),
         };

@@ -60,10 +60,9 @@ pub fn smith_config() -> wasm_smith::Config {
         // the harness's (`--import-table`).
         max_element_segments: 0,
         max_tables: 1,
-        // refld writes its imported table with maximum = size (0 with
-        // --table-base=0; wasm-ld 22 writes no maximum), so only an empty
-        // table satisfies both modules' imports. Raise this once refld
-        // imports the table without a maximum.
+        // Empty tables: with elements, wasm-ld 22's output of the parts
+        // (oracle/tests/split.rs, wasm_ld_22_links_the_parts_too) has
+        // call_indirect but no table, an invalid module; not triaged yet.
         max_table_elements: 0,
         // No ref.func (refld writes no declarative element segment, so the
         // output would not validate), no table.get/set, no reference-typed

@@ -273,7 +273,8 @@ pub fn table_type(t: &wasmparser::TableType) -> TableType {
 /// The original in the form the harness runs: the same types, function
 /// imports, functions, globals and code (raw copies, so every index keeps its
 /// meaning), the memory imported as `env.memory` and the table as
-/// `env.__indirect_function_table` with their original limits, the function
+/// `env.__indirect_function_table` with their original minimums (the table
+/// without a maximum), the function
 /// exports, and global `i` exported as `global_names[i]` (so the harness can
 /// read every global, as it reads the relinked module's). Memory and table
 /// imports do not shift the function or global index spaces, so no
@@ -296,7 +297,9 @@ pub fn reference_module(o: &Original, global_names: &[String]) -> Vec<u8> {
         imports.import(MEMORY_IMPORT.0, MEMORY_IMPORT.1, EntityType::Memory(memory_type(mem)));
     }
     if let Some(t) = &o.table {
-        imports.import(TABLE_IMPORT.0, TABLE_IMPORT.1, EntityType::Table(table_type(t)));
+        // No maximum: the relinked module imports the table with slot 0
+        // reserved and no maximum (LAY-TABLE), and both get the same table.
+        imports.import(TABLE_IMPORT.0, TABLE_IMPORT.1, EntityType::Table(TableType { maximum: None, ..table_type(t) }));
     }
     if !imports.is_empty() {
         m.section(&imports);

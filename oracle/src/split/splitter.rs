@@ -197,7 +197,7 @@ pub fn split(module_bytes: &[u8], parts: usize, choice: &[u8]) -> Result<Split, 
     }
 
     let mut args: Vec<String> =
-        ["--no-entry", "--import-memory", "--import-table", "--table-base=0", "-z", "stack-size=0"].map(String::from).into();
+        ["--no-entry", "--import-memory", "--import-table", "-z", "stack-size=0"].map(String::from).into();
     if let Some(m) = &o.memory {
         if m.initial > 0 {
             args.push(format!("--initial-memory={}", m.initial * 65536));

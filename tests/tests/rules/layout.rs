@@ -30,7 +30,7 @@ fn table_slots_for_address_taken_functions() {
     m.define_func("p2", sig_i32(), b, 0);
     let inputs = [("a.o", encode(&m))];
     let exports = ["--no-entry", "--export=t1", "--export=t1b", "--export=t2", "--export=c3", "--export=p2"];
-    for (base, extra) in [(1, None), (5, Some("--table-base=5"))] {
+    for (base, extra) in [(1, None), (5, Some("--table-base=5")), (1, Some("--table-base=0"))] {
         let mut args = exports.to_vec();
         args.extend(extra);
         let out = both_ok(&inputs, &args);
@@ -332,4 +332,28 @@ fn type_index_beyond_the_symbol_count_is_a_type() {
     m.define_func("run", sig_i32(), b, 0);
     let (r, lld) = both_ok(&[("p0.o", objgen::encode(&m))], &["--no-entry", "--export=run"]);
     assert_eq!(summary(&r).exports, summary(&lld).exports);
+}
+
+/// LAY-TABLE: with `--import-table` the table is imported with its size as
+/// minimum and no maximum (the host may grow it), as wasm-ld writes it.
+#[test]
+fn imported_table_has_no_maximum() {
+    let mut m = obj();
+    let f1 = m.define_func("f1", sig_i32(), ret(11), 0);
+    call_through_table(&mut m, "t1", f1);
+    let inputs = [("a.o", encode(&m))];
+    let out = both_ok(&inputs, &["--no-entry", "--export=t1", "--import-table"]);
+    for bytes in [&out.0, &out.1] {
+        let table = wasmparser::Parser::new(0)
+            .parse_all(bytes)
+            .filter_map(|p| match p.unwrap() {
+                wasmparser::Payload::ImportSection(r) => r.into_imports().map(|i| i.unwrap()).find_map(|i| match i.ty {
+                    wasmparser::TypeRef::Table(t) => Some((i.name.to_string(), t.initial, t.maximum)),
+                    _ => None,
+                }),
+                _ => None,
+            })
+            .next();
+        assert_eq!(table, Some(("__indirect_function_table".to_string(), 2, None)));
+    }
 }
