@@ -10,9 +10,6 @@ use linkcheck::linker::Linker;
 use std::path::Path;
 
 /// The property suite's family of byte streams.
-fn stream(i: u32) -> Vec<u8> {
-    (0..400u32).map(|k| (k.wrapping_mul(2654435761).wrapping_add(i.wrapping_mul(40503)) >> 13) as u8).collect()
-}
 
 fn bug(key: &str, left: &str, right: &str) -> KnownBug {
     KnownBug { linker: "wild".into(), key: key.into(), left: left.into(), right: right.into(), note: "n".into() }
@@ -70,7 +67,7 @@ fn refld_and_rust_lld_agree_on_generated_sets() {
     let known = parse_known(&path, &std::fs::read_to_string(&path).unwrap()).unwrap();
     let mut h = Harness::new(&["rust-lld"], known, None).expect("rust-lld (scripts/setup.sh installs the toolchain)");
     for i in 0..24 {
-        let set = ObjectSet::from_bytes(&stream(i));
+        let set = ObjectSet::from_bytes(&linkcheck::gen::fixed_stream(i));
         if let Err(f) = h.check_set(&set) {
             panic!("stream {i}: {f}\nset {set:?}");
         }
@@ -92,7 +89,7 @@ fn a_real_difference_is_a_finding_with_a_saved_case() {
     let mut h = Harness::with_linkers(vec![Linker::Reference, exporting], Default::default(), Some(saved.path().to_path_buf())).unwrap();
     let finding = (0..64)
         .filter_map(|i| {
-            let set = ObjectSet::from_bytes(&stream(i));
+            let set = ObjectSet::from_bytes(&linkcheck::gen::fixed_stream(i));
             // Sets refld links without --export-all: their exports differ.
             if set.export_all || linkcheck::props::link_set(&set).is_err() { None } else { h.check_set(&set).err() }
         })

@@ -234,6 +234,14 @@ impl<'a> Arbitrary<'a> for ObjectSet {
     }
 }
 
+/// Byte stream `i` of a fixed family (400 bytes, a multiplicative hash of
+/// the position and `i`): the same sets on every machine, for the property
+/// tests' fixed cases, the fuzz seeds and the benchmarks
+/// ([`ObjectSet::from_bytes`] draws a set from it).
+pub fn fixed_stream(i: u32) -> Vec<u8> {
+    (0..400u32).map(|k| (k.wrapping_mul(2654435761).wrapping_add(i.wrapping_mul(40503)) >> 13) as u8).collect()
+}
+
 /// Function name `i`.
 pub fn func_name(i: usize) -> String {
     format!("f{i}")

@@ -13,15 +13,12 @@
 use linkcheck::gen::ObjectSet;
 use std::time::Instant;
 
-fn stream(i: u32) -> Vec<u8> {
-    (0..400u32).map(|k| (k.wrapping_mul(2654435761).wrapping_add(i.wrapping_mul(40503)) >> 13) as u8).collect()
-}
 
 fn main() {
     let mut args = std::env::args().skip(1).map(|a| a.parse::<u32>().expect("SETS and ROUNDS are numbers"));
     let sets = args.next().unwrap_or(2000);
     let rounds = args.next().unwrap_or(5);
-    let inputs: Vec<Vec<u8>> = (0..sets).map(stream).collect();
+    let inputs: Vec<Vec<u8>> = (0..sets).map(linkcheck::gen::fixed_stream).collect();
     let mut rates = Vec::new();
     let mut cpu_rates = Vec::new();
     let (mut applied, mut failed) = (0usize, 0usize);

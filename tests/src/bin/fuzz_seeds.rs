@@ -74,9 +74,6 @@ fn object_seeds(corpus: &Path, out: &Path) -> Result<usize> {
 
 /// The `i`-th byte stream of a fixed family (the same as the property
 /// suite's `seeded`).
-fn stream(i: u32) -> Vec<u8> {
-    (0..400u32).map(|k| (k.wrapping_mul(2654435761).wrapping_add(i.wrapping_mul(40503)) >> 13) as u8).collect()
-}
 
 /// Up to 64 streams, each the first of the family to show a feature
 /// combination not seen yet: (files, has members, has constructors, has a
@@ -85,7 +82,7 @@ fn set_seeds() -> Vec<Vec<u8>> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for i in 0..20_000u32 {
-        let bytes = stream(i);
+        let bytes = linkcheck::gen::fixed_stream(i);
         let set = ObjectSet::from_bytes(&bytes);
         let files = set.files();
         let mut defined = BTreeSet::new();
