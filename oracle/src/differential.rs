@@ -27,7 +27,7 @@ use crate::casefile::{from_object_set, write_case, write_inputs};
 use crate::check::{check_timed, CheckOptions, CheckReport, LinkerReport};
 use crate::corpus::{Divergence, Expect};
 use crate::diff::Difference;
-use crate::gen::ObjectSet;
+use crate::gen::{func_name, Binding, NItem, ObjectSet};
 use crate::linker::{Linker, Outcome};
 use crate::linkers;
 use crate::run::Runner;
@@ -97,6 +97,54 @@ impl Unsupported {
     }
 }
 
+/// A shape of object set on which another linker meets a known bug
+/// wherever it looks (a bug whose differences take too many forms to list):
+/// sets of that shape are not linked by that linker.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Precondition {
+    /// The linker's report name (`wild`).
+    pub linker: String,
+    /// The shape.
+    pub condition: Condition,
+    /// The corpus/found case whose NOTE.md records the bug.
+    pub note: String,
+}
+
+/// The shapes a [`Precondition`] can name (kebab-case in the file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Condition {
+    /// A name (function or data) defined weakly in one file and defined
+    /// again, with any binding but local, in another (archive members
+    /// included, extracted or not).
+    WeakDefinitionBesideAnother,
+}
+
+impl Condition {
+    /// Whether `set` has the shape.
+    pub fn holds(self, set: &ObjectSet) -> bool {
+        match self {
+            Condition::WeakDefinitionBesideAnother => {
+                let mut defs: std::collections::HashMap<String, Vec<(usize, Binding)>> = Default::default();
+                for (i, f) in set.files().iter().enumerate() {
+                    for item in &f.items {
+                        let (name, binding) = match item {
+                            NItem::Func { name, binding, .. } => (func_name(*name), *binding),
+                            NItem::Data { name, binding, .. } => (name.clone(), *binding),
+                            NItem::Ctor { .. } => continue,
+                        };
+                        if binding != Binding::Local {
+                            defs.entry(name).or_default().push((i, binding));
+                        }
+                    }
+                }
+                defs.values().any(|v| v.iter().any(|&(i, b)| b == Binding::Weak && v.iter().any(|&(j, _)| j != i)))
+            }
+        }
+    }
+}
+
 /// The contents of a known-bug file (fuzz/known.toml).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -107,10 +155,14 @@ pub struct Known {
     /// `[[unsupported]]`: options another linker refuses.
     #[serde(default)]
     pub unsupported: Vec<Unsupported>,
+    /// `[[precondition]]`: set shapes another linker is not given.
+    #[serde(default)]
+    pub precondition: Vec<Precondition>,
 }
 
 /// Parses a known-bug file (`[[known]]` tables, fields of [`KnownBug`];
-/// `[[unsupported]]` tables, fields of [`Unsupported`]). Errors name the
+/// `[[unsupported]]` tables, fields of [`Unsupported`]; `[[precondition]]`
+/// tables, fields of [`Precondition`]). Errors name the
 /// file and the TOML error.
 pub fn parse_known(path: &Path, text: &str) -> Result<Known, String> {
     toml::from_str::<Known>(text).map_err(|e| format!("{}: {e}", path.display()))
@@ -146,7 +198,8 @@ impl std::fmt::Display for Finding {
 pub struct Stats {
     /// Sets checked.
     pub sets: u64,
-    /// Links left out because the set uses an option that linker refuses.
+    /// Links left out because the set uses an option that linker refuses
+    /// or has the shape of one of its [`Precondition`]s.
     pub skipped_links: u64,
     /// Differences covered by a known bug.
     pub known: u64,
@@ -243,6 +296,7 @@ impl Harness {
             .linkers
             .iter()
             .filter(|l| !self.known.unsupported.iter().any(|u| u.linker == l.name() && u.used_by(&args)))
+            .filter(|l| !self.known.precondition.iter().any(|p| p.linker == l.name() && p.condition.holds(set)))
             .cloned()
             .collect();
         self.stats.skipped_links += (self.linkers.len() - linkers.len()) as u64;
@@ -464,6 +518,27 @@ mod tests {
         let plain = report("refld", Outcome::Linked { bytes: Vec::new(), warnings: vec![warn("a.o")] });
         let d = diagnostic_differences(&plain, &other);
         assert!(d.iter().all(|d| !d.key.starts_with("warn.")), "no member named: {d:?}");
+    }
+
+    #[test]
+    fn weak_definition_beside_another_needs_two_files() {
+        use crate::gen::{Binding, FileModel, Item, ObjectSet, Policy};
+        let func = |name, binding| Item::Func { name, binding, sig2: false, constant: 0, uses: vec![] };
+        let file = |items| FileModel { member: false, items, refs: vec![] };
+        let set = |files| ObjectSet {
+            files,
+            exports: vec![],
+            policy: Policy::Error,
+            no_gc: false,
+            explicit_gc: false,
+            export_all: false,
+        };
+        let holds = |s: &ObjectSet| super::Condition::WeakDefinitionBesideAnother.holds(s);
+        assert!(holds(&set(vec![file(vec![func(1, Binding::Weak)]), file(vec![func(1, Binding::Strong)])])));
+        assert!(holds(&set(vec![file(vec![func(1, Binding::Hidden)]), file(vec![func(1, Binding::Weak)])])));
+        assert!(!holds(&set(vec![file(vec![func(1, Binding::Weak)]), file(vec![func(1, Binding::Local)])])));
+        assert!(!holds(&set(vec![file(vec![func(1, Binding::Strong)]), file(vec![func(1, Binding::Strong)])])));
+        assert!(!holds(&set(vec![file(vec![func(1, Binding::Weak)]), file(vec![func(2, Binding::Strong)])])));
     }
 
     #[test]
