@@ -119,6 +119,9 @@ pub enum Condition {
     /// again, with any binding but local, in another (archive members
     /// included, extracted or not).
     WeakDefinitionBesideAnother,
+    /// A function name referenced (undefined) in two files with different
+    /// import modules or fields.
+    ImportsDisagree,
 }
 
 impl Condition {
@@ -140,6 +143,17 @@ impl Condition {
                     }
                 }
                 defs.values().any(|v| v.iter().any(|&(i, b)| b == Binding::Weak && v.iter().any(|&(j, _)| j != i)))
+            }
+            Condition::ImportsDisagree => {
+                let files = set.files();
+                (0..crate::gen::FUNC_NAMES).any(|j| {
+                    let imports: std::collections::BTreeSet<(bool, bool)> = files
+                        .iter()
+                        .filter(|f| !f.defines_func(j) && f.used_funcs().contains(&j))
+                        .map(|f| (f.attrs(j).other_module, f.attrs(j).shared_field))
+                        .collect();
+                    imports.len() > 1
+                })
             }
         }
     }
@@ -539,6 +553,18 @@ mod tests {
         assert!(!holds(&set(vec![file(vec![func(1, Binding::Weak)]), file(vec![func(1, Binding::Local)])])));
         assert!(!holds(&set(vec![file(vec![func(1, Binding::Strong)]), file(vec![func(1, Binding::Strong)])])));
         assert!(!holds(&set(vec![file(vec![func(1, Binding::Weak)]), file(vec![func(2, Binding::Strong)])])));
+
+        // f1 calls the undefined f0 in two files: plainly, then with the
+        // import field `shared`.
+        use crate::gen::{RefAttrs, Use};
+        let caller = |shared_field| FileModel {
+            member: false,
+            items: vec![Item::Func { name: 1, binding: Binding::Local, sig2: false, constant: 0, uses: vec![Use::Call(0)] }],
+            refs: vec![RefAttrs { weak: false, other_module: false, shared_field, sig2: false }],
+        };
+        let disagree = |s: &ObjectSet| super::Condition::ImportsDisagree.holds(s);
+        assert!(disagree(&set(vec![caller(false), caller(true)])));
+        assert!(!disagree(&set(vec![caller(true), caller(true)])));
     }
 
     #[test]
