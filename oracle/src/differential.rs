@@ -481,7 +481,8 @@ fn follows_from_known(key: &str, known_keys: &[&str]) -> bool {
             return true;
         }
     }
-    if key == "outcome" && known_keys.iter().any(|k| k.starts_with("warn.signature-mismatch.")) {
+    let signature = |k: &&str| k.starts_with("warn.signature-mismatch.") || k.starts_with("diag.signature-mismatch.");
+    if key == "outcome" && known_keys.iter().any(signature) {
         return true;
     }
     (key.starts_with("call.") || key.starts_with("run.")) && known_keys.iter().any(|k| k.starts_with("hostcall."))
@@ -595,6 +596,7 @@ mod tests {
         assert!(!follows_from_known("func.f01.body", &variants));
         assert!(!follows_from_known("func.g.body", &variants));
         assert!(follows_from_known("outcome", &variants));
+        assert!(follows_from_known("outcome", &["diag.signature-mismatch.f3"]));
         assert!(!follows_from_known("outcome", &["hostcall.0", "export.f"]));
     }
 }
