@@ -369,6 +369,10 @@ impl Harness {
                     self.stats.known += 1;
                     continue;
                 }
+                if d.key.starts_with("warn.signature-mismatch.") && both_stopped_at_a_signature_error(report, &cmp.right) {
+                    self.stats.known += 1;
+                    continue;
+                }
                 if d.key == "outcome" && self.export_order_explains(&report.args, &d.right) {
                     self.stats.known += 1;
                     continue;
@@ -488,6 +492,21 @@ fn follows_from_known(key: &str, known_keys: &[&str]) -> bool {
     (key.starts_with("call.") || key.starts_with("run.")) && known_keys.iter().any(|k| k.starts_with("hostcall."))
 }
 
+/// Whether the first linker and `right` both rejected the link with a
+/// `function signature mismatch` error (SIG-2): wasm-ld stops at the first
+/// such name of its hash order, so the SIG-1 warnings before it differ
+/// (corpus/found/wasm_ld_signature_variants_in_hash_order).
+fn both_stopped_at_a_signature_error(report: &CheckReport, right: &str) -> bool {
+    let stopped = |l: &LinkerReport| match &l.outcome {
+        Outcome::Rejected { diagnostics } => {
+            crate::diagkind::key_counts(diagnostics).keys().any(|k| k.starts_with("diag.signature-mismatch."))
+        }
+        _ => false,
+    };
+    let other = report.linkers.iter().find(|l| l.name == right);
+    report.linkers.first().is_some_and(stopped) && other.is_some_and(stopped)
+}
+
 /// Every order of `items[k..]` after `items[..k]`.
 fn permutations(items: &mut Vec<usize>, k: usize) -> Vec<Vec<usize>> {
     if k == items.len() {
@@ -566,6 +585,25 @@ mod tests {
         let disagree = |s: &ObjectSet| super::Condition::ImportsDisagree.holds(s);
         assert!(disagree(&set(vec![caller(false), caller(true)])));
         assert!(!disagree(&set(vec![caller(true), caller(true)])));
+    }
+
+    #[test]
+    fn a_signature_error_on_both_sides_hides_the_warnings_before_it() {
+        use super::both_stopped_at_a_signature_error;
+        use crate::check::CheckReport;
+        let rejected = |name: &str, diags: &[&str]| LinkerReport {
+            name: name.into(),
+            outcome: Outcome::Rejected { diagnostics: diags.iter().map(|d| d.to_string()).collect() },
+            module: None,
+            module_error: None,
+            run: None,
+        };
+        let report = |linkers| CheckReport { args: vec![], linkers, comparisons: vec![], agree: false };
+        let sig2 = "error: function signature mismatch: f3";
+        let both = report(vec![rejected("refld", &[sig2]), rejected("rust-lld", &["warning: function signature mismatch: f1", sig2])]);
+        assert!(both_stopped_at_a_signature_error(&both, "rust-lld"));
+        let one = report(vec![rejected("refld", &["error: a.o: undefined symbol: g"]), rejected("rust-lld", &[sig2])]);
+        assert!(!both_stopped_at_a_signature_error(&one, "rust-lld"));
     }
 
     #[test]
