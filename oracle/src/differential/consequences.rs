@@ -1,0 +1,241 @@
+//! Differences that are consequences of others: the diagnostics an
+//! outcome difference hides, the differences a known bug in the same
+//! comparison explains, and the SIG-1 warnings before a SIG-2 error both
+//! sides stopped at.
+
+use crate::check::{CheckReport, LinkerReport};
+use crate::diff::Difference;
+use crate::linker::Outcome;
+
+/// What the diagnostics of two reports whose outcomes differ would show:
+/// their `diag.*`/`warn.*` differences when both have diagnostics (a
+/// linked output's warnings, a rejection's messages), and
+/// [`missed_member_warnings`].
+pub(super) fn diagnostic_differences(left: &LinkerReport, right: &LinkerReport) -> Vec<Difference> {
+    let mut out = Vec::new();
+    if let (Some(l), Some(r)) = (texts(left), texts(right)) {
+        crate::diff::compare_diagnostics(l, r, &mut out);
+    }
+    out.extend(missed_member_warnings(left, right));
+    out
+}
+
+/// For each signature-mismatch warning of `left` that names an archive
+/// member and that `right` does not give word for word, the difference
+/// `warn.signature-mismatch.NAME`: 1 / (absent). The other linker may warn
+/// about the same name for another reference while missing the one whose
+/// member was extracted (wasm-ld's SIG-LAZY bug), and the counts alone
+/// would not show which warning is missing.
+pub(super) fn missed_member_warnings(left: &LinkerReport, right: &LinkerReport) -> Vec<Difference> {
+    let given = texts(right).unwrap_or_default();
+    let mut out = Vec::new();
+    for text in texts(left).unwrap_or_default().iter().filter(|t| t.contains(".a(") && !given.contains(t)) {
+        for key in crate::diagkind::key_counts([text]).into_keys().filter(|k| k.starts_with("warn.signature-mismatch.")) {
+            out.push(Difference::explained(key, "1", crate::diff::ABSENT, &left.name, &right.name));
+        }
+    }
+    out
+}
+
+/// A report's diagnostics: a linked output's warnings, a rejection's
+/// messages; `None` for other outcomes.
+fn texts(r: &LinkerReport) -> Option<&[String]> {
+    match &r.outcome {
+        Outcome::Linked { warnings, .. } => Some(warnings),
+        Outcome::Rejected { diagnostics } => Some(diagnostics),
+        _ => None,
+    }
+}
+
+/// Whether the difference at `key` is a consequence of known ones in the
+/// same comparison: a call of an export whose presence, signature or
+/// target differs (`export.NAME` or `export.NAME.*` known explains
+/// `call.NAME`: e.g. a missing constructor-running wrapper), the functions
+/// of a name whose signature variants are handled otherwise (a known
+/// `warn.signature-mismatch.NAME` explains `func.NAME`, `func.NAME.*`,
+/// `func.NAME<file>`, `func.NAME#k`), the outcome once a known bug left out
+/// a signature check (the mismatching call, not stubbed, keeps code live
+/// that refld drops: its undefined symbols fail the link), and any run result
+/// once the host saw different calls (a known `hostcall.*` explains
+/// `call.*` and `run.*`: the recording host answers by import name).
+///
+/// Also a `warn.signature-mismatch.NAME` count of refld's above the other
+/// linker's when one of refld's warnings for NAME that name an archive
+/// member is missed, as a known difference ([`missed_member_warnings`]);
+/// and `func.__wasm_call_ctors.body` when the first differing instruction
+/// of a side calls a function `F` whose `func.F` difference is known: an
+/// init function that side keeps from a file wasm-ld and refld leave dead
+/// (SPEC GC-2; corpus/found/wild_constructor_of_unused_member_runs). Only
+/// the first differing instruction is seen, so an order difference of the
+/// calls after it goes unseen in that set.
+pub(super) fn follows_from_known(d: &Difference, known_keys: &[&str]) -> bool {
+    let key = d.key.as_str();
+    // A missed member warning ([`missed_member_warnings`]) that is known
+    // explains a lower warning count of the same name.
+    if key.starts_with("warn.signature-mismatch.") && known_keys.contains(&key) {
+        let count = |v: &str| v.parse::<u32>().unwrap_or(0);
+        if count(&d.left) > count(&d.right) {
+            return true;
+        }
+    }
+    if key == "func.__wasm_call_ctors.body" {
+        let calls_known = |value: &str| {
+            value.split_once(": call ").is_some_and(|(_, callee)| known_keys.contains(&format!("func.{callee}").as_str()))
+        };
+        if calls_known(&d.left) || calls_known(&d.right) {
+            return true;
+        }
+    }
+    if let Some(name) = key.strip_prefix("call.") {
+        let of_export = |k: &&str| {
+            k.strip_prefix("export.").is_some_and(|e| e == name || e.strip_prefix(name).is_some_and(|rest| rest.starts_with('.')))
+        };
+        if known_keys.iter().any(of_export) {
+            return true;
+        }
+    }
+    if let Some(func) = key.strip_prefix("func.") {
+        let of_variants = |k: &&str| {
+            k.strip_prefix("warn.signature-mismatch.").is_some_and(|name| {
+                func.strip_prefix(name).is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '<', '#']))
+            })
+        };
+        if known_keys.iter().any(of_variants) {
+            return true;
+        }
+    }
+    let signature = |k: &&str| k.starts_with("warn.signature-mismatch.") || k.starts_with("diag.signature-mismatch.");
+    if key == "outcome" && known_keys.iter().any(signature) {
+        return true;
+    }
+    (key.starts_with("call.") || key.starts_with("run.")) && known_keys.iter().any(|k| k.starts_with("hostcall."))
+}
+
+/// Whether the first linker and `right` both rejected the link with a
+/// `function signature mismatch` error (SIG-2): wasm-ld stops at the first
+/// such name of its hash order, so the SIG-1 warnings before it differ
+/// (corpus/found/wasm_ld_signature_variants_in_hash_order).
+pub(super) fn both_stopped_at_a_signature_error(report: &CheckReport, right: &str) -> bool {
+    let stopped = |l: &LinkerReport| match &l.outcome {
+        Outcome::Rejected { diagnostics } => {
+            crate::diagkind::key_counts(diagnostics).keys().any(|k| k.starts_with("diag.signature-mismatch."))
+        }
+        _ => false,
+    };
+    let other = report.linkers.iter().find(|l| l.name == right);
+    report.linkers.first().is_some_and(stopped) && other.is_some_and(stopped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{diagnostic_differences, follows_from_known};
+    use crate::check::LinkerReport;
+    use crate::diff::Difference;
+    use crate::linker::Outcome;
+
+    fn difference(key: &str, left: &str, right: &str) -> Difference {
+        Difference::explained(key, left, right, "refld", "wild")
+    }
+
+    #[test]
+    fn only_the_member_warning_the_other_side_misses_counts() {
+        use super::missed_member_warnings;
+        let warn = |a: &str, b: &str| {
+            format!("warning: function signature mismatch: f1\n>>> defined as (i32) -> i32 in {a}\n>>> defined as (i32) -> i32 in {b}")
+        };
+        let report = |name: &str, warnings| LinkerReport {
+            name: name.into(),
+            outcome: Outcome::Rejected { diagnostics: warnings },
+            module: None,
+            module_error: None,
+            run: None,
+        };
+        let seen = warn("a2.o", "lib.a(m2.o)");
+        let refld = report("refld", vec![seen.clone(), warn("a1.o", "lib.a(m2.o)")]);
+        let other = report("rust-lld", vec![seen]);
+        let missed = missed_member_warnings(&refld, &other);
+        assert_eq!(missed.len(), 1, "{missed:?}");
+        assert_eq!((missed[0].key.as_str(), missed[0].right.as_str()), ("warn.signature-mismatch.f1", "(absent)"));
+        assert!(missed_member_warnings(&refld, &refld).is_empty());
+        // The missed warning, known, explains refld's higher count only.
+        let known = ["warn.signature-mismatch.f1"];
+        assert!(follows_from_known(&difference("warn.signature-mismatch.f1", "2", "1"), &known));
+        assert!(follows_from_known(&difference("warn.signature-mismatch.f1", "1", "(absent)"), &known));
+        assert!(!follows_from_known(&difference("warn.signature-mismatch.f1", "1", "2"), &known));
+        assert!(!follows_from_known(&difference("warn.signature-mismatch.f2", "2", "1"), &known));
+    }
+
+    #[test]
+    fn a_constructor_call_follows_from_its_known_extra_function() {
+        let ctors = |left: &str, right: &str| difference("func.__wasm_call_ctors.body", left, right);
+        let known = ["func.ctor1<lib.a(m1.o)>", "import.env.f1"];
+        assert!(follows_from_known(&ctors("#1: end", "#1: call ctor1<lib.a(m1.o)>"), &known));
+        assert!(follows_from_known(&ctors("#1: call ctor1<lib.a(m1.o)>", "#1: call ctor2"), &known));
+        // A call of a function both outputs have is an order difference.
+        assert!(!follows_from_known(&ctors("#1: call ctor2", "#1: call ctor3"), &known));
+        assert!(!follows_from_known(&ctors("#1: end", "#1: call ctor1<lib.a(m2.o)>"), &known));
+        // Only the constructors' caller: another body calling it is no consequence.
+        let other = difference("func.f1.body", "#1: end", "#1: call ctor1<lib.a(m1.o)>");
+        assert!(!follows_from_known(&other, &known));
+    }
+
+    #[test]
+    fn a_signature_warning_naming_a_member_counts_as_missed_by_the_other_side() {
+        let warn = |files: &str| format!("warning: function signature mismatch: f1\n>>> defined as (i32) -> i32 in {files}");
+        let report = |name: &str, outcome| LinkerReport { name: name.into(), outcome, module: None, module_error: None, run: None };
+        let refld = report("refld", Outcome::Linked { bytes: Vec::new(), warnings: vec![warn("lib.a(m1.o)")] });
+        let other = report(
+            "rust-lld",
+            Outcome::Rejected { diagnostics: vec![warn("lib.a(m3.o)"), "error: lib.a(m2.o): undefined symbol: d0".into()] },
+        );
+        let d = diagnostic_differences(&refld, &other);
+        let got: Vec<(&str, &str, &str)> = d.iter().map(|d| (d.key.as_str(), d.left.as_str(), d.right.as_str())).collect();
+        assert!(got.contains(&("warn.signature-mismatch.f1", "1", "(absent)")), "{got:?}");
+        assert!(got.contains(&("diag.undefined-symbol.d0", "(absent)", "1")), "{got:?}");
+        let plain = report("refld", Outcome::Linked { bytes: Vec::new(), warnings: vec![warn("a.o")] });
+        let d = diagnostic_differences(&plain, &other);
+        assert!(d.iter().all(|d| !d.key.starts_with("warn.")), "no member named: {d:?}");
+    }
+
+    #[test]
+    fn a_signature_error_on_both_sides_hides_the_warnings_before_it() {
+        use super::both_stopped_at_a_signature_error;
+        use crate::check::CheckReport;
+        let rejected = |name: &str, diags: &[&str]| LinkerReport {
+            name: name.into(),
+            outcome: Outcome::Rejected { diagnostics: diags.iter().map(|d| d.to_string()).collect() },
+            module: None,
+            module_error: None,
+            run: None,
+        };
+        let report = |linkers| CheckReport { args: vec![], linkers, comparisons: vec![], agree: false };
+        let sig2 = "error: function signature mismatch: f3";
+        let both = report(vec![rejected("refld", &[sig2]), rejected("rust-lld", &["warning: function signature mismatch: f1", sig2])]);
+        assert!(both_stopped_at_a_signature_error(&both, "rust-lld"));
+        let one = report(vec![rejected("refld", &["error: a.o: undefined symbol: g"]), rejected("rust-lld", &[sig2])]);
+        assert!(!both_stopped_at_a_signature_error(&one, "rust-lld"));
+    }
+
+    #[test]
+    fn calls_follow_from_their_export_and_runs_from_host_calls() {
+        let follows_from_known = |key: &str, known: &[&str]| follows_from_known(&difference(key, "1", "2"), known);
+        assert!(follows_from_known("call.f1", &["export.f1"]));
+        assert!(!follows_from_known("call.f2", &["export.f1"]));
+        assert!(!follows_from_known("call.f1", &["import.env.f1"]));
+        assert!(follows_from_known("call.f2", &["export.f2.target"]));
+        assert!(!follows_from_known("call.f2", &["export.f23.target"]));
+        assert!(follows_from_known("call.f2", &["hostcall.0"]));
+        assert!(follows_from_known("run.exit_code", &["hostcall.3"]));
+        assert!(!follows_from_known("func.f2.body", &["hostcall.0"]));
+        assert!(!follows_from_known("run.exit_code", &[]));
+        let variants = ["warn.signature-mismatch.f0"];
+        for key in ["func.f0", "func.f0.body", "func.f0.type", "func.f0<a2.o>", "func.f0#2"] {
+            assert!(follows_from_known(key, &variants), "{key}");
+        }
+        assert!(!follows_from_known("func.f01.body", &variants));
+        assert!(!follows_from_known("func.g.body", &variants));
+        assert!(follows_from_known("outcome", &variants));
+        assert!(follows_from_known("outcome", &["diag.signature-mismatch.f3"]));
+        assert!(!follows_from_known("outcome", &["hostcall.0", "export.f"]));
+    }
+}
