@@ -99,7 +99,7 @@ pub fn scan_defined_symbols(name: &str, bytes: &[u8]) -> Result<Vec<LazyEntry>, 
                 if let KnownCustom::Linking(l) = c.as_known() {
                     for sub in l {
                         if let Linking::SymbolTable(map) = sub.map_err(err)? {
-                            let mut names = std::collections::HashSet::new();
+                            let mut names = rustc_hash::FxHashSet::default();
                             for s in map {
                                 let s = s.map_err(err)?;
                                 // OBJ-7 holds for members never extracted too

@@ -7,7 +7,7 @@ use crate::live::{is_export_root, LiveSet};
 use crate::object::SymbolKind;
 use crate::resolve::Resolution;
 use crate::symtab::{Def, SymbolId, Synthetic};
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use wasm_encoder::ExportKind;
 use wasmparser::{GlobalType, ValType};
 

@@ -1,7 +1,7 @@
 //! Where input bytes come from: the file system for the CLI, memory for
 //! tests and fuzzers. `link` itself touches no file system.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::PathBuf;
 
 /// A source of input files, addressed by the paths of the command line.

@@ -9,7 +9,7 @@ use crate::object::{ImportKind, Signature, SymbolKind};
 use crate::resolve::Resolution;
 use crate::symtab::{Def, FileId, SymbolId, Synthetic};
 use crate::undefined::{Fate, Undefined};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use wasmparser::{GlobalType, RelocationType, ValType};
 
 /// What a symbol of an input resolves to, after resolution.
@@ -224,8 +224,8 @@ fn imports(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined, l
         l.imports.push(OutImport { module: "env".into(), field: "memory".into(), kind: OutImportKind::Memory });
     }
     let _ = live;
-    let mut seen: HashMap<(String, String, String), u32> = HashMap::new();
-    let mut no_map: HashMap<SymbolId, u32> = HashMap::new();
+    let mut seen: HashMap<(String, String, String), u32> = HashMap::default();
+    let mut no_map: HashMap<SymbolId, u32> = HashMap::default();
     for (&sid, fate) in &und.fates {
         let Fate::Import { module, field } = fate else { continue };
         let sym = &res.table.symbols[sid];
@@ -289,7 +289,7 @@ fn functions(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined,
         l.init_tls = Some(push(l, OutFunction { type_index: t, body: FuncBody::InitTls, name: "__wasm_init_tls".into() }));
     }
     signature_stubs(res, live, l);
-    let mut trap_stubs: HashMap<Signature, u32> = HashMap::new();
+    let mut trap_stubs: HashMap<Signature, u32> = HashMap::default();
     for (&sid, fate) in &und.fates {
         let sym = &res.table.symbols[sid];
         if sym.kind != SymbolKind::Function || !matches!(fate, Fate::WeakStub | Fate::TrapStub | Fate::Error) {
@@ -417,7 +417,7 @@ fn table(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined, l: 
     let mut t = TableLayout { base: config.table_base, imported: config.import_table, ..Default::default() };
     let mut needed = live.synthetic.contains(&Synthetic::IndirectFunctionTable) || config.import_table || config.export_table;
     // UND-STUB-SLOT: stubbed functions already met by another relocation.
-    let mut stubbed: std::collections::HashSet<SymbolId> = Default::default();
+    let mut stubbed: rustc_hash::FxHashSet<SymbolId> = Default::default();
     for (f, obj) in res.files.iter().enumerate() {
         let chunks = (0..obj.functions.len()).map(|i| (Chunk::Function(f, i as u32), &obj.code_relocs[obj.func_relocs[i].clone()]));
         let segs = (0..obj.segments.len()).map(|i| (Chunk::Segment(f, i as u32), &obj.data_relocs[obj.segment_relocs[i].clone()]));

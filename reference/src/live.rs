@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::object::{SymbolKind, SEG_RETAIN};
 use crate::resolve::Resolution;
 use crate::symtab::{Def, FileId, SymbolId, Synthetic};
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use wasmparser::RelocationType;
 
 /// A piece of an input that is kept or dropped as a whole.

@@ -6,7 +6,7 @@ use crate::live::{Chunk, LiveSet};
 use crate::object::SEG_TLS;
 use crate::resolve::Resolution;
 use crate::symtab::{Def, FileId, Synthetic};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// One input segment placed in an output segment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,7 +123,7 @@ fn align(v: u64, a: u64) -> u64 {
 /// small; data beyond 4 GiB.
 pub fn lay_out_memory(config: &Config, res: &Resolution, live: &LiveSet) -> Result<MemoryLayout, String> {
     let mut segs: Vec<OutSegment> = Vec::new();
-    let mut by_name: HashMap<String, usize> = HashMap::new();
+    let mut by_name: HashMap<String, usize> = HashMap::default();
     for (f, obj) in res.files.iter().enumerate() {
         for (i, s) in obj.segments.iter().enumerate() {
             if !live.is_live(Chunk::Segment(f, i as u32)) {

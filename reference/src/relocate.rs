@@ -6,7 +6,7 @@ use crate::object::{Relocation, SectionTarget, SymbolKind};
 use crate::reloc_types::{self, fits, write_field, Field, Value};
 use crate::resolve::Resolution;
 use crate::symtab::{FileId, Synthetic};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// What relocation needs beyond resolution and layout: where function
 /// bodies and input custom sections ended up.

@@ -9,7 +9,7 @@ use crate::error::InputError;
 use crate::input::InputProvider;
 use crate::object::{parse_object, ObjectFile, SymbolKind};
 use crate::symtab::*;
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 mod kinds;
 pub use kinds::mixed_references;
@@ -103,7 +103,7 @@ struct Resolver<'c> {
 /// error ends the link, as nothing sound can follow); otherwise resolution
 /// problems are collected as diagnostics in the result.
 pub fn resolve(config: &Config, provider: &dyn InputProvider) -> Result<Resolution, InputError> {
-    let mut r = Resolver { config, res: Resolution::default(), members: Vec::new(), comdats: HashSet::new(), loaded: Vec::new() };
+    let mut r = Resolver { config, res: Resolution::default(), members: Vec::new(), comdats: HashSet::default(), loaded: Vec::new() };
     r.res.allowed_undefined.extend(config.allow_undefined_names.iter().cloned());
     for spec in &config.inputs {
         r.add_input(spec, provider)?;

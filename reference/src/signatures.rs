@@ -14,7 +14,7 @@ use crate::diag::Diagnostic;
 use crate::object::{Signature, SymbolKind};
 use crate::resolve::{make_undefined, Resolution};
 use crate::symtab::{Def, FileId, Reference, SymbolId};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// The signature of function symbol `sym` of `file` (its definition's type
 /// or its import's).

@@ -3,7 +3,7 @@
 //! (archive) symbols (rules SYM-*).
 
 use crate::object::SymbolKind;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Index of an input object in [`crate::resolve::Resolution::files`].
 pub type FileId = usize;

@@ -44,7 +44,7 @@ pub fn check_object(obj: &mut ObjectFile) -> Result<(), InputError> {
     // OBJ-7: the non-local symbols of one object have distinct names,
     // undefined ones included (LLVM's object reader, which wasm-ld uses,
     // rejects the file with this message).
-    let mut names = std::collections::HashSet::new();
+    let mut names = rustc_hash::FxHashSet::default();
     for s in obj.symbols.iter().filter(|s| !s.is_local() && s.kind != SymbolKind::Section) {
         if !names.insert(s.name.as_str()) {
             return Err(InputError::file(&obj.name, format!("duplicate symbol name {}", s.name)));
