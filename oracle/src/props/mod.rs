@@ -64,12 +64,15 @@ pub struct Ctx<'a> {
     /// change only the command line, so every link of the set reuses them.
     inputs: std::cell::OnceCell<Vec<(String, Vec<u8>)>>,
     base: std::cell::OnceCell<Result<Linked, LinkError>>,
+    /// The base output's facts and validation, read once.
+    base_facts: std::cell::OnceCell<Result<OutputFacts, String>>,
+    base_valid: std::cell::OnceCell<Result<(), String>>,
 }
 
 impl<'a> Ctx<'a> {
     /// A context for `set`; nothing is linked yet.
     pub fn new(set: &'a ObjectSet) -> Ctx<'a> {
-        Ctx { set, inputs: std::cell::OnceCell::new(), base: std::cell::OnceCell::new() }
+        Ctx { set, inputs: Default::default(), base: Default::default(), base_facts: Default::default(), base_valid: Default::default() }
     }
 
     /// The set's encoded inputs, made once.
@@ -80,6 +83,28 @@ impl<'a> Ctx<'a> {
     /// The set linked as it is ([`link_set`]), once.
     pub fn base(&self) -> &Result<Linked, LinkError> {
         self.base.get_or_init(|| link_inputs(&self.set.args(), self.inputs()))
+    }
+
+    fn is_base(&self, l: &Linked) -> bool {
+        self.base().as_ref().is_ok_and(|b| std::ptr::eq(b, l))
+    }
+
+    /// [`facts`] of an output of this set (read once for the base link).
+    pub fn facts(&self, l: &Linked) -> Result<OutputFacts, String> {
+        if self.is_base(l) {
+            self.base_facts.get_or_init(|| facts(&l.bytes)).clone()
+        } else {
+            facts(&l.bytes)
+        }
+    }
+
+    /// [`validate`] of an output of this set (once for the base link).
+    pub fn validate(&self, l: &Linked) -> Result<(), String> {
+        if self.is_base(l) {
+            self.base_valid.get_or_init(|| validate(&l.bytes)).clone()
+        } else {
+            validate(&l.bytes)
+        }
     }
 
     /// The set with changed flags: linked anew unless `changed` equals the
@@ -225,7 +250,7 @@ pub fn modelled(set: &ObjectSet) -> bool {
 fn successful_outputs_validate(ctx: &Ctx) -> Result<Verdict, String> {
     let set = ctx.set;
     match ctx.base() {
-        Ok(l) => validate(&l.bytes).map(|_| Verdict::Held).map_err(|e| format!("output does not validate: {e}; set {set:?}")),
+        Ok(l) => ctx.validate(l).map(|_| Verdict::Held).map_err(|e| format!("output does not validate: {e}; set {set:?}")),
         Err(_) => Ok(Verdict::NotApplicable),
     }
 }
@@ -246,11 +271,11 @@ fn same_inputs_same_bytes(ctx: &Ctx) -> Result<Verdict, String> {
 /// imports (sorted), exports and the names of the defined functions.
 type OrderFree = (bool, Vec<(bool, String)>, Vec<(String, String)>, Vec<String>, BTreeSet<String>);
 
-fn order_free(r: &Result<Linked, LinkError>) -> Result<OrderFree, String> {
+fn order_free(ctx: &Ctx, r: &Result<Linked, LinkError>) -> Result<OrderFree, String> {
     let msgs = messages(r);
     match r {
         Ok(l) => {
-            let f = facts(&l.bytes)?;
+            let f = ctx.facts(l)?;
             let mut imports = f.imports.clone();
             imports.sort();
             Ok((true, msgs, imports, f.exports, f.defined_func_names))
@@ -269,7 +294,7 @@ fn object_order_does_not_matter(ctx: &Ctx) -> Result<Verdict, String> {
     let (mut objects, archive): (Vec<_>, Vec<_>) = ctx.inputs().iter().cloned().partition(|(n, _)| n.ends_with(".o"));
     objects.reverse();
     objects.extend(archive);
-    let (a, z) = (order_free(ctx.base())?, order_free(&link_inputs(&set.args(), &objects))?);
+    let (a, z) = (order_free(ctx, ctx.base())?, order_free(ctx, &link_inputs(&set.args(), &objects))?);
     if a != z {
         return Err(format!("reversing the objects changed the result:\n  in order {a:?}\n  reversed {z:?}\nset {set:?}"));
     }
@@ -284,7 +309,7 @@ fn imports_are_live_strong_undefined_functions(ctx: &Ctx) -> Result<Verdict, Str
     }
     let linked = ctx.variant(&set);
     let Ok(l) = linked.as_ref() else { return Ok(Verdict::NotApplicable) };
-    let got = facts(&l.bytes)?.func_imports;
+    let got = ctx.facts(l)?.func_imports;
     let want = set.expected_imports();
     if got != want {
         return Err(format!("function imports {got:?}, the model says {want:?}; set {set:?}"));
@@ -301,7 +326,7 @@ fn exports_are_the_requested_ones(ctx: &Ctx) -> Result<Verdict, String> {
     }
     let linked = ctx.variant(&set);
     let Ok(l) = linked.as_ref() else { return Ok(Verdict::NotApplicable) };
-    validate(&l.bytes).map_err(|e| format!("output does not validate: {e}; set {set:?}"))?;
+    ctx.validate(l).map_err(|e| format!("output does not validate: {e}; set {set:?}"))?;
     // A name only weakly referenced, defined nowhere, links without an
     // export (EXP-5: the undefined weak function counts as defined). A data
     // definition of the name is exported (EXP-DATA).
@@ -318,7 +343,7 @@ fn exports_are_the_requested_ones(ctx: &Ctx) -> Result<Verdict, String> {
     let mut want: Vec<String> = set.export_names().into_iter().filter(defined).collect();
     want.push("memory".to_string());
     want.sort();
-    let got = facts(&l.bytes)?.exports;
+    let got = ctx.facts(l)?.exports;
     if got != want {
         return Err(format!("exports {got:?}, requested {want:?}; set {set:?}"));
     }
@@ -332,7 +357,7 @@ fn gc_keeps_exactly_the_reachable_functions(ctx: &Ctx) -> Result<Verdict, String
     }
     let Ok(l) = ctx.base() else { return Ok(Verdict::NotApplicable) };
     let is_pool = |n: &String| n.len() == 2 && n.starts_with('f');
-    let got: BTreeSet<String> = facts(&l.bytes)?.defined_func_names.into_iter().filter(is_pool).collect();
+    let got: BTreeSet<String> = ctx.facts(l)?.defined_func_names.into_iter().filter(is_pool).collect();
     let want: BTreeSet<String> = set.resolve().live_funcs.into_iter().map(|(_, n)| n).collect();
     if got != want {
         return Err(format!("live functions {got:?}, the model says {want:?}; set {set:?}"));

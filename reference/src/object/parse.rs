@@ -46,7 +46,7 @@ pub fn parse_object(name: &str, bytes: Vec<u8>) -> Result<ObjectFile, InputError
         producers: Vec::new(),
         section_targets: Vec::new(),
     };
-    let mut reader = Reader { obj: &mut obj, bytes: &bytes, func_decls: Vec::new(), section: 0, saw_linking: false, relocs: Vec::new(), exports: Vec::new() };
+    let mut reader = Reader { obj: &mut obj, file: name, bytes: &bytes, func_decls: Vec::new(), section: 0, saw_linking: false, relocs: Vec::new(), exports: Vec::new() };
     reader.read_all()?;
     let relocs = std::mem::take(&mut reader.relocs);
     let exports = std::mem::take(&mut reader.exports);
@@ -89,6 +89,9 @@ pub fn parse_object(name: &str, bytes: Vec<u8>) -> Result<ObjectFile, InputError
 
 struct Reader<'o, 'b> {
     obj: &'o mut ObjectFile,
+    /// The object's name for messages (a copy of `obj.name`, so that
+    /// messages need no clone of it per section).
+    file: &'b str,
     bytes: &'b [u8],
     /// Function section: type index per defined function.
     func_decls: Vec<u32>,
@@ -105,9 +108,9 @@ fn perr(file: &str, section: &str, e: wasmparser::BinaryReaderError) -> InputErr
     InputError::at(file, section, e.offset(), e.message().to_string())
 }
 
-impl Reader<'_, '_> {
-    fn name(&self) -> String {
-        self.obj.name.clone()
+impl<'b> Reader<'_, 'b> {
+    fn name(&self) -> &'b str {
+        self.file
     }
 
     fn read_all(&mut self) -> Result<(), InputError> {
@@ -132,8 +135,7 @@ impl Reader<'_, '_> {
     }
 
     fn payload(&mut self, payload: Payload<'_>) -> Result<(), InputError> {
-        let name = self.name();
-        let n = name.as_str();
+        let n = self.name();
         match payload {
             Payload::Version { encoding, .. } => {
                 if encoding != Encoding::Module {
@@ -288,8 +290,7 @@ impl Reader<'_, '_> {
     }
 
     fn custom(&mut self, idx: u32, c: wasmparser::CustomSectionReader<'_>) -> Result<(), InputError> {
-        let name = self.name();
-        let n = name.as_str();
+        let n = self.name();
         let cname = c.name().to_string();
         match c.as_known() {
             KnownCustom::Linking(l) => {
@@ -350,8 +351,7 @@ impl Reader<'_, '_> {
     }
 
     fn linking(&mut self, l: wasmparser::LinkingSectionReader<'_>) -> Result<(), InputError> {
-        let name = self.name();
-        let n = name.as_str();
+        let n = self.name();
         for sub in l {
             let sub = sub.map_err(|e| perr(n, "linking", e))?;
             match sub {
