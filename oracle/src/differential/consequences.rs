@@ -70,6 +70,9 @@ fn texts(r: &LinkerReport) -> Option<&[String]> {
 /// calls after it goes unseen in that set.
 pub(super) fn follows_from_known(d: &Difference, known_keys: &[&str]) -> bool {
     let key = d.key.as_str();
+    if follows_from_a_skipped_signature_check(d, known_keys) {
+        return true;
+    }
     // A missed member warning ([`missed_member_warnings`]) that is known
     // explains a lower warning count of the same name.
     if key.starts_with("warn.signature-mismatch.") && known_keys.contains(&key) {
@@ -109,6 +112,35 @@ pub(super) fn follows_from_known(d: &Difference, known_keys: &[&str]) -> bool {
         return true;
     }
     (key.starts_with("call.") || key.starts_with("run.")) && known_keys.iter().any(|k| k.starts_with("hostcall."))
+}
+
+/// Whether `d` is where the address of a function NAME went when a known
+/// `warn.signature-mismatch.NAME` difference says the other linker checked
+/// no signature for it (SIG-LAZY): refld's mismatching reference is an
+/// undefined variant (address 0, no table slot), the other linker's takes
+/// the definition's slot. That explains a relocated constant or word naming
+/// NAME (`slot(NAME)`, `(reloc: NAME)`), table elements that differ only in
+/// NAME or its stub, and the results of exported calls (the address is a
+/// value the program computes with).
+fn follows_from_a_skipped_signature_check(d: &Difference, known_keys: &[&str]) -> bool {
+    let names: Vec<&str> = known_keys.iter().filter_map(|k| k.strip_prefix("warn.signature-mismatch.")).collect();
+    if names.is_empty() {
+        return false;
+    }
+    let key = d.key.as_str();
+    let names_it = |v: &str, n: &str| v.contains(&format!("slot({n})")) || v.ends_with(&format!("(reloc: {n})"));
+    if (key.starts_with("func.") && key.contains(".site@")) || (key.starts_with("data.") && key.contains(".word@")) {
+        return names.iter().any(|n| names_it(&d.left, n) || names_it(&d.right, n));
+    }
+    if key.starts_with("table.") && key.ends_with(".elements") {
+        let set = |v: &str| -> std::collections::BTreeSet<String> {
+            v.split(", ").map(str::trim).filter(|e| !e.is_empty()).map(String::from).collect()
+        };
+        let (l, r) = (set(&d.left), set(&d.right));
+        let of_name = |e: &String| names.iter().any(|n| e == n || e.strip_prefix("signature_mismatch:") == Some(n));
+        return l.symmetric_difference(&r).all(of_name);
+    }
+    key.starts_with("call.")
 }
 
 /// Whether the first linker and `right` both rejected the link with a
@@ -163,6 +195,25 @@ mod tests {
         assert!(follows_from_known(&difference("warn.signature-mismatch.f1", "1", "(absent)"), &known));
         assert!(!follows_from_known(&difference("warn.signature-mismatch.f1", "1", "2"), &known));
         assert!(!follows_from_known(&difference("warn.signature-mismatch.f2", "2", "1"), &known));
+    }
+
+    #[test]
+    fn where_an_unchecked_function_address_went_follows_from_its_known_warning() {
+        let known = ["warn.signature-mismatch.f0"];
+        let follows = |key: &str, left: &str, right: &str| follows_from_known(&difference(key, left, right), &known);
+        assert!(follows("func.f1.site@0", "null (reloc: f0)", "slot(f0)"));
+        assert!(follows("data.d0.word@4", "slot(null) (reloc: f0)", "slot(f0)"));
+        assert!(!follows("func.f1.site@0", "null (reloc: f2)", "slot(f2)"));
+        assert!(!follows("func.f1.site@0", "null (reloc: f01)", "slot(f01)"));
+        assert!(follows("table.__indirect_function_table.elements", "f3", "f0, f3"));
+        assert!(follows("table.__indirect_function_table.elements", "signature_mismatch:f0", "f0"));
+        assert!(!follows("table.__indirect_function_table.elements", "f3", "f0, f2, f3"));
+        assert!(follows("call.f1", "(0)", "(1)"));
+        // Without the known warning none of it follows.
+        let none = |key: &str, left: &str, right: &str| follows_from_known(&difference(key, left, right), &["export.f9"]);
+        assert!(!none("func.f1.site@0", "null (reloc: f0)", "slot(f0)"));
+        assert!(!none("table.__indirect_function_table.elements", "", "f0"));
+        assert!(!none("call.f1", "(0)", "(1)"));
     }
 
     #[test]
