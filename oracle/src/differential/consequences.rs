@@ -20,18 +20,30 @@ pub(super) fn diagnostic_differences(left: &LinkerReport, right: &LinkerReport) 
     out
 }
 
+/// The value of a missed symbol-type-mismatch diagnostic that names an
+/// archive member (see [`missed_member_warnings`]).
+pub const MEMBER_TYPE_MISMATCH: &str = "1 (names a member)";
+
 /// For each signature-mismatch warning of `left` that names an archive
 /// member and that `right` does not give word for word, the difference
 /// `warn.signature-mismatch.NAME`: 1 / (absent). The other linker may warn
 /// about the same name for another reference while missing the one whose
 /// member was extracted (wasm-ld's SIG-LAZY bug), and the counts alone
-/// would not show which warning is missing.
+/// would not show which warning is missing. Likewise each such
+/// `symbol type mismatch` diagnostic, as `KIND.symbol-type-mismatch.NAME`:
+/// [`MEMBER_TYPE_MISMATCH`] / (absent) (wasm-ld checks no kind when a
+/// reference extracts a lazy definition of another kind, SPEC SYM-5); the
+/// value tells it from a mismatch between plain objects.
 pub(super) fn missed_member_warnings(left: &LinkerReport, right: &LinkerReport) -> Vec<Difference> {
     let given = texts(right).unwrap_or_default();
     let mut out = Vec::new();
     for text in texts(left).unwrap_or_default().iter().filter(|t| t.contains(".a(") && !given.contains(t)) {
-        for key in crate::diagkind::key_counts([text]).into_keys().filter(|k| k.starts_with("warn.signature-mismatch.")) {
-            out.push(Difference::explained(key, "1", crate::diff::ABSENT, &left.name, &right.name));
+        for key in crate::diagkind::key_counts([text]).into_keys() {
+            if key.starts_with("warn.signature-mismatch.") {
+                out.push(Difference::explained(key, "1", crate::diff::ABSENT, &left.name, &right.name));
+            } else if key.contains(".symbol-type-mismatch.") {
+                out.push(Difference::explained(key, MEMBER_TYPE_MISMATCH, crate::diff::ABSENT, &left.name, &right.name));
+            }
         }
     }
     out
@@ -59,9 +71,11 @@ fn texts(r: &LinkerReport) -> Option<&[String]> {
 /// once the host saw different calls (a known `hostcall.*` explains
 /// `call.*` and `run.*`: the recording host answers by import name).
 ///
-/// Also a `warn.signature-mismatch.NAME` count of refld's above the other
-/// linker's when one of refld's warnings for NAME that name an archive
-/// member is missed, as a known difference ([`missed_member_warnings`]);
+/// Also a `warn.signature-mismatch.NAME` or `*.symbol-type-mismatch.NAME`
+/// count of refld's above the other linker's when one of refld's
+/// diagnostics for NAME that name an archive member is missed, as a known
+/// difference ([`missed_member_warnings`]); an outcome once a known bug
+/// left out a kind check;
 /// and `func.__wasm_call_ctors.body` when the first differing instruction
 /// of a side calls a function `F` whose `func.F` difference is known: an
 /// init function that side keeps from a file wasm-ld and refld leave dead
@@ -75,7 +89,8 @@ pub(super) fn follows_from_known(d: &Difference, known_keys: &[&str]) -> bool {
     }
     // A missed member warning ([`missed_member_warnings`]) that is known
     // explains a lower warning count of the same name.
-    if key.starts_with("warn.signature-mismatch.") && known_keys.contains(&key) {
+    let member_kind = key.starts_with("warn.signature-mismatch.") || key.contains(".symbol-type-mismatch.");
+    if member_kind && known_keys.contains(&key) {
         let count = |v: &str| v.parse::<u32>().unwrap_or(0);
         if count(&d.left) > count(&d.right) {
             return true;
@@ -107,7 +122,9 @@ pub(super) fn follows_from_known(d: &Difference, known_keys: &[&str]) -> bool {
             return true;
         }
     }
-    let signature = |k: &&str| k.starts_with("warn.signature-mismatch.") || k.starts_with("diag.signature-mismatch.");
+    let signature = |k: &&str| {
+        k.starts_with("warn.signature-mismatch.") || k.starts_with("diag.signature-mismatch.") || k.contains(".symbol-type-mismatch.")
+    };
     if key == "outcome" && known_keys.iter().any(signature) {
         return true;
     }
@@ -214,6 +231,38 @@ mod tests {
         assert!(!none("func.f1.site@0", "null (reloc: f0)", "slot(f0)"));
         assert!(!none("table.__indirect_function_table.elements", "", "f0"));
         assert!(!none("call.f1", "(0)", "(1)"));
+    }
+
+    #[test]
+    fn a_missed_type_mismatch_naming_a_member_is_marked() {
+        use super::{missed_member_warnings, MEMBER_TYPE_MISMATCH};
+        let text = "error: symbol type mismatch: f1\n>>> defined as WASM_SYMBOL_TYPE_DATA in lib.a(m1.o)\n>>> defined as WASM_SYMBOL_TYPE_FUNCTION in lib.a(m2.o)";
+        let rejected = |name: &str, diags: Vec<String>| LinkerReport {
+            name: name.into(),
+            outcome: Outcome::Rejected { diagnostics: diags },
+            module: None,
+            module_error: None,
+            run: None,
+        };
+        let linked = LinkerReport {
+            name: "rust-lld".into(),
+            outcome: Outcome::Linked { bytes: Vec::new(), warnings: Vec::new() },
+            module: None,
+            module_error: None,
+            run: None,
+        };
+        let refld = rejected("refld", vec![text.to_string()]);
+        let missed = missed_member_warnings(&refld, &linked);
+        assert_eq!(missed.len(), 1, "{missed:?}");
+        assert_eq!((missed[0].key.as_str(), missed[0].left.as_str()), ("diag.symbol-type-mismatch.f1", MEMBER_TYPE_MISMATCH));
+        // The same message between plain objects is no member's.
+        let plain = rejected("refld", vec![text.replace("lib.a(m1.o)", "m1.o").replace("lib.a(m2.o)", "m2.o")]);
+        assert!(missed_member_warnings(&plain, &linked).is_empty());
+        // Given word for word by the other linker: nothing missed.
+        assert!(missed_member_warnings(&refld, &rejected("rust-lld", vec![text.to_string()])).is_empty());
+        let known = ["diag.symbol-type-mismatch.f1"];
+        assert!(follows_from_known(&difference("diag.symbol-type-mismatch.f1", "1", "(absent)"), &known));
+        assert!(follows_from_known(&difference("outcome", "rejected", "linked"), &known));
     }
 
     #[test]
