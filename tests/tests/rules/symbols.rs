@@ -342,3 +342,26 @@ fn duplicate_symbol_name_from_an_import_field_in_an_archive_member() {
     // refld names the member with its archive (wasm-ld: the member alone).
     assert_eq!(errors(&refld_messages(&link(&inputs, &args))), vec!["lib.a(m1.o): duplicate symbol name f0"]);
 }
+
+/// SYM-5's deviation: a function reference meeting an archive member's
+/// lazy data definition of the same name (the archive first, so the
+/// symbol is lazy when the reference comes). wasm-ld extracts the member
+/// without checking the kind and links (measured on rust-lld 22; found by
+/// diff_linkers, corpus/found/wasm_ld_lazy_symbol_kind_unchecked); refld
+/// reports the mismatch it reports when the files are objects.
+#[test]
+fn reference_meeting_a_lazy_definition_of_another_kind() {
+    let lib = archive(&[("b.o", &data_named("foo", 0))]);
+    let mut user = obj();
+    user.undefined_func("foo", "env", "foo", sig_i32(), 0);
+    let inputs = [("lib.a", lib), ("a.o", encode(&user))];
+    let args = ["--no-entry"];
+    let want = mismatch("foo", ("DATA", "lib.a(b.o)"), ("FUNCTION", "a.o"));
+    assert_eq!(errors(&refld_messages(&link(&inputs, &args))), [want.as_str()]);
+    let lld = rust_lld(&inputs, &args);
+    assert!(lld.ok, "rust-lld checks the kind now (update SYM-5): {}", lld.stderr);
+    // As objects, both report it.
+    let inputs = [("b.o", data_named("foo", 0)), ("a.o", encode(&user))];
+    let msgs = both_fail(&inputs, &args);
+    assert_eq!(errors(&msgs), [mismatch("foo", ("DATA", "b.o"), ("FUNCTION", "a.o"))]);
+}
