@@ -17,7 +17,7 @@ use super::output::OutModule;
 use super::{Item, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
-use wasmparser::{FunctionBody, Operator, RelocationEntry, ValType};
+use wasmparser::{ExternalKind, FunctionBody, Operator, RelocationEntry, ValType};
 
 /// An output function decoded with the input it came from.
 pub(crate) struct Matched<'a> {
@@ -99,12 +99,16 @@ pub(crate) fn match_functions<'a>(ctx: &Ctx<'a, '_>) -> Vec<FuncOrigin<'a>> {
         candidates.dedup_by_key(|c| (c.0, c.1));
         let mut best: Option<(u32, Matched<'a>)> = None;
         let mut exact_count = 0;
+        // An exported function whose body a local and a global definition
+        // of its name share is the global one: the export names it.
+        let exported = out.exports.iter().any(|(e, kind, index)| *kind == ExternalKind::Func && *index == f && Some(e) == name);
         for (o, index, s) in candidates {
             let obj = &ctx.ins[o];
             let Some(in_body) = obj.body(index) else { continue };
             let Some((exact, relocs)) = lockstep(obj, in_body, &ops, &locals) else { continue };
             exact_count += u32::from(exact);
-            let rank = u32::from(!exact) * 2 + u32::from(used.contains(&(o, index)));
+            let local_for_export = exported && obj.symbols[s as usize].is_local();
+            let rank = u32::from(!exact) * 4 + u32::from(local_for_export) * 2 + u32::from(used.contains(&(o, index)));
             if best.as_ref().is_none_or(|(r, _)| rank < *r) {
                 let ops = ops.iter().cloned().zip(relocs).collect();
                 best = Some((rank, Matched { obj: o, index, symbol: Some(s), exact, ops, locals: locals.clone() }));

@@ -175,3 +175,33 @@ fn moved_data_compares_equal() {
     assert_same("data moved", &out, &changed, &inputs, true);
 }
 
+
+/// A local and a global definition of one name with the same body: the
+/// exported function is the global one even when the local's file comes
+/// first (found by diff_linkers: refld's lone `f` was matched to the local
+/// body and named `f<a.o>`, Wild's exported copy `f`).
+#[test]
+fn export_of_a_name_a_local_shares_is_the_global_definition() {
+    use linkcheck::objgen::{encode, flags, Body, ObjectModel};
+    let object = |binding| {
+        let mut m = ObjectModel::new();
+        m.import_memory();
+        let mut body = Body::new();
+        body.i32_const(5);
+        m.define_func("f", super::support::v_i(), body, binding);
+        encode(&m)
+    };
+    let inputs = vec![InputObject::new("a.o", object(flags::BINDING_LOCAL)), InputObject::new("b.o", object(flags::BINDING_WEAK))];
+    let args: Vec<String> = ["--no-entry", "--export=f", "a.o", "b.o"].iter().map(|s| s.to_string()).collect();
+    let config = match refld::args::parse_args(&args, &|p: &str| Err(format!("no file {p}"))) {
+        Ok(refld::args::Action::Link(c)) => c,
+        other => panic!("refld does not parse {args:?}: {other:?}"),
+    };
+    let mut files = refld::MemoryInputs::default();
+    for i in &inputs {
+        files.add(i.name.clone(), i.bytes.clone());
+    }
+    let out = refld::link(&config, &files).expect("refld links").bytes;
+    let c = canon(&out, &inputs);
+    assert_eq!(c.get("export.f.target").map(|v| v.text()).as_deref(), Some("f"), "{}", dump(&c));
+}
