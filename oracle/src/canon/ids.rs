@@ -114,7 +114,8 @@ impl<'a, 'b> Ctx<'a, 'b> {
     /// named after an undefined weak function `undefined_weak:NAME` (the
     /// stub, however the name section spells it); a function matched to an
     /// overridden weak definition, when another function has its name,
-    /// `NAME<file>`; then `#k` for any name still repeated.
+    /// `NAME<file>`; an imported function whose name a defined one has,
+    /// `import:NAME`; then `#k` for any name still repeated.
     pub fn name_functions(&mut self, origins: &[FuncOrigin<'a>]) {
         let n = self.out.func_types.len() as u32;
         // Output functions matched to a weak definition another one
@@ -159,6 +160,17 @@ impl<'a, 'b> Ctx<'a, 'b> {
         for (f, file) in overridden {
             if ids.iter().filter(|id| **id == ids[f]).count() > 1 {
                 ids[f] = format!("{}<{file}>", ids[f]);
+            }
+        }
+        // An import and a defined function of one name (a local definition
+        // beside an undefined reference another linker drops): the defined
+        // function keeps the name, the import is `import:NAME`, so the
+        // definition's id does not depend on whether the import is there.
+        let imported = (self.out.num_imported_funcs as usize).min(ids.len());
+        let defined: std::collections::HashSet<String> = ids[imported..].iter().cloned().collect();
+        for id in &mut ids[..imported] {
+            if defined.contains(id.as_str()) {
+                *id = format!("import:{id}");
             }
         }
         dedup(&mut ids);

@@ -205,3 +205,34 @@ fn export_of_a_name_a_local_shares_is_the_global_definition() {
     let c = canon(&out, &inputs);
     assert_eq!(c.get("export.f.target").map(|v| v.text()).as_deref(), Some("f"), "{}", dump(&c));
 }
+
+/// An imported function and a defined (local) function of one name: the
+/// defined one is `f0` and the import `import:f0`, so the definition keeps
+/// its id in an output without the import (found by diff_linkers: Wild
+/// keeps a dead reference's import, and its `f0` became `f0#2`).
+#[test]
+fn a_definition_keeps_its_name_beside_an_import_of_it() {
+    use linkcheck::objgen::{encode, flags, Body, ObjectModel};
+    let mut m = ObjectModel::new();
+    m.import_memory();
+    let import = m.undefined_func("f0", "env", "f0", super::support::v_i(), 0);
+    let mut body = Body::new();
+    body.i32_const(5);
+    let local = m.define_func("f0", super::support::v_i(), body, flags::BINDING_LOCAL);
+    let mut run = Body::new();
+    run.call(import).call(local).i32_add();
+    m.define_func("run", super::support::v_i(), run, 0);
+    let inputs = vec![InputObject::new("a.o", encode(&m))];
+    let args: Vec<String> = ["--no-entry", "--export=run", "--allow-undefined", "a.o"].iter().map(|s| s.to_string()).collect();
+    let config = match refld::args::parse_args(&args, &|p: &str| Err(format!("no file {p}"))) {
+        Ok(refld::args::Action::Link(c)) => c,
+        other => panic!("refld does not parse {args:?}: {other:?}"),
+    };
+    let mut files = refld::MemoryInputs::default();
+    files.add("a.o".to_string(), inputs[0].bytes.clone());
+    let out = refld::link(&config, &files).expect("refld links").bytes;
+    let c = canon(&out, &inputs);
+    assert_eq!(c.get("func.f0.type").map(|v| v.text()).as_deref(), Some("func () -> i32"), "{}", dump(&c));
+    let body = c.get("func.run.body").map(|v| v.text());
+    assert_eq!(body.as_deref(), Some("call import:f0; call f0; i32.add; end"), "{}", dump(&c));
+}
