@@ -192,16 +192,7 @@ fn export_of_a_name_a_local_shares_is_the_global_definition() {
         encode(&m)
     };
     let inputs = vec![InputObject::new("a.o", object(flags::BINDING_LOCAL)), InputObject::new("b.o", object(flags::BINDING_WEAK))];
-    let args: Vec<String> = ["--no-entry", "--export=f", "a.o", "b.o"].iter().map(|s| s.to_string()).collect();
-    let config = match refld::args::parse_args(&args, &|p: &str| Err(format!("no file {p}"))) {
-        Ok(refld::args::Action::Link(c)) => c,
-        other => panic!("refld does not parse {args:?}: {other:?}"),
-    };
-    let mut files = refld::MemoryInputs::default();
-    for i in &inputs {
-        files.add(i.name.clone(), i.bytes.clone());
-    }
-    let out = refld::link(&config, &files).expect("refld links").bytes;
+    let out = super::support::link_refld_with(&inputs, &["--no-entry", "--export=f"]).bytes;
     let c = canon(&out, &inputs);
     assert_eq!(c.get("export.f.target").map(|v| v.text()).as_deref(), Some("f"), "{}", dump(&c));
 }
@@ -223,14 +214,7 @@ fn a_definition_keeps_its_name_beside_an_import_of_it() {
     run.call(import).call(local).i32_add();
     m.define_func("run", super::support::v_i(), run, 0);
     let inputs = vec![InputObject::new("a.o", encode(&m))];
-    let args: Vec<String> = ["--no-entry", "--export=run", "--allow-undefined", "a.o"].iter().map(|s| s.to_string()).collect();
-    let config = match refld::args::parse_args(&args, &|p: &str| Err(format!("no file {p}"))) {
-        Ok(refld::args::Action::Link(c)) => c,
-        other => panic!("refld does not parse {args:?}: {other:?}"),
-    };
-    let mut files = refld::MemoryInputs::default();
-    files.add("a.o".to_string(), inputs[0].bytes.clone());
-    let out = refld::link(&config, &files).expect("refld links").bytes;
+    let out = super::support::link_refld_with(&inputs, &["--no-entry", "--export=run", "--allow-undefined"]).bytes;
     let c = canon(&out, &inputs);
     assert_eq!(c.get("func.f0.type").map(|v| v.text()).as_deref(), Some("func () -> i32"), "{}", dump(&c));
     let body = c.get("func.run.body").map(|v| v.text());

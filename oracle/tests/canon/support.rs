@@ -172,10 +172,17 @@ fn args(inputs: &[InputObject]) -> Vec<String> {
 
 /// Links with refld in memory: the output and its link map.
 pub fn link_refld(inputs: &[InputObject]) -> refld::Linked {
+    link_refld_with(inputs, ARGS)
+}
+
+/// Links `inputs` with refld in memory under `options` (the inputs follow
+/// them on the command line).
+pub fn link_refld_with(inputs: &[InputObject], options: &[&str]) -> refld::Linked {
+    let args: Vec<String> = options.iter().map(|s| s.to_string()).chain(inputs.iter().map(|i| i.name.clone())).collect();
     let no_files = |p: &str| Err(format!("no file {p}"));
-    let config = match refld::args::parse_args(&args(inputs), &no_files) {
+    let config = match refld::args::parse_args(&args, &no_files) {
         Ok(refld::args::Action::Link(c)) => c,
-        _ => panic!("refld does not parse {:?}", args(inputs)),
+        _ => panic!("refld does not parse {args:?}"),
     };
     let mut files = refld::MemoryInputs::default();
     for i in inputs {
