@@ -39,7 +39,6 @@
 use crate::check::LinkerReport;
 use crate::describe::ModuleSummary;
 use crate::diagkind::key_counts;
-use crate::linker::Outcome;
 use crate::run::RunResult;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -129,7 +128,7 @@ fn compare_unnamed(left: &LinkerReport, right: &LinkerReport) -> Vec<Difference>
         out.push(unnamed("outcome", lk, rk));
         return out;
     }
-    if let (Some(l), Some(r)) = (diagnostics(&left.outcome), diagnostics(&right.outcome)) {
+    if let (Some(l), Some(r)) = (left.outcome.diagnostics(), right.outcome.diagnostics()) {
         compare_diagnostics(l, r, &mut out);
     }
     if lk != "linked" {
@@ -152,19 +151,9 @@ fn compare_unnamed(left: &LinkerReport, right: &LinkerReport) -> Vec<Difference>
     out
 }
 
-/// The diagnostics of a link that ended with some: a linked outcome's
-/// warnings, a rejected one's diagnostics.
-fn diagnostics(outcome: &Outcome) -> Option<&[String]> {
-    match outcome {
-        Outcome::Linked { warnings, .. } => Some(warnings),
-        Outcome::Rejected { diagnostics } => Some(diagnostics),
-        Outcome::Crashed { .. } | Outcome::TimedOut => None,
-    }
-}
-
 /// Differences of the classified diagnostics (`diag.*` and `warn.*` keys,
 /// value the count): `left` and `right` are diagnostic texts as an
-/// [`Outcome`] holds them.
+/// [`crate::linker::Outcome`] holds them.
 pub fn compare_diagnostics(left: &[String], right: &[String], out: &mut Vec<Difference>) {
     let counts = |texts: &[String]| -> BTreeMap<String, String> {
         key_counts(texts).into_iter().map(|(k, n)| (k, n.to_string())).collect()

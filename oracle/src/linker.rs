@@ -86,6 +86,17 @@ impl Outcome {
             _ => None,
         }
     }
+
+    /// The diagnostics of a link that ended with some: a linked outcome's
+    /// warnings, a rejected one's diagnostics; `None` for a crash or a
+    /// timeout.
+    pub fn diagnostics(&self) -> Option<&[String]> {
+        match self {
+            Outcome::Linked { warnings, .. } => Some(warnings),
+            Outcome::Rejected { diagnostics } => Some(diagnostics),
+            Outcome::Crashed { .. } | Outcome::TimedOut => None,
+        }
+    }
 }
 
 /// Why a linker could not be set up (not why a link failed).

@@ -13,7 +13,7 @@ use crate::linker::Outcome;
 /// [`missed_member_warnings`].
 pub(super) fn diagnostic_differences(left: &LinkerReport, right: &LinkerReport) -> Vec<Difference> {
     let mut out = Vec::new();
-    if let (Some(l), Some(r)) = (texts(left), texts(right)) {
+    if let (Some(l), Some(r)) = (left.outcome.diagnostics(), right.outcome.diagnostics()) {
         crate::diff::compare_diagnostics(l, r, &mut out);
     }
     out.extend(missed_member_warnings(left, right));
@@ -22,7 +22,7 @@ pub(super) fn diagnostic_differences(left: &LinkerReport, right: &LinkerReport) 
 
 /// The value of a missed symbol-type-mismatch diagnostic that names an
 /// archive member (see [`missed_member_warnings`]).
-pub const MEMBER_TYPE_MISMATCH: &str = "1 (names a member)";
+pub(super) const MEMBER_TYPE_MISMATCH: &str = "1 (names a member)";
 
 /// For each signature-mismatch warning of `left` that names an archive
 /// member and that `right` does not give word for word, the difference
@@ -35,9 +35,9 @@ pub const MEMBER_TYPE_MISMATCH: &str = "1 (names a member)";
 /// reference extracts a lazy definition of another kind, SPEC SYM-5); the
 /// value tells it from a mismatch between plain objects.
 pub(super) fn missed_member_warnings(left: &LinkerReport, right: &LinkerReport) -> Vec<Difference> {
-    let given = texts(right).unwrap_or_default();
+    let given = right.outcome.diagnostics().unwrap_or_default();
     let mut out = Vec::new();
-    for text in texts(left).unwrap_or_default().iter().filter(|t| t.contains(".a(") && !given.contains(t)) {
+    for text in left.outcome.diagnostics().unwrap_or_default().iter().filter(|t| t.contains(".a(") && !given.contains(t)) {
         for key in crate::diagkind::key_counts([text]).into_keys() {
             if key.starts_with("warn.signature-mismatch.") {
                 out.push(Difference::explained(key, "1", crate::diff::ABSENT, &left.name, &right.name));
@@ -47,16 +47,6 @@ pub(super) fn missed_member_warnings(left: &LinkerReport, right: &LinkerReport) 
         }
     }
     out
-}
-
-/// A report's diagnostics: a linked output's warnings, a rejection's
-/// messages; `None` for other outcomes.
-fn texts(r: &LinkerReport) -> Option<&[String]> {
-    match &r.outcome {
-        Outcome::Linked { warnings, .. } => Some(warnings),
-        Outcome::Rejected { diagnostics } => Some(diagnostics),
-        _ => None,
-    }
 }
 
 /// Whether the difference at `key` is a consequence of known ones in the

@@ -42,7 +42,6 @@ use consequences::{both_stopped_at_a_signature_error, diagnostic_differences, fo
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-
 /// A divergence no allow-list or known bug covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
