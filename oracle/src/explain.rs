@@ -89,7 +89,7 @@ pub fn render_text(e: &Explanation) -> String {
     }
     for u in &e.undefined {
         let _ = writeln!(s, "undefined {} {}{}", u.kind.to_string().to_lowercase(), u.name, if u.live { "" } else { "  (only dead code refers to it)" });
-        if u.kind != refld::object::SymbolKind::Data {
+        if u.kind != refld::SymbolKind::Data {
             let _ = writeln!(s, "  would import as: {}.{}", u.import.0, u.import.1);
         }
         for r in &u.referrers {

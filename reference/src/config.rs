@@ -117,3 +117,13 @@ impl Default for Config {
 
 /// 64 KiB: the wasm page size, bytes.
 pub const PAGE_SIZE: u64 = 65536;
+
+/// The checks wasm-ld makes on its options before it reads an input
+/// (`checkOptions`): UND-DYNAMIC (measured, wasm-ld 22): import-dynamic
+/// without `-pie`/`-shared` is accepted with a warning, so
+/// `--fatal-warnings` stops the link right here.
+pub(crate) fn check_options(config: &Config, diags: &mut crate::diag::Diagnostics) {
+    if config.unresolved == UnresolvedPolicy::ImportDynamic {
+        diags.warning("dynamic imports are not yet stable (--unresolved-symbols=import-dynamic)");
+    }
+}

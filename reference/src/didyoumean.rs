@@ -1,8 +1,7 @@
 //! "did you mean" for undefined symbols (rule UND-HINT): the nearest defined
 //! symbols of the same kind, by edit distance ignoring case and `_`.
 
-use crate::resolve::Resolution;
-use crate::symtab::{Def, SymbolId};
+use crate::resolve::{Def, Resolution, SymbolId};
 
 fn normalize(s: &str) -> Vec<char> {
     s.chars().filter(|c| *c != '_').flat_map(char::to_lowercase).collect()

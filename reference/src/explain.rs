@@ -5,10 +5,10 @@
 use crate::config::{Config, UnresolvedPolicy};
 use crate::error::InputError;
 use crate::input::InputProvider;
-use crate::live::mark_live;
+use crate::diag::Diagnostics;
+use crate::live::{mark_live, Chunk, LiveSet};
 use crate::object::SymbolKind;
-use crate::resolve::{resolve, Resolution};
-use crate::symtab::SymbolId;
+use crate::resolve::{self, Resolution, SymbolId};
 use crate::undefined::{self, Fate};
 use wasmparser::RelocationType as R;
 
@@ -106,7 +106,11 @@ pub struct Explanation {
 ///
 /// Errors: an input that cannot be read or is malformed.
 pub fn explain(config: &Config, provider: &dyn InputProvider) -> Result<Explanation, InputError> {
-    let res = resolve(config, provider)?;
+    // The phases of a link up to the undefined symbols' fates, none of
+    // them stopping: the diagnostics tell which conflicts were reported.
+    let mut diags = Diagnostics::new(false);
+    let mut res = resolve::resolve(config, provider, &mut diags)?;
+    resolve::signature_variants(&mut res, &mut diags);
     let live = mark_live(config, &res);
     let mut out = Explanation::default();
     let policies: [(&'static str, Config); 3] = [
@@ -114,8 +118,8 @@ pub fn explain(config: &Config, provider: &dyn InputProvider) -> Result<Explanat
         ("--import-undefined", Config { unresolved: UnresolvedPolicy::ReportAll, import_undefined: true, ..config.clone() }),
         ("--allow-undefined", Config { unresolved: UnresolvedPolicy::IgnoreAll, import_undefined: true, ..config.clone() }),
     ];
-    let fates: Vec<_> = policies.iter().map(|(_, c)| undefined::decide(c, &res, &live)).collect();
-    for (sid, sym) in res.table.symbols.iter().enumerate() {
+    let fates: Vec<_> = policies.iter().map(|(_, c)| undefined::decide(c, &res, &live, &mut Diagnostics::new(false))).collect();
+    for (sid, sym) in res.table.symbols.iter().enumerate().map(|(i, s)| (SymbolId::from(i), s)) {
         if !sym.is_undefined() || sym.refs.is_empty() {
             continue;
         }
@@ -136,12 +140,12 @@ pub fn explain(config: &Config, provider: &dyn InputProvider) -> Result<Explanat
             kind: sym.kind,
             live: is_live,
             referrers: referrers(&res, &live, sid),
-            import: undefined::import_of(&res, sid),
+            import: res.import_of(sid),
             outcomes,
             suggestions: crate::didyoumean::suggestions(&res, sid),
         });
     }
-    out.conflicts = conflicts(&res);
+    out.conflicts = conflicts(&res, &diags);
     Ok(out)
 }
 
@@ -166,8 +170,7 @@ fn use_kind(ty: R) -> UseKind {
     }
 }
 
-fn referrers(res: &Resolution, live: &crate::live::LiveSet, sid: SymbolId) -> Vec<Referrer> {
-    use crate::live::Chunk;
+fn referrers(res: &Resolution, live: &LiveSet, sid: SymbolId) -> Vec<Referrer> {
     let mut out = Vec::new();
     for r in &res.table.symbols[sid].refs {
         let obj = &res.files[r.file];
@@ -203,7 +206,7 @@ fn referrers(res: &Resolution, live: &crate::live::LiveSet, sid: SymbolId) -> Ve
     out
 }
 
-fn conflicts(res: &Resolution) -> Vec<Conflict> {
+fn conflicts(res: &Resolution, diags: &Diagnostics) -> Vec<Conflict> {
     let mut out = Vec::new();
     for sym in &res.table.symbols {
         let mut imports: Vec<(String, String, Vec<String>)> = Vec::new();
@@ -218,7 +221,7 @@ fn conflicts(res: &Resolution) -> Vec<Conflict> {
             }
         }
         if imports.len() > 1 {
-            let reported = res.diagnostics.iter().any(|d| d.message.contains(&format!("mismatch for symbol: {}\n", sym.name)));
+            let reported = diags.iter().any(|d| d.message.contains(&format!("mismatch for symbol: {}\n", sym.name)));
             out.push(Conflict { name: sym.name.clone(), imports, reported });
         }
     }

@@ -3,8 +3,7 @@
 
 use crate::layout::{FuncBody, Layout};
 use crate::object::SymbolKind;
-use crate::resolve::Resolution;
-use crate::symtab::Def;
+use crate::resolve::{Def, Resolution};
 
 /// An input function in the output.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,7 +57,7 @@ pub struct LinkMap {
 }
 
 /// Builds the map from the resolution and the layout.
-pub fn build(res: &Resolution, l: &Layout) -> LinkMap {
+pub(crate) fn build(res: &Resolution, l: &Layout) -> LinkMap {
     let mut map = LinkMap::default();
     for (i, f) in l.functions.iter().enumerate() {
         if let FuncBody::Input(file, pos) = f.body {

@@ -2,9 +2,10 @@
 //! relocations (rules GC-*).
 
 use crate::config::Config;
+use crate::exports::is_export_root;
 use crate::object::{SymbolKind, SEG_RETAIN};
 use crate::resolve::Resolution;
-use crate::symtab::{Def, FileId, SymbolId, Synthetic};
+use crate::resolve::{Def, FileId, SymbolId, Synthetic};
 use rustc_hash::FxHashSet as HashSet;
 use wasmparser::RelocationType;
 
@@ -70,7 +71,7 @@ struct Marker<'r> {
 /// (GC-2). Marking follows every relocation of a live chunk except
 /// TYPE_INDEX_LEB (GC-3). With `--no-gc-sections` every chunk of every
 /// loaded file is live (GC-4).
-pub fn mark_live(config: &Config, res: &Resolution) -> LiveSet {
+pub(crate) fn mark_live(config: &Config, res: &Resolution) -> LiveSet {
     let mut m = Marker { res, live: LiveSet { files: vec![false; res.files.len()], ..Default::default() }, queue: Vec::new() };
     // `-u` extracts archive members but is not a root (measured, wasm-ld 22).
     for name in config.entry.iter().chain(&config.exports).chain(&config.exports_if_defined) {
@@ -98,7 +99,7 @@ pub fn mark_live(config: &Config, res: &Resolution) -> LiveSet {
     }
     // GC-2 (measured): objects named on the command line (not archive
     // members, not `--start-lib` objects) are live from the start.
-    for f in (0..res.files.len()).filter(|f| !res.lazy_files.contains(f)) {
+    for f in res.file_ids().filter(|f| !res.lazy_files.contains(f)) {
         m.file(f);
     }
     if !config.gc_sections {
@@ -112,7 +113,7 @@ pub fn mark_live(config: &Config, res: &Resolution) -> LiveSet {
                 m.symbol(sid);
             }
         }
-        for f in 0..res.files.len() {
+        for f in res.file_ids() {
             m.file(f);
             let obj = &res.files[f];
             for i in 0..obj.functions.len() as u32 {
@@ -136,7 +137,7 @@ pub fn mark_live(config: &Config, res: &Resolution) -> LiveSet {
         m.scan(c);
     }
     // CTOR-1: with a live init function `__wasm_call_ctors` is live.
-    let any_init = res.files.iter().enumerate().any(|(f, o)| m.live.files[f] && !o.init_funcs.is_empty());
+    let any_init = res.files().any(|(f, o)| m.live.files[f] && !o.init_funcs.is_empty());
     if any_init {
         if let Some(sid) = res.table.find("__wasm_call_ctors") {
             m.symbol(sid);
@@ -147,28 +148,6 @@ pub fn mark_live(config: &Config, res: &Resolution) -> LiveSet {
     }
     m.live.uses.sort_by_key(|u| u.file);
     m.live
-}
-
-/// True when the symbol is exported by flag or by `--export-all` /
-/// `--export-dynamic` (EXP-2..EXP-4).
-pub fn is_export_root(config: &Config, res: &Resolution, sid: SymbolId) -> bool {
-    let sym = &res.table.symbols[sid];
-    if let Def::Synthetic(s) = sym.def {
-        // SYN-2, EXP-4 (measured): `--export-all` exports the linker's data
-        // symbols, `__wasm_call_ctors`, `__stack_pointer` and the table.
-        // `__stack_pointer` only when the inputs use mutable-globals (an
-        // exported mutable global needs it); the table only when something
-        // else keeps it (it is no root, see `mark_live`).
-        let exported = match s {
-            Synthetic::CallCtors | Synthetic::IndirectFunctionTable => true,
-            Synthetic::StackPointer => res.files.iter().any(|f| f.features.iter().any(|x| x.prefix == b'+' && x.name == "mutable-globals")),
-            _ => false,
-        };
-        return config.export_all && (sym.kind == SymbolKind::Data || exported);
-    }
-    let Def::Defined { file, sym: si } = sym.def else { return false };
-    let s = &res.files[file].symbols[si as usize];
-    s.is_exported() || config.export_all || (config.export_dynamic && !s.is_hidden())
 }
 
 impl Marker<'_> {

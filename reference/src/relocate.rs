@@ -1,11 +1,10 @@
 //! Relocation values and patching (rules REL-*): each site gets the value
 //! its type asks for, from the definition resolution chose and the layout.
 
-use crate::layout::{target, Layout, Target};
+use crate::layout::Layout;
 use crate::object::{Relocation, SectionTarget, SymbolKind};
-use crate::reloc_types::{self, fits, write_field, Field, Value};
-use crate::resolve::Resolution;
-use crate::symtab::{FileId, Synthetic};
+use crate::object::reloc_types::{self, fits, write_field, Field, Value};
+use crate::resolve::{FileId, Resolution, Synthetic, Target};
 use rustc_hash::FxHashMap as HashMap;
 
 /// What relocation needs beyond resolution and layout: where function
@@ -48,7 +47,7 @@ impl Relocator<'_> {
         let v: i64 = match info.value {
             // REL-MEM, UND-WEAK-DATA: undefined data is address 0, the addend
             // dropped (measured, wasm-ld 22).
-            _ if memory && matches!(target(res, file, r.index), Target::Undefined(_)) => 0,
+            _ if memory && matches!(res.target(file, r.index), Target::Undefined(_)) => 0,
             Value::TypeIndex => {
                 let sig = &res.files[file].types[r.index as usize];
                 *l.type_map.get(sig).ok_or(Unpatched::Dead)? as i64
@@ -70,7 +69,7 @@ impl Relocator<'_> {
                     _ => r.addend,
                 }
             }
-            Value::TagIndex => match target(res, file, r.index) {
+            Value::TagIndex => match res.target(file, r.index) {
                 Target::Defined(f, s) => {
                     let obj = &res.files[f];
                     let pos = obj.symbols[s as usize].index - obj.num_imported_tags();
@@ -94,7 +93,7 @@ impl Relocator<'_> {
     /// stubs (UND-STUB-SLOT aside).
     fn table_index(&self, file: FileId, sym: u32) -> Result<u32, Unpatched> {
         let table = self.layout.table.as_ref();
-        match target(self.res, file, sym) {
+        match self.res.target(file, sym) {
             Target::Undefined(sid) => return Ok(table.and_then(|t| t.symbol_slot.get(&sid).copied()).unwrap_or(0)),
             Target::Stub(_) => return Ok(0),
             _ => {}
@@ -105,7 +104,7 @@ impl Relocator<'_> {
 
     /// REL-MEM: the address of a data symbol; 0 for undefined data.
     fn address(&self, file: FileId, sym: u32) -> Result<u32, Unpatched> {
-        match target(self.res, file, sym) {
+        match self.res.target(file, sym) {
             Target::Defined(f, s) => {
                 let s = &self.res.files[f].symbols[s as usize];
                 if s.kind != SymbolKind::Data {

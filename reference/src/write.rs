@@ -2,29 +2,24 @@
 //! function bodies and data, synthetic bodies, custom sections (rules OUT-*).
 
 use crate::config::Config;
-use crate::features;
+use crate::diag::Diagnostics;
+use crate::features::{self, Features};
+use crate::init::InitOrder;
 use crate::layout::{FuncBody, GlobalInit, Layout, OutImportKind};
-use crate::live::LiveSet;
-use crate::object::ObjectFile;
 use crate::relocate::{tombstone, Offsets, Relocator};
-use crate::resolve::Resolution;
-use crate::symtab::FileId;
+use crate::resolve::{Def, FileId, Resolution, Synthetic};
 use std::borrow::Cow;
 use wasm_encoder::*;
 
-/// The output module and what the link map needs of it.
-pub struct Written {
-    pub bytes: Vec<u8>,
-    /// Errors found while writing (features, relocation overflow).
-    pub errors: Vec<String>,
-}
-
-/// Encodes the module.
-pub fn write_module(config: &Config, res: &Resolution, live: &LiveSet, l: &Layout) -> Written {
+/// Encodes the module: its sections in wasm-ld's order, the custom
+/// sections of the inputs, `name`, `producers` and `target_features`
+/// (`features`, merged once). Relocation errors (a value that does not fit
+/// its field, a target without a place) go to `diags`.
+pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: &InitOrder, features: &Features, diags: &mut Diagnostics) -> Vec<u8> {
     let mut errors = Vec::new();
     let no_offsets = Offsets::default();
     let rel = Relocator { res, layout: l, offsets: &no_offsets };
-    let bodies: Vec<Vec<u8>> = l.functions.iter().map(|f| body(res, live, l, &rel, &f.body, &mut errors)).collect();
+    let bodies: Vec<Vec<u8>> = l.functions.iter().map(|f| body(res, init, l, &rel, &f.body, &mut errors)).collect();
     let mut offsets = Offsets::default();
     let mut pos = leb_len(bodies.len() as u64);
     for (i, b) in bodies.iter().enumerate() {
@@ -32,7 +27,7 @@ pub fn write_module(config: &Config, res: &Resolution, live: &LiveSet, l: &Layou
         offsets.code.insert(l.num_imported_funcs + i as u32, pos as u32);
         pos += b.len();
     }
-    let customs = custom_sections(config, res, live, &mut offsets);
+    let customs = custom_sections(config, res, &mut offsets);
     let rel = Relocator { res, layout: l, offsets: &offsets };
 
     let mut m = Module::new();
@@ -128,9 +123,8 @@ pub fn write_module(config: &Config, res: &Resolution, live: &LiveSet, l: &Layou
     if !config.strip_all {
         m.section(&names(config, l));
     }
-    let live_files: Vec<&ObjectFile> = res.files.iter().collect();
     if !config.strip_all {
-        let merged = features::merge_producers(&live_files);
+        let merged = features::merge_producers(&res.files);
         if !merged.is_empty() {
             let mut p = ProducersSection::new();
             for (field, values) in &merged {
@@ -143,20 +137,23 @@ pub fn write_module(config: &Config, res: &Resolution, live: &LiveSet, l: &Layou
             m.section(&p);
         }
     }
-    let (used, _) = features::merge_features(&live_files, false);
+    let used = &features.used;
     if !used.is_empty() {
         let mut data = Vec::new();
         (used.len() as u32).encode(&mut data);
-        for f in &used {
+        for f in used {
             data.push(b'+');
             f.as_str().encode(&mut data);
         }
         m.section(&CustomSection { name: Cow::Borrowed("target_features"), data: Cow::Owned(data) });
     }
-    Written { bytes: m.finish(), errors }
+    for e in errors {
+        diags.error(e);
+    }
+    m.finish()
 }
 
-fn body(res: &Resolution, live: &LiveSet, l: &Layout, rel: &Relocator<'_>, b: &FuncBody, errors: &mut Vec<String>) -> Vec<u8> {
+fn body(res: &Resolution, init: &InitOrder, l: &Layout, rel: &Relocator<'_>, b: &FuncBody, errors: &mut Vec<String>) -> Vec<u8> {
     match b {
         FuncBody::Input(f, pos) => {
             let obj = &res.files[*f];
@@ -182,7 +179,7 @@ fn body(res: &Resolution, live: &LiveSet, l: &Layout, rel: &Relocator<'_>, b: &F
             v.push(0x10);
             target.encode(&mut v);
             if let Some(sid) = res.call_dtors {
-                if let crate::symtab::Def::Defined { file, sym } = res.table.symbols[sid].def {
+                if let Def::Defined { file, sym } = res.table.symbols[sid].def {
                     if let Some(d) = l.function_of(res, file, sym) {
                         v.push(0x10);
                         d.encode(&mut v);
@@ -194,14 +191,14 @@ fn body(res: &Resolution, live: &LiveSet, l: &Layout, rel: &Relocator<'_>, b: &F
         }
         FuncBody::InitTls => {
             let mut v = vec![0x00, 0x20, 0x00, 0x24];
-            let g = l.synthetic_global.get(&crate::symtab::Synthetic::TlsBase).copied().unwrap_or(0);
+            let g = l.synthetic_global.get(&Synthetic::TlsBase).copied().unwrap_or(0);
             g.encode(&mut v);
             v.push(0x0b);
             v
         }
         FuncBody::CallCtors => {
             let mut v = vec![0x00];
-            for (f, sym) in crate::ctors::init_order(res, live) {
+            for &(f, sym) in &init.0 {
                 if let Some(idx) = l.function_of(res, f, sym) {
                     v.push(0x10);
                     idx.encode(&mut v);
@@ -243,10 +240,9 @@ fn data_section(config: &Config, res: &Resolution, l: &Layout, rel: &Relocator<'
 /// discarded ones are dropped. Returns (name, bytes, pieces (file, custom
 /// index, offset)) and fills `offsets.custom`.
 #[allow(clippy::type_complexity)]
-fn custom_sections(config: &Config, res: &Resolution, live: &LiveSet, offsets: &mut Offsets) -> Vec<(String, Vec<u8>, Vec<(FileId, usize, usize)>)> {
-    let _ = live;
+fn custom_sections(config: &Config, res: &Resolution, offsets: &mut Offsets) -> Vec<(String, Vec<u8>, Vec<(FileId, usize, usize)>)> {
     let mut out: Vec<(String, Vec<u8>, Vec<(FileId, usize, usize)>)> = Vec::new();
-    for (f, obj) in res.files.iter().enumerate() {
+    for (f, obj) in res.files() {
         for (ci, c) in obj.customs.iter().enumerate() {
             if res.discarded[f].sections.contains(&(ci as u32)) {
                 continue;

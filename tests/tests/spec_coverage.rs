@@ -11,7 +11,7 @@
 //! | `rules` | `tests/tests/rules.rs` or `tests/tests/rules/**/*.rs` |
 //! | `bad` | `tests/tests/bad_inputs.rs` |
 //! | `real` | the program must be listed in `program_tests!(...)` of `tests/tests/real_programs.rs` |
-//! | any other `X` | `tests/tests/X.rs` (an integration test) or else `reference/src/X.rs` (its unit tests: `args`, `reloc_types`, ...) |
+//! | any other `X` | `tests/tests/X.rs` (an integration test) or else the module `X` of `reference/src` at any depth (its unit tests: `args`, `object/reloc_types.rs`, ...) |
 //!
 //! Rule IDs are `PREFIX-[A-Z0-9-]+`. Citations in comments are looked for
 //! with the prefixes of [`PREFIXES`] and those of the SPEC's own rows (a
@@ -48,12 +48,15 @@ impl Tree {
     fn integration(&self, stem: &str) -> Option<&str> {
         self.integration.get(stem).map(String::as_str)
     }
-    /// `reference/src/<stem>.rs`.
+    /// The module `<stem>` of `reference/src`, at any depth:
+    /// `reference/src/<stem>.rs`, `reference/src/**/<stem>.rs` or
+    /// `.../<stem>/mod.rs` (`object/reloc_types.rs` is `reloc_types`).
     fn reference_module(&self, stem: &str) -> Option<&str> {
-        let path = format!("reference/src/{stem}.rs");
+        let file = format!("/{stem}.rs");
+        let dir = format!("/{stem}/mod.rs");
         self.reference_src
             .iter()
-            .find(|(p, _)| *p == path)
+            .find(|(p, _)| p.ends_with(&file) || p.ends_with(&dir))
             .map(|(_, t)| t.as_str())
     }
 }
@@ -491,7 +494,7 @@ fn fake_tree() -> Tree {
                 "mod tests {\n    #[test]\n    fn parses() {}\n}\n".into(),
             ),
             (
-                "reference/src/reloc_types.rs".into(),
+                "reference/src/object/reloc_types.rs".into(),
                 "#[test]\nfn widths() {}\n".into(),
             ),
         ],
@@ -557,7 +560,7 @@ fn checker_reports_missing_files() {
         .insert("real_programs".into(), "no list here".into());
     t.integration.remove("extra");
     t.reference_src
-        .retain(|(p, _)| p != "reference/src/reloc_types.rs");
+        .retain(|(p, _)| p != "reference/src/object/reloc_types.rs");
     let p = problems(&t);
     let expect = [
         "names `rules::in_main_file`, but tests/tests/rules.rs does not exist",

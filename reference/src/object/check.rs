@@ -5,7 +5,7 @@
 use super::*;
 use std::ops::Range;
 use crate::error::InputError;
-use crate::reloc_types;
+use crate::object::reloc_types;
 
 /// Checks what the binary reader cannot: cross references between the
 /// `linking`, `reloc.*` and the module sections.

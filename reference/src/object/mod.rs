@@ -4,6 +4,7 @@
 //! Byte ranges index into [`ObjectFile::bytes`]; nothing borrows the input.
 
 mod check;
+pub(crate) mod reloc_types;
 mod parse;
 
 pub use parse::parse_object;
@@ -87,18 +88,24 @@ pub struct SegmentDef {
     /// Offset of the contents from the start of the data section payload,
     /// in bytes: relocation offsets count from there.
     pub section_offset: usize,
-    /// The segment is passive (no offset expression).
+    /// The segment is passive (no offset expression). Read, not used yet:
+    /// refld writes active segments only (shared memory is not supported).
+    #[allow(dead_code)]
     pub passive: bool,
 }
 
-/// SEGMENT_INFO flag: the segment holds NUL-terminated strings.
+/// SEGMENT_INFO flag: the segment holds NUL-terminated strings (refld
+/// merges no strings, so it only documents the format).
+#[allow(dead_code)]
 pub const SEG_STRINGS: u32 = 0x1;
 /// SEGMENT_INFO flag: thread-local data.
 pub const SEG_TLS: u32 = 0x2;
 /// SEGMENT_INFO flag: kept by `--gc-sections` while its object is live.
 pub const SEG_RETAIN: u32 = 0x4;
 
-/// Symbol flags (Linking.md "Symbol Table Subsection").
+/// Symbol flags (Linking.md "Symbol Table Subsection"), all of them:
+/// `TLS` and `ABSOLUTE` are not read yet.
+#[allow(dead_code)]
 pub mod flags {
     pub const BINDING_WEAK: u32 = 0x1;
     pub const BINDING_LOCAL: u32 = 0x2;
@@ -120,6 +127,21 @@ pub enum SymbolKind {
     Section,
     Tag,
     Table,
+}
+
+impl SymbolKind {
+    /// SYM-5: wasm-ld's spelling of the kind in its messages
+    /// (`WASM_SYMBOL_TYPE_FUNCTION`, ...).
+    pub fn wasm_name(self) -> &'static str {
+        match self {
+            SymbolKind::Function => "WASM_SYMBOL_TYPE_FUNCTION",
+            SymbolKind::Data => "WASM_SYMBOL_TYPE_DATA",
+            SymbolKind::Global => "WASM_SYMBOL_TYPE_GLOBAL",
+            SymbolKind::Section => "WASM_SYMBOL_TYPE_SECTION",
+            SymbolKind::Tag => "WASM_SYMBOL_TYPE_TAG",
+            SymbolKind::Table => "WASM_SYMBOL_TYPE_TABLE",
+        }
+    }
 }
 
 impl fmt::Display for SymbolKind {
@@ -191,9 +213,6 @@ impl Symbol {
     }
     pub fn has_explicit_name(&self) -> bool {
         self.flags & flags::EXPLICIT_NAME != 0
-    }
-    pub fn is_absolute(&self) -> bool {
-        self.flags & flags::ABSOLUTE != 0
     }
 }
 

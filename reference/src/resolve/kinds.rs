@@ -15,8 +15,8 @@
 //!   symbol is a mismatch; meeting an undefined one it joins it without a
 //!   word (wasm-ld `updateExistingUndefined` looks at no kind): its strong
 //!   binding counts and its relocations are reported as uses of that
-//!   symbol (UND-REPORT). Such a link can go no further: see
-//!   [`mixed_references`].
+//!   symbol (UND-REPORT). Such a link can go no further: the undefined phase reports
+//!   it after garbage collection.
 //!
 //! A reference of another kind meeting a lazy symbol stays an error in
 //! refld (deviation): wasm-ld extracts or weakens the member without a
@@ -24,11 +24,8 @@
 //! function 0) or crashes.
 
 use super::Resolver;
-use crate::diag::Diagnostic;
-use crate::live::LiveSet;
 use crate::object::SymbolKind;
-use crate::resolve::Resolution;
-use crate::symtab::{Def, FileId, Reference, SymbolId};
+use crate::resolve::{Def, FileId, Reference, SymbolId};
 
 /// The new symbol: symbol `sym` of file `file`, of `kind`.
 pub(super) struct Incoming {
@@ -72,8 +69,8 @@ impl Resolver<'_> {
             _ if sym.weak_def => true,
             _ if self.config.allow_multiple_definition => false,
             _ => {
-                let msg = format!("duplicate symbol: {}\n>>> defined in {}\n>>> defined in {file_name}", sym.name, self.describe_origin(sid));
-                self.res.diagnostics.push(Diagnostic::error(msg));
+                let msg = format!("duplicate symbol: {}\n>>> defined in {}\n>>> defined in {file_name}", sym.name, self.res.origin_name(sid));
+                self.diags.error(msg);
                 true
             }
         };
@@ -87,32 +84,4 @@ impl Resolver<'_> {
         self.res.table.symbols[sid].kind = new.kind;
         self.define(sid, new.file, new.sym, new.weak);
     }
-}
-
-/// SYM-5: every live symbol that an undefined reference of another kind
-/// joined (see the module docs) is an error once nothing else stopped the
-/// link: wasm-ld reports its uses as undefined symbols under report-all
-/// and crashes on it otherwise (measured: a data relocation against a
-/// function, `InputChunk::getVA`), so there is no output to match.
-/// `NAME: referenced as WASM_SYMBOL_TYPE_DATA in b.o but resolves to a
-/// WASM_SYMBOL_TYPE_FUNCTION`.
-pub fn mixed_references(res: &Resolution, live: &LiveSet) -> Vec<Diagnostic> {
-    let mut sids: Vec<SymbolId> = live.symbols.iter().copied().collect();
-    sids.sort_unstable();
-    let mut out = Vec::new();
-    for sid in sids {
-        let sym = &res.table.symbols[sid];
-        let other = sym.refs.iter().find(|r| res.files[r.file].symbols[r.sym as usize].kind != sym.kind);
-        if let Some(r) = other {
-            let kind = res.files[r.file].symbols[r.sym as usize].kind;
-            out.push(Diagnostic::error(format!(
-                "{}: referenced as {} in {} but resolves to a {} (wasm-ld crashes on this link)",
-                sym.name,
-                super::wasm_type(kind),
-                res.files[r.file].name,
-                super::wasm_type(sym.kind)
-            )));
-        }
-    }
-    out
 }

@@ -2,80 +2,11 @@
 //! resolution rules between definitions, undefined references and lazy
 //! (archive) symbols (rules SYM-*).
 
+use super::synthetic::Synthetic;
 use crate::object::SymbolKind;
 use rustc_hash::FxHashMap as HashMap;
 
-/// Index of an input object in [`crate::resolve::Resolution::files`].
-pub type FileId = usize;
-/// Index of a global symbol in [`SymbolTable::symbols`].
-pub type SymbolId = usize;
-
-/// Symbols the linker defines itself (wasm-ld's synthetic symbols).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Synthetic {
-    /// Global: the stack pointer, mutable i32.
-    StackPointer,
-    /// Function: runs the init functions in priority order.
-    CallCtors,
-    /// Table: the indirect function table.
-    IndirectFunctionTable,
-    /// Data: end of static data, bytes.
-    DataEnd,
-    /// Data: start of the heap, bytes.
-    HeapBase,
-    /// Data: end of the initial memory, bytes.
-    HeapEnd,
-    /// Data: the module's `__dso_handle` (address 0... wasm-ld's value).
-    DsoHandle,
-    /// Data: `--global-base`.
-    GlobalBase,
-    /// Data: lowest stack address.
-    StackLow,
-    /// Data: highest stack address (initial stack pointer).
-    StackHigh,
-    /// Data: 0 outside PIC (`__memory_base`).
-    MemoryBase,
-    /// Data: `--table-base` (`__table_base`).
-    TableBase,
-    /// Data: the end of the first page, 65536 (`__wasm_first_page_end`).
-    FirstPageEnd,
-    /// Global: start of the TLS block, mutable i32.
-    TlsBase,
-    /// Global: size of the TLS block, bytes.
-    TlsSize,
-    /// Global: alignment of the TLS block, bytes.
-    TlsAlign,
-    /// Function `(i32) -> void`: sets `__tls_base`.
-    InitTls,
-}
-
-impl Synthetic {
-    /// The synthetic symbol named `name`, with its kind.
-    pub fn by_name(name: &str) -> Option<(Synthetic, SymbolKind)> {
-        use Synthetic::*;
-        use SymbolKind as K;
-        Some(match name {
-            "__stack_pointer" => (StackPointer, K::Global),
-            "__wasm_call_ctors" => (CallCtors, K::Function),
-            "__indirect_function_table" => (IndirectFunctionTable, K::Table),
-            "__data_end" => (DataEnd, K::Data),
-            "__heap_base" => (HeapBase, K::Data),
-            "__heap_end" => (HeapEnd, K::Data),
-            "__dso_handle" => (DsoHandle, K::Data),
-            "__global_base" => (GlobalBase, K::Data),
-            "__stack_low" => (StackLow, K::Data),
-            "__stack_high" => (StackHigh, K::Data),
-            "__memory_base" => (MemoryBase, K::Data),
-            "__table_base" => (TableBase, K::Data),
-            "__wasm_first_page_end" => (FirstPageEnd, K::Data),
-            "__tls_base" => (TlsBase, K::Global),
-            "__tls_size" => (TlsSize, K::Global),
-            "__tls_align" => (TlsAlign, K::Global),
-            "__wasm_init_tls" => (InitTls, K::Function),
-            _ => return None,
-        })
-    }
-}
+pub use crate::ids::{FileId, MemberId, SymbolId};
 
 /// What a global symbol currently resolves to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,7 +16,7 @@ pub enum Def {
     /// Defined by symbol `sym` of file `file`.
     Defined { file: FileId, sym: u32 },
     /// Defined by an archive member (or `--start-lib` object) not loaded.
-    Lazy { member: usize },
+    Lazy { member: MemberId },
     /// Defined by the linker.
     Synthetic(Synthetic),
     /// SIG-1: a function symbol that lost to another signature's definition
@@ -206,7 +137,7 @@ impl SymbolTable {
         if let Some(&id) = self.by_name.get(name) {
             return (id, false);
         }
-        let id = self.symbols.len();
+        let id = SymbolId::from(self.symbols.len());
         self.symbols.push(GlobalSymbol::new(name, kind));
         self.by_name.insert(name.to_string(), id);
         self.order.push(id);
@@ -235,7 +166,7 @@ impl SymbolTable {
 
     /// A new undefined variant of `sid`'s name (not yet the primary one).
     pub fn new_variant(&mut self, sid: SymbolId) -> SymbolId {
-        let id = self.symbols.len();
+        let id = SymbolId::from(self.symbols.len());
         let (name, kind) = (self.symbols[sid].name.clone(), self.symbols[sid].kind);
         self.symbols.push(GlobalSymbol::new(&name, kind));
         self.variants_of(sid).push(id);

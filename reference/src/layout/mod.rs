@@ -1,42 +1,22 @@
 //! Output index spaces: types, imports, functions (with synthetic ones and
 //! stubs), globals, the indirect function table and exports (rules LAY-*).
-//! Memory addresses are in [`crate::memory`].
+//! Memory addresses are in [`memory`].
+
+mod exports;
+pub(crate) mod memory;
+mod table;
 
 use crate::config::Config;
+use memory::MemoryLayout;
+use crate::exports::Exports;
 use crate::live::{Chunk, LiveSet};
-use crate::memory::{self, MemoryLayout};
+
 use crate::object::{ImportKind, Signature, SymbolKind};
 use crate::resolve::Resolution;
-use crate::symtab::{Def, FileId, SymbolId, Synthetic};
+use crate::resolve::{Def, FileId, SymbolId, Synthetic, Target};
 use crate::undefined::{Fate, Undefined};
 use rustc_hash::FxHashMap as HashMap;
 use wasmparser::{GlobalType, RelocationType, ValType};
-
-/// What a symbol of an input resolves to, after resolution.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Target {
-    /// Symbol `1` of file `0`, a definition (global or local).
-    Defined(FileId, u32),
-    Synthetic(Synthetic),
-    /// A global symbol without a definition.
-    Undefined(SymbolId),
-    /// SIG-1: a `signature_mismatch:NAME` stub.
-    Stub(SymbolId),
-}
-
-/// Symbol `sym` of file `file` resolved (rule SYM-7: local symbols resolve
-/// to themselves, others through the symbol table).
-pub fn target(res: &Resolution, file: FileId, sym: u32) -> Target {
-    match res.file_syms[file][sym as usize] {
-        None => Target::Defined(file, sym),
-        Some(sid) => match res.table.symbols[sid].def {
-            Def::Defined { file, sym } => Target::Defined(file, sym),
-            Def::Synthetic(s) => Target::Synthetic(s),
-            Def::Undefined | Def::Lazy { .. } => Target::Undefined(sid),
-            Def::SignatureStub => Target::Stub(sid),
-        },
-    }
-}
 
 /// An output import.
 #[derive(Debug, Clone, PartialEq)]
@@ -174,7 +154,7 @@ impl Layout {
     /// The output function index of input symbol `sym` of `file`, `None`
     /// when it has none (a dead or data symbol).
     pub fn function_of(&self, res: &Resolution, file: FileId, sym: u32) -> Option<u32> {
-        match target(res, file, sym) {
+        match res.target(file, sym) {
             Target::Defined(f, s) => {
                 let obj = &res.files[f];
                 let idx = obj.symbols[s as usize].index;
@@ -193,7 +173,7 @@ impl Layout {
 
     /// The output global index of input symbol `sym` of `file`.
     pub fn global_of(&self, res: &Resolution, file: FileId, sym: u32) -> Option<u32> {
-        match target(res, file, sym) {
+        match res.target(file, sym) {
             Target::Defined(f, s) => {
                 let obj = &res.files[f];
                 let idx = obj.symbols[s as usize].index;
@@ -206,16 +186,19 @@ impl Layout {
     }
 }
 
-/// Builds the layout. Errors (as messages) only for impossible memory
-/// settings (`--initial-memory` too small, and the like).
-pub fn lay_out(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined) -> Result<Layout, String> {
+/// Builds the layout: imports, functions (synthetic ones and stubs
+/// first), memory, globals, the table, then the exports' indices.
+///
+/// Errors (as messages) only for impossible memory settings
+/// (`--initial-memory` too small, and the like).
+pub(crate) fn lay_out(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined, exports: &Exports) -> Result<Layout, String> {
     let mut l = Layout::default();
     imports(config, res, live, und, &mut l);
     functions(config, res, live, und, &mut l);
     l.memory = memory::lay_out_memory(config, res, live)?;
     globals(res, live, &mut l);
-    table(config, res, live, und, &mut l);
-    crate::exports::exports(config, res, live, &mut l);
+    table::table(config, res, live, und, &mut l);
+    exports::assign(res, exports, &mut l);
     Ok(l)
 }
 
@@ -235,7 +218,7 @@ fn imports(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined, l
         let Some(imp) = obj.import_of(s.kind, s.index) else { continue };
         let kind = match &imp.kind {
             // The symbol's signature (SIG-REPLACE may have changed it).
-            ImportKind::Func(t) => OutImportKind::Func(l.type_index(crate::signatures::symbol_signature(res, sid).unwrap_or(&obj.types[*t as usize]))),
+            ImportKind::Func(t) => OutImportKind::Func(l.type_index(res.symbol_signature(sid).unwrap_or(&obj.types[*t as usize]))),
             ImportKind::Global(g) => OutImportKind::Global(*g),
             ImportKind::Table(t) => OutImportKind::Table(*t),
             ImportKind::Tag(t) => OutImportKind::Tag(l.type_index(&obj.types[*t as usize])),
@@ -300,7 +283,7 @@ fn functions(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined,
         if *fate == Fate::WeakStub && config.gc_sections && !live.uses.iter().any(|u| u.symbol == sid && u.call) {
             continue;
         }
-        let Some(sig) = crate::signatures::symbol_signature(res, sid).cloned() else { continue };
+        let Some(sig) = res.symbol_signature(sid).cloned() else { continue };
         let t = l.type_index(&sig);
         let idx = match fate {
             Fate::WeakStub => push(l, OutFunction { type_index: t, body: FuncBody::Trap, name: format!("undefined_weak:{}", sym.name) }),
@@ -315,7 +298,7 @@ fn functions(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined,
         };
         l.symbol_func.insert(sid, idx);
     }
-    for (f, obj) in res.files.iter().enumerate() {
+    for (f, obj) in res.files() {
         for (i, func) in obj.functions.iter().enumerate() {
             if !live.is_live(Chunk::Function(f, i as u32)) {
                 continue;
@@ -343,7 +326,7 @@ fn signature_stubs(res: &Resolution, live: &LiveSet, l: &mut Layout) {
         if sym.def != Def::SignatureStub || !live.symbols.contains(&sid) {
             continue;
         }
-        let Some(sig) = crate::signatures::symbol_signature(res, sid) else { continue };
+        let Some(sig) = res.symbol_signature(sid) else { continue };
         let type_index = l.type_index(&sig.clone());
         l.functions.push(OutFunction { type_index, body: FuncBody::Trap, name: format!("signature_mismatch:{}", sym.name) });
         l.symbol_func.insert(sid, l.num_imported_funcs + l.functions.len() as u32 - 1);
@@ -385,7 +368,7 @@ fn globals(res: &Resolution, live: &LiveSet, l: &mut Layout) {
             l.synthetic_global.insert(syn, i);
         }
     }
-    for (f, obj) in res.files.iter().enumerate() {
+    for (f, obj) in res.files() {
         for (i, g) in obj.globals.iter().enumerate() {
             if !live.is_live(Chunk::Global(f, i as u32)) {
                 continue;
@@ -400,67 +383,5 @@ fn globals(res: &Resolution, live: &LiveSet, l: &mut Layout) {
             let gi = add(l, OutGlobal { ty: g.ty, init: GlobalInit::Input(f, i as u32), name });
             l.global_index.insert((f, i as u32), gi);
         }
-    }
-}
-
-/// LAY-TABLE: one slot per function whose address a live relocation takes,
-/// in first-use order from `--table-base` (default 1) (wasm-ld scans the
-/// relocations of live chunks file by file, functions before segments).
-/// Defined functions have one slot each; undefined function symbols one per
-/// symbol (imports deduplicated into one function keep a slot each,
-/// measured). Undefined weak functions and SIG-1 stubs get none (their
-/// table index is 0). UND-STUB-SLOT: a function stubbed under warn/ignore
-/// gets a slot, holding the shared stub, when its first live relocation is
-/// one that takes its address: wasm-ld makes the stub, which has no slot,
-/// at the first relocation it reports (measured).
-fn table(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined, l: &mut Layout) {
-    let mut t = TableLayout { base: config.table_base, imported: config.import_table, ..Default::default() };
-    let mut needed = live.synthetic.contains(&Synthetic::IndirectFunctionTable) || config.import_table || config.export_table;
-    // UND-STUB-SLOT: stubbed functions already met by another relocation.
-    let mut stubbed: rustc_hash::FxHashSet<SymbolId> = Default::default();
-    for (f, obj) in res.files.iter().enumerate() {
-        let chunks = (0..obj.functions.len()).map(|i| (Chunk::Function(f, i as u32), &obj.code_relocs[obj.func_relocs[i].clone()]));
-        let segs = (0..obj.segments.len()).map(|i| (Chunk::Segment(f, i as u32), &obj.data_relocs[obj.segment_relocs[i].clone()]));
-        for (chunk, relocs) in chunks.chain(segs) {
-            if !live.is_live(chunk) {
-                continue;
-            }
-            for r in relocs {
-                // A type index relocation names a type, not a symbol (REL-TYPE).
-                if r.ty == RelocationType::TypeIndexLeb {
-                    continue;
-                }
-                let address = matches!(r.ty, RelocationType::TableIndexSleb | RelocationType::TableIndexI32);
-                needed |= address;
-                match target(res, f, r.index) {
-                    Target::Undefined(sid) => {
-                        let fate = und.fates.get(&sid);
-                        let first = fate == Some(&Fate::TrapStub) && stubbed.insert(sid);
-                        let slot = match fate {
-                            Some(Fate::Import { .. }) => address,
-                            Some(Fate::TrapStub) => address && first,
-                            _ => false,
-                        };
-                        let Some(&func) = l.symbol_func.get(&sid).filter(|_| slot) else { continue };
-                        if let std::collections::hash_map::Entry::Vacant(e) = t.symbol_slot.entry(sid) {
-                            e.insert(t.base + t.functions.len() as u32);
-                            t.functions.push(func);
-                        }
-                    }
-                    Target::Stub(_) => {}
-                    _ if address => {
-                        let Some(func) = l.function_of(res, f, r.index) else { continue };
-                        if let std::collections::hash_map::Entry::Vacant(e) = t.slot.entry(func) {
-                            e.insert(t.base + t.functions.len() as u32);
-                            t.functions.push(func);
-                        }
-                    }
-                    _ => {}
-                }
-            }
-        }
-    }
-    if needed {
-        l.table = Some(t);
     }
 }

@@ -5,7 +5,7 @@ use crate::config::{Config, PAGE_SIZE};
 use crate::live::{Chunk, LiveSet};
 use crate::object::SEG_TLS;
 use crate::resolve::Resolution;
-use crate::symtab::{Def, FileId, Synthetic};
+use crate::resolve::{Def, FileId, Synthetic};
 use rustc_hash::FxHashMap as HashMap;
 
 /// One input segment placed in an output segment.
@@ -124,7 +124,7 @@ fn align(v: u64, a: u64) -> u64 {
 pub fn lay_out_memory(config: &Config, res: &Resolution, live: &LiveSet) -> Result<MemoryLayout, String> {
     let mut segs: Vec<OutSegment> = Vec::new();
     let mut by_name: HashMap<String, usize> = HashMap::default();
-    for (f, obj) in res.files.iter().enumerate() {
+    for (f, obj) in res.files() {
         for (i, s) in obj.segments.iter().enumerate() {
             if !live.is_live(Chunk::Segment(f, i as u32)) {
                 continue;

@@ -11,36 +11,25 @@
 //! none is defined (SIG-2).
 
 use crate::diag::Diagnostic;
-use crate::object::{Signature, SymbolKind};
-use crate::resolve::{make_undefined, Resolution};
-use crate::symtab::{Def, FileId, Reference, SymbolId};
+use crate::object::SymbolKind;
+use super::symbols::make_undefined;
+use super::Resolution;
+use crate::resolve::{Def, FileId, Reference, SymbolId};
 use rustc_hash::FxHashMap as HashMap;
-
-/// The signature of function symbol `sym` of `file` (its definition's type
-/// or its import's).
-pub fn signature(res: &Resolution, (file, sym): (FileId, u32)) -> &Signature {
-    let obj = &res.files[file];
-    obj.func_signature(obj.symbols[sym as usize].index)
-}
-
-/// The signature function symbol `sid` carries, if it has one yet.
-pub fn symbol_signature(res: &Resolution, sid: SymbolId) -> Option<&Signature> {
-    res.table.symbols[sid].sig.map(|s| signature(res, s))
-}
 
 /// The signature of `new` differs from that of `sid` (wasm-ld
 /// `signatureMatches`: a symbol without a signature matches any).
 fn mismatch(res: &Resolution, sid: SymbolId, new: (FileId, u32)) -> bool {
-    symbol_signature(res, sid).is_some_and(|s| s != signature(res, new))
+    res.symbol_signature(sid).is_some_and(|s| s != res.signature(new))
 }
 
 /// SIG-VARIANT (wasm-ld `getFunctionVariant`): the variant of `sid`'s name
 /// with the signature of `new`, made (undefined, empty) when there is none;
 /// true when made.
 fn variant(res: &mut Resolution, sid: SymbolId, new: (FileId, u32)) -> (SymbolId, bool) {
-    let want = signature(res, new).clone();
+    let want = res.signature(new).clone();
     let group = res.table.variants_of(sid).clone();
-    if let Some(v) = group.into_iter().find(|&v| symbol_signature(res, v) == Some(&want)) {
+    if let Some(v) = group.into_iter().find(|&v| res.symbol_signature(v) == Some(&want)) {
         return (v, false);
     }
     (res.table.new_variant(sid), true)
@@ -156,7 +145,7 @@ pub(crate) fn split_lazy_references(res: &mut Resolution, sid: SymbolId) {
 pub(crate) fn resolve_variants(res: &mut Resolution, origin: &HashMap<SymbolId, String>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let describe = |res: &Resolution, v: SymbolId| {
-        let sig = symbol_signature(res, v).map(|s| s.to_string()).unwrap_or_default();
+        let sig = res.symbol_signature(v).map(|s| s.to_string()).unwrap_or_default();
         format!(">>> defined as {sig} in {}", origin.get(&v).map(String::as_str).unwrap_or(""))
     };
     for group in res.table.variants.clone() {

@@ -1,0 +1,82 @@
+//! Output indices of the exports: each selected export's function, global
+//! or table, with the globals that hold data symbols' addresses (EXP-DATA)
+//! and the command-export wrappers (CTOR-2).
+
+use super::{FuncBody, GlobalInit, Layout, OutFunction, OutGlobal};
+use crate::exports::Exports;
+use crate::object::SymbolKind;
+use crate::resolve::{Def, Resolution, SymbolId, Synthetic};
+use wasm_encoder::ExportKind;
+use wasmparser::{GlobalType, ValType};
+
+/// Fills `l.exports` from `exports`, in its order.
+pub(super) fn assign(res: &Resolution, exports: &Exports, l: &mut Layout) {
+    if exports.memory {
+        l.exports.push(("memory".into(), ExportKind::Memory, 0));
+    }
+    if exports.table && l.table.is_some() {
+        l.exports.push(("__indirect_function_table".into(), ExportKind::Table, 0));
+    }
+    for e in &exports.symbols {
+        let Some((kind, mut index)) = export_target(res, e.symbol, l) else { continue };
+        if e.command_wrapper {
+            index = command_wrapper(l, index, &res.table.symbols[e.symbol].name);
+        }
+        l.exports.push((e.name.clone(), kind, index));
+    }
+}
+
+fn export_target(res: &Resolution, sid: SymbolId, l: &mut Layout) -> Option<(ExportKind, u32)> {
+    let sym = &res.table.symbols[sid];
+    match sym.def {
+        Def::Defined { file, sym: si } => match sym.kind {
+            SymbolKind::Function => l.function_of(res, file, si).map(|i| (ExportKind::Func, i)),
+            SymbolKind::Global => l.global_of(res, file, si).map(|i| (ExportKind::Global, i)),
+            SymbolKind::Data => {
+                let s = &res.files[file].symbols[si as usize];
+                let d = s.data?;
+                let addr = *l.memory.segment_address.get(&(file, d.segment))? + d.offset;
+                Some((ExportKind::Global, data_global(l, &sym.name, addr)))
+            }
+            _ => None,
+        },
+        Def::Synthetic(s) => match sym.kind {
+            SymbolKind::Function => match s {
+                Synthetic::CallCtors => l.call_ctors.map(|i| (ExportKind::Func, i)),
+                Synthetic::InitTls => l.init_tls.map(|i| (ExportKind::Func, i)),
+                _ => None,
+            },
+            SymbolKind::Global => l.synthetic_global.get(&s).map(|&i| (ExportKind::Global, i)),
+            SymbolKind::Data => {
+                let addr = l.memory.synthetic_address(s)?;
+                Some((ExportKind::Global, data_global(l, &sym.name, addr)))
+            }
+            SymbolKind::Table => l.table.as_ref().map(|_| (ExportKind::Table, 0)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// CTOR-2: adds `NAME.command_export` wrapping function `target`;
+/// returns the wrapper's index.
+fn command_wrapper(l: &mut Layout, target: u32, name: &str) -> u32 {
+    let type_index = match target.checked_sub(l.num_imported_funcs) {
+        Some(i) => l.functions[i as usize].type_index,
+        None => return target,
+    };
+    let params = l.types[type_index as usize].params.len() as u32;
+    l.functions.push(OutFunction { type_index, body: FuncBody::CommandExport { target, params }, name: format!("{name}.command_export") });
+    l.num_imported_funcs + l.functions.len() as u32 - 1
+}
+
+/// Adds an immutable i32 global holding `addr`; returns its index.
+fn data_global(l: &mut Layout, name: &str, addr: u32) -> u32 {
+    let i = l.num_imported_globals + l.globals.len() as u32;
+    l.globals.push(OutGlobal {
+        ty: GlobalType { content_type: ValType::I32, mutable: false, shared: false },
+        init: GlobalInit::I32(addr as i32),
+        name: name.to_string(),
+    });
+    i
+}

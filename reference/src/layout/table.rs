@@ -1,0 +1,71 @@
+//! The indirect function table: which functions get a table slot, in which
+//! order (LAY-TABLE, UND-STUB-SLOT).
+
+use super::{Layout, TableLayout};
+use crate::config::Config;
+use crate::live::{Chunk, LiveSet};
+use crate::resolve::{Resolution, SymbolId, Synthetic, Target};
+use crate::undefined::{Fate, Undefined};
+use wasmparser::RelocationType;
+
+/// LAY-TABLE: one slot per function whose address a live relocation takes,
+/// in first-use order from `--table-base` (default 1) (wasm-ld scans the
+/// relocations of live chunks file by file, functions before segments).
+/// Defined functions have one slot each; undefined function symbols one per
+/// symbol (imports deduplicated into one function keep a slot each,
+/// measured). Undefined weak functions and SIG-1 stubs get none (their
+/// table index is 0). UND-STUB-SLOT: a function stubbed under warn/ignore
+/// gets a slot, holding the shared stub, when its first live relocation is
+/// one that takes its address: wasm-ld makes the stub, which has no slot,
+/// at the first relocation it reports (measured).
+pub(super) fn table(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined, l: &mut Layout) {
+    let mut t = TableLayout { base: config.table_base, imported: config.import_table, ..Default::default() };
+    let mut needed = live.synthetic.contains(&Synthetic::IndirectFunctionTable) || config.import_table || config.export_table;
+    // UND-STUB-SLOT: stubbed functions already met by another relocation.
+    let mut stubbed: rustc_hash::FxHashSet<SymbolId> = Default::default();
+    for (f, obj) in res.files() {
+        let chunks = (0..obj.functions.len()).map(|i| (Chunk::Function(f, i as u32), &obj.code_relocs[obj.func_relocs[i].clone()]));
+        let segs = (0..obj.segments.len()).map(|i| (Chunk::Segment(f, i as u32), &obj.data_relocs[obj.segment_relocs[i].clone()]));
+        for (chunk, relocs) in chunks.chain(segs) {
+            if !live.is_live(chunk) {
+                continue;
+            }
+            for r in relocs {
+                // A type index relocation names a type, not a symbol (REL-TYPE).
+                if r.ty == RelocationType::TypeIndexLeb {
+                    continue;
+                }
+                let address = matches!(r.ty, RelocationType::TableIndexSleb | RelocationType::TableIndexI32);
+                needed |= address;
+                match res.target(f, r.index) {
+                    Target::Undefined(sid) => {
+                        let fate = und.fates.get(&sid);
+                        let first = fate == Some(&Fate::TrapStub) && stubbed.insert(sid);
+                        let slot = match fate {
+                            Some(Fate::Import { .. }) => address,
+                            Some(Fate::TrapStub) => address && first,
+                            _ => false,
+                        };
+                        let Some(&func) = l.symbol_func.get(&sid).filter(|_| slot) else { continue };
+                        if let std::collections::hash_map::Entry::Vacant(e) = t.symbol_slot.entry(sid) {
+                            e.insert(t.base + t.functions.len() as u32);
+                            t.functions.push(func);
+                        }
+                    }
+                    Target::Stub(_) => {}
+                    _ if address => {
+                        let Some(func) = l.function_of(res, f, r.index) else { continue };
+                        if let std::collections::hash_map::Entry::Vacant(e) = t.slot.entry(func) {
+                            e.insert(t.base + t.functions.len() as u32);
+                            t.functions.push(func);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    if needed {
+        l.table = Some(t);
+    }
+}

@@ -1,0 +1,59 @@
+//! Lazy symbols: archive members and `--start-lib` objects are indexed by
+//! their defined symbols and read only when a reference extracts them
+//! (AR-1..AR-3; wasm-ld `LazySymbol`, `SymbolTable::addLazy`).
+
+use super::Resolver;
+use crate::archive::{self, Member};
+use crate::error::InputError;
+use crate::object::parse_object;
+use super::symtab::{reference_extracts, Def, FileId, MemberId};
+
+impl Resolver<'_> {
+    /// AR-1: each defined non-local symbol of a member becomes lazy unless
+    /// the name is already known; AR-2: an undefined reference already
+    /// waiting for it extracts the member at once.
+    pub(super) fn add_lazy(&mut self, m: Member) -> Result<(), InputError> {
+        let entries = archive::scan_defined_symbols(&m.name, &m.bytes)?;
+        let id = MemberId::from(self.members.len());
+        self.res.members.push(m.name.clone());
+        self.members.push(Some(m));
+        for e in entries {
+            let (sid, created) = self.res.table.insert(&e.name, e.kind);
+            let sym = &mut self.res.table.symbols[sid];
+            if created {
+                sym.def = Def::Lazy { member: id };
+                continue;
+            }
+            // wasm-ld `addLazy`: an undefined symbol with a weak binding
+            // becomes lazy, keeping its signature; a strong one extracts
+            // the member while it is still undefined (so the definition
+            // meets the references' signatures, SIG-VARIANT).
+            if sym.def == Def::Undefined {
+                if reference_extracts(sym.kind, sym.weak) {
+                    self.extract(id)?;
+                } else {
+                    sym.def = Def::Lazy { member: id };
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn extract(&mut self, member: MemberId) -> Result<(), InputError> {
+        if let Some(m) = self.members[member].take() {
+            let obj = parse_object(&m.name, m.bytes)?;
+            self.res.lazy_files.insert(FileId::from(self.res.files.len()));
+            self.add_object(obj)?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn extract_if_lazy(&mut self, name: &str) -> Result<(), InputError> {
+        if let Some(sid) = self.res.table.find(name) {
+            if let Def::Lazy { member } = self.res.table.symbols[sid].def {
+                self.extract(member)?;
+            }
+        }
+        Ok(())
+    }
+}

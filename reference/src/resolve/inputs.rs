@@ -1,0 +1,122 @@
+//! Reading the command line's inputs (OBJ-*, CLI-4, AR-4) and adding each
+//! object's symbols to the table (wasm-ld `SymbolTable::addFile`), COMDAT
+//! groups first (COMDAT-1).
+
+use super::{kinds, Discarded, Resolver};
+use crate::archive::{self, Member};
+use crate::config::InputSpec;
+use crate::error::InputError;
+use crate::input::InputProvider;
+use crate::object::{parse_object, ObjectFile, SymbolKind};
+use crate::resolve::{FileId, Reference};
+use rustc_hash::FxHashSet as HashSet;
+
+impl Resolver<'_> {
+    pub(super) fn add_input(&mut self, spec: &InputSpec, provider: &dyn InputProvider) -> Result<(), InputError> {
+        let (path, whole, lazy) = match spec {
+            InputSpec::File { path, whole_archive, lazy } => (path.clone(), *whole_archive, *lazy),
+            InputSpec::Library { name, whole_archive } => (self.find_library(name, provider)?, *whole_archive, false),
+        };
+        let bytes = provider.read(&path).map_err(|e| InputError::file(&path, format!("cannot open: {e}")))?;
+        if archive::is_archive(&bytes) {
+            if let Some(stem) = path.strip_suffix(".a") {
+                let imports = format!("{stem}.imports");
+                if provider.exists(&imports) {
+                    let text = provider.read(&imports).map_err(|e| InputError::file(&imports, format!("cannot open: {e}")))?;
+                    self.res.allowed_undefined.extend(crate::args::symbol_list(&String::from_utf8_lossy(&text)));
+                }
+            }
+            let (members, skipped) = archive::read_archive(&path, &bytes)?;
+            for s in skipped {
+                // AR-4: non-wasm members are skipped with wasm-ld's warning.
+                self.diags.warning(format!("{path}: archive member '{s}' is neither Wasm object file nor LLVM bitcode"));
+            }
+            for m in members {
+                if whole {
+                    self.res.lazy_files.insert(FileId::from(self.res.files.len()));
+                    self.add_object(parse_object(&m.name, m.bytes)?)?;
+                } else {
+                    self.add_lazy(m)?;
+                }
+            }
+        } else if lazy {
+            self.add_lazy(Member { name: path, bytes })?;
+        } else {
+            self.add_object(parse_object(&path, bytes)?)?;
+        }
+        Ok(())
+    }
+
+    /// CLI-4: `-lNAME` is the first `libNAME.a` in the `-L` paths.
+    fn find_library(&self, name: &str, provider: &dyn InputProvider) -> Result<String, InputError> {
+        for dir in &self.config.search_paths {
+            let p = format!("{}/lib{name}.a", dir.trim_end_matches('/'));
+            if provider.exists(&p) {
+                return Ok(p);
+            }
+        }
+        Err(InputError::file(&format!("-l{name}"), format!("unable to find library -l{name}")))
+    }
+
+    pub(super) fn add_object(&mut self, obj: ObjectFile) -> Result<(), InputError> {
+        let fid = FileId::from(self.res.files.len());
+        let mut discarded = Discarded::default();
+        let nif = obj.num_imported_funcs();
+        let nig = obj.num_imported_globals();
+        for c in &obj.comdats {
+            // COMDAT-1: the first object to declare a COMDAT keeps it.
+            if self.comdats.insert(c.name.clone()) {
+                continue;
+            }
+            discarded.functions.extend(c.functions.iter().map(|f| f - nif));
+            discarded.segments.extend(c.segments.iter().copied());
+            discarded.globals.extend(c.globals.iter().map(|g| g - nig));
+            discarded.sections.extend(c.sections.iter().copied());
+        }
+        let syms: Vec<_> = obj
+            .symbols
+            .iter()
+            .map(|s| {
+                let in_discarded = s.is_defined()
+                    && match s.kind {
+                        SymbolKind::Function => discarded.functions.contains(&(s.index - nif)),
+                        SymbolKind::Data => s.data.is_some_and(|d| discarded.segments.contains(&d.segment)),
+                        SymbolKind::Global => discarded.globals.contains(&(s.index - nig)),
+                        _ => false,
+                    };
+                (s.name.clone(), s.kind, s.is_local() || s.kind == SymbolKind::Section, s.is_defined() && !in_discarded, s.is_weak(), s.is_no_strip())
+            })
+            .collect();
+        let called: HashSet<u32> = obj.code_relocs.iter().filter(|r| r.ty == wasmparser::RelocationType::FunctionIndexLeb).map(|r| r.index).collect();
+        let name = obj.name.clone();
+        self.res.files.push(obj);
+        self.res.discarded.push(discarded);
+        self.res.file_syms.push(vec![None; syms.len()]);
+        for (i, (sname, kind, local, defined, weak, no_strip)) in syms.into_iter().enumerate() {
+            if local {
+                continue;
+            }
+            let (sid, created) = self.res.table.insert(&sname, kind);
+            self.res.file_syms[fid][i] = Some(sid);
+            if self.res.table.symbols[sid].kind != kind {
+                if no_strip {
+                    self.res.table.symbols[sid].no_strip = true;
+                }
+                self.meet_other_kind(sid, kinds::Incoming { file: fid, sym: i as u32, kind, defined, weak });
+                continue;
+            }
+            let target = if defined {
+                self.add_defined(sid, fid, i as u32, weak, &name)
+            } else {
+                let called_directly = called.contains(&(i as u32));
+                self.add_undefined(sid, created, Reference { file: fid, sym: i as u32, weak, called_directly })?
+            };
+            self.res.file_syms[fid][i] = Some(target);
+            if no_strip {
+                self.res.table.symbols[target].no_strip = true;
+            }
+        }
+        self.loaded.push(fid);
+        Ok(())
+    }
+}

@@ -1,0 +1,130 @@
+//! Symbol resolution (wasm-ld `SymbolTable`, `InputFiles`): objects read in
+//! command-line order, archive members extracted lazily when a reference
+//! needs them, COMDAT groups, symbol kinds and signature variants, the
+//! synthetic symbols, `-u`, `--export` and the entry.
+//!
+//! The phase's submodules, in the order a link runs them:
+//! - [`inputs`]: reading the command line's files (OBJ-*, CLI-4, AR-4,
+//!   COMDAT-1) and adding each object's symbols;
+//! - [`symbols`]: one symbol meeting the table (SYM-1..SYM-6, UND-NAME,
+//!   UND-MODULE), with [`kinds`] (SYM-5) and [`signatures`] (SIG-*);
+//! - [`archives`]: lazy symbols and member extraction (AR-1..AR-3);
+//! - [`roots`]: `-u`, `--export`, the entry and `__wasm_call_dtors` (AR-3,
+//!   CTOR-2, CTOR-3);
+//! - [`synthetic`]: the linker-defined symbols (SYN-*);
+//! - [`order`]: files in wasm-ld's order (LOAD-ORDER);
+//! - [`query`]: what a resolved input symbol stands for, as methods of
+//!   [`Resolution`].
+
+mod archives;
+mod inputs;
+pub(crate) mod kinds;
+mod order;
+pub(crate) mod query;
+mod roots;
+pub(crate) mod signatures;
+mod symbols;
+pub(crate) mod symtab;
+pub(crate) mod synthetic;
+
+use crate::archive::Member;
+use crate::config::Config;
+use crate::diag::Diagnostics;
+use crate::error::InputError;
+use crate::input::InputProvider;
+use crate::object::ObjectFile;
+use rustc_hash::FxHashSet as HashSet;
+pub(crate) use query::Target;
+pub(crate) use symtab::{Def, FileId, Reference, SymbolId, SymbolTable};
+pub(crate) use synthetic::Synthetic;
+
+/// Members removed from the link by COMDAT (rule COMDAT-1), per file.
+#[derive(Debug, Clone, Default)]
+pub struct Discarded {
+    /// Defined-function positions (index minus imported functions).
+    pub functions: HashSet<u32>,
+    pub segments: HashSet<u32>,
+    /// Defined-global positions.
+    pub globals: HashSet<u32>,
+    /// Custom section positions in [`ObjectFile::customs`].
+    pub sections: HashSet<u32>,
+}
+
+/// The state after symbol resolution: every loaded object and what each of
+/// its symbols resolves to.
+#[derive(Debug, Clone, Default)]
+pub struct Resolution {
+    /// Loaded objects: command-line objects and extracted members, in
+    /// wasm-ld's order (LOAD-ORDER: a member extracted while a file's
+    /// symbols are read comes before that file).
+    pub files: Vec<ObjectFile>,
+    /// Per file, per symbol index: the global symbol, `None` for local and
+    /// section symbols.
+    pub file_syms: Vec<Vec<Option<SymbolId>>>,
+    pub table: SymbolTable,
+    pub discarded: Vec<Discarded>,
+    /// The names of the lazy members (archive members, `--start-lib`
+    /// objects), by member number: `lib.a(x.o)`.
+    pub members: Vec<String>,
+    /// CTOR-2: no input calls `__wasm_call_ctors` and it is neither the
+    /// entry nor `--export`ed: exported functions get command-export
+    /// wrappers that run the ctors first (and `__wasm_call_dtors` after).
+    pub command_wrappers: bool,
+    /// CTOR-3: the defined `__wasm_call_dtors` the wrappers call.
+    pub call_dtors: Option<SymbolId>,
+    /// UND-ALLOW: names allowed to be undefined (they become imports):
+    /// `--allow-undefined-file` names and those of a `NAME.imports` file
+    /// beside an archive `NAME.a`.
+    pub allowed_undefined: HashSet<String>,
+    /// GC-2: archive members and `--start-lib` objects; the other files
+    /// (objects named on the command line) are live from the start.
+    pub lazy_files: HashSet<FileId>,
+}
+
+/// The resolver's working state: the resolution being built, the members
+/// not extracted yet, and the sink its diagnostics go to.
+struct Resolver<'a> {
+    config: &'a Config,
+    diags: &'a mut Diagnostics,
+    res: Resolution,
+    /// Lazy members by member number; `None` once extracted.
+    members: Vec<Option<Member>>,
+    /// COMDAT-1: the groups some object kept.
+    comdats: HashSet<String>,
+    /// LOAD-ORDER: files in the order their symbols were read to the end.
+    loaded: Vec<FileId>,
+}
+
+/// Reads every input and resolves symbols, adding the diagnostics of
+/// resolution to `diags`: the inputs' symbols, then (unless those gave
+/// errors) the roots, then the synthetic symbols; files end in wasm-ld's
+/// order. Signature variants are left to [`signature_variants`].
+///
+/// Errors: an input that cannot be read or is malformed (the first such
+/// error ends the link, as nothing sound can follow).
+pub(crate) fn resolve(config: &Config, provider: &dyn InputProvider, diags: &mut Diagnostics) -> Result<Resolution, InputError> {
+    let mut r = Resolver { config, diags, res: Resolution::default(), members: Vec::new(), comdats: HashSet::default(), loaded: Vec::new() };
+    r.res.allowed_undefined.extend(config.allow_undefined_names.iter().cloned());
+    for spec in &config.inputs {
+        r.add_input(spec, provider)?;
+    }
+    // DIAG-1: wasm-ld stops here when the inputs' symbols gave errors
+    // (warnings too under `--fatal-warnings`): a member that `--export`
+    // would extract is never read (measured).
+    if !r.diags.has_errors() {
+        r.extract_roots()?;
+    }
+    r.synthesize();
+    r.reorder_files();
+    Ok(r.res)
+}
+
+/// SIG-1, SIG-2: the kept definition of each name with variants; the
+/// others become stubs (warnings), or the link fails (an error). wasm-ld
+/// does this after the entry check (measured).
+pub(crate) fn signature_variants(res: &mut Resolution, diags: &mut Diagnostics) {
+    let origins = res.table.variants.iter().flatten().map(|&v| (v, res.origin_name(v))).collect();
+    for d in signatures::resolve_variants(res, &origins) {
+        diags.push(d);
+    }
+}

@@ -1,0 +1,40 @@
+//! The roots of the link that extract archive members: `-u`, `--export`
+//! and the entry (AR-3), and `__wasm_call_dtors` when command-export
+//! wrappers are made (CTOR-2, CTOR-3).
+
+use super::Resolver;
+use crate::error::InputError;
+use crate::object::SymbolKind;
+use crate::resolve::Def;
+
+impl Resolver<'_> {
+    /// AR-3: `-u`, `--export` and the entry extract lazy definitions, in
+    /// command-line order (EXP-ORDER: wasm-ld walks `--export` in its string
+    /// set's hash order, which refld does not copy).
+    pub(super) fn extract_roots(&mut self) -> Result<(), InputError> {
+        let mut names: Vec<String> = self.config.undefined.clone();
+        names.extend(self.config.exports.iter().cloned());
+        names.extend(self.config.entry.iter().cloned());
+        for n in &names {
+            self.extract_if_lazy(n)?;
+        }
+        let ctors = "__wasm_call_ctors";
+        let ctors_used = self.res.table.find(ctors).is_some_and(|sid| !self.res.table.symbols[sid].refs.is_empty());
+        // CTOR-2: `--export-all` exports `__wasm_call_ctors` too (measured).
+        if !ctors_used && !names.iter().any(|n| n == ctors) && !self.config.export_all {
+            self.res.command_wrappers = true;
+            self.extract_if_lazy("__wasm_call_dtors")?;
+            if let Some(sid) = self.res.table.find("__wasm_call_dtors") {
+                let sym = &self.res.table.symbols[sid];
+                if matches!(sym.def, Def::Defined { .. }) {
+                    if sym.kind == SymbolKind::Function {
+                        self.res.call_dtors = Some(sid);
+                    } else {
+                        self.diags.error("__wasm_call_dtors must be a function");
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,165 @@
+//! One symbol of an input meeting the symbol table (wasm-ld
+//! `SymbolTable::addDefined*`, `addUndefined*`): definitions weighed
+//! against what the name holds (SYM-1..SYM-4), undefined references
+//! joining it (SYM-6, UND-NAME, UND-MODULE), signatures checked
+//! (SIG-VARIANT, SIG-REPLACE, SIG-LAZY).
+
+use super::symtab::{define_action, reference_extracts, Def, DefineAction, FileId, Reference, SymbolId};
+use super::synthetic::RESERVED;
+use super::{signatures, Resolution, Resolver};
+use crate::error::InputError;
+use crate::object::SymbolKind;
+
+/// The state of undefined symbol `sid` as reference `r` makes it (a new
+/// symbol, a new variant, or SIG-REPLACE): its binding, signature (for
+/// functions), direct-call mark, import module and explicit import name,
+/// and origin.
+pub(crate) fn make_undefined(res: &mut Resolution, sid: SymbolId, r: &Reference) {
+    let s = &res.files[r.file].symbols[r.sym as usize];
+    let module = s.import_module.clone();
+    let name = if s.has_explicit_name() { s.import_name.clone() } else { None };
+    let g = &mut res.table.symbols[sid];
+    g.def = Def::Undefined;
+    g.weak = r.weak;
+    g.called_directly = r.called_directly;
+    g.sig = (g.kind == SymbolKind::Function).then_some((r.file, r.sym));
+    g.import_module = module;
+    g.import_name = name;
+    g.origin = Some(r.file);
+}
+
+impl Resolver<'_> {
+    /// SYM-5: `symbol type mismatch: X` between what `sid` holds and a
+    /// symbol of `kind` in `file` (kinds spelt as wasm-ld does:
+    /// `WASM_SYMBOL_TYPE_FUNCTION`, ...).
+    pub(super) fn type_mismatch(&mut self, sid: SymbolId, kind: SymbolKind, file: &str) {
+        let sym = &self.res.table.symbols[sid];
+        let first = self.res.origin_name(sid);
+        let msg = format!("symbol type mismatch: {}\n>>> defined as {} in {}\n>>> defined as {} in {}", sym.name, sym.kind.wasm_name(), first, kind.wasm_name(), file);
+        self.diags.error(msg);
+    }
+
+    /// A definition of `sid`'s name; returns the symbol it resolves to
+    /// (`sid`, or a variant of another signature, SIG-VARIANT).
+    pub(super) fn add_defined(&mut self, sid: SymbolId, fid: FileId, sym: u32, weak: bool, file: &str) -> SymbolId {
+        let name = &self.res.table.symbols[sid].name;
+        if RESERVED.contains(&name.as_str()) {
+            // SYN-1: wasm-ld defines these before reading any input.
+            let msg = format!("duplicate symbol: {name}\n>>> defined in <internal>\n>>> defined in {file}");
+            self.diags.error(msg);
+            return sid;
+        }
+        let (target, new_variant) = signatures::definition_target(&mut self.res, sid, (fid, sym));
+        // wasm-ld weighs a definition against the symbol it met (`sid`),
+        // also when it lands on an existing variant.
+        let action = if new_variant { DefineAction::Replace } else { define_action(&self.res.table.symbols[sid], weak) };
+        match action {
+            DefineAction::Replace => self.define(target, fid, sym, weak),
+            DefineAction::Keep => {}
+            DefineAction::Duplicate => {
+                if !self.config.allow_multiple_definition {
+                    let first = self.res.origin_name(sid);
+                    let name = &self.res.table.symbols[sid].name;
+                    self.diags.error(format!("duplicate symbol: {name}\n>>> defined in {first}\n>>> defined in {file}"));
+                    // SYM-4 (wasm-ld `shouldReplace`, measured): the new
+                    // definition takes the name, so a third one is
+                    // reported against it.
+                    self.define(target, fid, sym, weak);
+                }
+            }
+        }
+        target
+    }
+
+    /// Symbol `target` becomes the definition `sym` of file `fid`.
+    pub(super) fn define(&mut self, target: SymbolId, fid: FileId, sym: u32, weak: bool) {
+        let s = &mut self.res.table.symbols[target];
+        let was_lazy = matches!(s.def, Def::Lazy { .. });
+        s.def = Def::Defined { file: fid, sym };
+        s.weak_def = weak;
+        s.origin = Some(fid);
+        if s.kind == SymbolKind::Function {
+            s.sig = Some((fid, sym));
+            if was_lazy {
+                signatures::split_lazy_references(&mut self.res, target);
+            }
+        }
+    }
+
+    /// An undefined reference to `sid`'s name (`created`: by this very
+    /// reference); returns the symbol it resolves to (`sid`, or a variant
+    /// of another signature, SIG-VARIANT).
+    pub(super) fn add_undefined(&mut self, sid: SymbolId, created: bool, r: Reference) -> Result<SymbolId, InputError> {
+        if created {
+            make_undefined(&mut self.res, sid, &r);
+            self.res.table.symbols[sid].refs.push(r);
+            return Ok(sid);
+        }
+        let sym = &mut self.res.table.symbols[sid];
+        if let Def::Lazy { member } = sym.def {
+            if !reference_extracts(sym.kind, r.weak) {
+                // AR-2: a weak reference leaves the symbol lazy and weak,
+                // with this reference's signature (wasm-ld, measured; but
+                // see SIG-LAZY).
+                sym.weak = true;
+                let target = if sym.kind == SymbolKind::Function { signatures::lazy_reference_target(&mut self.res, sid, &r) } else { sid };
+                self.res.table.symbols[target].refs.push(r);
+                return Ok(target);
+            }
+            // SIG-LAZY: the reference then meets the member's definition
+            // like any other (wasm-ld skips that check here).
+            self.extract(member)?;
+        }
+        let target = signatures::reference_target(&mut self.res, sid, &r);
+        if self.res.table.symbols[sid].def == Def::Undefined {
+            // wasm-ld `updateExistingUndefined`, on the symbol met.
+            self.check_import_attributes(sid, r);
+            let sym = &mut self.res.table.symbols[sid];
+            sym.weak &= r.weak;
+            sym.called_directly |= r.called_directly;
+        }
+        self.res.table.symbols[target].refs.push(r);
+        Ok(target)
+    }
+
+    /// UND-NAME / UND-MODULE (wasm-ld `updateExistingUndefined`): while a
+    /// symbol is still undefined, a reference with an explicit import name
+    /// other than the symbol's (the first explicit one) is an error
+    /// `import name mismatch for symbol: X`, and one whose import module
+    /// differs from the symbol's (that of the reference that made it) is
+    /// `import module mismatch for symbol: X`; `>>> defined as` the
+    /// symbol's in its origin file, then this reference's. A definition
+    /// seen first means no check: the result depends on input order, as in
+    /// wasm-ld. A symbol without an import name takes this one's.
+    pub(super) fn check_import_attributes(&mut self, sid: SymbolId, r: Reference) {
+        let files = &self.res.files;
+        let this = &files[r.file].symbols[r.sym as usize];
+        let sym = &self.res.table.symbols[sid];
+        let origin = sym.origin.map(|f| files[f].name.as_str()).unwrap_or("");
+        let mut errors = Vec::new();
+        let mut take_name = None;
+        if this.has_explicit_name() {
+            let b = this.import_name.clone().unwrap_or_default();
+            match &sym.import_name {
+                None => take_name = Some(b),
+                Some(a) if *a != b => errors.push(format!("import name mismatch for symbol: {}\n>>> defined as {a} in {origin}\n>>> defined as {b} in {}", sym.name, files[r.file].name)),
+                Some(_) => {}
+            }
+        }
+        if let (Some(a), Some(b)) = (&sym.import_module, &this.import_module) {
+            if a != b {
+                errors.push(format!("import module mismatch for symbol: {}\n>>> defined as {a} in {origin}\n>>> defined as {b} in {}", sym.name, files[r.file].name));
+            }
+        }
+        let sym = &mut self.res.table.symbols[sid];
+        if take_name.is_some() {
+            sym.import_name = take_name;
+        }
+        if sym.import_module.is_none() {
+            sym.import_module = this.import_module.clone();
+        }
+        for e in errors {
+            self.diags.error(e);
+        }
+    }
+}
