@@ -86,6 +86,7 @@ const OPTIONS: &[Opt] = &[
     flag(&["check-features"], "Check target features (default)"),
     flag(&["no-check-features"], "Do not check target features"),
     value(&["m"], "Target emulation; only wasm32"),
+    value(&["quirk"], "refld only: emulate another linker's measured deviation NAME (see QUIRKS below; none by default)"),
     flag(&["version", "v"], "Print the version and exit"),
     flag(&["help", "h"], "Print this help and exit"),
     inert(&["O"], Arity::Value, "Optimisation level"),
@@ -120,6 +121,10 @@ pub fn help_text() -> String {
         }
         let note = if o.effect { "" } else { " (accepted, no effect on the output)" };
         s.push_str(&format!("  {:<36} {}{}\n", names.join(", "), o.help, note));
+    }
+    s.push_str("\nQUIRKS (--quirk NAME; reference/SPEC.md QUIRK-*):\n");
+    for q in crate::quirks::QUIRKS {
+        s.push_str(&format!("  {:<36} {} [{}; {}]\n", q.name, q.summary, q.id, q.linkers));
     }
     s
 }
@@ -302,6 +307,14 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
                 let text = read(&v).map_err(|e| format!("cannot open {v}: {e}"))?;
                 c.allow_undefined_names.extend(symbol_list(&text));
             }
+            // QUIRK-CLI: refld's own option; unknown names are errors.
+            "quirk" => match crate::quirks::Quirk::from_name(&v) {
+                Some(q) => c.quirks.insert(q),
+                None => {
+                    let names: Vec<&str> = crate::quirks::QUIRKS.iter().map(|q| q.name).collect();
+                    return Err(format!("unknown quirk: {v} (known: {})", names.join(", ")));
+                }
+            },
             "check-features" => c.check_features = true,
             "no-check-features" => c.check_features = false,
             "m" if v != "wasm32" => return Err(format!("-m {v}: only wasm32 is supported yet")),

@@ -77,6 +77,9 @@ pub struct Config {
     pub allow_undefined_names: Vec<String>,
     /// `--no-check-features` turns feature clashes off.
     pub check_features: bool,
+    /// `--quirk NAME` (refld's own option): other linkers' deviations to
+    /// emulate (QUIRK-*); none by default.
+    pub quirks: crate::quirks::Quirks,
 }
 
 impl Default for Config {
@@ -111,6 +114,7 @@ impl Default for Config {
             import_undefined: false,
             allow_undefined_names: Vec::new(),
             check_features: true,
+            quirks: crate::quirks::Quirks::NONE,
         }
     }
 }

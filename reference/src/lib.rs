@@ -36,6 +36,7 @@ pub mod driver;
 pub mod explain;
 pub mod input;
 pub mod linkmap;
+pub mod quirks;
 
 mod archive;
 mod didyoumean;
@@ -58,6 +59,7 @@ pub use error::InputError;
 pub use input::{FileSystem, InputProvider, MemoryInputs};
 pub use linkmap::LinkMap;
 pub use object::SymbolKind;
+pub use quirks::{Quirk, Quirks};
 
 /// A successful link.
 #[derive(Debug, Clone)]

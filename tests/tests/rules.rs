@@ -22,3 +22,5 @@ mod layout;
 mod exports;
 #[path = "rules/signatures.rs"]
 mod signatures;
+#[path = "rules/quirks.rs"]
+mod quirks;

@@ -102,7 +102,7 @@ impl Resolver<'_> {
                 if no_strip {
                     self.res.table.symbols[sid].no_strip = true;
                 }
-                self.meet_other_kind(sid, kinds::Incoming { file: fid, sym: i as u32, kind, defined, weak });
+                self.meet_other_kind(sid, kinds::Incoming { file: fid, sym: i as u32, kind, defined, weak })?;
                 continue;
             }
             let target = if defined {

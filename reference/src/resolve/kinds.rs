@@ -23,7 +23,10 @@
 //! check and then miscompiles (a call to a data symbol becomes a call to
 //! function 0) or crashes.
 
+use super::symtab::reference_extracts;
 use super::Resolver;
+use crate::error::InputError;
+use crate::quirks::Quirk;
 use crate::object::SymbolKind;
 use crate::resolve::{Def, FileId, Reference, SymbolId};
 
@@ -38,13 +41,30 @@ pub(super) struct Incoming {
 
 impl Resolver<'_> {
     /// SYM-5: `new` meets `sid`, whose kind differs (module docs).
-    pub(super) fn meet_other_kind(&mut self, sid: SymbolId, new: Incoming) {
+    ///
+    /// Errors: a member this extracts (QUIRK-LAZY-KIND) is malformed.
+    pub(super) fn meet_other_kind(&mut self, sid: SymbolId, new: Incoming) -> Result<(), InputError> {
         let file_name = self.res.files[new.file].name.clone();
+        let unchecked = self.config.quirks.has(Quirk::LazyKindUnchecked);
         let sym = &self.res.table.symbols[sid];
         match sym.def {
-            Def::Lazy { .. } if new.defined && sym.refs.is_empty() => {
+            Def::Lazy { .. } if new.defined && (sym.refs.is_empty() || unchecked) => {
                 self.take_definition(sid, &new);
-                return;
+                return Ok(());
+            }
+            Def::Lazy { member } if !new.defined && unchecked => {
+                // QUIRK-LAZY-KIND: wasm-ld's `addUndefined*` extracts the
+                // member (or, for a weak function or data reference, marks
+                // the lazy symbol weak) without looking at its kind; the
+                // reference joins the symbol, as SYM-5's undefined case.
+                if reference_extracts(new.kind, new.weak) {
+                    self.extract(member)?;
+                } else {
+                    self.res.table.symbols[sid].weak = true;
+                }
+                let r = Reference { file: new.file, sym: new.sym, weak: new.weak, called_directly: false };
+                self.res.table.symbols[sid].refs.push(r);
+                return Ok(());
             }
             Def::Undefined if !new.defined && new.kind != SymbolKind::Function => {
                 // As any later reference (wasm-ld `updateExistingUndefined`):
@@ -54,13 +74,13 @@ impl Resolver<'_> {
                 let s = &mut self.res.table.symbols[sid];
                 s.weak &= r.weak;
                 s.refs.push(r);
-                return;
+                return Ok(());
             }
             _ => {}
         }
         self.type_mismatch(sid, new.kind, &file_name);
         if !new.defined || new.kind == SymbolKind::Function {
-            return;
+            return Ok(());
         }
         let sym = &self.res.table.symbols[sid];
         let replace = match sym.def {
@@ -77,6 +97,7 @@ impl Resolver<'_> {
         if replace {
             self.take_definition(sid, &new);
         }
+        Ok(())
     }
 
     /// The name becomes `new`'s definition, of `new`'s kind.

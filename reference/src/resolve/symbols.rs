@@ -9,6 +9,7 @@ use super::synthetic::RESERVED;
 use super::{signatures, Resolution, Resolver};
 use crate::error::InputError;
 use crate::object::SymbolKind;
+use crate::quirks::Quirk;
 
 /// The state of undefined symbol `sid` as reference `r` makes it (a new
 /// symbol, a new variant, or SIG-REPLACE): its binding, signature (for
@@ -80,7 +81,9 @@ impl Resolver<'_> {
         s.origin = Some(fid);
         if s.kind == SymbolKind::Function {
             s.sig = Some((fid, sym));
-            if was_lazy {
+            // QUIRK-LAZY-SIG: wasm-ld binds the references that met the
+            // lazy symbol to the definition, whatever its signature.
+            if was_lazy && !self.config.quirks.has(Quirk::LazySignatureUnchecked) {
                 signatures::split_lazy_references(&mut self.res, target);
             }
         }
@@ -102,13 +105,28 @@ impl Resolver<'_> {
                 // with this reference's signature (wasm-ld, measured; but
                 // see SIG-LAZY).
                 sym.weak = true;
-                let target = if sym.kind == SymbolKind::Function { signatures::lazy_reference_target(&mut self.res, sid, &r) } else { sid };
+                let target = match sym.kind {
+                    // QUIRK-LAZY-SIG: wasm-ld gives the lazy symbol each weak
+                    // reference's signature in turn (`lazy->signature = sig`).
+                    SymbolKind::Function if self.config.quirks.has(Quirk::LazySignatureUnchecked) => {
+                        sym.sig = Some((r.file, r.sym));
+                        sid
+                    }
+                    SymbolKind::Function => signatures::lazy_reference_target(&mut self.res, sid, &r),
+                    _ => sid,
+                };
                 self.res.table.symbols[target].refs.push(r);
                 return Ok(target);
             }
             // SIG-LAZY: the reference then meets the member's definition
             // like any other (wasm-ld skips that check here).
             self.extract(member)?;
+            if self.config.quirks.has(Quirk::LazySignatureUnchecked) {
+                // QUIRK-LAZY-SIG: wasm-ld's `addUndefinedFunction` returns
+                // the symbol the member defined, checking nothing.
+                self.res.table.symbols[sid].refs.push(r);
+                return Ok(sid);
+            }
         }
         let target = signatures::reference_target(&mut self.res, sid, &r);
         if self.res.table.symbols[sid].def == Def::Undefined {

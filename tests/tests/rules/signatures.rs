@@ -6,17 +6,17 @@
 use crate::support::*;
 
 /// `(i32) -> i32`
-fn one() -> FuncSig {
+pub(crate) fn one() -> FuncSig {
     FuncSig::new(&[ValTypeModel::I32], &[ValTypeModel::I32])
 }
 
 /// `(i32, i32) -> i32`
-fn two() -> FuncSig {
+pub(crate) fn two() -> FuncSig {
     FuncSig::new(&[ValTypeModel::I32, ValTypeModel::I32], &[ValTypeModel::I32])
 }
 
 /// A body calling symbol `f` with `params` copies of parameter 0.
-fn call_with(f: u32, params: usize) -> Body {
+pub(crate) fn call_with(f: u32, params: usize) -> Body {
     let mut b = Body::new();
     for _ in 0..params {
         b.local_get(0);
@@ -33,13 +33,13 @@ fn address_of(f: u32) -> Body {
 }
 
 /// Defines `f0` with `sig` returning `v`, symbol `flags`.
-fn define_f0(m: &mut ObjectModel, sig: FuncSig, v: i32, flags: u32) -> u32 {
+pub(crate) fn define_f0(m: &mut ObjectModel, sig: FuncSig, v: i32, flags: u32) -> u32 {
     m.define_func("f0", sig, ret(v), flags)
 }
 
 /// An object whose `run: (i32) -> i32` calls `f0: (i32) -> i32`
 /// (undefined here, reference `flags`).
-fn run_calling_f0(flags: u32) -> ObjectModel {
+pub(crate) fn run_calling_f0(flags: u32) -> ObjectModel {
     let mut m = obj();
     let f = m.undefined_func("f0", "env", "f0", one(), flags);
     m.define_func("run", one(), call_with(f, 1), 0);

@@ -88,7 +88,7 @@ fn symbol_type_mismatch() {
 }
 
 /// An object defining data `name` (4 bytes) with symbol `flags`.
-fn data_named(name: &str, flags: u32) -> Vec<u8> {
+pub(crate) fn data_named(name: &str, flags: u32) -> Vec<u8> {
     let mut b = obj();
     b.define_data(name, &format!(".data.{name}"), &[1, 2, 3, 4], flags);
     encode(&b)
