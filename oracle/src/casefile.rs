@@ -23,7 +23,7 @@
 use crate::cmdline::strip_output_args;
 use crate::corpus::{Case, CorpusError, Divergence, Expect, CASE_FILE};
 use crate::gen::{ObjectSet, ARCHIVE_NAME};
-use crate::objgen::{archive, dump, encode, ObjectModel};
+use linkcheck_object::{archive, dump, encode, ObjectModel};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -284,8 +284,8 @@ pub fn from_object_set(set: &ObjectSet) -> GeneratedCase {
 
 /// Writes the case's link inputs into `dir` (which must exist): `NAME.o`
 /// for each object and each archive member (encoded with
-/// [`crate::objgen::encode`]), and each archive (GNU format with a symbol
-/// index, [`crate::objgen::archive`]). Returns the link's arguments,
+/// [`linkcheck_object::encode`]), and each archive (GNU format with a symbol
+/// index, [`linkcheck_object::archive`]). Returns the link's arguments,
 /// `-o out.wasm` first; link them with `dir` as the current directory.
 pub fn write_inputs(dir: &Path, case: &GeneratedCase) -> Result<Vec<String>, CorpusError> {
     case.check_names().map_err(|e| CorpusError::new(dir, e))?;

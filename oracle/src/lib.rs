@@ -38,7 +38,6 @@ pub mod explain;
 pub mod gen;
 pub mod linker;
 pub mod linkers;
-pub mod objgen;
 pub mod reduce;
 pub mod props;
 pub mod releases;

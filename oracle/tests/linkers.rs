@@ -8,7 +8,7 @@
 
 use linkcheck::linker::{Linker, Outcome, REFERENCE_NAME, RUST_LLD_NAME};
 use linkcheck::linkers::{discover, discover_all, render_table, Found, WILD_NAME};
-use linkcheck::objgen::{encode, Body, FuncSig, ObjectModel, ValTypeModel};
+use linkcheck_object::{encode, Body, FuncSig, ObjectModel, ValTypeModel};
 
 /// The linker `name`; when missing, fails naming what installs it.
 fn found_or(name: &str, installer: &str) -> Found {

@@ -7,7 +7,7 @@
 use linkcheck::casefile::{from_object_set, read_case, write_case, write_inputs, GeneratedCase};
 use linkcheck::corpus::{find_cases, prepare, Case, Divergence, Expect};
 use linkcheck::gen::{Binding, FileModel, Item, ObjectSet, Policy, RefAttrs, Use};
-use linkcheck::objgen::{dump, encode, flags, Body, FuncSig, ObjectModel, RelocType, SymbolKind, ValTypeModel};
+use linkcheck_object::{dump, encode, flags, Body, FuncSig, ObjectModel, RelocType, SymbolKind, ValTypeModel};
 use linkcheck::reduce::{reduce, sizes};
 use std::path::Path;
 

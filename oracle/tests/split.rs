@@ -2,7 +2,7 @@
 //! split into 1, 2 and 3 parts relink to the same behaviour, generated
 //! modules from a fixed byte stream pass, and damaged splits are caught.
 
-use linkcheck::split::object::ObjSymbolKind;
+use linkcheck_object::SymbolKind;
 use linkcheck::split::{check_relink, check_split_relink, check_unless_known, smith_module, split, Checked, SplitFailure};
 use wasm_encoder::{
     BlockType, CodeSection, ConstExpr, EntityType, ExportKind, ExportSection, Function, FunctionSection,
@@ -114,7 +114,7 @@ fn every_function_goes_to_exactly_one_part_and_sites_are_padded() {
     assert_eq!(s.parts.len(), 3);
     // 8 definitions, plus one wrapper per wrapped export: at least the
     // `__` name and the re-exported import.
-    let defined: usize = s.parts.iter().map(|p| p.functions.len()).sum();
+    let defined: usize = s.parts.iter().map(|(_, p)| p.functions.len()).sum();
     assert!(s.wrapped.contains(&"__twice_again".to_string()) && s.wrapped.contains(&"reexported_inc".to_string()));
     assert_eq!(defined, 8 + s.wrapped.len());
     for (name, bytes) in s.objects() {
@@ -131,8 +131,8 @@ fn every_function_goes_to_exactly_one_part_and_sites_are_padded() {
                 assert!(at[..4].iter().all(|b| b & 0x80 != 0) && at[4] & 0x80 == 0, "{name}: {at:x?} at {}", e.offset);
             }
         }
-        let p = s.parts.iter().find(|p| p.name == name).expect("part");
-        let relocs: usize = p.functions.iter().map(|f| f.relocs.len()).sum();
+        let (_, p) = s.parts.iter().find(|(n, _)| *n == name).expect("part");
+        let relocs: usize = p.functions.iter().map(|f| f.body.relocs.len()).sum();
         assert_eq!(sites, relocs, "{name}: every relocation is written");
     }
 }
@@ -154,11 +154,14 @@ fn swapped_function_symbols_are_caught() {
     check_relink(&s).expect("the unchanged split relinks");
     // Point every symbol of `twice` and of `via_import`, both (i32) -> i32,
     // at the other's body: calls and exports follow.
-    let part = &mut s.parts[0];
-    let names: Vec<&str> = part.symbols.iter().map(|x| x.name.as_str()).collect();
-    let index_of = |name: &str| part.symbols.iter().find(|x| x.name == name).map(|x| x.index).unwrap_or_else(|| panic!("{name} in {names:?}"));
+    let part = &mut s.parts[0].1;
+    let names: Vec<&str> = part.symbols.iter().map(|x| x.name.as_deref().unwrap_or("")).collect();
+    let index_of = |name: &str| {
+        let found = part.symbols.iter().find(|x| x.name.as_deref() == Some(name)).map(|x| x.index);
+        found.unwrap_or_else(|| panic!("{name} in {names:?}"))
+    };
     let (a, b) = (index_of("twice"), index_of("via_import"));
-    for sym in part.symbols.iter_mut().filter(|x| x.kind == ObjSymbolKind::Function) {
+    for sym in part.symbols.iter_mut().filter(|x| x.kind == SymbolKind::Function) {
         if sym.index == a {
             sym.index = b;
         } else if sym.index == b {
@@ -195,7 +198,8 @@ fn swapped_global_symbols_are_caught_by_the_globals_alone() {
     m.section(&types).section(&funcs).section(&globals).section(&exports).section(&code);
     let mut s = split(&m.finish(), 1, &[]).expect("split");
     check_relink(&s).expect("the unchanged split relinks");
-    for sym in s.parts[0].symbols.iter_mut().filter(|x| x.kind == ObjSymbolKind::Global && !x.name.is_empty()) {
+    let named = |x: &linkcheck_object::SymbolModel| x.name.as_deref().is_some_and(|n| !n.is_empty());
+    for sym in s.parts[0].1.symbols.iter_mut().filter(|x| x.kind == SymbolKind::Global && named(x)) {
         sym.index = 1 - sym.index;
     }
     match check_relink(&s) {
@@ -219,10 +223,10 @@ fn a_dropped_global_relocation_is_caught() {
         let mut s = split(&module, 2, &stream(0xd0 + seed, 64)).expect("split");
         check_relink(&s).expect("the unchanged split relinks");
         let mut changed = false;
-        for f in s.parts.iter_mut().flat_map(|p| &mut p.functions) {
-            let before = f.relocs.len();
-            f.relocs.retain(|r| r.ty != linkcheck::objgen::RelocType::GlobalIndexLeb);
-            changed |= f.relocs.len() != before;
+        for f in s.parts.iter_mut().flat_map(|(_, p)| &mut p.functions) {
+            let before = f.body.relocs.len();
+            f.body.relocs.retain(|r| r.ty != linkcheck_object::RelocType::GlobalIndexLeb);
+            changed |= f.body.relocs.len() != before;
         }
         if changed && check_relink(&s).is_err() {
             return;

@@ -276,8 +276,8 @@ fn generated_objects_validate() {
         let set = ObjectSet::from_bytes(&b);
         for f in set.files() {
             let m = linkcheck::gen::lower_file(&f);
-            let o = linkcheck::objgen::encode(&m);
-            assert_eq!(validate(&o), Ok(()), "{f:?}\n{}", linkcheck::objgen::dump(&m));
+            let o = linkcheck_object::encode(&m);
+            assert_eq!(validate(&o), Ok(()), "{f:?}\n{}", linkcheck_object::dump(&m));
         }
     }
 }

@@ -336,7 +336,7 @@ mod tests {
 
     #[test]
     fn archive_members_with_long_names() {
-        let lib = crate::objgen::archive(&[("a.o", b"\0asmA"), ("a_member_with_a_long_name.o", b"\0asmBB")]);
+        let lib = linkcheck_object::archive(&[("a.o", b"\0asmA"), ("a_member_with_a_long_name.o", b"\0asmBB")]);
         let members = archive_members(&lib).unwrap();
         let names: Vec<(&str, &[u8])> = members.iter().map(|(n, b)| (n.as_str(), *b)).collect();
         assert_eq!(names, [("a.o", &b"\0asmA"[..]), ("a_member_with_a_long_name.o", &b"\0asmBB"[..])]);

@@ -216,13 +216,13 @@ impl ObjectSet {
     pub fn lower_files(&self, files: &[NFile]) -> Lowered {
         let models = self.lower_models(files);
         let encoded = |list: &[(String, ObjectModel)]| -> Vec<(String, Vec<u8>)> {
-            list.iter().map(|(n, m)| (n.clone(), objgen::encode(m))).collect()
+            list.iter().map(|(n, m)| (n.clone(), linkcheck_object::encode(m))).collect()
         };
         let mut inputs = encoded(&models.objects);
         let members = encoded(&models.members);
         if !members.is_empty() {
             let m: Vec<(&str, &[u8])> = members.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
-            inputs.push((ARCHIVE_NAME.to_string(), objgen::archive(&m)));
+            inputs.push((ARCHIVE_NAME.to_string(), linkcheck_object::archive(&m)));
         }
         Lowered { inputs, args: models.args, exports: models.exports }
     }

@@ -32,7 +32,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use arbitrary::{Arbitrary, Unstructured};
 
-use crate::objgen::{self, flags, Body, FuncSig, ObjectModel, ValTypeModel};
+use linkcheck_object::{flags, Body, FuncSig, ObjectModel, ValTypeModel};
 
 /// Function names of the pool.
 pub const FUNC_NAMES: usize = 4;

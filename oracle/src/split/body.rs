@@ -1,7 +1,8 @@
 //! Rewriting one function body for an object file: every index immediate
 //! that a linker must renumber becomes a 5-byte padded LEB with a
-//! relocation site (Linking.md, "Relocation Sections"); every other byte is
-//! copied as it is, the locals declaration included.
+//! relocation site (Linking.md, "Relocation Sections"); every other
+//! instruction byte is copied as it is, and the locals declaration is read
+//! into a list of types.
 //!
 //! | instruction | field | relocation |
 //! |---|---|---|
@@ -21,7 +22,10 @@ use std::ops::Range;
 use wasmparser::{BinaryReader, BlockType, FunctionBody, Operator};
 
 use super::SplitError;
-use crate::objgen::RelocType;
+use linkcheck_object::{RelocType, ValTypeModel};
+
+/// Most locals a body may declare (wasmparser's validator allows 50,000).
+const MAX_LOCALS: u32 = 50_000;
 
 /// What a relocation site names, in the original module's index spaces.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -40,7 +44,7 @@ pub enum Target {
 /// One relocation site of a rewritten body.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Site {
-    /// Offset of the padded LEB in [`RewrittenBody::bytes`].
+    /// Offset of the padded LEB in [`RewrittenBody::code`].
     pub offset: usize,
     /// The relocation type.
     pub ty: RelocType,
@@ -48,13 +52,15 @@ pub struct Site {
     pub target: Target,
 }
 
-/// A body ready for an object file: locals declaration and instructions,
+/// A body ready for an object file: its locals and instructions,
 /// relocation sites holding 5 zero-padded bytes until
 /// [`RewrittenBody::patch`] writes provisional values.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RewrittenBody {
-    /// Locals declaration and instructions (final `end` included).
-    pub bytes: Vec<u8>,
+    /// The locals beyond the parameters, one entry per local.
+    pub locals: Vec<ValTypeModel>,
+    /// The instructions (final `end` included).
+    pub code: Vec<u8>,
     /// The relocation sites, in order.
     pub sites: Vec<Site>,
 }
@@ -65,8 +71,8 @@ impl RewrittenBody {
     /// the object validates as a module).
     pub fn patch(&mut self, mut value: impl FnMut(&Site) -> u32) {
         for s in &self.sites {
-            let v = crate::objgen::leb::padded_uleb(value(s) as u64, 5);
-            self.bytes[s.offset..s.offset + 5].copy_from_slice(&v);
+            let v = linkcheck_object::leb::padded_uleb(value(s) as u64, 5);
+            self.code[s.offset..s.offset + 5].copy_from_slice(&v);
         }
     }
 }
@@ -98,9 +104,17 @@ pub fn rewrite(
         SplitError::Malformed(format!("function body at byte {}: {}", e.offset(), e.message()))
     };
     let body = FunctionBody::new(BinaryReader::new(&module[range.clone()], range.start as u64));
+    let mut out = RewrittenBody::default();
+    let mut declared = 0u32;
+    for group in body.get_locals_reader().map_err(malformed)? {
+        let (count, ty) = group.map_err(malformed)?;
+        declared = declared.saturating_add(count);
+        if declared > MAX_LOCALS {
+            return Err(SplitError::Unsupported(format!("more than {MAX_LOCALS} locals")));
+        }
+        out.locals.extend(std::iter::repeat_n(val_type(ty), count as usize));
+    }
     let mut ops = body.get_operators_reader().map_err(malformed)?;
-    let code_start = ops.original_position() as usize;
-    let mut out = RewrittenBody { bytes: module[range.start..code_start].to_vec(), sites: Vec::new() };
     while !ops.eof() {
         let (op, pos) = ops.read_with_offset().map_err(malformed)?;
         let (pos, end) = (pos as usize, ops.original_position() as usize);
@@ -143,7 +157,7 @@ pub fn rewrite(
             _ => Vec::new(),
         };
         if fields.is_empty() {
-            out.bytes.extend_from_slice(&module[pos..end]);
+            out.code.extend_from_slice(&module[pos..end]);
             continue;
         }
         rewrite_fields(module, pos, end, &fields, &mut out).map_err(malformed)?;
@@ -167,7 +181,7 @@ fn rewrite_fields(
         r.read_var_u32()?;
     }
     let mut at = r.original_position() as usize;
-    out.bytes.extend_from_slice(&module[pos..at]);
+    out.code.extend_from_slice(&module[pos..at]);
     for f in fields {
         match *f {
             Field::Keep => {
@@ -175,20 +189,34 @@ fn rewrite_fields(
             }
             Field::Site(ty, target) => {
                 r.read_var_u32()?;
-                out.sites.push(Site { offset: out.bytes.len(), ty, target });
+                out.sites.push(Site { offset: out.code.len(), ty, target });
             }
             Field::BlockTypeSite(t) => {
                 r.read_var_s33()?;
-                out.sites.push(Site { offset: out.bytes.len(), ty: RelocType::TypeIndexLeb, target: Target::Type(t) });
+                out.sites.push(Site { offset: out.code.len(), ty: RelocType::TypeIndexLeb, target: Target::Type(t) });
             }
         }
         let next = r.original_position() as usize;
         match f {
-            Field::Keep => out.bytes.extend_from_slice(&module[at..next]),
-            _ => out.bytes.extend_from_slice(&[0x80, 0x80, 0x80, 0x80, 0x00]),
+            Field::Keep => out.code.extend_from_slice(&module[at..next]),
+            _ => out.code.extend_from_slice(&[0x80, 0x80, 0x80, 0x80, 0x00]),
         }
         at = next;
     }
-    out.bytes.extend_from_slice(&module[at..end]);
+    out.code.extend_from_slice(&module[at..end]);
     Ok(())
+}
+
+/// A value type of the module as the object model spells it (reference
+/// types, which the split subset excludes, as `funcref` or `externref`).
+pub fn val_type(t: wasmparser::ValType) -> ValTypeModel {
+    match t {
+        wasmparser::ValType::I32 => ValTypeModel::I32,
+        wasmparser::ValType::I64 => ValTypeModel::I64,
+        wasmparser::ValType::F32 => ValTypeModel::F32,
+        wasmparser::ValType::F64 => ValTypeModel::F64,
+        wasmparser::ValType::V128 => ValTypeModel::V128,
+        wasmparser::ValType::Ref(r) if r.is_extern_ref() => ValTypeModel::ExternRef,
+        wasmparser::ValType::Ref(_) => ValTypeModel::FuncRef,
+    }
 }

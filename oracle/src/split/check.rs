@@ -99,10 +99,9 @@ pub fn check_split_relink(module: &[u8], parts: usize, choice: &[u8]) -> Result<
 /// difference is the error.
 pub fn check_relink(s: &Split) -> Result<(), SplitFailure> {
     let all = wasmparser::WasmFeatures::all();
-    for p in &s.parts {
-        let bytes = p.encode(&s.types);
+    for (part, bytes) in s.objects() {
         if let Err(e) = wasmparser::Validator::new_with_features(all).validate_all(&bytes) {
-            return Err(SplitFailure::InvalidPart { part: p.name.clone(), message: e.to_string() });
+            return Err(SplitFailure::InvalidPart { part, message: e.to_string() });
         }
     }
     let relinked = link(s)?;
@@ -112,7 +111,7 @@ pub fn check_relink(s: &Split) -> Result<(), SplitFailure> {
     let harness_err = |side| move |message| SplitFailure::Harness { side, message };
     let original = harness::compile(&s.reference).map_err(harness_err("original"))?;
     let output = harness::compile(&relinked).map_err(harness_err("relinked"))?;
-    let types = read_types(&s.types);
+    let types = read_types(&s.reference);
     let provision = Provision::for_modules(&[&original, &output], &types).map_err(harness_err("relinked"))?;
     let a = harness::run(&original, &provision, &s.wrapped).map_err(harness_err("original"))?;
     let b = harness::run(&output, &provision, &s.wrapped).map_err(harness_err("relinked"))?;
@@ -143,8 +142,8 @@ pub fn link(s: &Split) -> Result<Vec<u8>, SplitFailure> {
         Err(e) => return Err(fail(e)),
     };
     let mut inputs = MemoryInputs::default();
-    for p in &s.parts {
-        inputs.add(p.name.clone(), p.encode(&s.types));
+    for (name, bytes) in s.objects() {
+        inputs.add(name, bytes);
     }
     match catch_unwind(AssertUnwindSafe(|| refld::link(&config, &inputs))) {
         Ok(Ok(linked)) => Ok(linked.bytes),
@@ -160,14 +159,13 @@ pub fn link(s: &Split) -> Result<Vec<u8>, SplitFailure> {
     }
 }
 
-/// The function types of a type section payload (unreadable: none).
-fn read_types(payload: &[u8]) -> Vec<wasmparser::FuncType> {
-    if payload.is_empty() {
-        return Vec::new();
-    }
-    let Ok(reader) = wasmparser::TypeSectionReader::new(wasmparser::BinaryReader::new(payload, 0)) else {
-        return Vec::new();
-    };
+/// The function types of a module's type section (unreadable: none).
+fn read_types(module: &[u8]) -> Vec<wasmparser::FuncType> {
+    let reader = wasmparser::Parser::new(0).parse_all(module).find_map(|p| match p {
+        Ok(wasmparser::Payload::TypeSection(r)) => Some(r),
+        _ => None,
+    });
+    let Some(reader) = reader else { return Vec::new() };
     reader
         .into_iter()
         .filter_map(Result::ok)

@@ -11,15 +11,15 @@
 //!
 //! ```text
 //! module --module::read--> Original --splitter::split--> Split (parts, args)
-//!   Split.parts --PartObject::encode--> objects --refld::link--> relinked
+//!   Split.parts (object models) --linkcheck_object::encode--> objects --refld::link--> relinked
 //!   Split.reference, relinked --harness::run (same Provision)--> traces, compared
 //! ```
 //!
 //! - [`module`]: reading the original, its reference form (memory and table
 //!   imported so both sides get the same ones).
 //! - [`body`]: a function body with relocation sites.
-//! - [`object`]: one part as data, and its encoder.
-//! - [`splitter`]: the split itself (what goes where, symbols, exports).
+//! - [`splitter`]: the split itself (what goes where, symbols, exports),
+//!   each part an `ObjectModel` of linkcheck-object, whose encoder writes it.
 //! - [`harness`]: running a module with provided imports, per-call fuel.
 //! - [`check`]: link, validate, run, compare.
 //! - [`known`]: refld bugs found and not fixed yet, recognized exactly.
@@ -30,22 +30,24 @@ pub mod config;
 pub mod harness;
 pub mod known;
 pub mod module;
-pub mod object;
 pub mod splitter;
 
 pub use check::{check_relink, check_split_relink, link, SplitFailure};
 pub use config::{smith_config, smith_module};
 pub use known::{check_unless_known, known_refld_bug, Checked, KnownBug, KNOWN_REFLD_BUGS};
-pub use object::PartObject;
 pub use splitter::split;
 
+use linkcheck_object::{encode, ObjectModel};
+
 /// One module cut into relocatable objects, and how to link them back.
+///
+/// The parts are plain data, so a test can damage a split on purpose (swap
+/// two symbols' indices, drop relocations) and see the oracle catch it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Split {
-    /// The object files (`p0.o`, `p1.o`, ...), in part order.
-    pub parts: Vec<PartObject>,
-    /// The type section payload every part carries (the original's).
-    pub types: Vec<u8>,
+    /// The object files: (file name `p0.o`, `p1.o`, ..., model), in part
+    /// order; every part carries the original's whole type section.
+    pub parts: Vec<(String, ObjectModel)>,
     /// wasm-ld's arguments (without the program name): options, the part
     /// files in link order, `-o relinked.wasm`.
     pub args: Vec<String>,
@@ -63,7 +65,7 @@ pub struct Split {
 impl Split {
     /// The encoded object files: (file name, bytes), in part order.
     pub fn objects(&self) -> Vec<(String, Vec<u8>)> {
-        self.parts.iter().map(|p| (p.name.clone(), p.encode(&self.types))).collect()
+        self.parts.iter().map(|(name, model)| (name.clone(), encode(model))).collect()
     }
 }
 

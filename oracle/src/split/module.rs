@@ -61,9 +61,7 @@ pub struct DefinedGlobal {
 pub struct Original {
     /// The module bytes.
     pub bytes: Vec<u8>,
-    /// The type section payload (copied whole into every part), if any.
-    pub type_section: Option<Range<usize>>,
-    /// Function types by type index.
+    /// Function types by type index (every part carries them all).
     pub types: Vec<FuncType>,
     /// Function imports, in order (function indices `0..imports.len()`).
     pub imports: Vec<FuncImport>,
@@ -108,11 +106,6 @@ impl Original {
     pub fn global_init(&self, i: usize) -> &[u8] {
         &self.bytes[self.globals[i].init.clone()]
     }
-
-    /// The type section payload, empty when there is none.
-    pub fn type_section_bytes(&self) -> &[u8] {
-        self.type_section.clone().map_or(&[][..], |r| &self.bytes[r])
-    }
 }
 
 fn unsupported(what: impl Into<String>) -> SplitError {
@@ -129,7 +122,6 @@ fn malformed(e: wasmparser::BinaryReaderError) -> SplitError {
 pub fn read(bytes: &[u8]) -> Result<Original, SplitError> {
     let mut o = Original {
         bytes: bytes.to_vec(),
-        type_section: None,
         types: Vec::new(),
         imports: Vec::new(),
         funcs: Vec::new(),
@@ -152,7 +144,6 @@ pub fn read(bytes: &[u8]) -> Result<Original, SplitError> {
                 }
             }
             Payload::TypeSection(r) => {
-                o.type_section = Some(r.range().start as usize..r.range().end as usize);
                 for group in r {
                     for sub in group.map_err(malformed)?.into_types() {
                         match &sub.composite_type.inner {

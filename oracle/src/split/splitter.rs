@@ -30,11 +30,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use wasm_encoder::SymbolTable;
 
-use super::body::{self, RewrittenBody, Site, Target};
+use super::body::{self, val_type, RewrittenBody, Site, Target};
 use super::module::{self, Original};
-use super::object::{ObjFunc, ObjGlobal, ObjImport, ObjImportKind, ObjReloc, ObjSymbol, ObjSymbolKind, PartObject};
 use super::{Split, SplitError};
-use crate::objgen::RelocType;
+use linkcheck_object::{
+    Body, ExportModel, FeatureModel, FuncSig, FunctionModel, GlobalModel, ImportKind, ImportModel, ObjectModel,
+    RelocModel, RelocType, SymbolKind, SymbolModel,
+};
 
 const LOCAL: u32 = SymbolTable::WASM_SYM_BINDING_LOCAL;
 const HIDDEN: u32 = SymbolTable::WASM_SYM_VISIBILITY_HIDDEN;
@@ -189,11 +191,11 @@ pub fn split(module_bytes: &[u8], parts: usize, choice: &[u8]) -> Result<Split, 
                 _ => {}
             }
         }
-        let mut obj = b.finish(format!("p{p}.o"));
+        let mut obj = b.finish();
         if !o.globals.is_empty() {
-            obj.features.push("mutable-globals".into());
+            obj.features.push(FeatureModel { prefix: '+', name: "mutable-globals".into() });
         }
-        objects.push(obj);
+        objects.push((format!("p{p}.o"), obj));
     }
 
     let mut args: Vec<String> =
@@ -220,12 +222,11 @@ pub fn split(module_bytes: &[u8], parts: usize, choice: &[u8]) -> Result<Split, 
     }
     // Input order: a rotation (objects are all loaded; order must not matter).
     let start = ch.pick(parts, 0);
-    args.extend((0..parts).map(|i| objects[(start + i) % parts].name.clone()));
+    args.extend((0..parts).map(|i| objects[(start + i) % parts].0.clone()));
     args.extend(["-o".to_string(), "relinked.wasm".to_string()]);
 
     Ok(Split {
         parts: objects,
-        types: o.type_section_bytes().to_vec(),
         args,
         reference: module::reference_module(&o, &global_names),
         exports: o.exports.iter().map(|e| e.0.clone()).collect(),
@@ -305,32 +306,39 @@ impl<'o> PartBuilder<'o> {
     /// returning its results, exported as `export` through EXP-NAME.
     fn wrapper(&mut self, symbol: String, export: &str, target: u32, ty: u32) {
         let params = self.o.types.get(ty as usize).map_or(0, |t| t.params().len());
-        let mut body = RewrittenBody { bytes: vec![0x00], sites: Vec::new() };
+        let mut body = RewrittenBody::default();
         for i in 0..params {
-            body.bytes.push(0x20);
-            crate::objgen::leb::write_uleb(&mut body.bytes, i as u64);
+            body.code.push(0x20);
+            linkcheck_object::leb::write_uleb(&mut body.code, i as u64);
         }
-        body.bytes.push(0x10);
-        body.sites.push(Site { offset: body.bytes.len(), ty: RelocType::FunctionIndexLeb, target: Target::Func(target) });
-        body.bytes.extend_from_slice(&[0x80, 0x80, 0x80, 0x80, 0x00, 0x0b]);
+        body.code.push(0x10);
+        body.sites.push(Site { offset: body.code.len(), ty: RelocType::FunctionIndexLeb, target: Target::Func(target) });
+        body.code.extend_from_slice(&[0x80, 0x80, 0x80, 0x80, 0x00, 0x0b]);
         self.exports.push((export.to_string(), self.funcs.len()));
         self.funcs.push((None, ty, body, symbol, EXPORTED));
     }
 
-    fn finish(self, name: String) -> PartObject {
+    fn finish(self) -> ObjectModel {
         let o = self.o;
         let nimp = o.num_imports();
-        let mut obj = PartObject { name, ..PartObject::default() };
+        let mut obj = ObjectModel {
+            types: o.types.iter().map(|t| FuncSig::new(&map(t.params()), &map(t.results()))).collect(),
+            ..ObjectModel::default()
+        };
+        let import = |module: &str, field: &str, kind: ImportKind| ImportModel { module: module.into(), field: field.into(), kind };
+        let symbol = |kind: SymbolKind, flags: u32, index: u32, name: String| SymbolModel {
+            kind,
+            flags,
+            name: Some(name),
+            index,
+            data: None,
+        };
         let uses_table = self.funcs.iter().any(|f| f.2.sites.iter().any(|s| s.target == Target::Table));
         if o.memory.is_some() {
-            obj.imports.push(ObjImport { module: "env".into(), field: "__linear_memory".into(), kind: ObjImportKind::Memory });
+            obj.imports.push(import("env", "__linear_memory", ImportKind::Memory { min: 0 }));
         }
         if o.table.is_some() {
-            obj.imports.push(ObjImport {
-                module: "env".into(),
-                field: "__indirect_function_table".into(),
-                kind: ObjImportKind::Table,
-            });
+            obj.imports.push(import("env", "__indirect_function_table", ImportKind::Table { min: 0 }));
         }
         // Undefined functions and globals, in order of first use.
         let own_funcs: BTreeMap<u32, u32> =
@@ -345,22 +353,22 @@ impl<'o> PartBuilder<'o> {
                 _ => {}
             }
         }
-        let mut symbols: Vec<ObjSymbol> = Vec::new();
+        let mut symbols: Vec<SymbolModel> = Vec::new();
         let mut func_sym: BTreeMap<u32, u32> = BTreeMap::new();
         let mut func_index: BTreeMap<u32, u32> = BTreeMap::new();
         for (k, &f) in und_funcs.iter().enumerate() {
-            let (import, sym) = if f < nimp {
+            let (imported, sym) = if f < nimp {
                 let i = &o.imports[f as usize];
-                let import = ObjImport { module: i.module.clone(), field: i.field.clone(), kind: ObjImportKind::Func(i.type_index) };
+                let imported = import(&i.module, &i.field, ImportKind::Func { type_index: i.type_index });
                 let name = format!("{}i{f}", self.prefix);
-                (import, ObjSymbol { kind: ObjSymbolKind::Function, flags: UNDEFINED | EXPLICIT_NAME, index: k as u32, name })
+                (imported, symbol(SymbolKind::Function, UNDEFINED | EXPLICIT_NAME, k as u32, name))
             } else {
                 let name = self.name_f(f);
                 let ty = o.func_type(f).unwrap_or(0);
-                let import = ObjImport { module: "env".into(), field: name.clone(), kind: ObjImportKind::Func(ty) };
-                (import, ObjSymbol { kind: ObjSymbolKind::Function, flags: UNDEFINED, index: k as u32, name })
+                let imported = import("env", &name, ImportKind::Func { type_index: ty });
+                (imported, symbol(SymbolKind::Function, UNDEFINED, k as u32, name))
             };
-            obj.imports.push(import);
+            obj.imports.push(imported);
             func_sym.insert(f, symbols.len() as u32);
             func_index.insert(f, k as u32);
             symbols.push(sym);
@@ -371,18 +379,14 @@ impl<'o> PartBuilder<'o> {
         for (k, &g) in und_globals.iter().enumerate() {
             let name = self.name_g(g);
             let ty = o.globals[g as usize].ty;
-            obj.imports.push(ObjImport { module: "env".into(), field: name.clone(), kind: ObjImportKind::Global(ty) });
+            let kind = ImportKind::Global { ty: val_type(ty.content_type), mutable: ty.mutable };
+            obj.imports.push(import("env", &name, kind));
             global_sym.insert(g, symbols.len() as u32);
             global_index.insert(g, k as u32);
-            symbols.push(ObjSymbol { kind: ObjSymbolKind::Global, flags: UNDEFINED, index: k as u32, name });
+            symbols.push(symbol(SymbolKind::Global, UNDEFINED, k as u32, name));
         }
         let table_sym = uses_table.then(|| {
-            symbols.push(ObjSymbol {
-                kind: ObjSymbolKind::Table,
-                flags: UNDEFINED,
-                index: 0,
-                name: "__indirect_function_table".into(),
-            });
+            symbols.push(symbol(SymbolKind::Table, UNDEFINED, 0, "__indirect_function_table".into()));
             symbols.len() as u32 - 1
         });
         let nglobal_imports = und_globals.len() as u32;
@@ -390,8 +394,12 @@ impl<'o> PartBuilder<'o> {
             let index = nglobal_imports + k as u32;
             global_sym.insert(g, symbols.len() as u32);
             global_index.insert(g, index);
-            symbols.push(ObjSymbol { kind: ObjSymbolKind::Global, flags, index, name: self.name_g(g) });
-            obj.globals.push(ObjGlobal { ty: o.globals[g as usize].ty, init: o.global_init(g as usize).to_vec() });
+            symbols.push(symbol(SymbolKind::Global, flags, index, self.name_g(g)));
+            let ty = o.globals[g as usize].ty;
+            // The init expression without its final `end`, as it is.
+            let init = o.global_init(g as usize);
+            let init_expr = Some(init[..init.len().saturating_sub(1)].to_vec());
+            obj.globals.push(GlobalModel { ty: val_type(ty.content_type), mutable: ty.mutable, init: 0, init_expr });
         }
         for (k, f) in self.funcs.iter().enumerate() {
             let index = ndefined_base + k as u32;
@@ -399,16 +407,18 @@ impl<'o> PartBuilder<'o> {
                 func_sym.insert(orig, symbols.len() as u32);
                 func_index.insert(orig, index);
             }
-            symbols.push(ObjSymbol { kind: ObjSymbolKind::Function, flags: f.4, index, name: f.3.clone() });
+            symbols.push(symbol(SymbolKind::Function, f.4, index, f.3.clone()));
         }
         for (name, f, flags) in &self.aliases {
             let index = ndefined_base + own_funcs[f];
-            symbols.push(ObjSymbol { kind: ObjSymbolKind::Function, flags: *flags, index, name: name.clone() });
+            symbols.push(symbol(SymbolKind::Function, *flags, index, name.clone()));
         }
         for (export, k) in self.exports {
-            obj.exports.push((export, ndefined_base + k as u32));
+            obj.exports.push(ExportModel { name: export, index: ndefined_base + k as u32 });
         }
         for (_, ty, mut body, _, _) in self.funcs {
+            // The provisional values LLVM would write (the encoder writes
+            // the same ones; they stay when a test drops a relocation).
             body.patch(|s| match s.target {
                 Target::Func(f) => func_index[&f],
                 Target::Global(g) => global_index[&g],
@@ -418,7 +428,7 @@ impl<'o> PartBuilder<'o> {
             let relocs = body
                 .sites
                 .iter()
-                .map(|s| ObjReloc {
+                .map(|s| RelocModel {
                     ty: s.ty,
                     offset: s.offset as u32,
                     index: match s.target {
@@ -427,11 +437,18 @@ impl<'o> PartBuilder<'o> {
                         Target::Type(t) => t,
                         Target::Table => table_sym.unwrap_or(0),
                     },
+                    addend: 0,
                 })
                 .collect();
-            obj.functions.push(ObjFunc { type_index: ty, body: body.bytes, relocs });
+            let code = Body { code: body.code, relocs, closed: true };
+            obj.functions.push(FunctionModel { type_index: ty, locals: body.locals, body: code });
         }
         obj.symbols = symbols;
         obj
     }
+}
+
+/// Value types of a signature as the object model spells them.
+fn map(types: &[wasmparser::ValType]) -> Vec<linkcheck_object::ValTypeModel> {
+    types.iter().map(|&t| val_type(t)).collect()
 }

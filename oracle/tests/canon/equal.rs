@@ -182,7 +182,7 @@ fn moved_data_compares_equal() {
 /// body and named `f<a.o>`, Wild's exported copy `f`).
 #[test]
 fn export_of_a_name_a_local_shares_is_the_global_definition() {
-    use linkcheck::objgen::{encode, flags, Body, ObjectModel};
+    use linkcheck_object::{encode, flags, Body, ObjectModel};
     let object = |binding| {
         let mut m = ObjectModel::new();
         m.import_memory();
@@ -203,7 +203,7 @@ fn export_of_a_name_a_local_shares_is_the_global_definition() {
 /// keeps a dead reference's import, and its `f0` became `f0#2`).
 #[test]
 fn a_definition_keeps_its_name_beside_an_import_of_it() {
-    use linkcheck::objgen::{encode, flags, Body, ObjectModel};
+    use linkcheck_object::{encode, flags, Body, ObjectModel};
     let mut m = ObjectModel::new();
     m.import_memory();
     let import = m.undefined_func("f0", "env", "f0", super::support::v_i(), 0);

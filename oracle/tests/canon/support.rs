@@ -1,7 +1,7 @@
 //! The program the tests link, and the two linkers.
 
 use linkcheck::canon::{canonicalize, Canon, InputObject};
-use linkcheck::objgen::{encode, flags, Body, FuncSig, ObjectModel, RelocType, ValTypeModel};
+use linkcheck_object::{encode, flags, Body, FuncSig, ObjectModel, RelocType, ValTypeModel};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -149,7 +149,7 @@ pub fn extra_object() -> ObjectModel {
 
 /// `a.o`, `c.o` and `libb.a` holding `b.o` and [`extra_object`].
 pub fn archive_inputs() -> Vec<InputObject> {
-    let lib = linkcheck::objgen::archive(&[("b.o", &encode(&b_object())), ("extra.o", &encode(&extra_object()))]);
+    let lib = linkcheck_object::archive(&[("b.o", &encode(&b_object())), ("extra.o", &encode(&extra_object()))]);
     vec![
         InputObject::new("a.o", encode(&a_object())),
         InputObject::new("c.o", encode(&c_object())),

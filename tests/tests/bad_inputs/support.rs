@@ -7,7 +7,7 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::process::Command;
 
-use linkcheck::objgen::{
+use linkcheck_object::{
     Body, FuncSig,
     ObjectModel, ValTypeModel,
 };
@@ -308,7 +308,7 @@ pub fn replace_payload(bytes: &[u8], s: &Section, payload: &[u8]) -> Vec<u8> {
     let mut out = bytes[..s.start].to_vec();
     out.push(s.id);
     let mut size = Vec::new();
-    linkcheck::objgen::leb::write_uleb(&mut size, content.len() as u64);
+    linkcheck_object::leb::write_uleb(&mut size, content.len() as u64);
     out.extend_from_slice(&size);
     out.extend_from_slice(&content);
     out.extend_from_slice(&bytes[s.end..]);

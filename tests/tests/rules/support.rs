@@ -4,8 +4,8 @@
 
 #![allow(dead_code)]
 
-pub use linkcheck::objgen::{
-    self, archive, archive_with_options, encode, flags, segment_flags, ArchiveOptions, Body, ComdatKind,
+pub use linkcheck_object::{
+    archive, archive_with_options, encode, flags, segment_flags, ArchiveOptions, Body, ComdatKind,
     ComdatMember, ComdatModel, FeatureModel, FuncSig, ObjectModel, ProducerField, RelocModel, RelocType,
     ValTypeModel,
 };

@@ -1,6 +1,6 @@
 //! Encoded objects and archives linked by rust-lld, run in wasmtime.
 
-use linkcheck::objgen::{archive, archive_with_options, encode, ArchiveOptions};
+use linkcheck_object::{archive, archive_with_options, encode, ArchiveOptions};
 
 use super::programs::{caller, lib_object, main_object, single_func, MAIN_RESULT};
 use super::tools::{call_i32, folder, global_i32, link, read_back, validate};
@@ -69,7 +69,7 @@ fn archive_members_are_extracted_only_when_referenced() {
 fn archive_symbol_index_lists_defined_globals_only() {
     let with_dup = encode(&single_func("f", 1, true));
     let mut local = single_func("g", 2, false);
-    local.symbols[0].flags = linkcheck::objgen::flags::BINDING_LOCAL;
+    local.symbols[0].flags = linkcheck_object::flags::BINDING_LOCAL;
     let lib = archive(&[("x.o", &with_dup), ("y.o", &encode(&local)), ("notes.txt", b"hello")]);
     // "/" member: count 2, two offsets, "f\0dup\0".
     assert_eq!(&lib[8..9], b"/");

@@ -133,7 +133,7 @@ impl ObjectModel {
 
     /// Defines a global and its symbol; returns the symbol index.
     pub fn define_global(&mut self, name: &str, ty: ValTypeModel, mutable: bool, init: i64, flags: u32) -> u32 {
-        self.globals.push(GlobalModel { ty, mutable, init });
+        self.globals.push(GlobalModel { ty, mutable, init, init_expr: None });
         let index = self.global_import_count() + self.globals.len() as u32 - 1;
         self.add_symbol(SymbolModel { kind: SymbolKind::Global, flags, name: Some(name.into()), index, data: None })
     }

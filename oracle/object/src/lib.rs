@@ -42,7 +42,7 @@ pub use body::Body;
 pub use dump::dump;
 pub use encode::{encode, section_indices, SectionIndices};
 pub use model::{
-    ComdatKind, ComdatMember, ComdatModel, CustomSectionModel, DataDef, FeatureModel, FuncSig, FunctionModel,
+    ComdatKind, ComdatMember, ComdatModel, CustomSectionModel, DataDef, ExportModel, FeatureModel, FuncSig, FunctionModel,
     GlobalModel, ImportKind, ImportModel, InitFuncModel, ObjectModel, ProducerField, RelocModel, RelocType,
     SegmentModel, SymbolKind, SymbolModel, TableModel, ValTypeModel,
 };

@@ -1,7 +1,7 @@
 //! The objects the tests build: a two-object program whose `main` returns
 //! a value that depends on every relocation being applied right.
 
-use linkcheck::objgen::{flags, Body, FuncSig, ObjectModel, RelocType, ValTypeModel};
+use linkcheck_object::{flags, Body, FuncSig, ObjectModel, RelocType, ValTypeModel};
 
 pub fn v_i() -> FuncSig {
     FuncSig::new(&[], &[ValTypeModel::I32])
@@ -82,8 +82,8 @@ pub fn lib_object() -> ObjectModel {
     b
 }
 
-pub fn reloc(ty: RelocType, offset: u32, index: u32, addend: i64) -> linkcheck::objgen::RelocModel {
-    linkcheck::objgen::RelocModel { ty, offset, index, addend }
+pub fn reloc(ty: RelocType, offset: u32, index: u32, addend: i64) -> linkcheck_object::RelocModel {
+    linkcheck_object::RelocModel { ty, offset, index, addend }
 }
 
 /// A function `name` returning `v`, in an object of its own, plus a

@@ -1,7 +1,7 @@
 //! Encoded objects validate and read back through wasmparser (and wabt's
 //! wasm-objdump) exactly as the model says.
 
-use linkcheck::objgen::{
+use linkcheck_object::{
     dump, encode, flags, section_indices, segment_flags, Body, ComdatKind, ComdatMember, ComdatModel, FeatureModel,
     FuncSig, ObjectModel, ProducerField, RelocType, ValTypeModel,
 };
@@ -137,7 +137,7 @@ fn all_parts_read_back() {
     let mut m = ObjectModel::new();
     m.import_memory();
     let ext_tag_ty = m.add_type(FuncSig::new(&[ValTypeModel::I32], &[]));
-    m.add_import("env", "ext_tag", linkcheck::objgen::ImportKind::Tag { type_index: ext_tag_ty });
+    m.add_import("env", "ext_tag", linkcheck_object::ImportKind::Tag { type_index: ext_tag_ty });
     m.tags.push(ext_tag_ty);
     let g = m.define_global("counter", ValTypeModel::I64, true, -7, flags::BINDING_LOCAL);
     let ext = m.undefined_global("ext_g", "host", "g", ValTypeModel::F64, false, flags::BINDING_WEAK);
@@ -301,4 +301,52 @@ fn wasm_objdump_reads_objects() {
 fn wabt_name(ty: R) -> String {
     let ours = RelocType::from_code(ty as u8).name();
     ours.trim_start_matches("R_WASM_").to_string()
+}
+
+#[test]
+fn exports_and_raw_global_initializers_read_back() {
+    // What a split of a module needs: an export section entry, a v128
+    // global and a global whose initializer is written as it is.
+    let mut m = ObjectModel::default();
+    let mut body = Body::new();
+    body.i32_const(1);
+    let f = m.define_func("f", v_i(), body, 0);
+    let function = m.symbols[f as usize].index;
+    m.exports.push(linkcheck_object::ExportModel { name: "exported_f".into(), index: function });
+    m.define_global("wide", ValTypeModel::V128, false, 7, 0);
+    m.define_global("sum", ValTypeModel::I32, false, 0, 0);
+    // i32.const 40; i32.const 2; i32.add (extended constants).
+    m.globals[1].init_expr = Some(vec![0x41, 40, 0x41, 2, 0x6a]);
+    let bytes = encode(&m);
+    wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
+        .validate_all(&bytes)
+        .expect("the object validates");
+    let rb = read_back(&bytes);
+    let ids: Vec<u8> = rb.sections.iter().map(|(id, _, _)| *id).collect();
+    assert_eq!(&ids[..5], [1, 3, 6, 7, 10], "type, function, global, export, code");
+    assert_eq!(section_indices(&m).code, rb.position(10, ""));
+    let mut exports = Vec::new();
+    let mut inits = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(&bytes) {
+        match payload.expect("payload") {
+            wasmparser::Payload::ExportSection(r) => {
+                exports.extend(r.into_iter().map(|e| e.map(|e| (e.name.to_string(), e.index)).expect("export")))
+            }
+            wasmparser::Payload::GlobalSection(r) => {
+                for g in r {
+                    let g = g.expect("global");
+                    let range = g.init_expr.get_binary_reader().range();
+                    inits.push(bytes[range.start as usize..range.end as usize].to_vec());
+                }
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(exports, [("exported_f".to_string(), function)]);
+    let lanes = 7u128 | 7u128 << 64;
+    let mut v128 = vec![0xfd, 0x0c];
+    v128.extend_from_slice(&lanes.to_le_bytes());
+    v128.push(0x0b);
+    assert_eq!(inits, [v128, vec![0x41, 40, 0x41, 2, 0x6a, 0x0b]]);
+    assert!(dump(&m).contains("export \"exported_f\": func 0"), "{}", dump(&m));
 }

@@ -6,7 +6,7 @@
 //!
 //! Missing tools fail the tests with what to install; nothing is skipped.
 
-mod objgen {
+mod writer {
     mod programs;
     mod tools;
 

@@ -2,7 +2,7 @@
 //! validate as modules where the bad part is only in custom sections), and
 //! rust-lld rejects each with the error LLVM's object reader gives.
 
-use linkcheck::objgen::{encode, Body, DataDef, ObjectModel, RelocType, SymbolKind, SymbolModel};
+use linkcheck_object::{encode, Body, DataDef, ObjectModel, RelocType, SymbolKind, SymbolModel};
 
 use super::programs::v_i;
 use super::tools::{folder, link, read_back, validate};
@@ -20,7 +20,7 @@ fn calling(target: u32) -> ObjectModel {
 fn rejected(model: &ObjectModel) -> String {
     let dir = folder(&[("bad.o", &encode(model))]);
     match link(dir.path(), &["--no-entry", "--export=main", "bad.o"]) {
-        Ok(_) => panic!("rust-lld accepted a bad object:\n{}", linkcheck::objgen::dump(model)),
+        Ok(_) => panic!("rust-lld accepted a bad object:\n{}", linkcheck_object::dump(model)),
         Err(e) => e,
     }
 }

@@ -19,6 +19,8 @@ pub enum ValTypeModel {
     F32,
     /// `f64`
     F64,
+    /// `v128` (SIMD)
+    V128,
     /// `funcref`
     FuncRef,
     /// `externref`
@@ -105,9 +107,26 @@ pub struct GlobalModel {
     pub ty: ValTypeModel,
     /// Whether it is mutable.
     pub mutable: bool,
-    /// The initial value (truncated for `i32`, converted for floats).
+    /// The initial value (truncated for `i32`, converted for floats, in
+    /// both 64-bit lanes of a `v128`); ignored when `init_expr` is set.
     #[serde(default)]
     pub init: i64,
+    /// A constant expression written as it is instead of `init` (its
+    /// instructions without the final `end`): what a module cut into objects
+    /// carries over (extended constants, exact float bits, `v128.const`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub init_expr: Option<Vec<u8>>,
+}
+
+/// An export section entry of a function (an object has one for each
+/// symbol with an `export_name` attribute; linkers export the symbol under
+/// that name).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportModel {
+    /// The export name.
+    pub name: String,
+    /// The function index (imports first).
+    pub index: u32,
 }
 
 /// A defined `funcref` table (objects normally import theirs instead).
@@ -352,6 +371,9 @@ pub struct ObjectModel {
     /// Defined globals.
     #[serde(default)]
     pub globals: Vec<GlobalModel>,
+    /// The export section (written when non-empty).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exports: Vec<ExportModel>,
     /// Data segments with their SEGMENT_INFO entries.
     #[serde(default)]
     pub segments: Vec<SegmentModel>,
@@ -394,6 +416,7 @@ impl Default for ObjectModel {
             tables: Vec::new(),
             tags: Vec::new(),
             globals: Vec::new(),
+            exports: Vec::new(),
             segments: Vec::new(),
             symbols: Vec::new(),
             custom_sections: Vec::new(),

@@ -2,7 +2,7 @@
 //! file linking"), in the section order LLVM's `WasmObjectWriter` uses:
 //!
 //! ```text
-//! type, import, function, table, tag, global, datacount, code, data,
+//! type, import, function, table, tag, global, export, datacount, code, data,
 //! custom sections, linking, reloc.CODE, reloc.DATA, reloc.<custom>...,
 //! producers, target_features
 //! ```
@@ -14,7 +14,7 @@
 //! reloc sections).
 
 use wasm_encoder::{
-    ConstExpr, CustomSection, DataCountSection, EntityType, FunctionSection, GlobalSection, GlobalType, HeapType,
+    ConstExpr, CustomSection, DataCountSection, EntityType, ExportKind, ExportSection, FunctionSection, GlobalSection, GlobalType, HeapType,
     Ieee32, Ieee64, ImportSection, MemoryType, Module, RawSection, RefType, TableSection, TableType, TagKind,
     TagSection, TagType, TypeSection, ValType,
 };
@@ -58,6 +58,7 @@ pub fn section_indices(model: &ObjectModel) -> SectionIndices {
         !model.tables.is_empty(),
         !model.tags.is_empty(),
         !model.globals.is_empty(),
+        !model.exports.is_empty(),
         has_segs,
     ] {
         take(present);
@@ -134,9 +135,20 @@ pub fn encode(model: &ObjectModel) -> Vec<u8> {
         let mut globals = GlobalSection::new();
         for g in &model.globals {
             let ty = GlobalType { val_type: val_type(g.ty), mutable: g.mutable, shared: false };
-            globals.global(ty, &const_expr(g.ty, g.init));
+            let init = match &g.init_expr {
+                Some(expr) => ConstExpr::raw(expr.iter().copied()),
+                None => const_expr(g.ty, g.init),
+            };
+            globals.global(ty, &init);
         }
         module.section(&globals);
+    }
+    if !model.exports.is_empty() {
+        let mut exports = ExportSection::new();
+        for e in &model.exports {
+            exports.export(&e.name, ExportKind::Func, e.index);
+        }
+        module.section(&exports);
     }
     if !model.segments.is_empty() {
         module.section(&DataCountSection { count: model.segments.len() as u32 });
@@ -340,6 +352,7 @@ fn val_type_byte(t: ValTypeModel) -> u8 {
         ValTypeModel::I64 => 0x7e,
         ValTypeModel::F32 => 0x7d,
         ValTypeModel::F64 => 0x7c,
+        ValTypeModel::V128 => 0x7b,
         ValTypeModel::FuncRef => 0x70,
         ValTypeModel::ExternRef => 0x6f,
     }
@@ -351,6 +364,7 @@ fn val_type(t: ValTypeModel) -> ValType {
         ValTypeModel::I64 => ValType::I64,
         ValTypeModel::F32 => ValType::F32,
         ValTypeModel::F64 => ValType::F64,
+        ValTypeModel::V128 => ValType::V128,
         ValTypeModel::FuncRef => ValType::Ref(RefType::FUNCREF),
         ValTypeModel::ExternRef => ValType::Ref(RefType::EXTERNREF),
     }
@@ -362,6 +376,7 @@ fn const_expr(t: ValTypeModel, v: i64) -> ConstExpr {
         ValTypeModel::I64 => ConstExpr::i64_const(v),
         ValTypeModel::F32 => ConstExpr::f32_const(Ieee32::from(v as f32)),
         ValTypeModel::F64 => ConstExpr::f64_const(Ieee64::from(v as f64)),
+        ValTypeModel::V128 => ConstExpr::v128_const((v as u64 as u128 * ((1 << 64) + 1)) as i128),
         ValTypeModel::FuncRef => ConstExpr::ref_null(HeapType::FUNC),
         ValTypeModel::ExternRef => ConstExpr::ref_null(HeapType::EXTERN),
     }

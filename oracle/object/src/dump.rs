@@ -41,6 +41,7 @@ fn ty(t: ValTypeModel) -> &'static str {
         ValTypeModel::I64 => "i64",
         ValTypeModel::F32 => "f32",
         ValTypeModel::F64 => "f64",
+        ValTypeModel::V128 => "v128",
         ValTypeModel::FuncRef => "funcref",
         ValTypeModel::ExternRef => "externref",
     }
@@ -139,7 +140,14 @@ pub fn dump(m: &ObjectModel) -> String {
     }
     for (i, g) in m.globals.iter().enumerate() {
         let mutable = if g.mutable { "mut " } else { "" };
-        let _ = writeln!(w, "global {}: {mutable}{} = {}", counters[1] + i as u32, ty(g.ty), g.init);
+        let init = match &g.init_expr {
+            Some(expr) => format!("expr {}", expr.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(" ")),
+            None => g.init.to_string(),
+        };
+        let _ = writeln!(w, "global {}: {mutable}{} = {init}", counters[1] + i as u32, ty(g.ty));
+    }
+    for e in &m.exports {
+        let _ = writeln!(w, "export {:?}: func {}", e.name, e.index);
     }
     for (i, t) in m.tables.iter().enumerate() {
         let _ = writeln!(w, "table {}: min {} max {:?}", counters[2] + i as u32, t.min, t.max);
