@@ -3,10 +3,10 @@
 //! rust-lld on generated sets, and a finding from a linker that really
 //! differs, saved as a case `linkcheck reduce` can read.
 
-use linkcheck::casefile::read_case;
+use linkcheck_core::casefile::read_case;
 use linkcheck::differential::{parse_known, Harness, KnownBug, Unsupported};
 use linkcheck::gen::ObjectSet;
-use linkcheck::linker::Linker;
+use linkcheck_core::linker::Linker;
 use std::path::Path;
 
 /// The property suite's family of byte streams.

@@ -1,11 +1,11 @@
-//! Generated corpus cases (`linkcheck::casefile`) and their reduction
+//! Generated corpus cases (`linkcheck_core::casefile`) and their reduction
 //! (`linkcheck::reduce`): cases round-trip through their folder, the
 //! reducer shrinks a generated set to what a predicate needs, and
 //! `linkcheck reduce` keeps a real divergence (refld rejects an undefined
 //! function, Wild 0.10 links it) while dropping the rest.
 
-use linkcheck::casefile::{from_object_set, read_case, write_case, write_inputs, GeneratedCase};
-use linkcheck::corpus::{find_cases, prepare, Case, Divergence, Expect};
+use linkcheck::corpus::{find_cases, prepare};
+use linkcheck_core::casefile::{read_case, write_case, write_inputs, Case, Divergence, Expect, GeneratedCase};
 use linkcheck::gen::{Binding, FileModel, Item, ObjectSet, Policy, RefAttrs, Use};
 use linkcheck_object::{dump, encode, flags, Body, FuncSig, ObjectModel, RelocType, SymbolKind, ValTypeModel};
 use linkcheck::reduce::{reduce, sizes};
@@ -55,7 +55,7 @@ fn encoded(case: &GeneratedCase) -> Vec<(String, Vec<u8>)> {
 
 #[test]
 fn a_generated_case_round_trips_through_its_folder() {
-    let mut case = from_object_set(&big_set());
+    let mut case = big_set().to_case();
     case.description = "five files".into();
     case.expect = Expect::Reject;
     case.divergence = Some(Divergence { key: "outcome".into(), linkers: vec!["refld".into(), "wild".into()] });
@@ -105,11 +105,11 @@ fn cases_with_other_inputs_are_refused_with_the_file_named() {
 
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("main.c"), "int x;").unwrap();
-    let err = write_case(dir.path(), &from_object_set(&big_set())).unwrap_err();
+    let err = write_case(dir.path(), &big_set().to_case()).unwrap_err();
     assert_eq!(err.path, dir.path().join("main.c"), "{err}");
     assert!(!dir.path().join("case.toml").exists());
 
-    let mut bad = from_object_set(&big_set());
+    let mut bad = big_set().to_case();
     bad.objects[0].0 = "a1.obj".into();
     let err = write_case(&dir.path().join("bad"), &bad).unwrap_err();
     assert!(err.to_string().contains("a1.obj"), "{err}");
@@ -160,7 +160,7 @@ fn exports_a_caller_of_f0(case: &GeneratedCase) -> bool {
 
 #[test]
 fn a_synthetic_predicate_keeps_only_what_it_needs() {
-    let case = from_object_set(&big_set());
+    let case = big_set().to_case();
     assert!(exports_a_caller_of_f0(&case));
     let before = sizes(&case);
     let mut calls = 0;
@@ -205,7 +205,7 @@ fn padding() -> GeneratedCase {
         explicit_gc: false,
         export_all: false,
     };
-    from_object_set(&set)
+    set.to_case()
 }
 
 /// `main.o`: `_start` calls `missing`, defined nowhere, and an unrelated

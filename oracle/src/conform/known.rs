@@ -176,7 +176,7 @@ impl KnownList {
     }
 
     /// Marks every divergence of `report` an entry covers with the entry's
-    /// note ([`crate::diff::Difference::known`]), and returns the stale
+    /// note ([`linkcheck_core::diff::Difference::known`]), and returns the stale
     /// entries: those whose linker ran and some of whose cases ran, but
     /// which covered no divergence.
     pub fn apply(&self, report: &mut ConformReport) -> Vec<KnownEntry> {

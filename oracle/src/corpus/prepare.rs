@@ -14,7 +14,7 @@
 //! [`linkcheck_object::archive`]) from prepared files. The case folder itself is
 //! never written to.
 
-use super::{Case, CorpusError, CASE_FILE};
+use linkcheck_core::casefile::{Case, CorpusError, CASE_FILE};
 use linkcheck_object::{archive, encode, ObjectModel};
 use std::collections::BTreeMap;
 use std::io::ErrorKind;

@@ -3,9 +3,9 @@
 //! comparison explains, and the SIG-1 warnings before a SIG-2 error both
 //! sides stopped at.
 
-use crate::check::{CheckReport, LinkerReport};
-use crate::diff::Difference;
-use crate::linker::Outcome;
+use linkcheck_core::check::{CheckReport, LinkerReport};
+use linkcheck_core::diff::Difference;
+use linkcheck_core::linker::Outcome;
 
 /// What the diagnostics of two reports whose outcomes differ would show:
 /// their `diag.*`/`warn.*` differences when both have diagnostics (a
@@ -14,7 +14,7 @@ use crate::linker::Outcome;
 pub(super) fn diagnostic_differences(left: &LinkerReport, right: &LinkerReport) -> Vec<Difference> {
     let mut out = Vec::new();
     if let (Some(l), Some(r)) = (left.outcome.diagnostics(), right.outcome.diagnostics()) {
-        crate::diff::compare_diagnostics(l, r, &mut out);
+        linkcheck_core::diff::compare_diagnostics(l, r, &mut out);
     }
     out.extend(missed_member_warnings(left, right));
     out
@@ -38,11 +38,11 @@ pub(super) fn missed_member_warnings(left: &LinkerReport, right: &LinkerReport) 
     let given = right.outcome.diagnostics().unwrap_or_default();
     let mut out = Vec::new();
     for text in left.outcome.diagnostics().unwrap_or_default().iter().filter(|t| t.contains(".a(") && !given.contains(t)) {
-        for key in crate::diagkind::key_counts([text]).into_keys() {
+        for key in linkcheck_core::diagnostics::kind::key_counts([text]).into_keys() {
             if key.starts_with("warn.signature-mismatch.") {
-                out.push(Difference::explained(key, "1", crate::diff::ABSENT, &left.name, &right.name));
+                out.push(Difference::explained(key, "1", linkcheck_core::diff::ABSENT, &left.name, &right.name));
             } else if key.contains(".symbol-type-mismatch.") {
-                out.push(Difference::explained(key, MEMBER_TYPE_MISMATCH, crate::diff::ABSENT, &left.name, &right.name));
+                out.push(Difference::explained(key, MEMBER_TYPE_MISMATCH, linkcheck_core::diff::ABSENT, &left.name, &right.name));
             }
         }
     }
@@ -157,7 +157,7 @@ fn follows_from_a_skipped_signature_check(d: &Difference, known_keys: &[&str]) -
 pub(super) fn both_stopped_at_a_signature_error(report: &CheckReport, right: &str) -> bool {
     let stopped = |l: &LinkerReport| match &l.outcome {
         Outcome::Rejected { diagnostics } => {
-            crate::diagkind::key_counts(diagnostics).keys().any(|k| k.starts_with("diag.signature-mismatch."))
+            linkcheck_core::diagnostics::kind::key_counts(diagnostics).keys().any(|k| k.starts_with("diag.signature-mismatch."))
         }
         _ => false,
     };
@@ -168,9 +168,9 @@ pub(super) fn both_stopped_at_a_signature_error(report: &CheckReport, right: &st
 #[cfg(test)]
 mod tests {
     use super::{diagnostic_differences, follows_from_known};
-    use crate::check::LinkerReport;
-    use crate::diff::Difference;
-    use crate::linker::Outcome;
+    use linkcheck_core::check::LinkerReport;
+    use linkcheck_core::diff::Difference;
+    use linkcheck_core::linker::Outcome;
 
     fn difference(key: &str, left: &str, right: &str) -> Difference {
         Difference::explained(key, left, right, "refld", "wild")
@@ -290,7 +290,7 @@ mod tests {
     #[test]
     fn a_signature_error_on_both_sides_hides_the_warnings_before_it() {
         use super::both_stopped_at_a_signature_error;
-        use crate::check::CheckReport;
+        use linkcheck_core::check::CheckReport;
         let rejected = |name: &str, diags: &[&str]| LinkerReport {
             name: name.into(),
             outcome: Outcome::Rejected { diagnostics: diags.iter().map(|d| d.to_string()).collect() },

@@ -229,7 +229,7 @@ impl ObjectSet {
 
     /// The object models of `files` before encoding (what
     /// [`ObjectSet::lower_files`] encodes), e.g. to save the set as a corpus
-    /// case ([`crate::casefile::from_object_set`]).
+    /// case ([`ObjectSet::to_case`]).
     pub fn lower_models(&self, files: &[NFile]) -> LoweredModels {
         let (mut objects, mut members) = (Vec::new(), Vec::new());
         for f in files {
@@ -237,6 +237,31 @@ impl ObjectSet {
             list.push((f.name.clone(), lower_file(f)));
         }
         LoweredModels { objects, members, args: self.args(), exports: self.export_names() }
+    }
+
+    /// The set as a generated corpus case: its lowered object models
+    /// ([`ObjectSet::lower_models`]): plain objects `aN.o` in order, the
+    /// members `mN.o` in [`ARCHIVE_NAME`] after them, and the set's flags
+    /// before the inputs. The description is `generated object set` and
+    /// `expect` is `link`: callers set both (and `divergence`) from what
+    /// they observed.
+    pub fn to_case(&self) -> GeneratedCase {
+        let lowered = self.lower_models(&self.files());
+        let mut args = lowered.args;
+        args.extend(lowered.objects.iter().map(|(n, _)| n.clone()));
+        let mut archives = Vec::new();
+        if !lowered.members.is_empty() {
+            args.push(ARCHIVE_NAME.to_string());
+            archives.push((ARCHIVE_NAME.to_string(), lowered.members));
+        }
+        GeneratedCase {
+            description: "generated object set".into(),
+            objects: lowered.objects,
+            archives,
+            args,
+            expect: Expect::Link,
+            divergence: None,
+        }
     }
 }
 

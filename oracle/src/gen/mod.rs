@@ -32,6 +32,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use arbitrary::{Arbitrary, Unstructured};
 
+use linkcheck_core::casefile::{Expect, GeneratedCase};
 use linkcheck_object::{flags, Body, FuncSig, ObjectModel, ValTypeModel};
 
 /// Function names of the pool.

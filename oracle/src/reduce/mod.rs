@@ -29,7 +29,7 @@ pub mod body;
 pub mod cli;
 pub mod edit;
 
-use crate::casefile::GeneratedCase;
+use linkcheck_core::casefile::GeneratedCase;
 use linkcheck_object::{encode, flags, ObjectModel};
 use serde::Serialize;
 use std::collections::BTreeSet;

@@ -8,7 +8,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use refld::args::{parse_args, Action};
 use refld::MemoryInputs;
 
-use super::harness::{self, CallRecord, Provision};
+use linkcheck_core::run::provided::{self, CallRecord, Provision};
 use super::{split, Split, SplitError};
 
 /// Why a split did not relink into a module that behaves like the original.
@@ -109,12 +109,12 @@ pub fn check_relink(s: &Split) -> Result<(), SplitFailure> {
         return Err(SplitFailure::InvalidOutput { message: e.to_string() });
     }
     let harness_err = |side| move |message| SplitFailure::Harness { side, message };
-    let original = harness::compile(&s.reference).map_err(harness_err("original"))?;
-    let output = harness::compile(&relinked).map_err(harness_err("relinked"))?;
+    let original = provided::compile(&s.reference).map_err(harness_err("original"))?;
+    let output = provided::compile(&relinked).map_err(harness_err("relinked"))?;
     let types = read_types(&s.reference);
     let provision = Provision::for_modules(&[&original, &output], &types).map_err(harness_err("relinked"))?;
-    let a = harness::run(&original, &provision, &s.wrapped).map_err(harness_err("original"))?;
-    let b = harness::run(&output, &provision, &s.wrapped).map_err(harness_err("relinked"))?;
+    let a = provided::run(&original, &provision, &s.wrapped).map_err(harness_err("original"))?;
+    let b = provided::run(&output, &provision, &s.wrapped).map_err(harness_err("relinked"))?;
     if a.exports != b.exports {
         return Err(SplitFailure::Exports { original: a.exports, relinked: b.exports });
     }

@@ -12,7 +12,7 @@
 //! ```text
 //! module --module::read--> Original --splitter::split--> Split (parts, args)
 //!   Split.parts (object models) --linkcheck_object::encode--> objects --refld::link--> relinked
-//!   Split.reference, relinked --harness::run (same Provision)--> traces, compared
+//!   Split.reference, relinked --run::provided::run (same Provision)--> traces, compared
 //! ```
 //!
 //! - [`module`]: reading the original, its reference form (memory and table
@@ -20,14 +20,14 @@
 //! - [`body`]: a function body with relocation sites.
 //! - [`splitter`]: the split itself (what goes where, symbols, exports),
 //!   each part an `ObjectModel` of linkcheck-object, whose encoder writes it.
-//! - [`harness`]: running a module with provided imports, per-call fuel.
+//! - running a module with provided imports and per-call fuel is
+//!   linkcheck-core's `run::provided`.
 //! - [`check`]: link, validate, run, compare.
 //! - [`known`]: refld bugs found and not fixed yet, recognized exactly.
 
 pub mod body;
 pub mod check;
 pub mod config;
-pub mod harness;
 pub mod known;
 pub mod module;
 pub mod splitter;

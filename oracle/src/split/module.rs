@@ -14,12 +14,9 @@ use wasmparser::{
 
 use super::SplitError;
 
-/// The import of the memory in the reference form and in the relinked
-/// module (wasm-ld's `--import-memory` imports `env.memory`).
-pub const MEMORY_IMPORT: (&str, &str) = ("env", "memory");
-/// The import of the table in the reference form and in the relinked
-/// module (`--import-table` imports `env.__indirect_function_table`).
-pub const TABLE_IMPORT: (&str, &str) = ("env", "__indirect_function_table");
+// The memory and table imports of the reference form and of the relinked
+// module: what the harness provides.
+use linkcheck_core::run::provided::{MEMORY_IMPORT, TABLE_IMPORT};
 
 /// A function import of the original module.
 #[derive(Clone, Debug, PartialEq, Eq)]

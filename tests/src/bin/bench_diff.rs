@@ -14,10 +14,10 @@
 //! `cargo run --release -p refld-tests --bin bench_diff [-- DIR SETS ROUNDS]`
 //! (defaults fuzz/corpus/diff_linkers, 300 sets, 3 rounds).
 
-use linkcheck::casefile::{from_object_set, write_inputs};
+use linkcheck_core::casefile::write_inputs;
 use linkcheck::differential::Harness;
 use linkcheck::gen::ObjectSet;
-use linkcheck::{Linker, RunLimits, Runner};
+use linkcheck_core::{Linker, RunLimits, Runner};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -81,7 +81,7 @@ fn main() {
 /// The harness's phases timed one by one over the sets (a fresh runner, so
 /// its cache of compiled modules starts empty as in the harness).
 fn phases(inputs: &[Vec<u8>]) -> [Duration; PHASES.len()] {
-    let all = linkcheck::linkers::discover_all();
+    let all = linkcheck_core::discover::discover_all();
     let mut linkers = vec![Linker::Reference];
     for name in ["rust-lld", "wild"] {
         match all.iter().flatten().find(|f| f.name == name) {
@@ -92,12 +92,12 @@ fn phases(inputs: &[Vec<u8>]) -> [Duration; PHASES.len()] {
     let runner = Runner::new().unwrap_or_else(|e| fail(&e));
     let scratch = tempfile::tempdir().unwrap_or_else(|e| fail(&e.to_string()));
     let limits = RunLimits::default();
-    let allow = linkcheck::allow::AllowList::embedded();
+    let allow = linkcheck_core::allow::AllowList::embedded();
     let mut t = [Duration::ZERO; PHASES.len()];
     for bytes in inputs {
         let set = ObjectSet::from_bytes(bytes);
         let s = Instant::now();
-        let case = from_object_set(&set);
+        let case = set.to_case();
         for e in std::fs::read_dir(scratch.path()).into_iter().flatten().flatten() {
             let _ = std::fs::remove_file(e.path());
         }
@@ -111,7 +111,7 @@ fn phases(inputs: &[Vec<u8>]) -> [Duration; PHASES.len()] {
             let (mut module, mut run) = (None, None);
             if let Some(b) = outcome.bytes() {
                 let s = Instant::now();
-                module = linkcheck::describe::describe(b).ok();
+                module = linkcheck_core::describe::describe(b).ok();
                 t[4] += s.elapsed();
                 // Compiled first (the runner caches the module), so that
                 // `run` is instantiation and execution alone.
@@ -122,21 +122,21 @@ fn phases(inputs: &[Vec<u8>]) -> [Duration; PHASES.len()] {
                 run = Some(runner.run(b, &limits));
                 t[6] += s.elapsed();
             }
-            reports.push(linkcheck::LinkerReport { name: linker.name().into(), outcome, module, module_error: None, run });
+            reports.push(linkcheck_core::LinkerReport { name: linker.name().into(), outcome, module, module_error: None, run });
         }
         let s = Instant::now();
-        let inputs = linkcheck::canon::inputs_from_args(&args, scratch.path());
-        let canons: Vec<_> = reports.iter().map(|r| r.outcome.bytes().and_then(|b| linkcheck::canon::canonicalize(b, &inputs).ok())).collect();
+        let inputs = linkcheck_core::canon::inputs_from_args(&args, scratch.path());
+        let canons: Vec<_> = reports.iter().map(|r| r.outcome.bytes().and_then(|b| linkcheck_core::canon::canonicalize(b, &inputs).ok())).collect();
         t[7] += s.elapsed();
         let s = Instant::now();
         for other in canons.iter().skip(1) {
             if let (Some(a), Some(b)) = (&canons[0], other) {
-                std::hint::black_box(linkcheck::canon::compare_canon_all(a, b, &[]));
+                std::hint::black_box(linkcheck_core::canon::compare_canon_all(a, b, &[]));
             }
         }
         t[8] += s.elapsed();
         let s = Instant::now();
-        std::hint::black_box(linkcheck::CheckReport::from_reports(&args, reports, allow));
+        std::hint::black_box(linkcheck_core::CheckReport::from_reports(&args, reports, allow));
         t[9] += s.elapsed();
     }
     t

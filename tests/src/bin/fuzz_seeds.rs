@@ -13,7 +13,8 @@
 //! Run from the repository root: `cargo run -p refld-tests --bin fuzz_seeds`.
 
 use anyhow::{Context, Result};
-use linkcheck::corpus::{find_cases, prepare, Case};
+use linkcheck::corpus::{find_cases, prepare};
+use linkcheck_core::casefile::Case;
 use linkcheck::gen::{NItem, ObjectSet};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

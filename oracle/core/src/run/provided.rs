@@ -1,15 +1,16 @@
-//! Running a module the way the split oracle compares it: every import
-//! provided by the harness, identically for the original and the relinked
-//! module, then every exported function called in export-name order with
+//! Running a module with every import provided, the way the split-and-relink
+//! oracle (linkcheck-gen's `split`) compares an original module with its
+//! relinked copy: the imports are provided identically for both modules,
+//! then every exported function is called in export-name order with
 //! deterministic arguments, recording what each call returned, the imports
 //! it called and a hash of the memory after it.
 //!
 //! - Function imports: a recording host function returning values derived
-//!   from its name and arguments (FNV-1a, as `run::host` does).
-//! - `env.memory`: one memory whose limits satisfy both modules' imports
+//!   from its name and arguments (FNV-1a, as [`super::host`] does).
+//! - [`MEMORY_IMPORT`] (`env.memory`): one memory whose limits satisfy both modules' imports
 //!   ([`Provision::for_modules`]), its first 64 KiB filled with a fixed
 //!   pattern so loads see more than zeros.
-//! - `env.__indirect_function_table`: one table likewise, its slots holding
+//! - [`TABLE_IMPORT`] (`env.__indirect_function_table`): one table likewise, its slots holding
 //!   recording host functions of the original's types (every fourth slot
 //!   null), so `call_indirect` type checks matter.
 //!
@@ -24,12 +25,19 @@ use std::hash::{Hash, Hasher};
 use std::sync::OnceLock;
 
 use wasmtime::{
-    Caller, Config, Engine, Extern, ExternType, Func, FuncType, Linker, Memory, MemoryType, Module, OptLevel, Ref,
+    Caller, Engine, Extern, ExternType, Func, FuncType, Linker, Memory, MemoryType, Module, Ref,
     RefType, Store, StoreLimits, StoreLimitsBuilder, Table, TableType, Val, ValType,
 };
 
-use crate::run::host::{fnv1a, render_val};
-use crate::run::{classify, Ended, TrapKind};
+use super::host::{fnv1a, render_val};
+use super::{classify, fuel_config, Ended, TrapKind};
+
+/// The import of the memory both modules are given (wasm-ld's
+/// `--import-memory` imports `env.memory`).
+pub const MEMORY_IMPORT: (&str, &str) = ("env", "memory");
+/// The import of the table both modules are given (`--import-table`
+/// imports `env.__indirect_function_table`).
+pub const TABLE_IMPORT: (&str, &str) = ("env", "__indirect_function_table");
 
 /// Fuel for one exported function call (about one unit per instruction).
 pub const FUEL_PER_CALL: u64 = 200_000;
@@ -83,8 +91,8 @@ pub struct Provision {
 fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
     ENGINE.get_or_init(|| {
-        let mut c = Config::new();
-        c.consume_fuel(true).cranelift_opt_level(OptLevel::None).parallel_compilation(false).max_wasm_stack(256 << 10);
+        let mut c = fuel_config();
+        c.max_wasm_stack(256 << 10);
         Engine::new(&c).expect("wasmtime engine with fuel")
     })
 }
@@ -146,8 +154,8 @@ impl Provision {
             })
             .collect();
         Ok(Provision {
-            memory: limits(modules, super::module::MEMORY_IMPORT.1)?,
-            table: limits(modules, super::module::TABLE_IMPORT.1)?,
+            memory: limits(modules, MEMORY_IMPORT.1)?,
+            table: limits(modules, TABLE_IMPORT.1)?,
             table_funcs,
         })
     }
@@ -194,7 +202,7 @@ fn argument(i: usize, j: usize, ty: &ValType) -> Option<Val> {
     let n = 1 + 8 * i as u64 + j as u64;
     match ty {
         ValType::V128 => Some(Val::V128((u128::from(n as u8) * 0x0101_0101_0101_0101_0101_0101_0101_0101).into())),
-        _ => crate::run::reactor::argument(i, j, ty),
+        _ => super::reactor::argument(i, j, ty),
     }
 }
 
@@ -247,10 +255,10 @@ pub fn run(module: &Module, p: &Provision, inexact: &[String]) -> Result<Trace, 
         let (m, n) = (import.module(), import.name());
         let item: Extern = match import.ty() {
             ExternType::Func(ty) => recording_func(&mut store, format!("{m}.{n}"), ty).into(),
-            ExternType::Memory(_) if (m, n) == super::module::MEMORY_IMPORT => {
+            ExternType::Memory(_) if (m, n) == MEMORY_IMPORT => {
                 memory.ok_or("no memory provided")?.into()
             }
-            ExternType::Table(_) if (m, n) == super::module::TABLE_IMPORT => table.ok_or("no table provided")?.into(),
+            ExternType::Table(_) if (m, n) == TABLE_IMPORT => table.ok_or("no table provided")?.into(),
             other => return Err(format!("cannot provide import {m}.{n}: {other:?}")),
         };
         linker.define(&store, m, n, item).map_err(|e| format!("import {m}.{n}: {e:#}"))?;

@@ -5,7 +5,10 @@
 //! further lines of the same diagnostic starting with `>>> `. The oracle
 //! keeps diagnostics in the program-independent form `error: MESSAGE` /
 //! `warning: MESSAGE`, continuation lines joined with `\n` — the same text
-//! refld's `Diagnostic` displays.
+//! refld's `Diagnostic` displays. [`kind`] classifies them by what they are
+//! about (kind and symbol), independent of wording.
+
+pub mod kind;
 
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]

@@ -19,14 +19,14 @@
 //! | `other` | anything else (the first line is kept as the text) |
 //!
 //! The input is a diagnostic as the oracle keeps it (`error: MESSAGE`,
-//! `warning: MESSAGE`, see [`crate::diagnostics`]), or a raw stderr line
-//! with a program prefix (`rust-lld: error: MESSAGE`); a text with neither
-//! head is an error. [`crate::diff::compare`] compares the multisets of
-//! `(severity, kind, symbol)` of two linkers under the keys of
-//! [`Classified::key`]; `other` diagnostics are not compared at all (their
+//! `warning: MESSAGE`, see [`super`]), or a raw stderr line with a program
+//! prefix (`rust-lld: error: MESSAGE`); a text with neither head is an
+//! error. The comparison of two linkers' reports compares the multisets of
+//! `(severity, kind, symbol)` under the keys of [`Classified::key`]
+//! ([`key_counts`]); `other` diagnostics are not compared at all (their
 //! wording, and even their number, differ between linkers by design).
 
-use crate::diagnostics::{parse_stderr, Severity};
+use super::{parse_stderr, Severity};
 use std::collections::BTreeMap;
 
 /// What a diagnostic is about.

@@ -1,10 +1,13 @@
-//! Comparing two linkers' reports under stable dotted keys.
+//! Differences between two linkers' results under stable dotted keys: the
+//! [`Difference`] model, the comparison of each part of a result
+//! (diagnostics, modules, runs) and the one-line explanation of every key.
+//! The comparison of whole linker reports is `check::compare`.
 //!
 //! Keys (stable; allow-lists, reducers and reports name them):
 //! - `outcome`: `linked` / `rejected` / `crashed` / `timed out`. When the
 //!   outcomes differ, nothing else is compared.
 //! - `diag.KIND.SYMBOL` (errors) and `warn.KIND.SYMBOL` (warnings): how many
-//!   diagnostics of that kind name that symbol ([`crate::diagkind`]: KIND is
+//!   diagnostics of that kind name that symbol ([`crate::diagnostics::kind`]: KIND is
 //!   `undefined-symbol`, `duplicate-symbol`, `symbol-type-mismatch`,
 //!   `import-module-mismatch`, `import-name-mismatch`, `signature-mismatch`,
 //!   `entry-missing` or `export-missing`), or `(absent)`. Compared when both
@@ -32,13 +35,12 @@
 //! Every [`Difference`] carries a one-line explanation naming both linkers
 //! ([`explain`]: `refld rejected the inputs, wild linked them`, `refld
 //! reports 1 undefined-symbol error for foo, wild 0`, `the 3rd non-WASI host
-//! call differs: ...`); the structural keys of [`crate::canon`] keep the
-//! canonical comparison's own. Which differences are legitimate is not
-//! decided here but by an allow-list ([`crate::allow`]).
+//! call differs: ...`); the structural keys of the canonical comparison
+//! (`canon`) keep that comparison's own. Which differences are legitimate is
+//! not decided here but by an allow-list (`allow`).
 
-use crate::check::LinkerReport;
 use crate::describe::ModuleSummary;
-use crate::diagkind::key_counts;
+use crate::diagnostics::kind::key_counts;
 use crate::run::RunResult;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -51,8 +53,8 @@ pub const NONE: &str = "(none)";
 /// One point where two linkers disagree.
 ///
 /// In JSON: `key`, `left`, `right`, `explanation`, and `allowed` (the
-/// allow-list's reason, [`crate::allow`]) or `known` (the known-divergence
-/// note, [`crate::conform::known`]) when set.
+/// allow-list's reason, `allow`) or `known` (the known-divergence note of
+/// `corpus/known.toml`, set by `linkcheck conform`) when set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Difference {
     /// Dotted key, see the module documentation.
@@ -62,15 +64,14 @@ pub struct Difference {
     /// The second (right) linker's value.
     pub right: String,
     /// One line saying what differs, naming both linkers ([`explain`], or
-    /// the structural comparison's own, [`crate::canon::Divergence`]).
+    /// the structural comparison's own, `canon`).
     pub explanation: String,
     /// Why the difference is legitimate, when an allow-list entry covers it
-    /// ([`crate::allow`]); such a difference is not a divergence.
+    /// (`allow`); such a difference is not a divergence.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed: Option<String>,
     /// The note of the known divergence (a bug of the right linker) that
-    /// covers it (`corpus/known.toml`, [`crate::conform::known`]); set by
-    /// `conform` only.
+    /// covers it (`corpus/known.toml`); set by `linkcheck conform` only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub known: Option<String>,
 }
@@ -106,49 +107,6 @@ impl Difference {
             known: None,
         }
     }
-}
-
-/// All differences between two reports, in key order: `outcome`,
-/// `diag.*`, `warn.*`, `module.*`, `import.*`, `export.*`, `run.*`, each
-/// explained with the reports' linker names. Empty when they agree.
-pub fn compare(left: &LinkerReport, right: &LinkerReport) -> Vec<Difference> {
-    let mut out = compare_unnamed(left, right);
-    // The helpers below know no names: explain with the linkers' own.
-    for d in &mut out {
-        d.explanation = explain(&d.key, &d.left, &d.right, &left.name, &right.name);
-    }
-    out
-}
-
-/// [`compare`], explained with the sides called `left` and `right`.
-fn compare_unnamed(left: &LinkerReport, right: &LinkerReport) -> Vec<Difference> {
-    let mut out = Vec::new();
-    let (lk, rk) = (left.outcome.kind(), right.outcome.kind());
-    if lk != rk {
-        out.push(unnamed("outcome", lk, rk));
-        return out;
-    }
-    if let (Some(l), Some(r)) = (left.outcome.diagnostics(), right.outcome.diagnostics()) {
-        compare_diagnostics(l, r, &mut out);
-    }
-    if lk != "linked" {
-        return out;
-    }
-    match (&left.module, &right.module) {
-        (Some(l), Some(r)) => compare_modules(l, r, &mut out),
-        (l, r) if l.is_some() != r.is_some() => {
-            let text = |side: &LinkerReport| match &side.module_error {
-                None => "readable".to_string(),
-                Some(e) => format!("unreadable: {e}"),
-            };
-            out.push(unnamed("module.readable", text(left), text(right)));
-        }
-        _ => {}
-    }
-    if let (Some(l), Some(r)) = (&left.run, &right.run) {
-        compare_runs(l, r, &mut out);
-    }
-    out
 }
 
 /// Differences of the classified diagnostics (`diag.*` and `warn.*` keys,
@@ -248,9 +206,9 @@ fn compare_maps(left: &BTreeMap<String, String>, right: &BTreeMap<String, String
 }
 
 /// A difference explained with the sides called `left` and `right` (the
-/// helpers that compare parts of reports know no linker names; [`compare`]
-/// explains again with the names).
-fn unnamed(key: impl Into<String>, left: impl Into<String>, right: impl Into<String>) -> Difference {
+/// helpers that compare parts of reports know no linker names; the
+/// comparison of whole reports explains again with the names).
+pub fn unnamed(key: impl Into<String>, left: impl Into<String>, right: impl Into<String>) -> Difference {
     Difference::explained(key, left, right, "left", "right")
 }
 

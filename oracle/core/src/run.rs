@@ -15,8 +15,13 @@
 //! imported type (minimum size, zero/null contents).
 //!
 //! Compiled modules are cached by content in the [`Runner`].
+//!
+//! [`provided`] runs a module the other way, with every import provided and
+//! per-call fuel, memory hashes and globals recorded: how the
+//! split-and-relink oracle compares two modules.
 
 pub mod host;
+pub mod provided;
 pub mod reactor;
 
 pub use host::HostCall;
@@ -166,9 +171,7 @@ impl Runner {
     /// compilation (fast for small modules). Fails only if wasmtime cannot
     /// set up its engine on this machine.
     pub fn new() -> Result<Runner, String> {
-        let mut config = Config::new();
-        config.consume_fuel(true).cranelift_opt_level(OptLevel::None).parallel_compilation(false);
-        let engine = Engine::new(&config).map_err(|e| format!("wasmtime engine: {e}"))?;
+        let engine = Engine::new(&fuel_config()).map_err(|e| format!("wasmtime engine: {e}"))?;
         let mut wasi_linker: Linker<Host> = Linker::new(&engine);
         wasmtime_wasi::p1::add_to_linker_sync(&mut wasi_linker, |h: &mut Host| &mut h.wasi)
             .map_err(|e| format!("wasmtime WASI linker: {e}"))?;
@@ -284,6 +287,14 @@ impl Runner {
 pub fn run_wasi_command(bytes: &[u8], limits: &RunLimits) -> RunResult {
     static RUNNER: OnceLock<Runner> = OnceLock::new();
     RUNNER.get_or_init(|| Runner::new().expect("wasmtime engine")).run(bytes, limits)
+}
+
+/// The engine settings of every run: fuel metering, unoptimized
+/// single-threaded Cranelift compilation (fast for small modules).
+fn fuel_config() -> Config {
+    let mut config = Config::new();
+    config.consume_fuel(true).cranelift_opt_level(OptLevel::None).parallel_compilation(false);
+    config
 }
 
 /// How a run (or one export call) ended other than by returning.

@@ -1,7 +1,7 @@
 //! Generated corpus cases: object models saved as a corpus case folder, and
 //! read back.
 //!
-//! A [`GeneratedCase`] is a link whose every input is an objgen
+//! A [`GeneratedCase`] is a link whose every input is a linkcheck-object
 //! [`ObjectModel`]: plain objects and archives of them, a wasm-ld command
 //! line, the expected outcome and, optionally, the divergence it was saved
 //! for. [`write_case`] stores it in the corpus format (`corpus/README.md`,
@@ -12,17 +12,16 @@
 //!                 divergence = { key, linkers }, [[archive]] name + members
 //! DIR/NAME.json   one per object and archive member: the ObjectModel (serde
 //!                 JSON), which `linkcheck conform` encodes to NAME.o
-//! DIR/NAME.txt    the text dump of NAME.json (objgen::dump), for readers
+//! DIR/NAME.txt    the text dump of NAME.json (linkcheck_object::dump), for readers
 //! ```
 //!
-//! [`read_case`] loads such a folder back; [`from_object_set`] turns a
-//! generated [`ObjectSet`] into a case (a fuzz target saves what it found
-//! this way); [`write_inputs`] writes the encoded objects and archives,
-//! ready to link, into a scratch directory.
+//! [`read_case`] loads such a folder back; [`write_inputs`] writes the
+//! encoded objects and archives, ready to link, into a scratch directory.
+//! (The generators turn their object sets into such cases: a fuzz target
+//! saves what it found this way.)
 
+use super::{Case, CorpusError, Divergence, Expect, CASE_FILE};
 use crate::cmdline::strip_output_args;
-use crate::corpus::{Case, CorpusError, Divergence, Expect, CASE_FILE};
-use crate::gen::{ObjectSet, ARCHIVE_NAME};
 use linkcheck_object::{archive, dump, encode, ObjectModel};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -256,30 +255,6 @@ pub fn read_case(dir: &Path) -> Result<GeneratedCase, CorpusError> {
     };
     generated.check_names().map_err(|e| CorpusError::new(&toml, e))?;
     Ok(generated)
-}
-
-/// A generated object set as a case: its lowered object models
-/// ([`ObjectSet::lower_models`]): plain objects `aN.o` in order, the members
-/// `mN.o` in [`ARCHIVE_NAME`] after them, and the set's flags before the
-/// inputs. The description is `generated object set` and `expect` is
-/// `link`: callers set both (and `divergence`) from what they observed.
-pub fn from_object_set(set: &ObjectSet) -> GeneratedCase {
-    let lowered = set.lower_models(&set.files());
-    let mut args = lowered.args;
-    args.extend(lowered.objects.iter().map(|(n, _)| n.clone()));
-    let mut archives = Vec::new();
-    if !lowered.members.is_empty() {
-        args.push(ARCHIVE_NAME.to_string());
-        archives.push((ARCHIVE_NAME.to_string(), lowered.members));
-    }
-    GeneratedCase {
-        description: "generated object set".into(),
-        objects: lowered.objects,
-        archives,
-        args,
-        expect: Expect::Link,
-        divergence: None,
-    }
 }
 
 /// Writes the case's link inputs into `dir` (which must exist): `NAME.o`

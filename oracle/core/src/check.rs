@@ -1,8 +1,9 @@
-//! One case through every linker: link, describe, run, compare.
+//! One case through every linker: link, describe, run, compare
+//! ([`compare`]: the keys of `diff`, then the structural ones of `canon`).
 
 use crate::allow::AllowList;
 use crate::describe::{describe, ModuleSummary};
-use crate::diff::{compare, Difference};
+use crate::diff::{self, Difference};
 use crate::linker::{Linker, Outcome, DEFAULT_TIMEOUT};
 use crate::run::{RunLimits, RunResult, Runner};
 use serde::Serialize;
@@ -140,6 +141,49 @@ impl CheckReport {
         let agree = comparisons.iter().all(|c| c.differences.is_empty());
         CheckReport { args: args.to_vec(), linkers, comparisons, agree }
     }
+}
+
+/// All differences between two reports, in key order: `outcome`,
+/// `diag.*`, `warn.*`, `module.*`, `import.*`, `export.*`, `run.*`, each
+/// explained with the reports' linker names. Empty when they agree.
+pub fn compare(left: &LinkerReport, right: &LinkerReport) -> Vec<Difference> {
+    let mut out = compare_unnamed(left, right);
+    // The helpers below know no names: explain with the linkers' own.
+    for d in &mut out {
+        d.explanation = diff::explain(&d.key, &d.left, &d.right, &left.name, &right.name);
+    }
+    out
+}
+
+/// [`compare`], explained with the sides called `left` and `right`.
+fn compare_unnamed(left: &LinkerReport, right: &LinkerReport) -> Vec<Difference> {
+    let mut out = Vec::new();
+    let (lk, rk) = (left.outcome.kind(), right.outcome.kind());
+    if lk != rk {
+        out.push(diff::unnamed("outcome", lk, rk));
+        return out;
+    }
+    if let (Some(l), Some(r)) = (left.outcome.diagnostics(), right.outcome.diagnostics()) {
+        diff::compare_diagnostics(l, r, &mut out);
+    }
+    if lk != "linked" {
+        return out;
+    }
+    match (&left.module, &right.module) {
+        (Some(l), Some(r)) => diff::compare_modules(l, r, &mut out),
+        (l, r) if l.is_some() != r.is_some() => {
+            let text = |side: &LinkerReport| match &side.module_error {
+                None => "readable".to_string(),
+                Some(e) => format!("unreadable: {e}"),
+            };
+            out.push(diff::unnamed("module.readable", text(left), text(right)));
+        }
+        _ => {}
+    }
+    if let (Some(l), Some(r)) = (&left.run, &right.run) {
+        diff::compare_runs(l, r, &mut out);
+    }
+    out
 }
 
 /// Links `args` (relative paths against `cwd`) with every linker (at once,

@@ -3,7 +3,7 @@
 
 use super::rewrite::{pad_lebs, rewrite, shorten_lebs, with_offset, Edit};
 use super::support::{canon, inputs, link_refld, link_rust_lld, run_main, MAIN_RESULT_WITHOUT_CLOSE};
-use linkcheck::canon::{compare_canon, compare_canon_all, Canon, Divergence, InputObject};
+use linkcheck_core::canon::{compare_canon, compare_canon_all, Canon, Divergence, InputObject};
 use wasm_encoder::Instruction;
 use wasmparser::Operator;
 

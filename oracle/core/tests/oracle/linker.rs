@@ -1,5 +1,5 @@
 use crate::common::*;
-use linkcheck::linker::{Linker, Outcome};
+use linkcheck_core::linker::{Linker, Outcome};
 use std::time::{Duration, Instant};
 
 fn fake(dir: &std::path::Path, body: &str) -> Linker {
@@ -95,13 +95,13 @@ fn rust_lld_links_an_encoded_object() {
     let o = lld.link(&strings(&["exit5.o", "-o", "exit5.wasm"]), dir.path());
     let Outcome::Linked { bytes, warnings } = &o else { panic!("{o:?}") };
     assert!(warnings.is_empty(), "{warnings:?}");
-    let summary = linkcheck::describe::describe(bytes).unwrap();
+    let summary = linkcheck_core::describe::describe(bytes).unwrap();
     assert_eq!(summary.invalid, None);
     let imports: Vec<_> = summary.imports.iter().map(|i| format!("{}.{}: {}", i.module, i.name, i.ty)).collect();
     assert_eq!(imports, ["wasi_snapshot_preview1.proc_exit: func (i32)"]);
     let exports: Vec<_> = summary.exports.iter().map(|e| format!("{}: {}", e.name, e.ty)).collect();
     assert_eq!(exports, ["memory: memory", "_start: func ()"]);
-    let run = linkcheck::run::run_wasi_command(bytes, &Default::default());
+    let run = linkcheck_core::run::run_wasi_command(bytes, &Default::default());
     assert_eq!(run.exit_code, Some(5), "{run:?}");
 }
 

@@ -5,7 +5,7 @@
 use super::equal::show;
 use super::rewrite::{func_index, operators, rewrite, Edit, Segments};
 use super::support::{canon, inputs, link_refld, link_rust_lld};
-use linkcheck::canon::{compare_canon, Canon, Divergence, InputObject};
+use linkcheck_core::canon::{compare_canon, Canon, Divergence, InputObject};
 use wasm_encoder::Instruction;
 use wasmparser::{Operator, Parser, Payload};
 
@@ -174,6 +174,6 @@ fn weak_definition_chosen_over_strong() {
 #[test]
 fn unreadable_input_is_an_error() {
     let out = link_refld(&inputs()).bytes;
-    let err = linkcheck::canon::canonicalize(&out, &[InputObject::new("bad.o", b"\0asm\x01\0\0\0\x01".to_vec())]).unwrap_err();
+    let err = linkcheck_core::canon::canonicalize(&out, &[InputObject::new("bad.o", b"\0asm\x01\0\0\0\x01".to_vec())]).unwrap_err();
     assert!(err.to_string().contains("bad.o"), "{err}");
 }

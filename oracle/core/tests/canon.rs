@@ -1,4 +1,4 @@
-//! Tests of the canonical form (`linkcheck::canon`): objects built with
+//! Tests of the canonical form (`linkcheck_core::canon`): objects built with
 //! `linkcheck::objgen`, linked by refld (in memory) and by rust-lld.
 //!
 //! - refld's and rust-lld's outputs of one multi-object program compare

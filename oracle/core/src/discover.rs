@@ -21,10 +21,52 @@
 //! if not, what installs it; [`discover`] keeps those found.
 
 use crate::linker::{Linker, REFERENCE_NAME, RUST_LLD_NAME};
-use crate::releases::{DebianLinker, BASELINE, RELEASES};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+
+/// A wasm-ld release as Debian ships it: the program and its package.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DebianLinker {
+    /// The program (`/usr/bin/wasm-ld-19`), also the linker's name.
+    pub program: &'static str,
+    /// The Debian package that installs it.
+    pub package: &'static str,
+}
+
+/// The default baseline: wasm-ld 22 (package `lld-22`).
+pub const BASELINE: DebianLinker = DebianLinker { program: "wasm-ld-22", package: "lld-22" };
+
+/// The default releases, oldest first: wasm-ld 14 (package `lld`, Debian
+/// 12's default LLVM), 16 and 19.
+pub const RELEASES: [DebianLinker; 3] = [
+    DebianLinker { program: "wasm-ld-14", package: "lld" },
+    DebianLinker { program: "wasm-ld-16", package: "lld-16" },
+    DebianLinker { program: "wasm-ld-19", package: "lld-19" },
+];
+
+impl DebianLinker {
+    /// The program's path: the first match on `PATH`, else `/usr/bin`.
+    pub fn find(&self) -> Option<PathBuf> {
+        let on_path = std::env::var_os("PATH")
+            .into_iter()
+            .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+            .map(|dir| dir.join(self.program))
+            .find(|p| is_executable(p));
+        on_path.or_else(|| Some(Path::new("/usr/bin").join(self.program)).filter(|p| is_executable(p)))
+    }
+
+    /// [`DebianLinker::find`], or an error naming the package to install.
+    pub fn locate(&self) -> Result<PathBuf, String> {
+        self.find().ok_or_else(|| {
+            format!(
+                "{} is not installed (not on PATH, not in /usr/bin): apt-get install {} \
+                 (scripts/setup.sh installs it)",
+                self.program, self.package
+            )
+        })
+    }
+}
 
 /// The name given to Wild.
 pub const WILD_NAME: &str = "wild";
@@ -119,12 +161,9 @@ pub fn rust_lld() -> Result<Found, Missing> {
 /// A Debian wasm-ld release (`wasm-ld-19`, package `lld-19`).
 pub fn debian_linker(debian: &DebianLinker) -> Result<Found, Missing> {
     let hint = format!("apt-get install {} (scripts/setup.sh installs it)", debian.package);
-    match debian.find() {
-        Some(program) => external(debian.program.into(), program, Vec::new(), &hint),
-        None => Err(Missing {
-            name: debian.program.into(),
-            reason: format!("{} is not installed (not on PATH, not in /usr/bin): {hint}", debian.program),
-        }),
+    match debian.locate() {
+        Ok(program) => external(debian.program.into(), program, Vec::new(), &hint),
+        Err(reason) => Err(Missing { name: debian.program.into(), reason }),
     }
 }
 

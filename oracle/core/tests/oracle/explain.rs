@@ -1,15 +1,16 @@
 //! One-line explanations of differences: every key family of
-//! `linkcheck::diff` on reports built by hand, and the structural keys of a
+//! `linkcheck_core::diff` on reports built by hand, and the structural keys of a
 //! `check` run (the canonical comparison's own explanations, named by
 //! linker); allowed differences are kept apart with their reasons.
 
 use crate::common::*;
-use linkcheck::allow::{AllowList, Allowance};
-use linkcheck::check::{check, CheckOptions, LinkerReport};
-use linkcheck::describe::{Export, Import, ModuleSummary};
-use linkcheck::diff::{compare, explain, ordinal, Difference};
-use linkcheck::linker::{Linker, Outcome};
-use linkcheck::run::{ExportCall, HostCall, RunResult, Runner};
+use linkcheck_core::allow::{AllowList, Allowance};
+use linkcheck_core::check::{check, CheckOptions, LinkerReport};
+use linkcheck_core::describe::{Export, Import, ModuleSummary};
+use linkcheck_core::check::compare;
+use linkcheck_core::diff::{explain, ordinal, Difference};
+use linkcheck_core::linker::{Linker, Outcome};
+use linkcheck_core::run::{ExportCall, HostCall, RunResult, Runner};
 use std::sync::Arc;
 use wasm_encoder::Instruction as I;
 
@@ -174,7 +175,7 @@ fn structural_differences_keep_their_explanations() {
         // not the generic fallback of `diff::explain`.
         assert!(d.explanation.starts_with("function ") && !d.explanation.contains(" differs: one "), "{d:?}");
     }
-    let text = linkcheck::report::render_text(&r);
+    let text = linkcheck_core::report::render_text(&r);
     assert!(text.contains("one's run does not exit normally"), "explanations are in the text report:\n{text}");
 }
 
@@ -202,6 +203,6 @@ fn allowed_differences_are_kept_apart_with_their_reasons() {
     let r = check(&[one, two], &args, dir.path(), &runner, &allow("three"));
     assert!(!r.agree && r.comparisons[0].differences.iter().any(|d| d.key == "run.exit_code"));
     assert!(r.comparisons[0].allowed.iter().all(|d| d.key.starts_with("func.")));
-    let json = linkcheck::report::render_json(&r);
+    let json = linkcheck_core::report::render_json(&r);
     assert!(json.contains("\"allowed\": \"bodies may differ\"") && json.contains("\"explanation\""), "{json}");
 }

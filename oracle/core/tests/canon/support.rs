@@ -1,6 +1,6 @@
 //! The program the tests link, and the two linkers.
 
-use linkcheck::canon::{canonicalize, Canon, InputObject};
+use linkcheck_core::canon::{canonicalize, Canon, InputObject};
 use linkcheck_object::{encode, flags, Body, FuncSig, ObjectModel, RelocType, ValTypeModel};
 use std::path::{Path, PathBuf};
 use std::process::Command;

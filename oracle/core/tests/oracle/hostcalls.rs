@@ -1,8 +1,8 @@
 //! The recording host (non-WASI imports), export calls of modules without
 //! `_start`, their diff keys, and the module cache.
 
-use linkcheck::diff::compare_runs;
-use linkcheck::run::{RunLimits, Runner};
+use linkcheck_core::diff::compare_runs;
+use linkcheck_core::run::{RunLimits, Runner};
 use wasm_encoder::{
     CodeSection, EntityType, ExportKind, ExportSection, Function, FunctionSection, ImportSection, Instruction as I,
     Module, TypeSection, ValType,

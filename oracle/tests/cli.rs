@@ -1,4 +1,10 @@
-use crate::common::*;
+//! The `linkcheck` binary: exit statuses and usage errors.
+
+#[path = "../core/tests/oracle/common.rs"]
+#[allow(dead_code)]
+mod common;
+
+use common::*;
 use std::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_linkcheck");

@@ -1,8 +1,9 @@
 use crate::common::*;
-use linkcheck::check::{check, CheckOptions, CheckReport, LinkerReport};
-use linkcheck::diff::{compare, Difference};
-use linkcheck::linker::{Linker, Outcome};
-use linkcheck::run::Runner;
+use linkcheck_core::check::{check, CheckOptions, CheckReport, LinkerReport};
+use linkcheck_core::check::compare;
+use linkcheck_core::diff::Difference;
+use linkcheck_core::linker::{Linker, Outcome};
+use linkcheck_core::run::Runner;
 use wasm_encoder::Instruction as I;
 
 fn linked(name: &str, body: &[I]) -> LinkerReport {
@@ -95,10 +96,10 @@ fn check_compares_first_with_each_other() {
     assert_eq!(k[..3], ["run.exit_code", "run.trap", "run.stdout"]);
     // The structural comparison localises it: `_start`'s body differs.
     assert!(k[3..].iter().all(|k| k.starts_with("func.") && k.ends_with(".body")) && k.len() == 4, "{k:?}");
-    let text = linkcheck::report::render_text(&r);
+    let text = linkcheck_core::report::render_text(&r);
     assert!(text.contains("== one vs two: agree\n"), "{text}");
     assert!(text.ends_with("diverge\n"), "{text}");
-    let json: serde_json::Value = serde_json::from_str(&linkcheck::report::render_json(&r)).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&linkcheck_core::report::render_json(&r)).unwrap();
     assert_eq!(json["linkers"][0]["outcome"]["kind"], "linked");
     assert_eq!(json["linkers"][2]["run"]["stdout"], "hi\n");
     assert_eq!(json["comparisons"][1]["differences"][0]["key"], "run.exit_code");

@@ -1,4 +1,4 @@
-//! `linkcheck::linkers::discover`: this machine has every linker the
+//! `linkcheck_core::discover::discover`: this machine has every linker the
 //! project compares (rust-lld; Debian's wasm-ld-14, -16, -19, -22; Wild 0.10),
 //! each answering `--version`, and Wild's wasm backend links an objgen-built
 //! object into a module that validates.
@@ -6,8 +6,8 @@
 //! A missing linker fails the test with what installs it (the Debian
 //! package, or scripts/setup.sh for Wild); nothing is skipped.
 
-use linkcheck::linker::{Linker, Outcome, REFERENCE_NAME, RUST_LLD_NAME};
-use linkcheck::linkers::{discover, discover_all, render_table, Found, WILD_NAME};
+use linkcheck_core::linker::{Linker, Outcome, REFERENCE_NAME, RUST_LLD_NAME};
+use linkcheck_core::discover::{discover, discover_all, render_table, Found, WILD_NAME};
 use linkcheck_object::{encode, Body, FuncSig, ObjectModel, ValTypeModel};
 
 /// The linker `name`; when missing, fails naming what installs it.

@@ -10,15 +10,15 @@
 //! reason = "wasm-ld 19 ... (LLVM 20 release notes)"
 //! ```
 //!
-//! A difference ([`crate::diff`] keys and the structural keys of
-//! [`crate::canon`]) of the linker `right` from the linker `left` under a
+//! A difference (the keys of `diff` and the structural keys of `canon`) of
+//! the linker `right` from the linker `left` under a
 //! covered key is *allowed*: it stays in the report, marked with the
 //! reason, but does not count as a divergence. Entries with `left = "*"`
 //! and `right = "*"` hold for every pair (the layout values every linker
 //! chooses for itself); pair entries name a documented, legitimate
 //! difference between two linkers (a default that changed between wasm-ld
 //! releases, a feature one release lacks). Bugs are never allowed: they are
-//! known divergences (`corpus/known.toml`, [`crate::conform::known`]).
+//! known divergences (`corpus/known.toml`, `linkcheck conform`'s known list).
 //!
 //! The list used by default is `oracle/allow.toml`, embedded in the binary
 //! ([`AllowList::embedded`]); `linkcheck diff --allow FILE` and `linkcheck
@@ -29,7 +29,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 /// The default allow-list's text (`oracle/allow.toml`).
-pub const EMBEDDED: &str = include_str!("../allow.toml");
+pub const EMBEDDED: &str = include_str!("../../allow.toml");
 
 /// One allowed key (or key prefix) for a pair of linkers, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
@@ -145,8 +145,8 @@ impl AllowList {
         self.entries.iter().find(|a| a.holds_for(left, right) && a.matches(key)).map(|a| a.reason.as_str())
     }
 
-    /// The entries that hold for every pair (what [`crate::canon::compare_canon`]
-    /// drops).
+    /// The entries that hold for every pair (what the structural comparison,
+    /// `canon::compare_canon`, drops).
     pub fn any_pair(&self) -> Vec<Allowance> {
         self.entries.iter().filter(|a| a.is_any_pair()).cloned().collect()
     }

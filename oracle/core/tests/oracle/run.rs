@@ -1,5 +1,5 @@
 use crate::common::*;
-use linkcheck::run::{run_wasi_command, RunLimits, Runner};
+use linkcheck_core::run::{run_wasi_command, RunLimits, Runner};
 use wasm_encoder::{BlockType, Instruction as I};
 
 #[test]
