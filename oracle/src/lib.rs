@@ -16,10 +16,6 @@
 
 pub mod conform;
 pub mod corpus;
-pub mod differential;
 pub mod explain;
-pub mod gen;
-pub mod props;
 pub mod reduce;
 pub mod releases;
-pub mod split;

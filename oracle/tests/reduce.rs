@@ -6,7 +6,7 @@
 
 use linkcheck::corpus::{find_cases, prepare};
 use linkcheck_core::casefile::{read_case, write_case, write_inputs, Case, Divergence, Expect, GeneratedCase};
-use linkcheck::gen::{Binding, FileModel, Item, ObjectSet, Policy, RefAttrs, Use};
+use linkcheck_gen::object_set::{Binding, FileModel, Item, ObjectSet, Policy, RefAttrs, Use};
 use linkcheck_object::{dump, encode, flags, Body, FuncSig, ObjectModel, RelocType, SymbolKind, ValTypeModel};
 use linkcheck::reduce::{reduce, sizes};
 use std::path::Path;

@@ -1,4 +1,4 @@
-//! Benchmark of the differential harness (`linkcheck::differential`, the
+//! Benchmark of the differential harness (`linkcheck_gen::diff_linkers`, the
 //! code the `diff_linkers` fuzz target runs, without the fuzzer's
 //! instrumentation). Each input of a corpus folder (default
 //! `fuzz/corpus/diff_linkers`) is drawn into a set and checked by a
@@ -15,8 +15,8 @@
 //! (defaults fuzz/corpus/diff_linkers, 300 sets, 3 rounds).
 
 use linkcheck_core::casefile::write_inputs;
-use linkcheck::differential::Harness;
-use linkcheck::gen::ObjectSet;
+use linkcheck_gen::diff_linkers::Harness;
+use linkcheck_gen::object_set::ObjectSet;
 use linkcheck_core::{Linker, RunLimits, Runner};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -39,7 +39,7 @@ fn main() {
     let inputs: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(f).unwrap_or_else(|e| fail(&format!("{}: {e}", f.display())))).collect();
     let known_path = root.join("fuzz/known.toml");
     let known_text = std::fs::read_to_string(&known_path).unwrap_or_else(|e| fail(&format!("{}: {e}", known_path.display())));
-    let known = linkcheck::differential::parse_known(&known_path, &known_text).unwrap_or_else(|e| fail(&e));
+    let known = linkcheck_gen::diff_linkers::parse_known(&known_path, &known_text).unwrap_or_else(|e| fail(&e));
 
     let (mut rates, mut bare_ms, mut check_ms, mut ratios) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut phase_ms: Vec<Vec<f64>> = vec![Vec::new(); PHASES.len()];

@@ -3,7 +3,7 @@
 //! options they refuse ([`Unsupported`]), and set shapes they are not
 //! given ([`Precondition`]).
 
-use crate::gen::{func_name, Binding, NItem, ObjectSet};
+use crate::object_set::{func_name, Binding, NItem, ObjectSet};
 use serde::Deserialize;
 use std::path::Path;
 
@@ -118,7 +118,7 @@ impl Condition {
             }
             Condition::ImportsDisagree => {
                 let files = set.files();
-                (0..crate::gen::FUNC_NAMES).any(|j| {
+                (0..crate::object_set::FUNC_NAMES).any(|j| {
                     let imports: std::collections::BTreeSet<(bool, bool)> = files
                         .iter()
                         .filter(|f| !f.defines_func(j) && f.used_funcs().contains(&j))
@@ -158,7 +158,7 @@ pub fn parse_known(path: &Path, text: &str) -> Result<Known, String> {
 mod tests {
     #[test]
     fn weak_definition_beside_another_needs_two_files() {
-        use crate::gen::{Binding, FileModel, Item, ObjectSet, Policy};
+        use crate::object_set::{Binding, FileModel, Item, ObjectSet, Policy};
         let func = |name, binding| Item::Func { name, binding, sig2: false, constant: 0, uses: vec![] };
         let file = |items| FileModel { member: false, items, refs: vec![] };
         let set = |files| ObjectSet {
@@ -178,7 +178,7 @@ mod tests {
 
         // f1 calls the undefined f0 in two files: plainly, then with the
         // import field `shared`.
-        use crate::gen::{RefAttrs, Use};
+        use crate::object_set::{RefAttrs, Use};
         let caller = |shared_field| FileModel {
             member: false,
             items: vec![Item::Func { name: 1, binding: Binding::Local, sig2: false, constant: 0, uses: vec![Use::Call(0)] }],

@@ -1,9 +1,9 @@
-//! The split-and-relink oracle (`linkcheck::split`): hand-written modules
+//! The split-and-relink oracle (`linkcheck_gen::split`): hand-written modules
 //! split into 1, 2 and 3 parts relink to the same behaviour, generated
 //! modules from a fixed byte stream pass, and damaged splits are caught.
 
 use linkcheck_object::SymbolKind;
-use linkcheck::split::{check_relink, check_split_relink, check_unless_known, smith_module, split, Checked, SplitFailure};
+use linkcheck_gen::split::{check_relink, check_split_relink, check_unless_known, smith_module, split, Checked, SplitFailure};
 use wasm_encoder::{
     BlockType, CodeSection, ConstExpr, EntityType, ExportKind, ExportSection, Function, FunctionSection,
     GlobalSection, GlobalType, ImportSection, MemArg, MemArgTarget, MemorySection, MemoryType, Module, TableSection, TableType,
@@ -308,7 +308,7 @@ fn wasm_ld_22_links_the_parts_too() {
     // global initializer ("invalid opcode in init_expr: 253"), keeps only the
     // first constant of an extended one and aborts on a large negative
     // i64.const in it (wasm-ld 16 to 22), which refld all handles.
-    let mut config = linkcheck::split::smith_config();
+    let mut config = linkcheck_gen::split::smith_config();
     config.simd_enabled = false;
     config.relaxed_simd_enabled = false;
     config.extended_const_enabled = false;

@@ -2,7 +2,7 @@
 //! `diff_linkers` fuzz target.
 //!
 //! A [`Harness`] takes an [`ObjectSet`] (drawn from fuzz bytes by
-//! [`crate::gen`]), writes its objects and archive into a scratch folder,
+//! [`crate::object_set`]), writes its objects and archive into a scratch folder,
 //! links them with every chosen linker ([`linkcheck_core::check::check_timed`]:
 //! outcomes, diagnostics, structural comparison, runs with the recording
 //! host) and judges the differences of refld from each other linker:
@@ -33,7 +33,7 @@ pub use known::{glob, parse_known, Condition, Known, KnownBug, Precondition, Uns
 use linkcheck_core::casefile::{write_case, write_inputs, Divergence, Expect};
 use linkcheck_core::check::{check_timed, CheckOptions, CheckReport};
 use linkcheck_core::diff::Difference;
-use crate::gen::ObjectSet;
+use crate::object_set::ObjectSet;
 use linkcheck_core::linker::Linker;
 use linkcheck_core::discover;
 use linkcheck_core::run::Runner;

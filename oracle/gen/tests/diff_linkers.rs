@@ -1,11 +1,11 @@
 //! The differential harness of the `diff_linkers` fuzz target
-//! (`linkcheck::differential`): known-bug matching, agreement of refld and
+//! (`linkcheck_gen::diff_linkers`): known-bug matching, agreement of refld and
 //! rust-lld on generated sets, and a finding from a linker that really
 //! differs, saved as a case `linkcheck reduce` can read.
 
 use linkcheck_core::casefile::read_case;
-use linkcheck::differential::{parse_known, Harness, KnownBug, Unsupported};
-use linkcheck::gen::ObjectSet;
+use linkcheck_gen::diff_linkers::{parse_known, Harness, KnownBug, Unsupported};
+use linkcheck_gen::object_set::ObjectSet;
 use linkcheck_core::linker::Linker;
 use std::path::Path;
 
@@ -28,8 +28,8 @@ fn known_bugs_match_by_linker_key_and_values() {
     assert!(w.matches("wild", "func.f0.command_export", "f0.command_export", "(absent)"));
     assert!(!w.matches("wild", "func.f0.body", "f0.command_export", "(absent)"));
     assert!(!w.matches("wild", "func.f0.command_export", "f0", "(absent)"));
-    assert!(linkcheck::differential::glob("a*b*c", "aXbYc") && !linkcheck::differential::glob("a*b*c", "aXc"));
-    assert!(linkcheck::differential::glob("ab", "ab") && !linkcheck::differential::glob("ab", "abc"));
+    assert!(linkcheck_gen::diff_linkers::glob("a*b*c", "aXbYc") && !linkcheck_gen::diff_linkers::glob("a*b*c", "aXc"));
+    assert!(linkcheck_gen::diff_linkers::glob("ab", "ab") && !linkcheck_gen::diff_linkers::glob("ab", "abc"));
 }
 
 #[test]
@@ -44,13 +44,13 @@ fn unsupported_options_match_whole_options() {
 
 #[test]
 fn the_fuzz_targets_known_bug_file_parses_and_names_existing_notes() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/known.toml");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/known.toml");
     let text = std::fs::read_to_string(&path).unwrap();
     let known = parse_known(&path, &text).unwrap();
     assert!(!known.known.is_empty() && !known.unsupported.is_empty());
     let notes = known.known.iter().map(|k| &k.note).chain(known.unsupported.iter().map(|u| &u.note));
     for note_dir in notes {
-        let note = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(note_dir).join("NOTE.md");
+        let note = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(note_dir).join("NOTE.md");
         assert!(note.is_file(), "{} names {note_dir}, which has no NOTE.md", path.display());
     }
     assert!(parse_known(&path, "[[known]]\nlinker = 1\n").is_err());
@@ -63,11 +63,11 @@ fn the_fuzz_targets_known_bug_file_parses_and_names_existing_notes() {
 #[test]
 fn refld_and_rust_lld_agree_on_generated_sets() {
     // rust-lld's own known bugs (fuzz/known.toml: SIG-LAZY) are not counted.
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/known.toml");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/known.toml");
     let known = parse_known(&path, &std::fs::read_to_string(&path).unwrap()).unwrap();
     let mut h = Harness::new(&["rust-lld"], known, None).expect("rust-lld (scripts/setup.sh installs the toolchain)");
     for i in 0..24 {
-        let set = ObjectSet::from_bytes(&linkcheck::gen::fixed_stream(i));
+        let set = ObjectSet::from_bytes(&linkcheck_gen::object_set::fixed_stream(i));
         if let Err(f) = h.check_set(&set) {
             panic!("stream {i}: {f}\nset {set:?}");
         }
@@ -89,9 +89,9 @@ fn a_real_difference_is_a_finding_with_a_saved_case() {
     let mut h = Harness::with_linkers(vec![Linker::Reference, exporting], Default::default(), Some(saved.path().to_path_buf())).unwrap();
     let finding = (0..64)
         .filter_map(|i| {
-            let set = ObjectSet::from_bytes(&linkcheck::gen::fixed_stream(i));
+            let set = ObjectSet::from_bytes(&linkcheck_gen::object_set::fixed_stream(i));
             // Sets refld links without --export-all: their exports differ.
-            if set.export_all || linkcheck::props::link_set(&set).is_err() { None } else { h.check_set(&set).err() }
+            if set.export_all || linkcheck_gen::props::link_set(&set).is_err() { None } else { h.check_set(&set).err() }
         })
         .next()
         .expect("some set links and differs in its exports");

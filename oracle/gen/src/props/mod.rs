@@ -1,5 +1,5 @@
 //! The formal properties of the reference linker over generated object sets
-//! ([`crate::gen::ObjectSet`]), checked in-process: refld links the lowered
+//! ([`crate::object_set::ObjectSet`]), checked in-process: refld links the lowered
 //! set in memory, nothing runs outside this process and no output is
 //! executed (the behavioural properties, which run outputs and compare with
 //! rust-lld, live in tests/tests/properties.rs).
@@ -15,7 +15,7 @@ pub use output::{facts, validate, OutputFacts};
 
 use std::collections::BTreeSet;
 
-use crate::gen::{func_name, Binding, NFile, NItem, ObjectSet, Policy};
+use crate::object_set::{func_name, Binding, NFile, NItem, ObjectSet, Policy};
 use refld::diag::Severity;
 use refld::{LinkError, Linked};
 
