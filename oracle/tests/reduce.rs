@@ -5,26 +5,26 @@
 //! function, Wild 0.10 links it) while dropping the rest.
 
 use linkcheck::corpus::{find_cases, prepare};
-use linkcheck_core::casefile::{read_case, write_case, write_inputs, Case, Divergence, Expect, GeneratedCase};
-use linkcheck_gen::object_set::{Binding, FileModel, Item, ObjectSet, Policy, RefAttrs, Use};
+use linkcheck_core::casefile::{read_case, write_case, write_inputs, Case, RecordedDivergence, Expect, GeneratedCase};
+use linkcheck_gen::object_set::{Binding, FileModel, Definition, ObjectSet, Policy, RefAttrs, Use};
 use linkcheck_object::{dump, encode, flags, Body, FuncSig, ObjectModel, RelocType, SymbolKind, ValTypeModel};
 use linkcheck::reduce::{reduce, sizes};
 use std::path::Path;
 
 const PLAIN: RefAttrs = RefAttrs { weak: false, other_module: false, shared_field: false, sig2: false };
 
-fn func(name: u8, binding: Binding, uses: Vec<Use>) -> Item {
-    Item::Func { name, binding, sig2: false, constant: 7, uses }
+fn func(name: u8, binding: Binding, uses: Vec<Use>) -> Definition {
+    Definition::Func { name, binding, sig2: false, constant: 7, uses }
 }
 
-fn data(name: u8) -> Item {
-    Item::Data { name, binding: Binding::Strong, value: 1234, clash: false }
+fn data(name: u8) -> Definition {
+    Definition::Data { name, binding: Binding::Strong, value: 1234, clash: false }
 }
 
 /// Five files (three plain objects, two members of `lib.a`) with every kind
 /// of item: `a1.o` defines `f0` and `f3`, and `f3` calls `f0`.
 fn big_set() -> ObjectSet {
-    let file = |member: bool, items: Vec<Item>| FileModel { member, items, refs: vec![PLAIN; 6] };
+    let file = |member: bool, items: Vec<Definition>| FileModel { member, items, refs: vec![PLAIN; 6] };
     ObjectSet {
         files: vec![
             file(
@@ -33,12 +33,12 @@ fn big_set() -> ObjectSet {
                     func(0, Binding::Strong, vec![Use::Const(3), Use::Load(0)]),
                     func(3, Binding::Strong, vec![Use::Call(0), Use::CallIndirect(1), Use::Load(1), Use::Call(2)]),
                     data(0),
-                    Item::Ctor { callee: 1, priority: 1 },
+                    Definition::Ctor { callee: 1, priority: 1 },
                 ],
             ),
             file(true, vec![func(1, Binding::Strong, vec![Use::Load(1)]), data(1)]),
             file(false, vec![func(2, Binding::Weak, vec![Use::Call(1), Use::Const(-4)]), func(1, Binding::Local, vec![])]),
-            file(true, vec![func(2, Binding::Strong, vec![Use::CallIndirect(0)]), Item::Ctor { callee: 2, priority: 0 }]),
+            file(true, vec![func(2, Binding::Strong, vec![Use::CallIndirect(0)]), Definition::Ctor { callee: 2, priority: 0 }]),
             file(false, vec![func(3, Binding::Hidden, vec![Use::Call(1)]), data(1)]),
         ],
         exports: vec![3, 2],
@@ -58,7 +58,7 @@ fn a_generated_case_round_trips_through_its_folder() {
     let mut case = big_set().to_case();
     case.description = "five files".into();
     case.expect = Expect::Reject;
-    case.divergence = Some(Divergence { key: "outcome".into(), linkers: vec!["refld".into(), "wild".into()] });
+    case.divergence = Some(RecordedDivergence { key: "outcome".into(), linkers: vec!["refld".into(), "wild".into()] });
     assert_eq!((case.objects.len(), case.archives.len(), case.archives[0].1.len()), (3, 1, 2));
 
     let dir = tempfile::tempdir().unwrap();
@@ -192,11 +192,11 @@ fn a_synthetic_predicate_keeps_only_what_it_needs() {
 /// Files that link cleanly on their own (every name defined once, no
 /// undefined symbol), with calls, a table slot, data and a constructor.
 fn padding() -> GeneratedCase {
-    let file = |member: bool, items: Vec<Item>| FileModel { member, items, refs: vec![PLAIN; 6] };
+    let file = |member: bool, items: Vec<Definition>| FileModel { member, items, refs: vec![PLAIN; 6] };
     let set = ObjectSet {
         files: vec![
             file(false, vec![func(0, Binding::Strong, vec![Use::Load(0)]), func(1, Binding::Strong, vec![Use::Call(0)]), data(0)]),
-            file(true, vec![func(2, Binding::Strong, vec![Use::Call(1), Use::Load(1)]), Item::Ctor { callee: 0, priority: 2 }]),
+            file(true, vec![func(2, Binding::Strong, vec![Use::Call(1), Use::Load(1)]), Definition::Ctor { callee: 0, priority: 2 }]),
             file(false, vec![func(3, Binding::Strong, vec![Use::Call(2), Use::CallIndirect(0)]), data(1)]),
         ],
         exports: vec![3],
@@ -228,7 +228,7 @@ fn undefined_function_case() -> GeneratedCase {
     case.args.insert(first_input, "main.o".into());
     case.description = "an undefined function without --allow-undefined, among unrelated files".into();
     case.expect = Expect::Reject;
-    case.divergence = Some(Divergence { key: "outcome".into(), linkers: vec!["refld".into(), "wild".into()] });
+    case.divergence = Some(RecordedDivergence { key: "outcome".into(), linkers: vec!["refld".into(), "wild".into()] });
     case
 }
 

@@ -319,7 +319,7 @@ fn undefined_export_referenced_by_dead_code_is_not_imported() {
     let set = ObjectSet {
         files: vec![FileModel {
             member: false,
-            items: vec![Item::Func { name: 2, binding: Binding::Local, sig2: false, constant: 1, uses: vec![Use::CallIndirect(0)] }],
+            items: vec![Definition::Func { name: 2, binding: Binding::Local, sig2: false, constant: 1, uses: vec![Use::CallIndirect(0)] }],
             refs: vec![],
         }],
         exports: vec![0],
@@ -337,11 +337,11 @@ fn undefined_export_referenced_by_dead_code_is_not_imported() {
 fn mismatch_set(ctor: bool, no_gc: bool) -> ObjectSet {
     use linkcheck_gen::object_set::*;
     let weak_user = if ctor {
-        vec![Item::Func { name: 0, binding: Binding::Weak, sig2: false, constant: 0, uses: vec![] }, Item::Ctor { callee: 0, priority: 0 }]
+        vec![Definition::Func { name: 0, binding: Binding::Weak, sig2: false, constant: 0, uses: vec![] }, Definition::Ctor { callee: 0, priority: 0 }]
     } else {
         vec![
-            Item::Func { name: 0, binding: Binding::Weak, sig2: false, constant: 0, uses: vec![] },
-            Item::Func { name: 1, binding: Binding::Strong, sig2: false, constant: 0, uses: vec![Use::Call(0)] },
+            Definition::Func { name: 0, binding: Binding::Weak, sig2: false, constant: 0, uses: vec![] },
+            Definition::Func { name: 1, binding: Binding::Strong, sig2: false, constant: 0, uses: vec![Use::Call(0)] },
         ]
     };
     ObjectSet {
@@ -349,7 +349,7 @@ fn mismatch_set(ctor: bool, no_gc: bool) -> ObjectSet {
             FileModel { member: false, items: weak_user, refs: vec![] },
             FileModel {
                 member: false,
-                items: vec![Item::Func { name: 0, binding: Binding::Hidden, sig2: true, constant: 0, uses: vec![] }],
+                items: vec![Definition::Func { name: 0, binding: Binding::Hidden, sig2: true, constant: 0, uses: vec![] }],
                 refs: vec![],
             },
         ],
@@ -393,7 +393,7 @@ fn warn_unresolved_indirect_call_reaches_the_stub() {
     let set = ObjectSet {
         files: vec![FileModel {
             member: false,
-            items: vec![Item::Func { name: 3, binding: Binding::Strong, sig2: false, constant: 0, uses: vec![Use::CallIndirect(0)] }],
+            items: vec![Definition::Func { name: 3, binding: Binding::Strong, sig2: false, constant: 0, uses: vec![Use::CallIndirect(0)] }],
             refs: vec![],
         }],
         exports: vec![3],
@@ -425,15 +425,15 @@ fn undefined_weak_function_used_with_two_signatures_gives_valid_output() {
             FileModel {
                 member: false,
                 items: vec![
-                    Item::Ctor { callee: 69, priority: 0 },
-                    Item::Func { name: 155, binding: Binding::Strong, sig2: true, constant: 0, uses: vec![Use::CallIndirect(0), Use::Call(112)] },
-                    Item::Func { name: 66, binding: Binding::Weak, sig2: false, constant: 0, uses: vec![Use::CallIndirect(0), Use::Call(1), Use::Call(83)] },
+                    Definition::Ctor { callee: 69, priority: 0 },
+                    Definition::Func { name: 155, binding: Binding::Strong, sig2: true, constant: 0, uses: vec![Use::CallIndirect(0), Use::Call(112)] },
+                    Definition::Func { name: 66, binding: Binding::Weak, sig2: false, constant: 0, uses: vec![Use::CallIndirect(0), Use::Call(1), Use::Call(83)] },
                 ],
                 refs: vec![RefAttrs { weak: true, other_module: false, shared_field: true, sig2: true }, w2, w2, w2, w2, w2],
             },
             FileModel {
                 member: false,
-                items: vec![Item::Ctor { callee: 88, priority: 0 }],
+                items: vec![Definition::Ctor { callee: 88, priority: 0 }],
                 refs: vec![RefAttrs { weak: true, other_module: false, shared_field: true, sig2: false }, w2, w2, w2, w2, w2],
             },
         ],
@@ -464,8 +464,8 @@ fn export_of_a_weakly_referenced_undefined_function_is_no_export() {
         files: vec![FileModel {
             member: false,
             items: vec![
-                Item::Func { name: 2, binding: Binding::Strong, sig2: false, constant: 0, uses: vec![] },
-                Item::Ctor { callee: 3, priority: 0 },
+                Definition::Func { name: 2, binding: Binding::Strong, sig2: false, constant: 0, uses: vec![] },
+                Definition::Ctor { callee: 3, priority: 0 },
             ],
             refs: vec![attrs(false), attrs(false), attrs(false), attrs(true)],
         }],
@@ -485,6 +485,6 @@ fn export_of_a_weakly_referenced_undefined_function_is_no_export() {
     assert_eq!(exports(&r.expect("refld links").bytes), lld_exports);
     assert_eq!(
         linkcheck_gen::props::check_one("exports_are_the_requested_ones", &set),
-        Some(Ok(linkcheck_gen::props::Verdict::Held))
+        Some(Ok(linkcheck_gen::props::PropertyVerdict::Held))
     );
 }

@@ -150,7 +150,7 @@ pub fn compare(left: &LinkerReport, right: &LinkerReport) -> Vec<Difference> {
     let mut out = compare_unnamed(left, right);
     // The helpers below know no names: explain with the linkers' own.
     for d in &mut out {
-        d.explanation = diff::explain(&d.key, &d.left, &d.right, &left.name, &right.name);
+        d.explanation = diff::explain_difference(&d.key, &d.left, &d.right, &left.name, &right.name);
     }
     out
 }

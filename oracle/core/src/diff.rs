@@ -33,7 +33,7 @@
 //!   Compared only when both outputs were run.
 //!
 //! Every [`Difference`] carries a one-line explanation naming both linkers
-//! ([`explain`]: `refld rejected the inputs, wild linked them`, `refld
+//! ([`explain_difference`]: `refld rejected the inputs, wild linked them`, `refld
 //! reports 1 undefined-symbol error for foo, wild 0`, `the 3rd non-WASI host
 //! call differs: ...`); the structural keys of the canonical comparison
 //! (`canon`) keep that comparison's own. Which differences are legitimate is
@@ -63,7 +63,7 @@ pub struct Difference {
     pub left: String,
     /// The second (right) linker's value.
     pub right: String,
-    /// One line saying what differs, naming both linkers ([`explain`], or
+    /// One line saying what differs, naming both linkers ([`explain_difference`], or
     /// the structural comparison's own, `canon`).
     pub explanation: String,
     /// Why the difference is legitimate, when an allow-list entry covers it
@@ -77,7 +77,7 @@ pub struct Difference {
 }
 
 impl Difference {
-    /// A difference with the explanation [`explain`] gives for the linkers
+    /// A difference with the explanation [`explain_difference`] gives for the linkers
     /// `left_name` and `right_name`.
     pub fn explained(
         key: impl Into<String>,
@@ -87,7 +87,7 @@ impl Difference {
         right_name: &str,
     ) -> Self {
         let (key, left, right) = (key.into(), left.into(), right.into());
-        let explanation = explain(&key, &left, &right, left_name, right_name);
+        let explanation = explain_difference(&key, &left, &right, left_name, right_name);
         Difference::with_explanation(key, left, right, explanation)
     }
 
@@ -221,7 +221,7 @@ const EXPLAINED_VALUE: usize = 80;
 /// output`, `the 3rd non-WASI host call differs: refld env.f(1), wild (no
 /// such call)`, ... `left` and `right` are the values as the difference
 /// holds them; a key of no known family gets `KEY differs: L V, R W`.
-pub fn explain(key: &str, left: &str, right: &str, left_name: &str, right_name: &str) -> String {
+pub fn explain_difference(key: &str, left: &str, right: &str, left_name: &str, right_name: &str) -> String {
     let (l, r) = (left_name, right_name);
     let short = |v: &str| shorten(v, EXPLAINED_VALUE);
     let (family, rest) = key.split_once('.').unwrap_or((key, ""));

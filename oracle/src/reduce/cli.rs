@@ -24,7 +24,7 @@
 use super::{reduce_with_progress, sizes, Progress, Sizes};
 use linkcheck_core::casefile::{read_case, write_case, write_inputs, GeneratedCase};
 use linkcheck_core::check::{check, CheckOptions, CheckReport};
-use linkcheck_core::casefile::Divergence;
+use linkcheck_core::casefile::RecordedDivergence;
 use linkcheck_core::diagnostics::kind::classify;
 use linkcheck_core::diagnostics::Severity;
 use linkcheck_core::linker::{Linker, Outcome};
@@ -281,7 +281,7 @@ pub fn reduce_case(options: &ReduceOptions, progress: impl FnMut(Progress<'_>)) 
     let original = case.description.trim_start_matches("reduced: ");
     let saved = GeneratedCase {
         description: format!("reduced: {original}"),
-        divergence: Some(Divergence { key: key.clone(), linkers: names.to_vec() }),
+        divergence: Some(RecordedDivergence { key: key.clone(), linkers: names.to_vec() }),
         ..reduced.clone()
     };
     write_case(&out_dir, &saved).map_err(|e| e.to_string())?;

@@ -1,4 +1,4 @@
-//! Comparing two canonical forms: every difference a [`Divergence`] under
+//! Comparing two canonical forms: every difference a [`StructuralDifference`] under
 //! a stable dotted key, those an allow-list ([`crate::allow`]) covers
 //! marked with its reason.
 
@@ -12,9 +12,10 @@ pub const ABSENT: &str = "(absent)";
 /// At most this many differing byte runs are reported per data item.
 const MAX_BYTE_RUNS: usize = 8;
 
-/// One point where two canonical forms differ.
+/// One point where two canonical forms differ (a structural difference;
+/// `check` turns each into a [`crate::diff::Difference`] of the report).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Divergence {
+pub struct StructuralDifference {
     /// Dotted key (see the [module documentation](super)).
     pub key: String,
     /// The left output's value.
@@ -34,7 +35,7 @@ pub use crate::allow::Allowance;
 /// allow-list (`oracle/allow.toml`, [`crate::allow::AllowList::embedded`])
 /// holding for every pair of linkers do not allow (the layout values); empty
 /// when the outputs mean the same program.
-pub fn compare_canon(left: &Canon, right: &Canon) -> Vec<Divergence> {
+pub fn compare_canon(left: &Canon, right: &Canon) -> Vec<StructuralDifference> {
     let allowed = crate::allow::AllowList::embedded().any_pair();
     compare_canon_all(left, right, &allowed).into_iter().filter(|d| d.allowed.is_none()).collect()
 }
@@ -42,7 +43,7 @@ pub fn compare_canon(left: &Canon, right: &Canon) -> Vec<Divergence> {
 /// Every divergence, in key order; those an entry of `allowed` covers (by
 /// key only: the entries' linker pairs are not looked at here) carry its
 /// reason.
-pub fn compare_canon_all(left: &Canon, right: &Canon, allowed: &[Allowance]) -> Vec<Divergence> {
+pub fn compare_canon_all(left: &Canon, right: &Canon, allowed: &[Allowance]) -> Vec<StructuralDifference> {
     let mut out = Vec::new();
     let keys: BTreeSet<&String> = left.items.keys().chain(right.items.keys()).collect();
     for key in keys {
@@ -52,7 +53,7 @@ pub fn compare_canon_all(left: &Canon, right: &Canon, allowed: &[Allowance]) -> 
                 let side = if l.is_some() { "left" } else { "right" };
                 let text = |i: Option<&Item>| i.map_or_else(|| ABSENT.to_string(), |i| i.summary.clone());
                 let explanation = format!("{} is only in the {side} output", what(key));
-                out.push(Divergence { key: key.clone(), left: text(l), right: text(r), explanation, allowed: None });
+                out.push(StructuralDifference { key: key.clone(), left: text(l), right: text(r), explanation, allowed: None });
             }
         }
     }
@@ -62,12 +63,12 @@ pub fn compare_canon_all(left: &Canon, right: &Canon, allowed: &[Allowance]) -> 
     out
 }
 
-fn compare_items(key: &str, l: &Item, r: &Item, out: &mut Vec<Divergence>) {
+fn compare_items(key: &str, l: &Item, r: &Item, out: &mut Vec<StructuralDifference>) {
     let fields: BTreeSet<&String> = l.fields.keys().chain(r.fields.keys()).collect();
     for field in fields {
         let full = format!("{key}.{field}");
-        let push = |out: &mut Vec<Divergence>, key: String, left: String, right: String, explanation: String| {
-            out.push(Divergence { key, left, right, explanation, allowed: None });
+        let push = |out: &mut Vec<StructuralDifference>, key: String, left: String, right: String, explanation: String| {
+            out.push(StructuralDifference { key, left, right, explanation, allowed: None });
         };
         match (l.fields.get(field), r.fields.get(field)) {
             (Some(Value::Code(a)), Some(Value::Code(b))) => {

@@ -39,7 +39,7 @@
 //! [`Canon::mismatches`]: one output can be checked against its inputs alone.
 //!
 //! [`inputs_from_args`] finds the inputs of a wasm-ld command line.
-//! [`compare_canon`] lists every difference as a [`Divergence`]; those the
+//! [`compare_canon`] lists every difference as a [`StructuralDifference`]; those the
 //! embedded allow-list's entries for every pair of linkers cover (layout
 //! values, `oracle/allow.toml`, [`crate::allow`]) are dropped, and
 //! [`compare_canon_all`] keeps them, marked with the reason.
@@ -96,7 +96,7 @@ mod output;
 mod place;
 
 pub use args::inputs_from_args;
-pub use compare::{compare_canon, compare_canon_all, Allowance, Divergence, ABSENT};
+pub use compare::{compare_canon, compare_canon_all, Allowance, StructuralDifference, ABSENT};
 pub use items::LINKER_SYMBOLS;
 
 use serde::Serialize;

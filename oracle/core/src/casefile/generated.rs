@@ -20,7 +20,7 @@
 //! (The generators turn their object sets into such cases: a fuzz target
 //! saves what it found this way.)
 
-use super::{Case, CorpusError, Divergence, Expect, CASE_FILE};
+use super::{Case, CorpusError, RecordedDivergence, Expect, CASE_FILE};
 use crate::cmdline::strip_output_args;
 use linkcheck_object::{archive, dump, encode, ObjectModel};
 use serde::Serialize;
@@ -50,7 +50,7 @@ pub struct GeneratedCase {
     /// The expected outcome (`expect` of `case.toml`).
     pub expect: Expect,
     /// The divergence the case was saved for, if any.
-    pub divergence: Option<Divergence>,
+    pub divergence: Option<RecordedDivergence>,
 }
 
 impl GeneratedCase {
@@ -101,7 +101,7 @@ struct CaseToml<'a> {
     args: Vec<String>,
     expect: Expect,
     #[serde(skip_serializing_if = "Option::is_none")]
-    divergence: Option<&'a Divergence>,
+    divergence: Option<&'a RecordedDivergence>,
     #[serde(rename = "archive", skip_serializing_if = "Vec::is_empty")]
     archives: Vec<ArchiveToml>,
 }

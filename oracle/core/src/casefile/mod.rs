@@ -67,14 +67,14 @@ pub struct ArchiveSpec {
     pub members: Vec<String>,
 }
 
-/// A divergence a case was saved or reduced for (generated cases,
-/// [`generated`]): the difference key ([`crate::diff`], e.g.
+/// The `divergence` field of `case.toml`: the divergence a case was saved
+/// or reduced for (generated cases, [`generated`]): the difference key ([`crate::diff`], e.g.
 /// `outcome`) and the linkers compared, the first one first (`linkcheck
 /// linkers` names: `refld`, `rust-lld`, `wild`, ...). `linkcheck reduce`
 /// keeps it; `conform` ignores it.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Divergence {
+pub struct RecordedDivergence {
     /// The difference key that shows the divergence.
     pub key: String,
     /// The linkers that diverge: the first linker, then the others (two or
@@ -102,7 +102,7 @@ struct CaseFile {
     #[serde(default, rename = "archive")]
     archives: Vec<ArchiveSpec>,
     #[serde(default)]
-    divergence: Option<Divergence>,
+    divergence: Option<RecordedDivergence>,
 }
 
 /// One case: its folder and what its `case.toml` says.
@@ -135,7 +135,7 @@ pub struct Case {
     /// Archives to build before the link, in order.
     pub archives: Vec<ArchiveSpec>,
     /// The divergence the case was saved for, when recorded.
-    pub divergence: Option<Divergence>,
+    pub divergence: Option<RecordedDivergence>,
 }
 
 /// A case that cannot be read, found or prepared: the file (or folder) and
@@ -285,7 +285,7 @@ mod tests {
         let base = "description = \"d\"\nargs = [\"m.o\"]\nexpect = \"reject\"\n";
         let parse = |extra: &str| Case::parse(Path::new("c"), &format!("{base}{extra}\n"));
         let case = parse("divergence = { key = \"outcome\", linkers = [\"refld\", \"wild\"] }").unwrap();
-        let want = Divergence { key: "outcome".into(), linkers: vec!["refld".into(), "wild".into()] };
+        let want = RecordedDivergence { key: "outcome".into(), linkers: vec!["refld".into(), "wild".into()] };
         assert_eq!(case.divergence, Some(want));
         let err = |extra: &str| parse(extra).unwrap_err().to_string();
         assert!(err("divergence = { key = \"outcome\", linkers = [\"refld\"] }").contains("two or more distinct"));

@@ -5,14 +5,14 @@
 use super::equal::show;
 use super::rewrite::{func_index, operators, rewrite, Edit, Segments};
 use super::support::{canon, inputs, link_refld, link_rust_lld};
-use linkcheck_core::canon::{compare_canon, Canon, Divergence, InputObject};
+use linkcheck_core::canon::{compare_canon, Canon, StructuralDifference, InputObject};
 use wasm_encoder::Instruction;
 use wasmparser::{Operator, Parser, Payload};
 
 /// Links with both linkers, applies `defect` to each output and checks the
 /// divergences' keys are exactly `keys`; returns them with the defective
 /// output's canonical form (refld's first).
-fn check(what: &str, keys: &[&str], defect: impl Fn(&[u8]) -> Vec<u8>) -> Vec<(Vec<Divergence>, Canon)> {
+fn check(what: &str, keys: &[&str], defect: impl Fn(&[u8]) -> Vec<u8>) -> Vec<(Vec<StructuralDifference>, Canon)> {
     let inputs = inputs();
     let mut all = Vec::new();
     for (linker, out) in [("refld", link_refld(&inputs).bytes), ("rust-lld", link_rust_lld(&inputs))] {

@@ -3,12 +3,12 @@
 
 use super::rewrite::{pad_lebs, rewrite, shorten_lebs, with_offset, Edit};
 use super::support::{canon, inputs, link_refld, link_rust_lld, run_main, MAIN_RESULT_WITHOUT_CLOSE};
-use linkcheck_core::canon::{compare_canon, compare_canon_all, Canon, Divergence, InputObject};
+use linkcheck_core::canon::{compare_canon, compare_canon_all, Canon, StructuralDifference, InputObject};
 use wasm_encoder::Instruction;
 use wasmparser::Operator;
 
 /// Divergences one a line, for failure messages.
-pub fn show(divs: &[Divergence]) -> String {
+pub fn show(divs: &[StructuralDifference]) -> String {
     divs.iter().map(|d| format!("  {}: {} | {}  -- {}\n", d.key, d.left, d.right, d.explanation)).collect()
 }
 

@@ -8,7 +8,7 @@ use linkcheck_core::allow::{AllowList, Allowance};
 use linkcheck_core::check::{check, CheckOptions, LinkerReport};
 use linkcheck_core::describe::{Export, Import, ModuleSummary};
 use linkcheck_core::check::compare;
-use linkcheck_core::diff::{explain, ordinal, Difference};
+use linkcheck_core::diff::{explain_difference, ordinal, Difference};
 use linkcheck_core::linker::{Linker, Outcome};
 use linkcheck_core::run::{ExportCall, HostCall, RunResult, Runner};
 use std::sync::Arc;
@@ -145,7 +145,7 @@ fn every_difference_of_a_report_comparison_is_explained() {
         assert!(d.explanation.contains("refld") || d.explanation.contains("wild"), "{d:?}");
     }
     // A key of no known family still gets a line with both values.
-    let other = explain("frobnicate.x", "1", "2", "refld", "wild");
+    let other = explain_difference("frobnicate.x", "1", "2", "refld", "wild");
     assert_eq!(other, "frobnicate.x differs: refld 1, wild 2");
 }
 
@@ -172,7 +172,7 @@ fn structural_differences_keep_their_explanations() {
     assert!(!structural.is_empty(), "{:?}", r.comparisons[0]);
     for d in structural {
         // canon's own words (`function NAME: instruction #I differs ...`),
-        // not the generic fallback of `diff::explain`.
+        // not the generic fallback of `diff::explain_difference`.
         assert!(d.explanation.starts_with("function ") && !d.explanation.contains(" differs: one "), "{d:?}");
     }
     let text = linkcheck_core::report::render_text(&r);

@@ -4,6 +4,7 @@
 //! given ([`Precondition`]).
 
 use crate::object_set::{func_name, Binding, NItem, ObjectSet};
+use linkcheck_core::allow::glob;
 use serde::Deserialize;
 use std::path::Path;
 
@@ -28,23 +29,6 @@ impl KnownBug {
     pub fn matches(&self, linker: &str, key: &str, left: &str, right: &str) -> bool {
         self.linker == linker && glob(&self.key, key) && glob(&self.left, left) && glob(&self.right, right)
     }
-}
-
-/// Whether `value` matches `pattern`, where `*` matches any run of
-/// characters (none included) and everything else itself.
-pub fn glob(pattern: &str, value: &str) -> bool {
-    let mut parts = pattern.split('*');
-    let first = parts.next().unwrap_or("");
-    let Some(mut rest) = value.strip_prefix(first) else { return false };
-    let parts: Vec<&str> = parts.collect();
-    let Some((last, middle)) = parts.split_last() else { return rest.is_empty() };
-    for part in middle {
-        match rest.find(part) {
-            Some(i) => rest = &rest[i + part.len()..],
-            None => return false,
-        }
-    }
-    rest.len() >= last.len() && rest.ends_with(last)
 }
 
 /// A wasm-ld option another linker does not accept: sets whose command
@@ -158,8 +142,8 @@ pub fn parse_known(path: &Path, text: &str) -> Result<Known, String> {
 mod tests {
     #[test]
     fn weak_definition_beside_another_needs_two_files() {
-        use crate::object_set::{Binding, FileModel, Item, ObjectSet, Policy};
-        let func = |name, binding| Item::Func { name, binding, sig2: false, constant: 0, uses: vec![] };
+        use crate::object_set::{Binding, FileModel, Definition, ObjectSet, Policy};
+        let func = |name, binding| Definition::Func { name, binding, sig2: false, constant: 0, uses: vec![] };
         let file = |items| FileModel { member: false, items, refs: vec![] };
         let set = |files| ObjectSet {
             files,
@@ -181,7 +165,7 @@ mod tests {
         use crate::object_set::{RefAttrs, Use};
         let caller = |shared_field| FileModel {
             member: false,
-            items: vec![Item::Func { name: 1, binding: Binding::Local, sig2: false, constant: 0, uses: vec![Use::Call(0)] }],
+            items: vec![Definition::Func { name: 1, binding: Binding::Local, sig2: false, constant: 0, uses: vec![Use::Call(0)] }],
             refs: vec![RefAttrs { weak: false, other_module: false, shared_field, sig2: false }],
         };
         let disagree = |s: &ObjectSet| super::Condition::ImportsDisagree.holds(s);

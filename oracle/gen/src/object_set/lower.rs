@@ -133,10 +133,10 @@ impl ObjectSet {
             for it in f.items.iter().take(MAX_ITEMS) {
                 // One definition per name and file.
                 let dname = match it {
-                    Item::Func { name, .. } => Some(func_name(*name as usize % FUNC_NAMES)),
-                    Item::Data { name, clash: true, .. } => Some(func_name(*name as usize % FUNC_NAMES)),
-                    Item::Data { name, .. } => Some(data_name(*name as usize % DATA_NAMES)),
-                    Item::Ctor { .. } => None,
+                    Definition::Func { name, .. } => Some(func_name(*name as usize % FUNC_NAMES)),
+                    Definition::Data { name, clash: true, .. } => Some(func_name(*name as usize % FUNC_NAMES)),
+                    Definition::Data { name, .. } => Some(data_name(*name as usize % DATA_NAMES)),
+                    Definition::Ctor { .. } => None,
                 };
                 if let Some(d) = dname {
                     if !defined.insert(d) {
@@ -144,7 +144,7 @@ impl ObjectSet {
                     }
                 }
                 items.push(match it {
-                    Item::Func { name, binding, sig2, constant, uses } => {
+                    Definition::Func { name, binding, sig2, constant, uses } => {
                         let n = *name as usize % FUNC_NAMES;
                         let mut nu = Vec::new();
                         for u in uses.iter().take(MAX_USES) {
@@ -158,12 +158,12 @@ impl ObjectSet {
                         }
                         NItem::Func { name: n, binding: *binding, sig2: *sig2, constant: *constant as i32, uses: nu }
                     }
-                    Item::Data { name, binding, value, clash } => NItem::Data {
+                    Definition::Data { name, binding, value, clash } => NItem::Data {
                         name: if *clash { func_name(*name as usize % FUNC_NAMES) } else { data_name(*name as usize % DATA_NAMES) },
                         binding: *binding,
                         value: *value as i32,
                     },
-                    Item::Ctor { callee, priority } => {
+                    Definition::Ctor { callee, priority } => {
                         NItem::Ctor { callee: *callee as usize % FUNC_NAMES, priority: *priority as u32 % 3 + 100 }
                     }
                 });

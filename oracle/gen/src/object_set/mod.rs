@@ -99,7 +99,7 @@ pub enum Use {
 
 /// A definition in one file.
 #[derive(Clone, Debug, PartialEq, Eq, Arbitrary)]
-pub enum Item {
+pub enum Definition {
     /// A function `f<name % 4>`.
     Func {
         /// Name index.
@@ -139,7 +139,7 @@ pub struct FileModel {
     /// A member of `lib.a` rather than a plain object.
     pub member: bool,
     /// Definitions.
-    pub items: Vec<Item>,
+    pub items: Vec<Definition>,
     /// Attributes of references to names this file does not define, by name
     /// index (functions 0..4, data 4..6); missing ones are plain strong.
     pub refs: Vec<RefAttrs>,
@@ -198,15 +198,15 @@ impl<'a> Arbitrary<'a> for FileModel {
         let mut items = Vec::new();
         for _ in 0..n {
             items.push(match u.int_in_range(0..=9)? {
-                0..=5 => Item::Func {
+                0..=5 => Definition::Func {
                     name: u.arbitrary()?,
                     binding: u.arbitrary()?,
                     sig2: u.ratio(1, 8)?,
                     constant: u.arbitrary()?,
                     uses: vec_of(u, 0, MAX_USES)?,
                 },
-                6..=8 => Item::Data { name: u.arbitrary()?, binding: u.arbitrary()?, value: u.arbitrary()?, clash: u.ratio(1, 10)? },
-                _ => Item::Ctor { callee: u.arbitrary()?, priority: u.arbitrary()? },
+                6..=8 => Definition::Data { name: u.arbitrary()?, binding: u.arbitrary()?, value: u.arbitrary()?, clash: u.ratio(1, 10)? },
+                _ => Definition::Ctor { callee: u.arbitrary()?, priority: u.arbitrary()? },
             });
         }
         let mut refs = Vec::new();

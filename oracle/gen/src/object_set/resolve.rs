@@ -5,7 +5,7 @@ use super::*;
 
 /// What the resolution model predicts.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Resolution {
+pub struct PredictedResolution {
     /// Loaded files (objects and pulled members), by name.
     pub loaded: BTreeSet<String>,
     /// Live function definitions: (file name, function name) (locals included).
@@ -27,7 +27,7 @@ impl ObjectSet {
     /// Models resolution (SYM-1..4, SYM-6, archive pulls) and GC (GC-1..4) of
     /// the functions; names with a kind clash are not modelled (check
     /// [`ObjectSet::has_kind_clash`] first).
-    pub fn resolve(&self) -> Resolution {
+    pub fn resolve(&self) -> PredictedResolution {
         let files = self.files();
         let mut syms: BTreeMap<String, St> = BTreeMap::new();
         let mut loaded = vec![false; files.len()];
@@ -138,7 +138,7 @@ impl ObjectSet {
             }
         }
         // Liveness.
-        let mut r = Resolution { duplicate: dup, ..Default::default() };
+        let mut r = PredictedResolution { duplicate: dup, ..Default::default() };
         for (i, f) in files.iter().enumerate() {
             if loaded[i] {
                 r.loaded.insert(f.name.clone());

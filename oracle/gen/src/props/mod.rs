@@ -5,7 +5,7 @@
 //! rust-lld, live in tests/tests/properties.rs).
 //!
 //! Each [`Property`] names the reference/SPEC.md rules it checks. A property
-//! whose precondition a set does not meet is [`Verdict::NotApplicable`].
+//! whose precondition a set does not meet is [`PropertyVerdict::NotApplicable`].
 //! Used by the proptest suite (tests/tests/properties.rs) and by the
 //! `reference_properties` fuzz target.
 
@@ -21,7 +21,7 @@ use refld::{LinkError, Linked};
 
 /// What a property made of one set.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Verdict {
+pub enum PropertyVerdict {
     /// The precondition held and so did the property.
     Held,
     /// The set does not meet the property's precondition.
@@ -52,7 +52,7 @@ pub struct Property {
     /// SPEC.md rule ids, comma separated.
     pub rules: &'static str,
     /// `Err(message)` when the property does not hold.
-    pub check: fn(&Ctx) -> Result<Verdict, String>,
+    pub check: fn(&Ctx) -> Result<PropertyVerdict, String>,
 }
 
 /// One set under check, with its link by refld made once and shared by
@@ -151,8 +151,8 @@ pub fn check_all(set: &ObjectSet) -> Result<usize, Failure> {
     let mut applied = 0;
     for p in PROPERTIES {
         match (p.check)(&ctx) {
-            Ok(Verdict::Held) => applied += 1,
-            Ok(Verdict::NotApplicable) => {}
+            Ok(PropertyVerdict::Held) => applied += 1,
+            Ok(PropertyVerdict::NotApplicable) => {}
             Err(message) => return Err(Failure { property: p.name, rules: p.rules, message }),
         }
     }
@@ -161,7 +161,7 @@ pub fn check_all(set: &ObjectSet) -> Result<usize, Failure> {
 
 /// Runs the property called `name` (see [`PROPERTIES`]); `None` for an
 /// unknown name.
-pub fn check_one(name: &str, set: &ObjectSet) -> Option<Result<Verdict, Failure>> {
+pub fn check_one(name: &str, set: &ObjectSet) -> Option<Result<PropertyVerdict, Failure>> {
     let p = PROPERTIES.iter().find(|p| p.name == name)?;
     Some((p.check)(&Ctx::new(set)).map_err(|message| Failure { property: p.name, rules: p.rules, message }))
 }
@@ -247,15 +247,15 @@ pub fn modelled(set: &ObjectSet) -> bool {
     !set.has_kind_clash() && set.references_agree() && !set.resolve().duplicate
 }
 
-fn successful_outputs_validate(ctx: &Ctx) -> Result<Verdict, String> {
+fn successful_outputs_validate(ctx: &Ctx) -> Result<PropertyVerdict, String> {
     let set = ctx.set;
     match ctx.base() {
-        Ok(l) => ctx.validate(l).map(|_| Verdict::Held).map_err(|e| format!("output does not validate: {e}; set {set:?}")),
-        Err(_) => Ok(Verdict::NotApplicable),
+        Ok(l) => ctx.validate(l).map(|_| PropertyVerdict::Held).map_err(|e| format!("output does not validate: {e}; set {set:?}")),
+        Err(_) => Ok(PropertyVerdict::NotApplicable),
     }
 }
 
-fn same_inputs_same_bytes(ctx: &Ctx) -> Result<Verdict, String> {
+fn same_inputs_same_bytes(ctx: &Ctx) -> Result<PropertyVerdict, String> {
     let set = ctx.set;
     let (x, y) = (ctx.base(), &link_inputs(&set.args(), ctx.inputs()));
     if messages(x) != messages(y) {
@@ -264,7 +264,7 @@ fn same_inputs_same_bytes(ctx: &Ctx) -> Result<Verdict, String> {
     if x.as_ref().ok().map(|l| &l.bytes) != y.as_ref().ok().map(|l| &l.bytes) {
         return Err(format!("two links of the same inputs gave different bytes; set {set:?}"));
     }
-    Ok(Verdict::Held)
+    Ok(PropertyVerdict::Held)
 }
 
 /// The order-independent part of a link's result: success, diagnostics,
@@ -284,10 +284,10 @@ fn order_free(ctx: &Ctx, r: &Result<Linked, LinkError>) -> Result<OrderFree, Str
     }
 }
 
-fn object_order_does_not_matter(ctx: &Ctx) -> Result<Verdict, String> {
+fn object_order_does_not_matter(ctx: &Ctx) -> Result<PropertyVerdict, String> {
     let set = ctx.set;
     if !set.order_independent() {
-        return Ok(Verdict::NotApplicable);
+        return Ok(PropertyVerdict::NotApplicable);
     }
     // Plain objects reversed; the archive (members in order) stays last.
     // Each object's encoding does not depend on its position.
@@ -298,34 +298,34 @@ fn object_order_does_not_matter(ctx: &Ctx) -> Result<Verdict, String> {
     if a != z {
         return Err(format!("reversing the objects changed the result:\n  in order {a:?}\n  reversed {z:?}\nset {set:?}"));
     }
-    Ok(Verdict::Held)
+    Ok(PropertyVerdict::Held)
 }
 
-fn imports_are_live_strong_undefined_functions(ctx: &Ctx) -> Result<Verdict, String> {
+fn imports_are_live_strong_undefined_functions(ctx: &Ctx) -> Result<PropertyVerdict, String> {
     let mut set = ctx.set.clone();
     set.policy = Policy::AllowUndefined;
     if !modelled(&set) || !exports_defined(&set) {
-        return Ok(Verdict::NotApplicable);
+        return Ok(PropertyVerdict::NotApplicable);
     }
     let linked = ctx.variant(&set);
-    let Ok(l) = linked.as_ref() else { return Ok(Verdict::NotApplicable) };
+    let Ok(l) = linked.as_ref() else { return Ok(PropertyVerdict::NotApplicable) };
     let got = ctx.facts(l)?.func_imports;
     let want = set.expected_imports();
     if got != want {
         return Err(format!("function imports {got:?}, the model says {want:?}; set {set:?}"));
     }
-    Ok(Verdict::Held)
+    Ok(PropertyVerdict::Held)
 }
 
-fn exports_are_the_requested_ones(ctx: &Ctx) -> Result<Verdict, String> {
+fn exports_are_the_requested_ones(ctx: &Ctx) -> Result<PropertyVerdict, String> {
     let mut set = ctx.set.clone();
     set.export_all = false;
     set.policy = Policy::Error;
     if export_has_two_signatures(&set) {
-        return Ok(Verdict::NotApplicable);
+        return Ok(PropertyVerdict::NotApplicable);
     }
     let linked = ctx.variant(&set);
-    let Ok(l) = linked.as_ref() else { return Ok(Verdict::NotApplicable) };
+    let Ok(l) = linked.as_ref() else { return Ok(PropertyVerdict::NotApplicable) };
     ctx.validate(l).map_err(|e| format!("output does not validate: {e}; set {set:?}"))?;
     // A name only weakly referenced, defined nowhere, links without an
     // export (EXP-5: the undefined weak function counts as defined). A data
@@ -347,20 +347,20 @@ fn exports_are_the_requested_ones(ctx: &Ctx) -> Result<Verdict, String> {
     if got != want {
         return Err(format!("exports {got:?}, requested {want:?}; set {set:?}"));
     }
-    Ok(Verdict::Held)
+    Ok(PropertyVerdict::Held)
 }
 
-fn gc_keeps_exactly_the_reachable_functions(ctx: &Ctx) -> Result<Verdict, String> {
+fn gc_keeps_exactly_the_reachable_functions(ctx: &Ctx) -> Result<PropertyVerdict, String> {
     let set = ctx.set;
     if !modelled(set) {
-        return Ok(Verdict::NotApplicable);
+        return Ok(PropertyVerdict::NotApplicable);
     }
-    let Ok(l) = ctx.base() else { return Ok(Verdict::NotApplicable) };
+    let Ok(l) = ctx.base() else { return Ok(PropertyVerdict::NotApplicable) };
     let is_pool = |n: &String| n.len() == 2 && n.starts_with('f');
     let got: BTreeSet<String> = ctx.facts(l)?.defined_func_names.into_iter().filter(is_pool).collect();
     let want: BTreeSet<String> = set.resolve().live_funcs.into_iter().map(|(_, n)| n).collect();
     if got != want {
         return Err(format!("live functions {got:?}, the model says {want:?}; set {set:?}"));
     }
-    Ok(Verdict::Held)
+    Ok(PropertyVerdict::Held)
 }

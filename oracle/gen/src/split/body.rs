@@ -29,7 +29,7 @@ const MAX_LOCALS: u32 = 50_000;
 
 /// What a relocation site names, in the original module's index spaces.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Target {
+pub enum SiteTarget {
     /// A function index (import or definition).
     Func(u32),
     /// A global index.
@@ -49,7 +49,7 @@ pub struct Site {
     /// The relocation type.
     pub ty: RelocType,
     /// What it names.
-    pub target: Target,
+    pub target: SiteTarget,
 }
 
 /// A body ready for an object file: its locals and instructions,
@@ -81,7 +81,7 @@ impl RewrittenBody {
 #[derive(Clone, Copy)]
 enum Field {
     /// An unsigned LEB index rewritten as a relocation site.
-    Site(RelocType, Target),
+    Site(RelocType, SiteTarget),
     /// A signed (s33) block type rewritten as a TYPE_INDEX_LEB site.
     BlockTypeSite(u32),
     /// An unsigned LEB copied as it is.
@@ -118,16 +118,16 @@ pub fn rewrite(
     while !ops.eof() {
         let (op, pos) = ops.read_with_offset().map_err(malformed)?;
         let (pos, end) = (pos as usize, ops.original_position() as usize);
-        let table = |relocate: bool| if relocate { Field::Site(RelocType::TableNumberLeb, Target::Table) } else { Field::Keep };
+        let table = |relocate: bool| if relocate { Field::Site(RelocType::TableNumberLeb, SiteTarget::Table) } else { Field::Keep };
         let fields: Vec<Field> = match op {
             Operator::Call { function_index } | Operator::ReturnCall { function_index } => {
-                vec![Field::Site(RelocType::FunctionIndexLeb, Target::Func(function_index))]
+                vec![Field::Site(RelocType::FunctionIndexLeb, SiteTarget::Func(function_index))]
             }
             Operator::CallIndirect { type_index, .. } | Operator::ReturnCallIndirect { type_index, .. } => {
-                vec![Field::Site(RelocType::TypeIndexLeb, Target::Type(type_index)), table(relocate_table())]
+                vec![Field::Site(RelocType::TypeIndexLeb, SiteTarget::Type(type_index)), table(relocate_table())]
             }
             Operator::GlobalGet { global_index } | Operator::GlobalSet { global_index } => {
-                vec![Field::Site(RelocType::GlobalIndexLeb, Target::Global(global_index))]
+                vec![Field::Site(RelocType::GlobalIndexLeb, SiteTarget::Global(global_index))]
             }
             Operator::Block { blockty: BlockType::FuncType(t) }
             | Operator::Loop { blockty: BlockType::FuncType(t) }
@@ -193,7 +193,7 @@ fn rewrite_fields(
             }
             Field::BlockTypeSite(t) => {
                 r.read_var_s33()?;
-                out.sites.push(Site { offset: out.code.len(), ty: RelocType::TypeIndexLeb, target: Target::Type(t) });
+                out.sites.push(Site { offset: out.code.len(), ty: RelocType::TypeIndexLeb, target: SiteTarget::Type(t) });
             }
         }
         let next = r.original_position() as usize;

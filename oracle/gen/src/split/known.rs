@@ -7,7 +7,7 @@
 use super::{check_relink, split, Split, SplitFailure};
 
 /// A known refld bug.
-pub struct KnownBug {
+pub struct KnownRefldBug {
     /// A short stable name.
     pub id: &'static str,
     /// What goes wrong, where, and since when.
@@ -18,10 +18,10 @@ pub struct KnownBug {
 
 /// The known refld bugs (none now: `table-type-index-as-symbol`, a panic on
 /// a `R_WASM_TYPE_INDEX_LEB` index beyond the symbol count, is fixed, REL-TYPE).
-pub const KNOWN_REFLD_BUGS: &[KnownBug] = &[];
+pub const KNOWN_REFLD_BUGS: &[KnownRefldBug] = &[];
 
 /// The first known refld bug that linking `s` can hit.
-pub fn known_refld_bug(s: &Split) -> Option<&'static KnownBug> {
+pub fn known_refld_bug(s: &Split) -> Option<&'static KnownRefldBug> {
     KNOWN_REFLD_BUGS.iter().find(|b| (b.applies)(s))
 }
 
@@ -30,7 +30,7 @@ pub enum Checked {
     /// The relinked module behaves like the original.
     Same,
     /// Not linked: the split can hit this known refld bug.
-    Known(&'static KnownBug),
+    Known(&'static KnownRefldBug),
 }
 
 /// [`super::check_split_relink`], except that a split that can hit a known

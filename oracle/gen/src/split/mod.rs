@@ -34,7 +34,7 @@ pub mod splitter;
 
 pub use check::{check_relink, check_split_relink, link, SplitFailure};
 pub use config::{smith_config, smith_module};
-pub use known::{check_unless_known, known_refld_bug, Checked, KnownBug, KNOWN_REFLD_BUGS};
+pub use known::{check_unless_known, known_refld_bug, Checked, KnownRefldBug, KNOWN_REFLD_BUGS};
 pub use splitter::split;
 
 use linkcheck_object::{encode, ObjectModel};

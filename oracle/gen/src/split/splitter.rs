@@ -30,7 +30,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use wasm_encoder::SymbolTable;
 
-use super::body::{self, val_type, RewrittenBody, Site, Target};
+use super::body::{self, val_type, RewrittenBody, Site, SiteTarget};
 use super::module::{self, Original};
 use super::{Split, SplitError};
 use linkcheck_object::{
@@ -132,7 +132,7 @@ pub fn split(module_bytes: &[u8], parts: usize, choice: &[u8]) -> Result<Split, 
     let mut used_elsewhere = BTreeSet::new();
     for (i, b) in bodies.iter().enumerate() {
         for s in &b.sites {
-            if let Target::Func(f) = s.target {
+            if let SiteTarget::Func(f) = s.target {
                 if part_of(f).is_some_and(|p| p != func_part[i] || copy_part[i].is_some()) {
                     used_elsewhere.insert(f);
                 }
@@ -312,7 +312,7 @@ impl<'o> PartBuilder<'o> {
             linkcheck_object::leb::write_uleb(&mut body.code, i as u64);
         }
         body.code.push(0x10);
-        body.sites.push(Site { offset: body.code.len(), ty: RelocType::FunctionIndexLeb, target: Target::Func(target) });
+        body.sites.push(Site { offset: body.code.len(), ty: RelocType::FunctionIndexLeb, target: SiteTarget::Func(target) });
         body.code.extend_from_slice(&[0x80, 0x80, 0x80, 0x80, 0x00, 0x0b]);
         self.exports.push((export.to_string(), self.funcs.len()));
         self.funcs.push((None, ty, body, symbol, EXPORTED));
@@ -333,7 +333,7 @@ impl<'o> PartBuilder<'o> {
             index,
             data: None,
         };
-        let uses_table = self.funcs.iter().any(|f| f.2.sites.iter().any(|s| s.target == Target::Table));
+        let uses_table = self.funcs.iter().any(|f| f.2.sites.iter().any(|s| s.target == SiteTarget::Table));
         if o.memory.is_some() {
             obj.imports.push(import("env", "__linear_memory", ImportKind::Memory { min: 0 }));
         }
@@ -348,8 +348,8 @@ impl<'o> PartBuilder<'o> {
         let mut und_globals: Vec<u32> = Vec::new();
         for s in self.funcs.iter().flat_map(|f| &f.2.sites) {
             match s.target {
-                Target::Func(f) if !own_funcs.contains_key(&f) && !und_funcs.contains(&f) => und_funcs.push(f),
-                Target::Global(g) if !own_globals.contains_key(&g) && !und_globals.contains(&g) => und_globals.push(g),
+                SiteTarget::Func(f) if !own_funcs.contains_key(&f) && !und_funcs.contains(&f) => und_funcs.push(f),
+                SiteTarget::Global(g) if !own_globals.contains_key(&g) && !und_globals.contains(&g) => und_globals.push(g),
                 _ => {}
             }
         }
@@ -420,10 +420,10 @@ impl<'o> PartBuilder<'o> {
             // The provisional values LLVM would write (the encoder writes
             // the same ones; they stay when a test drops a relocation).
             body.patch(|s| match s.target {
-                Target::Func(f) => func_index[&f],
-                Target::Global(g) => global_index[&g],
-                Target::Type(t) => t,
-                Target::Table => 0,
+                SiteTarget::Func(f) => func_index[&f],
+                SiteTarget::Global(g) => global_index[&g],
+                SiteTarget::Type(t) => t,
+                SiteTarget::Table => 0,
             });
             let relocs = body
                 .sites
@@ -432,10 +432,10 @@ impl<'o> PartBuilder<'o> {
                     ty: s.ty,
                     offset: s.offset as u32,
                     index: match s.target {
-                        Target::Func(f) => func_sym[&f],
-                        Target::Global(g) => global_sym[&g],
-                        Target::Type(t) => t,
-                        Target::Table => table_sym.unwrap_or(0),
+                        SiteTarget::Func(f) => func_sym[&f],
+                        SiteTarget::Global(g) => global_sym[&g],
+                        SiteTarget::Type(t) => t,
+                        SiteTarget::Table => table_sym.unwrap_or(0),
                     },
                     addend: 0,
                 })
