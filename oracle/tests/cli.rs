@@ -1,10 +1,6 @@
 //! The `linkcheck` binary: exit statuses and usage errors.
 
-#[path = "../core/tests/oracle/common.rs"]
-#[allow(dead_code)]
-mod common;
-
-use common::*;
+use testkit::inputs::*;
 use std::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_linkcheck");

@@ -14,6 +14,7 @@ use std::collections::BTreeSet;
 use linkcheck_gen::object_set::ObjectSet;
 use proptest::prelude::*;
 use support::*;
+use testkit::validate_all_features;
 
 /// A fixed seed (`PROPERTY_SEED=N` for another), so a run is reproducible.
 fn seed() -> u64 {
@@ -57,7 +58,7 @@ fn known_signature_bug(set: &ObjectSet) -> bool {
     }
     let l = set.lower();
     let args: Vec<&str> = l.args.iter().map(String::as_str).collect();
-    rust_lld(&inputs(&l), &args).bytes.is_some_and(|b| validate(&b).is_err())
+    rust_lld(&inputs(&l), &args).bytes.is_some_and(|b| validate_all_features(&b).is_err())
 }
 
 /// 64 cases per property (`PROPERTY_CASES=N` for more).
@@ -103,13 +104,6 @@ fn func_imports(bytes: &[u8]) -> BTreeSet<(String, String, bool)> {
         }
     }
     out
-}
-
-fn validate(bytes: &[u8]) -> Result<(), String> {
-    wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
-        .validate_all(bytes)
-        .map(|_| ())
-        .map_err(|e| e.to_string())
 }
 
 /// The observable outcome: success, diagnostics, imports, exports and the
@@ -277,7 +271,7 @@ fn generated_objects_validate() {
         for f in set.files() {
             let m = linkcheck_gen::object_set::lower_file(&f);
             let o = linkcheck_object::encode(&m);
-            assert_eq!(validate(&o), Ok(()), "{f:?}\n{}", linkcheck_object::dump(&m));
+            assert_eq!(validate_all_features(&o), Ok(()), "{f:?}\n{}", linkcheck_object::dump(&m));
         }
     }
 }
@@ -376,7 +370,7 @@ fn weak_definition_replaced_by_other_signature_gives_valid_output() {
         let args: Vec<&str> = l.args.iter().map(String::as_str).collect();
         let (r, lld) = both(&inputs(&l), &args);
         let (r, b) = (r.expect("a warning only").bytes, lld.bytes.expect("rust-lld links"));
-        assert_eq!((validate(&r), validate(&b)), (Ok(()), Ok(())), "ctor {ctor} no_gc {no_gc}");
+        assert_eq!((validate_all_features(&r), validate_all_features(&b)), (Ok(()), Ok(())), "ctor {ctor} no_gc {no_gc}");
         assert_eq!(run_exports(&set, &r), run_exports(&set, &b), "ctor {ctor} no_gc {no_gc}");
     }
 }
@@ -446,8 +440,8 @@ fn undefined_weak_function_used_with_two_signatures_gives_valid_output() {
     let l = set.lower();
     let args: Vec<&str> = l.args.iter().map(String::as_str).collect();
     let (r, lld) = both(&inputs(&l), &args);
-    assert_eq!(validate(&lld.bytes.expect("rust-lld links")), Ok(()), "rust-lld's output");
-    assert_eq!(validate(&r.expect("refld links").bytes), Ok(()));
+    assert_eq!(validate_all_features(&lld.bytes.expect("rust-lld links")), Ok(()), "rust-lld's output");
+    assert_eq!(validate_all_features(&r.expect("refld links").bytes), Ok(()));
 }
 
 /// Found by the `reference_properties` fuzz target (EXP-5): `--export=f3`

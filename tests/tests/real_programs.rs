@@ -30,7 +30,7 @@ fn text(bytes: &[u8]) -> String {
 /// Links `p` with rust-lld into `<dir>/<file>` and returns the bytes.
 fn link_rust_lld(p: &RealProgram, file: &str) -> Result<Vec<u8>> {
     let out = p.dir.join(file);
-    let lld = real::rust_lld()?;
+    let lld = testkit::rust_lld_path().map_err(anyhow::Error::msg)?;
     let mut cmd = Command::new(&lld);
     cmd.args(p.link_args_with_output(&out)).current_dir(&p.dir);
     let result = cmd.output().with_context(|| format!("running {cmd:?}"))?;
@@ -65,8 +65,8 @@ fn link_refld(p: &RealProgram) -> Result<Vec<u8>> {
 
 /// Validates a linked module with every feature wasmparser knows.
 fn validate(bytes: &[u8], who: &str, p: &RealProgram) -> Result<()> {
-    wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
-        .validate_all(bytes)
+    testkit::validate_all_features(bytes)
+        .map_err(anyhow::Error::msg)
         .with_context(|| format!("{who}'s output for `{}` does not validate", p.name))?;
     Ok(())
 }

@@ -62,14 +62,40 @@ pub struct LinkerReport {
 impl LinkerReport {
     /// Describes and (if `run`) runs an outcome.
     pub fn from_outcome(name: &str, outcome: Outcome, runner: &Runner, options: &CheckOptions) -> LinkerReport {
+        LinkerReport::from_outcome_timed(name, outcome, runner, options, None)
+    }
+
+    /// [`LinkerReport::from_outcome`]; with `times`, the output is compiled
+    /// before it is run (the runner keeps the module) and describing,
+    /// compiling and running are each timed.
+    fn from_outcome_timed(
+        name: &str,
+        outcome: Outcome,
+        runner: &Runner,
+        options: &CheckOptions,
+        mut times: Option<&mut PhaseTimes>,
+    ) -> LinkerReport {
         let (mut module, mut module_error, mut run) = (None, None, None);
         if let Some(bytes) = outcome.bytes() {
+            let start = Instant::now();
             match describe(bytes) {
                 Ok(m) => module = Some(m),
                 Err(e) => module_error = Some(e.0),
             }
+            if let Some(t) = times.as_deref_mut() {
+                t.describe += start.elapsed();
+            }
             if options.run {
+                if let Some(t) = times.as_deref_mut() {
+                    let start = Instant::now();
+                    let _ = runner.module(bytes);
+                    t.compile += start.elapsed();
+                }
+                let start = Instant::now();
                 run = Some(runner.run(bytes, &options.limits));
+                if let Some(t) = times {
+                    t.run += start.elapsed();
+                }
             }
         }
         LinkerReport { name: name.to_string(), outcome, module, module_error, run }
@@ -224,7 +250,56 @@ pub fn check_timed(
     let (reports, times): (Vec<LinkerReport>, Vec<Duration>) = done.into_iter().unzip();
     let mut report = CheckReport::from_reports(args, reports, &options.allow);
     if options.structural {
-        add_structural(&mut report, args, cwd, &options.allow);
+        add_structural(&mut report, args, cwd, &options.allow, None);
+    }
+    (report, times)
+}
+
+/// Where the time of one check went, phase by phase ([`check_phases`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PhaseTimes {
+    /// Each linker's link (its process, or refld's in-process link), in the
+    /// order of the linkers.
+    pub links: Vec<Duration>,
+    /// Describing the outputs ([`describe`]).
+    pub describe: Duration,
+    /// Compiling them in wasmtime.
+    pub compile: Duration,
+    /// Running them (instantiation and execution).
+    pub run: Duration,
+    /// Their canonical forms.
+    pub canonicalize: Duration,
+    /// Comparing the canonical forms.
+    pub compare: Duration,
+    /// Comparing the reports and sorting out the allowed differences.
+    pub judge: Duration,
+}
+
+/// [`check`] with its phases one after another, each timed: every
+/// linker's link, describing, compiling and running each output, the
+/// comparison of the reports, the canonical forms and their comparison
+/// (the `diff_linkers` benchmark's breakdown). The report is the one
+/// [`check`] gives.
+pub fn check_phases(
+    linkers: &[Linker],
+    args: &[String],
+    cwd: &Path,
+    runner: &Runner,
+    options: &CheckOptions,
+) -> (CheckReport, PhaseTimes) {
+    let mut times = PhaseTimes::default();
+    let mut reports = Vec::new();
+    for linker in linkers {
+        let start = Instant::now();
+        let outcome = linker.link_with_timeout(args, cwd, options.timeout);
+        times.links.push(start.elapsed());
+        reports.push(LinkerReport::from_outcome_timed(linker.name(), outcome, runner, options, Some(&mut times)));
+    }
+    let start = Instant::now();
+    let mut report = CheckReport::from_reports(args, reports, &options.allow);
+    times.judge += start.elapsed();
+    if options.structural {
+        add_structural(&mut report, args, cwd, &options.allow, Some(&mut times));
     }
     (report, times)
 }
@@ -235,12 +310,15 @@ pub fn check_timed(
 /// comparison's explanations (its "left"/"right" output named by linker);
 /// `allow` sorts out the legitimate ones (the layout values). A key the
 /// report comparison already has is not repeated. An output the
-/// canonicalizer cannot read gives `canon.error`.
-fn add_structural(report: &mut CheckReport, args: &[String], cwd: &Path, allow: &AllowList) {
+/// canonicalizer cannot read gives `canon.error`. With `times`, making the
+/// canonical forms and comparing them are timed.
+fn add_structural(report: &mut CheckReport, args: &[String], cwd: &Path, allow: &AllowList, times: Option<&mut PhaseTimes>) {
     use crate::canon::{canonicalize, compare_canon_all, inputs_from_args};
+    let start = Instant::now();
     let inputs = inputs_from_args(args, cwd);
     let canons: Vec<Option<Result<crate::canon::Canon, String>>> =
         report.linkers.iter().map(|l| l.outcome.bytes().map(|b| canonicalize(b, &inputs).map_err(|e| e.to_string()))).collect();
+    let canonicalized = Instant::now();
     for (i, cmp) in report.comparisons.iter_mut().enumerate() {
         let have: Vec<String> = cmp.differences.iter().chain(&cmp.allowed).map(|d| d.key.clone()).collect();
         let name = |text: &str| {
@@ -264,4 +342,8 @@ fn add_structural(report: &mut CheckReport, args: &[String], cwd: &Path, allow: 
         cmp.extend(found, allow);
     }
     report.agree = report.comparisons.iter().all(|c| c.differences.is_empty());
+    if let Some(t) = times {
+        t.canonicalize += canonicalized - start;
+        t.compare += canonicalized.elapsed();
+    }
 }

@@ -85,9 +85,7 @@ fn wild_links_an_objgen_object_into_a_valid_module() {
         Outcome::Linked { bytes, .. } => bytes,
         other => panic!("wild ({}) did not link main.o: {other:?}", wild.version),
     };
-    wasmparser::Validator::new()
-        .validate_all(&bytes)
-        .unwrap_or_else(|e| panic!("wild's output does not validate: {e}"));
+    testkit::validate(&bytes).unwrap_or_else(|e| panic!("wild's output does not validate: {e}"));
     let exports: Vec<String> = wasmparser::Parser::new(0)
         .parse_all(&bytes)
         .filter_map(|p| match p.expect("wild's output parses") {

@@ -90,7 +90,7 @@ fn hand_written(table_min: u64) -> Vec<u8> {
     m.section(&types).section(&imports).section(&funcs).section(&tables).section(&memories);
     m.section(&globals).section(&exports).section(&code);
     let bytes = m.finish();
-    wasmparser::Validator::new().validate_all(&bytes).expect("the hand-written module validates");
+    testkit::validate(&bytes).expect("the hand-written module validates");
     bytes
 }
 
@@ -329,8 +329,7 @@ fn wasm_ld_22_links_the_parts_too() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "case {i}: wasm-ld-22 {}: {stderr}", s.args.join(" "));
         let bytes = std::fs::read(dir.path().join("relinked.wasm")).expect("wasm-ld-22 output");
-        wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
-            .validate_all(&bytes)
+        testkit::validate_all_features(&bytes)
             .unwrap_or_else(|e| panic!("case {i}: wasm-ld-22's output does not validate: {e}"));
         linked += 1;
     }

@@ -15,7 +15,7 @@ mod tools;
 
 pub use programs::{expected_lines, forbidden_text, NAMES};
 pub use sources::{locate as locate_sources, Sources};
-pub use tools::{rust_lld, Tools};
+pub use tools::Tools;
 
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};

@@ -61,7 +61,7 @@ pub fn rewrite(bytes: &[u8], mut edit: Edit) -> Vec<u8> {
     let mut module = Module::new();
     r.parse_core_module(&mut module, Parser::new(0), bytes).expect("reencode");
     let out = module.finish();
-    wasmparser::Validator::new().validate_all(&out).expect("the rewritten module validates");
+    testkit::validate(&out).expect("the rewritten module validates");
     out
 }
 

@@ -2,7 +2,6 @@
 
 use linkcheck_core::canon::{canonicalize, Canon, InputObject};
 use linkcheck_object::{encode, flags, Body, FuncSig, ObjectModel, RelocType, ValTypeModel};
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 pub fn v_i() -> FuncSig {
@@ -191,34 +190,13 @@ pub fn link_refld_with(inputs: &[InputObject], options: &[&str]) -> refld::Linke
     refld::link(&config, &files).unwrap_or_else(|e| panic!("refld rejects the program:\n{e}"))
 }
 
-/// rust-lld's wasm flavour: `$(rustc --print sysroot)/lib/rustlib/<host>/bin/gcc-ld/wasm-ld`.
-pub fn rust_lld() -> PathBuf {
-    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
-    let out = Command::new(&rustc).args(["--print", "sysroot"]).output().expect("run rustc --print sysroot");
-    assert!(out.status.success(), "rustc --print sysroot failed");
-    let sysroot = String::from_utf8(out.stdout).unwrap();
-    let vv = Command::new(&rustc).arg("-vV").output().expect("run rustc -vV");
-    let host = String::from_utf8_lossy(&vv.stdout)
-        .lines()
-        .find_map(|l| l.strip_prefix("host: ").map(str::to_string))
-        .unwrap_or_else(|| "x86_64-unknown-linux-gnu".into());
-    let path = Path::new(sysroot.trim()).join("lib/rustlib").join(host).join("bin/gcc-ld/wasm-ld");
-    assert!(
-        path.is_file(),
-        "rust-lld's wasm-ld is missing at {}: install a Rust toolchain that ships rust-lld \
-         (rustup toolchain install stable; every rustup toolchain has it)",
-        path.display()
-    );
-    path
-}
-
 /// Links with rust-lld in a temporary folder.
 pub fn link_rust_lld(inputs: &[InputObject]) -> Vec<u8> {
     let dir = tempfile::tempdir().unwrap();
     for i in inputs {
         std::fs::write(dir.path().join(&i.name), &i.bytes).unwrap();
     }
-    let out = Command::new(rust_lld()).current_dir(dir.path()).args(args(inputs)).args(["-o", "out.wasm"]).output().unwrap();
+    let out = Command::new(testkit::rust_lld()).current_dir(dir.path()).args(args(inputs)).args(["-o", "out.wasm"]).output().unwrap();
     assert!(out.status.success(), "rust-lld rejects the program:\n{}", String::from_utf8_lossy(&out.stderr));
     std::fs::read(dir.path().join("out.wasm")).unwrap()
 }
@@ -235,11 +213,6 @@ pub const MAIN_RESULT_WITHOUT_CLOSE: i32 = 40 + 2 + 5 + 1000 + 300 + 10000 + 300
 
 /// Runs `main` with `env.close` returning `close`.
 pub fn run_main(wasm: &[u8], close: i32) -> i32 {
-    let engine = wasmtime::Engine::default();
-    let module = wasmtime::Module::new(&engine, wasm).expect("wasmtime compiles the module");
-    let mut store = wasmtime::Store::new(&engine, ());
-    let f = wasmtime::Func::wrap(&mut store, move || close);
-    let instance = wasmtime::Instance::new(&mut store, &module, &[f.into()]).expect("instantiate");
-    let main = instance.get_typed_func::<(), i32>(&mut store, "main").expect("main");
-    main.call(&mut store, ()).expect("main runs")
+    let mut exec = testkit::Exec::new(wasm, &[("env", "close", close)]).unwrap_or_else(|e| panic!("{e}"));
+    exec.call("main", &[]).expect("main runs")
 }

@@ -1,9 +1,8 @@
-use crate::common::*;
-use linkcheck_core::check::{check, CheckOptions, CheckReport, LinkerReport};
-use linkcheck_core::check::compare;
+use linkcheck_core::check::{check, check_phases, compare, CheckOptions, CheckReport, LinkerReport};
 use linkcheck_core::diff::Difference;
 use linkcheck_core::linker::{Linker, Outcome};
 use linkcheck_core::run::Runner;
+use testkit::inputs::*;
 use wasm_encoder::Instruction as I;
 
 fn linked(name: &str, body: &[I]) -> LinkerReport {
@@ -103,6 +102,25 @@ fn check_compares_first_with_each_other() {
     assert_eq!(json["linkers"][0]["outcome"]["kind"], "linked");
     assert_eq!(json["linkers"][2]["run"]["stdout"], "hi\n");
     assert_eq!(json["comparisons"][1]["differences"][0]["key"], "run.exit_code");
+}
+
+#[test]
+fn check_phases_gives_the_report_check_gives() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("good.wasm"), wasi_command(&write_hi())).unwrap();
+    std::fs::write(dir.path().join("bad.wasm"), wasi_command(&[I::Unreachable])).unwrap();
+    let copy = "out=\nprev=\nfor a in \"$@\"; do [ \"$prev\" = -o ] && out=$a; prev=$a; done\ncp \"$1\" \"$out\"";
+    let cp = script(dir.path(), "cp-ld", copy);
+    let linkers = [
+        Linker::External { name: "good".into(), program: cp.clone(), leading_args: vec!["good.wasm".into()] },
+        Linker::External { name: "bad".into(), program: cp, leading_args: vec!["bad.wasm".into()] },
+    ];
+    let (runner, options) = (Runner::new().unwrap(), CheckOptions::default());
+    let args = strings(&["-o", "out.wasm"]);
+    let (report, times) = check_phases(&linkers, &args, dir.path(), &runner, &options);
+    assert_eq!(report, check(&linkers, &args, dir.path(), &runner, &options));
+    assert!(!report.agree);
+    assert_eq!(times.links.len(), 2);
 }
 
 fn rejected(name: &str, diagnostics: &[&str]) -> LinkerReport {

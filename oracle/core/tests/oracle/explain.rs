@@ -3,7 +3,7 @@
 //! `check` run (the canonical comparison's own explanations, named by
 //! linker); allowed differences are kept apart with their reasons.
 
-use crate::common::*;
+use testkit::inputs::*;
 use linkcheck_core::allow::{AllowList, Allowance};
 use linkcheck_core::check::{check, CheckOptions, LinkerReport};
 use linkcheck_core::describe::{Export, Import, ModuleSummary};

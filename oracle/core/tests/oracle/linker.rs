@@ -1,4 +1,4 @@
-use crate::common::*;
+use testkit::inputs::*;
 use linkcheck_core::linker::{Linker, Outcome};
 use std::time::{Duration, Instant};
 

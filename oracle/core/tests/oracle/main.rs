@@ -1,6 +1,5 @@
 //! Integration tests of the oracle: one test binary (wasmtime links once).
 
-mod common;
 mod diff;
 mod explain;
 mod hostcalls;

@@ -1,4 +1,4 @@
-use crate::common::*;
+use testkit::inputs::*;
 use linkcheck_core::run::{run_wasi_command, RunLimits, Runner};
 use wasm_encoder::{BlockType, Instruction as I};
 

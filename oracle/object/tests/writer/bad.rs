@@ -5,7 +5,8 @@
 use linkcheck_object::{encode, Body, DataDef, ObjectModel, RelocType, SymbolKind, SymbolModel};
 
 use super::programs::v_i;
-use super::tools::{folder, link, read_back, validate};
+use super::tools::{folder, link, read_back};
+use testkit::assert_valid;
 
 /// An object whose `main` calls the function symbol `target`.
 fn calling(target: u32) -> ObjectModel {
@@ -29,7 +30,7 @@ fn rejected(model: &ObjectModel) -> String {
 fn relocation_against_a_missing_symbol() {
     let m = calling(99);
     let bytes = encode(&m);
-    validate(&bytes);
+    assert_valid(&bytes);
     let rb = read_back(&bytes);
     assert_eq!(rb.relocs_of("CODE")[0].index, 99);
     // wasm-ld 22 says "invalid function relocation" and then prints bytes
@@ -43,7 +44,7 @@ fn relocation_against_the_wrong_kind_of_symbol() {
     let mut m = calling(1);
     m.define_data("d", ".data.d", &[0; 4], 0);
     let bytes = encode(&m);
-    validate(&bytes);
+    assert_valid(&bytes);
     assert_eq!(read_back(&bytes).symbols[1].kind, 1);
     let err = rejected(&m);
     assert!(err.contains("invalid function relocation"), "{err}");
@@ -55,7 +56,7 @@ fn relocation_outside_its_section() {
     let d = m.define_data("d", ".data.d", &[0; 8], 0);
     m.add_data_reloc(0, 100, RelocType::MemoryAddrI32, d, 0);
     let bytes = encode(&m);
-    validate(&bytes);
+    assert_valid(&bytes);
     let rb = read_back(&bytes);
     let data = rb.position(11, "").unwrap();
     let entry = rb.relocs_of("DATA")[0];
@@ -82,7 +83,7 @@ fn symbol_index_out_of_its_space() {
         data: Some(DataDef { segment: 7, offset: 0, size: 4 }),
     });
     let bytes = encode(&m);
-    validate(&bytes);
+    assert_valid(&bytes);
     assert_eq!(read_back(&bytes).symbols[1].index, 50);
     let err = rejected(&m);
     assert!(err.contains("invalid function symbol index"), "{err}");
@@ -96,7 +97,7 @@ fn linking_version_other_than_2() {
     let mut m = calling(0);
     m.linking_version = 3;
     let bytes = encode(&m);
-    validate(&bytes);
+    assert_valid(&bytes);
     let linking = wasmparser::Parser::new(0).parse_all(&bytes).find_map(|p| match p.unwrap() {
         wasmparser::Payload::CustomSection(c) if c.name() == "linking" => Some(c.data().to_vec()),
         _ => None,
@@ -111,7 +112,7 @@ fn unknown_relocation_type() {
     let mut m = calling(0);
     m.functions[0].body.relocs[0].ty = RelocType::Other(99);
     let bytes = encode(&m);
-    validate(&bytes);
+    assert_valid(&bytes);
     let err = rejected(&m);
     assert!(err.contains("bad.o: invalid relocation type: 99"), "{err}");
 }

@@ -3,14 +3,15 @@
 use linkcheck_object::{archive, archive_with_options, encode, ArchiveOptions};
 
 use super::programs::{caller, lib_object, main_object, single_func, MAIN_RESULT};
-use super::tools::{call_i32, folder, global_i32, link, read_back, validate};
+use super::tools::{folder, link, read_back};
+use testkit::{assert_valid, call_i32, global_i32};
 
 #[test]
 fn two_object_program_links_and_runs() {
     let dir = folder(&[("a.o", &encode(&main_object())), ("b.o", &encode(&lib_object()))]);
     let out = link(dir.path(), &["--no-entry", "--export=main", "--export=arr", "a.o", "b.o"])
         .unwrap_or_else(|e| panic!("rust-lld rejected the objects:\n{e}"));
-    validate(&out);
+    assert_valid(&out);
     assert_eq!(call_i32(&out, "main"), MAIN_RESULT);
 
     // The custom section's relocations were applied at the offsets the
@@ -55,7 +56,7 @@ fn archive_members_are_extracted_only_when_referenced() {
         ]);
         let out = link(dir.path(), &["--no-entry", "--export=main", "main.o", "lib.a"])
             .unwrap_or_else(|e| panic!("{options:?}: rust-lld rejected the archive:\n{e}"));
-        validate(&out);
+        assert_valid(&out);
         assert_eq!(call_i32(&out, "main"), 7, "{options:?}");
 
         let err = link(dir.path(), &["--no-entry", "--export=main", "main2.o", "lib.a"])

@@ -8,13 +8,14 @@ use linkcheck_object::{
 use wasmparser::RelocationType as R;
 
 use super::programs::{lib_object, main_object, reloc, v_i};
-use super::tools::{read_back, site_value, validate, wasm_objdump};
+use super::tools::{read_back, site_value};
+use testkit::{assert_valid, wasm_objdump};
 
 #[test]
 fn main_object_sections_symbols_and_code_relocations() {
     let model = main_object();
     let bytes = encode(&model);
-    validate(&bytes);
+    assert_valid(&bytes);
     let rb = read_back(&bytes);
 
     let names: Vec<String> =
@@ -90,7 +91,7 @@ fn main_object_sections_symbols_and_code_relocations() {
 fn lib_object_segments_and_data_relocations() {
     let model = lib_object();
     let bytes = encode(&model);
-    validate(&bytes);
+    assert_valid(&bytes);
     let rb = read_back(&bytes);
     assert_eq!(rb.subsections, [8, 5]);
     let segs: Vec<(&str, u32)> = rb.segments.iter().map(|(n, a, _)| (n.as_str(), *a)).collect();
@@ -173,7 +174,7 @@ fn all_parts_read_back() {
     m.features.push(FeatureModel { prefix: '-', name: "atomics".into() });
 
     let bytes = encode(&m);
-    validate(&bytes);
+    assert_valid(&bytes);
     let rb = read_back(&bytes);
     assert_eq!(rb.subsections, [8, 5, 6, 7]);
     assert_eq!(rb.init_funcs, [(65535, f), (101, f2)]);
@@ -318,9 +319,7 @@ fn exports_and_raw_global_initializers_read_back() {
     // i32.const 40; i32.const 2; i32.add (extended constants).
     m.globals[1].init_expr = Some(vec![0x41, 40, 0x41, 2, 0x6a]);
     let bytes = encode(&m);
-    wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
-        .validate_all(&bytes)
-        .expect("the object validates");
+    testkit::validate_all_features(&bytes).expect("the object validates");
     let rb = read_back(&bytes);
     let ids: Vec<u8> = rb.sections.iter().map(|(id, _, _)| *id).collect();
     assert_eq!(&ids[..5], [1, 3, 6, 7, 10], "type, function, global, export, code");

@@ -1,45 +1,12 @@
-//! External tools (rust-lld, wasm-objdump), wasmtime, and a wasmparser
-//! reading of an object's sections, symbols and relocations.
+//! Linking with rust-lld in a folder, and a wasmparser reading of an
+//! object's sections, symbols and relocations (the tools themselves,
+//! validation and calls are testkit's).
 
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use wasmparser::{KnownCustom, Linking, Parser, Payload, RelocationEntry, SymbolInfo};
-
-/// rust-lld's wasm flavour: `$(rustc --print sysroot)/lib/rustlib/<host>/bin/gcc-ld/wasm-ld`.
-pub fn rust_lld() -> PathBuf {
-    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
-    let out = Command::new(&rustc).args(["--print", "sysroot"]).output().expect("run rustc --print sysroot");
-    assert!(out.status.success(), "rustc --print sysroot failed");
-    let sysroot = String::from_utf8(out.stdout).unwrap();
-    let vv = Command::new(&rustc).arg("-vV").output().expect("run rustc -vV");
-    let host = String::from_utf8_lossy(&vv.stdout)
-        .lines()
-        .find_map(|l| l.strip_prefix("host: ").map(str::to_string))
-        .unwrap_or_else(|| "x86_64-unknown-linux-gnu".into());
-    let path = Path::new(sysroot.trim()).join("lib/rustlib").join(host).join("bin/gcc-ld/wasm-ld");
-    assert!(
-        path.is_file(),
-        "rust-lld's wasm-ld is missing at {}: install a Rust toolchain that ships rust-lld \
-         (rustup toolchain install stable; every rustup toolchain has it)",
-        path.display()
-    );
-    path
-}
-
-/// wabt's `wasm-objdump`.
-pub fn wasm_objdump() -> PathBuf {
-    let path = PathBuf::from("/usr/bin/wasm-objdump");
-    if path.is_file() {
-        return path;
-    }
-    let found = Command::new("sh").args(["-c", "command -v wasm-objdump"]).output().ok();
-    match found.filter(|o| o.status.success()) {
-        Some(o) => PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()),
-        None => panic!("wasm-objdump is missing: install wabt (apt-get install wabt)"),
-    }
-}
 
 /// A temporary folder holding `files`.
 pub fn folder(files: &[(&str, &[u8])]) -> tempfile::TempDir {
@@ -52,40 +19,13 @@ pub fn folder(files: &[(&str, &[u8])]) -> tempfile::TempDir {
 
 /// Runs rust-lld in `dir` with `args`; the output bytes, or stderr.
 pub fn link(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
-    let out = Command::new(rust_lld()).current_dir(dir).args(args).args(["-o", "out.wasm"]).output().unwrap();
+    let out = Command::new(testkit::rust_lld()).current_dir(dir).args(args).args(["-o", "out.wasm"]).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     if out.status.success() {
         Ok(std::fs::read(dir.join("out.wasm")).unwrap())
     } else {
         Err(stderr)
     }
-}
-
-/// Validates `bytes` as a module with wasmparser's default features.
-pub fn validate(bytes: &[u8]) {
-    if let Err(e) = wasmparser::Validator::new().validate_all(bytes) {
-        panic!("module does not validate: {e}");
-    }
-}
-
-/// Instantiates `wasm` (no imports) and calls its `() -> i32` export `name`.
-pub fn call_i32(wasm: &[u8], name: &str) -> i32 {
-    let engine = wasmtime::Engine::default();
-    let module = wasmtime::Module::new(&engine, wasm).expect("wasmtime compiles the linked module");
-    let mut store = wasmtime::Store::new(&engine, ());
-    let instance = wasmtime::Instance::new(&mut store, &module, &[]).expect("instantiate");
-    let f = instance.get_typed_func::<(), i32>(&mut store, name).expect("export");
-    f.call(&mut store, ()).expect("call")
-}
-
-/// The value of an exported i32 global (a data symbol's address).
-pub fn global_i32(wasm: &[u8], name: &str) -> i32 {
-    let engine = wasmtime::Engine::default();
-    let module = wasmtime::Module::new(&engine, wasm).unwrap();
-    let mut store = wasmtime::Store::new(&engine, ());
-    let instance = wasmtime::Instance::new(&mut store, &module, &[]).unwrap();
-    let g = instance.get_global(&mut store, name).expect("global export");
-    g.get(&mut store).i32().expect("i32 global")
 }
 
 /// One symbol as read back: kind byte, flags, name, index or (segment,
