@@ -370,7 +370,7 @@ pub fn render_markdown(report: &ReleasesReport) -> String {
     s.push('\n');
     let _ = writeln!(
         s,
-        "Each cell lists the difference keys (see `oracle/src/diff.rs`) as `KEY: {} vs RELEASE`; \
+        "Each cell lists the difference keys (see `oracle/core/src/diff.rs`) as `KEY: {} vs RELEASE`; \
          `outcome` values also say why (the first error, the crash status).",
         report.baseline.name
     );

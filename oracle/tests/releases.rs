@@ -60,7 +60,7 @@ fn the_table_lists_rows_by_case_then_release() {
 3 cases run with wasm-ld-22 (`Debian LLD 22.1.8`) as the baseline and 3 releases wasm-ld-9 (`LLD 9`), \
 wasm-ld-14 (`Debian LLD 14.0.6`), wasm-ld-19 (`Debian LLD 19.1.7`): 4 of 9 (case, release) pairs differ from the baseline.
 
-Each cell lists the difference keys (see `oracle/src/diff.rs`) as `KEY: wasm-ld-22 vs RELEASE`; \
+Each cell lists the difference keys (see `oracle/core/src/diff.rs`) as `KEY: wasm-ld-22 vs RELEASE`; \
 `outcome` values also say why (the first error, the crash status).
 
 | case | release | what differs |

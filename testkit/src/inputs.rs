@@ -8,9 +8,11 @@ use wasm_encoder::{
     TypeSection, ValType,
 };
 
-/// Function indices of [`wasi_command`]'s imports.
+/// Function index of [`wasi_command`]'s import `wasi_snapshot_preview1.proc_exit`.
 pub const PROC_EXIT: u32 = 0;
+/// Function index of [`wasi_command`]'s import `wasi_snapshot_preview1.fd_write`.
 pub const FD_WRITE: u32 = 1;
+/// Function index of [`wasi_command`]'s import `env.missing`.
 pub const MISSING: u32 = 2;
 
 /// A WASI command: imports `proc_exit`, `fd_write`, `env.missing`; one page

@@ -1,6 +1,6 @@
 //! testkit: the helpers the workspace's tests share, so that each exists
 //! once: where the external tools are ([`tools`]), validating modules
-//! ([`validate`]), calling exported functions in wasmtime ([`exec`]), and
+//! ([`mod@validate`]), calling exported functions in wasmtime ([`exec`]), and
 //! small hand-made inputs ([`inputs`]).
 //!
 //! A missing tool fails the test that needs it with what installs it;

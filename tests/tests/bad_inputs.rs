@@ -1,5 +1,5 @@
 //! Bad inputs (SPEC.md, rules OBJ-*, SYN-1): each test builds a malformed or
-//! invalid object with the oracle's encoder (`linkcheck::objgen`, which
+//! invalid object with the oracle's encoder (`linkcheck_object`, which
 //! keeps indices raw so a test can write any mistake), links it with refld
 //! in memory and checks that the link fails without a panic and that the
 //! error names the file (`lib.a(x.o)` for archive members) and, for

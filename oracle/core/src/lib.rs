@@ -7,7 +7,7 @@
 //! others). Each outcome is described from the output bytes alone
 //! ([`describe`], wasmparser only, never refld's code), run as a WASI
 //! command in wasmtime ([`run`]), brought into a canonical, layout-free form
-//! ([`canon`]), and compared ([`check`], [`diff`]) under stable dotted keys;
+//! ([`canon`]), and compared ([`mod@check`], [`diff`]) under stable dotted keys;
 //! an allow-list ([`allow`]) sets the legitimate differences apart, and
 //! [`report`] renders the result as text or JSON.
 //!

@@ -1,5 +1,5 @@
 //! Tests of the canonical form (`linkcheck_core::canon`): objects built with
-//! `linkcheck::objgen`, linked by refld (in memory) and by rust-lld.
+//! `linkcheck_object`, linked by refld (in memory) and by rust-lld.
 //!
 //! - refld's and rust-lld's outputs of one multi-object program compare
 //!   equal (layout values aside, by the default allow-list);

@@ -1,6 +1,6 @@
 //! `linkcheck_core::discover::discover`: this machine has every linker the
 //! project compares (rust-lld; Debian's wasm-ld-14, -16, -19, -22; Wild 0.10),
-//! each answering `--version`, and Wild's wasm backend links an objgen-built
+//! each answering `--version`, and Wild's wasm backend links a linkcheck-object
 //! object into a module that validates.
 //!
 //! A missing linker fails the test with what installs it (the Debian
@@ -73,7 +73,7 @@ fn trivial_object() -> ObjectModel {
 }
 
 #[test]
-fn wild_links_an_objgen_object_into_a_valid_module() {
+fn wild_links_an_encoded_object_into_a_valid_module() {
     let wild = found(WILD_NAME);
     let dir = tempfile::tempdir().expect("a temporary directory");
     std::fs::write(dir.path().join("main.o"), encode(&trivial_object())).expect("main.o written");

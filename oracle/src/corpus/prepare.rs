@@ -6,12 +6,12 @@
 //! - `NAME.s` → `NAME.o`: `llvm-mc-19 -triple=wasm32-unknown-unknown
 //!   -filetype=obj`.
 //! - `NAME.json` → `NAME.o`: an [`ObjectModel`] encoded with
-//!   [`linkcheck_object::encode`].
+//!   [`linkcheck_object::encode()`].
 //! - `case.toml` and `*.md` are not inputs; any other file (`NAME.o`,
 //!   `NAME.a`, response files) is copied as is.
 //!
 //! Then each `[[archive]]` is written (GNU format with a symbol index,
-//! [`linkcheck_object::archive`]) from prepared files. The case folder itself is
+//! [`linkcheck_object::archive()`]) from prepared files. The case folder itself is
 //! never written to.
 
 use linkcheck_core::casefile::{Case, CorpusError, CASE_FILE};

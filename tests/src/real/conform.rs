@@ -70,8 +70,8 @@ pub enum Locus {
 }
 
 impl Locus {
-    /// Places a difference key (see `oracle/src/diff.rs` and
-    /// `oracle/src/canon/mod.rs` for the key shapes).
+    /// Places a difference key (see `oracle/core/src/diff.rs` and
+    /// `oracle/core/src/canon/mod.rs` for the key shapes).
     pub fn of(key: &str) -> Locus {
         let (head, rest) = key.split_once('.').unwrap_or((key, ""));
         let item = || strip_field(rest).to_string();

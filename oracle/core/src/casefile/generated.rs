@@ -135,7 +135,7 @@ fn case_toml(case: &GeneratedCase) -> Result<String, String> {
 
 /// Writes `case` as a corpus case into `dir` (created if missing):
 /// `case.toml`, then `NAME.json` (the model) and `NAME.txt` (its
-/// [`dump`]) for each object and archive member `NAME.o`.
+/// [`dump()`]) for each object and archive member `NAME.o`.
 ///
 /// A previous generated case in `dir` is replaced: its `case.toml`,
 /// `*.json` and `*.txt` files are removed first, `*.md` notes are kept.
@@ -259,8 +259,8 @@ pub fn read_case(dir: &Path) -> Result<GeneratedCase, CorpusError> {
 
 /// Writes the case's link inputs into `dir` (which must exist): `NAME.o`
 /// for each object and each archive member (encoded with
-/// [`linkcheck_object::encode`]), and each archive (GNU format with a symbol
-/// index, [`linkcheck_object::archive`]). Returns the link's arguments,
+/// [`linkcheck_object::encode()`]), and each archive (GNU format with a symbol
+/// index, [`linkcheck_object::archive()`]). Returns the link's arguments,
 /// `-o out.wasm` first; link them with `dir` as the current directory.
 pub fn write_inputs(dir: &Path, case: &GeneratedCase) -> Result<Vec<String>, CorpusError> {
     case.check_names().map_err(|e| CorpusError::new(dir, e))?;

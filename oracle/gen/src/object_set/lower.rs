@@ -317,7 +317,7 @@ pub fn lower_file(f: &NFile) -> ObjectModel {
         let module = if a.other_module { "other" } else { "env" };
         let name = func_name(j);
         let field = if a.shared_field { "shared".to_string() } else { name.clone() };
-        // (objgen's add_import moves the defined functions' symbols up.)
+        // (linkcheck-object's add_import moves the defined functions' symbols up.)
         let s = m.undefined_func(&name, module, &field, sig(a.sig2), if a.weak { flags::BINDING_WEAK } else { 0 });
         func_sym.insert(j, s);
     }

@@ -61,7 +61,7 @@ pub fn smith_config() -> wasm_smith::Config {
         max_element_segments: 0,
         max_tables: 1,
         // Empty tables: with elements, wasm-ld 22's output of the parts
-        // (oracle/tests/split.rs, wasm_ld_22_links_the_parts_too) has
+        // (oracle/gen/tests/split.rs, wasm_ld_22_links_the_parts_too) has
         // call_indirect but no table, an invalid module; not triaged yet.
         max_table_elements: 0,
         // No ref.func (refld writes no declarative element segment, so the
