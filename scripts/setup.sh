@@ -10,7 +10,7 @@ set -euo pipefail
 # $HOME/.cache/refld/wild, once (about 2.5 min on 2 idle cores; 13m40s was
 # measured on a loaded 2-core machine, --locked works). Wild picks its
 # flavour from its program name, so wasm/wasm-ld links to ../bin/wild
-# (oracle/src/linkers.rs looks for it there).
+# (oracle/core/src/discover.rs looks for it there).
 install_wild() {
   local root="$HOME/.cache/refld/wild"
   if [ ! -x "$root/bin/wild" ]; then

@@ -1,8 +1,8 @@
 //! `diff_linkers`: arbitrary bytes drawn into a generated object set
-//! (`linkcheck::gen`), linked by refld (in-process), rust-lld and Wild
+//! (`linkcheck_gen::object_set`), linked by refld (in-process), rust-lld and Wild
 //! (`DIFF_LINKERS=rust-lld,wild,wasm-ld-19` to choose the others), every
 //! output described, run with the recording host and compared structurally
-//! (`linkcheck::differential`). A divergence that no allow-list
+//! (`linkcheck_gen::diff_linkers`). A divergence that no allow-list
 //! (oracle/allow.toml) and no known bug (fuzz/known.toml) covers fails the
 //! run; the set is saved as a corpus case under
 //! fuzz/artifacts/diff_linkers/cases/ for `linkcheck reduce`.
@@ -14,8 +14,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use linkcheck::differential::{parse_known, Harness, DEFAULT_LINKERS};
-use linkcheck::gen::ObjectSet;
+use linkcheck_gen::diff_linkers::{parse_known, Harness, DEFAULT_LINKERS};
+use linkcheck_gen::object_set::ObjectSet;
 use std::path::Path;
 use std::sync::{Mutex, OnceLock};
 use std::time::Instant;

@@ -1,18 +1,18 @@
 //! `split_relink`: a metamorphic oracle that needs no second linker. The
-//! input drives wasm-smith (`linkcheck::split::smith_config`: a subset that
+//! input drives wasm-smith (`linkcheck_gen::split::smith_config`: a subset that
 //! relocatable objects can express) to one module, which is cut into 1..=4
 //! relocatable object files and linked back by refld in-process; the
 //! relinked module must validate and behave like the original (every
 //! exported function: same results or trap kind, same import calls, same
 //! memory). Any refld error, a split the config should have ruled out, and
 //! any difference is a crash. Splits that can hit a known, not yet fixed
-//! refld bug (`linkcheck::split::KNOWN_REFLD_BUGS`) are not linked.
+//! refld bug (`linkcheck_gen::split::KNOWN_REFLD_BUGS`) are not linked.
 //! Run: `cargo fuzz run -s none split_relink`.
 #![no_main]
 
 use libfuzzer_sys::arbitrary::Unstructured;
 use libfuzzer_sys::fuzz_target;
-use linkcheck::split::{check_unless_known, smith_module};
+use linkcheck_gen::split::{check_unless_known, smith_module};
 
 fuzz_target!(|data: &[u8]| {
     let mut u = Unstructured::new(data);

@@ -1,10 +1,10 @@
 //! Conformance runs: every corpus case through every linker.
 //!
 //! Each case ([`crate::corpus`]) is prepared in a temporary directory, linked
-//! by each linker with [`crate::check::check`], and judged twice:
+//! by each linker with [`linkcheck_core::check::check`], and judged twice:
 //! - against the first linker (refld by default): each other linker gets a
 //!   [`Verdict`] (`agree`, `known:KEY`, `diverge:KEY`, `crash`, `timeout`).
-//!   Differences an allow-list covers ([`crate::allow`]) are not
+//!   Differences an allow-list covers ([`linkcheck_core::allow`]) are not
 //!   divergences; divergences a known list covers ([`known`],
 //!   `corpus/known.toml`) are known bugs of that linker;
 //! - against the case's own expectation: the first linker's outcome must be
@@ -29,10 +29,11 @@ pub mod html;
 pub mod known;
 pub mod render;
 
-use crate::check::{check_timed, CheckOptions, CheckReport, LinkerReport};
-use crate::corpus::{prepare, Case, CorpusError, Expect};
-use crate::linker::{Linker, Outcome};
-use crate::run::Runner;
+use linkcheck_core::check::{check_timed, CheckOptions, CheckReport, LinkerReport};
+use crate::corpus::prepare;
+use linkcheck_core::casefile::{Case, CorpusError, Expect};
+use linkcheck_core::linker::{Linker, Outcome};
+use linkcheck_core::run::Runner;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -294,17 +295,17 @@ impl ConformReport {
 
 /// The linkers `linkcheck conform` compares by default, the first one
 /// first: refld (in-process), the toolchain's rust-lld, Debian's wasm-ld 19
-/// and 22, and Wild 0.10 ([`crate::linkers`] names).
+/// and 22, and Wild 0.10 ([`linkcheck_core::discover`] names).
 pub const DEFAULT_LINKERS: [&str; 5] = ["refld", "rust-lld", "wasm-ld-19", "wasm-ld-22", "wild"];
 
 /// The default linkers ([`DEFAULT_LINKERS`]), then with `all` every other
-/// linker [`crate::linkers::discover_all`] finds (wasm-ld-14, -16). A
+/// linker [`linkcheck_core::discover::discover_all`] finds (wasm-ld-14, -16). A
 /// default linker that is missing is an error naming each missing one and
 /// `scripts/setup.sh`, which installs them all; with `all`, the other
 /// missing linkers are returned as notes.
 pub fn default_linkers(all: bool) -> Result<(Vec<Linker>, Vec<String>), String> {
     let (mut linkers, mut errors, mut notes) = (Vec::new(), Vec::new(), Vec::new());
-    for found in crate::linkers::discover_all() {
+    for found in linkcheck_core::discover::discover_all() {
         let name = match &found {
             Ok(f) => f.name.clone(),
             Err(m) => m.name.clone(),
@@ -391,7 +392,7 @@ pub fn check_expectation(case: &Case, first: &LinkerReport) -> ExpectCheck {
             _ => &[],
         };
         let mut have: Vec<String> =
-            texts.iter().filter_map(|t| crate::diagkind::classify(t).key()).collect();
+            texts.iter().filter_map(|t| linkcheck_core::diagnostics::kind::classify(t).key()).collect();
         let mut want = want.clone();
         have.sort();
         want.sort();

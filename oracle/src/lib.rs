@@ -1,52 +1,21 @@
-//! linkcheck: differential testing of WebAssembly linkers.
+//! linkcheck: differential testing of WebAssembly linkers, the command-line
+//! tool.
 //!
-//! One command line (wasm-ld's arguments) is linked by several linkers: the
-//! reference linker `refld` in-process and any number of external programs
-//! with wasm-ld's command line (rust-lld by default). Each outcome is
-//! described from the output bytes alone ([`describe`], wasmparser only, never
-//! refld's code), run as a WASI command in wasmtime ([`run`]), and compared
-//! ([`diff`]) under stable dotted keys; [`report`] renders the result as text
-//! or JSON.
+//! The comparison itself (linking, describing, running, canonical forms,
+//! differences, allow-lists, case files) is linkcheck-core's; the object
+//! model and encoder are linkcheck-object's. This crate runs them over a
+//! corpus and for people:
 //!
-//! The pipeline, one module per job:
-//! ```text
-//! args --> linker::Linker::link --> linker::Outcome
-//!      --> describe::describe   --> describe::ModuleSummary (imports, exports)
-//!      --> run::Runner::run     --> run::RunResult (stdout, stderr, exit, trap)
-//!      --> check::LinkerReport (one per linker)
-//!      --> diff::compare        --> Vec<diff::Difference>
-//!      --> report::{render_text, render_json}
-//! ```
-//!
-//! Corpus cases ([`corpus`]: a folder each, `case.toml` and inputs) are
-//! prepared and run through the same pipeline by [`conform`], which also
-//! holds the first linker to each case's expected outcome.
+//! - [`corpus`]: finding case folders and preparing their inputs;
+//! - [`conform`]: every case through every linker, judged against the first
+//!   linker and against the case's expectation, with the known bugs of
+//!   `corpus/known.toml`;
+//! - [`releases`]: the corpus through several wasm-ld releases;
+//! - [`reduce`]: shrinking a generated case while a divergence stays;
+//! - [`explain`]: what becomes of every undefined symbol of a link.
 
-pub mod allow;
-pub mod canon;
-pub mod casefile;
-pub mod check;
-pub mod cmdline;
 pub mod conform;
 pub mod corpus;
-pub mod describe;
-pub mod diagkind;
-pub mod diagnostics;
-pub mod differential;
-pub mod diff;
 pub mod explain;
-pub mod gen;
-pub mod linker;
-pub mod linkers;
-pub mod objgen;
 pub mod reduce;
-pub mod props;
 pub mod releases;
-pub mod report;
-pub mod run;
-pub mod split;
-
-pub use check::{check, CheckOptions, CheckReport, Comparison, LinkerReport};
-pub use diff::Difference;
-pub use linker::{Linker, Outcome};
-pub use run::{RunLimits, RunResult, Runner};

@@ -2,11 +2,11 @@
 //! compared with a baseline release.
 //!
 //! Every case is read and prepared as [`crate::conform`] does
-//! ([`crate::conform::run_case`]: [`crate::corpus::Case::load`], then
+//! ([`crate::conform::run_case`]: [`linkcheck_core::casefile::Case::load`], then
 //! [`crate::corpus::prepare`]) and linked by the baseline (Debian's
 //! `wasm-ld-22` by default) and every release (`wasm-ld-14`, `wasm-ld-16`,
-//! `wasm-ld-19`, those installed) with [`crate::check::check`]; each release
-//! is compared with the baseline by [`crate::diff::compare`] under its keys
+//! `wasm-ld-19`, those installed) with [`linkcheck_core::check::check`]; each release
+//! is compared with the baseline by [`linkcheck_core::check::compare`] under its keys
 //! (`outcome`, diagnostics, `import.*`, `export.*`, `run.*`). Each (case,
 //! release) pair with a difference is a [`Row`].
 //!
@@ -17,15 +17,16 @@
 //! [`BEGIN_MARKER`] and [`END_MARKER`], so the table in a README is made by
 //! the command, never by hand.
 
-use crate::check::CheckOptions;
 use crate::conform::run_case;
-use crate::diff::Difference;
-use crate::linker::{Linker, Outcome};
-use crate::run::Runner;
+use linkcheck_core::check::CheckOptions;
+use linkcheck_core::diff::Difference;
+use linkcheck_core::discover::{DebianLinker, BASELINE, RELEASES};
+use linkcheck_core::linker::{Linker, Outcome};
+use linkcheck_core::run::Runner;
 use serde::Serialize;
 use std::cmp::Ordering;
 use std::fmt::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 /// The line opening the generated part of a file.
@@ -39,66 +40,16 @@ pub const VALUE_LIMIT: usize = 40;
 /// Most differences listed in one cell; the rest are counted (`… and N more`).
 pub const KEYS_PER_CELL: usize = 8;
 
-/// A wasm-ld release as Debian ships it: the program and its package.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DebianLinker {
-    /// The program (`/usr/bin/wasm-ld-19`), also the linker's name.
-    pub program: &'static str,
-    /// The Debian package that installs it.
-    pub package: &'static str,
-}
-
-/// The default baseline: wasm-ld 22 (package `lld-22`).
-pub const BASELINE: DebianLinker = DebianLinker { program: "wasm-ld-22", package: "lld-22" };
-
-/// The default releases, oldest first: wasm-ld 14 (package `lld`, Debian
-/// 12's default LLVM), 16 and 19.
-pub const RELEASES: [DebianLinker; 3] = [
-    DebianLinker { program: "wasm-ld-14", package: "lld" },
-    DebianLinker { program: "wasm-ld-16", package: "lld-16" },
-    DebianLinker { program: "wasm-ld-19", package: "lld-19" },
-];
-
-impl DebianLinker {
-    /// The program's path: the first match on `PATH`, else `/usr/bin`.
-    pub fn find(&self) -> Option<PathBuf> {
-        let on_path = std::env::var_os("PATH")
-            .into_iter()
-            .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
-            .map(|dir| dir.join(self.program))
-            .find(|p| is_executable(p));
-        on_path.or_else(|| Some(Path::new("/usr/bin").join(self.program)).filter(|p| is_executable(p)))
-    }
-
-    /// The release, found and asked for its version; an error names the
-    /// package to install when the program is missing.
-    pub fn release(&self) -> Result<Release, String> {
-        let program = self.find().ok_or_else(|| {
-            format!(
-                "{} is not installed (not on PATH, not in /usr/bin): apt-get install {} \
-                 (scripts/setup.sh installs it)",
-                self.program, self.package
-            )
-        })?;
-        Release::new(Linker::External { name: self.program.into(), program, leading_args: Vec::new() })
-    }
-}
-
-fn is_executable(path: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-}
-
 /// The default baseline, [`BASELINE`].
 pub fn default_baseline() -> Result<Release, String> {
-    BASELINE.release()
+    Release::debian(&BASELINE)
 }
 
 /// Every one of [`RELEASES`] that is installed, oldest first; an error
 /// naming the packages when none is.
 pub fn default_releases() -> Result<Vec<Release>, String> {
     let found: Vec<Release> =
-        RELEASES.iter().filter(|d| d.find().is_some()).map(DebianLinker::release).collect::<Result<_, _>>()?;
+        RELEASES.iter().filter(|d| d.find().is_some()).map(Release::debian).collect::<Result<_, _>>()?;
     if found.is_empty() {
         let programs: Vec<&str> = RELEASES.iter().map(|d| d.program).collect();
         let packages: Vec<&str> = RELEASES.iter().map(|d| d.package).collect();
@@ -120,6 +71,12 @@ pub struct Release {
 }
 
 impl Release {
+    /// A Debian release ([`DebianLinker::locate`]), asked for its version.
+    pub fn debian(debian: &DebianLinker) -> Result<Release, String> {
+        let program = debian.locate()?;
+        Release::new(Linker::External { name: debian.program.into(), program, leading_args: Vec::new() })
+    }
+
     /// Asks the linker for its version (`PROGRAM LEADING_ARGS... --version`,
     /// first line of stdout); an error when it cannot be run or says nothing.
     pub fn new(linker: Linker) -> Result<Release, String> {
@@ -413,7 +370,7 @@ pub fn render_markdown(report: &ReleasesReport) -> String {
     s.push('\n');
     let _ = writeln!(
         s,
-        "Each cell lists the difference keys (see `oracle/src/diff.rs`) as `KEY: {} vs RELEASE`; \
+        "Each cell lists the difference keys (see `oracle/core/src/diff.rs`) as `KEY: {} vs RELEASE`; \
          `outcome` values also say why (the first error, the crash status).",
         report.baseline.name
     );

@@ -1,16 +1,16 @@
-//! Allow-lists (`oracle/allow.toml`, `linkcheck::allow`) and known
+//! Allow-lists (`oracle/allow.toml`, `linkcheck_core::allow`) and known
 //! divergences (`corpus/known.toml`, `linkcheck::conform::known`): parsing,
 //! matching (linker pairs, key prefixes, case patterns), how conform's
 //! verdicts and summary use them, stale entries; and the project's own two
 //! files.
 
-use linkcheck::allow::{AllowList, Allowance};
-use linkcheck::check::{CheckReport, Comparison, LinkerReport};
+use linkcheck_core::allow::{AllowList, Allowance};
+use linkcheck_core::check::{CheckReport, Comparison, LinkerReport};
 use linkcheck::conform::known::{KnownEntry, KnownList};
 use linkcheck::conform::render::{render_json_lines, render_matrix};
 use linkcheck::conform::{CaseResult, CaseTiming, ConformReport, ExpectCheck, Verdict};
-use linkcheck::diff::Difference;
-use linkcheck::linker::Outcome;
+use linkcheck_core::diff::Difference;
+use linkcheck_core::linker::Outcome;
 use std::path::{Path, PathBuf};
 
 fn workspace() -> PathBuf {
@@ -88,7 +88,7 @@ fn the_embedded_allow_list_holds_the_layout_values_for_every_pair() {
 
 #[test]
 fn canon_compare_drops_only_the_any_pair_entries() {
-    use linkcheck::canon::{compare_canon, compare_canon_all, Canon, Item, Value};
+    use linkcheck_core::canon::{compare_canon, compare_canon_all, Canon, Item, Value};
     let layout = |v: &str| Item { summary: String::new(), fields: [("__heap_base".to_string(), Value::Text(v.into()))].into() };
     let (mut l, mut r) = (Canon::default(), Canon::default());
     l.items.insert("layout".into(), layout("1"));

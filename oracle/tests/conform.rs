@@ -8,12 +8,12 @@
 //! wasm-ld-19/22 and Wild (scripts/setup.sh installs them) and the
 //! toolchain's rust-lld; a missing tool fails the test, never skips it.
 
-use linkcheck::check::CheckOptions;
+use linkcheck_core::check::CheckOptions;
 use linkcheck::conform::render::render_matrix;
 use linkcheck::conform::run_cases;
 use linkcheck::corpus::find_cases;
-use linkcheck::linker::Linker;
-use linkcheck::run::Runner;
+use linkcheck_core::linker::Linker;
+use linkcheck_core::run::Runner;
 use std::path::Path;
 
 #[test]

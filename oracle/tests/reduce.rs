@@ -1,30 +1,30 @@
-//! Generated corpus cases (`linkcheck::casefile`) and their reduction
+//! Generated corpus cases (`linkcheck_core::casefile`) and their reduction
 //! (`linkcheck::reduce`): cases round-trip through their folder, the
 //! reducer shrinks a generated set to what a predicate needs, and
 //! `linkcheck reduce` keeps a real divergence (refld rejects an undefined
 //! function, Wild 0.10 links it) while dropping the rest.
 
-use linkcheck::casefile::{from_object_set, read_case, write_case, write_inputs, GeneratedCase};
-use linkcheck::corpus::{find_cases, prepare, Case, Divergence, Expect};
-use linkcheck::gen::{Binding, FileModel, Item, ObjectSet, Policy, RefAttrs, Use};
-use linkcheck::objgen::{dump, encode, flags, Body, FuncSig, ObjectModel, RelocType, SymbolKind, ValTypeModel};
+use linkcheck::corpus::{find_cases, prepare};
+use linkcheck_core::casefile::{read_case, write_case, write_inputs, Case, RecordedDivergence, Expect, GeneratedCase};
+use linkcheck_gen::object_set::{Binding, FileModel, Definition, ObjectSet, Policy, RefAttrs, Use};
+use linkcheck_object::{dump, encode, flags, Body, FuncSig, ObjectModel, RelocType, SymbolKind, ValTypeModel};
 use linkcheck::reduce::{reduce, sizes};
 use std::path::Path;
 
 const PLAIN: RefAttrs = RefAttrs { weak: false, other_module: false, shared_field: false, sig2: false };
 
-fn func(name: u8, binding: Binding, uses: Vec<Use>) -> Item {
-    Item::Func { name, binding, sig2: false, constant: 7, uses }
+fn func(name: u8, binding: Binding, uses: Vec<Use>) -> Definition {
+    Definition::Func { name, binding, sig2: false, constant: 7, uses }
 }
 
-fn data(name: u8) -> Item {
-    Item::Data { name, binding: Binding::Strong, value: 1234, clash: false }
+fn data(name: u8) -> Definition {
+    Definition::Data { name, binding: Binding::Strong, value: 1234, clash: false }
 }
 
 /// Five files (three plain objects, two members of `lib.a`) with every kind
 /// of item: `a1.o` defines `f0` and `f3`, and `f3` calls `f0`.
 fn big_set() -> ObjectSet {
-    let file = |member: bool, items: Vec<Item>| FileModel { member, items, refs: vec![PLAIN; 6] };
+    let file = |member: bool, items: Vec<Definition>| FileModel { member, items, refs: vec![PLAIN; 6] };
     ObjectSet {
         files: vec![
             file(
@@ -33,12 +33,12 @@ fn big_set() -> ObjectSet {
                     func(0, Binding::Strong, vec![Use::Const(3), Use::Load(0)]),
                     func(3, Binding::Strong, vec![Use::Call(0), Use::CallIndirect(1), Use::Load(1), Use::Call(2)]),
                     data(0),
-                    Item::Ctor { callee: 1, priority: 1 },
+                    Definition::Ctor { callee: 1, priority: 1 },
                 ],
             ),
             file(true, vec![func(1, Binding::Strong, vec![Use::Load(1)]), data(1)]),
             file(false, vec![func(2, Binding::Weak, vec![Use::Call(1), Use::Const(-4)]), func(1, Binding::Local, vec![])]),
-            file(true, vec![func(2, Binding::Strong, vec![Use::CallIndirect(0)]), Item::Ctor { callee: 2, priority: 0 }]),
+            file(true, vec![func(2, Binding::Strong, vec![Use::CallIndirect(0)]), Definition::Ctor { callee: 2, priority: 0 }]),
             file(false, vec![func(3, Binding::Hidden, vec![Use::Call(1)]), data(1)]),
         ],
         exports: vec![3, 2],
@@ -55,10 +55,10 @@ fn encoded(case: &GeneratedCase) -> Vec<(String, Vec<u8>)> {
 
 #[test]
 fn a_generated_case_round_trips_through_its_folder() {
-    let mut case = from_object_set(&big_set());
+    let mut case = big_set().to_case();
     case.description = "five files".into();
     case.expect = Expect::Reject;
-    case.divergence = Some(Divergence { key: "outcome".into(), linkers: vec!["refld".into(), "wild".into()] });
+    case.divergence = Some(RecordedDivergence { key: "outcome".into(), linkers: vec!["refld".into(), "wild".into()] });
     assert_eq!((case.objects.len(), case.archives.len(), case.archives[0].1.len()), (3, 1, 2));
 
     let dir = tempfile::tempdir().unwrap();
@@ -105,11 +105,11 @@ fn cases_with_other_inputs_are_refused_with_the_file_named() {
 
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("main.c"), "int x;").unwrap();
-    let err = write_case(dir.path(), &from_object_set(&big_set())).unwrap_err();
+    let err = write_case(dir.path(), &big_set().to_case()).unwrap_err();
     assert_eq!(err.path, dir.path().join("main.c"), "{err}");
     assert!(!dir.path().join("case.toml").exists());
 
-    let mut bad = from_object_set(&big_set());
+    let mut bad = big_set().to_case();
     bad.objects[0].0 = "a1.obj".into();
     let err = write_case(&dir.path().join("bad"), &bad).unwrap_err();
     assert!(err.to_string().contains("a1.obj"), "{err}");
@@ -160,7 +160,7 @@ fn exports_a_caller_of_f0(case: &GeneratedCase) -> bool {
 
 #[test]
 fn a_synthetic_predicate_keeps_only_what_it_needs() {
-    let case = from_object_set(&big_set());
+    let case = big_set().to_case();
     assert!(exports_a_caller_of_f0(&case));
     let before = sizes(&case);
     let mut calls = 0;
@@ -192,11 +192,11 @@ fn a_synthetic_predicate_keeps_only_what_it_needs() {
 /// Files that link cleanly on their own (every name defined once, no
 /// undefined symbol), with calls, a table slot, data and a constructor.
 fn padding() -> GeneratedCase {
-    let file = |member: bool, items: Vec<Item>| FileModel { member, items, refs: vec![PLAIN; 6] };
+    let file = |member: bool, items: Vec<Definition>| FileModel { member, items, refs: vec![PLAIN; 6] };
     let set = ObjectSet {
         files: vec![
             file(false, vec![func(0, Binding::Strong, vec![Use::Load(0)]), func(1, Binding::Strong, vec![Use::Call(0)]), data(0)]),
-            file(true, vec![func(2, Binding::Strong, vec![Use::Call(1), Use::Load(1)]), Item::Ctor { callee: 0, priority: 2 }]),
+            file(true, vec![func(2, Binding::Strong, vec![Use::Call(1), Use::Load(1)]), Definition::Ctor { callee: 0, priority: 2 }]),
             file(false, vec![func(3, Binding::Strong, vec![Use::Call(2), Use::CallIndirect(0)]), data(1)]),
         ],
         exports: vec![3],
@@ -205,7 +205,7 @@ fn padding() -> GeneratedCase {
         explicit_gc: false,
         export_all: false,
     };
-    from_object_set(&set)
+    set.to_case()
 }
 
 /// `main.o`: `_start` calls `missing`, defined nowhere, and an unrelated
@@ -228,7 +228,7 @@ fn undefined_function_case() -> GeneratedCase {
     case.args.insert(first_input, "main.o".into());
     case.description = "an undefined function without --allow-undefined, among unrelated files".into();
     case.expect = Expect::Reject;
-    case.divergence = Some(Divergence { key: "outcome".into(), linkers: vec!["refld".into(), "wild".into()] });
+    case.divergence = Some(RecordedDivergence { key: "outcome".into(), linkers: vec!["refld".into(), "wild".into()] });
     case
 }
 

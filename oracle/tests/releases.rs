@@ -4,13 +4,14 @@
 //! (and clang-19, llvm-19 for the cases); scripts/setup.sh installs them. A
 //! missing program fails the test with the package to install, never skips.
 
-use linkcheck::diff::Difference;
-use linkcheck::linker::Outcome;
 use linkcheck::releases::{
     case_names, natural_cmp, outcome_detail, render_block, render_json, render_markdown, replace_block, row_differs,
-    shell_words, shorten, sort_rows, what_differs, DebianLinker, LinkerInfo, ReleasesReport, Row, BASELINE,
-    BEGIN_MARKER, END_MARKER, RELEASES,
+    shell_words, shorten, sort_rows, what_differs, LinkerInfo, Release, ReleasesReport, Row, BEGIN_MARKER,
+    END_MARKER,
 };
+use linkcheck_core::diff::Difference;
+use linkcheck_core::discover::{DebianLinker, BASELINE, RELEASES};
+use linkcheck_core::linker::Outcome;
 use std::cmp::Ordering;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -59,7 +60,7 @@ fn the_table_lists_rows_by_case_then_release() {
 3 cases run with wasm-ld-22 (`Debian LLD 22.1.8`) as the baseline and 3 releases wasm-ld-9 (`LLD 9`), \
 wasm-ld-14 (`Debian LLD 14.0.6`), wasm-ld-19 (`Debian LLD 19.1.7`): 4 of 9 (case, release) pairs differ from the baseline.
 
-Each cell lists the difference keys (see `oracle/src/diff.rs`) as `KEY: wasm-ld-22 vs RELEASE`; \
+Each cell lists the difference keys (see `oracle/core/src/diff.rs`) as `KEY: wasm-ld-22 vs RELEASE`; \
 `outcome` values also say why (the first error, the crash status).
 
 | case | release | what differs |
@@ -183,7 +184,7 @@ fn json_has_the_rows() {
 
 #[test]
 fn a_missing_linker_names_its_package() {
-    let err = DebianLinker { program: "wasm-ld-no-such-release", package: "lld-none" }.release().unwrap_err();
+    let err = Release::debian(&DebianLinker { program: "wasm-ld-no-such-release", package: "lld-none" }).unwrap_err();
     assert!(err.contains("apt-get install lld-none"), "{err}");
     assert_eq!(BASELINE.package, "lld-22");
     let packages: Vec<&str> = RELEASES.iter().map(|d| d.package).collect();

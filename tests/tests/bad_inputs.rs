@@ -1,5 +1,5 @@
 //! Bad inputs (SPEC.md, rules OBJ-*, SYN-1): each test builds a malformed or
-//! invalid object with the oracle's encoder (`linkcheck::objgen`, which
+//! invalid object with the oracle's encoder (`linkcheck_object`, which
 //! keeps indices raw so a test can write any mistake), links it with refld
 //! in memory and checks that the link fails without a panic and that the
 //! error names the file (`lib.a(x.o)` for archive members) and, for
@@ -20,7 +20,7 @@ mod support;
 
 use support::*;
 
-use linkcheck::objgen::{
+use linkcheck_object::{
     archive, encode, flags, Body, ComdatKind, ComdatMember, ComdatModel, DataDef,
     ObjectModel, RelocType, SymbolKind, SymbolModel, ValTypeModel,
 };
@@ -65,7 +65,7 @@ fn many_sections() -> ObjectModel {
     let d = m.define_data("d", ".data.d", &[1, 2, 3, 4], 0);
     m.add_data_reloc(0, 0, RelocType::MemoryAddrI32, d, 0);
     m.add_custom_section("my_meta", b"some bytes");
-    m.producers.push(linkcheck::objgen::ProducerField {
+    m.producers.push(linkcheck_object::ProducerField {
         name: "processed-by".into(),
         values: vec![("objgen".into(), "1".into())],
     });
@@ -146,9 +146,7 @@ fn no_linking_section() {
     let mut m = good();
     m.omit_linking = true;
     let bytes = encode(&m);
-    wasmparser::Validator::new()
-        .validate_all(&bytes)
-        .expect("still a valid module");
+    testkit::validate(&bytes).expect("still a valid module");
     let (ours, _) = both_reject(&bytes);
     assert_starts(&ours, "error: bad.o: ");
     assert!(ours.contains("no linking section"), "{ours}");
@@ -225,7 +223,7 @@ fn function_type_out_of_range() {
     let mut imported = good();
     imported.import_func("env", "f", v_i());
     imported.imports.last_mut().unwrap().kind =
-        linkcheck::objgen::ImportKind::Func { type_index: 99 };
+        linkcheck_object::ImportKind::Func { type_index: 99 };
     let mut tag = good();
     tag.tags.push(99);
     for (m, sec) in [(defined, "function"), (imported, "import"), (tag, "tag")] {

@@ -3,7 +3,7 @@
 //!
 //! Every case must agree between the two linkers — outcome, classified
 //! diagnostics (kind, symbol and count, warnings included: the `diag.*` /
-//! `warn.*` keys of `linkcheck::diff`), imports, exports, validity and the
+//! `warn.*` keys of `linkcheck_core::diff`), imports, exports, validity and the
 //! run (exit code, trap, output) — and both linkers must meet the case's
 //! expectation (`expect`, `exit_code` or `trap`, `imports`, `diagnostics`).
 //! Needs clang-19, llvm-mc-19 and rust-lld; a missing tool fails the test.
@@ -11,14 +11,15 @@
 //! The corpus is linked once (the first test to need it does it) and the
 //! tests below look at it from several sides.
 
-use linkcheck::check::CheckOptions;
+use linkcheck_core::check::CheckOptions;
 use linkcheck::conform::render::render_matrix;
 use linkcheck::conform::{check_expectation, run_cases, CaseResult, ConformReport, ExpectCheck};
-use linkcheck::corpus::{find_cases, Expect};
-use linkcheck::diagkind::{classify, Kind};
-use linkcheck::diff::compare;
-use linkcheck::linker::{Linker, Outcome};
-use linkcheck::run::Runner;
+use linkcheck::corpus::find_cases;
+use linkcheck_core::casefile::Expect;
+use linkcheck_core::diagnostics::kind::{classify, Kind};
+use linkcheck_core::check::compare;
+use linkcheck_core::linker::{Linker, Outcome};
+use linkcheck_core::run::Runner;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};

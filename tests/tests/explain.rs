@@ -3,6 +3,7 @@
 //! import-module conflicts; text for people, JSON for tools.
 
 #[path = "rules/support.rs"]
+#[allow(unused_imports)]
 mod support;
 
 use support::*;

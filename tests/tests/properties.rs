@@ -1,4 +1,4 @@
-//! Property tests over generated object sets (`linkcheck::gen`): arbitrary
+//! Property tests over generated object sets (`linkcheck_gen::object_set`): arbitrary
 //! bytes -> `ObjectSet` (collision-biased names, bindings, archives,
 //! constructors) -> objects + command line -> refld (in memory).
 //!
@@ -11,9 +11,10 @@ mod support;
 
 use std::collections::BTreeSet;
 
-use linkcheck::gen::ObjectSet;
+use linkcheck_gen::object_set::ObjectSet;
 use proptest::prelude::*;
 use support::*;
+use testkit::validate_all_features;
 
 /// A fixed seed (`PROPERTY_SEED=N` for another), so a run is reproducible.
 fn seed() -> u64 {
@@ -32,12 +33,12 @@ fn seed() -> u64 {
 ///   where that can happen: a name defined in an archive member and called
 ///   directly, with the other signature, by a file that does not define it.
 fn known_signature_bug(set: &ObjectSet) -> bool {
-    use linkcheck::gen::{Binding, NItem, NUse};
-    if linkcheck::props::export_has_two_signatures(set) {
+    use linkcheck_gen::object_set::{Binding, NItem, NUse};
+    if linkcheck_gen::props::export_has_two_signatures(set) {
         return true;
     }
     let files = set.files();
-    let calls = |f: &linkcheck::gen::NFile, j: usize| {
+    let calls = |f: &linkcheck_gen::object_set::NFile, j: usize| {
         f.items.iter().any(|i| match i {
             NItem::Func { uses, .. } => uses.contains(&NUse::Call(j)),
             NItem::Ctor { callee, .. } => *callee == j,
@@ -57,7 +58,7 @@ fn known_signature_bug(set: &ObjectSet) -> bool {
     }
     let l = set.lower();
     let args: Vec<&str> = l.args.iter().map(String::as_str).collect();
-    rust_lld(&inputs(&l), &args).bytes.is_some_and(|b| validate(&b).is_err())
+    rust_lld(&inputs(&l), &args).bytes.is_some_and(|b| validate_all_features(&b).is_err())
 }
 
 /// 64 cases per property (`PROPERTY_CASES=N` for more).
@@ -69,7 +70,7 @@ fn bytes() -> impl Strategy<Value = Vec<u8>> {
     proptest::collection::vec(any::<u8>(), 0..400)
 }
 
-fn inputs(l: &linkcheck::gen::Lowered) -> Vec<Input<'_>> {
+fn inputs(l: &linkcheck_gen::object_set::Lowered) -> Vec<Input<'_>> {
     l.inputs.iter().map(|(n, b)| (n.as_str(), b.clone())).collect()
 }
 
@@ -105,13 +106,6 @@ fn func_imports(bytes: &[u8]) -> BTreeSet<(String, String, bool)> {
     out
 }
 
-fn validate(bytes: &[u8]) -> Result<(), String> {
-    wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
-        .validate_all(bytes)
-        .map(|_| ())
-        .map_err(|e| e.to_string())
-}
-
 /// The observable outcome: success, diagnostics, imports, exports and the
 /// results of calling every requested export with 3.
 /// (success, diagnostics, imports, exports, export call results).
@@ -138,10 +132,10 @@ fn outcome(set: &ObjectSet, r: &Result<Linked, LinkError>) -> Outcome {
     }
 }
 
-/// Runs the in-process property `name` of `linkcheck::props` (the same
+/// Runs the in-process property `name` of `linkcheck_gen::props` (the same
 /// code the `reference_properties` fuzz target runs) on one set.
 fn holds(name: &str, set: &ObjectSet) -> Result<(), TestCaseError> {
-    match linkcheck::props::check_one(name, set).expect("a property of linkcheck::props") {
+    match linkcheck_gen::props::check_one(name, set).expect("a property of linkcheck_gen::props") {
         Ok(_) => Ok(()),
         Err(f) => Err(TestCaseError::fail(f.to_string())),
     }
@@ -217,12 +211,12 @@ proptest! {
     }
 }
 
-/// Every property of `linkcheck::props` has a proptest of its name here
+/// Every property of `linkcheck_gen::props` has a proptest of its name here
 /// (the list above is complete).
 #[test]
 fn every_library_property_is_tested() {
     let source = include_str!("properties.rs");
-    for p in linkcheck::props::PROPERTIES {
+    for p in linkcheck_gen::props::PROPERTIES {
         assert!(source.contains(&format!("fn {}(b in bytes())", p.name)), "no proptest runs {}", p.name);
     }
 }
@@ -266,7 +260,7 @@ proptest! {
     }
 }
 
-use linkcheck::props::exports_defined;
+use linkcheck_gen::props::exports_defined;
 
 /// Every generated input object validates as a module (the generator's own check).
 #[test]
@@ -275,9 +269,9 @@ fn generated_objects_validate() {
         let b: Vec<u8> = (0..400u32).map(|i| (i.wrapping_mul(2654435761).wrapping_add(seed.wrapping_mul(40503)) >> 13) as u8).collect();
         let set = ObjectSet::from_bytes(&b);
         for f in set.files() {
-            let m = linkcheck::gen::lower_file(&f);
-            let o = linkcheck::objgen::encode(&m);
-            assert_eq!(validate(&o), Ok(()), "{f:?}\n{}", linkcheck::objgen::dump(&m));
+            let m = linkcheck_gen::object_set::lower_file(&f);
+            let o = linkcheck_object::encode(&m);
+            assert_eq!(validate_all_features(&o), Ok(()), "{f:?}\n{}", linkcheck_object::dump(&m));
         }
     }
 }
@@ -289,7 +283,7 @@ fn generated_objects_validate() {
 fn generator_reaches_successful_links() {
     let (mut ok, mut modelled, mut archives, mut rich) = (0, 0, 0, 0);
     for seed in 0..200u32 {
-        let set = ObjectSet::from_bytes(&linkcheck::gen::fixed_stream(seed));
+        let set = ObjectSet::from_bytes(&linkcheck_gen::object_set::fixed_stream(seed));
         if refld(&set).is_ok() {
             ok += 1;
             if !set.has_kind_clash() && set.references_agree() && !set.resolve().duplicate {
@@ -315,11 +309,11 @@ fn generator_reaches_successful_links() {
 /// nothing but `memory`). Ignored until refld is fixed.
 #[test]
 fn undefined_export_referenced_by_dead_code_is_not_imported() {
-    use linkcheck::gen::*;
+    use linkcheck_gen::object_set::*;
     let set = ObjectSet {
         files: vec![FileModel {
             member: false,
-            items: vec![Item::Func { name: 2, binding: Binding::Local, sig2: false, constant: 1, uses: vec![Use::CallIndirect(0)] }],
+            items: vec![Definition::Func { name: 2, binding: Binding::Local, sig2: false, constant: 1, uses: vec![Use::CallIndirect(0)] }],
             refs: vec![],
         }],
         exports: vec![0],
@@ -335,13 +329,13 @@ fn undefined_export_referenced_by_dead_code_is_not_imported() {
 }
 
 fn mismatch_set(ctor: bool, no_gc: bool) -> ObjectSet {
-    use linkcheck::gen::*;
+    use linkcheck_gen::object_set::*;
     let weak_user = if ctor {
-        vec![Item::Func { name: 0, binding: Binding::Weak, sig2: false, constant: 0, uses: vec![] }, Item::Ctor { callee: 0, priority: 0 }]
+        vec![Definition::Func { name: 0, binding: Binding::Weak, sig2: false, constant: 0, uses: vec![] }, Definition::Ctor { callee: 0, priority: 0 }]
     } else {
         vec![
-            Item::Func { name: 0, binding: Binding::Weak, sig2: false, constant: 0, uses: vec![] },
-            Item::Func { name: 1, binding: Binding::Strong, sig2: false, constant: 0, uses: vec![Use::Call(0)] },
+            Definition::Func { name: 0, binding: Binding::Weak, sig2: false, constant: 0, uses: vec![] },
+            Definition::Func { name: 1, binding: Binding::Strong, sig2: false, constant: 0, uses: vec![Use::Call(0)] },
         ]
     };
     ObjectSet {
@@ -349,7 +343,7 @@ fn mismatch_set(ctor: bool, no_gc: bool) -> ObjectSet {
             FileModel { member: false, items: weak_user, refs: vec![] },
             FileModel {
                 member: false,
-                items: vec![Item::Func { name: 0, binding: Binding::Hidden, sig2: true, constant: 0, uses: vec![] }],
+                items: vec![Definition::Func { name: 0, binding: Binding::Hidden, sig2: true, constant: 0, uses: vec![] }],
                 refs: vec![],
             },
         ],
@@ -376,7 +370,7 @@ fn weak_definition_replaced_by_other_signature_gives_valid_output() {
         let args: Vec<&str> = l.args.iter().map(String::as_str).collect();
         let (r, lld) = both(&inputs(&l), &args);
         let (r, b) = (r.expect("a warning only").bytes, lld.bytes.expect("rust-lld links"));
-        assert_eq!((validate(&r), validate(&b)), (Ok(()), Ok(())), "ctor {ctor} no_gc {no_gc}");
+        assert_eq!((validate_all_features(&r), validate_all_features(&b)), (Ok(()), Ok(())), "ctor {ctor} no_gc {no_gc}");
         assert_eq!(run_exports(&set, &r), run_exports(&set, &b), "ctor {ctor} no_gc {no_gc}");
     }
 }
@@ -389,11 +383,11 @@ fn weak_definition_replaced_by_other_signature_gives_valid_output() {
 /// element (table index 0).
 #[test]
 fn warn_unresolved_indirect_call_reaches_the_stub() {
-    use linkcheck::gen::*;
+    use linkcheck_gen::object_set::*;
     let set = ObjectSet {
         files: vec![FileModel {
             member: false,
-            items: vec![Item::Func { name: 3, binding: Binding::Strong, sig2: false, constant: 0, uses: vec![Use::CallIndirect(0)] }],
+            items: vec![Definition::Func { name: 3, binding: Binding::Strong, sig2: false, constant: 0, uses: vec![Use::CallIndirect(0)] }],
             refs: vec![],
         }],
         exports: vec![3],
@@ -418,22 +412,22 @@ fn warn_unresolved_indirect_call_reaches_the_stub() {
 /// (The shrunk input as proptest left it.)
 #[test]
 fn undefined_weak_function_used_with_two_signatures_gives_valid_output() {
-    use linkcheck::gen::*;
+    use linkcheck_gen::object_set::*;
     let w2 = RefAttrs { weak: true, other_module: true, shared_field: true, sig2: true };
     let set = ObjectSet {
         files: vec![
             FileModel {
                 member: false,
                 items: vec![
-                    Item::Ctor { callee: 69, priority: 0 },
-                    Item::Func { name: 155, binding: Binding::Strong, sig2: true, constant: 0, uses: vec![Use::CallIndirect(0), Use::Call(112)] },
-                    Item::Func { name: 66, binding: Binding::Weak, sig2: false, constant: 0, uses: vec![Use::CallIndirect(0), Use::Call(1), Use::Call(83)] },
+                    Definition::Ctor { callee: 69, priority: 0 },
+                    Definition::Func { name: 155, binding: Binding::Strong, sig2: true, constant: 0, uses: vec![Use::CallIndirect(0), Use::Call(112)] },
+                    Definition::Func { name: 66, binding: Binding::Weak, sig2: false, constant: 0, uses: vec![Use::CallIndirect(0), Use::Call(1), Use::Call(83)] },
                 ],
                 refs: vec![RefAttrs { weak: true, other_module: false, shared_field: true, sig2: true }, w2, w2, w2, w2, w2],
             },
             FileModel {
                 member: false,
-                items: vec![Item::Ctor { callee: 88, priority: 0 }],
+                items: vec![Definition::Ctor { callee: 88, priority: 0 }],
                 refs: vec![RefAttrs { weak: true, other_module: false, shared_field: true, sig2: false }, w2, w2, w2, w2, w2],
             },
         ],
@@ -446,8 +440,8 @@ fn undefined_weak_function_used_with_two_signatures_gives_valid_output() {
     let l = set.lower();
     let args: Vec<&str> = l.args.iter().map(String::as_str).collect();
     let (r, lld) = both(&inputs(&l), &args);
-    assert_eq!(validate(&lld.bytes.expect("rust-lld links")), Ok(()), "rust-lld's output");
-    assert_eq!(validate(&r.expect("refld links").bytes), Ok(()));
+    assert_eq!(validate_all_features(&lld.bytes.expect("rust-lld links")), Ok(()), "rust-lld's output");
+    assert_eq!(validate_all_features(&r.expect("refld links").bytes), Ok(()));
 }
 
 /// Found by the `reference_properties` fuzz target (EXP-5): `--export=f3`
@@ -458,14 +452,14 @@ fn undefined_weak_function_used_with_two_signatures_gives_valid_output() {
 /// export. refld was right; the property now leaves such names out.
 #[test]
 fn export_of_a_weakly_referenced_undefined_function_is_no_export() {
-    use linkcheck::gen::*;
+    use linkcheck_gen::object_set::*;
     let attrs = |weak| RefAttrs { weak, other_module: false, shared_field: false, sig2: false };
     let set = ObjectSet {
         files: vec![FileModel {
             member: false,
             items: vec![
-                Item::Func { name: 2, binding: Binding::Strong, sig2: false, constant: 0, uses: vec![] },
-                Item::Ctor { callee: 3, priority: 0 },
+                Definition::Func { name: 2, binding: Binding::Strong, sig2: false, constant: 0, uses: vec![] },
+                Definition::Ctor { callee: 3, priority: 0 },
             ],
             refs: vec![attrs(false), attrs(false), attrs(false), attrs(true)],
         }],
@@ -479,12 +473,12 @@ fn export_of_a_weakly_referenced_undefined_function_is_no_export() {
     let l = set.lower();
     let args: Vec<&str> = l.args.iter().map(String::as_str).collect();
     let (r, lld) = both(&inputs(&l), &args);
-    let exports = |bytes: &[u8]| linkcheck::props::facts(bytes).unwrap().exports;
+    let exports = |bytes: &[u8]| linkcheck_gen::props::facts(bytes).unwrap().exports;
     let lld_exports = exports(&lld.bytes.expect("rust-lld links"));
     assert_eq!(lld_exports, ["f2", "memory"], "rust-lld exports no f3");
     assert_eq!(exports(&r.expect("refld links").bytes), lld_exports);
     assert_eq!(
-        linkcheck::props::check_one("exports_are_the_requested_ones", &set),
-        Some(Ok(linkcheck::props::Verdict::Held))
+        linkcheck_gen::props::check_one("exports_are_the_requested_ones", &set),
+        Some(Ok(linkcheck_gen::props::PropertyVerdict::Held))
     );
 }

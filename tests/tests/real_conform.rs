@@ -1,8 +1,8 @@
 //! The real programs through every linker (`refld_tests::real::conform`,
 //! what `cargo run -p refld-tests --bin real-conform` prints as a matrix).
 //!
-//! For each of the five programs, one `linkcheck::check` with refld first
-//! and every linker `linkcheck::linkers` expects (rust-lld, wasm-ld-14/16/19/22,
+//! For each of the five programs, one `linkcheck_core::check` with refld first
+//! and every linker `linkcheck_core::discover` expects (rust-lld, wasm-ld-14/16/19/22,
 //! Wild; a missing one fails the test, naming scripts/setup.sh):
 //! - the report covers every linker, in order, one report each;
 //! - refld, rust-lld and wasm-ld-22 link it, and refld agrees with rust-lld
@@ -16,7 +16,7 @@
 //! canonicalizing seven outputs per program (about a minute for SQLite).
 
 use anyhow::{ensure, Result};
-use linkcheck::CheckReport;
+use linkcheck_core::CheckReport;
 use refld_tests::real::{self, conform};
 
 /// Names of the linkers every report must cover, refld first.
@@ -28,7 +28,7 @@ fn expected_names() -> Result<Vec<String>> {
 fn check(name: &str) -> Result<CheckReport> {
     let program = real::build(name)?;
     let (linkers, _) = conform::all_linkers(Vec::new())?;
-    let runner = linkcheck::Runner::new().map_err(anyhow::Error::msg)?;
+    let runner = linkcheck_core::Runner::new().map_err(anyhow::Error::msg)?;
     Ok(conform::check_program(&program, &linkers, &runner))
 }
 

@@ -7,20 +7,20 @@
 //! output) with the reference toolchain alone, so a broken program is never
 //! mistaken for a linker bug. `NAME::refld_matches_rust_lld` tests are the
 //! linker tests proper. Runs use the oracle's runner
-//! (`linkcheck::run::run_wasi_command`): deterministic clocks and random.
+//! (`linkcheck_core::run::run_wasi_command`): deterministic clocks and random.
 
 use anyhow::{bail, ensure, Context, Result};
 use refld_tests::real::{self, RealProgram};
 use std::path::Path;
 use std::process::Command;
 
-use linkcheck::run::{RunLimits, RunResult};
+use linkcheck_core::run::{RunLimits, RunResult};
 
 /// Runs a linked program with the oracle's deterministic WASI runner.
 fn run(bytes: &[u8]) -> RunResult {
     // The default fuel (2·10⁹) is ample: the costliest run (zlib) needs
     // about 2.5·10⁸.
-    linkcheck::run::run_wasi_command(bytes, &RunLimits::default())
+    linkcheck_core::run::run_wasi_command(bytes, &RunLimits::default())
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -30,7 +30,7 @@ fn text(bytes: &[u8]) -> String {
 /// Links `p` with rust-lld into `<dir>/<file>` and returns the bytes.
 fn link_rust_lld(p: &RealProgram, file: &str) -> Result<Vec<u8>> {
     let out = p.dir.join(file);
-    let lld = real::rust_lld()?;
+    let lld = testkit::rust_lld_path().map_err(anyhow::Error::msg)?;
     let mut cmd = Command::new(&lld);
     cmd.args(p.link_args_with_output(&out)).current_dir(&p.dir);
     let result = cmd.output().with_context(|| format!("running {cmd:?}"))?;
@@ -65,8 +65,8 @@ fn link_refld(p: &RealProgram) -> Result<Vec<u8>> {
 
 /// Validates a linked module with every feature wasmparser knows.
 fn validate(bytes: &[u8], who: &str, p: &RealProgram) -> Result<()> {
-    wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
-        .validate_all(bytes)
+    testkit::validate_all_features(bytes)
+        .map_err(anyhow::Error::msg)
         .with_context(|| format!("{who}'s output for `{}` does not validate", p.name))?;
     Ok(())
 }
@@ -167,13 +167,13 @@ fn refld_matches_rust_lld(name: &str) -> Result<()> {
 /// `linkcheck diff -- <the program's link arguments>` (refld in process
 /// against rust-lld) must print `agree` and report no difference.
 fn linkcheck_diff_agrees(name: &str) -> Result<()> {
-    use linkcheck::check::{check, CheckOptions};
-    use linkcheck::linker::Linker;
+    use linkcheck_core::check::{check, CheckOptions};
+    use linkcheck_core::linker::Linker;
     let p = real::build(name)?;
     let linkers = [Linker::Reference, Linker::rust_lld().map_err(|e| anyhow::anyhow!("{e:?}"))?];
-    let runner = linkcheck::run::Runner::new().map_err(anyhow::Error::msg)?;
+    let runner = linkcheck_core::run::Runner::new().map_err(anyhow::Error::msg)?;
     let report = check(&linkers, &p.inputs(), &p.dir, &runner, &CheckOptions::default());
-    let text = linkcheck::report::render_text(&report);
+    let text = linkcheck_core::report::render_text(&report);
     ensure!(report.agree, "{name}: linkcheck diff found differences:\n{text}");
     ensure!(text.trim_end().ends_with("agree"), "{name}: report does not end in `agree`:\n{text}");
     ensure!(report.linkers.iter().all(|l| l.outcome.kind() == "linked"), "{name}: not every linker linked:\n{text}");

@@ -1,6 +1,6 @@
 //! One test per rule of `reference/SPEC.md` (the tests it names
 //! `rules::NAME`): each builds small objects with the oracle's encoder
-//! (`linkcheck::objgen`), links them with refld in memory and, wherever it
+//! (`linkcheck_object`), links them with refld in memory and, wherever it
 //! is cheap, with rust-lld (wasm-ld 22) too, and checks the rule's
 //! behaviour on the outputs: run results, imports, exports, names, layout.
 //! Expected values come from the rules, never from refld's own output.

@@ -4,6 +4,7 @@
 //! Each behaviour is measured against wasm-ld 22 (rust-lld) in the same test.
 
 #[path = "rules/support.rs"]
+#[allow(unused_imports)]
 mod support;
 
 use support::*;
@@ -80,7 +81,7 @@ fn allow_undefined_file() {
     assert!(!out.success());
     let texts: Vec<String> = out.diagnostics.iter().map(|d| d.to_string()).collect();
     assert_eq!(texts, vec!["error: m.o: undefined symbol: bar"]);
-    let lld = std::process::Command::new(refld_tests::real::rust_lld().unwrap()).args(&args).current_dir(dir.path()).output().unwrap();
+    let lld = std::process::Command::new(testkit::rust_lld()).args(&args).current_dir(dir.path()).output().unwrap();
     let lld_err = String::from_utf8_lossy(&lld.stderr);
     assert!(!lld.status.success() && lld_err.contains("undefined symbol: bar") && !lld_err.contains("foo"), "{lld_err}");
     std::fs::write(dir.path().join("allow.txt"), "foo\nbar\n").unwrap();
@@ -97,7 +98,7 @@ fn imports_file_beside_archive() {
     std::fs::write(dir.path().join("m.o"), &user).unwrap();
     std::fs::write(dir.path().join("libq.a"), archive(&[("u.o", &member)])).unwrap();
     let args: Vec<String> = ["--no-entry", "--export=run", "m.o", "libq.a", "-o", "out.wasm"].map(String::from).to_vec();
-    let lld = refld_tests::real::rust_lld().unwrap();
+    let lld = testkit::rust_lld();
     let without = refld::driver::link_command_line(&args, dir.path());
     assert!(!without.success(), "foo is undefined without libq.imports");
     std::fs::write(dir.path().join("libq.imports"), "foo\n").unwrap();

@@ -59,15 +59,15 @@
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
-use linkcheck::allow::AllowList;
-use linkcheck::check::{check, CheckOptions};
+use linkcheck_core::allow::AllowList;
+use linkcheck_core::check::{check, CheckOptions};
 use linkcheck::conform::known::KnownList;
 use linkcheck::conform::render::{render_json_lines, render_matrix, summary_line};
 use linkcheck::conform::run_cases;
 use linkcheck::corpus::find_cases;
-use linkcheck::linker::Linker;
-use linkcheck::report::{render_json, render_text};
-use linkcheck::run::{RunLimits, Runner};
+use linkcheck_core::linker::Linker;
+use linkcheck_core::report::{render_json, render_text};
+use linkcheck_core::run::{RunLimits, Runner};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -293,11 +293,11 @@ fn choose_linkers(no_defaults: bool, specs: &[String]) -> Result<Vec<Linker>> {
 
 /// Exit status 0: missing linkers are listed, not errors.
 fn linkers(args: LinkersArgs) -> Result<u8> {
-    let all = linkcheck::linkers::discover_all();
+    let all = linkcheck_core::discover::discover_all();
     if args.json {
-        println!("{}", linkcheck::linkers::render_json(&all));
+        println!("{}", linkcheck_core::discover::render_json(&all));
     } else {
-        print!("{}", linkcheck::linkers::render_table(&all));
+        print!("{}", linkcheck_core::discover::render_table(&all));
     }
     Ok(AGREE)
 }

@@ -15,7 +15,7 @@
 
 use super::render::{expect_cell, summary_line};
 use super::{CaseResult, ConformReport, ExpectCheck, Verdict};
-use crate::linker::Outcome;
+use linkcheck_core::linker::Outcome;
 use std::fmt::Write;
 
 const STYLE: &str = "\
@@ -180,10 +180,10 @@ fn render_case(s: &mut String, n: usize, c: &CaseResult) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{CheckReport, Comparison, LinkerReport};
+    use linkcheck_core::check::{CheckReport, Comparison, LinkerReport};
     use crate::conform::CaseTiming;
-    use crate::corpus::{Case, CorpusError};
-    use crate::diff::Difference;
+    use linkcheck_core::casefile::{Case, CorpusError};
+    use linkcheck_core::diff::Difference;
     use std::path::{Path, PathBuf};
 
     fn linker(name: &str, outcome: Outcome) -> LinkerReport {

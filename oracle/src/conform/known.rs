@@ -23,6 +23,7 @@
 //! or the entry is wrong. Stale entries are warnings, not failures.
 
 use super::ConformReport;
+use linkcheck_core::allow::glob;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -65,31 +66,6 @@ impl KnownEntry {
     pub fn covers(&self, linker: &str, case: &str, key: &str) -> bool {
         self.linker == linker && self.matches_key(key) && self.matches_case(case)
     }
-}
-
-/// `*` matches any run of characters (`/` included); everything else
-/// itself.
-pub fn glob(pattern: &str, text: &str) -> bool {
-    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
-    // Classic two-pointer matching with backtracking to the last `*`.
-    let (mut i, mut j, mut star, mut mark) = (0, 0, None, 0);
-    while j < t.len() {
-        if i < p.len() && p[i] == '*' {
-            star = Some(i);
-            mark = j;
-            i += 1;
-        } else if i < p.len() && p[i] == t[j] {
-            i += 1;
-            j += 1;
-        } else if let Some(s) = star {
-            i = s + 1;
-            mark += 1;
-            j = mark;
-        } else {
-            return false;
-        }
-    }
-    p[i..].iter().all(|&c| c == '*')
 }
 
 /// Why a known list could not be read: the file and what is wrong.
@@ -176,7 +152,7 @@ impl KnownList {
     }
 
     /// Marks every divergence of `report` an entry covers with the entry's
-    /// note ([`crate::diff::Difference::known`]), and returns the stale
+    /// note ([`linkcheck_core::diff::Difference::known`]), and returns the stale
     /// entries: those whose linker ran and some of whose cases ran, but
     /// which covered no divergence.
     pub fn apply(&self, report: &mut ConformReport) -> Vec<KnownEntry> {
@@ -212,20 +188,4 @@ pub fn stale_line(k: &KnownEntry) -> String {
         k.cases.join(", "),
         k.note
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::glob;
-
-    #[test]
-    fn glob_stars_match_any_run() {
-        assert!(glob("undefined/close_*", "undefined/close_env_then_test"));
-        assert!(glob("*", "basic/a"));
-        assert!(glob("*/weak_*_traps", "undefined/weak_function_direct_call_traps"));
-        assert!(glob("basic/a", "basic/a"));
-        assert!(!glob("basic/a", "basic/ab"));
-        assert!(!glob("undefined/close_*", "basic/close_x"));
-        assert!(!glob("*_traps", "undefined/weak_function_direct_call"));
-    }
 }

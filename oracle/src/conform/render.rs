@@ -2,7 +2,7 @@
 //! programs.
 
 use super::{CaseResult, ConformReport, ExpectCheck, Summary};
-use crate::report::TEXT_LIMIT;
+use linkcheck_core::report::TEXT_LIMIT;
 use serde_json::{json, Value};
 use std::fmt::Write;
 
@@ -122,7 +122,7 @@ fn render_details(s: &mut String, c: &CaseResult) {
     for (i, l) in report.linkers.iter().enumerate() {
         // A crash whose `outcome` difference is known is not what fails the case.
         let known = i > 0 && report.comparisons[i - 1].differences.iter().all(|d| d.known.is_some());
-        if let (crate::linker::Outcome::Crashed { status, stderr }, false) = (&l.outcome, known) {
+        if let (linkcheck_core::linker::Outcome::Crashed { status, stderr }, false) = (&l.outcome, known) {
             let _ = writeln!(s, "  {}: crashed ({status}) {}", l.name, cut(stderr.trim()));
         }
     }
@@ -147,7 +147,7 @@ fn render_details(s: &mut String, c: &CaseResult) {
         }
     }
     if let Some(first) = report.linkers.first() {
-        if let crate::linker::Outcome::Rejected { diagnostics } = &first.outcome {
+        if let linkcheck_core::linker::Outcome::Rejected { diagnostics } = &first.outcome {
             if !c.passes() {
                 for d in diagnostics.iter().take(3) {
                     let _ = writeln!(s, "  {}: {}", first.name, cut(d.lines().next().unwrap_or("")));
@@ -193,7 +193,7 @@ pub fn case_records(report: &ConformReport, c: &CaseResult) -> Vec<Value> {
                 (Some(r), 1..) => r.comparisons.get(i - 1),
                 _ => None,
             };
-            let keys = |f: &dyn Fn(&crate::diff::Difference) -> bool| -> Vec<&str> {
+            let keys = |f: &dyn Fn(&linkcheck_core::diff::Difference) -> bool| -> Vec<&str> {
                 comparison.iter().flat_map(|cmp| &cmp.differences).filter(|d| f(d)).map(|d| d.key.as_str()).collect()
             };
             let differences = keys(&|_| true);

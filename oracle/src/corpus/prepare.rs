@@ -6,16 +6,16 @@
 //! - `NAME.s` → `NAME.o`: `llvm-mc-19 -triple=wasm32-unknown-unknown
 //!   -filetype=obj`.
 //! - `NAME.json` → `NAME.o`: an [`ObjectModel`] encoded with
-//!   [`crate::objgen::encode`].
+//!   [`linkcheck_object::encode()`].
 //! - `case.toml` and `*.md` are not inputs; any other file (`NAME.o`,
 //!   `NAME.a`, response files) is copied as is.
 //!
 //! Then each `[[archive]]` is written (GNU format with a symbol index,
-//! [`crate::objgen::archive`]) from prepared files. The case folder itself is
+//! [`linkcheck_object::archive()`]) from prepared files. The case folder itself is
 //! never written to.
 
-use super::{Case, CorpusError, CASE_FILE};
-use crate::objgen::{archive, encode, ObjectModel};
+use linkcheck_core::casefile::{Case, CorpusError, CASE_FILE};
+use linkcheck_object::{archive, encode, ObjectModel};
 use std::collections::BTreeMap;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};

@@ -8,7 +8,7 @@
 //! window of whole instructions holds whole sites: they go with it, and the
 //! sites after it move up by the window's length.
 
-use crate::objgen::Body;
+use linkcheck_object::Body;
 use wasmparser::{BinaryReader, OperatorsReader};
 
 /// `unreachable`.
@@ -104,7 +104,7 @@ pub fn window_lengths(count: usize) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::objgen::RelocType;
+    use linkcheck_object::RelocType;
 
     fn sample() -> Body {
         let mut b = Body::new();

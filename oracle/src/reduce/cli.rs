@@ -4,9 +4,9 @@
 //! 1. CASE is read with [`read_case`] (every input a `.json` model).
 //! 2. The linkers: `--linker NAME=CMD` (after refld and rust-lld unless
 //!    `--no-default-linkers`); without them, the case's recorded
-//!    `divergence.linkers` found by [`crate::linkers::discover_all`]; else
+//!    `divergence.linkers` found by [`linkcheck_core::discover::discover_all`]; else
 //!    refld and rust-lld, as `linkcheck diff`.
-//! 3. One check ([`crate::check::check`]) picks the key (`--key`, else the
+//! 3. One check ([`linkcheck_core::check::check`]) picks the key (`--key`, else the
 //!    recorded `divergence.key`, else the first difference) and the pair of
 //!    linkers whose comparison shows it (the first linker and another).
 //! 4. [`super::reduce_with_progress`] keeps a candidate when, linked by
@@ -22,13 +22,13 @@
 //!    and after and the kept difference are printed.
 
 use super::{reduce_with_progress, sizes, Progress, Sizes};
-use crate::casefile::{read_case, write_case, write_inputs, GeneratedCase};
-use crate::check::{check, CheckOptions, CheckReport};
-use crate::corpus::Divergence;
-use crate::diagkind::classify;
-use crate::diagnostics::Severity;
-use crate::linker::{Linker, Outcome};
-use crate::run::Runner;
+use linkcheck_core::casefile::{read_case, write_case, write_inputs, GeneratedCase};
+use linkcheck_core::check::{check, CheckOptions, CheckReport};
+use linkcheck_core::casefile::RecordedDivergence;
+use linkcheck_core::diagnostics::kind::classify;
+use linkcheck_core::diagnostics::Severity;
+use linkcheck_core::linker::{Linker, Outcome};
+use linkcheck_core::run::Runner;
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::fmt::Write;
@@ -169,7 +169,7 @@ fn check_case(
 
 /// The check options a key needs: runs only for `run.*`, `hostcall.*`,
 /// `call.*`; the structural comparison unless the key is one of
-/// [`crate::diff`]'s own families.
+/// [`linkcheck_core::diff`]'s own families.
 pub fn options_for(key: &str) -> CheckOptions {
     let has = |prefixes: &[&str]| prefixes.iter().any(|p| key.starts_with(p));
     CheckOptions {
@@ -186,7 +186,7 @@ pub fn choose_linkers(case: &GeneratedCase, options: &ReduceOptions) -> Result<V
     let recorded = case.divergence.as_ref().map(|d| &d.linkers);
     match recorded {
         Some(names) if options.linkers.is_empty() && !options.no_default_linkers => {
-            let all = crate::linkers::discover_all();
+            let all = linkcheck_core::discover::discover_all();
             for name in names {
                 let found = all.iter().find(|f| match f {
                     Ok(found) => &found.name == name,
@@ -281,7 +281,7 @@ pub fn reduce_case(options: &ReduceOptions, progress: impl FnMut(Progress<'_>)) 
     let original = case.description.trim_start_matches("reduced: ");
     let saved = GeneratedCase {
         description: format!("reduced: {original}"),
-        divergence: Some(Divergence { key: key.clone(), linkers: names.to_vec() }),
+        divergence: Some(RecordedDivergence { key: key.clone(), linkers: names.to_vec() }),
         ..reduced.clone()
     };
     write_case(&out_dir, &saved).map_err(|e| e.to_string())?;

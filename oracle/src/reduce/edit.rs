@@ -15,7 +15,7 @@
 //! without a relocation are not rewritten; the reducer's validation of
 //! every candidate catches what that breaks.
 
-use crate::objgen::{
+use linkcheck_object::{
     section_indices, ComdatKind, ImportKind, ObjectModel, RelocModel, RelocType, SectionIndices, SymbolKind,
 };
 use std::collections::BTreeSet;
@@ -282,7 +282,7 @@ pub fn remove_type(m: &ObjectModel, t: usize) -> Option<ObjectModel> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::objgen::{flags, Body, FuncSig, ValTypeModel};
+    use linkcheck_object::{flags, Body, FuncSig, ValTypeModel};
 
     fn sig() -> FuncSig {
         FuncSig::new(&[ValTypeModel::I32], &[ValTypeModel::I32])

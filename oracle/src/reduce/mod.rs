@@ -29,8 +29,8 @@ pub mod body;
 pub mod cli;
 pub mod edit;
 
-use crate::casefile::GeneratedCase;
-use crate::objgen::{encode, flags, ObjectModel};
+use linkcheck_core::casefile::GeneratedCase;
+use linkcheck_object::{encode, flags, ObjectModel};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -284,7 +284,7 @@ fn bodies_pass<P: FnMut(&GeneratedCase) -> bool>(r: &mut Reducer<'_, P>) -> bool
 /// One function's body: the whole body as `unreachable`, no locals, then
 /// windows of instructions, longest first.
 fn reduce_body<P: FnMut(&GeneratedCase) -> bool>(r: &mut Reducer<'_, P>, at: At, f: usize) -> bool {
-    let with = |r: &Reducer<'_, P>, change: &dyn Fn(&mut crate::objgen::FunctionModel)| {
+    let with = |r: &Reducer<'_, P>, change: &dyn Fn(&mut linkcheck_object::FunctionModel)| {
         let mut c = r.current.clone();
         change(&mut model_at_mut(&mut c, at).1.functions[f]);
         c

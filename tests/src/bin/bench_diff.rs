@@ -1,12 +1,13 @@
-//! Benchmark of the differential harness (`linkcheck::differential`, the
+//! Benchmark of the differential harness (`linkcheck_gen::diff_linkers`, the
 //! code the `diff_linkers` fuzz target runs, without the fuzzer's
 //! instrumentation). Each input of a corpus folder (default
 //! `fuzz/corpus/diff_linkers`) is drawn into a set and checked by a
 //! [`Harness`] (refld, rust-lld, Wild): its time per set. Then the same
-//! sets go through the phases one by one (writing inputs, each link,
-//! describing, compiling in wasmtime, running, the canonical forms and
-//! their comparison): the rust-lld and Wild phases, one after the other,
-//! are the bare cost of the linker processes.
+//! sets go through the phases one by one (writing inputs, then
+//! `check_phases`: each link, describing, compiling in wasmtime, running,
+//! the canonical forms and their comparison, judging): the rust-lld and
+//! Wild phases, one after the other, are the bare cost of the linker
+//! processes.
 //!
 //! Figures are medians over the rounds; the harness's overhead is its time
 //! per set over the bare linker cost per set, minus one (goal: 25%).
@@ -14,10 +15,11 @@
 //! `cargo run --release -p refld-tests --bin bench_diff [-- DIR SETS ROUNDS]`
 //! (defaults fuzz/corpus/diff_linkers, 300 sets, 3 rounds).
 
-use linkcheck::casefile::{from_object_set, write_inputs};
-use linkcheck::differential::Harness;
-use linkcheck::gen::ObjectSet;
-use linkcheck::{Linker, RunLimits, Runner};
+use linkcheck_core::casefile::write_inputs;
+use linkcheck_gen::diff_linkers::Harness;
+use linkcheck_gen::object_set::ObjectSet;
+use linkcheck_core::check::{check_phases, CheckOptions};
+use linkcheck_core::{Linker, Runner};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -39,7 +41,7 @@ fn main() {
     let inputs: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(f).unwrap_or_else(|e| fail(&format!("{}: {e}", f.display())))).collect();
     let known_path = root.join("fuzz/known.toml");
     let known_text = std::fs::read_to_string(&known_path).unwrap_or_else(|e| fail(&format!("{}: {e}", known_path.display())));
-    let known = linkcheck::differential::parse_known(&known_path, &known_text).unwrap_or_else(|e| fail(&e));
+    let known = linkcheck_gen::diff_linkers::parse_known(&known_path, &known_text).unwrap_or_else(|e| fail(&e));
 
     let (mut rates, mut bare_ms, mut check_ms, mut ratios) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut phase_ms: Vec<Vec<f64>> = vec![Vec::new(); PHASES.len()];
@@ -78,10 +80,11 @@ fn main() {
     }
 }
 
-/// The harness's phases timed one by one over the sets (a fresh runner, so
-/// its cache of compiled modules starts empty as in the harness).
+/// The harness's phases timed one by one over the sets
+/// (`linkcheck_core::check::check_phases`, with a fresh runner, so its
+/// cache of compiled modules starts empty as in the harness).
 fn phases(inputs: &[Vec<u8>]) -> [Duration; PHASES.len()] {
-    let all = linkcheck::linkers::discover_all();
+    let all = linkcheck_core::discover::discover_all();
     let mut linkers = vec![Linker::Reference];
     for name in ["rust-lld", "wild"] {
         match all.iter().flatten().find(|f| f.name == name) {
@@ -91,53 +94,26 @@ fn phases(inputs: &[Vec<u8>]) -> [Duration; PHASES.len()] {
     }
     let runner = Runner::new().unwrap_or_else(|e| fail(&e));
     let scratch = tempfile::tempdir().unwrap_or_else(|e| fail(&e.to_string()));
-    let limits = RunLimits::default();
-    let allow = linkcheck::allow::AllowList::embedded();
+    let options = CheckOptions::default();
     let mut t = [Duration::ZERO; PHASES.len()];
     for bytes in inputs {
         let set = ObjectSet::from_bytes(bytes);
         let s = Instant::now();
-        let case = from_object_set(&set);
+        let case = set.to_case();
         for e in std::fs::read_dir(scratch.path()).into_iter().flatten().flatten() {
             let _ = std::fs::remove_file(e.path());
         }
         let Ok(args) = write_inputs(scratch.path(), &case) else { continue };
         t[0] += s.elapsed();
-        let mut reports = Vec::new();
-        for (i, linker) in linkers.iter().enumerate() {
-            let s = Instant::now();
-            let outcome = linker.link_with_timeout(&args, scratch.path(), Duration::from_secs(60));
-            t[1 + i] += s.elapsed();
-            let (mut module, mut run) = (None, None);
-            if let Some(b) = outcome.bytes() {
-                let s = Instant::now();
-                module = linkcheck::describe::describe(b).ok();
-                t[4] += s.elapsed();
-                // Compiled first (the runner caches the module), so that
-                // `run` is instantiation and execution alone.
-                let s = Instant::now();
-                let _ = runner.module(b);
-                t[5] += s.elapsed();
-                let s = Instant::now();
-                run = Some(runner.run(b, &limits));
-                t[6] += s.elapsed();
-            }
-            reports.push(linkcheck::LinkerReport { name: linker.name().into(), outcome, module, module_error: None, run });
+        let (report, times) = check_phases(&linkers, &args, scratch.path(), &runner, &options);
+        std::hint::black_box(report);
+        for (i, link) in times.links.iter().enumerate() {
+            t[1 + i] += *link;
         }
-        let s = Instant::now();
-        let inputs = linkcheck::canon::inputs_from_args(&args, scratch.path());
-        let canons: Vec<_> = reports.iter().map(|r| r.outcome.bytes().and_then(|b| linkcheck::canon::canonicalize(b, &inputs).ok())).collect();
-        t[7] += s.elapsed();
-        let s = Instant::now();
-        for other in canons.iter().skip(1) {
-            if let (Some(a), Some(b)) = (&canons[0], other) {
-                std::hint::black_box(linkcheck::canon::compare_canon_all(a, b, &[]));
-            }
+        let rest = [times.describe, times.compile, times.run, times.canonicalize, times.compare, times.judge];
+        for (i, d) in rest.into_iter().enumerate() {
+            t[4 + i] += d;
         }
-        t[8] += s.elapsed();
-        let s = Instant::now();
-        std::hint::black_box(linkcheck::CheckReport::from_reports(&args, reports, allow));
-        t[9] += s.elapsed();
     }
     t
 }

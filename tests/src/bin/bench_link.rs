@@ -18,7 +18,7 @@ fn main() -> Result<()> {
     if !refld.is_file() {
         bail!("{} is missing: run `cargo build --release -p refld` first", refld.display());
     }
-    let lld = real::rust_lld()?;
+    let lld = testkit::rust_lld_path().map_err(anyhow::Error::msg)?;
     let program = real::build("sqlite")?;
     let out = tempfile::tempdir()?;
     let mut times: Vec<(&str, PathBuf, Vec<Duration>)> = vec![("refld", refld, vec![]), ("rust-lld", lld, vec![])];

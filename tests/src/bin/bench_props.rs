@@ -1,4 +1,4 @@
-//! Benchmark of the in-process property suite (`linkcheck::props`, the
+//! Benchmark of the in-process property suite (`linkcheck_gen::props`, the
 //! code the `reference_properties` fuzz target runs): generated sets
 //! checked per second on one thread, without the fuzzer's coverage
 //! instrumentation. Sets come from the property suite's fixed family of
@@ -10,7 +10,7 @@
 //! `cargo run --release -p refld-tests --bin bench_props [-- SETS ROUNDS]`
 //! (defaults 2000 sets, 5 rounds).
 
-use linkcheck::gen::ObjectSet;
+use linkcheck_gen::object_set::ObjectSet;
 use std::time::Instant;
 
 
@@ -18,7 +18,7 @@ fn main() {
     let mut args = std::env::args().skip(1).map(|a| a.parse::<u32>().expect("SETS and ROUNDS are numbers"));
     let sets = args.next().unwrap_or(2000);
     let rounds = args.next().unwrap_or(5);
-    let inputs: Vec<Vec<u8>> = (0..sets).map(linkcheck::gen::fixed_stream).collect();
+    let inputs: Vec<Vec<u8>> = (0..sets).map(linkcheck_gen::object_set::fixed_stream).collect();
     let mut rates = Vec::new();
     let mut cpu_rates = Vec::new();
     let (mut applied, mut failed) = (0usize, 0usize);
@@ -27,7 +27,7 @@ fn main() {
         let cpu_start = cpu_ns();
         for bytes in &inputs {
             // Drawing the set is part of an execution, as in the fuzz target.
-            match linkcheck::props::check_all(&ObjectSet::from_bytes(bytes)) {
+            match linkcheck_gen::props::check_all(&ObjectSet::from_bytes(bytes)) {
                 Ok(n) => applied += n,
                 Err(_) => failed += 1,
             }

@@ -13,8 +13,9 @@
 //! Run from the repository root: `cargo run -p refld-tests --bin fuzz_seeds`.
 
 use anyhow::{Context, Result};
-use linkcheck::corpus::{find_cases, prepare, Case};
-use linkcheck::gen::{NItem, ObjectSet};
+use linkcheck::corpus::{find_cases, prepare};
+use linkcheck_core::casefile::Case;
+use linkcheck_gen::object_set::{NItem, ObjectSet};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -82,7 +83,7 @@ fn set_seeds() -> Vec<Vec<u8>> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for i in 0..20_000u32 {
-        let bytes = linkcheck::gen::fixed_stream(i);
+        let bytes = linkcheck_gen::object_set::fixed_stream(i);
         let set = ObjectSet::from_bytes(&bytes);
         let files = set.files();
         let mut defined = BTreeSet::new();

@@ -69,7 +69,7 @@ fn run() -> Result<bool> {
     let extra = args
         .linkers
         .iter()
-        .map(|s| linkcheck::Linker::from_spec(s).map_err(anyhow::Error::from))
+        .map(|s| linkcheck_core::Linker::from_spec(s).map_err(anyhow::Error::from))
         .collect::<Result<Vec<_>>>()?;
     let (linkers, found) = conform::all_linkers(extra)?;
     for f in &found {
@@ -80,7 +80,7 @@ fn run() -> Result<bool> {
     } else {
         args.programs.iter().map(String::as_str).collect()
     };
-    let runner = linkcheck::Runner::new().map_err(anyhow::Error::msg)?;
+    let runner = linkcheck_core::Runner::new().map_err(anyhow::Error::msg)?;
     let mut rows = Vec::new();
     for name in names {
         eprintln!("real-conform: building {name}");
@@ -101,7 +101,7 @@ fn run() -> Result<bool> {
     Ok(rows.iter().all(|(_, r)| r.agree))
 }
 
-fn render_text(linkers: &[String], rows: &[(&str, linkcheck::CheckReport)]) -> String {
+fn render_text(linkers: &[String], rows: &[(&str, linkcheck_core::CheckReport)]) -> String {
     let mut table = vec![std::iter::once("program".to_string()).chain(linkers.iter().cloned()).collect::<Vec<_>>()];
     for (name, report) in rows {
         table.push(std::iter::once(name.to_string()).chain(conform::cells(report).iter().map(|c| c.text())).collect());
@@ -119,7 +119,7 @@ fn render_text(linkers: &[String], rows: &[(&str, linkcheck::CheckReport)]) -> S
     }
     for (name, report) in rows {
         for l in &report.linkers {
-            if let linkcheck::Outcome::Crashed { status, stderr } = &l.outcome {
+            if let linkcheck_core::Outcome::Crashed { status, stderr } = &l.outcome {
                 let _ = writeln!(s, "\n{name}: {} crashed ({status}): {}", l.name, cut(stderr.trim()));
             }
         }
@@ -148,7 +148,7 @@ fn render_text(linkers: &[String], rows: &[(&str, linkcheck::CheckReport)]) -> S
     s
 }
 
-fn render_json(linkers: &[String], found: &[linkcheck::linkers::Found], rows: &[(&str, linkcheck::CheckReport)]) -> String {
+fn render_json(linkers: &[String], found: &[linkcheck_core::discover::Found], rows: &[(&str, linkcheck_core::CheckReport)]) -> String {
     let programs: Vec<serde_json::Value> = rows
         .iter()
         .map(|(name, report)| {
@@ -171,7 +171,7 @@ fn render_json(linkers: &[String], found: &[linkcheck::linkers::Found], rows: &[
 }
 
 /// Writes the outputs and arguments of one program into `dir`.
-fn keep(dir: &std::path::Path, program: &real::RealProgram, report: &linkcheck::CheckReport) -> Result<()> {
+fn keep(dir: &std::path::Path, program: &real::RealProgram, report: &linkcheck_core::CheckReport) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let args = dir.join(format!("{}.args", program.name));
     std::fs::write(&args, program.inputs().join("\n") + "\n").with_context(|| format!("writing {}", args.display()))?;

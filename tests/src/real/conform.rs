@@ -1,4 +1,4 @@
-//! The real programs through every linker: one [`linkcheck::check`] per
+//! The real programs through every linker: one [`linkcheck_core::check`] per
 //! program with refld first, each other linker compared with it, and every
 //! difference placed in the function, data or other symbol its key names.
 //!
@@ -7,18 +7,18 @@
 
 use super::RealProgram;
 use anyhow::{bail, Result};
-use linkcheck::linker::Outcome;
-use linkcheck::linkers::{Found, Missing};
-use linkcheck::{CheckOptions, CheckReport, Difference, Linker, Runner};
+use linkcheck_core::linker::Outcome;
+use linkcheck_core::discover::{Found, Missing};
+use linkcheck_core::{CheckOptions, CheckReport, Difference, Linker, Runner};
 use serde_json::{json, Value};
 
-/// Every linker [`linkcheck::linkers::discover_all`] expects (refld first,
+/// Every linker [`linkcheck_core::discover::discover_all`] expects (refld first,
 /// then rust-lld, wasm-ld-14/16/19/22, Wild), then `extra`.
 ///
 /// Errors: a linker that is missing (the message says what installs it and
 /// names scripts/setup.sh), or two linkers with the same name.
 pub fn all_linkers(extra: Vec<Linker>) -> Result<(Vec<Linker>, Vec<Found>)> {
-    let (found, missing): (Vec<_>, Vec<_>) = linkcheck::linkers::discover_all().into_iter().partition(|r| r.is_ok());
+    let (found, missing): (Vec<_>, Vec<_>) = linkcheck_core::discover::discover_all().into_iter().partition(|r| r.is_ok());
     let missing: Vec<Missing> = missing.into_iter().filter_map(Result::err).collect();
     if !missing.is_empty() {
         let lines: Vec<String> = missing.iter().map(|m| format!("  {}: {}", m.name, m.reason)).collect();
@@ -43,7 +43,7 @@ pub fn all_linkers(extra: Vec<Linker>) -> Result<(Vec<Linker>, Vec<Found>)> {
 /// is compared with), runs and compares the outputs structurally
 /// ([`CheckOptions::default`]).
 pub fn check_program(program: &RealProgram, linkers: &[Linker], runner: &Runner) -> CheckReport {
-    linkcheck::check(linkers, &program.inputs(), &program.dir, runner, &CheckOptions::default())
+    linkcheck_core::check(linkers, &program.inputs(), &program.dir, runner, &CheckOptions::default())
 }
 
 /// Where a difference lies, read from its key alone.
@@ -70,8 +70,8 @@ pub enum Locus {
 }
 
 impl Locus {
-    /// Places a difference key (see `oracle/src/diff.rs` and
-    /// `oracle/src/canon/mod.rs` for the key shapes).
+    /// Places a difference key (see `oracle/core/src/diff.rs` and
+    /// `oracle/core/src/canon/mod.rs` for the key shapes).
     pub fn of(key: &str) -> Locus {
         let (head, rest) = key.split_once('.').unwrap_or((key, ""));
         let item = || strip_field(rest).to_string();

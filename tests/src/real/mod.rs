@@ -15,7 +15,7 @@ mod tools;
 
 pub use programs::{expected_lines, forbidden_text, NAMES};
 pub use sources::{locate as locate_sources, Sources};
-pub use tools::{rust_lld, Tools};
+pub use tools::Tools;
 
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
@@ -58,7 +58,7 @@ impl RealProgram {
 /// The `linkcheck` command line (without argv[0]) that compares linkers on
 /// this program: `diff -- <wasm-ld arguments without -o>` (linkcheck gives
 /// each linker its own output path). For the in-process
-/// `linkcheck::check`, pass [`RealProgram::inputs`] instead.
+/// `linkcheck_core::check`, pass [`RealProgram::inputs`] instead.
 pub fn diff_args(p: &RealProgram) -> Vec<String> {
     let mut args = vec!["diff".to_string(), "--".to_string()];
     args.extend(p.inputs());

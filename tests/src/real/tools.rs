@@ -2,9 +2,8 @@
 //! reported missing with the command that installs them) before anything is
 //! compiled.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// wasi-libc's sysroot parts: headers, crt1, libc and the emulation archives.
 pub const WASI_INCLUDE: &str = "/usr/include/wasm32-wasi";
@@ -75,37 +74,6 @@ pub fn find() -> Result<Tools> {
         bail!("the real-program tests need:\n  {}", missing.join("\n  "));
     }
     Ok(tools)
-}
-
-/// The `wasm-ld` that ships with the Rust toolchain (rust-lld, LLVM 22):
-/// `$(rustc --print sysroot)/lib/rustlib/x86_64-unknown-linux-gnu/bin/gcc-ld/wasm-ld`.
-///
-/// Errors: `rustc` could not be run, or the file is not there (the
-/// toolchain lacks the `rust-lld` component).
-pub fn rust_lld() -> Result<PathBuf> {
-    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
-    let out = Command::new(&rustc)
-        .args(["--print", "sysroot"])
-        .output()
-        .with_context(|| format!("running `{} --print sysroot`", rustc.to_string_lossy()))?;
-    if !out.status.success() {
-        bail!(
-            "`{} --print sysroot` failed: {}",
-            rustc.to_string_lossy(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    let sysroot = String::from_utf8(out.stdout).context("rustc printed a non-UTF-8 sysroot")?;
-    let path =
-        Path::new(sysroot.trim()).join("lib/rustlib/x86_64-unknown-linux-gnu/bin/gcc-ld/wasm-ld");
-    if !path.is_file() {
-        bail!(
-            "rust-lld's wasm-ld is missing at {} (x86_64 Linux toolchains ship it with \
-             the rustc component: reinstall the toolchain with rustup)",
-            path.display()
-        );
-    }
-    Ok(path)
 }
 
 /// `which NAME`: the first executable file called `name` on `PATH`.

@@ -7,7 +7,7 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::process::Command;
 
-use linkcheck::objgen::{
+use linkcheck_object::{
     Body, FuncSig,
     ObjectModel, ValTypeModel,
 };
@@ -105,8 +105,7 @@ pub fn refld_rejects_object(bytes: &[u8]) -> String {
 /// Runs rust-lld on `files` (written to a temporary folder) with
 /// `--no-entry` and `inputs`; it must exit with status 1. Returns stderr.
 pub fn rust_lld_rejects(files: &[(&str, &[u8])], inputs: &[&str]) -> String {
-    let lld =
-        refld_tests::real::rust_lld().expect("rust-lld is needed to confirm that the input is bad");
+    let lld = testkit::rust_lld();
     let dir = tempfile::tempdir().unwrap();
     for (path, bytes) in files {
         std::fs::write(dir.path().join(path), bytes).unwrap();
@@ -135,8 +134,7 @@ pub fn rust_lld_rejects_object(bytes: &[u8]) -> String {
 /// with an `LLVM ERROR` (a fatal error in LLVM's reader, exiting through
 /// abort) instead of a diagnostic: it must fail, either way.
 pub fn rust_lld_fails_object(bytes: &[u8]) -> String {
-    let lld =
-        refld_tests::real::rust_lld().expect("rust-lld is needed to confirm that the input is bad");
+    let lld = testkit::rust_lld();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("bad.o"), bytes).unwrap();
     let out = Command::new(&lld)
@@ -308,7 +306,7 @@ pub fn replace_payload(bytes: &[u8], s: &Section, payload: &[u8]) -> Vec<u8> {
     let mut out = bytes[..s.start].to_vec();
     out.push(s.id);
     let mut size = Vec::new();
-    linkcheck::objgen::leb::write_uleb(&mut size, content.len() as u64);
+    linkcheck_object::leb::write_uleb(&mut size, content.len() as u64);
     out.extend_from_slice(&size);
     out.extend_from_slice(&content);
     out.extend_from_slice(&bytes[s.end..]);

@@ -209,7 +209,7 @@ fn debug_sections_relocated() {
     a.add_custom_section(".debug_ranges", &[0; 4]);
     a.add_custom_section("notes", b"AAA");
     a.add_custom_section("meta", &[0; 4]);
-    let info_a = a.section_symbol(objgen::section_indices(&a).custom[0], flags::BINDING_LOCAL);
+    let info_a = a.section_symbol(linkcheck_object::section_indices(&a).custom[0], flags::BINDING_LOCAL);
     let rel = |ty, offset, index, addend| RelocModel { ty, offset, index, addend };
     a.custom_sections[0].relocs = vec![
         rel(RelocType::FunctionOffsetI32, 0, run_a, 0),
@@ -224,7 +224,7 @@ fn debug_sections_relocated() {
     let run_b = b.define_func("run_b", sig_i32(), ret(3), 0);
     b.add_custom_section(".debug_info", &[0; 8]);
     b.add_custom_section("notes", b"BBB");
-    let info_b = b.section_symbol(objgen::section_indices(&b).custom[0], flags::BINDING_LOCAL);
+    let info_b = b.section_symbol(linkcheck_object::section_indices(&b).custom[0], flags::BINDING_LOCAL);
     b.custom_sections[0].relocs =
         vec![rel(RelocType::SectionOffsetI32, 0, info_b, 1), rel(RelocType::FunctionOffsetI32, 4, run_b, 3)];
     let inputs = [("a.o", encode(&a)), ("b.o", encode(&b))];
@@ -330,7 +330,7 @@ fn type_index_beyond_the_symbol_count_is_a_type() {
     let mut b = Body::new();
     b.i32_const(0).call_indirect(ty, Some(table));
     m.define_func("run", sig_i32(), b, 0);
-    let (r, lld) = both_ok(&[("p0.o", objgen::encode(&m))], &["--no-entry", "--export=run"]);
+    let (r, lld) = both_ok(&[("p0.o", linkcheck_object::encode(&m))], &["--no-entry", "--export=run"]);
     assert_eq!(summary(&r).exports, summary(&lld).exports);
 }
 

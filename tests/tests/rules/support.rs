@@ -4,12 +4,13 @@
 
 #![allow(dead_code)]
 
-pub use linkcheck::objgen::{
-    self, archive, archive_with_options, encode, flags, segment_flags, ArchiveOptions, Body, ComdatKind,
+pub use linkcheck_object::{
+    archive, archive_with_options, encode, flags, segment_flags, ArchiveOptions, Body, ComdatKind,
     ComdatMember, ComdatModel, FeatureModel, FuncSig, ObjectModel, ProducerField, RelocModel, RelocType,
     ValTypeModel,
 };
 pub use refld::{LinkError, Linked, Severity};
+pub use testkit::{run_calls, run_export};
 
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -128,7 +129,7 @@ pub struct Lld {
 /// as [`link`] plus `-o out.wasm`. Fails the test when rust-lld is missing.
 pub fn rust_lld(objs: &[Input<'_>], args: &[&str]) -> Lld {
     static LLD: OnceLock<std::path::PathBuf> = OnceLock::new();
-    let lld = LLD.get_or_init(|| refld_tests::real::rust_lld().unwrap_or_else(|e| panic!("rust-lld is needed: {e:#}")));
+    let lld = LLD.get_or_init(testkit::rust_lld);
     let dir = tempfile::tempdir().expect("temporary folder");
     for (name, bytes) in objs {
         std::fs::write(dir.path().join(name), bytes).expect("writing an input");
@@ -232,7 +233,7 @@ fn const_i32(e: &wasmparser::ConstExpr<'_>) -> Option<i32> {
 /// Reads an output module (validating it first).
 pub fn summary(bytes: &[u8]) -> Summary {
     use wasmparser::{Name, Parser, Payload, TypeRef};
-    wasmparser::Validator::new().validate_all(bytes).unwrap_or_else(|e| panic!("invalid output module: {e}"));
+    testkit::validate(bytes).unwrap_or_else(|e| panic!("invalid output module: {e}"));
     let mut s = Summary::default();
     let mut code_start = 0usize;
     for p in Parser::new(0).parse_all(bytes) {
@@ -384,65 +385,6 @@ impl Summary {
         }
         m
     }
-}
-
-fn engine() -> &'static wasmtime::Engine {
-    static ENGINE: OnceLock<wasmtime::Engine> = OnceLock::new();
-    ENGINE.get_or_init(wasmtime::Engine::default)
-}
-
-/// Instantiates `bytes` (imported functions trap with `import called:
-/// MODULE.NAME`, other imports are fresh and empty) and calls each export
-/// in turn with its i32 arguments. Each result is the first i32 result (0
-/// without one) or the trap: `unreachable`, `import called: m.f`, or
-/// wasmtime's text.
-pub fn run_calls(bytes: &[u8], calls: &[(&str, &[i32])]) -> Vec<Result<i32, String>> {
-    use wasmtime::{Extern, ExternType, Global, Linker, Memory, Module, Ref, Store, Table, Trap, Val};
-    let engine = engine();
-    let module = Module::new(engine, bytes).unwrap_or_else(|e| panic!("wasmtime rejects the output: {e:#}"));
-    let mut store = Store::new(engine, ());
-    let mut linker: Linker<()> = Linker::new(engine);
-    for import in module.imports() {
-        let (m, n) = (import.module().to_string(), import.name().to_string());
-        let item: Extern = match import.ty() {
-            ExternType::Func(ty) => {
-                let text = format!("import called: {m}.{n}");
-                linker.func_new(&m, &n, ty, move |_, _, _| Err(wasmtime::Error::msg(text.clone()))).unwrap();
-                continue;
-            }
-            ExternType::Memory(ty) => Memory::new(&mut store, ty).unwrap().into(),
-            ExternType::Table(ty) => {
-                let null = Ref::null(ty.element().heap_type());
-                Table::new(&mut store, ty, null).unwrap().into()
-            }
-            ExternType::Global(ty) => {
-                let v = Val::default_for_ty(ty.content()).expect("a defaultable global");
-                Global::new(&mut store, ty, v).unwrap().into()
-            }
-            other => panic!("cannot provide import {m}.{n}: {other:?}"),
-        };
-        linker.define(&mut store, &m, &n, item).unwrap();
-    }
-    let instance = linker.instantiate(&mut store, &module).unwrap_or_else(|e| panic!("instantiation failed: {e:#}"));
-    let mut out = Vec::new();
-    for (name, args) in calls {
-        let f = instance.get_func(&mut store, name).unwrap_or_else(|| panic!("no function export `{name}`"));
-        let params: Vec<Val> = args.iter().map(|&a| Val::I32(a)).collect();
-        let mut results = vec![Val::I32(0); f.ty(&store).results().len()];
-        out.push(match f.call(&mut store, &params, &mut results) {
-            Ok(()) => Ok(results.first().and_then(Val::i32).unwrap_or(0)),
-            Err(e) => Err(match e.downcast_ref::<Trap>() {
-                Some(Trap::UnreachableCodeReached) => "unreachable".to_string(),
-                _ => format!("{}", e.root_cause()),
-            }),
-        });
-    }
-    out
-}
-
-/// Calls export `name` with `args` in a fresh instance.
-pub fn run_export(bytes: &[u8], name: &str, args: &[i32]) -> Result<i32, String> {
-    run_calls(bytes, &[(name, args)]).remove(0)
 }
 
 /// Runs export `name` of both outputs; asserts they agree; returns the result.

@@ -333,7 +333,7 @@ fn duplicate_symbol_name_from_an_import_field_in_an_archive_member() {
     let mut m1 = obj();
     m1.define_data("f0", ".data.f0", &[1, 0, 0, 0], flags::BINDING_WEAK);
     m1.undefined_func("f0", "env", "f0", sig_i32(), 0);
-    let lib = linkcheck::objgen::archive(&[("m1.o", &encode(&m1))]);
+    let lib = linkcheck_object::archive(&[("m1.o", &encode(&m1))]);
     let main = returns("main", 1, 0);
     let inputs = [("main.o", encode(&main)), ("lib.a", lib)];
     let args = ["--no-entry", "--export=main"];

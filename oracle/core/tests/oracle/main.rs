@@ -1,0 +1,7 @@
+//! Integration tests of the oracle: one test binary (wasmtime links once).
+
+mod diff;
+mod explain;
+mod hostcalls;
+mod linker;
+mod run;

@@ -1,0 +1,45 @@
+//! The `linkcheck` binary: exit statuses and usage errors.
+
+use testkit::inputs::*;
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_linkcheck");
+
+fn linkcheck(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(BIN).args(args).current_dir(dir).output().unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
+}
+
+#[test]
+fn exit_status_follows_agreement() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.wasm"), wasi_command(&write_hi())).unwrap();
+    let copy = "out=\nprev=\nfor a in \"$@\"; do [ \"$prev\" = -o ] && out=$a; prev=$a; done\ncp \"$1\" \"$out\"";
+    let cp = script(dir.path(), "cp-ld", copy);
+    let fail = script(dir.path(), "fail-ld", "echo \"$0: error: no\" >&2; exit 1");
+    let (cp, fail) = (format!("cp={}", cp.display()), format!("fail={}", fail.display()));
+    let cp2 = cp.replacen("cp=", "cp2=", 1);
+
+    let (code, out, err) = linkcheck(dir.path(), &["diff", "--no-default-linkers", "--linker", &cp, "--linker", &cp2, "--", "a.wasm"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.ends_with("agree\n") && out.contains("stdout: \"hi\\n\""), "{out}");
+
+    let (code, out, _) =
+        linkcheck(dir.path(), &["diff", "--json", "--no-default-linkers", "--linker", &cp, "--linker", &fail, "--", "a.wasm"]);
+    assert_eq!(code, 1, "{out}");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["agree"], false);
+    assert_eq!(json["linkers"][1]["outcome"]["diagnostics"][0], "error: no");
+    assert_eq!(json["comparisons"][0]["differences"][0]["key"], "outcome");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(linkcheck(dir.path(), &["diff"]).0, 2);
+    assert_eq!(linkcheck(dir.path(), &["diff", "--bogus", "--", "a.o"]).0, 2);
+    assert_eq!(linkcheck(dir.path(), &["frobnicate"]).0, 2);
+    assert_eq!(linkcheck(dir.path(), &["diff", "--no-default-linkers", "--linker", "x=true", "--", "a.o"]).0, 2);
+    assert_eq!(linkcheck(dir.path(), &["diff", "--linker", "bad", "--", "a.o"]).0, 2);
+}
