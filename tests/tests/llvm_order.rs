@@ -40,25 +40,58 @@ fn linkers() -> Vec<Linker> {
     ];
     let mut out = Vec::new();
     for (program, major, package) in debian {
-        let version = run_ok(Command::new(program).arg("--version"), &format!("{program} (install package {package}: scripts/setup.sh)"));
+        let version = run_ok(
+            Command::new(program).arg("--version"),
+            &format!("{program} (install package {package}: scripts/setup.sh)"),
+        );
         assert!(
             version.contains(&format!("LLD {major}.")),
             "{program} is not LLVM {major}: {version}"
         );
-        out.push(Linker { label: program, program: program.into(), prefix: vec![], llvm_major: major });
+        out.push(Linker {
+            label: program,
+            program: program.into(),
+            prefix: vec![],
+            llvm_major: major,
+        });
     }
-    let sysroot = run_ok(Command::new("rustc").args(["--print", "sysroot"]), "rustc (the Rust toolchain)");
-    let rust_lld = Path::new(sysroot.trim()).join("lib/rustlib/x86_64-unknown-linux-gnu/bin/rust-lld");
-    assert!(rust_lld.exists(), "rust-lld missing at {} (the Rust toolchain's rust-lld)", rust_lld.display());
-    let version = run_ok(Command::new(&rust_lld).args(["-flavor", "wasm", "--version"]), "rust-lld");
-    assert!(version.contains("LLD 22."), "rust-lld is not LLVM 22: {version}; add its release to llvm_order.rs");
-    out.push(Linker { label: "rust-lld", program: rust_lld, prefix: vec!["-flavor", "wasm"], llvm_major: 22 });
+    let sysroot = run_ok(
+        Command::new("rustc").args(["--print", "sysroot"]),
+        "rustc (the Rust toolchain)",
+    );
+    let rust_lld =
+        Path::new(sysroot.trim()).join("lib/rustlib/x86_64-unknown-linux-gnu/bin/rust-lld");
+    assert!(
+        rust_lld.exists(),
+        "rust-lld missing at {} (the Rust toolchain's rust-lld)",
+        rust_lld.display()
+    );
+    let version = run_ok(
+        Command::new(&rust_lld).args(["-flavor", "wasm", "--version"]),
+        "rust-lld",
+    );
+    assert!(
+        version.contains("LLD 22."),
+        "rust-lld is not LLVM 22: {version}; add its release to llvm_order.rs"
+    );
+    out.push(Linker {
+        label: "rust-lld",
+        program: rust_lld,
+        prefix: vec!["-flavor", "wasm"],
+        llvm_major: 22,
+    });
     out
 }
 
 fn run_ok(cmd: &mut Command, what: &str) -> String {
-    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
-    assert!(out.status.success(), "{what} failed: {}", String::from_utf8_lossy(&out.stderr));
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
+    assert!(
+        out.status.success(),
+        "{what} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -76,14 +109,21 @@ impl Rng {
     }
 }
 
-/// `count` distinct random names of 1 to 6 characters (`[a-z_][a-z0-9_]*`),
+/// `count` distinct random names of 1 to 300 characters (`[a-z_][a-z0-9_]*`),
 /// none a name wasm-ld gives a meaning (`memory`, `__*`).
 fn names(rng: &mut Rng, count: usize) -> Vec<String> {
     const FIRST: &[u8] = b"abcdefghijklmnopqrstuvwxyz_";
     const REST: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789_";
     let mut out: Vec<String> = Vec::new();
     while out.len() < count {
-        let len = 1 + rng.below(6) as usize;
+        // Half short names, half of up to 300 characters: every length
+        // class of both hashes (xxh3: 1-3, 4-8, 9-16, 17-128, 129-240, more;
+        // Hashing.h: 1-3, 4-8, 9-16, 17-32, 33-64, more).
+        let len = if rng.below(2) == 0 {
+            1 + rng.below(6)
+        } else {
+            7 + rng.below(294)
+        } as usize;
         let mut s = String::new();
         s.push(FIRST[rng.below(FIRST.len() as u64) as usize] as char);
         for _ in 1..len {
@@ -100,10 +140,12 @@ fn names(rng: &mut Rng, count: usize) -> Vec<String> {
 /// tables grow (StringMap past 12 names, DenseMap past 47).
 fn name_sets(seed: u64, small: usize, large: &[usize]) -> Vec<Vec<String>> {
     let mut rng = Rng(seed);
-    let mut sets: Vec<Vec<String>> = (0..small).map(|_| {
-        let n = 2 + rng.below(7) as usize;
-        names(&mut rng, n)
-    }).collect();
+    let mut sets: Vec<Vec<String>> = (0..small)
+        .map(|_| {
+            let n = 2 + rng.below(7) as usize;
+            names(&mut rng, n)
+        })
+        .collect();
     for &n in large {
         sets.push(names(&mut rng, n));
     }
@@ -115,7 +157,11 @@ fn assemble(dir: &Path, stem: &str, asm: &str) -> PathBuf {
     let o = dir.join(format!("{stem}.o"));
     std::fs::write(&s, asm).unwrap();
     run_ok(
-        Command::new("llvm-mc-19").args(["-triple=wasm32-unknown-unknown", "-filetype=obj"]).arg(&s).arg("-o").arg(&o),
+        Command::new("llvm-mc-19")
+            .args(["-triple=wasm32-unknown-unknown", "-filetype=obj"])
+            .arg(&s)
+            .arg("-o")
+            .arg(&o),
         "llvm-mc-19 (install package llvm-19: scripts/setup.sh)",
     );
     o
@@ -126,7 +172,11 @@ fn define(name: &str) -> String {
 }
 
 fn call(caller: &str, callee: &str, params: &str) -> String {
-    let args = if params.is_empty() { String::new() } else { "  i32.const 0\n".to_string() };
+    let args = if params.is_empty() {
+        String::new()
+    } else {
+        "  i32.const 0\n".to_string()
+    };
     format!(
         ".functype {callee} ({params}) -> ()\n.globl {caller}\n{caller}:\n  .functype {caller} () -> ()\n{args}  call {callee}\n  end_function\n"
     )
@@ -155,14 +205,21 @@ fn export_order_is_the_modelled_string_set_order() {
     let dir = tempfile::tempdir().unwrap();
     let sets = name_sets(0x5eed_e4b0_77a1_0001, 60, &[13, 20, 40]);
     let mut checked = vec![0usize; linkers.len()];
+    let mut reordered = vec![0usize; linkers.len()];
     for (s, set) in sets.iter().enumerate() {
         let sdir = dir.path().join(format!("set{s}"));
         std::fs::create_dir(&sdir).unwrap();
-        let members: Vec<PathBuf> =
-            set.iter().enumerate().map(|(k, n)| assemble(&sdir, &format!("m{k}"), &define(n))).collect();
+        let members: Vec<PathBuf> = set
+            .iter()
+            .enumerate()
+            .map(|(k, n)| assemble(&sdir, &format!("m{k}"), &define(n)))
+            .collect();
         let lib = sdir.join("lib.a");
         run_ok(
-            Command::new("llvm-ar-19").arg("rcs").arg(&lib).args(&members),
+            Command::new("llvm-ar-19")
+                .arg("rcs")
+                .arg(&lib)
+                .args(&members),
             "llvm-ar-19 (install package llvm-19: scripts/setup.sh)",
         );
         let refs: Vec<&str> = set.iter().map(String::as_str).collect();
@@ -180,12 +237,20 @@ fn export_order_is_the_modelled_string_set_order() {
                 .into_iter()
                 .map(|i| set[i].clone())
                 .collect();
-            assert_eq!(observed, predicted, "{}: --export order of {set:?}", linker.label);
+            assert_eq!(
+                observed, predicted,
+                "{}: --export order of {set:?}",
+                linker.label
+            );
             checked[l] += 1;
+            reordered[l] += usize::from(observed != *set);
         }
     }
-    for (linker, n) in linkers.iter().zip(&checked) {
-        eprintln!("llvm_order: {}: {n} --export name sets as modelled", linker.label);
+    for ((linker, n), r) in linkers.iter().zip(&checked).zip(&reordered) {
+        eprintln!(
+            "llvm_order: {}: {n} --export name sets as modelled ({r} not in command-line order)",
+            linker.label
+        );
     }
 }
 
@@ -193,7 +258,10 @@ fn export_order_is_the_modelled_string_set_order() {
 fn mismatch_diagnostics(stderr: &str) -> Vec<(bool, String)> {
     let mut out = Vec::new();
     for line in stderr.lines() {
-        for (is_error, key) in [(false, "warning: function signature mismatch: "), (true, "error: function signature mismatch: ")] {
+        for (is_error, key) in [
+            (false, "warning: function signature mismatch: "),
+            (true, "error: function signature mismatch: "),
+        ] {
             if let Some(at) = line.find(key) {
                 out.push((is_error, line[at + key.len()..].trim().to_string()));
             }
@@ -209,20 +277,32 @@ fn signature_variant_order_is_the_modelled_dense_map_order() {
     let sets = name_sets(0x5eed_5167_0000_0002, 60, &[30, 48, 60]);
     let mut rng = Rng(0x0dd_0bad_cafe);
     let mut checked = vec![0usize; linkers.len()];
+    let mut stopped = vec![0usize; linkers.len()];
     for (s, set) in sets.iter().enumerate() {
         let sdir = dir.path().join(format!("set{s}"));
         std::fs::create_dir(&sdir).unwrap();
         // Half the small sets have every name defined (warnings only, the
         // whole order shows); the others leave about a quarter undefined.
         let all_defined = s % 2 == 0 || set.len() > 8;
-        let defined: Vec<bool> = set.iter().map(|_| all_defined || rng.below(4) != 0).collect();
+        let defined: Vec<bool> = set
+            .iter()
+            .map(|_| all_defined || rng.below(4) != 0)
+            .collect();
         let mut def = String::new();
         for (k, n) in set.iter().enumerate() {
-            def += &if defined[k] { define(n) } else { call(&format!("D{k}"), n, "") };
+            def += &if defined[k] {
+                define(n)
+            } else {
+                call(&format!("D{k}"), n, "")
+            };
         }
         let mut inputs = vec![assemble(&sdir, "def", &def)];
         for (k, n) in set.iter().enumerate() {
-            inputs.push(assemble(&sdir, &format!("c{k}"), &call(&format!("C{k}"), n, "i32")));
+            inputs.push(assemble(
+                &sdir,
+                &format!("c{k}"),
+                &call(&format!("C{k}"), n, "i32"),
+            ));
         }
         let refs: Vec<&str> = set.iter().map(String::as_str).collect();
         for (l, linker) in linkers.iter().enumerate() {
@@ -244,12 +324,25 @@ fn signature_variant_order_is_the_modelled_dense_map_order() {
                 }
             }
             let failed = predicted.iter().any(|(e, _)| *e);
-            assert_eq!(out.status.success(), !failed, "{}: link status of {set:?}: {stderr}", linker.label);
-            assert_eq!(observed, predicted, "{}: variant order of {set:?} (defined {defined:?})", linker.label);
+            assert_eq!(
+                out.status.success(),
+                !failed,
+                "{}: link status of {set:?}: {stderr}",
+                linker.label
+            );
+            assert_eq!(
+                observed, predicted,
+                "{}: variant order of {set:?} (defined {defined:?})",
+                linker.label
+            );
             checked[l] += 1;
+            stopped[l] += usize::from(failed);
         }
     }
-    for (linker, n) in linkers.iter().zip(&checked) {
-        eprintln!("llvm_order: {}: {n} signature-variant name sets as modelled", linker.label);
+    for ((linker, n), e) in linkers.iter().zip(&checked).zip(&stopped) {
+        eprintln!(
+            "llvm_order: {}: {n} signature-variant name sets as modelled ({e} stopped at an error)",
+            linker.label
+        );
     }
 }

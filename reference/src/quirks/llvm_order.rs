@@ -73,8 +73,12 @@ pub(crate) enum LlvmRelease {
 
 impl LlvmRelease {
     /// Every release, oldest first.
-    pub(crate) const ALL: [LlvmRelease; 4] =
-        [LlvmRelease::V14, LlvmRelease::V16, LlvmRelease::V19, LlvmRelease::V22];
+    pub(crate) const ALL: [LlvmRelease; 4] = [
+        LlvmRelease::V14,
+        LlvmRelease::V16,
+        LlvmRelease::V19,
+        LlvmRelease::V22,
+    ];
 
     /// The release of an LLVM major version, if it is one of those above.
     pub(crate) fn from_major(major: u32) -> Option<LlvmRelease> {
@@ -145,9 +149,15 @@ struct TableRules {
 
 impl TableRules {
     /// `StringMapImpl::LookupBucketFor` (`init(16)`), `RehashTable`.
-    const STRING_MAP: TableRules = TableRules { first_buckets: 16, check_before_insert: false };
+    const STRING_MAP: TableRules = TableRules {
+        first_buckets: 16,
+        check_before_insert: false,
+    };
     /// `DenseMap::grow` (at least 64 buckets), `InsertIntoBucketImpl`.
-    const DENSE_MAP: TableRules = TableRules { first_buckets: 64, check_before_insert: true };
+    const DENSE_MAP: TableRules = TableRules {
+        first_buckets: 64,
+        check_before_insert: true,
+    };
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,7 +167,10 @@ enum Bucket {
     #[allow(dead_code)]
     Tombstone,
     /// The key's stored 32-bit hash and its caller-given id.
-    Full { hash: u32, id: usize },
+    Full {
+        hash: u32,
+        id: usize,
+    },
 }
 
 /// An open-addressing table with LLVM's probing, holding ids for keys.
@@ -170,7 +183,12 @@ struct Table {
 
 impl Table {
     fn new(rules: TableRules) -> Table {
-        Table { rules, buckets: Vec::new(), entries: 0, tombstones: 0 }
+        Table {
+            rules,
+            buckets: Vec::new(),
+            entries: 0,
+            tombstones: 0,
+        }
     }
 
     /// The bucket holding the key (`Ok`), or the bucket where it goes
@@ -202,7 +220,9 @@ impl Table {
         if self.buckets.is_empty() {
             self.buckets = vec![Bucket::Empty; self.rules.first_buckets];
         }
-        let Err(mut slot) = self.lookup(hash, &same_key) else { return };
+        let Err(mut slot) = self.lookup(hash, &same_key) else {
+            return;
+        };
         if self.rules.check_before_insert {
             // DenseMap::InsertIntoBucketImpl.
             let n = self.buckets.len();
@@ -270,7 +290,9 @@ impl Table {
 /// `llvm::djbHash` (`llvm/include/llvm/Support/DJB.h`): `H = H * 33 + C`
 /// over the unsigned bytes, in 32 bits.
 fn djb_hash(bytes: &[u8], seed: u32) -> u32 {
-    bytes.iter().fold(seed, |h, &c| h.wrapping_mul(33).wrapping_add(u32::from(c)))
+    bytes
+        .iter()
+        .fold(seed, |h, &c| h.wrapping_mul(33).wrapping_add(u32::from(c)))
 }
 
 // `llvm/include/llvm/ADT/Hashing.h` (LLVM 14 to 22): the CityHash-derived
@@ -288,7 +310,9 @@ fn fetch64(s: &[u8], at: usize) -> u64 {
 }
 
 fn fetch32(s: &[u8], at: usize) -> u64 {
-    u64::from(u32::from_le_bytes(s[at..at + 4].try_into().expect("4 bytes")))
+    u64::from(u32::from_le_bytes(
+        s[at..at + 4].try_into().expect("4 bytes"),
+    ))
 }
 
 fn shift_mix(v: u64) -> u64 {
@@ -360,7 +384,9 @@ fn hash_short(s: &[u8], seed: u64) -> u64 {
             let wf = a.wrapping_add(z);
             let ws = b.wrapping_add(a.rotate_right(31)).wrapping_add(c);
             let r = shift_mix(
-                vf.wrapping_add(ws).wrapping_mul(K2).wrapping_add(wf.wrapping_add(vs).wrapping_mul(K0)),
+                vf.wrapping_add(ws)
+                    .wrapping_mul(K2)
+                    .wrapping_add(wf.wrapping_add(vs).wrapping_mul(K0)),
             );
             shift_mix((seed ^ r.wrapping_mul(K0)).wrapping_add(vs)).wrapping_mul(K2)
         }
@@ -377,7 +403,15 @@ impl HashState {
         let h4 = seed.wrapping_mul(K1);
         let h5 = shift_mix(seed);
         let mut state = HashState {
-            h: [0, seed, hash_16_bytes(seed, K1), (seed ^ K1).rotate_right(49), h4, h5, hash_16_bytes(h4, h5)],
+            h: [
+                0,
+                seed,
+                hash_16_bytes(seed, K1),
+                (seed ^ K1).rotate_right(49),
+                h4,
+                h5,
+                hash_16_bytes(h4, h5),
+            ],
         };
         state.mix(s);
         state
@@ -396,8 +430,17 @@ impl HashState {
     /// Mixes the 64 bytes at the start of `s`.
     fn mix(&mut self, s: &[u8]) {
         let [h0, h1, h2, h3, h4, h5, h6] = &mut self.h;
-        *h0 = h0.wrapping_add(*h1).wrapping_add(*h3).wrapping_add(fetch64(s, 8)).rotate_right(37).wrapping_mul(K1);
-        *h1 = h1.wrapping_add(*h4).wrapping_add(fetch64(s, 48)).rotate_right(42).wrapping_mul(K1);
+        *h0 = h0
+            .wrapping_add(*h1)
+            .wrapping_add(*h3)
+            .wrapping_add(fetch64(s, 8))
+            .rotate_right(37)
+            .wrapping_mul(K1);
+        *h1 = h1
+            .wrapping_add(*h4)
+            .wrapping_add(fetch64(s, 48))
+            .rotate_right(42)
+            .wrapping_mul(K1);
         *h0 ^= *h6;
         *h1 = h1.wrapping_add(h3.wrapping_add(fetch64(s, 40)));
         *h2 = h2.wrapping_add(*h5).rotate_right(33).wrapping_mul(K1);
@@ -413,8 +456,12 @@ impl HashState {
     fn finalize(&self, length: u64) -> u64 {
         let [h0, h1, h2, h3, h4, h5, h6] = self.h;
         hash_16_bytes(
-            hash_16_bytes(h3, h5).wrapping_add(shift_mix(h1).wrapping_mul(K1)).wrapping_add(h2),
-            hash_16_bytes(h4, h6).wrapping_add(shift_mix(length).wrapping_mul(K1)).wrapping_add(h0),
+            hash_16_bytes(h3, h5)
+                .wrapping_add(shift_mix(h1).wrapping_mul(K1))
+                .wrapping_add(h2),
+            hash_16_bytes(h4, h6)
+                .wrapping_add(shift_mix(length).wrapping_mul(K1))
+                .wrapping_add(h0),
         )
     }
 }
@@ -465,7 +512,10 @@ mod tests {
         let text: Vec<u8> = (0..200u8).map(|i| b'a' + i % 26).collect();
         let mut seen = std::collections::HashSet::new();
         for len in 0..=200 {
-            assert!(seen.insert(llvm_hash_bytes(&text[..len])), "collision at length {len}");
+            assert!(
+                seen.insert(llvm_hash_bytes(&text[..len])),
+                "collision at length {len}"
+            );
         }
         assert_eq!(llvm_hash_bytes(&text), llvm_hash_bytes(&text.clone()));
     }
@@ -474,11 +524,44 @@ mod tests {
     fn orders_are_permutations_of_the_distinct_names() {
         let names = ["f2", "f1", "f2", "aa", "zz", "f1", "foo"];
         for release in LlvmRelease::ALL {
-            for order in [string_set_order(&names, release), dense_map_order(&names, release)] {
+            for order in [
+                string_set_order(&names, release),
+                dense_map_order(&names, release),
+            ] {
                 let mut sorted = order.clone();
                 sorted.sort_unstable();
                 assert_eq!(sorted, vec![0, 1, 3, 4, 6], "{release:?}");
             }
+        }
+    }
+
+    /// The pairs measured in `corpus/found/wasm_ld_export_order_is_hash_order`
+    /// on wasm-ld 19 and 22: `f1` before `f2`, `aa`/`zz` and `foo`/`bar` in
+    /// one order whatever the command line; `a`/`b` depend on it.
+    #[test]
+    fn export_pairs_of_the_corpus_note() {
+        let walk = |names: [&'static str; 2], release| -> Vec<&'static str> {
+            string_set_order(&names, release)
+                .into_iter()
+                .map(|i| names[i])
+                .collect()
+        };
+        for release in [LlvmRelease::V19, LlvmRelease::V22] {
+            assert_eq!(walk(["f2", "f1"], release), ["f1", "f2"]);
+            assert_eq!(walk(["f1", "f2"], release), ["f1", "f2"]);
+            for (x, y) in [("aa", "zz"), ("foo", "bar")] {
+                let mut back = walk([y, x], release);
+                back.reverse();
+                assert_ne!(walk([x, y], release), back, "{x}/{y}: one fixed order");
+            }
+            // `a` and `b` share the last of the 16 buckets: the second one
+            // inserted wraps to bucket 0 and is walked first, so the walk
+            // reverses the command line (measured: `--export=a --export=b`
+            // numbers `b` first on wasm-ld 19 and 22).
+            assert_eq!(release.string_map_hash(b"a") & 15, 15);
+            assert_eq!(release.string_map_hash(b"b") & 15, 15);
+            assert_eq!(walk(["a", "b"], release), ["b", "a"]);
+            assert_eq!(walk(["b", "a"], release), ["a", "b"]);
         }
     }
 
@@ -529,10 +612,20 @@ mod tests {
             d.insert(i as u32 * 7, i, |_| false);
             let n = i + 1;
             // StringMap: 16 buckets hold 12 keys; the 13th doubles.
-            let want_s = match n { 0..=12 => 16, 13..=24 => 32, 25..=48 => 64, 49..=96 => 128, _ => 256 };
+            let want_s = match n {
+                0..=12 => 16,
+                13..=24 => 32,
+                25..=48 => 64,
+                49..=96 => 128,
+                _ => 256,
+            };
             assert_eq!(s.buckets.len(), want_s, "StringMap with {n} keys");
             // DenseMap: 64 buckets hold 47 keys; the 48th doubles.
-            let want_d = match n { 0..=47 => 64, 48..=95 => 128, _ => 256 };
+            let want_d = match n {
+                0..=47 => 64,
+                48..=95 => 128,
+                _ => 256,
+            };
             assert_eq!(d.buckets.len(), want_d, "DenseMap with {n} keys");
         }
     }
