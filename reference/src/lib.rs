@@ -52,6 +52,7 @@ mod relocate;
 mod resolve;
 mod undefined;
 mod write;
+#[allow(dead_code)] mod quirks { pub(crate) mod llvm_order; }
 
 pub use config::{Config, InputSpec, UnresolvedPolicy};
 pub use diag::{Diagnostic, LinkError, Severity};
@@ -111,3 +112,21 @@ pub fn link(config: &Config, provider: &dyn InputProvider) -> Result<Linked, Lin
 
 /// refld's package version (`0.1.0`).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// For `tests/tests/llvm_order.rs` only: the order in which wasm-ld of LLVM
+/// release `llvm_major` (14, 16, 19 or 22) walks its `--export` names
+/// (positions of the distinct names of `names`).
+#[doc(hidden)]
+pub fn llvm_string_set_order(names: &[&str], llvm_major: u32) -> Vec<usize> {
+    let release = quirks::llvm_order::LlvmRelease::from_major(llvm_major).expect("a measured LLVM release");
+    quirks::llvm_order::string_set_order(names, release)
+}
+
+/// For `tests/tests/llvm_order.rs` only: the order in which wasm-ld of LLVM
+/// release `llvm_major` walks the names with signature variants, given in
+/// the order each first got a variant.
+#[doc(hidden)]
+pub fn llvm_dense_map_order(names: &[&str], llvm_major: u32) -> Vec<usize> {
+    let release = quirks::llvm_order::LlvmRelease::from_major(llvm_major).expect("a measured LLVM release");
+    quirks::llvm_order::dense_map_order(names, release)
+}
