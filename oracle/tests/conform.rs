@@ -87,6 +87,32 @@ fn the_whole_corpus_passes_with_the_default_linkers() {
     assert!(report.stale.is_empty(), "stale known entries: {:?}", report.stale);
     let summary = report.summary();
     assert_eq!((summary.diverge, summary.mismatches, summary.errors), (0, 0, 0));
+    check_snapshot(&report, &corpus);
+}
+
+/// Behaviour is preserved across refactorings: the JSON records of
+/// `conform --json corpus` (cells, differences, allowed and known keys,
+/// expectations) equal `corpus/conform.snapshot.jsonl`, line for line
+/// (case paths relative to the workspace). After a deliberate change
+/// (a new case, a fixed bug), `UPDATE_CONFORM_SNAPSHOT=1 cargo test -p
+/// linkcheck --test conform the_whole_corpus` writes the new snapshot.
+fn check_snapshot(report: &linkcheck::conform::ConformReport, corpus: &Path) {
+    use linkcheck::conform::render::render_json_lines;
+    let root = corpus.parent().expect("the workspace root");
+    let prefix = format!("\"case\":\"{}/", root.display());
+    let mut lines: Vec<String> = render_json_lines(report).lines().map(|l| l.replace(&prefix, "\"case\":\"")).collect();
+    lines.sort();
+    let file = corpus.join("conform.snapshot.jsonl");
+    if std::env::var_os("UPDATE_CONFORM_SNAPSHOT").is_some() {
+        std::fs::write(&file, lines.join("\n") + "\n").expect("writing the snapshot");
+        return;
+    }
+    let text = std::fs::read_to_string(&file).expect("corpus/conform.snapshot.jsonl is readable");
+    let mut want: Vec<&str> = text.lines().collect();
+    want.sort();
+    let missing: Vec<&&str> = want.iter().filter(|l| !lines.iter().any(|x| x == **l)).collect();
+    let extra: Vec<&String> = lines.iter().filter(|l| !want.contains(&l.as_str())).collect();
+    assert!(missing.is_empty() && extra.is_empty(), "conform's records differ from the snapshot\nonly in the snapshot:\n{missing:#?}\nonly now:\n{extra:#?}");
 }
 
 /// `linkcheck conform --html FILE --timings corpus/basic`: exit status 0

@@ -52,7 +52,6 @@ mod relocate;
 mod resolve;
 mod undefined;
 mod write;
-#[allow(dead_code)] mod quirks { pub(crate) mod llvm_order; }
 
 pub use config::{Config, InputSpec, UnresolvedPolicy};
 pub use diag::{Diagnostic, LinkError, Severity};

@@ -27,7 +27,7 @@ fn main() -> Result<()> {
         None => vec![600, 6000],
     };
     let refld = refld_binary()?;
-    let lld = real::rust_lld()?;
+    let lld = testkit::rust_lld_path().map_err(anyhow::Error::msg)?;
     let mut sets: Vec<(String, Vec<String>, PathBuf)> = Vec::new();
     for &n in &sizes {
         let dir = generated_program(n)?;
