@@ -80,7 +80,7 @@ fn two_runs_of_a_corpus_subset_give_the_same_json() {
 #[test]
 fn the_whole_corpus_passes_with_the_default_linkers() {
     let corpus = basic_corpus().parent().expect("corpus/").to_path_buf();
-    let dirs = find_cases(&[corpus]).expect("the corpus can be searched");
+    let dirs = find_cases(std::slice::from_ref(&corpus)).expect("the corpus can be searched");
     let runner = Runner::new().expect("wasmtime runner");
     let report = run_default(&dirs, &default_linkers(), &runner);
     assert!(report.passed(), "{}", render_matrix(&report));
