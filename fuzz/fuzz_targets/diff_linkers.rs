@@ -2,9 +2,10 @@
 //! (`linkcheck_gen::object_set`), linked by refld (in-process), rust-lld and Wild
 //! (`DIFF_LINKERS=rust-lld,wild,wasm-ld-19` to choose the others), every
 //! output described, run with the recording host and compared structurally
-//! (`linkcheck_gen::diff_linkers`). A divergence that no allow-list
-//! (oracle/allow.toml) and no known bug (fuzz/known.toml) covers fails the
-//! run; the set is saved as a corpus case under
+//! (`linkcheck_gen::diff_linkers`). A divergence the policy
+//! (corpus/policy.toml: allowed differences, quirks refld re-links under,
+//! known bugs) does not explain fails the run; the set is saved as a
+//! corpus case under
 //! fuzz/artifacts/diff_linkers/cases/ for `linkcheck reduce`.
 //!
 //! Every 200 sets the run prints its rate, the check's time per set and
@@ -14,7 +15,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use linkcheck_gen::diff_linkers::{parse_known, Harness, DEFAULT_LINKERS};
+use linkcheck_core::policy::Policy;
+use linkcheck_gen::diff_linkers::{Harness, DEFAULT_LINKERS};
 use linkcheck_gen::object_set::ObjectSet;
 use std::path::Path;
 use std::sync::{Mutex, OnceLock};
@@ -24,16 +26,16 @@ fn harness() -> &'static Mutex<(Harness, Instant)> {
     static HARNESS: OnceLock<Mutex<(Harness, Instant)>> = OnceLock::new();
     HARNESS.get_or_init(|| {
         let fuzz = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let known_path = fuzz.join("known.toml");
-        let text = std::fs::read_to_string(&known_path).unwrap_or_else(|e| panic!("{}: {e}", known_path.display()));
-        let known = parse_known(&known_path, &text).unwrap_or_else(|e| panic!("{e}"));
+        // Read at run time, so an edited policy needs no rebuild.
+        let policy_path = fuzz.join("../corpus/policy.toml");
+        let policy = Policy::load(&policy_path).unwrap_or_else(|e| panic!("{e}"));
         let chosen = std::env::var("DIFF_LINKERS").ok();
         let others: Vec<&str> = match &chosen {
             Some(list) => list.split(',').map(str::trim).filter(|s| !s.is_empty()).collect(),
             None => DEFAULT_LINKERS.to_vec(),
         };
         let save = fuzz.join("artifacts/diff_linkers/cases");
-        let h = Harness::new(&others, known, Some(save)).unwrap_or_else(|e| panic!("diff_linkers: {e}"));
+        let h = Harness::new(&others, policy, Some(save)).unwrap_or_else(|e| panic!("diff_linkers: {e}"));
         eprintln!("diff_linkers: comparing {}", h.linker_names().join(", "));
         Mutex::new((h, Instant::now()))
     })
@@ -50,13 +52,14 @@ fuzz_target!(|data: &[u8]| {
     if s.sets % 200 == 0 {
         let secs = started.elapsed().as_secs_f64();
         eprintln!(
-            "diff_linkers: {} sets, {:.1} sets/s; {:.1} ms of check per set, {:.1} ms of external linkers (summed, concurrent); check/linkers {:+.0}%; {} known-bug differences",
+            "diff_linkers: {} sets, {:.1} sets/s; {:.1} ms of check per set, {:.1} ms of external linkers (summed, concurrent); check/linkers {:+.0}%; {} known-bug differences ({} by quirks)",
             s.sets,
             s.sets as f64 / secs,
             1000.0 * s.total.as_secs_f64() / s.sets as f64,
             1000.0 * s.external.as_secs_f64() / s.sets as f64,
             100.0 * s.overhead(),
-            s.known
+            s.known,
+            s.by_quirks
         );
     }
 });

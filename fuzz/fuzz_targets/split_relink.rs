@@ -5,14 +5,26 @@
 //! relinked module must validate and behave like the original (every
 //! exported function: same results or trap kind, same import calls, same
 //! memory). Any refld error, a split the config should have ruled out, and
-//! any difference is a crash. Splits that can hit a known, not yet fixed
-//! refld bug (`linkcheck_gen::split::KNOWN_REFLD_BUGS`) are not linked.
+//! any difference is a crash, unless the policy (corpus/policy.toml) has a
+//! `[[known]]` entry of linker `refld` for it (a known refld bug not yet
+//! fixed, keyed by `SplitFailure::key`; none now).
 //! Run: `cargo fuzz run -s none split_relink`.
 #![no_main]
 
 use libfuzzer_sys::arbitrary::Unstructured;
 use libfuzzer_sys::fuzz_target;
+use linkcheck_core::policy::Policy;
 use linkcheck_gen::split::{check_unless_known, smith_module};
+use std::sync::OnceLock;
+
+fn policy() -> &'static Policy {
+    static POLICY: OnceLock<Policy> = OnceLock::new();
+    // Read at run time, so an edited policy needs no rebuild.
+    POLICY.get_or_init(|| {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus/policy.toml");
+        Policy::load(&path).unwrap_or_else(|e| panic!("{e}"))
+    })
+}
 
 fuzz_target!(|data: &[u8]| {
     let mut u = Unstructured::new(data);
@@ -21,7 +33,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(module) = smith_module(&mut u) else { return };
     // What is left decides where functions go, symbol flags, export ways.
     let choice = u.take_rest();
-    if let Err(failure) = check_unless_known(&module, parts, choice) {
+    if let Err(failure) = check_unless_known(&module, parts, choice, policy()) {
         panic!("split into {parts} parts and relinked by refld: {failure}");
     }
 });

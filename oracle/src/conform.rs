@@ -5,8 +5,10 @@
 //! - against the first linker (refld by default): each other linker gets a
 //!   [`Verdict`] (`agree`, `known:KEY`, `diverge:KEY`, `crash`, `timeout`).
 //!   Differences an allow-list covers ([`linkcheck_core::allow`]) are not
-//!   divergences; divergences a known list covers ([`known`],
-//!   `corpus/known.toml`) are known bugs of that linker;
+//!   divergences; divergences the policy explains
+//!   ([`linkcheck_core::policy::attribute`], `corpus/policy.toml`: a quirk
+//!   of that linker refld under the quirk reproduces, or a `[[known]]`
+//!   entry) are known bugs of that linker;
 //! - against the case's own expectation: the first linker's outcome must be
 //!   the expected one (`link`/`reject`), and a linked output must validate,
 //!   exit with the case's `exit_code` (or trap with its `trap`) and have its
@@ -20,19 +22,20 @@
 //! prepared, met its expectation, and every other linker's every divergence
 //! is known: an unknown divergence, a crash or timeout whose `outcome`
 //! difference is not known, a crash of the first linker, or a missed
-//! expectation fails it. Stale known entries are warnings.
+//! expectation fails it. Stale `[[known]]` entries ([`stale`]) are warnings.
 //!
 //! [`render`] prints the result as a matrix or as JSON lines; [`html`]
 //! writes it as a standalone page.
 
 pub mod html;
-pub mod known;
 pub mod render;
+pub mod stale;
 
 use linkcheck_core::check::{check_timed, CheckOptions, CheckReport, LinkerReport};
 use crate::corpus::prepare;
 use linkcheck_core::casefile::{Case, CorpusError, Expect};
 use linkcheck_core::linker::{Linker, Outcome};
+use linkcheck_core::policy::{attribute, KnownBug, Policy};
 use linkcheck_core::run::Runner;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -48,7 +51,7 @@ pub enum Verdict {
     /// aside).
     Agree,
     /// Differs from the first linker, but every divergence is a known bug of
-    /// this linker ([`known`]); the first divergence's key.
+    /// this linker (the policy explains it); the first divergence's key.
     Known(String),
     /// Differs from the first linker; the first divergence's key that is not
     /// known.
@@ -231,9 +234,10 @@ pub struct ConformReport {
     pub linkers: Vec<String>,
     /// One result per case, in the order run (sorted by path).
     pub cases: Vec<CaseResult>,
-    /// The known-list entries that matched no divergence although their
-    /// linker and some of their cases ran ([`known::KnownList::apply`]).
-    pub stale: Vec<known::KnownEntry>,
+    /// The policy's `[[known]]` entries that matched no divergence
+    /// although their linker and some of their cases ran
+    /// ([`stale::stale_entries`]).
+    pub stale: Vec<KnownBug>,
 }
 
 /// Counts of a [`ConformReport`].
@@ -287,10 +291,19 @@ impl ConformReport {
         self.cases.iter().all(CaseResult::passes)
     }
 
-    /// Marks the divergences `known` covers and records its stale entries.
-    pub fn apply_known(&mut self, known: &known::KnownList) {
-        self.stale = known.apply(self);
+    /// Marks the divergences the `[[known]]` entries of `policy` cover and
+    /// lists its stale entries, on results made already (no re-linking
+    /// under quirks: [`run_cases`] does that while the inputs exist).
+    pub fn apply_known(&mut self, policy: &Policy) {
+        for case in &mut self.cases {
+            let rel = policy.relative(&case.dir);
+            for cmp in case.report.iter_mut().flat_map(|r| &mut r.comparisons) {
+                policy.mark_known(cmp, rel.as_deref());
+            }
+        }
+        self.stale = stale::stale_entries(policy, self);
     }
+
 }
 
 /// The linkers `linkcheck conform` compares by default, the first one
@@ -331,8 +344,11 @@ pub fn default_linkers(all: bool) -> Result<(Vec<Linker>, Vec<String>), String> 
     Ok((linkers, notes))
 }
 
-/// Reads, prepares, links and judges one case folder.
-pub fn run_case(dir: &Path, linkers: &[Linker], runner: &Runner, options: &CheckOptions) -> CaseResult {
+/// Reads, prepares, links and judges one case folder; `policy` marks the
+/// known divergences ([`attribute`], while the prepared inputs are there
+/// to link again under quirks; the case's path relative to the policy's
+/// folder selects the `[[known]]` entries with `cases`).
+pub fn run_case(dir: &Path, linkers: &[Linker], runner: &Runner, options: &CheckOptions, policy: &Policy) -> CaseResult {
     let start = Instant::now();
     let failed = |case: Option<Case>, error: CorpusError| CaseResult {
         dir: dir.to_path_buf(),
@@ -351,7 +367,8 @@ pub fn run_case(dir: &Path, linkers: &[Linker], runner: &Runner, options: &Check
         Err(e) => return failed(Some(case), e),
     };
     let prepare_time = start.elapsed();
-    let (report, links) = check_timed(linkers, &prepared.args, prepared.path(), runner, options);
+    let (mut report, links) = check_timed(linkers, &prepared.args, prepared.path(), runner, options);
+    attribute(policy, &mut report, policy.relative(dir).as_deref(), prepared.path(), runner, options);
     let expect = match report.linkers.first() {
         Some(first) => check_expectation(&case, first),
         None => ExpectCheck::Unknown,
@@ -361,24 +378,28 @@ pub fn run_case(dir: &Path, linkers: &[Linker], runner: &Runner, options: &Check
     CaseResult { dir: dir.to_path_buf(), case: Some(case), error: None, report: Some(report), expect, timing }
 }
 
-/// Runs every case of `dirs` in order; `on_case` sees each result as it is
-/// made (for progress display).
+/// Runs every case of `dirs` in order ([`run_case`]) and lists the stale
+/// entries of `policy`; `on_case` sees each result as it is made (for
+/// progress display).
 pub fn run_cases(
     dirs: &[PathBuf],
     linkers: &[Linker],
     runner: &Runner,
     options: &CheckOptions,
+    policy: &Policy,
     on_case: &mut dyn FnMut(&CaseResult),
 ) -> ConformReport {
     let cases = dirs
         .iter()
         .map(|dir| {
-            let result = run_case(dir, linkers, runner, options);
+            let result = run_case(dir, linkers, runner, options, policy);
             on_case(&result);
             result
         })
         .collect();
-    ConformReport { linkers: linkers.iter().map(|l| l.name().to_string()).collect(), cases, stale: Vec::new() }
+    let mut report = ConformReport { linkers: linkers.iter().map(|l| l.name().to_string()).collect(), cases, stale: Vec::new() };
+    report.stale = stale::stale_entries(policy, &report);
+    report
 }
 
 /// A linker's report against the case's expectation (conform holds the

@@ -208,7 +208,7 @@ pub fn run_releases(
     let names = case_names(dirs);
     let (mut rows, mut errors) = (Vec::new(), Vec::new());
     for (dir, name) in dirs.iter().zip(&names) {
-        let result = run_case(dir, &linkers, runner, options);
+        let result = run_case(dir, &linkers, runner, options, &linkcheck_core::policy::Policy::default());
         if let Some(e) = result.error {
             errors.push(CaseError { case: name.clone(), message: e.to_string() });
         }

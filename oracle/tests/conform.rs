@@ -1,6 +1,6 @@
 //! The corpus (`corpus/` at the workspace root) through `linkcheck conform`'s
 //! library API: every case must be prepared, linked alike by refld
-//! (in-process) and rust-lld (or diverge only as `corpus/known.toml` lists:
+//! (in-process) and rust-lld (or diverge only as `corpus/policy.toml` explains:
 //! wasm-ld's own bugs, found/wasm_ld_*), and meet its `expect` (outcome, exit
 //! code, imports); with conform's default linkers (refld, rust-lld, wasm-ld-19,
 //! wasm-ld-22, Wild) every divergence must be allowed or known, and two runs
@@ -23,7 +23,7 @@ fn every_corpus_case_agrees_and_meets_its_expectation() {
     assert!(dirs.len() >= 8, "expected at least 8 cases under {}, found {}", corpus.display(), dirs.len());
     let linkers = [Linker::Reference, Linker::rust_lld().expect("rust-lld of the active toolchain")];
     let runner = Runner::new().expect("wasmtime runner");
-    // A divergence passes only when known.toml lists it: a bug of wasm-ld
+    // A divergence passes only when the policy explains it: a bug of wasm-ld
     // itself that refld does not copy (SIG-LAZY), explained in found/.
     let report = run_default(&dirs, &linkers, &runner);
     let failing: Vec<String> = report.cases.iter().filter(|c| !c.passes()).map(|c| c.dir.display().to_string()).collect();
@@ -44,14 +44,12 @@ fn default_linkers() -> Vec<Linker> {
     linkcheck::conform::default_linkers(false).unwrap_or_else(|e| panic!("{e}")).0
 }
 
-/// Runs `dirs` through the default linkers and marks the known divergences
-/// of `corpus/known.toml`.
+/// Runs `dirs` through `linkers`, the known divergences marked by
+/// `corpus/policy.toml` (quirks and `[[known]]` entries).
 fn run_default(dirs: &[std::path::PathBuf], linkers: &[Linker], runner: &Runner) -> linkcheck::conform::ConformReport {
-    let known_file = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the workspace root").join("corpus/known.toml");
-    let known = linkcheck::conform::known::KnownList::load(&known_file).expect("corpus/known.toml loads");
-    let mut report = run_cases(dirs, linkers, runner, &CheckOptions::default(), &mut |_| {});
-    report.apply_known(&known);
-    report
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the workspace root").join("corpus/policy.toml");
+    let policy = linkcheck_core::policy::Policy::load(&file).expect("corpus/policy.toml loads");
+    run_cases(dirs, linkers, runner, &CheckOptions::default(), &policy, &mut |_| {})
 }
 
 /// The acceptance: two runs give the same result (the JSON records
@@ -75,8 +73,8 @@ fn two_runs_of_a_corpus_subset_give_the_same_json() {
 }
 
 /// `linkcheck conform corpus` passes: every divergence of the default
-/// linkers on the whole corpus is allowed (oracle/allow.toml) or known
-/// (corpus/known.toml), every expectation is met, no known entry is stale.
+/// linkers on the whole corpus is allowed or known (corpus/policy.toml),
+/// every expectation is met, no known entry is stale.
 #[test]
 fn the_whole_corpus_passes_with_the_default_linkers() {
     let corpus = basic_corpus().parent().expect("corpus/").to_path_buf();

@@ -36,7 +36,7 @@ fn report() -> &'static (ConformReport, Duration) {
         let linkers = [Linker::Reference, Linker::rust_lld().expect("rust-lld of the active toolchain")];
         let runner = Runner::new().expect("wasmtime runner");
         let start = Instant::now();
-        let report = run_cases(&dirs, &linkers, &runner, &CheckOptions::default(), &mut |_| {});
+        let report = run_cases(&dirs, &linkers, &runner, &CheckOptions::default(), &linkcheck_core::policy::Policy::default(), &mut |_| {});
         (report, start.elapsed())
     })
 }

@@ -1,6 +1,5 @@
-//! Allow-lists: differences between two linkers that are legitimate, as data.
-//!
-//! An allow-list is a TOML file of `[[allow]]` entries:
+//! Allow-lists: differences between two linkers that are legitimate, as
+//! data: the `[[allow]]` tables of the policy file (`corpus/policy.toml`).
 //!
 //! ```toml
 //! [[allow]]
@@ -11,25 +10,22 @@
 //! ```
 //!
 //! A difference (the keys of `diff` and the structural keys of `canon`) of
-//! the linker `right` from the linker `left` under a
-//! covered key is *allowed*: it stays in the report, marked with the
-//! reason, but does not count as a divergence. Entries with `left = "*"`
-//! and `right = "*"` hold for every pair (the layout values every linker
-//! chooses for itself); pair entries name a documented, legitimate
-//! difference between two linkers (a default that changed between wasm-ld
-//! releases, a feature one release lacks). Bugs are never allowed: they are
-//! known divergences (`corpus/known.toml`, `linkcheck conform`'s known list).
-//!
-//! The list used by default is `oracle/allow.toml`, embedded in the binary
-//! ([`AllowList::embedded`]); `linkcheck diff --allow FILE` and `linkcheck
-//! conform --allow FILE` replace it.
+//! the linker `right` from the linker `left` under a covered key is
+//! *allowed*: it stays in the report, marked with the reason, but does not
+//! count as a divergence. Entries with `left = "*"` and `right = "*"` hold
+//! for every pair (the layout values every linker chooses for itself);
+//! pair entries name a documented, legitimate difference between two
+//! linkers (a default that changed between wasm-ld releases, a feature one
+//! release lacks). Bugs are never allowed: they are quirks or known bugs of
+//! the policy.
 
 use serde::Deserialize;
-use std::path::Path;
 use std::sync::OnceLock;
 
-/// The default allow-list's text (`oracle/allow.toml`).
-pub const EMBEDDED: &str = include_str!("../../allow.toml");
+/// The workspace's policy file (`corpus/policy.toml`), built in: its
+/// `[[allow]]` tables are the default allow-list ([`AllowList::embedded`]),
+/// the whole of it the default policy (the policy module's `Policy::embedded`).
+pub const EMBEDDED_POLICY: &str = include_str!("../../../corpus/policy.toml");
 
 /// One allowed key (or key prefix) for a pair of linkers, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
@@ -79,18 +75,6 @@ impl Allowance {
     }
 }
 
-/// Why an allow-list could not be read: the file and what is wrong.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AllowError(pub String);
-
-impl std::fmt::Display for AllowError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for AllowError {}
-
 /// The entries of an allow-list, in file order (the first match gives the
 /// reason).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -98,45 +82,21 @@ pub struct AllowList {
     pub entries: Vec<Allowance>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct File {
-    #[serde(default)]
-    allow: Vec<Allowance>,
-}
-
 impl AllowList {
-    /// Parses an allow-list; `source` names the file in errors. An entry
-    /// with an empty key or reason, or a `*` anywhere but at the end of the
-    /// key, is an error.
-    pub fn parse(text: &str, source: &str) -> Result<AllowList, AllowError> {
-        let file: File = toml::from_str(text).map_err(|e| AllowError(format!("{source}: {e}")))?;
-        for (i, a) in file.allow.iter().enumerate() {
-            let at = format!("{source}: [[allow]] entry {} (key `{}`)", i + 1, a.key);
-            if a.key.is_empty() || a.key.trim_end_matches('*').contains('*') {
-                return Err(AllowError(format!("{at}: the key must be a key or a prefix ending in `*`")));
-            }
-            if a.reason.trim().is_empty() {
-                return Err(AllowError(format!("{at}: the reason is empty")));
-            }
-            if a.left.is_empty() || a.right.is_empty() {
-                return Err(AllowError(format!("{at}: `left` and `right` are linker names or `*`")));
-            }
-        }
-        Ok(AllowList { entries: file.allow })
-    }
-
-    /// Reads and parses `path`.
-    pub fn load(path: &Path) -> Result<AllowList, AllowError> {
-        let text = std::fs::read_to_string(path).map_err(|e| AllowError(format!("{}: {e}", path.display())))?;
-        AllowList::parse(&text, &path.display().to_string())
-    }
-
-    /// The embedded `oracle/allow.toml` (parsed once; it is checked by the
-    /// tests, so a parse error here is a build mistake).
+    /// The `[[allow]]` tables of the built-in `corpus/policy.toml` (parsed
+    /// once; the tests check the file, so a parse error here is a build
+    /// mistake).
     pub fn embedded() -> &'static AllowList {
         static LIST: OnceLock<AllowList> = OnceLock::new();
-        LIST.get_or_init(|| AllowList::parse(EMBEDDED, "oracle/allow.toml").expect("oracle/allow.toml parses"))
+        LIST.get_or_init(|| {
+            #[derive(Deserialize)]
+            struct AllowOnly {
+                #[serde(default)]
+                allow: Vec<Allowance>,
+            }
+            let file: AllowOnly = toml::from_str(EMBEDDED_POLICY).expect("corpus/policy.toml parses");
+            AllowList { entries: file.allow }
+        })
     }
 
     /// The reason `key` may differ between `left` and `right`, if an entry
@@ -154,8 +114,8 @@ impl AllowList {
 
 /// Whether `text` matches `pattern`, where `*` matches any run of
 /// characters (none included, `/` included) and everything else itself:
-/// the patterns of the known-bug lists (`corpus/known.toml` cases,
-/// `fuzz/known.toml` keys and values).
+/// the patterns of the policy's `[[known]]` entries (keys, values,
+/// cases).
 pub fn glob(pattern: &str, text: &str) -> bool {
     let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
     // Classic two-pointer matching with backtracking to the last `*`.

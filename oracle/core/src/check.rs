@@ -30,7 +30,7 @@ pub struct CheckOptions {
 
 impl Default for CheckOptions {
     /// [`DEFAULT_TIMEOUT`], default [`RunLimits`], outputs run and compared
-    /// structurally, the embedded allow-list (`oracle/allow.toml`).
+    /// structurally, the embedded allow-list (`corpus/policy.toml`).
     fn default() -> Self {
         CheckOptions {
             timeout: DEFAULT_TIMEOUT,
@@ -253,6 +253,31 @@ pub fn check_timed(
         add_structural(&mut report, args, cwd, &options.allow, None);
     }
     (report, times)
+}
+
+/// refld under `quirks` (`--quirk NAME` each, SPEC QUIRK-*) linking
+/// `args` in `cwd`, compared with `other` (a report of the same link by
+/// another linker) as [`check`] compares: the comparison `refld` /
+/// `other.name`, allowed differences sorted out by `options.allow`. The
+/// policy's attribution (`policy::attribute`) asks whether the
+/// quirks remove a divergence.
+pub fn compare_under_quirks(
+    args: &[String],
+    cwd: &Path,
+    quirks: &[&str],
+    other: &LinkerReport,
+    runner: &Runner,
+    options: &CheckOptions,
+) -> Comparison {
+    let mut quirked: Vec<String> = quirks.iter().flat_map(|q| ["--quirk".to_string(), q.to_string()]).collect();
+    quirked.extend(args.iter().cloned());
+    let outcome = Linker::Reference.link_with_timeout(&quirked, cwd, options.timeout);
+    let refld = LinkerReport::from_outcome(Linker::Reference.name(), outcome, runner, options);
+    let mut report = CheckReport::from_reports(args, vec![refld, other.clone()], &options.allow);
+    if options.structural {
+        add_structural(&mut report, args, cwd, &options.allow, None);
+    }
+    report.comparisons.pop().expect("two reports give one comparison")
 }
 
 /// Where the time of one check went, phase by phase ([`check_phases`]).

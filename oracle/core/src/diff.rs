@@ -53,8 +53,8 @@ pub const NONE: &str = "(none)";
 /// One point where two linkers disagree.
 ///
 /// In JSON: `key`, `left`, `right`, `explanation`, and `allowed` (the
-/// allow-list's reason, `allow`) or `known` (the known-divergence note of
-/// `corpus/known.toml`, set by `linkcheck conform`) when set.
+/// allow-list's reason, `allow`) or `known` (the note of the policy entry
+/// that explains it as a known bug, `corpus/policy.toml`) when set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Difference {
     /// Dotted key, see the module documentation.
@@ -71,7 +71,8 @@ pub struct Difference {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed: Option<String>,
     /// The note of the known divergence (a bug of the right linker) that
-    /// covers it (`corpus/known.toml`); set by `linkcheck conform` only.
+    /// covers it (a quirk or `[[known]]` entry of the policy); set by
+    /// the policy's attribution (`policy::attribute`) only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub known: Option<String>,
 }

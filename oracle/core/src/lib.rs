@@ -35,6 +35,7 @@ pub mod diagnostics;
 pub mod diff;
 pub mod discover;
 pub mod linker;
+pub mod policy;
 pub mod report;
 pub mod run;
 

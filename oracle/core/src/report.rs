@@ -11,8 +11,8 @@ pub const TEXT_LIMIT: usize = 400;
 
 /// The human report: per linker its outcome, imports, exports and run; then
 /// per comparison `agree` or its differences (key, both values, the
-/// explanation), then its allowed differences (the same and the reason);
-/// last line `agree` or `diverge`.
+/// explanation, and the note of a known bug), then its allowed differences
+/// (the same and the reason); last line `agree` or `diverge`.
 pub fn render_text(report: &CheckReport) -> String {
     let mut s = String::new();
     for linker in &report.linkers {
@@ -34,6 +34,9 @@ pub fn render_text(report: &CheckReport) -> String {
             let _ = writeln!(s, "    {}", cut(&d.explanation));
             if let Some(reason) = &d.allowed {
                 let _ = writeln!(s, "    allowed: {}", cut(reason));
+            }
+            if let Some(note) = &d.known {
+                let _ = writeln!(s, "    known bug of {}: {}", c.right, cut(note));
             }
         }
     }

@@ -10,7 +10,7 @@
 //!   objects, relinked by refld, run beside the original (`split_relink`);
 //! - [`diff_linkers`]: the differential engine of the `diff_linkers` fuzz
 //!   target: a set linked by refld and other linkers, compared by
-//!   linkcheck-core, judged against the allow-list and `fuzz/known.toml`.
+//!   linkcheck-core, judged by the policy (`corpus/policy.toml`).
 //!
 //! The fuzz targets (fuzz/) depend on this crate; the CLI (linkcheck) uses
 //! it for nothing but saved cases, which are linkcheck-core's case files.

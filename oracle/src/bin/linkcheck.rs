@@ -2,28 +2,31 @@
 //!
 //! ```text
 //! linkcheck diff [--linker NAME=CMD]... [--no-default-linkers] [--json]
-//!                [--timeout SECS] [--fuel N] [--no-run] [--allow FILE]
+//!                [--timeout SECS] [--fuel N] [--no-run] [--policy FILE]
 //!                -- <wasm-ld arguments>
 //! ```
 //! Links with refld and rust-lld (and each `--linker`) and prints every
-//! difference with a one-line explanation; differences the allow-list
-//! (`oracle/allow.toml`, or `--allow FILE`) covers are listed apart with
-//! their reasons. Exit status: 0 when all linkers agree (allowed
-//! differences aside), 1 when they diverge, 2 on usage errors or when the
-//! comparison cannot be set up (rust-lld missing, fewer than two linkers).
+//! difference with a one-line explanation; differences the policy's
+//! allow-list covers are listed apart with their reasons, those it
+//! explains as a linker's known bug (a quirk, a `[[known]]` entry) carry
+//! the explaining note. The policy is `corpus/policy.toml` (built in), or
+//! `--policy FILE`. Exit status: 0 when all linkers agree (allowed
+//! differences and known bugs aside), 1 when they diverge, 2 on usage
+//! errors or when the comparison cannot be set up (rust-lld missing, fewer
+//! than two linkers).
 //!
 //! ```text
 //! linkcheck conform [--linker NAME=CMD]... [--no-default-linkers] [--json]
 //!                   [--all-linkers] [--html FILE] [--timings]
-//!                   [--allow FILE] [--known FILE] [CORPUS...]
+//!                   [--policy FILE] [CORPUS...]
 //! ```
 //! Runs every corpus case under CORPUS (default `corpus`) through refld,
 //! rust-lld, wasm-ld-19, wasm-ld-22 and Wild (an error naming
 //! `scripts/setup.sh` when one is missing) and prints a matrix (or JSON
 //! lines). `--all-linkers` adds wasm-ld-14 and -16; `--no-default-linkers`
-//! leaves only the `--linker` ones. Divergences listed in the corpus's
-//! `known.toml` (found in CORPUS or its parents, or `--known FILE`) are
-//! known bugs, shown `known:KEY`. `--html FILE` also writes the result as
+//! leaves only the `--linker` ones. Divergences the policy explains (the
+//! `policy.toml` of CORPUS or its parents, else the built-in one, or
+//! `--policy FILE`) are known bugs, shown `known:KEY`. `--html FILE` also writes the result as
 //! a standalone page; `--timings` prints, per case, the time inside the
 //! linkers and outside them. Exit status: 0 when every case meets its
 //! expectation and every divergence is known or allowed (stale known
@@ -33,12 +36,19 @@
 //!
 //! ```text
 //! linkcheck reduce CASE [--key KEY] [--linker NAME=CMD]... [--no-default-linkers]
-//!                  [-o OUT_DIR] [--json]
+//!                  [-o OUT_DIR] [--policy FILE] [--json]
 //! ```
 //! Reduces a generated case (every input a `.json` object model) while the
-//! same divergence stays (`linkcheck::reduce::cli`); writes the reduced case
+//! same divergence stays, unexplained by the policy (`linkcheck::reduce::cli`); writes the reduced case
 //! to OUT_DIR (default `CASE-reduced`) and prints the sizes before and
 //! after. Exit status 0, 2 on errors (no divergence, the key not found).
+//!
+//! ```text
+//! linkcheck quirks [--json] [--policy FILE]
+//! ```
+//! Lists refld's quirks (`refld --quirk NAME`, SPEC QUIRK-*): what each
+//! emulates, the linkers measured, and which linkers the policy gives it.
+//! Exit status 0.
 //!
 //! ```text
 //! linkcheck linkers [--json]
@@ -60,8 +70,8 @@
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 use linkcheck_core::allow::AllowList;
+use linkcheck_core::policy::{attribute, Policy};
 use linkcheck_core::check::{check, CheckOptions};
-use linkcheck::conform::known::KnownList;
 use linkcheck::conform::render::{render_json_lines, render_matrix, summary_line};
 use linkcheck::conform::run_cases;
 use linkcheck::corpus::find_cases;
@@ -102,6 +112,8 @@ enum Command {
     Releases(ReleasesArgs),
     /// List the linkers found on this machine: name, version, command.
     Linkers(LinkersArgs),
+    /// List refld's quirks and the linkers the policy gives each.
+    Quirks(QuirksArgs),
     /// Reduce a generated case while two linkers still diverge on one key.
     Reduce(ReduceArgs),
 }
@@ -125,9 +137,23 @@ struct ReduceArgs {
     /// Where to write the reduced case (default: CASE-reduced).
     #[arg(short = 'o', value_name = "OUT_DIR")]
     out_dir: Option<PathBuf>,
+    /// The policy: a divergence it explains is not kept (default: the
+    /// built-in `corpus/policy.toml`).
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
+}
+
+#[derive(Args)]
+struct QuirksArgs {
+    /// Print JSON (one object per quirk).
+    #[arg(long)]
+    json: bool,
+    /// The policy file (default: the built-in `corpus/policy.toml`).
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -183,14 +209,11 @@ struct ConformArgs {
     /// One JSON record per case and linker, one per line.
     #[arg(long)]
     json: bool,
-    /// The allow-list of legitimate differences (default: the embedded
-    /// `oracle/allow.toml`).
+    /// The policy: allowed differences, quirks and known bugs (default:
+    /// `policy.toml` in the first CORPUS folder or its nearest parent
+    /// holding one, e.g. `corpus/policy.toml`, else the built-in one).
     #[arg(long, value_name = "FILE")]
-    allow: Option<PathBuf>,
-    /// The known divergences (default: `known.toml` in the first CORPUS
-    /// folder or the nearest parent holding one, e.g. `corpus/known.toml`).
-    #[arg(long, value_name = "FILE")]
-    known: Option<PathBuf>,
+    policy: Option<PathBuf>,
     /// Also write the result as a standalone HTML page to FILE.
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
@@ -231,10 +254,10 @@ struct DiffArgs {
     /// Skip the structural (canonical-form) comparison of the outputs.
     #[arg(long)]
     no_structural: bool,
-    /// The allow-list of legitimate differences (default: the embedded
-    /// `oracle/allow.toml`).
+    /// The policy: allowed differences, quirks and known bugs (default:
+    /// the built-in `corpus/policy.toml`).
     #[arg(long, value_name = "FILE")]
-    allow: Option<PathBuf>,
+    policy: Option<PathBuf>,
     /// wasm-ld's arguments (without argv[0]), after `--`.
     #[arg(last = true, required = true, value_name = "WASM-LD ARGS")]
     args: Vec<String>,
@@ -248,6 +271,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => explain(args),
         Command::Releases(args) => releases(args),
         Command::Linkers(args) => linkers(args),
+        Command::Quirks(args) => quirks(args),
         Command::Reduce(a) => linkcheck::reduce::cli::run_command(
             &linkcheck::reduce::cli::ReduceOptions {
                 case: a.case,
@@ -255,6 +279,7 @@ fn main() -> ExitCode {
                 linkers: a.linkers,
                 no_default_linkers: a.no_default_linkers,
                 out_dir: a.out_dir,
+                policy: a.policy,
             },
             a.json,
         )
@@ -329,45 +354,60 @@ fn conform_linkers(no_defaults: bool, all: bool, specs: &[String]) -> Result<Vec
     Ok(linkers)
 }
 
-/// The allow-list: `file`, or the embedded one.
-fn allow_list(file: Option<&PathBuf>) -> Result<Arc<AllowList>> {
-    Ok(Arc::new(match file {
-        Some(path) => AllowList::load(path)?,
-        None => AllowList::embedded().clone(),
-    }))
+/// The policy: `file`, else the `policy.toml` found from `search` (a
+/// corpus folder) upwards, else the built-in one.
+fn load_policy(file: Option<&PathBuf>, search: Option<&PathBuf>) -> Result<Policy> {
+    let found = file.cloned().or_else(|| search.and_then(|dir| Policy::find(dir)));
+    Ok(match found {
+        Some(path) => Policy::load(&path)?,
+        None => Policy::embedded().clone(),
+    })
+}
+
+/// Exit status 0.
+fn quirks(args: QuirksArgs) -> Result<u8> {
+    let policy = load_policy(args.policy.as_ref(), None)?;
+    let rows: Vec<serde_json::Value> = refld::quirks::QUIRKS
+        .iter()
+        .map(|q| {
+            let given: Vec<&str> = policy.quirks.iter().filter(|e| e.quirk == q.name).map(|e| e.linker.as_str()).collect();
+            serde_json::json!({"name": q.name, "id": q.id, "measured": q.linkers, "summary": q.summary, "policy_linkers": given})
+        })
+        .collect();
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&rows).expect("JSON"));
+        return Ok(AGREE);
+    }
+    for (q, row) in refld::quirks::QUIRKS.iter().zip(&rows) {
+        let given = row["policy_linkers"].as_array().map(|a| a.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>().join(", ")).unwrap_or_default();
+        println!("{} ({})", q.name, q.id);
+        println!("  {}", q.summary);
+        println!("  measured on: {}", q.linkers);
+        println!("  policy gives it to: {}", if given.is_empty() { "no linker".to_string() } else { given });
+    }
+    Ok(AGREE)
 }
 
 fn conform(args: ConformArgs) -> Result<u8> {
     let linkers = conform_linkers(args.no_default_linkers, args.all_linkers, &args.linkers)?;
-    let options = CheckOptions { allow: allow_list(args.allow.as_ref())?, ..CheckOptions::default() };
     let roots = if args.corpus.is_empty() { vec![PathBuf::from("corpus")] } else { args.corpus };
-    let known_file = match &args.known {
-        Some(file) => Some(file.clone()),
-        None => KnownList::find(&roots[0]),
-    };
-    let known = match &known_file {
-        Some(file) => KnownList::load(file)?,
-        None => {
-            eprintln!("linkcheck: no {} in {} or its parents: no divergence is known", linkcheck::conform::known::KNOWN_FILE, roots[0].display());
-            KnownList::default()
-        }
-    };
+    let policy = load_policy(args.policy.as_ref(), Some(&roots[0]))?;
+    let options = CheckOptions { allow: Arc::new(policy.allow.clone()), ..CheckOptions::default() };
     let (dirs, bar) = cases_with_progress(&roots)?;
     let runner = Runner::new().map_err(anyhow::Error::msg)?;
     bar.set_style(
         indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {elapsed} {wide_msg}")
             .expect("a valid template"),
     );
-    let mut report = run_cases(&dirs, &linkers, &runner, &options, &mut |result| {
+    let report = run_cases(&dirs, &linkers, &runner, &options, &policy, &mut |result| {
         bar.set_message(result.dir.display().to_string());
         bar.inc(1);
     });
     bar.finish_and_clear();
-    report.apply_known(&known);
     if args.json {
         print!("{}", render_json_lines(&report));
         for k in &report.stale {
-            eprintln!("{}", linkcheck::conform::known::stale_line(k));
+            eprintln!("{}", linkcheck::conform::stale::stale_line(k));
         }
         eprintln!("{}", summary_line(&report.summary()));
     } else {
@@ -468,6 +508,7 @@ fn explain(args: ExplainArgs) -> Result<u8> {
 
 fn diff(args: DiffArgs) -> Result<u8> {
     let linkers = choose_linkers(args.no_default_linkers, &args.linkers)?;
+    let policy = load_policy(args.policy.as_ref(), None)?;
     if !(args.timeout.is_finite() && args.timeout > 0.0) {
         bail!("--timeout must be a positive number of seconds");
     }
@@ -476,17 +517,19 @@ fn diff(args: DiffArgs) -> Result<u8> {
         limits: RunLimits { fuel: args.fuel, ..RunLimits::default() },
         run: !args.no_run,
         structural: !args.no_structural,
-        allow: allow_list(args.allow.as_ref())?,
+        allow: Arc::new(policy.allow.clone()),
     };
     let runner = Runner::new().map_err(anyhow::Error::msg)?;
     let cwd = std::env::current_dir().context("current directory")?;
-    let report = check(&linkers, &args.args, &cwd, &runner, &options);
+    let mut report = check(&linkers, &args.args, &cwd, &runner, &options);
+    attribute(&policy, &mut report, None, &cwd, &runner, &options);
+    let unexplained = report.comparisons.iter().any(|c| c.differences.iter().any(|d| d.known.is_none()));
     if args.json {
         println!("{}", render_json(&report));
     } else {
         print!("{}", render_text(&report));
     }
-    Ok(if report.agree { AGREE } else { DIVERGE })
+    Ok(if unexplained { DIVERGE } else { AGREE })
 }
 
 /// The case folders under `roots` (an error when there are none) and a

@@ -77,7 +77,7 @@ pub fn render_html(report: &ConformReport) -> String {
     let _ = writeln!(s, "<p>Linkers: {}. Every other linker is compared with the first.</p>", linkers.join(", "));
     let _ = writeln!(s, "<p><strong>{}</strong></p>", escape(&summary));
     for k in &report.stale {
-        let _ = writeln!(s, "<p class=\"why\">{}</p>", escape(&super::known::stale_line(k)));
+        let _ = writeln!(s, "<p class=\"why\">{}</p>", escape(&super::stale::stale_line(k)));
     }
 
     s.push_str("<h2>Matrix</h2>\n<table>\n<tr><th>case</th><th>expect</th>");

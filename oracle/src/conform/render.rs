@@ -59,7 +59,7 @@ pub fn render_matrix(report: &ConformReport) -> String {
         let _ = writeln!(s, "known: {note} ({linker}, {} case{})", cases, if cases == 1 { "" } else { "s" });
     }
     for k in &report.stale {
-        let _ = writeln!(s, "{}", super::known::stale_line(k));
+        let _ = writeln!(s, "{}", super::stale::stale_line(k));
     }
     let _ = writeln!(s, "{}", summary_line(&report.summary()));
     s

@@ -10,7 +10,11 @@
 //!    recorded `divergence.key`, else the first difference) and the pair of
 //!    linkers whose comparison shows it (the first linker and another).
 //! 4. [`super::reduce_with_progress`] keeps a candidate when, linked by
-//!    that pair alone: the key is still among the differences, each
+//!    that pair alone: the key is still among the differences and the
+//!    policy (`corpus/policy.toml` or `--policy FILE`) does not explain it
+//!    as a known bug ([`linkcheck_core::policy::attribute`]: a quirk of the
+//!    other linker, a `[[known]]` entry), so the reduction cannot slide
+//!    into a known bug; each
 //!    linker's outcome (`linked`, `rejected`, ...) is what it was, and a
 //!    side that was rejected still is for some of the same reasons only
 //!    (classified errors `diag.KIND.SYMBOL`, other errors by their
@@ -28,6 +32,7 @@ use linkcheck_core::casefile::RecordedDivergence;
 use linkcheck_core::diagnostics::kind::classify;
 use linkcheck_core::diagnostics::Severity;
 use linkcheck_core::linker::{Linker, Outcome};
+use linkcheck_core::policy::{attribute, Policy};
 use linkcheck_core::run::Runner;
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -48,6 +53,8 @@ pub struct ReduceOptions {
     pub no_default_linkers: bool,
     /// Where the reduced case goes (default `CASE-reduced`).
     pub out_dir: Option<PathBuf>,
+    /// The policy file (default: the built-in `corpus/policy.toml`).
+    pub policy: Option<PathBuf>,
 }
 
 /// One difference kept through the reduction.
@@ -137,7 +144,7 @@ impl Target {
     /// report shows the same divergence.
     fn holds(&self, report: &CheckReport) -> Option<Kept> {
         let cmp = report.comparisons.first()?;
-        let d = cmp.differences.iter().find(|d| d.key == self.key)?;
+        let d = cmp.differences.iter().find(|d| d.key == self.key && d.known.is_none())?;
         for (side, linker) in report.linkers.iter().enumerate().take(2) {
             if linker.outcome.kind() != self.outcomes[side] {
                 return None;
@@ -152,19 +159,23 @@ impl Target {
     }
 }
 
-/// Links `case` in a scratch directory with `linkers`.
+/// Links `case` in a scratch directory with `linkers`; `policy` marks the
+/// known bugs.
 fn check_case(
     case: &GeneratedCase,
     linkers: &[Linker],
     runner: &Runner,
     options: &CheckOptions,
+    policy: &Policy,
 ) -> Result<CheckReport, String> {
     let dir = tempfile::Builder::new()
         .prefix("linkcheck-reduce-")
         .tempdir()
         .map_err(|e| format!("cannot create a temporary directory: {e}"))?;
     let args = write_inputs(dir.path(), case).map_err(|e| e.to_string())?;
-    Ok(check(linkers, &args, dir.path(), runner, options))
+    let mut report = check(linkers, &args, dir.path(), runner, options);
+    attribute(policy, &mut report, None, dir.path(), runner, options);
+    Ok(report)
 }
 
 /// The check options a key needs: runs only for `run.*`, `hostcall.*`,
@@ -233,23 +244,34 @@ pub fn default_out_dir(case: &Path) -> PathBuf {
 pub fn reduce_case(options: &ReduceOptions, progress: impl FnMut(Progress<'_>)) -> Result<ReduceReport, String> {
     let case = read_case(&options.case).map_err(|e| e.to_string())?;
     let linkers = choose_linkers(&case, options)?;
+    let policy = match &options.policy {
+        Some(path) => Policy::load(path).map_err(|e| e.to_string())?,
+        None => Policy::embedded().clone(),
+    };
     let runner = Runner::new()?;
     let wanted = options.key.clone().or_else(|| case.divergence.as_ref().map(|d| d.key.clone()));
     let first_options = wanted.as_deref().map_or_else(CheckOptions::default, options_for);
-    let first = check_case(&case, &linkers, &runner, &first_options)?;
+    let first = check_case(&case, &linkers, &runner, &first_options, &policy)?;
     let found = first.comparisons.iter().enumerate().find_map(|(i, c)| {
         let d = match &wanted {
-            Some(k) => c.differences.iter().find(|d| &d.key == k),
-            None => c.differences.first(),
+            Some(k) => c.differences.iter().find(|d| &d.key == k && d.known.is_none()),
+            None => c.differences.iter().find(|d| d.known.is_none()),
         }?;
         Some((i + 1, d.key.clone()))
     });
     let Some((other, key)) = found else {
-        let keys: Vec<String> =
-            first.comparisons.iter().flat_map(|c| c.differences.iter().map(|d| format!("{}: {}", c.right, d.key))).collect();
+        let keys: Vec<String> = first
+            .comparisons
+            .iter()
+            .flat_map(|c| c.differences.iter().map(|d| format!("{}: {}{}", c.right, d.key, if d.known.is_some() { " (known)" } else { "" })))
+            .collect();
         return Err(match wanted {
-            Some(k) => format!("`{k}` is not among the differences of {} ({})", options.case.display(), keys.join(", ")),
-            None => format!("the linkers agree on {}: nothing to reduce", options.case.display()),
+            Some(k) => format!(
+                "`{k}` is not among the differences of {} the policy leaves unexplained ({})",
+                options.case.display(),
+                keys.join(", ")
+            ),
+            None => format!("the linkers agree on {} (known bugs aside): nothing to reduce", options.case.display()),
         });
     };
     let pair = vec![linkers[0].clone(), linkers[other].clone()];
@@ -260,7 +282,7 @@ pub fn reduce_case(options: &ReduceOptions, progress: impl FnMut(Progress<'_>)) 
         errors: [rejection_reasons(outcome(0)), rejection_reasons(outcome(other))],
     };
     let check_options = options_for(&key);
-    let before_report = check_case(&case, &pair, &runner, &check_options)?;
+    let before_report = check_case(&case, &pair, &runner, &check_options, &policy)?;
     let divergence_before = target
         .holds(&before_report)
         .ok_or_else(|| format!("`{key}` does not show again when {} is linked a second time", options.case.display()))?;
@@ -270,11 +292,11 @@ pub fn reduce_case(options: &ReduceOptions, progress: impl FnMut(Progress<'_>)) 
         case.clone(),
         |candidate| {
             checks += 1;
-            check_case(candidate, &pair, &runner, &check_options).is_ok_and(|r| target.holds(&r).is_some())
+            check_case(candidate, &pair, &runner, &check_options, &policy).is_ok_and(|r| target.holds(&r).is_some())
         },
         progress,
     );
-    let after_report = check_case(&reduced, &pair, &runner, &check_options)?;
+    let after_report = check_case(&reduced, &pair, &runner, &check_options, &policy)?;
     let divergence_after = target.holds(&after_report).ok_or("the reduced case lost the divergence (a flaky linker?)")?;
     let names = [pair[0].name().to_string(), pair[1].name().to_string()];
     let out_dir = options.out_dir.clone().unwrap_or_else(|| default_out_dir(&options.case));

@@ -39,14 +39,13 @@ fn main() {
     files.sort();
     files.truncate(sets);
     let inputs: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(f).unwrap_or_else(|e| fail(&format!("{}: {e}", f.display())))).collect();
-    let known_path = root.join("fuzz/known.toml");
-    let known_text = std::fs::read_to_string(&known_path).unwrap_or_else(|e| fail(&format!("{}: {e}", known_path.display())));
-    let known = linkcheck_gen::diff_linkers::parse_known(&known_path, &known_text).unwrap_or_else(|e| fail(&e));
+    let policy_path = root.join("corpus/policy.toml");
+    let policy = linkcheck_core::policy::Policy::load(&policy_path).unwrap_or_else(|e| fail(&e.to_string()));
 
     let (mut rates, mut bare_ms, mut check_ms, mut ratios) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut phase_ms: Vec<Vec<f64>> = vec![Vec::new(); PHASES.len()];
     for _ in 0..rounds {
-        let mut h = Harness::new(&["rust-lld", "wild"], known.clone(), None).unwrap_or_else(|e| fail(&e));
+        let mut h = Harness::new(&["rust-lld", "wild"], policy.clone(), None).unwrap_or_else(|e| fail(&e));
         let start = Instant::now();
         for bytes in &inputs {
             // Findings count as checked sets: the benchmark measures time.

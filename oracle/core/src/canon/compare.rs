@@ -32,7 +32,7 @@ pub struct StructuralDifference {
 pub use crate::allow::Allowance;
 
 /// The divergences of `left` and `right` that the entries of the embedded
-/// allow-list (`oracle/allow.toml`, [`crate::allow::AllowList::embedded`])
+/// allow-list (`corpus/policy.toml`, [`crate::allow::AllowList::embedded`])
 /// holding for every pair of linkers do not allow (the layout values); empty
 /// when the outputs mean the same program.
 pub fn compare_canon(left: &Canon, right: &Canon) -> Vec<StructuralDifference> {

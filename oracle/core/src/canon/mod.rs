@@ -41,7 +41,7 @@
 //! [`inputs_from_args`] finds the inputs of a wasm-ld command line.
 //! [`compare_canon`] lists every difference as a [`StructuralDifference`]; those the
 //! embedded allow-list's entries for every pair of linkers cover (layout
-//! values, `oracle/allow.toml`, [`crate::allow`]) are dropped, and
+//! values, `corpus/policy.toml`, [`crate::allow`]) are dropped, and
 //! [`compare_canon_all`] keeps them, marked with the reason.
 //!
 //! # Keys

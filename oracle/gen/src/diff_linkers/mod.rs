@@ -5,40 +5,37 @@
 //! [`crate::object_set`]), writes its objects and archive into a scratch folder,
 //! links them with every chosen linker ([`linkcheck_core::check::check_timed`]:
 //! outcomes, diagnostics, structural comparison, runs with the recording
-//! host) and judges the differences of refld from each other linker:
-//! - a difference the allow-lists cover ([`linkcheck_core::allow`]) is no finding;
-//! - a difference matching a known bug signature ([`KnownBug`], data in
-//!   fuzz/known.toml: linker, key, both values, and the corpus/found case
-//!   that explains it) is counted, not reported; when the known bug is an
-//!   invalid output (`module.valid`), every difference of that comparison
-//!   counts as known (they follow from it); so do the calls of an export
-//!   whose difference is known, the run results once a known bug made
-//!   the host see different calls, and a `__wasm_call_ctors` call of a
-//!   function whose presence is a known difference
-//!   (module `consequences`); an outcome refld reaches with the
-//!   `--export` options in another order is no finding either (wasm-ld
-//!   handles them in hash order, SPEC EXP-ORDER);
+//! host) and judges the differences of refld from each other linker by the
+//! policy (`corpus/policy.toml`, [`linkcheck_core::policy`]):
+//! - a difference an `[[allow]]` entry covers is no finding;
+//! - a difference the policy explains as the other linker's known bug
+//!   ([`linkcheck_core::policy::attribute`]: refld under that linker's
+//!   quirks reproduces it, or a `[[known]]` entry matches it) is counted,
+//!   not reported;
 //! - anything else is a [`Finding`]: the set is saved as a corpus case
 //!   ([`linkcheck_core::casefile::write_case`], with its recorded divergence) for
 //!   `linkcheck reduce`.
 //!
+//! A set whose command line uses an option a linker refuses
+//! (`[[unsupported]]`) or that has a shape the policy keeps from it
+//! (`[[precondition]]`, [`Condition`]) is not given to that linker.
+//!
 //! [`Stats`] keeps where the time went: inside the external linker
 //! processes, and in all (the `diff_linkers` benchmark).
 
-mod consequences;
-mod known;
+mod condition;
 
-pub use known::{parse_known, Condition, Known, KnownBug, Precondition, Unsupported};
+pub use condition::Condition;
 
-use linkcheck_core::casefile::{write_case, write_inputs, RecordedDivergence, Expect};
-use linkcheck_core::check::{check_timed, CheckOptions, CheckReport};
-use linkcheck_core::diff::Difference;
 use crate::object_set::ObjectSet;
-use linkcheck_core::linker::Linker;
+use linkcheck_core::casefile::{write_case, write_inputs, Expect, RecordedDivergence};
+use linkcheck_core::check::{check_timed, CheckOptions, CheckReport};
 use linkcheck_core::discover;
+use linkcheck_core::linker::Linker;
+use linkcheck_core::policy::{attribute, Policy};
 use linkcheck_core::run::Runner;
-use consequences::{both_stopped_at_a_signature_error, diagnostic_differences, follows_from_known, missed_member_warnings};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// A divergence no allow-list or known bug covers.
@@ -74,8 +71,10 @@ pub struct Stats {
     /// Links left out because the set uses an option that linker refuses
     /// or has the shape of one of its [`Precondition`]s.
     pub skipped_links: u64,
-    /// Differences covered by a known bug.
+    /// Differences covered by a known bug (a `[[known]]` entry or a quirk).
     pub known: u64,
+    /// Of those, the ones refld under the linker's quirks reproduced.
+    pub by_quirks: u64,
     /// Wall time inside the external linker processes (spawn to exit),
     /// summed over the linkers (they run at once, so this can exceed
     /// [`Stats::total`]).
@@ -100,7 +99,9 @@ pub struct Harness {
     linkers: Vec<Linker>,
     runner: Runner,
     options: CheckOptions,
-    known: Known,
+    policy: Policy,
+    /// The policy's `[[precondition]]` shapes, per linker name.
+    preconditions: Vec<(String, Condition)>,
     scratch: tempfile::TempDir,
     save_dir: Option<PathBuf>,
     /// Where the time went so far.
@@ -113,10 +114,11 @@ pub const DEFAULT_LINKERS: &[&str] = &["rust-lld", "wild"];
 
 impl Harness {
     /// refld (in-process) and the named others (`rust-lld`, `wild`,
-    /// `wasm-ld-19`, ... as [`discover::discover_all`] names them). Errors:
-    /// a linker that is not installed (naming what installs it), an
-    /// unknown name, the runner's engine.
-    pub fn new(others: &[&str], known: Known, save_dir: Option<PathBuf>) -> Result<Harness, String> {
+    /// `wasm-ld-19`, ... as [`discover::discover_all`] names them), judged
+    /// by `policy`. Errors: a linker that is not installed (naming what
+    /// installs it), an unknown name, a precondition the generator does not
+    /// know, the runner's engine.
+    pub fn new(others: &[&str], policy: Policy, save_dir: Option<PathBuf>) -> Result<Harness, String> {
         let all = discover::discover_all();
         let mut chosen = vec![Linker::Reference];
         for name in others {
@@ -129,20 +131,26 @@ impl Harness {
                 None => return Err(format!("unknown linker {name}")),
             }
         }
-        Harness::with_linkers(chosen, known, save_dir)
+        Harness::with_linkers(chosen, policy, save_dir)
     }
 
     /// Compares `linkers[0]` (refld, normally) with each other linker.
-    /// Errors: fewer than two linkers, the runner's engine, the scratch
-    /// folder.
-    pub fn with_linkers(linkers: Vec<Linker>, known: Known, save_dir: Option<PathBuf>) -> Result<Harness, String> {
+    /// Errors: fewer than two linkers, a precondition the generator does
+    /// not know, the runner's engine, the scratch folder.
+    pub fn with_linkers(linkers: Vec<Linker>, policy: Policy, save_dir: Option<PathBuf>) -> Result<Harness, String> {
         if linkers.len() < 2 {
             return Err("a differential run needs at least two linkers".into());
         }
+        let preconditions = policy
+            .precondition
+            .iter()
+            .map(|p| Condition::from_name(&p.condition).map(|c| (p.linker.clone(), c)))
+            .collect::<Result<Vec<_>, String>>()
+            .map_err(|e| format!("policy [[precondition]]: {e}"))?;
         let runner = Runner::new()?;
         let scratch = tempfile::Builder::new().prefix("linkcheck-diff-").tempdir().map_err(|e| e.to_string())?;
-        let options = CheckOptions::default();
-        Ok(Harness { linkers, runner, options, known, scratch, save_dir, stats: Stats::default() })
+        let options = CheckOptions { allow: Arc::new(policy.allow.clone()), ..CheckOptions::default() };
+        Ok(Harness { linkers, runner, options, policy, preconditions, scratch, save_dir, stats: Stats::default() })
     }
 
     /// The linkers' names, refld first.
@@ -168,12 +176,15 @@ impl Harness {
         let linkers: Vec<Linker> = self
             .linkers
             .iter()
-            .filter(|l| !self.known.unsupported.iter().any(|u| u.linker == l.name() && u.used_by(&args)))
-            .filter(|l| !self.known.precondition.iter().any(|p| p.linker == l.name() && p.condition.holds(set)))
+            .filter(|l| !self.policy.unsupported.iter().any(|u| u.linker == l.name() && u.used_by(&args)))
+            .filter(|l| !self.preconditions.iter().any(|(linker, c)| linker == l.name() && c.holds(set)))
             .cloned()
             .collect();
         self.stats.skipped_links += (self.linkers.len() - linkers.len()) as u64;
-        let (report, times) = check_timed(&linkers, &args, dir, &self.runner, &self.options);
+        let (mut report, times) = check_timed(&linkers, &args, dir, &self.runner, &self.options);
+        let done = attribute(&self.policy, &mut report, None, dir, &self.runner, &self.options);
+        self.stats.known += (done.by_known + done.by_quirks) as u64;
+        self.stats.by_quirks += done.by_quirks as u64;
         for (linker, time) in linkers.iter().zip(&times) {
             if matches!(linker, Linker::External { .. }) {
                 self.stats.external += *time;
@@ -191,82 +202,10 @@ impl Harness {
         }
     }
 
-    fn judge(&mut self, report: &CheckReport) -> Option<Finding> {
-        for cmp in &report.comparisons {
-            // An invalid output that is a known bug explains everything else
-            // that differs in it (its runs, the code kept alive by a wrong call).
-            let known_invalid = cmp.differences.iter().any(|d| {
-                d.key == "module.valid" && self.known.known.iter().any(|k| k.matches(&cmp.right, &d.key, &d.left, &d.right))
-            });
-            if known_invalid {
-                self.stats.known += cmp.differences.len() as u64;
-                continue;
-            }
-            let is_known = |d: &Difference| self.known.known.iter().any(|k| k.matches(&cmp.right, &d.key, &d.left, &d.right));
-            // Outcomes that differ hide the diagnostics' differences; they
-            // still tell whether a known bug was at work.
-            // Signature warnings the other side misses stay visible even
-            // when another reference's warning makes the counts close.
-            let outcome_differs = cmp.differences.iter().any(|d| d.key == "outcome");
-            let hidden = match (report.linkers.first(), report.linkers.iter().find(|l| l.name == cmp.right)) {
-                (Some(first), Some(other)) if outcome_differs => diagnostic_differences(first, other),
-                (Some(first), Some(other)) => missed_member_warnings(first, other),
-                _ => Vec::new(),
-            };
-            let known_keys: Vec<&str> = cmp
-                .differences
-                .iter()
-                .filter(|d| d.allowed.is_none())
-                .chain(&hidden)
-                .filter(|d| is_known(d))
-                .map(|d| d.key.as_str())
-                .collect();
-            for d in &cmp.differences {
-                if d.allowed.is_some() {
-                    continue;
-                }
-                if is_known(d) || follows_from_known(d, &known_keys) {
-                    self.stats.known += 1;
-                    continue;
-                }
-                if d.key.starts_with("warn.signature-mismatch.") && both_stopped_at_a_signature_error(report, &cmp.right) {
-                    self.stats.known += 1;
-                    continue;
-                }
-                if d.key == "outcome" && self.export_order_explains(&report.args, &d.right) {
-                    self.stats.known += 1;
-                    continue;
-                }
-                return Some(Finding {
-                    linker: cmp.right.clone(),
-                    key: d.key.clone(),
-                    left: d.left.clone(),
-                    right: d.right.clone(),
-                    saved: None,
-                });
-            }
-        }
-        None
-    }
-
-    /// Whether refld, given the `--export` options of `args` in some other
-    /// order, ends with the outcome `right` (`linked`, `rejected`, ...):
-    /// wasm-ld handles them in hash order (SPEC EXP-ORDER,
-    /// corpus/found/wasm_ld_export_order_is_hash_order), so that order
-    /// is not a finding. The inputs are still in the scratch folder.
-    fn export_order_explains(&self, args: &[String], right: &str) -> bool {
-        let exports: Vec<usize> = (0..args.len()).filter(|&i| args[i].starts_with("--export=")).collect();
-        if exports.len() < 2 || exports.len() > 4 {
-            return false;
-        }
-        let mut order = exports.clone();
-        permutations(&mut order, 0).into_iter().filter(|p| *p != exports).any(|p| {
-            let mut permuted = args.to_vec();
-            for (slot, from) in exports.iter().zip(&p) {
-                permuted[*slot] = args[*from].clone();
-            }
-            Linker::Reference.link_with_timeout(&permuted, self.scratch.path(), self.options.timeout).kind() == right
-        })
+    /// The first divergence the policy neither allows nor explains.
+    fn judge(&self, report: &CheckReport) -> Option<Finding> {
+        let (cmp, d) = report.comparisons.iter().find_map(|c| Some((c, c.differences.iter().find(|d| d.known.is_none())?)))?;
+        Some(Finding { linker: cmp.right.clone(), key: d.key.clone(), left: d.left.clone(), right: d.right.clone(), saved: None })
     }
 
     fn save(&self, set: &ObjectSet, report: &CheckReport, f: &Finding) -> Option<PathBuf> {
@@ -290,38 +229,11 @@ impl Harness {
 }
 
 
-/// Every order of `items[k..]` after `items[..k]`.
-fn permutations(items: &mut Vec<usize>, k: usize) -> Vec<Vec<usize>> {
-    if k == items.len() {
-        return vec![items.clone()];
-    }
-    let mut all = Vec::new();
-    for i in k..items.len() {
-        items.swap(k, i);
-        all.extend(permutations(items, k + 1));
-        items.swap(k, i);
-    }
-    all
-}
-
 /// Empties `dir` (the scratch folder between sets).
 fn clear(dir: &Path) {
     if let Ok(entries) = std::fs::read_dir(dir) {
         for e in entries.flatten() {
             let _ = std::fs::remove_file(e.path());
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn permutations_are_every_order_once() {
-        let mut all = super::permutations(&mut vec![3, 5, 7], 0);
-        assert_eq!(all.len(), 6);
-        all.sort();
-        all.dedup();
-        assert_eq!(all.len(), 6);
-        assert!(all.contains(&vec![7, 5, 3]));
     }
 }

@@ -1,44 +1,64 @@
-//! refld bugs the split oracle has found and that are not fixed yet, each
-//! recognized by a precise predicate on the split (not by matching a
-//! message), so that the fuzz target and the tests can step over them, say
-//! how often they did, and still catch everything else. Remove an entry
-//! when refld is fixed.
+//! refld bugs the split oracle has found and that are not fixed yet, as
+//! `[[known]]` entries of the policy (`corpus/policy.toml`) whose linker
+//! is `refld`: the split-and-relink check compares refld with itself, so
+//! its failures are keyed ([`SplitFailure::key`]) and matched like any
+//! difference, with the original's behaviour as the left value and the
+//! relinked module's as the right. Remove an entry when refld is fixed.
 
-use super::{check_relink, split, Split, SplitFailure};
+use super::{check_relink, split, SplitFailure};
+use linkcheck_core::policy::{KnownBug, Policy};
 
-/// A known refld bug.
-pub struct KnownRefldBug {
-    /// A short stable name.
-    pub id: &'static str,
-    /// What goes wrong, where, and since when.
-    pub summary: &'static str,
-    /// Whether linking `split` can hit the bug.
-    pub applies: fn(&Split) -> bool,
-}
+/// The policy's linker name of refld's own bugs in the split oracle.
+pub const SPLIT_LINKER: &str = "refld";
 
-/// The known refld bugs (none now: `table-type-index-as-symbol`, a panic on
-/// a `R_WASM_TYPE_INDEX_LEB` index beyond the symbol count, is fixed, REL-TYPE).
-pub const KNOWN_REFLD_BUGS: &[KnownRefldBug] = &[];
+impl SplitFailure {
+    /// The failure as a difference key: `split.refused`, `split.part`,
+    /// `split.link`, `split.output`, `split.harness.SIDE`, `split.exports`,
+    /// `split.call.EXPORT`.
+    pub fn key(&self) -> String {
+        match self {
+            SplitFailure::Split(_) => "split.refused".into(),
+            SplitFailure::InvalidPart { .. } => "split.part".into(),
+            SplitFailure::Link { .. } => "split.link".into(),
+            SplitFailure::InvalidOutput { .. } => "split.output".into(),
+            SplitFailure::Harness { side, .. } => format!("split.harness.{side}"),
+            SplitFailure::Exports { .. } => "split.exports".into(),
+            SplitFailure::Behaviour { export, .. } => format!("split.call.{export}"),
+        }
+    }
 
-/// The first known refld bug that linking `s` can hit.
-pub fn known_refld_bug(s: &Split) -> Option<&'static KnownRefldBug> {
-    KNOWN_REFLD_BUGS.iter().find(|b| (b.applies)(s))
+    /// The original's side and the relinked side of the failure, as the
+    /// left and right values a `[[known]]` entry matches.
+    pub fn values(&self) -> (String, String) {
+        match self {
+            SplitFailure::Exports { original, relinked } => (original.join(","), relinked.join(",")),
+            SplitFailure::Behaviour { original, relinked, .. } => (original.clone(), relinked.clone()),
+            other => (String::new(), other.to_string()),
+        }
+    }
 }
 
 /// What [`check_unless_known`] did.
-pub enum Checked {
+pub enum Checked<'a> {
     /// The relinked module behaves like the original.
     Same,
-    /// Not linked: the split can hit this known refld bug.
-    Known(&'static KnownRefldBug),
+    /// The check failed the way a known refld bug of the policy does.
+    Known(&'a KnownBug),
 }
 
-/// [`super::check_split_relink`], except that a split that can hit a known
-/// refld bug is not linked. Errors: as `check_split_relink`.
-pub fn check_unless_known(module: &[u8], parts: usize, choice: &[u8]) -> Result<Checked, SplitFailure> {
+/// [`super::check_split_relink`], except that a failure a `[[known]]`
+/// entry of `policy` for [`SPLIT_LINKER`] covers is that known bug.
+/// Errors: as `check_split_relink`.
+pub fn check_unless_known<'a>(module: &[u8], parts: usize, choice: &[u8], policy: &'a Policy) -> Result<Checked<'a>, SplitFailure> {
     let s = split(module, parts, choice).map_err(SplitFailure::Split)?;
-    if let Some(bug) = known_refld_bug(&s) {
-        return Ok(Checked::Known(bug));
+    match check_relink(&s) {
+        Ok(()) => Ok(Checked::Same),
+        Err(failure) => {
+            let (left, right) = failure.values();
+            match policy.known_bug(SPLIT_LINKER, None, &failure.key(), &left, &right) {
+                Some(bug) => Ok(Checked::Known(bug)),
+                None => Err(failure),
+            }
+        }
     }
-    check_relink(&s).map(|()| Checked::Same)
 }

@@ -1,75 +1,11 @@
-//! The known-bug file of the differential run (fuzz/known.toml): bugs of
-//! other linkers recognized by difference key and values ([`KnownBug`]),
-//! options they refuse ([`Unsupported`]), and set shapes they are not
-//! given ([`Precondition`]).
+//! The set shapes a policy `[[precondition]]` can name: generated sets of
+//! such a shape are not given to that linker.
 
 use crate::object_set::{func_name, Binding, NItem, ObjectSet};
-use linkcheck_core::allow::glob;
-use serde::Deserialize;
-use std::path::Path;
 
-/// A known bug of another linker, as the fuzz target recognizes it.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct KnownBug {
-    /// The linker that has the bug (its report name: `wild`).
-    pub linker: String,
-    /// The difference key; `*` matches any run of characters.
-    pub key: String,
-    /// refld's value (`*` for any).
-    pub left: String,
-    /// The other linker's value (`*` for any).
-    pub right: String,
-    /// The corpus/found case whose NOTE.md explains the bug.
-    pub note: String,
-}
-
-impl KnownBug {
-    /// Whether this entry covers a difference of `linker` under `key`.
-    pub fn matches(&self, linker: &str, key: &str, left: &str, right: &str) -> bool {
-        self.linker == linker && glob(&self.key, key) && glob(&self.left, left) && glob(&self.right, right)
-    }
-}
-
-/// A wasm-ld option another linker does not accept: sets whose command
-/// line has it are not linked by that linker (its refusal is a known bug,
-/// kept in corpus/found, and would hide every other difference).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Unsupported {
-    /// The linker's report name (`wild`).
-    pub linker: String,
-    /// The option as written (`--allow-undefined`); an argument equal to
-    /// it or starting with it followed by `=` matches.
-    pub option: String,
-    /// The corpus/found case whose NOTE.md records the refusal.
-    pub note: String,
-}
-
-impl Unsupported {
-    /// Whether `args` use the option.
-    pub fn used_by(&self, args: &[String]) -> bool {
-        args.iter().any(|a| a == &self.option || a.strip_prefix(self.option.as_str()).is_some_and(|rest| rest.starts_with('=')))
-    }
-}
-
-/// A shape of object set on which another linker meets a known bug
-/// wherever it looks (a bug whose differences take too many forms to list):
-/// sets of that shape are not linked by that linker.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Precondition {
-    /// The linker's report name (`wild`).
-    pub linker: String,
-    /// The shape.
-    pub condition: Condition,
-    /// The corpus/found case whose NOTE.md records the bug.
-    pub note: String,
-}
-
-/// The shapes a [`Precondition`] can name (kebab-case in the file).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+/// The shapes a policy `[[precondition]]` can name (kebab-case in the
+/// file, [`Condition::from_name`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Condition {
     /// A name (function or data) defined weakly in one file and defined
     /// again, with any binding but local, in another (archive members
@@ -81,6 +17,20 @@ pub enum Condition {
 }
 
 impl Condition {
+    /// Every shape, with its name in the policy file.
+    pub const ALL: [(Condition, &'static str); 2] = [
+        (Condition::WeakDefinitionBesideAnother, "weak-definition-beside-another"),
+        (Condition::ImportsDisagree, "imports-disagree"),
+    ];
+
+    /// The shape named `name`; an error lists the names there are.
+    pub fn from_name(name: &str) -> Result<Condition, String> {
+        Condition::ALL.iter().find(|(_, n)| *n == name).map(|(c, _)| *c).ok_or_else(|| {
+            let names: Vec<&str> = Condition::ALL.iter().map(|(_, n)| *n).collect();
+            format!("no set shape `{name}` (there are: {})", names.join(", "))
+        })
+    }
+
     /// Whether `set` has the shape.
     pub fn holds(self, set: &ObjectSet) -> bool {
         match self {
@@ -113,29 +63,6 @@ impl Condition {
             }
         }
     }
-}
-
-/// The contents of a known-bug file (fuzz/known.toml).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Known {
-    /// `[[known]]`: differences that are known bugs of the other linker.
-    #[serde(default)]
-    pub known: Vec<KnownBug>,
-    /// `[[unsupported]]`: options another linker refuses.
-    #[serde(default)]
-    pub unsupported: Vec<Unsupported>,
-    /// `[[precondition]]`: set shapes another linker is not given.
-    #[serde(default)]
-    pub precondition: Vec<Precondition>,
-}
-
-/// Parses a known-bug file (`[[known]]` tables, fields of [`KnownBug`];
-/// `[[unsupported]]` tables, fields of [`Unsupported`]; `[[precondition]]`
-/// tables, fields of [`Precondition`]). Errors name the
-/// file and the TOML error.
-pub fn parse_known(path: &Path, text: &str) -> Result<Known, String> {
-    toml::from_str::<Known>(text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 #[cfg(test)]

@@ -1,12 +1,12 @@
-//! Allow-lists (`oracle/allow.toml`, `linkcheck_core::allow`) and known
-//! divergences (`corpus/known.toml`, `linkcheck::conform::known`): parsing,
-//! matching (linker pairs, key prefixes, case patterns), how conform's
-//! verdicts and summary use them, stale entries; and the project's own two
-//! files.
+//! The policy (`corpus/policy.toml`, `linkcheck_core::policy`): parsing
+//! (allow-lists, quirks, known bugs, unsupported options, preconditions),
+//! matching (linker pairs, key and value patterns, case patterns), how
+//! conform's verdicts and summary use it, stale entries; and the project's
+//! own file.
 
 use linkcheck_core::allow::{AllowList, Allowance};
 use linkcheck_core::check::{CheckReport, Comparison, LinkerReport};
-use linkcheck::conform::known::{KnownEntry, KnownList};
+use linkcheck_core::policy::{KnownBug, Policy};
 use linkcheck::conform::render::{render_json_lines, render_matrix};
 use linkcheck::conform::{CaseResult, CaseTiming, ConformReport, ExpectCheck, Verdict};
 use linkcheck_core::diff::Difference;
@@ -38,7 +38,7 @@ reason = "left defaults to any"
 
 #[test]
 fn allow_entries_match_pairs_with_wildcards_and_keys_with_prefixes() {
-    let list = AllowList::parse(ALLOW, "test.toml").expect("parses");
+    let list = Policy::parse(ALLOW, "test.toml", None).expect("parses").allow;
     assert_eq!(list.entries.len(), 3);
     // Any pair, prefix key.
     assert_eq!(list.reason("refld", "wild", "layout.memory.initial"), Some("sizes follow the layout"));
@@ -64,7 +64,7 @@ fn bad_allow_lists_are_errors_naming_the_file() {
         ("[[allow]]\nleft = \"\"\nkey = \"a\"\nreason = \"x\"\n", "left"),
     ];
     for (text, word) in cases {
-        let e = AllowList::parse(text, "bad.toml").expect_err(text).to_string();
+        let e = Policy::parse(text, "bad.toml", None).expect_err(text).to_string();
         assert!(e.starts_with("bad.toml") && e.contains(word), "{text}: {e}");
     }
 }
@@ -82,8 +82,9 @@ fn the_embedded_allow_list_holds_the_layout_values_for_every_pair() {
     // Every entry has a reason that says something.
     assert!(list.entries.iter().all(|a| a.reason.len() > 20), "{:?}", list.entries);
     // The file on disk is the one embedded.
-    let disk = AllowList::load(&workspace().join("oracle/allow.toml")).expect("oracle/allow.toml");
-    assert_eq!(&disk, list);
+    let disk = Policy::load(&workspace().join("corpus/policy.toml")).expect("corpus/policy.toml");
+    assert_eq!(&disk.allow, list);
+    assert_eq!(&Policy::embedded().allow, list);
 }
 
 #[test]
@@ -101,39 +102,56 @@ fn canon_compare_drops_only_the_any_pair_entries() {
     assert_eq!(allowed[0].allowed.as_deref(), Some("why"));
 }
 
-fn entry(linker: &str, key: &str, cases: &[&str], note: &str) -> KnownEntry {
-    KnownEntry { linker: linker.into(), key: key.into(), cases: cases.iter().map(|c| c.to_string()).collect(), note: note.into() }
+fn entry(linker: &str, key: &str, cases: &[&str], note: &str) -> KnownBug {
+    KnownBug {
+        linker: linker.into(),
+        key: key.into(),
+        left: "*".into(),
+        right: "*".into(),
+        cases: Some(cases.iter().map(|c| c.to_string()).collect()),
+        note: note.into(),
+    }
 }
 
 #[test]
-fn known_entries_match_linker_key_prefix_and_case_patterns() {
+fn known_entries_match_linker_key_values_and_case_patterns() {
     let e = entry("wild", "run.*", &["undefined/close_*", "basic/a"], "found/x");
-    assert!(e.covers("wild", "undefined/close_env_then_test", "run.exit_code"));
-    assert!(e.covers("wild", "basic/a", "run.trap"));
-    assert!(!e.covers("rust-lld", "basic/a", "run.trap"), "another linker");
-    assert!(!e.covers("wild", "basic/ab", "run.trap"), "a pattern matches the whole path");
-    assert!(!e.covers("wild", "basic/a", "outcome"), "another key");
+    let covers = |e: &KnownBug, linker, case, key| e.covers(linker, Some(case), key, "a", "b");
+    assert!(covers(&e, "wild", "undefined/close_env_then_test", "run.exit_code"));
+    assert!(covers(&e, "wild", "basic/a", "run.trap"));
+    assert!(!covers(&e, "rust-lld", "basic/a", "run.trap"), "another linker");
+    assert!(!covers(&e, "wild", "basic/ab", "run.trap"), "a pattern matches the whole path");
+    assert!(!covers(&e, "wild", "basic/a", "outcome"), "another key");
+    assert!(!e.covers("wild", None, "run.trap", "a", "b"), "entries with cases hold on those cases only");
     let exact = entry("wild", "outcome", &["*"], "found/x");
-    assert!(exact.covers("wild", "any/case/at/all", "outcome") && !exact.covers("wild", "x", "outcome.y"));
+    assert!(covers(&exact, "wild", "any/case/at/all", "outcome") && !covers(&exact, "wild", "x", "outcome.y"));
+    // Without cases: anywhere, generated sets too; values are patterns.
+    let values = KnownBug { cases: None, left: "rejected".into(), right: "cr*".into(), ..entry("wild", "out*", &[], "found/x") };
+    assert!(values.covers("wild", None, "outcome", "rejected", "crashed"));
+    assert!(values.covers("wild", Some("basic/a"), "outcome", "rejected", "crashed"));
+    assert!(!values.covers("wild", None, "outcome", "linked", "crashed"));
+    assert!(!values.covers("wild", None, "outcome", "rejected", "linked"));
 }
 
 #[test]
-fn bad_known_lists_are_errors() {
-    let root = Path::new(".");
+fn bad_policies_are_errors_naming_the_file_and_entry() {
     for (text, word) in [
-        ("[[known]]\nlinker = \"wild\"\nkey = \"a*b\"\ncases = [\"*\"]\nnote = \"n\"\n", "prefix"),
         ("[[known]]\nlinker = \"wild\"\nkey = \"k\"\ncases = []\nnote = \"n\"\n", "cases"),
         ("[[known]]\nlinker = \"wild\"\nkey = \"k\"\ncases = [\"*\"]\n", "note"),
         ("[[known]]\nlinker = \"wild\"\nkey = \"k\"\ncases = [\"*\"]\nnote = \"n\"\nbug = 1\n", "bug"),
+        ("[[quirk]]\nlinker = \"rust-lld\"\nquirk = \"no-such-quirk\"\nnote = \"n\"\n", "lazy-signature-unchecked"),
+        ("[[quirk]]\nlinker = \"\"\nquirk = \"lazy-kind-unchecked\"\nnote = \"n\"\n", "linker"),
+        ("[[unsupported]]\nlinker = \"wild\"\noption = \"--x\"\nnote = \"\"\n", "note"),
+        ("[[nonsense]]\n", "nonsense"),
     ] {
-        let e = KnownList::parse(text, "known.toml", root).expect_err(text).to_string();
-        assert!(e.starts_with("known.toml") && e.contains(word), "{text}: {e}");
+        let e = Policy::parse(text, "policy.toml", None).expect_err(text).to_string();
+        assert!(e.starts_with("policy.toml") && e.contains(word), "{text}: {e}");
     }
     // A note must name a case folder with a NOTE.md.
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("known.toml");
+    let file = dir.path().join("policy.toml");
     std::fs::write(&file, "[[known]]\nlinker = \"wild\"\nkey = \"k\"\ncases = [\"*\"]\nnote = \"found/none\"\n").unwrap();
-    let e = KnownList::load(&file).expect_err("no such note").to_string();
+    let e = Policy::load(&file).expect_err("no such note").to_string();
     assert!(e.contains("found/none") && e.contains("NOTE.md"), "{e}");
 }
 
@@ -185,9 +203,9 @@ fn known_divergences_make_known_cells_and_stale_entries_are_reported() {
         case(&dirs[3], &[("rust-lld", linked(), &[]), ("wild", crashed(), &["outcome"])]),
     ];
     let mut report = ConformReport { linkers: vec!["refld".into(), "rust-lld".into(), "wild".into()], cases, stale: vec![] };
-    let known = KnownList {
-        root: root.path().to_path_buf(),
-        entries: vec![
+    let known = Policy {
+        root: Some(root.path().to_path_buf()),
+        known: vec![
             entry("wild", "global.__stack_pointer", &["*"], "found/sp"),
             entry("wild", "run.*", &["basic/a"], "found/addend"),
             entry("wild", "outcome", &["undefined/c"], "found/options"),
@@ -198,6 +216,7 @@ fn known_divergences_make_known_cells_and_stale_entries_are_reported() {
             // Not stale: none of its cases ran.
             entry("wild", "outcome", &["other/*"], "found/elsewhere"),
         ],
+        ..Policy::default()
     };
     report.apply_known(&known);
     let names = report.linkers.clone();
@@ -209,7 +228,7 @@ fn known_divergences_make_known_cells_and_stale_entries_are_reported() {
     let notes: Vec<Option<&str>> =
         report.cases[0].report.as_ref().unwrap().comparisons[1].differences.iter().map(|d| d.known.as_deref()).collect();
     assert_eq!(notes, [Some("found/sp"), Some("found/addend")]);
-    assert_eq!(report.stale, [known.entries[3].clone()]);
+    assert_eq!(report.stale, [known.known[3].clone()]);
 
     let summary = report.summary();
     assert_eq!((summary.cases, summary.agree, summary.known, summary.diverge, summary.stale), (4, 0, 2, 2, 1));
@@ -238,16 +257,25 @@ fn known_divergences_make_known_cells_and_stale_entries_are_reported() {
 }
 
 #[test]
-fn the_corpus_known_list_loads_and_names_existing_notes() {
-    let file = workspace().join("corpus/known.toml");
-    let list = KnownList::load(&file).expect("corpus/known.toml loads (every note has a NOTE.md)");
-    assert!(!list.entries.is_empty());
-    assert_eq!(KnownList::find(&workspace().join("corpus/basic")), Some(std::fs::canonicalize(&file).unwrap()));
-    for k in &list.entries {
-        assert!(k.note.starts_with("found/"), "{k:?}");
+fn the_corpus_policy_loads_and_names_existing_notes_quirks_and_cases() {
+    let file = workspace().join("corpus/policy.toml");
+    let policy = Policy::load(&file).expect("corpus/policy.toml loads (every note has a NOTE.md)");
+    assert!(!policy.known.is_empty() && !policy.quirks.is_empty() && !policy.allow.entries.is_empty());
+    assert_eq!(Policy::find(&workspace().join("corpus/basic")), Some(std::fs::canonicalize(&file).unwrap()));
+    assert!(policy.notes().all(|n| n.starts_with("found/")));
+    for k in &policy.known {
         // Each explicit case pattern names a case folder that exists.
-        for pattern in k.cases.iter().filter(|p| !p.contains('*')) {
+        for pattern in k.cases.iter().flatten().filter(|p| !p.contains('*')) {
             assert!(workspace().join("corpus").join(pattern).join("case.toml").is_file(), "{pattern} of {k:?}");
         }
+    }
+    // Every quirk refld has is given to some linker, and wasm-ld's to every
+    // release conform compares.
+    for q in refld::quirks::QUIRKS {
+        assert!(policy.quirks.iter().any(|e| e.quirk == q.name), "no linker has quirk {}", q.name);
+    }
+    // The generator knows every precondition's shape.
+    for p in &policy.precondition {
+        linkcheck_gen::diff_linkers::Condition::from_name(&p.condition).expect("a known shape");
     }
 }

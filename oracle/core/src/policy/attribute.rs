@@ -1,0 +1,90 @@
+//! Attribution: which divergences of a check are known bugs of the other
+//! linker, by the policy's `[[known]]` entries and by re-linking with
+//! refld under that linker's quirks.
+
+use super::Policy;
+use crate::check::{compare_under_quirks, CheckOptions, CheckReport};
+use crate::linker::REFERENCE_NAME;
+use crate::run::Runner;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// What [`attribute`] did to a report.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Attribution {
+    /// Divergences a `[[known]]` entry covers.
+    pub by_known: usize,
+    /// Divergences re-linking under the linker's quirks removes.
+    pub by_quirks: usize,
+    /// refld links made under quirks.
+    pub relinks: usize,
+}
+
+/// Marks the divergences of `report` that are known bugs
+/// ([`crate::diff::Difference::known`] set to the explaining note):
+/// 1. a divergence a `[[known]]` entry of the other linker covers (on
+///    `case`, relative to the policy's folder; `None` for a generated set);
+/// 2. when some divergence of a comparison of refld with linker L is left
+///    and the policy gives L quirks: refld links the same arguments again
+///    under all of L's quirks and that link is compared with L's. If every
+///    divergence left there is covered by a `[[known]]` entry or shows
+///    under a key plain refld diverged at too, each divergence of plain
+///    refld whose key is gone is L's quirk, with the note of the single
+///    quirk that removes it alone (the notes of all, joined by ` + `, when
+///    none does). A divergence the quirks leave in place, or a new one they
+///    bring, leaves every divergence of plain refld as it is: the quirks do
+///    not model L on this link.
+///
+/// Only comparisons whose first linker is refld are re-linked. `cwd`
+/// holds the inputs `report.args` name.
+pub fn attribute(
+    policy: &Policy,
+    report: &mut CheckReport,
+    case: Option<&str>,
+    cwd: &Path,
+    runner: &Runner,
+    options: &CheckOptions,
+) -> Attribution {
+    let mut done = Attribution::default();
+    for i in 0..report.comparisons.len() {
+        let cmp = &mut report.comparisons[i];
+        done.by_known += policy.mark_known(cmp, case);
+        let open: Vec<usize> = (0..cmp.differences.len()).filter(|&n| cmp.differences[n].known.is_none()).collect();
+        let right = cmp.right.clone();
+        let quirks: Vec<(&str, &str)> = policy.quirks_of(&right).map(|q| (q.quirk.as_str(), q.note.as_str())).collect();
+        if open.is_empty() || quirks.is_empty() || cmp.left != REFERENCE_NAME {
+            continue;
+        }
+        let open_keys: BTreeSet<String> = open.iter().map(|&n| cmp.differences[n].key.clone()).collect();
+        let Some(other) = report.linkers.iter().find(|l| l.name == right) else { continue };
+        let relinks = std::cell::Cell::new(0);
+        let relink = |names: &[&str]| {
+            relinks.set(relinks.get() + 1);
+            let mut c = compare_under_quirks(&report.args, cwd, names, other, runner, options);
+            policy.mark_known(&mut c, case);
+            c.differences.into_iter().filter(|d| d.known.is_none()).map(|d| d.key).collect::<BTreeSet<String>>()
+        };
+        let all: Vec<&str> = quirks.iter().map(|(q, _)| *q).collect();
+        let left = relink(&all);
+        if !left.is_subset(&open_keys) {
+            done.relinks += relinks.get();
+            continue;
+        }
+        let mut singles: Vec<Option<BTreeSet<String>>> = vec![None; quirks.len()];
+        let cmp = &mut report.comparisons[i];
+        for n in open {
+            let key = cmp.differences[n].key.clone();
+            if left.contains(&key) {
+                continue;
+            }
+            let note = (0..quirks.len())
+                .find(|&q| quirks.len() == 1 || !singles[q].get_or_insert_with(|| relink(&[quirks[q].0])).contains(&key))
+                .map(|q| quirks[q].1.to_string())
+                .unwrap_or_else(|| quirks.iter().map(|(_, note)| *note).collect::<Vec<_>>().join(" + "));
+            cmp.differences[n].known = Some(note);
+            done.by_quirks += 1;
+        }
+        done.relinks += relinks.get();
+    }
+    done
+}
