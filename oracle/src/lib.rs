@@ -8,8 +8,8 @@
 //!
 //! - [`corpus`]: finding case folders and preparing their inputs;
 //! - [`conform`]: every case through every linker, judged against the first
-//!   linker and against the case's expectation, with the known bugs of
-//!   `corpus/known.toml`;
+//!   linker and against the case's expectation, with the known bugs the
+//!   policy (`corpus/policy.toml`) explains;
 //! - [`releases`]: the corpus through several wasm-ld releases;
 //! - [`reduce`]: shrinking a generated case while a divergence stays;
 //! - [`explain`]: what becomes of every undefined symbol of a link.
