@@ -6,7 +6,7 @@
 
 use linkcheck::corpus::{find_cases, prepare};
 use linkcheck_core::casefile::{read_case, write_case, write_inputs, Case, RecordedDivergence, Expect, GeneratedCase};
-use linkcheck_gen::object_set::{Binding, FileModel, Definition, ObjectSet, Policy, RefAttrs, Use};
+use linkcheck_gen::object_set::{Binding, FileModel, Definition, ObjectSet, UndefinedFlag, RefAttrs, Use};
 use linkcheck_object::{dump, encode, flags, Body, FuncSig, ObjectModel, RelocType, SymbolKind, ValTypeModel};
 use linkcheck::reduce::{reduce, sizes};
 use std::path::Path;
@@ -42,7 +42,7 @@ fn big_set() -> ObjectSet {
             file(false, vec![func(3, Binding::Hidden, vec![Use::Call(1)]), data(1)]),
         ],
         exports: vec![3, 2],
-        policy: Policy::AllowUndefined,
+        policy: UndefinedFlag::AllowUndefined,
         no_gc: false,
         explicit_gc: true,
         export_all: false,
@@ -200,7 +200,7 @@ fn padding() -> GeneratedCase {
             file(false, vec![func(3, Binding::Strong, vec![Use::Call(2), Use::CallIndirect(0)]), data(1)]),
         ],
         exports: vec![3],
-        policy: Policy::Error,
+        policy: UndefinedFlag::Error,
         no_gc: false,
         explicit_gc: false,
         export_all: false,

@@ -69,13 +69,13 @@ impl Condition {
 mod tests {
     #[test]
     fn weak_definition_beside_another_needs_two_files() {
-        use crate::object_set::{Binding, FileModel, Definition, ObjectSet, Policy};
+        use crate::object_set::{Binding, FileModel, Definition, ObjectSet, UndefinedFlag};
         let func = |name, binding| Definition::Func { name, binding, sig2: false, constant: 0, uses: vec![] };
         let file = |items| FileModel { member: false, items, refs: vec![] };
         let set = |files| ObjectSet {
             files,
             exports: vec![],
-            policy: Policy::Error,
+            policy: UndefinedFlag::Error,
             no_gc: false,
             explicit_gc: false,
             export_all: false,

@@ -108,7 +108,7 @@ impl ObjectSet {
         ObjectSet::arbitrary(&mut u).unwrap_or(ObjectSet {
             files: Vec::new(),
             exports: Vec::new(),
-            policy: Policy::Error,
+            policy: UndefinedFlag::Error,
             no_gc: false,
             explicit_gc: false,
             export_all: false,
@@ -192,9 +192,9 @@ impl ObjectSet {
             a.push(format!("--export={e}"));
         }
         match self.policy {
-            Policy::Error => {}
-            Policy::AllowUndefined => a.push("--allow-undefined".into()),
-            Policy::Warn => a.push("--warn-unresolved-symbols".into()),
+            UndefinedFlag::Error => {}
+            UndefinedFlag::AllowUndefined => a.push("--allow-undefined".into()),
+            UndefinedFlag::Warn => a.push("--warn-unresolved-symbols".into()),
         }
         if self.no_gc {
             a.push("--no-gc-sections".into());

@@ -145,9 +145,10 @@ pub struct FileModel {
     pub refs: Vec<RefAttrs>,
 }
 
-/// The unresolved-symbols policy.
+/// The undefined-symbol flag of a set's command line (none, or one that
+/// changes the unresolved-symbols policy).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Arbitrary)]
-pub enum Policy {
+pub enum UndefinedFlag {
     /// Default: undefined symbols are errors.
     Error,
     /// `--allow-undefined`.
@@ -164,7 +165,7 @@ pub struct ObjectSet {
     /// Names exported with `--export=` (function name indices).
     pub exports: Vec<u8>,
     /// The unresolved-symbols policy.
-    pub policy: Policy,
+    pub policy: UndefinedFlag,
     /// `--no-gc-sections`.
     pub no_gc: bool,
     /// `--gc-sections` written explicitly (the default).

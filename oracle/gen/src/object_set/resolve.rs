@@ -355,7 +355,7 @@ impl ObjectSet {
     /// (`--allow-undefined`).
     pub fn expected_imports(&self) -> BTreeSet<(String, String, bool)> {
         let mut out = BTreeSet::new();
-        if self.policy != Policy::AllowUndefined {
+        if self.policy != UndefinedFlag::AllowUndefined {
             return out;
         }
         let files = self.files();

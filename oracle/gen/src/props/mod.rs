@@ -15,7 +15,7 @@ pub use output::{facts, validate, OutputFacts};
 
 use std::collections::BTreeSet;
 
-use crate::object_set::{func_name, Binding, NFile, NItem, ObjectSet, Policy};
+use crate::object_set::{func_name, Binding, NFile, NItem, ObjectSet, UndefinedFlag};
 use refld::diag::Severity;
 use refld::{LinkError, Linked};
 
@@ -303,7 +303,7 @@ fn object_order_does_not_matter(ctx: &Ctx) -> Result<PropertyVerdict, String> {
 
 fn imports_are_live_strong_undefined_functions(ctx: &Ctx) -> Result<PropertyVerdict, String> {
     let mut set = ctx.set.clone();
-    set.policy = Policy::AllowUndefined;
+    set.policy = UndefinedFlag::AllowUndefined;
     if !modelled(&set) || !exports_defined(&set) {
         return Ok(PropertyVerdict::NotApplicable);
     }
@@ -320,7 +320,7 @@ fn imports_are_live_strong_undefined_functions(ctx: &Ctx) -> Result<PropertyVerd
 fn exports_are_the_requested_ones(ctx: &Ctx) -> Result<PropertyVerdict, String> {
     let mut set = ctx.set.clone();
     set.export_all = false;
-    set.policy = Policy::Error;
+    set.policy = UndefinedFlag::Error;
     if export_has_two_signatures(&set) {
         return Ok(PropertyVerdict::NotApplicable);
     }
