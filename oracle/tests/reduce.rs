@@ -237,19 +237,31 @@ fn undefined_function_case() -> GeneratedCase {
 /// 0.10 links it (corpus/found/wild_links_undefined_function). The linkers
 /// come from the case's recorded divergence; Wild must be installed
 /// (scripts/setup.sh): when it is not, the command fails and so does this
-/// test.
+/// test. The bug is known to the project's policy, so reduce refuses it
+/// there (a reduction must not slide into a known bug) and takes it with
+/// an empty policy (`--policy`), as when a bug is found the first time.
 #[test]
 fn reduce_keeps_wilds_undefined_function_divergence() {
     let dir = tempfile::tempdir().unwrap();
     let case_dir = dir.path().join("wild_undefined");
     let case = undefined_function_case();
     write_case(&case_dir, &case).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_linkcheck"))
-        .arg("reduce")
-        .arg(&case_dir)
-        .args(["--key", "outcome", "--json"])
-        .output()
-        .unwrap();
+    let reduce = |extra: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_linkcheck"))
+            .arg("reduce")
+            .arg(&case_dir)
+            .args(["--key", "outcome", "--json"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let known = reduce(&[]);
+    let stderr = String::from_utf8_lossy(&known.stderr);
+    assert_eq!(known.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("`outcome` is not among the differences") && stderr.contains("wild: outcome (known)"), "{stderr}");
+    let empty = dir.path().join("policy.toml");
+    std::fs::write(&empty, "# nothing is known\n").unwrap();
+    let out = reduce(&["--policy", empty.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "linkcheck reduce failed: {stderr}");
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
