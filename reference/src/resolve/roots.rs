@@ -8,11 +8,15 @@ use crate::object::SymbolKind;
 use crate::resolve::Def;
 
 impl Resolver<'_> {
-    /// AR-3: `-u`, `--export` and the entry extract lazy definitions, in
-    /// command-line order (EXP-ORDER: wasm-ld walks `--export` in its string
-    /// set's hash order, which refld does not copy).
+    /// AR-3: `-u`, `--export-if-defined`, `--export` and the entry extract
+    /// lazy definitions, in that order, each option in command-line order
+    /// (EXP-ORDER: wasm-ld walks the exported names in its string set's hash
+    /// order, which refld does not copy).
     pub(super) fn extract_roots(&mut self) -> Result<(), InputError> {
         let mut names: Vec<String> = self.config.undefined.clone();
+        // wasm-ld inserts the `--export-if-defined` names into its set
+        // first, then the `--export` names (EXP-ORDER).
+        names.extend(self.config.exports_if_defined.iter().cloned());
         names.extend(self.config.exports.iter().cloned());
         names.extend(self.config.entry.iter().cloned());
         for n in &names {
