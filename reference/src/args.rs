@@ -337,6 +337,8 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
         c.import_undefined = true;
         c.unresolved = UnresolvedPolicy::IgnoreAll;
     }
+    // QUIRK-CLI: one LLVM release's order per table.
+    c.quirks.check()?;
     // UND-DYNAMIC: import-dynamic without -pie/-shared is accepted (with a
     // warning, see `crate::link`); refld supports no PIC output at all.
     Ok(Action::Link(Box::new(c)))

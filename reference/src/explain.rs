@@ -110,7 +110,7 @@ pub fn explain(config: &Config, provider: &dyn InputProvider) -> Result<Explanat
     // them stopping: the diagnostics tell which conflicts were reported.
     let mut diags = Diagnostics::new(false);
     let mut res = resolve::resolve(config, provider, &mut diags)?;
-    resolve::signature_variants(&mut res, &mut diags);
+    resolve::signature_variants(&mut res, config, &mut diags);
     let live = mark_live(config, &res);
     let mut out = Explanation::default();
     let policies: [(&'static str, Config); 3] = [

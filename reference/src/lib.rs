@@ -88,7 +88,7 @@ pub fn link(config: &Config, provider: &dyn InputProvider) -> Result<Linked, Lin
     diags.stop_if_errors()?;
     exports::check_entry(config, &res, &mut diags);
     diags.stop_if_errors()?;
-    resolve::signature_variants(&mut res, &mut diags);
+    resolve::signature_variants(&mut res, config, &mut diags);
     diags.stop_if_errors()?;
     let live = live::mark_live(config, &res);
     // EXP-5: wasm-ld checks the `--export` targets when it starts writing,

@@ -1,6 +1,9 @@
 //! The iteration orders of two LLVM hash tables that wasm-ld walks, so that
-//! refld can reproduce them on request (quirks `wasm_ld_export_order_is_hash_order`
-//! and `wasm_ld_signature_variants_in_hash_order`, see `corpus/found/`).
+//! refld can reproduce them on request (quirks `export-hash-order-llvm14`,
+//! `export-hash-order-llvm19` and `variants-hash-order`, SPEC.md
+//! QUIRK-EXPORT-ORDER-14 and -19, QUIRK-VARIANTS-ORDER; cases in `corpus/found/`
+//! `wasm_ld_export_order_is_hash_order` and
+//! `wasm_ld_signature_variants_in_hash_order`).
 //!
 //! Both tables are open-addressing tables with power-of-two bucket counts,
 //! quadratic (triangular) probing and iteration in bucket order; they differ
@@ -72,7 +75,8 @@ pub(crate) enum LlvmRelease {
 }
 
 impl LlvmRelease {
-    /// Every release, oldest first.
+    /// Every release, oldest first (for the unit tests).
+    #[cfg(test)]
     pub(crate) const ALL: [LlvmRelease; 4] = [
         LlvmRelease::V14,
         LlvmRelease::V16,

@@ -7,9 +7,11 @@
 use std::fmt;
 
 // The hash-table orders of LLVM releases: the basis of the hash-order
-// quirks to come (EXP-ORDER, SIG-2), measured by tests/tests/llvm_order.rs.
-#[allow(dead_code)]
+// quirks (QUIRK-EXPORT-ORDER-14 and -19, QUIRK-VARIANTS-ORDER), measured by
+// tests/tests/llvm_order.rs.
 pub(crate) mod llvm_order;
+
+use llvm_order::LlvmRelease;
 
 /// One quirk refld can emulate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -20,6 +22,17 @@ pub enum Quirk {
     /// QUIRK-LAZY-KIND (wasm-ld, every release measured): no kind check
     /// where a symbol of another kind meets a lazy symbol.
     LazyKindUnchecked,
+    /// QUIRK-EXPORT-ORDER-14 (wasm-ld 14, 16): `--export-if-defined` and
+    /// `--export` names extract archive members in the walk order of
+    /// LLVM 14's string set (djb hash), not in command-line order (EXP-ORDER).
+    ExportHashOrderLlvm14,
+    /// QUIRK-EXPORT-ORDER-19 (wasm-ld 19, 22, rust-lld 22): the same with
+    /// LLVM 19's string set (xxh3 hash).
+    ExportHashOrderLlvm19,
+    /// QUIRK-VARIANTS-ORDER (wasm-ld 14, 16, 19, 22, rust-lld 22): names with
+    /// signature variants are handled (SIG-1, SIG-2) in the walk order of
+    /// wasm-ld's `DenseMap`, not in the order their first variant was made.
+    VariantsHashOrder,
 }
 
 /// What a quirk is, for `--help`, `linkcheck quirks` and SPEC.md.
@@ -52,7 +65,61 @@ pub const QUIRKS: &[QuirkInfo] = &[
         linkers: "wasm-ld 14, 16, 19, 22 (rust-lld 22)",
         summary: "a symbol of another kind meeting a lazy symbol is not checked: a reference extracts the member (or, weak, leaves it lazy) and joins the symbol, a definition replaces it (SYM-5's lazy cases off)",
     },
+    QuirkInfo {
+        quirk: Quirk::ExportHashOrderLlvm14,
+        name: "export-hash-order-llvm14",
+        id: "QUIRK-EXPORT-ORDER-14",
+        linkers: "wasm-ld 14, 16",
+        summary: "`--export-if-defined` and `--export` names extract archive members in the walk order of LLVM 14's string set (djb hash), not in command-line order (EXP-ORDER)",
+    },
+    QuirkInfo {
+        quirk: Quirk::ExportHashOrderLlvm19,
+        name: "export-hash-order-llvm19",
+        id: "QUIRK-EXPORT-ORDER-19",
+        linkers: "wasm-ld 19, 22 (rust-lld 22)",
+        summary: "`--export-if-defined` and `--export` names extract archive members in the walk order of LLVM 19's string set (xxh3 hash), not in command-line order (EXP-ORDER)",
+    },
+    QuirkInfo {
+        quirk: Quirk::VariantsHashOrder,
+        name: "variants-hash-order",
+        id: "QUIRK-VARIANTS-ORDER",
+        linkers: "wasm-ld 14, 16, 19, 22 (rust-lld 22)",
+        summary: "names with signature variants are handled in the walk order of wasm-ld's variant map, not in the order their first variant was made: the order of SIG-1's warnings and stubs, and which name SIG-2 reports",
+    },
 ];
+
+/// A hash table of wasm-ld whose walk order a quirk can make refld's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HashWalk {
+    /// `Config::exportedSymbols`: the `--export-if-defined`, then the
+    /// `--export` names (EXP-ORDER, QUIRK-EXPORT-ORDER-14 and -19).
+    ExportedNames,
+    /// `SymbolTable::symVariants`: the names with signature variants, in
+    /// the order each got its first one (SIG-1, SIG-2, QUIRK-VARIANTS-ORDER).
+    SymbolVariants,
+}
+
+/// The positions in `names` of its distinct names (first occurrences) in
+/// the order refld handles them: wasm-ld's walk order of `table` when a
+/// quirk of `quirks` asks for it, else the order given. The phases call
+/// this and nothing else of the hash-order model.
+pub(crate) fn walk_order(quirks: Quirks, table: HashWalk, names: &[&str]) -> Vec<usize> {
+    let release = match table {
+        HashWalk::ExportedNames if quirks.has(Quirk::ExportHashOrderLlvm14) => Some(LlvmRelease::V14),
+        HashWalk::ExportedNames if quirks.has(Quirk::ExportHashOrderLlvm19) => Some(LlvmRelease::V19),
+        // The DenseMap hash is the same in every measured release.
+        HashWalk::SymbolVariants if quirks.has(Quirk::VariantsHashOrder) => Some(LlvmRelease::V22),
+        _ => None,
+    };
+    match (release, table) {
+        (Some(r), HashWalk::ExportedNames) => llvm_order::string_set_order(names, r),
+        (Some(r), HashWalk::SymbolVariants) => llvm_order::dense_map_order(names, r),
+        (None, _) => {
+            let mut seen = std::collections::HashSet::new();
+            (0..names.len()).filter(|&i| seen.insert(names[i])).collect()
+        }
+    }
+}
 
 impl Quirk {
     /// The quirk's description.
@@ -97,6 +164,16 @@ impl Quirks {
     /// Adds `q`.
     pub fn insert(&mut self, q: Quirk) {
         self.0 |= q.bit();
+    }
+
+    /// QUIRK-CLI: an error naming two quirks of the set that model one
+    /// table of different LLVM releases, which no linker has together.
+    pub fn check(self) -> Result<(), String> {
+        let (a, b) = (Quirk::ExportHashOrderLlvm14, Quirk::ExportHashOrderLlvm19);
+        if self.has(a) && self.has(b) {
+            return Err(format!("quirks {a} and {b} exclude each other (one LLVM release's order)"));
+        }
+        Ok(())
     }
 
     /// The quirks of the set, in SPEC.md's order.

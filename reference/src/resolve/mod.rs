@@ -121,8 +121,14 @@ pub(crate) fn resolve(config: &Config, provider: &dyn InputProvider, diags: &mut
 
 /// SIG-1, SIG-2: the kept definition of each name with variants; the
 /// others become stubs (warnings), or the link fails (an error). wasm-ld
-/// does this after the entry check (measured).
-pub(crate) fn signature_variants(res: &mut Resolution, diags: &mut Diagnostics) {
+/// does this after the entry check (measured). The names go in the order
+/// their first variant was made, or in wasm-ld's hash order under
+/// QUIRK-VARIANTS-ORDER (which then orders the stubs too: layout walks the
+/// same list).
+pub(crate) fn signature_variants(res: &mut Resolution, config: &Config, diags: &mut Diagnostics) {
+    let names: Vec<&str> = res.table.variants.iter().map(|g| res.table.symbols[g[0]].name.as_str()).collect();
+    let order = crate::quirks::walk_order(config.quirks, crate::quirks::HashWalk::SymbolVariants, &names);
+    res.table.reorder_variants(&order);
     let origins = res.table.variants.iter().flatten().map(|&v| (v, res.origin_name(v))).collect();
     for d in signatures::resolve_variants(res, &origins) {
         diags.push(d);

@@ -5,15 +5,20 @@
 use super::Resolver;
 use crate::error::InputError;
 use crate::object::SymbolKind;
+use crate::quirks::{walk_order, HashWalk};
 use crate::resolve::Def;
 
 impl Resolver<'_> {
-    /// AR-3: `-u`, `--export` and the entry extract lazy definitions, in
-    /// command-line order (EXP-ORDER: wasm-ld walks `--export` in its string
-    /// set's hash order, which refld does not copy).
+    /// AR-3: `-u`, `--export-if-defined`, `--export` and the entry extract
+    /// lazy definitions, in that order, each option in command-line order
+    /// (EXP-ORDER: wasm-ld walks the exported names in its string set's hash
+    /// order, which refld copies only under QUIRK-EXPORT-ORDER-14 and -19).
     pub(super) fn extract_roots(&mut self) -> Result<(), InputError> {
         let mut names: Vec<String> = self.config.undefined.clone();
-        names.extend(self.config.exports.iter().cloned());
+        // wasm-ld inserts the `--export-if-defined` names into its set
+        // first, then the `--export` names (EXP-ORDER).
+        let exported: Vec<&str> = self.config.exports_if_defined.iter().chain(&self.config.exports).map(String::as_str).collect();
+        names.extend(walk_order(self.config.quirks, HashWalk::ExportedNames, &exported).into_iter().map(|i| exported[i].to_string()));
         names.extend(self.config.entry.iter().cloned());
         for n in &names {
             self.extract_if_lazy(n)?;

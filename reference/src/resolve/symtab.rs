@@ -173,6 +173,17 @@ impl SymbolTable {
         id
     }
 
+    /// Puts the variant groups in `order` (positions in [`Self::variants`],
+    /// each once): QUIRK-VARIANTS-ORDER's hash order.
+    pub fn reorder_variants(&mut self, order: &[usize]) {
+        let mut old: Vec<Option<Vec<SymbolId>>> = std::mem::take(&mut self.variants).into_iter().map(Some).collect();
+        self.variants = order.iter().map(|&g| old[g].take().expect("each group once")).collect();
+        debug_assert!(old.iter().all(Option::is_none), "every group kept");
+        for (g, group) in self.variants.iter().enumerate() {
+            self.variant_group.insert(self.symbols[group[0]].name.clone(), g);
+        }
+    }
+
     /// Makes variant `sid` its name's primary symbol, in the slot of the
     /// one it replaces (wasm-ld `SymbolTable::replace`).
     pub fn set_primary(&mut self, sid: SymbolId) {

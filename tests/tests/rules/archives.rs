@@ -157,3 +157,14 @@ fn export_options_extract_in_command_line_order() {
         assert!(lld.ok, "rust-lld links {args:?} (hash order): {}", lld.stderr);
     }
 }
+
+/// AR-3 (measured on wasm-ld 14, 16, 19, 22): `--export-if-defined`
+/// extracts the member defining its name, as `--export` does, and the
+/// name is exported; a name nothing defines stays silent.
+#[test]
+fn export_if_defined_extracts_a_member() {
+    let inputs = [("lib.a", ar(&[("g.o", encode(&returns("g", 7, 0)))], true))];
+    let out = both_ok(&inputs, &["--no-entry", "--export-if-defined=g", "--export-if-defined=nope"]);
+    assert_eq!(run_both(&out, "g"), Ok(7));
+    assert_eq!(summary(&out.0).export_names(), ["g", "memory"]);
+}

@@ -2,7 +2,8 @@
 //! the quirk was measured on does. Each case is one where refld (per
 //! SPEC.md) and rust-lld (wasm-ld 22) differ; under the quirk refld's
 //! diagnostics must be rust-lld's and its output rust-lld's section by
-//! section (refld lays out exactly as wasm-ld 22 does), valid or not.
+//! section (refld lays out exactly as wasm-ld 22 does), valid or not. The
+//! hash-order quirks are held to Debian's wasm-ld 14, 16 and 19 as well.
 
 use crate::signatures::{call_with, define_f0, one, run_calling_f0, two};
 use crate::support::*;
@@ -12,16 +13,57 @@ use crate::symbols::data_named;
 /// must give the same outcome, diagnostics and bytes. Returns the bytes
 /// when they linked.
 fn quirk_is_rust_lld(inputs: &[Input<'_>], args: &[&str], quirk: &str) -> Option<Vec<u8>> {
+    quirk_is(Linker::RustLld, inputs, args, quirk)
+}
+
+/// A linker a quirk was measured on.
+#[derive(Debug, Clone, Copy)]
+enum Linker {
+    /// rust-lld of the Rust toolchain (LLVM 22).
+    RustLld,
+    /// Debian's `/usr/bin/wasm-ld-<major>`.
+    WasmLd(u32),
+}
+
+impl Linker {
+    fn run(self, inputs: &[Input<'_>], args: &[&str]) -> Lld {
+        match self {
+            Linker::RustLld => rust_lld(inputs, args),
+            Linker::WasmLd(major) => debian_wasm_ld(major, inputs, args),
+        }
+    }
+}
+
+/// [`quirk_is_rust_lld`] for any measured linker.
+fn quirk_is(linker: Linker, inputs: &[Input<'_>], args: &[&str], quirk: &str) -> Option<Vec<u8>> {
     let mut with = args.to_vec();
     with.extend(["--quirk", quirk]);
     let r = link(inputs, &with);
-    let lld = rust_lld(inputs, args);
-    assert_eq!(r.is_ok(), lld.ok, "outcome under --quirk {quirk} for {args:?}: refld {:?}\nrust-lld: {}", refld_messages(&r), lld.stderr);
-    assert_eq!(refld_messages(&r), lld.messages, "diagnostics under --quirk {quirk} for {args:?}");
+    let lld = linker.run(inputs, args);
+    assert_eq!(r.is_ok(), lld.ok, "outcome under --quirk {quirk} for {args:?}: refld {:?}\n{linker:?}: {}", refld_messages(&r), lld.stderr);
+    assert_eq!(refld_messages(&r), lld.messages, "diagnostics under --quirk {quirk} for {args:?} ({linker:?})");
     let bytes = r.ok()?.bytes;
-    let theirs = lld.bytes.expect("rust-lld's output");
-    assert_eq!(sections(&bytes), sections(&theirs), "refld's output under --quirk {quirk} differs from rust-lld's for {args:?}");
+    let theirs = lld.bytes.expect("the linker's output");
+    assert_eq!(sections(&bytes), sections(&theirs), "refld's output under --quirk {quirk} differs from {linker:?}'s for {args:?}");
     Some(bytes)
+}
+
+/// True when refld with `args` and `quirks` (none: SPEC.md) gives the
+/// same outcome, diagnostics and sections as `linker` with `args`: the
+/// cases where it does not are those that show a quirk's order matters.
+fn agrees(linker: Linker, inputs: &[Input<'_>], args: &[&str], quirks: &[&str]) -> bool {
+    let mut with = args.to_vec();
+    for q in quirks {
+        with.extend(["--quirk", q]);
+    }
+    let r = link(inputs, &with);
+    let lld = linker.run(inputs, args);
+    r.is_ok() == lld.ok
+        && refld_messages(&r) == lld.messages
+        && match (&r, &lld.bytes) {
+            (Ok(l), Some(theirs)) => sections(&l.bytes) == sections(theirs),
+            _ => true,
+        }
 }
 
 /// The sections of a module as (id or custom name, payload), read
@@ -130,5 +172,195 @@ fn unknown_quirk_is_an_error_naming_the_known_ones() {
     for q in refld::quirks::QUIRKS {
         assert!(err.contains(q.name), "{err}");
         assert!(refld::args::help_text().contains(q.name), "--help lacks {}", q.name);
+    }
+}
+
+/// xorshift64*: a fixed sequence of name sets, so that the hash-order
+/// cases are many names, not one hand-picked pair.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % n
+    }
+
+    /// `count` distinct names of 1 to 12 characters of `[a-z0-9_]`, first
+    /// a letter (so none is `memory`, `__*` or an uppercase helper name).
+    fn names(&mut self, count: usize) -> Vec<String> {
+        const REST: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789_";
+        let mut out: Vec<String> = Vec::new();
+        while out.len() < count {
+            let len = 1 + self.below(12) as usize;
+            let mut s = String::new();
+            s.push((b'a' + self.below(26) as u8) as char);
+            for _ in 1..len {
+                s.push(REST[self.below(REST.len() as u64) as usize] as char);
+            }
+            if s != "memory" && !out.contains(&s) {
+                out.push(s);
+            }
+        }
+        out
+    }
+}
+
+/// The `--export` cases of the string-set quirks, for `names`: lib.a
+/// holds `dup.o` (a strong `names[1]`), `both.o` (strong `names[0]` and
+/// `names[1]`), then one member per other name. Whichever of `names[0]` and
+/// `names[1]` is handled first decides the link (`names[0]` first: both.o
+/// alone, it links; `names[1]` first: dup.o, then both.o, a duplicate
+/// symbol), and the other members' order is the order of the output's
+/// functions. The last name is an `--export-if-defined` one (inserted
+/// first into wasm-ld's set). Gives the inputs and the two command lines
+/// (the names in order and reversed).
+fn export_order_case(names: &[String]) -> ([Input<'static>; 1], [Vec<String>; 2]) {
+    let mut members: Vec<(String, Vec<u8>)> = vec![("dup.o".into(), encode(&returns(&names[1], 100, 0)))];
+    let mut both = returns(&names[0], 0, 0);
+    both.define_func(&names[1], sig_i32(), ret(1), 0);
+    members.push(("both.o".into(), encode(&both)));
+    for (k, n) in names.iter().enumerate().skip(2) {
+        members.push((format!("m{k}.o"), encode(&returns(n, k as i32, 0))));
+    }
+    let refs: Vec<(&str, &[u8])> = members.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    let lines = |order: Vec<&String>| -> Vec<String> {
+        let last = names.last().expect("names");
+        // `--stack-first`: wasm-ld 22's default, which 14 to 19 need to
+        // lay out memory as 22 (and refld) do.
+        let mut a = vec!["--no-entry".to_string(), "--stack-first".to_string()];
+        for n in order {
+            a.push(if n == last && names.len() > 2 { format!("--export-if-defined={n}") } else { format!("--export={n}") });
+        }
+        a
+    };
+    ([("lib.a", archive(&refs))], [lines(names.iter().collect()), lines(names.iter().rev().collect())])
+}
+
+/// Links every export case of 28 name sets (2 to 6 names, two of 14 and
+/// 20 names, past the string set's first growth at 13, and the corpus
+/// case's pairs) with `linker`, with refld under `quirk` (which must give
+/// the same results), without quirks and under `other` (the other LLVM
+/// family's quirk); returns how many cases each of the latter two gets
+/// wrong, to show the cases tell the orders apart.
+fn export_cases_as(linker: Linker, quirk: &str, other: &str) -> (usize, usize) {
+    let mut rng = Rng(0x00e7_9047_0de4_0001);
+    let mut sets: Vec<Vec<String>> = (0..22).map(|_| {
+        let n = 2 + rng.below(5) as usize;
+        rng.names(n)
+    }).collect();
+    sets.push(rng.names(14));
+    sets.push(rng.names(20));
+    // The pairs of corpus/found/wasm_ld_export_order_is_hash_order.
+    for pair in [["f1", "f2"], ["a", "b"], ["aa", "zz"], ["foo", "bar"]] {
+        sets.push(pair.iter().map(|s| s.to_string()).collect());
+    }
+    let (mut spec_wrong, mut other_wrong) = (0, 0);
+    for names in &sets {
+        let (inputs, lines) = export_order_case(names);
+        for line in &lines {
+            let args: Vec<&str> = line.iter().map(String::as_str).collect();
+            quirk_is(linker, &inputs, &args, quirk);
+            spec_wrong += usize::from(!agrees(linker, &inputs, &args, &[]));
+            other_wrong += usize::from(!agrees(linker, &inputs, &args, &[other]));
+        }
+    }
+    eprintln!("{linker:?}: of {} export cases, command-line order differs in {spec_wrong}, {other} in {other_wrong}", 2 * sets.len());
+    (spec_wrong, other_wrong)
+}
+
+#[test]
+fn export_hash_order_llvm19_is_wasm_ld_19_and_22() {
+    // QUIRK-EXPORT-ORDER-19 (EXP-ORDER): rust-lld (LLVM 22), wasm-ld 19
+    // and 22 extract in the walk order of LLVM 19's string set (xxh3).
+    for linker in [Linker::RustLld, Linker::WasmLd(22), Linker::WasmLd(19)] {
+        let (spec, other) = export_cases_as(linker, "export-hash-order-llvm19", "export-hash-order-llvm14");
+        assert!(spec >= 10 && other >= 10, "{linker:?}: too few cases tell the orders apart ({spec}, {other})");
+    }
+}
+
+#[test]
+fn export_hash_order_llvm14_is_wasm_ld_14_and_16() {
+    // QUIRK-EXPORT-ORDER-14 (EXP-ORDER): wasm-ld 14 and 16 extract in the
+    // walk order of LLVM 14's string set (djb hash).
+    for linker in [Linker::WasmLd(14), Linker::WasmLd(16)] {
+        let (spec, other) = export_cases_as(linker, "export-hash-order-llvm14", "export-hash-order-llvm19");
+        assert!(spec >= 10 && other >= 10, "{linker:?}: too few cases tell the orders apart ({spec}, {other})");
+    }
+}
+
+#[test]
+fn export_hash_orders_exclude_each_other() {
+    // QUIRK-CLI: one release's order per table.
+    let argv: Vec<String> = ["--quirk", "export-hash-order-llvm14", "--quirk", "export-hash-order-llvm19", "a.o"].map(String::from).to_vec();
+    let err = refld::args::parse_args(&argv, &|_| Err(String::new())).expect_err("two releases' orders");
+    assert!(err.contains("exclude each other"), "{err}");
+}
+
+/// The signature-variant case of `names`: `def.o` defines each name as
+/// `() -> i32` (returning its position) when `defined`, else calls it so
+/// from `D<k>`; then `c<k>.o` calls name k as `(i32) -> i32` from `C<k>`,
+/// so the names get their variants in the order of `names`. Every `C<k>`
+/// is exported, so every SIG-1 stub is live and the output shows their
+/// order.
+fn variants_case(names: &[String], defined: &[bool]) -> (Vec<(String, Vec<u8>)>, Vec<String>) {
+    let mut def = obj();
+    for (k, n) in names.iter().enumerate() {
+        if defined[k] {
+            def.define_func(n, sig_i32(), ret(k as i32), 0);
+        } else {
+            let f = def.undefined_func(n, "env", n, sig_i32(), 0);
+            def.define_func(&format!("D{k}"), sig_i32(), calls(f), 0);
+        }
+    }
+    let mut inputs = vec![("def.o".to_string(), encode(&def))];
+    // `--stack-first` as in `export_order_case`.
+    let mut args = vec!["--no-entry".to_string(), "--stack-first".to_string()];
+    for (k, n) in names.iter().enumerate() {
+        let mut c = obj();
+        let f = c.undefined_func(n, "env", n, one(), 0);
+        let mut body = ret(k as i32);
+        body.call(f);
+        c.define_func(&format!("C{k}"), sig_i32(), body, 0);
+        inputs.push((format!("c{k}.o"), encode(&c)));
+        args.push(format!("--export=C{k}"));
+    }
+    (inputs, args)
+}
+
+#[test]
+fn variants_hash_order_is_wasm_ld() {
+    // QUIRK-VARIANTS-ORDER (SIG-1, SIG-2): every release walks its variant
+    // map in one order (the DenseMap hash is the same in LLVM 14 to 22):
+    // the SIG-1 warnings up to the first name without a definition, that
+    // name's SIG-2 error, and the order of the stubs follow it.
+    let q = "variants-hash-order";
+    let mut rng = Rng(0x5167_0bad_cafe_0002);
+    let mut cases: Vec<(Vec<String>, Vec<bool>)> = Vec::new();
+    for s in 0..20 {
+        let n = 2 + rng.below(6) as usize;
+        let names = rng.names(n);
+        // Half the sets define every name (the stubs show the order), the
+        // others leave about a third undefined (the diagnostics show it).
+        let defined = (0..n).map(|_| s % 2 == 0 || rng.below(3) != 0).collect();
+        cases.push((names, defined));
+    }
+    // Past the map's first growth (64 buckets hold 47 names).
+    let names = rng.names(50);
+    cases.push((names, vec![true; 50]));
+    // corpus/found/wasm_ld_signature_variants_in_hash_order's names.
+    cases.push((vec!["f3".into(), "f1".into()], vec![false, true]));
+    for linker in [Linker::RustLld, Linker::WasmLd(22), Linker::WasmLd(19), Linker::WasmLd(16), Linker::WasmLd(14)] {
+        let mut spec_wrong = 0;
+        for (names, defined) in &cases {
+            let (files, args) = variants_case(names, defined);
+            let inputs: Vec<Input<'_>> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            quirk_is(linker, &inputs, &args, q);
+            spec_wrong += usize::from(!agrees(linker, &inputs, &args, &[]));
+        }
+        eprintln!("{linker:?}: of {} variant cases, the order made differs in {spec_wrong}", cases.len());
+        assert!(spec_wrong >= 8, "{linker:?}: only {spec_wrong} variant cases where the order made differs");
     }
 }

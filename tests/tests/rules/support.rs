@@ -130,17 +130,34 @@ pub struct Lld {
 pub fn rust_lld(objs: &[Input<'_>], args: &[&str]) -> Lld {
     static LLD: OnceLock<std::path::PathBuf> = OnceLock::new();
     let lld = LLD.get_or_init(testkit::rust_lld);
+    wasm_ld_at(lld, objs, args)
+}
+
+/// Links with Debian's `/usr/bin/wasm-ld-<major>` (package `lld-<major>`,
+/// installed by scripts/setup.sh) as [`rust_lld`] does; fails the test,
+/// naming the tool, when it is missing.
+pub fn debian_wasm_ld(major: u32, objs: &[Input<'_>], args: &[&str]) -> Lld {
+    let program = std::path::PathBuf::from(format!("/usr/bin/wasm-ld-{major}"));
+    assert!(program.is_file(), "{} is missing: install package lld-{major} (scripts/setup.sh)", program.display());
+    wasm_ld_at(&program, objs, args)
+}
+
+/// Links with the wasm-ld at `program` in a temporary folder, same
+/// arguments as [`link`] plus `-o out.wasm`.
+pub fn wasm_ld_at(program: &std::path::Path, objs: &[Input<'_>], args: &[&str]) -> Lld {
     let dir = tempfile::tempdir().expect("temporary folder");
     for (name, bytes) in objs {
         std::fs::write(dir.path().join(name), bytes).expect("writing an input");
     }
     let mut argv = with_inputs(objs, args);
     argv.extend(["-o".to_string(), "out.wasm".to_string()]);
-    let out = Command::new(lld).args(&argv).current_dir(dir.path()).output().expect("running rust-lld");
+    let out = Command::new(program).args(&argv).current_dir(dir.path()).output().unwrap_or_else(|e| panic!("running {}: {e}", program.display()));
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    // lld prefixes its messages with the name it was run as.
+    let prefix = format!("{}: ", program.file_name().map(|n| n.to_string_lossy()).unwrap_or_default());
     let mut messages: Vec<Msg> = Vec::new();
     for line in stderr.lines() {
-        let line = line.strip_prefix("rust-lld: ").unwrap_or(line);
+        let line = line.strip_prefix("rust-lld: ").or_else(|| line.strip_prefix(prefix.as_str())).unwrap_or(line);
         if let Some(m) = line.strip_prefix("error: ") {
             messages.push((Severity::Error, m.to_string()));
         } else if let Some(m) = line.strip_prefix("warning: ") {
