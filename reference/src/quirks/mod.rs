@@ -20,6 +20,26 @@ pub enum Quirk {
     /// QUIRK-LAZY-KIND (wasm-ld, every release measured): no kind check
     /// where a symbol of another kind meets a lazy symbol.
     LazyKindUnchecked,
+    /// QUIRK-WILD-GC (Wild 0.10): `--gc-sections` (the default) collects
+    /// nothing; every loaded file is kept whole, as with `--no-gc-sections`.
+    GcSectionsIgnored,
+    /// QUIRK-WILD-WRAP (Wild 0.10): only the entry gets a command wrapper,
+    /// and it calls no `__wasm_call_dtors`.
+    CommandWrapperEntryOnly,
+    /// QUIRK-WILD-SYN (Wild 0.10): `__stack_pointer` and
+    /// `__wasm_call_ctors` are written only when used.
+    UnusedSyntheticsDropped,
+    /// QUIRK-WILD-MEM (Wild 0.10): no memory unless a loaded input imports
+    /// one.
+    MemoryOnlyWhenImported,
+    /// QUIRK-WILD-UND (Wild 0.10): undefined symbols link as under
+    /// `--allow-undefined`.
+    UndefinedAllowed,
+    /// QUIRK-WILD-SIG (Wild 0.10): no function signature is checked.
+    SignatureUnchecked,
+    /// QUIRK-WILD-ADDEND (Wild 0.10): the address of undefined data is
+    /// 0 + addend.
+    UndefinedDataAddendKept,
 }
 
 /// What a quirk is, for `--help`, `linkcheck quirks` and SPEC.md.
@@ -51,6 +71,55 @@ pub const QUIRKS: &[QuirkInfo] = &[
         id: "QUIRK-LAZY-KIND",
         linkers: "wasm-ld 14, 16, 19, 22 (rust-lld 22)",
         summary: "a symbol of another kind meeting a lazy symbol is not checked: a reference extracts the member (or, weak, leaves it lazy) and joins the symbol, a definition replaces it (SYM-5's lazy cases off)",
+    },
+    QuirkInfo {
+        quirk: Quirk::GcSectionsIgnored,
+        name: "gc-sections-ignored",
+        id: "QUIRK-WILD-GC",
+        linkers: "Wild 0.10",
+        summary: "garbage collection is off whatever the command line says: every loaded file is live whole, as with --no-gc-sections (GC-4), so its init functions run and its dead code keeps its table slots, imports and weak stubs",
+    },
+    QuirkInfo {
+        quirk: Quirk::CommandWrapperEntryOnly,
+        name: "command-wrapper-entry-only",
+        id: "QUIRK-WILD-WRAP",
+        linkers: "Wild 0.10",
+        summary: "of CTOR-2's command-export wrappers only the entry's is made, only when some live file has init functions, named as the entry and placed before it, calling __wasm_call_ctors and the entry, no __wasm_call_dtors (CTOR-3 off)",
+    },
+    QuirkInfo {
+        quirk: Quirk::UnusedSyntheticsDropped,
+        name: "unused-synthetics-dropped",
+        id: "QUIRK-WILD-SYN",
+        linkers: "Wild 0.10",
+        summary: "__stack_pointer is written only when a live relocation uses it (MEM-SP off), __wasm_call_ctors only when used or some live file has init functions (GC-4's keeping it off)",
+    },
+    QuirkInfo {
+        quirk: Quirk::MemoryOnlyWhenImported,
+        name: "memory-only-when-imported",
+        id: "QUIRK-WILD-MEM",
+        linkers: "Wild 0.10",
+        summary: "the output defines and exports a memory only when some loaded input imports one (env.__linear_memory); data without one is an error",
+    },
+    QuirkInfo {
+        quirk: Quirk::UndefinedAllowed,
+        name: "undefined-allowed",
+        id: "QUIRK-WILD-UND",
+        linkers: "Wild 0.10",
+        summary: "undefined symbols are resolved as under --allow-undefined whatever the policy: functions and globals become imports, data has address 0, and no undefined-symbol diagnostic is given (EXP-5 still is)",
+    },
+    QuirkInfo {
+        quirk: Quirk::SignatureUnchecked,
+        name: "signature-unchecked",
+        id: "QUIRK-WILD-SIG",
+        linkers: "Wild 0.10",
+        summary: "no function signature is checked: no variants, no signature_mismatch stubs and no warnings; every reference binds to the name's one symbol and calls of another type are written as they are (an invalid module)",
+    },
+    QuirkInfo {
+        quirk: Quirk::UndefinedDataAddendKept,
+        name: "undefined-data-addend-kept",
+        id: "QUIRK-WILD-ADDEND",
+        linkers: "Wild 0.10",
+        summary: "a MEMORY_ADDR_* relocation against undefined data (weak, or allowed) writes its addend, 0 + addend, not 0 (UND-WEAK-DATA, UND-DATA-ZERO's dropped addend off)",
     },
 ];
 
