@@ -40,6 +40,11 @@ pub enum Quirk {
     /// QUIRK-WILD-ADDEND (Wild 0.10): the address of undefined data is
     /// 0 + addend.
     UndefinedDataAddendKept,
+    /// QUIRK-WILD-WEAK-OWN (Wild 0.10): an object's references to its own
+    /// overridden weak definition stay with it.
+    WeakDefinitionsBindOwnReferences,
+    /// QUIRK-WILD-COMDAT (Wild 0.10): every copy of a COMDAT group is kept.
+    ComdatCopiesKept,
 }
 
 /// What a quirk is, for `--help`, `linkcheck quirks` and SPEC.md.
@@ -120,6 +125,20 @@ pub const QUIRKS: &[QuirkInfo] = &[
         id: "QUIRK-WILD-ADDEND",
         linkers: "Wild 0.10",
         summary: "a MEMORY_ADDR_* relocation against undefined data (weak, or allowed) writes its addend, 0 + addend, not 0 (UND-WEAK-DATA, UND-DATA-ZERO's dropped addend off)",
+    },
+    QuirkInfo {
+        quirk: Quirk::WeakDefinitionsBindOwnReferences,
+        name: "weak-definitions-bind-own-references",
+        id: "QUIRK-WILD-WEAK-OWN",
+        linkers: "Wild 0.10",
+        summary: "an object's references to a name it defines weakly resolve to its own definition when another one won (SYM-2, SYM-3 for that object's references), as a local symbol's; other objects' references keep the winner",
+    },
+    QuirkInfo {
+        quirk: Quirk::ComdatCopiesKept,
+        name: "comdat-copies-kept",
+        id: "QUIRK-WILD-COMDAT",
+        linkers: "Wild 0.10",
+        summary: "every object's COMDAT groups are kept (COMDAT-1 off): a later copy's symbols are weak definitions like any other (with weak-definitions-bind-own-references its object's references reach its copy)",
     },
 ];
 

@@ -6,7 +6,7 @@
 
 use super::symtab::{define_action, reference_extracts, Def, DefineAction, FileId, Reference, SymbolId};
 use super::synthetic::RESERVED;
-use super::{signatures, Resolution, Resolver};
+use super::{signatures, Discarded, Resolution, Resolver};
 use crate::error::InputError;
 use crate::object::SymbolKind;
 use crate::quirks::Quirk;
@@ -154,6 +154,31 @@ impl Resolver<'_> {
         Ok(target)
     }
 
+    /// QUIRK-WILD-WEAK-OWN: once every input is read, an object's
+    /// references to a name it defines weakly, where another definition
+    /// won (SYM-2, SYM-3), resolve to its own definition, as a local
+    /// symbol's do (other objects' references keep the winner). Wild 0.10
+    /// binds them so (measured: found/wild_weak_definition_binds_own_references;
+    /// two weak definitions: each object calls, and takes the address of,
+    /// its own copy). A definition COMDAT-1 discarded is no definition.
+    pub(super) fn bind_own_weak_definitions(&mut self) {
+        let res = &mut self.res;
+        for (f, obj) in res.files.iter().enumerate() {
+            let f = FileId::from(f);
+            for (i, s) in obj.symbols.iter().enumerate() {
+                let Some(sid) = res.file_syms[f][i] else { continue };
+                if !s.is_defined() || !s.is_weak() {
+                    continue;
+                }
+                let own = Def::Defined { file: f, sym: i as u32 };
+                let overridden = matches!(res.table.symbols[sid].def, Def::Defined { .. }) && res.table.symbols[sid].def != own;
+                if overridden && !discarded(&res.discarded[f], obj, s) {
+                    res.file_syms[f][i] = None;
+                }
+            }
+        }
+    }
+
     /// UND-NAME / UND-MODULE (wasm-ld `updateExistingUndefined`): while a
     /// symbol is still undefined, a reference with an explicit import name
     /// other than the symbol's (the first explicit one) is an error
@@ -193,5 +218,15 @@ impl Resolver<'_> {
         for e in errors {
             self.diags.error(e);
         }
+    }
+}
+
+/// COMDAT-1: whether defined symbol `s` of `obj` lies in a discarded group.
+fn discarded(d: &Discarded, obj: &crate::object::ObjectFile, s: &crate::object::Symbol) -> bool {
+    match s.kind {
+        SymbolKind::Function => d.functions.contains(&(s.index - obj.num_imported_funcs())),
+        SymbolKind::Data => s.data.is_some_and(|x| d.segments.contains(&x.segment)),
+        SymbolKind::Global => d.globals.contains(&(s.index - obj.num_imported_globals())),
+        _ => false,
     }
 }

@@ -65,6 +65,8 @@ const MEM: &str = "memory-only-when-imported";
 const UND: &str = "undefined-allowed";
 const SIG: &str = "signature-unchecked";
 const ADDEND: &str = "undefined-data-addend-kept";
+const WEAK_OWN: &str = "weak-definitions-bind-own-references";
+const COMDAT: &str = "comdat-copies-kept";
 
 /// An init function storing `value` into data symbol `target`; returns
 /// the function's symbol.
@@ -268,4 +270,68 @@ fn undefined_data_addend_kept() {
     m.define_func("run", sig_i32(), b, 0);
     let inputs = [("a.o", encode(&m))];
     quirk_is_wild(&inputs, &["--no-entry", "--export=run"], ADDEND, &[SYN]);
+}
+
+#[test]
+fn weak_definitions_bind_own_references() {
+    // QUIRK-WILD-WEAK-OWN (found/wild_weak_definition_binds_own_references):
+    // weak.o defines `used` (data) and `value` weakly and reads / calls
+    // them; strong.o, later, defines both strongly. wasm-ld binds every
+    // reference to the strong ones, Wild weak.o's own to weak.o's. (Wild
+    // keeps the strong ones nobody uses: QUIRK-WILD-GC.)
+    let mut weak = obj();
+    let used = weak.define_data("used", ".data.used", &[20, 0, 0, 0], flags::BINDING_WEAK);
+    let value = weak.define_func("value", sig_i32(), ret(40), flags::BINDING_WEAK);
+    weak.define_func("read_used", sig_i32(), load(used), 0);
+    weak.define_func("call_value", sig_i32(), calls(value), 0);
+    let mut strong = obj();
+    strong.define_data("used", ".data.used", &[1, 0, 0, 0], 0);
+    strong.define_func("value", sig_i32(), ret(2), 0);
+    let inputs = [("weak.o", encode(&weak)), ("strong.o", encode(&strong))];
+    let args = ["--no-entry", "--export=read_used", "--export=call_value"];
+    quirk_is_wild(&inputs, &args, WEAK_OWN, &[SYN, GC]);
+    // Two weak definitions (measured): each object calls, and takes the
+    // address of, its own `value`; m.o's references reach the first.
+    let weak_copy = |name: &str, v: i32| {
+        let mut w = obj();
+        w.import_table();
+        let value = w.define_func("value", sig_i32(), ret(v), flags::BINDING_WEAK);
+        w.define_func(&format!("call_{name}"), sig_i32(), calls(value), 0);
+        let mut b = Body::new();
+        b.i32_const_table(value);
+        w.define_func(&format!("addr_{name}"), sig_i32(), b, 0);
+        encode(&w)
+    };
+    let mut m = obj();
+    m.import_table();
+    let value = m.undefined_func("value", "env", "value", sig_i32(), 0);
+    m.define_func("call_m", sig_i32(), calls(value), 0);
+    let mut b = Body::new();
+    b.i32_const_table(value);
+    m.define_func("addr_m", sig_i32(), b, 0);
+    let inputs = [("m.o", encode(&m)), ("w1.o", weak_copy("w1", 40)), ("w2.o", weak_copy("w2", 50))];
+    let args = ["--no-entry", "--export=call_m", "--export=addr_m", "--export=call_w1", "--export=addr_w1", "--export=call_w2", "--export=addr_w2"];
+    quirk_is_wild(&inputs, &args, WEAK_OWN, &[SYN, GC]);
+}
+
+/// An object whose `g_NAME` calls `f`, a weak hidden function returning `v`
+/// in COMDAT group `f`, as clang writes an inline C++ function.
+fn comdat_copy(name: &str, v: i32) -> Vec<u8> {
+    let mut m = obj();
+    let f = m.define_func("f", sig_i32(), ret(v), flags::BINDING_WEAK | flags::VISIBILITY_HIDDEN);
+    let index = m.symbols[f as usize].index;
+    m.comdats.push(ComdatModel { name: "f".into(), members: vec![ComdatMember { kind: ComdatKind::Function, index }] });
+    m.define_func(&format!("g_{name}"), sig_i32(), calls(f), 0);
+    encode(&m)
+}
+
+#[test]
+fn comdat_copies_kept() {
+    // QUIRK-WILD-COMDAT (found/wild_comdat_copy_kept): a.o and b.o both
+    // hold group `f`. wasm-ld keeps a.o's and b.o's call reaches it; Wild
+    // keeps both copies and b.o calls its own, which takes
+    // QUIRK-WILD-WEAK-OWN too (Wild: one deviation, the group's symbol
+    // being weak).
+    let inputs = [("a.o", comdat_copy("a", 1)), ("b.o", comdat_copy("b", 2))];
+    quirk_is_wild(&inputs, &["--no-entry", "--export=g_a", "--export=g_b"], COMDAT, &[SYN, WEAK_OWN]);
 }
