@@ -327,13 +327,14 @@ fn functions(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined,
 /// QUIRK-WILD-WRAP: Wild 0.10 makes the entry's command wrapper before the
 /// input functions and names it as the entry, which keeps its own name too
 /// (measured: found/wild_command_export_skips_dtors), so the canonical
-/// forms pair the wrappers up. Its target is set with the exports
-/// (`exports::assign`).
+/// forms pair the wrappers up. The wrapper is `() -> ()` and passes no
+/// argument whatever the entry's type (measured with `() -> i32` and
+/// `(i32) -> i32` entries: an invalid module). Its target is set with the
+/// exports (`exports::assign`).
 fn entry_wrapper(res: &Resolution, exports: &Exports, l: &mut Layout) {
     let Some(e) = exports.symbols.iter().find(|e| e.command_wrapper) else { return };
-    let Some(sig) = res.symbol_signature(e.symbol).cloned() else { return };
-    let type_index = l.type_index(&sig);
-    let body = FuncBody::CommandExport { target: 0, params: sig.params.len() as u32 };
+    let type_index = l.type_index(&Signature { params: vec![], results: vec![] });
+    let body = FuncBody::CommandExport { target: 0, params: 0 };
     l.functions.push(OutFunction { type_index, body, name: res.table.symbols[e.symbol].name.clone() });
     l.entry_wrapper = Some(l.num_imported_funcs + l.functions.len() as u32 - 1);
 }

@@ -89,7 +89,7 @@ pub const QUIRKS: &[QuirkInfo] = &[
         name: "command-wrapper-entry-only",
         id: "QUIRK-WILD-WRAP",
         linkers: "Wild 0.10",
-        summary: "of CTOR-2's command-export wrappers only the entry's is made, only when some live file has init functions, named as the entry and placed before it, calling __wasm_call_ctors and the entry, no __wasm_call_dtors (CTOR-3 off)",
+        summary: "of CTOR-2's command-export wrappers only the entry's is made, only when some live file has init functions, named as the entry, placed before it and typed () -> () whatever the entry's, calling __wasm_call_ctors and the entry, no __wasm_call_dtors (CTOR-3 off)",
     },
     QuirkInfo {
         quirk: Quirk::UnusedSyntheticsDropped,

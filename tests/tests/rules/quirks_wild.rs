@@ -169,6 +169,10 @@ fn command_wrapper_entry_only_calls_no_destructors() {
     store_ctor(&mut d, "__wasm_call_dtors", f, 100);
     let inputs = [("main.o", encode(&m)), ("dtors.o", encode(&d))];
     quirk_is_wild(&inputs, &["--export=other"], WRAP, &[SYN, GC]);
+    // The wrapper is `() -> ()` and passes nothing, whatever the entry's
+    // type (measured): with `other: () -> i32` as the entry, an invalid
+    // module in both.
+    quirk_is_wild(&inputs, &["--entry=other"], WRAP, &[SYN, GC]);
 }
 
 #[test]
