@@ -6,6 +6,7 @@
 use crate::config::{Config, UnresolvedPolicy};
 use crate::diag::Diagnostics;
 use crate::object::SymbolKind;
+use crate::quirks::Quirk;
 use crate::resolve::{Def, Resolution, SymbolId, Synthetic};
 use rustc_hash::FxHashSet as HashSet;
 
@@ -98,7 +99,8 @@ pub(crate) fn check_requested(config: &Config, res: &Resolution, diags: &mut Dia
 /// function runs (CTOR-2 wraps exported functions only then, or when
 /// `__wasm_call_dtors` is defined).
 pub(crate) fn select(config: &Config, res: &Resolution, live: &HashSet<SymbolId>, has_init: bool) -> Exports {
-    let mut out = Exports { memory: !config.import_memory || config.export_memory, table: config.export_table, symbols: Vec::new() };
+    let memory = (!config.import_memory || config.export_memory) && res.defines_memory(config.quirks);
+    let mut out = Exports { memory, table: config.export_table, symbols: Vec::new() };
     let requested: HashSet<&str> = config.entry.iter().chain(&config.exports).chain(&config.exports_if_defined).map(String::as_str).collect();
     let mut names: HashSet<String> = HashSet::default();
     if out.memory {
@@ -107,7 +109,12 @@ pub(crate) fn select(config: &Config, res: &Resolution, live: &HashSet<SymbolId>
     if out.table {
         names.insert("__indirect_function_table".into());
     }
-    let wrap = res.command_wrappers && (has_init || res.call_dtors.is_some());
+    // QUIRK-WILD-WRAP: Wild 0.10 wraps the entry alone, and only for init
+    // functions (measured: found/wild_no_command_export_wrapper,
+    // wild_command_export_skips_dtors; a defined `__wasm_call_dtors`
+    // without init functions makes no wrapper).
+    let entry_only = config.quirks.has(Quirk::CommandWrapperEntryOnly);
+    let wrap = res.command_wrappers && (has_init || (res.call_dtors.is_some() && !entry_only));
     // SIG-EXPORT: primary symbols only (a variant that is not its name's
     // primary symbol is not exported, measured); a SIG-1 stub has no
     // export target.
@@ -121,7 +128,8 @@ pub(crate) fn select(config: &Config, res: &Resolution, live: &HashSet<SymbolId>
         }
         let name = export_name(res, sid);
         if names.insert(name.clone()) {
-            let command_wrapper = wrap && sym.kind == SymbolKind::Function && matches!(sym.def, Def::Defined { .. });
+            let wrapped = !entry_only || config.entry.as_deref() == Some(sym.name.as_str());
+            let command_wrapper = wrap && wrapped && sym.kind == SymbolKind::Function && matches!(sym.def, Def::Defined { .. });
             out.symbols.push(Export { name, symbol: sid, command_wrapper });
         }
     }

@@ -4,6 +4,7 @@
 use crate::config::Config;
 use crate::exports::is_export_root;
 use crate::object::{SymbolKind, SEG_RETAIN};
+use crate::quirks::Quirk;
 use crate::resolve::Resolution;
 use crate::resolve::{Def, FileId, SymbolId, Synthetic};
 use rustc_hash::FxHashSet as HashSet;
@@ -102,10 +103,10 @@ pub(crate) fn mark_live(config: &Config, res: &Resolution) -> LiveSet {
     for f in res.file_ids().filter(|f| !res.lazy_files.contains(f)) {
         m.file(f);
     }
-    if !config.gc_sections {
-        // GC-4: `__wasm_call_ctors` too, init functions or not, and every
-        // SIG-1 stub, called or not (measured).
-        if let Some(sid) = res.table.find("__wasm_call_ctors") {
+    if !collects(config) {
+        // GC-4: `__wasm_call_ctors` too, init functions or not (but
+        // QUIRK-WILD-SYN), and every SIG-1 stub, called or not (measured).
+        if let Some(sid) = res.table.find("__wasm_call_ctors").filter(|_| !config.quirks.has(Quirk::UnusedSyntheticsDropped)) {
             m.symbol(sid);
         }
         for sid in res.table.variants.iter().flatten().copied() {
@@ -148,6 +149,16 @@ pub(crate) fn mark_live(config: &Config, res: &Resolution) -> LiveSet {
     }
     m.live.uses.sort_by_key(|u| u.file);
     m.live
+}
+
+/// Whether garbage collection runs (GC-1..GC-3): `--gc-sections`, wasm-ld's
+/// default, unless `--no-gc-sections` (GC-4) or QUIRK-WILD-GC: Wild 0.10
+/// accepts `--gc-sections` and collects nothing (measured:
+/// corpus/found/wild_no_gc_sections, wild_constructor_of_unused_member_runs;
+/// dead functions, data, imports, table slots and weak stubs stay, the
+/// init functions of every extracted member run).
+pub(crate) fn collects(config: &Config) -> bool {
+    config.gc_sections && !config.quirks.has(Quirk::GcSectionsIgnored)
 }
 
 impl Marker<'_> {

@@ -24,6 +24,9 @@ pub struct Relocator<'a> {
     pub res: &'a Resolution,
     pub layout: &'a Layout,
     pub offsets: &'a Offsets,
+    /// QUIRK-WILD-ADDEND: a memory address of undefined data is its addend
+    /// (0 + addend) instead of 0.
+    pub undefined_addend_kept: bool,
 }
 
 /// Why a site could not be patched.
@@ -46,8 +49,13 @@ impl Relocator<'_> {
         let memory = matches!(info.value, Value::MemoryAddr | Value::TlsOffset | Value::LocRel);
         let v: i64 = match info.value {
             // REL-MEM, UND-WEAK-DATA: undefined data is address 0, the addend
-            // dropped (measured, wasm-ld 22).
-            _ if memory && matches!(res.target(file, r.index), Target::Undefined(_)) => 0,
+            // dropped (measured, wasm-ld 22); QUIRK-WILD-ADDEND: Wild 0.10
+            // keeps it in MEMORY_ADDR_* relocations (measured:
+            // found/wild_weak_data_addend_kept; strong undefined data under
+            // QUIRK-WILD-UND alike).
+            _ if memory && matches!(res.target(file, r.index), Target::Undefined(_)) => {
+                if self.undefined_addend_kept && info.value == Value::MemoryAddr { r.addend } else { 0 }
+            }
             Value::TypeIndex => {
                 let sig = &res.files[file].types[r.index as usize];
                 *l.type_map.get(sig).ok_or(Unpatched::Dead)? as i64

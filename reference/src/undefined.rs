@@ -6,6 +6,7 @@ use crate::config::{Config, UnresolvedPolicy};
 use crate::diag::Diagnostics;
 use crate::live::{LiveSet, Use};
 use crate::object::SymbolKind;
+use crate::quirks::Quirk;
 use crate::resolve::{Resolution, SymbolId};
 use std::collections::BTreeMap;
 
@@ -33,10 +34,26 @@ pub struct Undefined {
     pub fates: BTreeMap<SymbolId, Fate>,
 }
 
+/// The policy undefined symbols are decided under and whether functions
+/// (and globals) are imported: the command line's (UND-POLICY), or under
+/// QUIRK-WILD-UND `--allow-undefined`'s (ignore-all and
+/// `--import-undefined`): Wild 0.10 imports undefined functions and
+/// globals and gives undefined data address 0 without a diagnostic, and
+/// rejects `--allow-undefined` itself (measured:
+/// corpus/found/wild_links_undefined_function).
+fn policy(config: &Config) -> (UnresolvedPolicy, bool) {
+    if config.quirks.has(Quirk::UndefinedAllowed) {
+        (UnresolvedPolicy::IgnoreAll, true)
+    } else {
+        (config.unresolved, config.import_undefined)
+    }
+}
+
 /// Decides every live undefined symbol's fate under the policy, and
 /// reports `FILE: undefined symbol: NAME` once per referencing file
 /// (UND-REPORT) as an error (report-all) or warning (warn).
 pub(crate) fn decide(config: &Config, res: &Resolution, live: &LiveSet, diags: &mut Diagnostics) -> Undefined {
+    let (unresolved, import_undefined) = policy(config);
     let mut out = Undefined::default();
     let mut sids: Vec<SymbolId> = live.symbols.iter().copied().filter(|&s| res.table.symbols[s].is_undefined()).collect();
     sids.sort_unstable();
@@ -49,22 +66,22 @@ pub(crate) fn decide(config: &Config, res: &Resolution, live: &LiveSet, diags: &
             SymbolKind::Function if weak => Fate::WeakStub,
             // UND-DYNAMIC: undefined data is no import; its absolute
             // addresses are errors (`report`), nothing else needs a value.
-            SymbolKind::Data if config.unresolved == UnresolvedPolicy::ImportDynamic => Fate::Zero,
-            SymbolKind::Data => match config.unresolved {
+            SymbolKind::Data if unresolved == UnresolvedPolicy::ImportDynamic => Fate::Zero,
+            SymbolKind::Data => match unresolved {
                 UnresolvedPolicy::ReportAll => Fate::Error,
                 _ => Fate::Zero,
             },
             // UND-DYNAMIC: every other undefined symbol is an import
             // (wasm-ld `shouldImport`).
-            _ if explicit || config.import_undefined || config.unresolved == UnresolvedPolicy::ImportDynamic => {
+            _ if explicit || import_undefined || unresolved == UnresolvedPolicy::ImportDynamic => {
                 let (module, field) = res.import_of(sid);
                 Fate::Import { module, field }
             }
-            SymbolKind::Function => match config.unresolved {
+            SymbolKind::Function => match unresolved {
                 UnresolvedPolicy::ReportAll => Fate::Error,
                 _ => Fate::TrapStub,
             },
-            _ => match config.unresolved {
+            _ => match unresolved {
                 UnresolvedPolicy::ReportAll => Fate::Error,
                 _ => {
                     let (module, field) = res.import_of(sid);
@@ -81,9 +98,10 @@ pub(crate) fn decide(config: &Config, res: &Resolution, live: &LiveSet, diags: &
 fn report(config: &Config, res: &Resolution, live: &LiveSet, diags: &mut Diagnostics) {
     // UND-REPORT: one message per live relocation (measured, wasm-ld 22);
     // `--import-undefined` excuses functions only (wasm-ld `allowUndefined`).
+    let (unresolved, import_undefined) = policy(config);
     for u in &live.uses {
         let sym = &res.table.symbols[u.symbol];
-        if config.unresolved == UnresolvedPolicy::ImportDynamic && sym.is_undefined() {
+        if unresolved == UnresolvedPolicy::ImportDynamic && sym.is_undefined() {
             if let Some(msg) = dynamic_relocation_error(res, u) {
                 diags.error(msg);
             }
@@ -92,14 +110,14 @@ fn report(config: &Config, res: &Resolution, live: &LiveSet, diags: &mut Diagnos
             continue;
         }
         let explicit = res.is_import_by_design(u.symbol);
-        if explicit || (config.import_undefined && sym.kind == SymbolKind::Function) {
+        if explicit || (import_undefined && sym.kind == SymbolKind::Function) {
             continue;
         }
         let mut msg = format!("{}: undefined symbol: {}", res.files[u.file].name, sym.name);
         for (name, file) in crate::didyoumean::suggestions(res, u.symbol) {
             msg.push_str(&format!("\n>>> did you mean: {name} (defined in {file})"));
         }
-        match config.unresolved {
+        match unresolved {
             UnresolvedPolicy::ReportAll => diags.error(msg),
             UnresolvedPolicy::Warn => diags.warning(msg),
             UnresolvedPolicy::IgnoreAll | UnresolvedPolicy::ImportDynamic => {}

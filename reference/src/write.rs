@@ -18,7 +18,8 @@ use wasm_encoder::*;
 pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: &InitOrder, features: &Features, diags: &mut Diagnostics) -> Vec<u8> {
     let mut errors = Vec::new();
     let no_offsets = Offsets::default();
-    let rel = Relocator { res, layout: l, offsets: &no_offsets };
+    let undefined_addend_kept = config.quirks.has(crate::quirks::Quirk::UndefinedDataAddendKept);
+    let rel = Relocator { res, layout: l, offsets: &no_offsets, undefined_addend_kept };
     let bodies: Vec<Vec<u8>> = l.functions.iter().map(|f| body(res, init, l, &rel, &f.body, &mut errors)).collect();
     let mut offsets = Offsets::default();
     let mut pos = leb_len(bodies.len() as u64);
@@ -28,7 +29,7 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
         pos += b.len();
     }
     let customs = custom_sections(config, res, &mut offsets);
-    let rel = Relocator { res, layout: l, offsets: &offsets };
+    let rel = Relocator { res, layout: l, offsets: &offsets, undefined_addend_kept };
 
     let mut m = Module::new();
     let mut types = TypeSection::new();
@@ -67,7 +68,7 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
         tables.table(table_type(t.size()));
         m.section(&tables);
     }
-    if !config.import_memory {
+    if !config.import_memory && res.defines_memory(config.quirks) {
         let mut mems = MemorySection::new();
         mems.memory(memory_type(l));
         m.section(&mems);

@@ -24,3 +24,5 @@ mod exports;
 mod signatures;
 #[path = "rules/quirks.rs"]
 mod quirks;
+#[path = "rules/quirks_wild.rs"]
+mod quirks_wild;

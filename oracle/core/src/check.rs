@@ -280,6 +280,17 @@ pub fn compare_under_quirks(
     report.comparisons.pop().expect("two reports give one comparison")
 }
 
+/// Compares reports made apart, each linker with its own arguments (refld
+/// under `--quirk=NAME`, say, against the linker the quirk emulates, which
+/// knows no such option): [`CheckReport::from_reports`], then the
+/// structural comparison [`check`] adds. `args` are the arguments whose
+/// inputs the canonical forms name (the ones every linker shares).
+pub fn compare_reports(args: &[String], cwd: &Path, reports: Vec<LinkerReport>, allow: &AllowList) -> CheckReport {
+    let mut report = CheckReport::from_reports(args, reports, allow);
+    add_structural(&mut report, args, cwd, allow, None);
+    report
+}
+
 /// Where the time of one check went, phase by phase ([`check_phases`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PhaseTimes {

@@ -3,14 +3,16 @@
 //! and the command-export wrappers (CTOR-2).
 
 use super::{FuncBody, GlobalInit, Layout, OutFunction, OutGlobal};
+use crate::config::Config;
 use crate::exports::Exports;
+use crate::quirks::Quirk;
 use crate::object::SymbolKind;
 use crate::resolve::{Def, Resolution, SymbolId, Synthetic};
 use wasm_encoder::ExportKind;
 use wasmparser::{GlobalType, ValType};
 
 /// Fills `l.exports` from `exports`, in its order.
-pub(super) fn assign(res: &Resolution, exports: &Exports, l: &mut Layout) {
+pub(super) fn assign(config: &Config, res: &Resolution, exports: &Exports, l: &mut Layout) {
     if exports.memory {
         l.exports.push(("memory".into(), ExportKind::Memory, 0));
     }
@@ -20,7 +22,18 @@ pub(super) fn assign(res: &Resolution, exports: &Exports, l: &mut Layout) {
     for e in &exports.symbols {
         let Some((kind, mut index)) = export_target(res, e.symbol, l) else { continue };
         if e.command_wrapper {
-            index = command_wrapper(l, index, &res.table.symbols[e.symbol].name);
+            index = match l.entry_wrapper.filter(|_| config.quirks.has(Quirk::CommandWrapperEntryOnly)) {
+                // QUIRK-WILD-WRAP: the wrapper placed before the input
+                // functions (`super::functions`) now gets its target.
+                Some(w) => {
+                    let i = (w - l.num_imported_funcs) as usize;
+                    if let FuncBody::CommandExport { target, .. } = &mut l.functions[i].body {
+                        *target = index;
+                    }
+                    w
+                }
+                None => command_wrapper(l, index, &res.table.symbols[e.symbol].name),
+            };
         }
         l.exports.push((e.name.clone(), kind, index));
     }

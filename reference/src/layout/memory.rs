@@ -142,6 +142,11 @@ pub fn lay_out_memory(config: &Config, res: &Resolution, live: &LiveSet) -> Resu
         }
     }
     segs.sort_by_key(|s| order(&s.name));
+    if !segs.is_empty() && !res.defines_memory(config.quirks) {
+        // QUIRK-WILD-MEM: Wild 0.10 stops with `Wasm memory index 0 out of
+        // range` (measured); refld says why.
+        return Err("data segments but no memory: no input imports one (--quirk memory-only-when-imported)".into());
+    }
     let mut m = MemoryLayout { table_base: config.table_base, ..Default::default() };
     let stack_align = 16;
     let mut ptr: u64 = 0;

@@ -33,6 +33,31 @@ pub enum Quirk {
     /// signature variants are handled (SIG-1, SIG-2) in the walk order of
     /// wasm-ld's `DenseMap`, not in the order their first variant was made.
     VariantsHashOrder,
+    /// QUIRK-WILD-GC (Wild 0.10): `--gc-sections` (the default) collects
+    /// nothing; every loaded file is kept whole, as with `--no-gc-sections`.
+    GcSectionsIgnored,
+    /// QUIRK-WILD-WRAP (Wild 0.10): only the entry gets a command wrapper,
+    /// and it calls no `__wasm_call_dtors`.
+    CommandWrapperEntryOnly,
+    /// QUIRK-WILD-SYN (Wild 0.10): `__stack_pointer` and
+    /// `__wasm_call_ctors` are written only when used.
+    UnusedSyntheticsDropped,
+    /// QUIRK-WILD-MEM (Wild 0.10): no memory unless a loaded input imports
+    /// one.
+    MemoryOnlyWhenImported,
+    /// QUIRK-WILD-UND (Wild 0.10): undefined symbols link as under
+    /// `--allow-undefined`.
+    UndefinedAllowed,
+    /// QUIRK-WILD-SIG (Wild 0.10): no function signature is checked.
+    SignatureUnchecked,
+    /// QUIRK-WILD-ADDEND (Wild 0.10): the address of undefined data is
+    /// 0 + addend.
+    UndefinedDataAddendKept,
+    /// QUIRK-WILD-WEAK-OWN (Wild 0.10): an object's references to its own
+    /// overridden weak definition stay with it.
+    WeakDefinitionsBindOwnReferences,
+    /// QUIRK-WILD-COMDAT (Wild 0.10): every copy of a COMDAT group is kept.
+    ComdatCopiesKept,
 }
 
 /// What a quirk is, for `--help`, `linkcheck quirks` and SPEC.md.
@@ -85,6 +110,69 @@ pub const QUIRKS: &[QuirkInfo] = &[
         id: "QUIRK-VARIANTS-ORDER",
         linkers: "wasm-ld 14, 16, 19, 22 (rust-lld 22)",
         summary: "names with signature variants are handled in the walk order of wasm-ld's variant map, not in the order their first variant was made: the order of SIG-1's warnings and stubs, and which name SIG-2 reports",
+    },
+    QuirkInfo {
+        quirk: Quirk::GcSectionsIgnored,
+        name: "gc-sections-ignored",
+        id: "QUIRK-WILD-GC",
+        linkers: "Wild 0.10",
+        summary: "garbage collection is off whatever the command line says: every loaded file is live whole, as with --no-gc-sections (GC-4), so its init functions run and its dead code keeps its table slots, imports and weak stubs",
+    },
+    QuirkInfo {
+        quirk: Quirk::CommandWrapperEntryOnly,
+        name: "command-wrapper-entry-only",
+        id: "QUIRK-WILD-WRAP",
+        linkers: "Wild 0.10",
+        summary: "of CTOR-2's command-export wrappers only the entry's is made, only when some live file has init functions, named as the entry, placed before it and typed () -> () whatever the entry's, calling __wasm_call_ctors and the entry, no __wasm_call_dtors (CTOR-3 off)",
+    },
+    QuirkInfo {
+        quirk: Quirk::UnusedSyntheticsDropped,
+        name: "unused-synthetics-dropped",
+        id: "QUIRK-WILD-SYN",
+        linkers: "Wild 0.10",
+        summary: "__stack_pointer is written only when a live relocation uses it (MEM-SP off), __wasm_call_ctors only when used or some live file has init functions (GC-4's keeping it off)",
+    },
+    QuirkInfo {
+        quirk: Quirk::MemoryOnlyWhenImported,
+        name: "memory-only-when-imported",
+        id: "QUIRK-WILD-MEM",
+        linkers: "Wild 0.10",
+        summary: "the output defines and exports a memory only when some loaded input imports one (env.__linear_memory); data without one is an error",
+    },
+    QuirkInfo {
+        quirk: Quirk::UndefinedAllowed,
+        name: "undefined-allowed",
+        id: "QUIRK-WILD-UND",
+        linkers: "Wild 0.10",
+        summary: "undefined symbols are resolved as under --allow-undefined whatever the policy: functions and globals become imports, data has address 0, and no undefined-symbol diagnostic is given (EXP-5 still is)",
+    },
+    QuirkInfo {
+        quirk: Quirk::SignatureUnchecked,
+        name: "signature-unchecked",
+        id: "QUIRK-WILD-SIG",
+        linkers: "Wild 0.10",
+        summary: "no function signature is checked: no variants, no signature_mismatch stubs and no warnings; every reference binds to the name's one symbol and calls of another type are written as they are (an invalid module)",
+    },
+    QuirkInfo {
+        quirk: Quirk::UndefinedDataAddendKept,
+        name: "undefined-data-addend-kept",
+        id: "QUIRK-WILD-ADDEND",
+        linkers: "Wild 0.10",
+        summary: "a MEMORY_ADDR_* relocation against undefined data (weak, or allowed) writes its addend, 0 + addend, not 0 (UND-WEAK-DATA, UND-DATA-ZERO's dropped addend off)",
+    },
+    QuirkInfo {
+        quirk: Quirk::WeakDefinitionsBindOwnReferences,
+        name: "weak-definitions-bind-own-references",
+        id: "QUIRK-WILD-WEAK-OWN",
+        linkers: "Wild 0.10",
+        summary: "an object's references to a name it defines weakly resolve to its own definition when another one won (SYM-2, SYM-3 for that object's references), as a local symbol's; other objects' references keep the winner",
+    },
+    QuirkInfo {
+        quirk: Quirk::ComdatCopiesKept,
+        name: "comdat-copies-kept",
+        id: "QUIRK-WILD-COMDAT",
+        linkers: "Wild 0.10",
+        summary: "every object's COMDAT groups are kept (COMDAT-1 off): a later copy's symbols are weak definitions like any other (with weak-definitions-bind-own-references its object's references reach its copy)",
     },
 ];
 

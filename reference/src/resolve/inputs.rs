@@ -64,8 +64,11 @@ impl Resolver<'_> {
         let nif = obj.num_imported_funcs();
         let nig = obj.num_imported_globals();
         for c in &obj.comdats {
-            // COMDAT-1: the first object to declare a COMDAT keeps it.
-            if self.comdats.insert(c.name.clone()) {
+            // COMDAT-1: the first object to declare a COMDAT keeps it;
+            // QUIRK-WILD-COMDAT: Wild 0.10 keeps every copy, its symbols
+            // weak definitions like any other (measured:
+            // found/wild_comdat_copy_kept).
+            if self.comdats.insert(c.name.clone()) || self.config.quirks.has(crate::quirks::Quirk::ComdatCopiesKept) {
                 continue;
             }
             discarded.functions.extend(c.functions.iter().map(|f| f - nif));

@@ -116,6 +116,9 @@ pub(crate) fn resolve(config: &Config, provider: &dyn InputProvider, diags: &mut
     }
     r.synthesize();
     r.reorder_files();
+    if config.quirks.has(crate::quirks::Quirk::WeakDefinitionsBindOwnReferences) {
+        r.bind_own_weak_definitions();
+    }
     Ok(r.res)
 }
 

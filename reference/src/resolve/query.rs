@@ -82,6 +82,18 @@ impl Resolution {
         sym.import_name.is_some() || self.allowed_undefined.contains(&sym.name)
     }
 
+    /// QUIRK-WILD-MEM: whether the output has a memory of its own. Always,
+    /// but under the quirk only when some loaded input imports a memory
+    /// (clang's objects import `env.__linear_memory`): Wild 0.10 writes
+    /// none otherwise, and no `memory` export (measured:
+    /// corpus/found/wild_no_memory_without_memory_import; an archive member
+    /// importing one counts only when extracted).
+    pub fn defines_memory(&self, quirks: crate::quirks::Quirks) -> bool {
+        use crate::object::ImportKind;
+        !quirks.has(crate::quirks::Quirk::MemoryOnlyWhenImported)
+            || self.files.iter().any(|f| f.imports.iter().any(|i| matches!(i.kind, ImportKind::Memory(_))))
+    }
+
     /// The signature of function symbol `sym` of `file` (its definition's
     /// type or its import's).
     pub fn signature(&self, (file, sym): (FileId, u32)) -> &Signature {

@@ -5,7 +5,7 @@
 use super::Resolver;
 use crate::error::InputError;
 use crate::object::SymbolKind;
-use crate::quirks::{walk_order, HashWalk};
+use crate::quirks::{walk_order, HashWalk, Quirk};
 use crate::resolve::Def;
 
 impl Resolver<'_> {
@@ -28,6 +28,11 @@ impl Resolver<'_> {
         // CTOR-2: `--export-all` exports `__wasm_call_ctors` too (measured).
         if !ctors_used && !names.iter().any(|n| n == ctors) && !self.config.export_all {
             self.res.command_wrappers = true;
+            // QUIRK-WILD-WRAP: Wild 0.10's wrapper calls no
+            // `__wasm_call_dtors` (measured: found/wild_command_export_skips_dtors).
+            if self.config.quirks.has(Quirk::CommandWrapperEntryOnly) {
+                return Ok(());
+            }
             self.extract_if_lazy("__wasm_call_dtors")?;
             if let Some(sid) = self.res.table.find("__wasm_call_dtors") {
                 let sym = &self.res.table.symbols[sid];

@@ -6,7 +6,7 @@
 
 use super::symtab::{define_action, reference_extracts, Def, DefineAction, FileId, Reference, SymbolId};
 use super::synthetic::RESERVED;
-use super::{signatures, Resolution, Resolver};
+use super::{signatures, Discarded, Resolution, Resolver};
 use crate::error::InputError;
 use crate::object::SymbolKind;
 use crate::quirks::Quirk;
@@ -40,6 +40,14 @@ impl Resolver<'_> {
         self.diags.error(msg);
     }
 
+    /// SIG-*: whether function signatures are checked at all. Not under
+    /// QUIRK-WILD-SIG: Wild 0.10 makes no variant, no stub and no warning,
+    /// and writes a call of another type as it is (measured:
+    /// corpus/found/wild_signature_mismatch_invalid_module).
+    fn checks_signatures(&self) -> bool {
+        !self.config.quirks.has(Quirk::SignatureUnchecked)
+    }
+
     /// A definition of `sid`'s name; returns the symbol it resolves to
     /// (`sid`, or a variant of another signature, SIG-VARIANT).
     pub(super) fn add_defined(&mut self, sid: SymbolId, fid: FileId, sym: u32, weak: bool, file: &str) -> SymbolId {
@@ -50,7 +58,7 @@ impl Resolver<'_> {
             self.diags.error(msg);
             return sid;
         }
-        let (target, new_variant) = signatures::definition_target(&mut self.res, sid, (fid, sym));
+        let (target, new_variant) = if self.checks_signatures() { signatures::definition_target(&mut self.res, sid, (fid, sym)) } else { (sid, false) };
         // wasm-ld weighs a definition against the symbol it met (`sid`),
         // also when it lands on an existing variant.
         let action = if new_variant { DefineAction::Replace } else { define_action(&self.res.table.symbols[sid], weak) };
@@ -83,7 +91,7 @@ impl Resolver<'_> {
             s.sig = Some((fid, sym));
             // QUIRK-LAZY-SIG: wasm-ld binds the references that met the
             // lazy symbol to the definition, whatever its signature.
-            if was_lazy && !self.config.quirks.has(Quirk::LazySignatureUnchecked) {
+            if was_lazy && !self.config.quirks.has(Quirk::LazySignatureUnchecked) && self.checks_signatures() {
                 signatures::split_lazy_references(&mut self.res, target);
             }
         }
@@ -98,6 +106,7 @@ impl Resolver<'_> {
             self.res.table.symbols[sid].refs.push(r);
             return Ok(sid);
         }
+        let checks_signatures = self.checks_signatures();
         let sym = &mut self.res.table.symbols[sid];
         if let Def::Lazy { member } = sym.def {
             if !reference_extracts(sym.kind, r.weak) {
@@ -110,6 +119,11 @@ impl Resolver<'_> {
                     // reference's signature in turn (`lazy->signature = sig`).
                     SymbolKind::Function if self.config.quirks.has(Quirk::LazySignatureUnchecked) => {
                         sym.sig = Some((r.file, r.sym));
+                        sid
+                    }
+                    // QUIRK-WILD-SIG: one symbol, the first signature.
+                    SymbolKind::Function if !checks_signatures => {
+                        sym.sig.get_or_insert((r.file, r.sym));
                         sid
                     }
                     SymbolKind::Function => signatures::lazy_reference_target(&mut self.res, sid, &r),
@@ -128,7 +142,7 @@ impl Resolver<'_> {
                 return Ok(sid);
             }
         }
-        let target = signatures::reference_target(&mut self.res, sid, &r);
+        let target = if self.checks_signatures() { signatures::reference_target(&mut self.res, sid, &r) } else { sid };
         if self.res.table.symbols[sid].def == Def::Undefined {
             // wasm-ld `updateExistingUndefined`, on the symbol met.
             self.check_import_attributes(sid, r);
@@ -138,6 +152,31 @@ impl Resolver<'_> {
         }
         self.res.table.symbols[target].refs.push(r);
         Ok(target)
+    }
+
+    /// QUIRK-WILD-WEAK-OWN: once every input is read, an object's
+    /// references to a name it defines weakly, where another definition
+    /// won (SYM-2, SYM-3), resolve to its own definition, as a local
+    /// symbol's do (other objects' references keep the winner). Wild 0.10
+    /// binds them so (measured: found/wild_weak_definition_binds_own_references;
+    /// two weak definitions: each object calls, and takes the address of,
+    /// its own copy). A definition COMDAT-1 discarded is no definition.
+    pub(super) fn bind_own_weak_definitions(&mut self) {
+        let res = &mut self.res;
+        for (f, obj) in res.files.iter().enumerate() {
+            let f = FileId::from(f);
+            for (i, s) in obj.symbols.iter().enumerate() {
+                let Some(sid) = res.file_syms[f][i] else { continue };
+                if !s.is_defined() || !s.is_weak() {
+                    continue;
+                }
+                let own = Def::Defined { file: f, sym: i as u32 };
+                let overridden = matches!(res.table.symbols[sid].def, Def::Defined { .. }) && res.table.symbols[sid].def != own;
+                if overridden && !discarded(&res.discarded[f], obj, s) {
+                    res.file_syms[f][i] = None;
+                }
+            }
+        }
     }
 
     /// UND-NAME / UND-MODULE (wasm-ld `updateExistingUndefined`): while a
@@ -179,5 +218,15 @@ impl Resolver<'_> {
         for e in errors {
             self.diags.error(e);
         }
+    }
+}
+
+/// COMDAT-1: whether defined symbol `s` of `obj` lies in a discarded group.
+fn discarded(d: &Discarded, obj: &crate::object::ObjectFile, s: &crate::object::Symbol) -> bool {
+    match s.kind {
+        SymbolKind::Function => d.functions.contains(&(s.index - obj.num_imported_funcs())),
+        SymbolKind::Data => s.data.is_some_and(|x| d.segments.contains(&x.segment)),
+        SymbolKind::Global => d.globals.contains(&(s.index - obj.num_imported_globals())),
+        _ => false,
     }
 }
