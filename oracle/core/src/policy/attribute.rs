@@ -29,9 +29,9 @@ pub struct Attribution {
 ///    under all of L's quirks and that link is compared with L's. If every
 ///    divergence left there is covered by a `[[known]]` entry or shows
 ///    under a key plain refld diverged at too, each divergence of plain
-///    refld whose key is gone is L's quirk, with the note of the single
-///    quirk that removes it alone (the notes of all, joined by ` + `, when
-///    none does). A divergence the quirks leave in place, or a new one they
+///    refld whose key is gone is L's quirk, noted with the quirk that
+///    removes it alone, else with the quirks without which (the others
+///    on) it comes back, joined by ` + `. A divergence the quirks leave in place, or a new one they
 ///    bring, leaves every divergence of plain refld as it is: the quirks do
 ///    not model L on this link.
 ///
@@ -70,17 +70,29 @@ pub fn attribute(
             done.relinks += relinks.get();
             continue;
         }
+        // Which quirks to name: the one that removes the key alone, else
+        // those without which (all the others on) the key comes back.
         let mut singles: Vec<Option<BTreeSet<String>>> = vec![None; quirks.len()];
+        let mut all_but: Vec<Option<BTreeSet<String>>> = vec![None; quirks.len()];
         let cmp = &mut report.comparisons[i];
         for n in open {
             let key = cmp.differences[n].key.clone();
             if left.contains(&key) {
                 continue;
             }
-            let note = (0..quirks.len())
-                .find(|&q| quirks.len() == 1 || !singles[q].get_or_insert_with(|| relink(&[quirks[q].0])).contains(&key))
-                .map(|q| quirks[q].1.to_string())
-                .unwrap_or_else(|| quirks.iter().map(|(_, note)| *note).collect::<Vec<_>>().join(" + "));
+            let alone = (0..quirks.len())
+                .find(|&q| quirks.len() == 1 || !singles[q].get_or_insert_with(|| relink(&[quirks[q].0])).contains(&key));
+            let named: Vec<usize> = match alone {
+                Some(q) => vec![q],
+                None => (0..quirks.len())
+                    .filter(|&q| {
+                        let others: Vec<&str> = all.iter().enumerate().filter(|(o, _)| *o != q).map(|(_, name)| *name).collect();
+                        all_but[q].get_or_insert_with(|| relink(&others)).contains(&key)
+                    })
+                    .collect(),
+            };
+            let named = if named.is_empty() { (0..quirks.len()).collect() } else { named };
+            let note = named.iter().map(|&q| quirks[q].1).collect::<Vec<_>>().join(" + ");
             cmp.differences[n].known = Some(note);
             done.by_quirks += 1;
         }
