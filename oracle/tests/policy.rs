@@ -279,3 +279,57 @@ fn the_corpus_policy_loads_and_names_existing_notes_quirks_and_cases() {
         linkcheck_gen::diff_linkers::Condition::from_name(&p.condition).expect("a known shape");
     }
 }
+
+/// The cell of `linker` for one corpus case linked by refld and `linkers`
+/// under `policy`, and the notes of its known divergences.
+fn cell_under(case: &str, linkers: Vec<linkcheck_core::Linker>, policy: &Policy) -> (String, Vec<String>) {
+    use linkcheck_core::check::CheckOptions;
+    let dir = workspace().join("corpus").join(case);
+    let runner = linkcheck_core::Runner::new().expect("wasmtime runner");
+    let mut all = vec![linkcheck_core::Linker::Reference];
+    all.extend(linkers);
+    let names: Vec<String> = all.iter().map(|l| l.name().to_string()).collect();
+    let result = linkcheck::conform::run_case(&dir, &all, &runner, &CheckOptions::default(), policy);
+    let cell = result.verdicts(&names)[1].cell();
+    let notes = result.report.iter().flat_map(|r| &r.comparisons[0].differences).filter_map(|d| d.known.clone()).collect();
+    (cell, notes)
+}
+
+/// A divergence is rust-lld's known bug when refld under rust-lld's quirks
+/// no longer shows it: the found case of wasm-ld's unchecked lazy
+/// signature (an invalid output, a different run, a function kept alive,
+/// a missing stub, a missing warning: none of it keyed in the policy) is
+/// known with the quirk's note; without quirks, or with a quirk that does
+/// not model it, it diverges.
+#[test]
+fn a_divergence_is_known_when_the_linkers_quirks_remove_it() {
+    let case = "found/wasm_ld_lazy_signature_unchecked";
+    let lld = || vec![linkcheck_core::Linker::rust_lld().expect("rust-lld (scripts/setup.sh)")];
+    let policy = Policy::embedded();
+    assert!(policy.known.iter().all(|k| k.linker != "rust-lld" || !k.cases.iter().flatten().any(|c| c == case)), "no key pattern helps");
+    let (cell, notes) = cell_under(case, lld(), policy);
+    assert_eq!(cell, "known:warn.signature-mismatch.f0");
+    assert!(notes.len() >= 5 && notes.iter().all(|n| n == "found/wasm_ld_lazy_signature_unchecked"), "{notes:?}");
+
+    let without = Policy { quirks: vec![], ..policy.clone() };
+    assert_eq!(cell_under(case, lld(), &without).0, "diverge:warn.signature-mismatch.f0");
+    let wrong = Policy { quirks: policy.quirks.iter().filter(|q| q.quirk != "lazy-signature-unchecked").cloned().collect(), ..policy.clone() };
+    assert_eq!(cell_under(case, lld(), &wrong).0, "diverge:warn.signature-mismatch.f0", "the other quirks do not model it");
+}
+
+/// Wild's bugs on a case need several of its quirks at once: the policy
+/// names, for each divergence, the quirk that removes it alone or those it
+/// needs together; the whole set links as Wild does.
+#[test]
+fn wild_divergences_are_explained_by_its_quirks_together() {
+    let wild = linkcheck_core::discover::discover_all()
+        .into_iter()
+        .find_map(|f| f.ok().filter(|f| f.name == "wild"))
+        .expect("Wild 0.10 (scripts/setup.sh installs it)")
+        .linker();
+    let (cell, notes) = cell_under("found/wild_comdat_copy_kept", vec![wild.clone()], Policy::embedded());
+    assert!(cell.starts_with("known:"), "{cell}");
+    assert!(notes.iter().any(|n| n.contains("found/wild_comdat_copy_kept")), "{notes:?}");
+    let without = Policy { quirks: vec![], ..Policy::embedded().clone() };
+    assert!(cell_under("found/wild_comdat_copy_kept", vec![wild], &without).0.starts_with("diverge:"));
+}

@@ -273,10 +273,12 @@ pub fn compare_under_quirks(
     quirked.extend(args.iter().cloned());
     let outcome = Linker::Reference.link_with_timeout(&quirked, cwd, options.timeout);
     let refld = LinkerReport::from_outcome(Linker::Reference.name(), outcome, runner, options);
-    let mut report = CheckReport::from_reports(args, vec![refld, other.clone()], &options.allow);
-    if options.structural {
-        add_structural(&mut report, args, cwd, &options.allow, None);
-    }
+    let reports = vec![refld, other.clone()];
+    let mut report = if options.structural {
+        compare_reports(args, cwd, reports, &options.allow)
+    } else {
+        CheckReport::from_reports(args, reports, &options.allow)
+    };
     report.comparisons.pop().expect("two reports give one comparison")
 }
 
