@@ -3,7 +3,7 @@
 //! (AR-1..AR-3; wasm-ld `LazySymbol`, `SymbolTable::addLazy`).
 
 use super::Resolver;
-use crate::archive::{self, Member};
+use crate::archive::{LazyEntry, Member};
 use crate::error::InputError;
 use crate::object::parse_object;
 use super::symtab::{reference_extracts, Def, FileId, MemberId};
@@ -12,8 +12,9 @@ impl Resolver<'_> {
     /// AR-1: each defined non-local symbol of a member becomes lazy unless
     /// the name is already known; AR-2: an undefined reference already
     /// waiting for it extracts the member at once.
-    pub(super) fn add_lazy(&mut self, m: Member) -> Result<(), InputError> {
-        let entries = archive::scan_defined_symbols(&m.name, &m.bytes)?;
+    /// Adds a member's defined symbols as lazy symbols (`entries`, read
+    /// by `archive::scan_defined_symbols`).
+    pub(super) fn add_lazy(&mut self, m: Member, entries: Vec<LazyEntry>) -> Result<(), InputError> {
         let id = MemberId::from(self.members.len());
         self.res.members.push(m.name.clone());
         self.members.push(Some(m));

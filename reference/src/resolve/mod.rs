@@ -105,8 +105,13 @@ struct Resolver<'a> {
 pub(crate) fn resolve(config: &Config, provider: &dyn InputProvider, diags: &mut Diagnostics) -> Result<Resolution, InputError> {
     let mut r = Resolver { config, diags, res: Resolution::default(), members: Vec::new(), comdats: HashSet::default(), loaded: Vec::new() };
     r.res.allowed_undefined.extend(config.allow_undefined_names.iter().cloned());
+    // DIAG-1: every input is read before any symbol is added.
+    let mut read = Vec::new();
     for spec in &config.inputs {
-        r.add_input(spec, provider)?;
+        read.extend(r.read_input(spec, provider)?);
+    }
+    for input in read {
+        r.add_input(input)?;
     }
     // DIAG-1: wasm-ld stops here when the inputs' symbols gave errors
     // (warnings too under `--fatal-warnings`): a member that `--export`

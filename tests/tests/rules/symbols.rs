@@ -323,6 +323,32 @@ fn duplicate_symbol_name_in_one_object() {
     assert_eq!(errors(&refld_messages(&r)), vec!["a3.o: duplicate symbol name f0"]);
 }
 
+/// DIAG-1: wasm-ld reads every input before it adds a symbol, so an
+/// object it cannot read stops the link before the symbol errors of the
+/// files before it: two strong `f1`, then an object with two symbols named
+/// `f0` (OBJ-7) or a truncated one, give that file's error alone (found by
+/// diff_linkers: refld read and added file by file, and reported the
+/// duplicate `f1` first).
+#[test]
+fn an_unreadable_input_stops_the_link_before_symbol_errors() {
+    let mut bad = obj();
+    bad.define_data("f0", ".data.f0", &[1, 0, 0, 0], flags::BINDING_WEAK);
+    bad.undefined_func("f0", "other", "shared", sig_i32(), flags::BINDING_WEAK);
+    let bad = encode(&bad);
+    let files = |last: Vec<u8>| [("a1.o", encode(&returns("f1", 1, 0))), ("a2.o", encode(&returns("f1", 2, 0))), ("a3.o", last)];
+    let (r, lld) = both(&files(bad.clone()), &["--no-entry"]);
+    assert!(!lld.ok && lld.stderr.contains("a3.o: duplicate symbol name f0") && !lld.stderr.contains("duplicate symbol: f1"), "rust-lld: {}", lld.stderr);
+    assert_eq!(errors(&refld_messages(&r)), vec!["a3.o: duplicate symbol name f0"]);
+    // A truncated object: the texts of the two readers differ, the order
+    // does not.
+    let truncated = files(bad[..30].to_vec());
+    let (r, lld) = (link(&truncated, &["--no-entry"]), rust_lld(&truncated, &["--no-entry"]));
+    assert!(!lld.ok && lld.stderr.contains("a3.o:") && !lld.stderr.contains("duplicate symbol: f1"), "rust-lld: {}", lld.stderr);
+    let messages = refld_messages(&r);
+    let refld = errors(&messages);
+    assert!(refld.len() == 1 && refld[0].starts_with("a3.o:"), "{refld:?}");
+}
+
 /// OBJ-7 in an archive member never extracted, for a name the symbol table
 /// does not spell: `m1.o` defines data `f0` and has an undefined function
 /// whose name comes from its import field `env.f0` (no EXPLICIT_NAME).
