@@ -174,7 +174,7 @@ fn referrers(res: &Resolution, live: &LiveSet, sid: SymbolId) -> Vec<Referrer> {
     let mut out = Vec::new();
     for r in &res.table.symbols[sid].refs {
         let obj = &res.files[r.file];
-        let s = &obj.symbols[r.sym as usize];
+        let s = &obj.symbols[r.sym.index()];
         let base = Referrer {
             file: obj.name.clone(),
             within: String::new(),
@@ -186,7 +186,7 @@ fn referrers(res: &Resolution, live: &LiveSet, sid: SymbolId) -> Vec<Referrer> {
         };
         let mut any = false;
         for (i, range) in obj.func_relocs.iter().enumerate() {
-            for rel in obj.code_relocs[range.clone()].iter().filter(|x| x.index == r.sym && x.ty != R::TypeIndexLeb) {
+            for rel in obj.code_relocs[range.clone()].iter().filter(|x| x.index == r.sym.0 && x.ty != R::TypeIndexLeb) {
                 any = true;
                 let idx = i as u32 + obj.num_imported_funcs();
                 let within = obj.symbols.iter().find(|x| x.kind == SymbolKind::Function && x.is_defined() && x.index == idx).map(|x| x.name.clone()).unwrap_or_else(|| format!("function #{idx}"));
@@ -194,7 +194,7 @@ fn referrers(res: &Resolution, live: &LiveSet, sid: SymbolId) -> Vec<Referrer> {
             }
         }
         for (i, range) in obj.segment_relocs.iter().enumerate() {
-            for rel in obj.data_relocs[range.clone()].iter().filter(|x| x.index == r.sym) {
+            for rel in obj.data_relocs[range.clone()].iter().filter(|x| x.index == r.sym.0) {
                 any = true;
                 out.push(Referrer { within: obj.segments[i].name.clone(), kind: use_kind(rel.ty), live: live.is_live(Chunk::Segment(r.file, i as u32)), ..base.clone() });
             }
@@ -211,7 +211,7 @@ fn conflicts(res: &Resolution, diags: &Diagnostics) -> Vec<Conflict> {
     for sym in &res.table.symbols {
         let mut imports: Vec<(String, String, Vec<String>)> = Vec::new();
         for r in &sym.refs {
-            let s = &res.files[r.file].symbols[r.sym as usize];
+            let s = &res.files[r.file].symbols[r.sym.index()];
             let Some(module) = s.import_module.clone() else { continue };
             let field = if s.has_explicit_name() { s.import_name.clone().unwrap_or_default() } else { sym.name.clone() };
             let file = res.files[r.file].name.clone();

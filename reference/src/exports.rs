@@ -51,7 +51,7 @@ pub(crate) fn is_export_root(config: &Config, res: &Resolution, sid: SymbolId) -
         return config.export_all && (sym.kind == SymbolKind::Data || exported);
     }
     let Def::Defined { file, sym: si } = sym.def else { return false };
-    let s = &res.files[file].symbols[si as usize];
+    let s = &res.files[file].symbols[si.index()];
     s.is_exported() || config.export_all || (config.export_dynamic && !s.is_hidden())
 }
 
@@ -159,7 +159,7 @@ fn has_export_form(res: &Resolution, sid: SymbolId) -> bool {
 fn export_name(res: &Resolution, sid: SymbolId) -> String {
     let sym = &res.table.symbols[sid];
     if let Def::Defined { file, sym: si } = sym.def {
-        if let Some(n) = &res.files[file].symbols[si as usize].export_name {
+        if let Some(n) = &res.files[file].symbols[si.index()].export_name {
             return n.clone();
         }
     }

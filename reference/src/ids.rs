@@ -49,6 +49,12 @@ id!(
     SymbolId
 );
 id!(
+    /// An input symbol: its position in its object's symbol table
+    /// (Linking.md's symbol index, what relocations name), with the
+    /// [`FileId`] of the object.
+    SymbolIndex
+);
+id!(
     /// A lazy member (archive member or `--start-lib` object): its position
     /// in `Resolution::members`, in the order members were indexed.
     MemberId

@@ -77,7 +77,7 @@ pub(crate) fn build(res: &Resolution, l: &Layout) -> LinkMap {
         let value = match sym.kind {
             SymbolKind::Function => l.function_of(res, file, si).map(SymbolValue::Function),
             SymbolKind::Global => l.global_of(res, file, si).map(SymbolValue::Global),
-            SymbolKind::Data => res.files[file].symbols[si as usize]
+            SymbolKind::Data => res.files[file].symbols[si.index()]
                 .data
                 .and_then(|d| l.memory.segment_address.get(&(file, d.segment)).map(|a| SymbolValue::Data(a + d.offset))),
             _ => None,

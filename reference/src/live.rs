@@ -1,6 +1,7 @@
 //! `--gc-sections`: marking what is reachable from the roots by following
 //! relocations (rules GC-*).
 
+use crate::ids::SymbolIndex;
 use crate::config::Config;
 use crate::exports::is_export_root;
 use crate::object::{SymbolKind, SEG_RETAIN};
@@ -176,7 +177,7 @@ impl Marker<'_> {
         self.live.files[f] = true;
         let obj = &self.res.files[f];
         for init in &obj.init_funcs {
-            self.file_symbol(f, init.symbol);
+            self.file_symbol(f, SymbolIndex(init.symbol));
         }
         for (i, seg) in obj.segments.iter().enumerate() {
             if seg.flags & SEG_RETAIN != 0 {
@@ -203,17 +204,17 @@ impl Marker<'_> {
     }
 
     /// Symbol `sym` of file `f`, local or global.
-    fn file_symbol(&mut self, f: FileId, sym: u32) {
-        match self.res.file_syms[f][sym as usize] {
+    fn file_symbol(&mut self, f: FileId, sym: SymbolIndex) {
+        match self.res.file_syms[f][sym.index()] {
             Some(sid) => self.symbol(sid),
             None => self.defined(f, sym),
         }
     }
 
     /// The chunk that defines symbol `sym` of file `f`.
-    fn defined(&mut self, f: FileId, sym: u32) {
+    fn defined(&mut self, f: FileId, sym: SymbolIndex) {
         let obj = &self.res.files[f];
-        let s = &obj.symbols[sym as usize];
+        let s = &obj.symbols[sym.index()];
         if s.is_undefined() {
             return;
         }
@@ -258,7 +259,7 @@ impl Marker<'_> {
                     continue;
                 }
             }
-            self.file_symbol(f, r.index);
+            self.file_symbol(f, SymbolIndex(r.index));
         }
     }
 }

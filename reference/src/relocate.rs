@@ -1,6 +1,7 @@
 //! Relocation values and patching (rules REL-*): each site gets the value
 //! its type asks for, from the definition resolution chose and the layout.
 
+use crate::ids::SymbolIndex;
 use crate::layout::Layout;
 use crate::object::{Relocation, SectionTarget, SymbolKind};
 use crate::object::reloc_types::{self, fits, write_field, Field, Value};
@@ -53,21 +54,21 @@ impl Relocator<'_> {
             // keeps it in MEMORY_ADDR_* relocations (measured:
             // found/wild_weak_data_addend_kept; strong undefined data under
             // QUIRK-WILD-UND alike).
-            _ if memory && matches!(res.target(file, r.index), Target::Undefined(_)) => {
+            _ if memory && matches!(res.target(file, SymbolIndex(r.index)), Target::Undefined(_)) => {
                 if self.undefined_addend_kept && info.value == Value::MemoryAddr { r.addend } else { 0 }
             }
             Value::TypeIndex => {
                 let sig = &res.files[file].types[r.index as usize];
                 *l.type_map.get(sig).ok_or(Unpatched::Dead)? as i64
             }
-            Value::FunctionIndex => l.function_of(res, file, r.index).ok_or(Unpatched::Dead)? as i64,
-            Value::TableIndex => self.table_index(file, r.index)? as i64,
-            Value::GlobalIndex => l.global_of(res, file, r.index).ok_or(Unpatched::Dead)? as i64,
-            Value::MemoryAddr => self.address(file, r.index)? as i64 + r.addend,
-            Value::TlsOffset => self.address(file, r.index)? as i64 + r.addend - l.memory.tls_base as i64,
-            Value::LocRel => self.address(file, r.index)? as i64 + r.addend - site.unwrap_or(0) as i64,
+            Value::FunctionIndex => l.function_of(res, file, SymbolIndex(r.index)).ok_or(Unpatched::Dead)? as i64,
+            Value::TableIndex => self.table_index(file, SymbolIndex(r.index))? as i64,
+            Value::GlobalIndex => l.global_of(res, file, SymbolIndex(r.index)).ok_or(Unpatched::Dead)? as i64,
+            Value::MemoryAddr => self.address(file, SymbolIndex(r.index))? as i64 + r.addend,
+            Value::TlsOffset => self.address(file, SymbolIndex(r.index))? as i64 + r.addend - l.memory.tls_base as i64,
+            Value::LocRel => self.address(file, SymbolIndex(r.index))? as i64 + r.addend - site.unwrap_or(0) as i64,
             Value::FunctionOffset => {
-                let f = l.function_of(res, file, r.index).ok_or(Unpatched::Dead)?;
+                let f = l.function_of(res, file, SymbolIndex(r.index)).ok_or(Unpatched::Dead)?;
                 *self.offsets.code.get(&f).ok_or(Unpatched::Dead)? as i64 + r.addend
             }
             Value::SectionOffset => {
@@ -77,10 +78,10 @@ impl Relocator<'_> {
                     _ => r.addend,
                 }
             }
-            Value::TagIndex => match res.target(file, r.index) {
+            Value::TagIndex => match res.target(file, SymbolIndex(r.index)) {
                 Target::Defined(f, s) => {
                     let obj = &res.files[f];
-                    let pos = obj.symbols[s as usize].index - obj.num_imported_tags();
+                    let pos = obj.symbols[s.index()].index - obj.num_imported_tags();
                     *l.tag_index.get(&(f, pos)).ok_or(Unpatched::Dead)? as i64
                 }
                 Target::Undefined(sid) => *l.symbol_tag.get(&sid).ok_or(Unpatched::Dead)? as i64,
@@ -99,7 +100,7 @@ impl Relocator<'_> {
     /// REL-TABLE: the table slot of a function (of the symbol, for an
     /// undefined one); 0 for those without: undefined weak functions and
     /// stubs (UND-STUB-SLOT aside).
-    fn table_index(&self, file: FileId, sym: u32) -> Result<u32, Unpatched> {
+    fn table_index(&self, file: FileId, sym: SymbolIndex) -> Result<u32, Unpatched> {
         let table = self.layout.table.as_ref();
         match self.res.target(file, sym) {
             Target::Undefined(sid) => return Ok(table.and_then(|t| t.symbol_slot.get(&sid).copied()).unwrap_or(0)),
@@ -111,10 +112,10 @@ impl Relocator<'_> {
     }
 
     /// REL-MEM: the address of a data symbol; 0 for undefined data.
-    fn address(&self, file: FileId, sym: u32) -> Result<u32, Unpatched> {
+    fn address(&self, file: FileId, sym: SymbolIndex) -> Result<u32, Unpatched> {
         match self.res.target(file, sym) {
             Target::Defined(f, s) => {
-                let s = &self.res.files[f].symbols[s as usize];
+                let s = &self.res.files[f].symbols[s.index()];
                 if s.kind != SymbolKind::Data {
                     return Err(Unpatched::Dead);
                 }
@@ -149,10 +150,10 @@ impl Relocator<'_> {
                     Some(t) => t,
                 },
                 Err(Unpatched::Dead) => {
-                    return Err(format!("{}: {} at offset {:#x} refers to symbol {} which has no place in the output", self.res.files[file].name, info.name, r.offset, self.symbol_name(file, r.index)))
+                    return Err(format!("{}: {} at offset {:#x} refers to symbol {} which has no place in the output", self.res.files[file].name, info.name, r.offset, self.symbol_name(file, SymbolIndex(r.index))))
                 }
                 Err(Unpatched::Overflow(v)) => {
-                    return Err(format!("{}: {} at offset {:#x}: value {v} does not fit the field (symbol {})", self.res.files[file].name, info.name, r.offset, self.symbol_name(file, r.index)))
+                    return Err(format!("{}: {} at offset {:#x}: value {v} does not fit the field (symbol {})", self.res.files[file].name, info.name, r.offset, self.symbol_name(file, SymbolIndex(r.index))))
                 }
             };
             write_field(info.field, &mut bytes[at..at + info.field.width()], v);
@@ -160,8 +161,8 @@ impl Relocator<'_> {
         Ok(())
     }
 
-    fn symbol_name(&self, file: FileId, sym: u32) -> String {
-        self.res.files[file].symbols.get(sym as usize).map(|s| s.name.clone()).unwrap_or_else(|| format!("#{sym}"))
+    fn symbol_name(&self, file: FileId, sym: SymbolIndex) -> String {
+        self.res.files[file].symbols.get(sym.index()).map(|s| s.name.clone()).unwrap_or_else(|| format!("#{}", sym.0))
     }
 }
 

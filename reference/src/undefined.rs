@@ -163,9 +163,9 @@ pub(crate) fn check_mixed_references(res: &Resolution, live: &LiveSet, diags: &m
     sids.sort_unstable();
     for sid in sids {
         let sym = &res.table.symbols[sid];
-        let other = sym.refs.iter().find(|r| res.files[r.file].symbols[r.sym as usize].kind != sym.kind);
+        let other = sym.refs.iter().find(|r| res.files[r.file].symbols[r.sym.index()].kind != sym.kind);
         if let Some(r) = other {
-            let kind = res.files[r.file].symbols[r.sym as usize].kind;
+            let kind = res.files[r.file].symbols[r.sym.index()].kind;
             diags.error(format!(
                 "{}: referenced as {} in {} but resolves to a {} (wasm-ld crashes on this link)",
                 sym.name,

@@ -203,7 +203,7 @@ fn body(res: &Resolution, init: &InitOrder, l: &Layout, rel: &Relocator<'_>, b: 
                 if let Some(idx) = l.function_of(res, f, sym) {
                     v.push(0x10);
                     idx.encode(&mut v);
-                    let results = res.files[f].func_signature(res.files[f].symbols[sym as usize].index).results.len();
+                    let results = res.files[f].func_signature(res.files[f].symbols[sym.index()].index).results.len();
                     v.extend(std::iter::repeat_n(0x1a, results));
                 }
             }

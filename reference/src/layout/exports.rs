@@ -46,7 +46,7 @@ fn export_target(res: &Resolution, sid: SymbolId, l: &mut Layout) -> Option<(Exp
             SymbolKind::Function => l.function_of(res, file, si).map(|i| (ExportKind::Func, i)),
             SymbolKind::Global => l.global_of(res, file, si).map(|i| (ExportKind::Global, i)),
             SymbolKind::Data => {
-                let s = &res.files[file].symbols[si as usize];
+                let s = &res.files[file].symbols[si.index()];
                 let d = s.data?;
                 let addr = *l.memory.segment_address.get(&(file, d.segment))? + d.offset;
                 Some((ExportKind::Global, data_global(l, &sym.name, addr)))

@@ -6,6 +6,7 @@ mod exports;
 pub(crate) mod memory;
 mod table;
 
+use crate::ids::SymbolIndex;
 use crate::config::Config;
 use memory::MemoryLayout;
 use crate::exports::Exports;
@@ -157,11 +158,11 @@ impl Layout {
 
     /// The output function index of input symbol `sym` of `file`, `None`
     /// when it has none (a dead or data symbol).
-    pub fn function_of(&self, res: &Resolution, file: FileId, sym: u32) -> Option<u32> {
+    pub fn function_of(&self, res: &Resolution, file: FileId, sym: SymbolIndex) -> Option<u32> {
         match res.target(file, sym) {
             Target::Defined(f, s) => {
                 let obj = &res.files[f];
-                let idx = obj.symbols[s as usize].index;
+                let idx = obj.symbols[s.index()].index;
                 let nif = obj.num_imported_funcs();
                 if idx < nif {
                     return None;
@@ -176,11 +177,11 @@ impl Layout {
     }
 
     /// The output global index of input symbol `sym` of `file`.
-    pub fn global_of(&self, res: &Resolution, file: FileId, sym: u32) -> Option<u32> {
+    pub fn global_of(&self, res: &Resolution, file: FileId, sym: SymbolIndex) -> Option<u32> {
         match res.target(file, sym) {
             Target::Defined(f, s) => {
                 let obj = &res.files[f];
-                let idx = obj.symbols[s as usize].index;
+                let idx = obj.symbols[s.index()].index;
                 self.global_index.get(&(f, idx.checked_sub(obj.num_imported_globals())?)).copied()
             }
             Target::Synthetic(syn) => self.synthetic_global.get(&syn).copied(),
@@ -218,7 +219,7 @@ fn imports(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined, l
         let sym = &res.table.symbols[sid];
         let Some(r) = sym.refs.first() else { continue };
         let obj = &res.files[r.file];
-        let s = &obj.symbols[r.sym as usize];
+        let s = &obj.symbols[r.sym.index()];
         let Some(imp) = obj.import_of(s.kind, s.index) else { continue };
         let kind = match &imp.kind {
             // The symbol's signature (SIG-REPLACE may have changed it).

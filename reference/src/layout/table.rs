@@ -1,6 +1,7 @@
 //! The indirect function table: which functions get a table slot, in which
 //! order (LAY-TABLE, UND-STUB-SLOT).
 
+use crate::ids::SymbolIndex;
 use super::{Layout, TableLayout};
 use crate::config::Config;
 use crate::live::{Chunk, LiveSet};
@@ -37,7 +38,7 @@ pub(super) fn table(config: &Config, res: &Resolution, live: &LiveSet, und: &Und
                 }
                 let address = matches!(r.ty, RelocationType::TableIndexSleb | RelocationType::TableIndexI32);
                 needed |= address;
-                match res.target(f, r.index) {
+                match res.target(f, SymbolIndex(r.index)) {
                     Target::Undefined(sid) => {
                         let fate = und.fates.get(&sid);
                         let first = fate == Some(&Fate::TrapStub) && stubbed.insert(sid);
@@ -54,7 +55,7 @@ pub(super) fn table(config: &Config, res: &Resolution, live: &LiveSet, und: &Und
                     }
                     Target::Stub(_) => {}
                     _ if address => {
-                        let Some(func) = l.function_of(res, f, r.index) else { continue };
+                        let Some(func) = l.function_of(res, f, SymbolIndex(r.index)) else { continue };
                         if let std::collections::hash_map::Entry::Vacant(e) = t.slot.entry(func) {
                             e.insert(t.base + t.functions.len() as u32);
                             t.functions.push(func);

@@ -2,6 +2,7 @@
 //! object's symbols to the table (wasm-ld `SymbolTable::addFile`), COMDAT
 //! groups first (COMDAT-1).
 
+use crate::ids::SymbolIndex;
 use super::{kinds, Discarded, Resolver};
 use crate::archive::{self, LazyEntry, Member};
 use crate::config::InputSpec;
@@ -134,14 +135,14 @@ impl Resolver<'_> {
                 if no_strip {
                     self.res.table.symbols[sid].no_strip = true;
                 }
-                self.meet_other_kind(sid, kinds::Incoming { file: fid, sym: i as u32, kind, defined, weak })?;
+                self.meet_other_kind(sid, kinds::Incoming { file: fid, sym: SymbolIndex::from(i), kind, defined, weak })?;
                 continue;
             }
             let target = if defined {
-                self.add_defined(sid, fid, i as u32, weak, &name)
+                self.add_defined(sid, fid, SymbolIndex(i as u32), weak, &name)
             } else {
                 let called_directly = called.contains(&(i as u32));
-                self.add_undefined(sid, created, Reference { file: fid, sym: i as u32, weak, called_directly })?
+                self.add_undefined(sid, created, Reference { file: fid, sym: SymbolIndex::from(i), weak, called_directly })?
             };
             self.res.file_syms[fid][i] = Some(target);
             if no_strip {

@@ -23,6 +23,7 @@
 //! check and then miscompiles (a call to a data symbol becomes a call to
 //! function 0) or crashes.
 
+use crate::ids::SymbolIndex;
 use super::symtab::reference_extracts;
 use super::Resolver;
 use crate::error::InputError;
@@ -33,7 +34,7 @@ use crate::resolve::{Def, FileId, Reference, SymbolId};
 /// The new symbol: symbol `sym` of file `file`, of `kind`.
 pub(super) struct Incoming {
     pub file: FileId,
-    pub sym: u32,
+    pub sym: SymbolIndex,
     pub kind: SymbolKind,
     pub defined: bool,
     pub weak: bool,

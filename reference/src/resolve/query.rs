@@ -1,6 +1,7 @@
 //! What a resolved symbol stands for: the queries later phases ask of a
 //! [`Resolution`] (wasm-ld asks them of its `Symbol` objects).
 
+use crate::ids::SymbolIndex;
 use super::symtab::{Def, FileId, SymbolId};
 use super::synthetic::Synthetic;
 use super::Resolution;
@@ -10,7 +11,7 @@ use crate::object::Signature;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
     /// Symbol `1` of file `0`, a definition (global or local).
-    Defined(FileId, u32),
+    Defined(FileId, SymbolIndex),
     Synthetic(Synthetic),
     /// A global symbol without a definition.
     Undefined(SymbolId),
@@ -31,8 +32,8 @@ impl Resolution {
 
     /// Symbol `sym` of file `file` resolved (rule SYM-7: local symbols
     /// resolve to themselves, others through the symbol table).
-    pub fn target(&self, file: FileId, sym: u32) -> Target {
-        match self.file_syms[file][sym as usize] {
+    pub fn target(&self, file: FileId, sym: SymbolIndex) -> Target {
+        match self.file_syms[file][sym.index()] {
             None => Target::Defined(file, sym),
             Some(sid) => match self.table.symbols[sid].def {
                 Def::Defined { file, sym } => Target::Defined(file, sym),
@@ -96,9 +97,9 @@ impl Resolution {
 
     /// The signature of function symbol `sym` of `file` (its definition's
     /// type or its import's).
-    pub fn signature(&self, (file, sym): (FileId, u32)) -> &Signature {
+    pub fn signature(&self, (file, sym): (FileId, SymbolIndex)) -> &Signature {
         let obj = &self.files[file];
-        obj.func_signature(obj.symbols[sym as usize].index)
+        obj.func_signature(obj.symbols[sym.index()].index)
     }
 
     /// The signature function symbol `sid` carries, if it has one yet.

@@ -10,6 +10,7 @@
 //! trapping `signature_mismatch:NAME` stubs (SIG-1), or the link fails when
 //! none is defined (SIG-2).
 
+use crate::ids::SymbolIndex;
 use crate::diag::Diagnostic;
 use crate::object::SymbolKind;
 use super::symbols::make_undefined;
@@ -19,14 +20,14 @@ use rustc_hash::FxHashMap as HashMap;
 
 /// The signature of `new` differs from that of `sid` (wasm-ld
 /// `signatureMatches`: a symbol without a signature matches any).
-fn mismatch(res: &Resolution, sid: SymbolId, new: (FileId, u32)) -> bool {
+fn mismatch(res: &Resolution, sid: SymbolId, new: (FileId, SymbolIndex)) -> bool {
     res.symbol_signature(sid).is_some_and(|s| s != res.signature(new))
 }
 
 /// SIG-VARIANT (wasm-ld `getFunctionVariant`): the variant of `sid`'s name
 /// with the signature of `new`, made (undefined, empty) when there is none;
 /// true when made.
-fn variant(res: &mut Resolution, sid: SymbolId, new: (FileId, u32)) -> (SymbolId, bool) {
+fn variant(res: &mut Resolution, sid: SymbolId, new: (FileId, SymbolIndex)) -> (SymbolId, bool) {
     let want = res.signature(new).clone();
     let group = res.table.variants_of(sid).clone();
     if let Some(v) = group.into_iter().find(|&v| res.symbol_signature(v) == Some(&want)) {
@@ -43,7 +44,7 @@ fn variant(res: &mut Resolution, sid: SymbolId, new: (FileId, u32)) -> (SymbolId
 /// The bool is true for a new variant, which the definition takes whatever
 /// the bindings (no duplicate either: two strong definitions of different
 /// signatures are SIG-1, measured).
-pub(crate) fn definition_target(res: &mut Resolution, sid: SymbolId, def: (FileId, u32)) -> (SymbolId, bool) {
+pub(crate) fn definition_target(res: &mut Resolution, sid: SymbolId, def: (FileId, SymbolIndex)) -> (SymbolId, bool) {
     let sym = &res.table.symbols[sid];
     let check = match sym.def {
         Def::Undefined => sym.called_directly,
@@ -125,7 +126,7 @@ pub(crate) fn split_lazy_references(res: &mut Resolution, sid: SymbolId) {
             if made {
                 make_undefined(res, v, &r);
             }
-            res.file_syms[r.file][r.sym as usize] = Some(v);
+            res.file_syms[r.file][r.sym.index()] = Some(v);
             target = v;
         }
         res.table.symbols[target].refs.push(r);

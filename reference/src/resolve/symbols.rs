@@ -4,6 +4,7 @@
 //! joining it (SYM-6, UND-NAME, UND-MODULE), signatures checked
 //! (SIG-VARIANT, SIG-REPLACE, SIG-LAZY).
 
+use crate::ids::SymbolIndex;
 use super::symtab::{define_action, reference_extracts, Def, DefineAction, FileId, Reference, SymbolId};
 use super::synthetic::RESERVED;
 use super::{signatures, Discarded, Resolution, Resolver};
@@ -16,7 +17,7 @@ use crate::quirks::Quirk;
 /// functions), direct-call mark, import module and explicit import name,
 /// and origin.
 pub(crate) fn make_undefined(res: &mut Resolution, sid: SymbolId, r: &Reference) {
-    let s = &res.files[r.file].symbols[r.sym as usize];
+    let s = &res.files[r.file].symbols[r.sym.index()];
     let module = s.import_module.clone();
     let name = if s.has_explicit_name() { s.import_name.clone() } else { None };
     let g = &mut res.table.symbols[sid];
@@ -50,7 +51,7 @@ impl Resolver<'_> {
 
     /// A definition of `sid`'s name; returns the symbol it resolves to
     /// (`sid`, or a variant of another signature, SIG-VARIANT).
-    pub(super) fn add_defined(&mut self, sid: SymbolId, fid: FileId, sym: u32, weak: bool, file: &str) -> SymbolId {
+    pub(super) fn add_defined(&mut self, sid: SymbolId, fid: FileId, sym: SymbolIndex, weak: bool, file: &str) -> SymbolId {
         let name = &self.res.table.symbols[sid].name;
         if RESERVED.contains(&name.as_str()) {
             // SYN-1: wasm-ld defines these before reading any input.
@@ -81,7 +82,7 @@ impl Resolver<'_> {
     }
 
     /// Symbol `target` becomes the definition `sym` of file `fid`.
-    pub(super) fn define(&mut self, target: SymbolId, fid: FileId, sym: u32, weak: bool) {
+    pub(super) fn define(&mut self, target: SymbolId, fid: FileId, sym: SymbolIndex, weak: bool) {
         let s = &mut self.res.table.symbols[target];
         let was_lazy = matches!(s.def, Def::Lazy { .. });
         s.def = Def::Defined { file: fid, sym };
@@ -170,7 +171,7 @@ impl Resolver<'_> {
                 if !s.is_defined() || !s.is_weak() {
                     continue;
                 }
-                let own = Def::Defined { file: f, sym: i as u32 };
+                let own = Def::Defined { file: f, sym: SymbolIndex::from(i) };
                 let overridden = matches!(res.table.symbols[sid].def, Def::Defined { .. }) && res.table.symbols[sid].def != own;
                 if overridden && !discarded(&res.discarded[f], obj, s) {
                     res.file_syms[f][i] = None;
@@ -190,7 +191,7 @@ impl Resolver<'_> {
     /// wasm-ld. A symbol without an import name takes this one's.
     pub(super) fn check_import_attributes(&mut self, sid: SymbolId, r: Reference) {
         let files = &self.res.files;
-        let this = &files[r.file].symbols[r.sym as usize];
+        let this = &files[r.file].symbols[r.sym.index()];
         let sym = &self.res.table.symbols[sid];
         let origin = sym.origin.map(|f| files[f].name.as_str()).unwrap_or("");
         let mut errors = Vec::new();

@@ -2,6 +2,7 @@
 //! resolution rules between definitions, undefined references and lazy
 //! (archive) symbols (rules SYM-*).
 
+use crate::ids::SymbolIndex;
 use super::synthetic::Synthetic;
 use crate::object::SymbolKind;
 use rustc_hash::FxHashMap as HashMap;
@@ -14,7 +15,7 @@ pub enum Def {
     /// No definition (yet).
     Undefined,
     /// Defined by symbol `sym` of file `file`.
-    Defined { file: FileId, sym: u32 },
+    Defined { file: FileId, sym: SymbolIndex },
     /// Defined by an archive member (or `--start-lib` object) not loaded.
     Lazy { member: MemberId },
     /// Defined by the linker.
@@ -29,7 +30,7 @@ pub enum Def {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reference {
     pub file: FileId,
-    pub sym: u32,
+    pub sym: SymbolIndex,
     pub weak: bool,
     /// The file calls the function directly (a FUNCTION_INDEX_LEB
     /// relocation names it, live or not): signatures are checked (SIG-1).
@@ -61,7 +62,7 @@ pub struct GlobalSymbol {
     /// reference that made (or SIG-REPLACE reset) an undefined symbol, the
     /// last weak reference to a lazy one. `None` for a lazy symbol no
     /// reference met yet and for other kinds.
-    pub sig: Option<(FileId, u32)>,
+    pub sig: Option<(FileId, SymbolIndex)>,
     /// Undefined functions (and lazy ones, SIG-LAZY): a reference calls it
     /// directly (a FUNCTION_INDEX_LEB relocation names it; wasm-ld
     /// `isCalledDirectly`).
