@@ -14,13 +14,17 @@ pub enum Condition {
     /// A function name referenced (undefined) in two files with different
     /// import modules or fields.
     ImportsDisagree,
+    /// A function name referenced (undefined) in one file and defined as
+    /// data in another (found/wild_undefined_function_meets_data).
+    UndefinedFunctionMeetsData,
 }
 
 impl Condition {
     /// Every shape, with its name in the policy file.
-    pub const ALL: [(Condition, &'static str); 2] = [
+    pub const ALL: [(Condition, &'static str); 3] = [
         (Condition::WeakDefinitionBesideAnother, "weak-definition-beside-another"),
         (Condition::ImportsDisagree, "imports-disagree"),
+        (Condition::UndefinedFunctionMeetsData, "undefined-function-meets-data"),
     ];
 
     /// The shape named `name`; an error lists the names there are.
@@ -61,6 +65,18 @@ impl Condition {
                     imports.len() > 1
                 })
             }
+            Condition::UndefinedFunctionMeetsData => {
+                let files = set.files();
+                let data: std::collections::HashSet<&str> = files
+                    .iter()
+                    .flat_map(|f| &f.items)
+                    .filter_map(|i| match i {
+                        NItem::Data { name, .. } => Some(name.as_str()),
+                        _ => None,
+                    })
+                    .collect();
+                files.iter().any(|f| f.used_funcs().iter().any(|&j| !f.defines_func(j) && data.contains(func_name(j).as_str())))
+            }
         }
     }
 }
@@ -95,6 +111,12 @@ mod tests {
             items: vec![Definition::Func { name: 1, binding: Binding::Local, sig2: false, constant: 0, uses: vec![Use::Call(0)] }],
             refs: vec![RefAttrs { weak: false, other_module: false, shared_field, sig2: false }],
         };
+        // f1 calls the undefined f0; another file defines data f0.
+        let meets = |s: &ObjectSet| super::Condition::UndefinedFunctionMeetsData.holds(s);
+        let data_f0 = || FileModel { member: false, items: vec![Definition::Data { name: 0, binding: Binding::Hidden, value: 1, clash: true }], refs: vec![] };
+        assert!(meets(&set(vec![data_f0(), caller(false)])));
+        assert!(!meets(&set(vec![data_f0()])));
+        assert!(!meets(&set(vec![caller(false)])));
         let disagree = |s: &ObjectSet| super::Condition::ImportsDisagree.holds(s);
         assert!(disagree(&set(vec![caller(false), caller(true)])));
         assert!(!disagree(&set(vec![caller(true), caller(true)])));
