@@ -166,6 +166,34 @@ fn lazy_kind_unchecked_extracts_the_member() {
 }
 
 #[test]
+fn lazy_kind_unchecked_exported_data_beside_an_unused_function_reference() {
+    // QUIRK-LAZY-KIND with SYM-5's live-use condition
+    // (corpus/found/wasm_ld_unused_reference_of_other_kind_links, found by
+    // diff_linkers): a.o's undefined d0 extracts m1.o, whose weak undefined
+    // function f1 leaves the lazy data f1 of m2.o lazy; --export=f1 then
+    // extracts m2.o. No relocation uses m1.o's function reference, so
+    // wasm-ld links and exports the data; a used one would crash it.
+    let q = "lazy-kind-unchecked";
+    let mut m1 = obj();
+    m1.define_data("d0", ".data.d0", &[1, 0, 0, 0], flags::VISIBILITY_HIDDEN);
+    m1.undefined_func("f1", "env", "f1", sig_i32(), flags::BINDING_WEAK);
+    let lib = archive(&[("m1.o", &encode(&m1)), ("m2.o", &data_named("f1", 0))]);
+    let mut a = obj();
+    a.undefined_data("d0", 0);
+    let inputs = [("a1.o", encode(&a)), ("lib.a", lib)];
+    let args = ["--no-entry", "--export=f1"];
+    let r = link(&inputs, &[&args[..], &["--quirk", q]].concat());
+    let lld = rust_lld(&inputs, &args);
+    assert!(lld.ok, "rust-lld: {}", lld.stderr);
+    assert_eq!(refld_messages(&r), lld.messages);
+    // Set aside: the name section (refld names the exported data's global,
+    // wasm-ld does not: an encoding choice, not this quirk's business).
+    let but_names = |b: &[u8]| sections(b).into_iter().filter(|(id, _)| id != "name").collect::<Vec<_>>();
+    assert_eq!(but_names(&r.expect("refld links under the quirk").bytes), but_names(&lld.bytes.expect("rust-lld's output")));
+    assert!(link(&inputs, &args).is_err(), "without the quirk SYM-5's lazy mismatch");
+}
+
+#[test]
 fn unknown_quirk_is_an_error_naming_the_known_ones() {
     let err = refld::args::parse_args(&["--quirk".into(), "nope".into()], &|_| Err(String::new())).expect_err("an unknown quirk");
     assert!(err.contains("unknown quirk: nope"), "{err}");
