@@ -14,9 +14,11 @@ pub enum Condition {
     /// A function name referenced (undefined) in two files with different
     /// import modules or fields.
     ImportsDisagree,
-    /// A function name referenced (undefined) in one file and defined as
-    /// data in another (found/wild_undefined_function_meets_data).
-    UndefinedFunctionMeetsData,
+    /// A function name referenced (undefined) or defined as a function in
+    /// one file and defined as data in another
+    /// (found/wild_undefined_function_meets_data,
+    /// found/wild_function_and_data_definitions_of_one_name).
+    FunctionMeetsData,
 }
 
 impl Condition {
@@ -24,7 +26,7 @@ impl Condition {
     pub const ALL: [(Condition, &'static str); 3] = [
         (Condition::WeakDefinitionBesideAnother, "weak-definition-beside-another"),
         (Condition::ImportsDisagree, "imports-disagree"),
-        (Condition::UndefinedFunctionMeetsData, "undefined-function-meets-data"),
+        (Condition::FunctionMeetsData, "function-meets-data"),
     ];
 
     /// The shape named `name`; an error lists the names there are.
@@ -65,7 +67,7 @@ impl Condition {
                     imports.len() > 1
                 })
             }
-            Condition::UndefinedFunctionMeetsData => {
+            Condition::FunctionMeetsData => {
                 let files = set.files();
                 let data: std::collections::HashSet<&str> = files
                     .iter()
@@ -75,7 +77,14 @@ impl Condition {
                         _ => None,
                     })
                     .collect();
-                files.iter().any(|f| f.used_funcs().iter().any(|&j| !f.defines_func(j) && data.contains(func_name(j).as_str())))
+                let as_function = |f: &crate::object_set::NFile, j: usize| f.defines_func(j) || f.used_funcs().contains(&j);
+                (0..crate::object_set::FUNC_NAMES).any(|j| {
+                    let name = func_name(j);
+                    data.contains(name.as_str())
+                        && files.iter().any(|f| {
+                            as_function(f, j) && !f.items.iter().any(|i| matches!(i, NItem::Data { name: d, .. } if *d == name))
+                        })
+                })
             }
         }
     }
@@ -111,12 +120,15 @@ mod tests {
             items: vec![Definition::Func { name: 1, binding: Binding::Local, sig2: false, constant: 0, uses: vec![Use::Call(0)] }],
             refs: vec![RefAttrs { weak: false, other_module: false, shared_field, sig2: false }],
         };
-        // f1 calls the undefined f0; another file defines data f0.
-        let meets = |s: &ObjectSet| super::Condition::UndefinedFunctionMeetsData.holds(s);
+        // f1 calls the undefined f0, or f0 is defined as a function;
+        // another file defines data f0.
+        let meets = |s: &ObjectSet| super::Condition::FunctionMeetsData.holds(s);
         let data_f0 = || FileModel { member: false, items: vec![Definition::Data { name: 0, binding: Binding::Hidden, value: 1, clash: true }], refs: vec![] };
         assert!(meets(&set(vec![data_f0(), caller(false)])));
         assert!(!meets(&set(vec![data_f0()])));
         assert!(!meets(&set(vec![caller(false)])));
+        assert!(meets(&set(vec![file(vec![func(0, Binding::Weak)]), data_f0()])));
+        assert!(!meets(&set(vec![file(vec![func(1, Binding::Weak)]), data_f0()])));
         let disagree = |s: &ObjectSet| super::Condition::ImportsDisagree.holds(s);
         assert!(disagree(&set(vec![caller(false), caller(true)])));
         assert!(!disagree(&set(vec![caller(true), caller(true)])));
