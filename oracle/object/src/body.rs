@@ -12,8 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::leb::{padded_sleb, padded_uleb, write_sleb, write_uleb};
-use super::model::RelocModel;
-use super::reloc_type::{Field, RelocType};
+use super::reloc_type::{Field, RelocModel, RelocType};
 
 /// Instructions of one function (without the locals declaration) and the
 /// relocation sites inside them.

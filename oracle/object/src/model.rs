@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::body::Body;
-pub use super::reloc_type::RelocType;
+pub use super::reloc_type::{RelocModel, RelocType};
 
 /// A value type of a function signature, global or local.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -137,22 +137,6 @@ pub struct TableModel {
     /// Maximum size, if any.
     #[serde(default)]
     pub max: Option<u32>,
-}
-
-/// A relocation: type, offset, symbol (or type) index, addend (Linking.md,
-/// "Relocation sections"). Where `offset` counts from depends on where the
-/// relocation is stored: segment start, body start or custom payload start.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct RelocModel {
-    /// The relocation type (`R_WASM_*`).
-    pub ty: RelocType,
-    /// Byte offset of the patched field.
-    pub offset: u32,
-    /// Symbol index, or a type index for `TYPE_INDEX_LEB`.
-    pub index: u32,
-    /// Addend; written only for the types that carry one.
-    #[serde(default)]
-    pub addend: i64,
 }
 
 /// A data segment with its SEGMENT_INFO entry (Linking.md, "Segment info

@@ -139,6 +139,22 @@ impl RelocType {
     }
 }
 
+/// A relocation: type, offset, symbol (or type) index, addend (Linking.md,
+/// "Relocation sections"). Where `offset` counts from depends on where the
+/// relocation is stored: segment start, body start or custom payload start.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RelocModel {
+    /// The relocation type (`R_WASM_*`).
+    pub ty: RelocType,
+    /// Byte offset of the patched field.
+    pub offset: u32,
+    /// Symbol index, or a type index for `TYPE_INDEX_LEB`.
+    pub index: u32,
+    /// Addend; written only for the types that carry one.
+    #[serde(default)]
+    pub addend: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
