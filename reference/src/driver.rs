@@ -2,6 +2,9 @@
 //! diagnostics out. The `refld` binary and the oracle both call this.
 
 use crate::args::{parse_args, Action};
+use crate::config::Config;
+use crate::diag::LinkError;
+use crate::Linked;
 use crate::diag::Diagnostic;
 use crate::input::FileSystem;
 use std::path::{Path, PathBuf};
@@ -29,6 +32,23 @@ impl DriverOutcome {
 /// `--help` and `--version` come back as a usage error diagnostic; the
 /// binary handles them before calling this.
 pub fn link_command_line(args: &[String], cwd: &Path) -> DriverOutcome {
+    run(args, cwd, |config, fs| crate::link(config, fs))
+}
+
+/// [`link_command_line`] for a process that exits right after: the
+/// phases' values are not freed ([`crate::link_keeping_state`]). The
+/// `refld` binary calls this; in-process callers that link again (the
+/// oracle, tests) call [`link_command_line`].
+pub fn link_command_line_then_exit(args: &[String], cwd: &Path) -> DriverOutcome {
+    run(args, cwd, |config, fs| {
+        crate::link_keeping_state(config, fs).map(|(linked, state)| {
+            std::mem::forget(state);
+            linked
+        })
+    })
+}
+
+fn run(args: &[String], cwd: &Path, link: impl FnOnce(&Config, &FileSystem) -> Result<Linked, LinkError>) -> DriverOutcome {
     let read = |p: &str| std::fs::read_to_string(cwd.join(p)).map_err(|e| e.to_string());
     let config = match parse_args(args, &read) {
         Ok(Action::Link(c)) => c,
@@ -37,7 +57,7 @@ pub fn link_command_line(args: &[String], cwd: &Path) -> DriverOutcome {
     };
     let output_path = cwd.join(&config.output);
     let fs = FileSystem { cwd: cwd.to_path_buf() };
-    match crate::link(&config, &fs) {
+    match link(&config, &fs) {
         Ok(linked) => DriverOutcome { bytes: Some(linked.bytes), diagnostics: linked.warnings, output_path },
         Err(e) => DriverOutcome { bytes: None, diagnostics: e.diagnostics, output_path },
     }

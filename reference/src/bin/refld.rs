@@ -2,7 +2,7 @@
 //! Exit status 0 on success (warnings on stderr), 1 on any error.
 
 use refld::args::{help_text, parse_args, Action};
-use refld::driver::link_command_line;
+use refld::driver::link_command_line_then_exit;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -19,7 +19,7 @@ fn main() {
         _ => {}
     }
     let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
-    let out = link_command_line(&args, &cwd);
+    let out = link_command_line_then_exit(&args, &cwd);
     for d in &out.diagnostics {
         eprintln!("refld: {d}");
     }
