@@ -61,7 +61,16 @@ impl Resolver<'_> {
                 if reference_extracts(new.kind, new.weak) {
                     self.extract(member)?;
                 } else {
-                    self.res.table.symbols[sid].weak = true;
+                    // The lazy symbol takes the reference's kind (and a
+                    // function's signature, as `LazySymbol::signature`):
+                    // left lazy, it ends as that undefined weak symbol (a
+                    // call goes to an undefined_weak stub, measured:
+                    // found/wasm_ld_lazy_kind_weak_call_of_lazy_data); a
+                    // definition coming later replaces it as any other.
+                    let s = &mut self.res.table.symbols[sid];
+                    s.weak = true;
+                    s.kind = new.kind;
+                    s.sig = (new.kind == SymbolKind::Function).then_some((new.file, new.sym));
                 }
                 let r = Reference { file: new.file, sym: new.sym, weak: new.weak, called_directly: false };
                 self.res.table.symbols[sid].refs.push(r);

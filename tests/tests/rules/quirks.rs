@@ -194,6 +194,25 @@ fn lazy_kind_unchecked_exported_data_beside_an_unused_function_reference() {
 }
 
 #[test]
+fn lazy_kind_unchecked_weak_call_of_lazy_data_calls_a_stub() {
+    // QUIRK-LAZY-KIND (corpus/found/wasm_ld_lazy_kind_weak_call_of_lazy_data,
+    // found by diff_linkers): --export=f2 extracts m1.o, whose f2 calls the
+    // weak undefined function f1; f1 is the lazy data of m2.o, which
+    // nothing extracts. wasm-ld's lazy symbol takes the call's signature
+    // and ends an undefined weak function: the call goes to a stub.
+    let q = "lazy-kind-unchecked";
+    let mut m1 = obj();
+    let f1 = m1.undefined_func("f1", "env", "f1", sig_i32(), flags::BINDING_WEAK);
+    m1.define_func("f2", sig_i32(), calls(f1), flags::BINDING_WEAK);
+    let lib = archive(&[("m1.o", &encode(&m1)), ("m2.o", &data_named("f1", 0))]);
+    let inputs = [("lib.a", lib)];
+    let args = ["--no-entry", "--export=f2"];
+    let bytes = quirk_is_rust_lld(&inputs, &args, q).expect("links under the quirk");
+    assert!(summary(&bytes).names().iter().any(|n| n == "undefined_weak:f1"), "{:?}", summary(&bytes).names());
+    assert!(link(&inputs, &args).is_err(), "without the quirk SYM-5's lazy mismatch");
+}
+
+#[test]
 fn unknown_quirk_is_an_error_naming_the_known_ones() {
     let err = refld::args::parse_args(&["--quirk".into(), "nope".into()], &|_| Err(String::new())).expect_err("an unknown quirk");
     assert!(err.contains("unknown quirk: nope"), "{err}");
