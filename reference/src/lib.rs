@@ -112,7 +112,7 @@ pub fn link_keeping_state(config: &Config, provider: &dyn InputProvider) -> Resu
     features::check_tls(&res, &live, config, &mut diags);
     let undefined = undefined::decide(config, &res, &live, &mut diags);
     diags.stop_if_errors()?;
-    undefined::check_mixed_references(&res, &live, &mut diags);
+    undefined::check_mixed_references(config, &res, &live, &mut diags);
     diags.stop_if_errors()?;
     let init = init::init_order(&res, &live);
     let exports = exports::select(config, &res, &live.symbols, !init.0.is_empty());

@@ -28,6 +28,9 @@ pub struct Relocator<'a> {
     /// QUIRK-WILD-ADDEND: a memory address of undefined data is its addend
     /// (0 + addend) instead of 0.
     pub undefined_addend_kept: bool,
+    /// QUIRK-LAZY-KIND: a call of a name that ended as a data definition
+    /// is written with function index 0, as wasm-ld writes it.
+    pub call_of_data_is_zero: bool,
 }
 
 /// Why a site could not be patched.
@@ -61,7 +64,13 @@ impl Relocator<'_> {
                 let sig = &res.files[file].types[r.index as usize];
                 *l.type_map.get(sig).ok_or(Unpatched::Dead)? as i64
             }
-            Value::FunctionIndex => l.function_of(res, file, SymbolIndex(r.index)).ok_or(Unpatched::Dead)? as i64,
+            Value::FunctionIndex => match l.function_of(res, file, SymbolIndex(r.index)) {
+                Some(f) => f as i64,
+                // Measured on rust-lld 22 and wasm-ld 19
+                // (found/wasm_ld_lazy_kind_call_of_data): a miscompile.
+                None if self.call_of_data_is_zero && self.resolves_to_data(file, SymbolIndex(r.index)) => 0,
+                None => return Err(Unpatched::Dead),
+            },
             Value::TableIndex => self.table_index(file, SymbolIndex(r.index))? as i64,
             Value::GlobalIndex => l.global_of(res, file, SymbolIndex(r.index)).ok_or(Unpatched::Dead)? as i64,
             Value::MemoryAddr => self.address(file, SymbolIndex(r.index))? as i64 + r.addend,
@@ -95,6 +104,14 @@ impl Relocator<'_> {
             return Err(Unpatched::Overflow(v));
         }
         Ok(v)
+    }
+
+    /// Whether the symbol resolves to a data definition.
+    fn resolves_to_data(&self, file: FileId, sym: SymbolIndex) -> bool {
+        match self.res.target(file, sym) {
+            Target::Defined(f, s) => self.res.files[f].symbols[s.index()].kind == crate::object::SymbolKind::Data,
+            _ => false,
+        }
     }
 
     /// REL-TABLE: the table slot of a function (of the symbol, for an

@@ -159,7 +159,8 @@ fn dynamic_relocation_error(res: &Resolution, u: &Use) -> Option<String> {
 /// `InputChunk::getVA`), so there is no output to match.
 /// `NAME: referenced as WASM_SYMBOL_TYPE_DATA in b.o but resolves to a
 /// WASM_SYMBOL_TYPE_FUNCTION`.
-pub(crate) fn check_mixed_references(res: &Resolution, live: &LiveSet, diags: &mut Diagnostics) {
+pub(crate) fn check_mixed_references(config: &Config, res: &Resolution, live: &LiveSet, diags: &mut Diagnostics) {
+    let calls_of_data_written = config.quirks.has(Quirk::LazyKindUnchecked);
     let mut sids: Vec<SymbolId> = live.symbols.iter().copied().collect();
     sids.sort_unstable();
     for sid in sids {
@@ -169,7 +170,11 @@ pub(crate) fn check_mixed_references(res: &Resolution, live: &LiveSet, diags: &m
         // undefined function of an extracted member meeting exported data;
         // found by diff_linkers). One object has one symbol of a name
         // (OBJ-7), so the file tells the reference.
-        let used = |file| live.uses.iter().any(|u| u.symbol == sid && u.file == file);
+        // QUIRK-LAZY-KIND: a call (FUNCTION_INDEX_LEB) of a name that
+        // ended as data is written as wasm-ld writes it, not refused
+        // (measured: found/wasm_ld_lazy_kind_call_of_data).
+        let refused = |u: &Use| !(calls_of_data_written && u.ty == wasmparser::RelocationType::FunctionIndexLeb && sym.kind == SymbolKind::Data);
+        let used = |file| live.uses.iter().any(|u| u.symbol == sid && u.file == file && refused(u));
         let other = sym.refs.iter().find(|r| res.files[r.file].symbols[r.sym.index()].kind != sym.kind && used(r.file));
         if let Some(r) = other {
             let kind = res.files[r.file].symbols[r.sym.index()].kind;

@@ -19,7 +19,8 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
     let mut errors = Vec::new();
     let no_offsets = Offsets::default();
     let undefined_addend_kept = config.quirks.has(crate::quirks::Quirk::UndefinedDataAddendKept);
-    let rel = Relocator { res, layout: l, offsets: &no_offsets, undefined_addend_kept };
+    let call_of_data_is_zero = config.quirks.has(crate::quirks::Quirk::LazyKindUnchecked);
+    let rel = Relocator { res, layout: l, offsets: &no_offsets, undefined_addend_kept, call_of_data_is_zero };
     let bodies: Vec<Vec<u8>> = l.functions.iter().map(|f| body(res, init, l, &rel, &f.body, &mut errors)).collect();
     let mut offsets = Offsets::default();
     let mut pos = leb_len(bodies.len() as u64);
@@ -29,7 +30,7 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
         pos += b.len();
     }
     let customs = custom_sections(config, res, &mut offsets);
-    let rel = Relocator { res, layout: l, offsets: &offsets, undefined_addend_kept };
+    let rel = Relocator { res, layout: l, offsets: &offsets, undefined_addend_kept, call_of_data_is_zero };
 
     let mut m = Module::new();
     let mut types = TypeSection::new();

@@ -213,6 +213,23 @@ fn lazy_kind_unchecked_weak_call_of_lazy_data_calls_a_stub() {
 }
 
 #[test]
+fn lazy_kind_unchecked_call_of_data_is_call_0() {
+    // QUIRK-LAZY-KIND (corpus/found/wasm_ld_lazy_kind_call_of_data, found by
+    // diff_linkers): f2's call of the undefined function f1 extracts the
+    // member defining data f1; wasm-ld writes the call with function
+    // index 0.
+    let q = "lazy-kind-unchecked";
+    let mut m2 = obj();
+    let f1 = m2.undefined_func("f1", "env", "f1", sig_i32(), 0);
+    m2.define_func("f2", sig_i32(), calls(f1), flags::VISIBILITY_HIDDEN);
+    let lib = archive(&[("m1.o", &data_named("f1", 0)), ("m2.o", &encode(&m2))]);
+    let inputs = [("lib.a", lib)];
+    let args = ["--no-entry", "--export=f2"];
+    assert!(quirk_is_rust_lld(&inputs, &args, q).is_some());
+    assert!(link(&inputs, &args).is_err(), "without the quirk SYM-5's lazy mismatch");
+}
+
+#[test]
 fn unknown_quirk_is_an_error_naming_the_known_ones() {
     let err = refld::args::parse_args(&["--quirk".into(), "nope".into()], &|_| Err(String::new())).expect_err("an unknown quirk");
     assert!(err.contains("unknown quirk: nope"), "{err}");
