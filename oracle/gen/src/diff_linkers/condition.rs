@@ -15,9 +15,10 @@ pub enum Condition {
     /// import modules or fields.
     ImportsDisagree,
     /// A function name referenced (undefined) or defined as a function in
-    /// one file and defined as data in another
+    /// one file and defined as data in that file or another
     /// (found/wild_undefined_function_meets_data,
-    /// found/wild_function_and_data_definitions_of_one_name).
+    /// found/wild_function_and_data_definitions_of_one_name,
+    /// found/wild_duplicate_symbol_name_in_one_object).
     FunctionMeetsData,
 }
 
@@ -81,9 +82,7 @@ impl Condition {
                 (0..crate::object_set::FUNC_NAMES).any(|j| {
                     let name = func_name(j);
                     data.contains(name.as_str())
-                        && files.iter().any(|f| {
-                            as_function(f, j) && !f.items.iter().any(|i| matches!(i, NItem::Data { name: d, .. } if *d == name))
-                        })
+                        && files.iter().any(|f| as_function(f, j))
                 })
             }
         }
@@ -126,6 +125,9 @@ mod tests {
         let data_f0 = || FileModel { member: false, items: vec![Definition::Data { name: 0, binding: Binding::Hidden, value: 1, clash: true }], refs: vec![] };
         assert!(meets(&set(vec![data_f0(), caller(false)])));
         assert!(!meets(&set(vec![data_f0()])));
+        let mut both = data_f0();
+        both.items.push(Definition::Ctor { callee: 0, priority: 1 });
+        assert!(meets(&set(vec![both])), "one file calling f0 and defining data f0");
         assert!(!meets(&set(vec![caller(false)])));
         assert!(meets(&set(vec![file(vec![func(0, Binding::Weak)]), data_f0()])));
         assert!(!meets(&set(vec![file(vec![func(1, Binding::Weak)]), data_f0()])));
