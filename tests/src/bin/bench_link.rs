@@ -14,10 +14,7 @@ use std::time::{Duration, Instant};
 
 fn main() -> Result<()> {
     let runs: usize = std::env::args().skip_while(|a| a != "--runs").nth(1).map(|n| n.parse()).transpose()?.unwrap_or(15);
-    // The cargo target folder of this build (`CARGO_TARGET_DIR` or `target/`).
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(|d| root.join(d)).unwrap_or_else(|| root.join("target"));
-    let refld = target.join("release/refld");
+    let refld = refld_tests::real::target_dir().join("release/refld");
     if !refld.is_file() {
         bail!("{} is missing: run `cargo build --release -p refld` first", refld.display());
     }

@@ -77,9 +77,7 @@ fn ms(d: Duration) -> f64 {
 
 /// The release `refld` binary of the cargo target folder.
 fn refld_binary() -> Result<PathBuf> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"));
-    let exe = target.join("release/refld");
+    let exe = real::target_dir().join("release/refld");
     if !exe.is_file() {
         bail!("{} is missing: run `cargo build --release -p refld` first", exe.display());
     }

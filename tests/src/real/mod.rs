@@ -87,19 +87,20 @@ pub fn tests_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The folder under which programs are cached: `$CARGO_TARGET_DIR` (taken
-/// relative to the workspace root when relative) or `<workspace>/target`,
-/// then `real-programs/`.
-pub fn cache_root() -> PathBuf {
-    let workspace = tests_dir()
-        .parent()
-        .expect("tests/ has a parent")
-        .to_path_buf();
-    let target = match std::env::var_os("CARGO_TARGET_DIR") {
+/// The cargo target folder: `$CARGO_TARGET_DIR` (taken relative to the
+/// workspace root when relative) or `<workspace>/target`.
+pub fn target_dir() -> PathBuf {
+    let workspace = tests_dir().parent().expect("tests/ has a parent").to_path_buf();
+    match std::env::var_os("CARGO_TARGET_DIR") {
         Some(dir) => workspace.join(dir),
         None => workspace.join("target"),
-    };
-    target.join("real-programs")
+    }
+}
+
+/// The folder under which programs are cached: [`target_dir`], then
+/// `real-programs/`.
+pub fn cache_root() -> PathBuf {
+    target_dir().join("real-programs")
 }
 
 /// Compiles (when stale) and returns the program `name`, one of [`NAMES`].

@@ -5,7 +5,7 @@
 //! section (refld lays out exactly as wasm-ld 22 does), valid or not. The
 //! hash-order quirks are held to Debian's wasm-ld 14, 16 and 19 as well.
 
-use crate::signatures::{call_with, define_f0, one, run_calling_f0, two};
+use crate::signatures::{call_with, define_f0, one, run_calling_f0, strong_call_extracts_other_signature, two};
 use crate::support::*;
 use crate::symbols::data_named;
 
@@ -122,19 +122,12 @@ fn lazy_signature_unchecked_binds_to_the_member() {
     // signatures meeting a lazy `f0` never extracted. Each gives
     // wasm-ld's invalid module and no diagnostic.
     let q = "lazy-signature-unchecked";
-    let mut m1 = obj();
-    define_f0(&mut m1, two(), 2, 0);
-    let mut m2 = obj();
-    let f = m2.undefined_func("f0", "env", "f0", one(), 0);
-    m2.define_func("g", one(), call_with(f, 1), 0);
-    let mut main = obj();
-    let g = main.undefined_func("g", "env", "g", one(), 0);
-    main.define_func("run", one(), call_with(g, 1), 0);
-    let lib = archive(&[("m1.o", &encode(&m1)), ("m2.o", &encode(&m2))]);
-    let inputs = [("main.o", encode(&main)), ("lib.a", lib)];
+    let inputs = strong_call_extracts_other_signature();
     let out = quirk_is_rust_lld(&inputs, &["--no-entry", "--export=run"], q).expect("links");
     assert!(invalid(&out));
 
+    let mut m1 = obj();
+    define_f0(&mut m1, two(), 2, 0);
     let lib = archive(&[("m1.o", &encode(&m1))]);
     let inputs = [("c.o", encode(&run_calling_f0(flags::BINDING_WEAK))), ("lib.a", lib.clone())];
     let out = quirk_is_rust_lld(&inputs, &["--no-entry", "--export=run", "--export=f0"], q).expect("links");

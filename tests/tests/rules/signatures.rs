@@ -157,6 +157,22 @@ fn weak_direct_calls_of_two_signatures_without_definition_fail() {
 /// Links `inputs` with rust-lld; asserts that it succeeds without
 /// diagnostics and writes a module that does not validate (its wasm-ld
 /// bug), and returns refld's result.
+/// SIG-LAZY's first shape: lib.a holds m1.o (`f0: (i32, i32) -> i32`)
+/// and m2.o (`g` calls `f0: (i32) -> i32`); main.o's `run` calls `g`
+/// (link with `--export=run`).
+pub fn strong_call_extracts_other_signature() -> [(&'static str, Vec<u8>); 2] {
+    let mut m1 = obj();
+    define_f0(&mut m1, two(), 2, 0);
+    let mut m2 = obj();
+    let f = m2.undefined_func("f0", "env", "f0", one(), 0);
+    m2.define_func("g", one(), call_with(f, 1), 0);
+    let mut main = obj();
+    let g = main.undefined_func("g", "env", "g", one(), 0);
+    main.define_func("run", one(), call_with(g, 1), 0);
+    let lib = archive(&[("m1.o", &encode(&m1)), ("m2.o", &encode(&m2))]);
+    [("main.o", encode(&main)), ("lib.a", lib)]
+}
+
 fn lld_writes_invalid(inputs: &[Input<'_>], args: &[&str]) -> Result<Linked, LinkError> {
     let lld = rust_lld(inputs, args);
     assert!(lld.ok && lld.messages.is_empty(), "{}", lld.stderr);
@@ -171,21 +187,14 @@ fn lazy_definition_of_other_signature_gets_a_stub() {
     // calls `f0: (i32) -> i32`); main.o calls `g`. m2.o's call extracts
     // m1.o while `f0` is lazy: wasm-ld checks no signature and writes a
     // call of the wrong type; refld stubs the call, with SIG-1's warning.
-    let mut m1 = obj();
-    define_f0(&mut m1, two(), 2, 0);
-    let mut m2 = obj();
-    let f = m2.undefined_func("f0", "env", "f0", one(), 0);
-    m2.define_func("g", one(), call_with(f, 1), 0);
-    let mut main = obj();
-    let g = main.undefined_func("g", "env", "g", one(), 0);
-    main.define_func("run", one(), call_with(g, 1), 0);
-    let lib = archive(&[("m1.o", &encode(&m1)), ("m2.o", &encode(&m2))]);
-    let inputs = [("main.o", encode(&main)), ("lib.a", lib)];
+    let inputs = strong_call_extracts_other_signature();
     let r = lld_writes_invalid(&inputs, &["--no-entry", "--export=run"]);
     assert_eq!(warnings(&r), ["function signature mismatch: f0\n>>> defined as (i32) -> i32 in lib.a(m2.o)\n>>> defined as (i32, i32) -> i32 in lib.a(m1.o)"]);
     assert_eq!(run_export(&r.unwrap().bytes, "run", &[7]), Err("unreachable".into()));
 
     // A weak call meets the lazy `f0`, which `--export=f0` extracts later.
+    let mut m1 = obj();
+    define_f0(&mut m1, two(), 2, 0);
     let lib = archive(&[("m1.o", &encode(&m1))]);
     let inputs = [("c.o", encode(&run_calling_f0(flags::BINDING_WEAK))), ("lib.a", lib.clone())];
     let r = lld_writes_invalid(&inputs, &["--no-entry", "--export=run", "--export=f0"]);

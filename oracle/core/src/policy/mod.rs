@@ -195,9 +195,6 @@ impl Policy {
                 let names: Vec<&str> = refld::quirks::QUIRKS.iter().map(|q| q.name).collect();
                 return Err(err(format!("[[quirk]] entry {}: refld has no quirk `{}` (it has: {})", i + 1, q.quirk, names.join(", "))));
             }
-            if q.linker.is_empty() || q.note.is_empty() {
-                return Err(err(format!("[[quirk]] entry {} (`{}`): `linker` and `note` must not be empty", i + 1, q.quirk)));
-            }
         }
         for (i, k) in file.known.iter().enumerate() {
             let at = format!("[[known]] entry {} (linker `{}`, key `{}`)", i + 1, k.linker, k.key);
