@@ -35,6 +35,7 @@ use linkcheck_core::check::{check_timed, CheckOptions, CheckReport, LinkerReport
 use crate::corpus::prepare;
 use linkcheck_core::casefile::{Case, CorpusError, Expect};
 use linkcheck_core::linker::{Linker, Outcome};
+use linkcheck_core::key::DiffKey;
 use linkcheck_core::policy::{attribute, KnownBug, Policy};
 use linkcheck_core::run::Runner;
 use std::path::{Path, PathBuf};
@@ -52,10 +53,10 @@ pub enum Verdict {
     Agree,
     /// Differs from the first linker, but every divergence is a known bug of
     /// this linker (the policy explains it); the first divergence's key.
-    Known(String),
+    Known(DiffKey),
     /// Differs from the first linker; the first divergence's key that is not
     /// known.
-    Diverge(String),
+    Diverge(DiffKey),
     /// The linker crashed (whatever the first one did).
     Crash,
     /// The linker timed out.
@@ -412,8 +413,11 @@ pub fn check_expectation(case: &Case, first: &LinkerReport) -> ExpectCheck {
             Outcome::Rejected { diagnostics } => diagnostics,
             _ => &[],
         };
-        let mut have: Vec<String> =
-            texts.iter().filter_map(|t| linkcheck_core::diagnostics::kind::classify(t).key()).collect();
+        let mut have: Vec<String> = texts
+            .iter()
+            .filter_map(|t| DiffKey::of_diagnostic(&linkcheck_core::diagnostics::kind::classify(t)))
+            .map(|k| k.to_string())
+            .collect();
         let mut want = want.clone();
         have.sort();
         want.sort();

@@ -223,7 +223,7 @@ pub fn run_releases(
             let outcome_detail = c
                 .differences
                 .iter()
-                .any(|d| d.key == "outcome")
+                .any(|d| d.key == linkcheck_core::key::DiffKey::Outcome)
                 .then(|| (outcome_detail(&report.linkers[0].outcome), outcome_detail(&release.outcome)));
             rows.push(Row {
                 case: name.clone(),

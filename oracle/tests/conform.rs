@@ -13,6 +13,7 @@ use linkcheck::conform::render::render_matrix;
 use linkcheck::conform::run_cases;
 use linkcheck::corpus::find_cases;
 use linkcheck_core::linker::Linker;
+use linkcheck_core::key::DiffKey;
 use linkcheck_core::run::Runner;
 use std::path::Path;
 
@@ -86,6 +87,26 @@ fn the_whole_corpus_passes_with_the_default_linkers() {
     let summary = report.summary();
     assert_eq!((summary.diverge, summary.mismatches, summary.errors), (0, 0, 0));
     check_snapshot(&report, &corpus);
+    keys_read_back(&report);
+}
+
+/// Every difference key the comparisons made reads back from its text as
+/// the same key (what the policy's globs, case files and `reduce --key`
+/// rely on).
+fn keys_read_back(report: &linkcheck::conform::ConformReport) {
+    let keys = report
+        .cases
+        .iter()
+        .filter_map(|c| c.report.as_ref())
+        .flat_map(|r| &r.comparisons)
+        .flat_map(|c| c.differences.iter().chain(&c.allowed))
+        .map(|d| &d.key);
+    let mut n = 0;
+    for key in keys {
+        n += 1;
+        assert_eq!(DiffKey::parse(&key.to_string()).as_ref(), Some(key), "{key}");
+    }
+    assert!(n > 100, "the corpus gives differences of many keys ({n})");
 }
 
 /// Behaviour is preserved across refactorings: the JSON records of

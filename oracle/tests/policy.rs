@@ -170,7 +170,7 @@ fn case(dir: &Path, others: &[(&str, Outcome, &[&str])]) -> CaseResult {
     let mut comparisons = Vec::new();
     for (name, outcome, keys) in others {
         linkers.push(linker(name, outcome.clone()));
-        let differences = keys.iter().map(|k| Difference::explained(*k, "a", "b", "refld", name)).collect();
+        let differences = keys.iter().map(|k| Difference::explained(linkcheck_core::key::DiffKey::parse(k).unwrap(), "a", "b", "refld", name)).collect();
         comparisons.push(Comparison { left: "refld".into(), right: name.to_string(), differences, allowed: vec![] });
     }
     let agree = comparisons.iter().all(|c| c.differences.is_empty());

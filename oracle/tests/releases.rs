@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn diff(key: &str, left: &str, right: &str) -> Difference {
-    Difference::explained(key, left, right, "wasm-ld-22", "release")
+    Difference::explained(linkcheck_core::key::DiffKey::parse(key).unwrap(), left, right, "wasm-ld-22", "release")
 }
 
 fn info(name: &str, version: &str) -> LinkerInfo {

@@ -17,6 +17,7 @@ use linkcheck::conform::{check_expectation, run_cases, CaseResult, ConformReport
 use linkcheck::corpus::find_cases;
 use linkcheck_core::casefile::Expect;
 use linkcheck_core::diagnostics::kind::{classify, Kind};
+use linkcheck_core::key::DiffKey;
 use linkcheck_core::check::compare;
 use linkcheck_core::linker::{Linker, Outcome};
 use linkcheck_core::run::Runner;
@@ -59,7 +60,7 @@ fn keys(c: &CaseResult, i: usize) -> Vec<String> {
         Outcome::Rejected { diagnostics } => diagnostics,
         other => panic!("{}: {} {}", c.dir.display(), report.linkers[i].name, other.kind()),
     };
-    let mut keys: Vec<String> = texts.iter().filter_map(|t| classify(t).key()).collect();
+    let mut keys: Vec<String> = texts.iter().filter_map(|t| DiffKey::of_diagnostic(&classify(t))).map(|k| k.to_string()).collect();
     keys.sort();
     keys
 }
@@ -265,14 +266,14 @@ fn diagnostic_differences_are_seen() {
     }
     let d = compare(&refld, &lld);
     assert_eq!(d.len(), 1, "{d:?}");
-    assert_eq!((d[0].key.as_str(), d[0].left.as_str(), d[0].right.as_str()), ("diag.undefined-symbol.missing", "3", "2"));
+    assert_eq!((d[0].key.to_string().as_str(), d[0].left.as_str(), d[0].right.as_str()), ("diag.undefined-symbol.missing", "3", "2"));
 
     let r = case("warn_unresolved_symbols_stub_traps").report.as_ref().unwrap();
     let (refld, mut lld) = (r.linkers[0].clone(), r.linkers[1].clone());
     if let Outcome::Linked { warnings, .. } = &mut lld.outcome {
         warnings[0] = warnings[0].replacen("warning", "error", 1);
     }
-    let keys: Vec<String> = compare(&refld, &lld).into_iter().map(|d| d.key).collect();
+    let keys: Vec<String> = compare(&refld, &lld).into_iter().map(|d| d.key.to_string()).collect();
     assert_eq!(keys, ["diag.undefined-symbol.missing", "warn.undefined-symbol.missing"]);
 }
 

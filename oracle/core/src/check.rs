@@ -4,6 +4,7 @@
 use crate::allow::AllowList;
 use crate::describe::{describe, ModuleSummary};
 use crate::diff::{self, Difference};
+use crate::key::{DiffKey, ItemKind, ModuleFact};
 use crate::linker::{Linker, Outcome, DEFAULT_TIMEOUT};
 use crate::run::{RunLimits, RunResult, Runner};
 use serde::Serialize;
@@ -131,7 +132,7 @@ impl Comparison {
     /// `allowed`.
     pub fn extend(&mut self, differences: Vec<Difference>, allow: &AllowList) {
         for mut d in differences {
-            match allow.reason(&self.left, &self.right, &d.key) {
+            match allow.reason(&self.left, &self.right, &d.key.to_string()) {
                 Some(reason) => {
                     d.allowed = Some(reason.to_string());
                     self.allowed.push(d);
@@ -186,7 +187,7 @@ fn compare_unnamed(left: &LinkerReport, right: &LinkerReport) -> Vec<Difference>
     let mut out = Vec::new();
     let (lk, rk) = (left.outcome.kind(), right.outcome.kind());
     if lk != rk {
-        out.push(diff::unnamed("outcome", lk, rk));
+        out.push(diff::unnamed(DiffKey::Outcome, lk, rk));
         return out;
     }
     if let (Some(l), Some(r)) = (left.outcome.diagnostics(), right.outcome.diagnostics()) {
@@ -202,7 +203,7 @@ fn compare_unnamed(left: &LinkerReport, right: &LinkerReport) -> Vec<Difference>
                 None => "readable".to_string(),
                 Some(e) => format!("unreadable: {e}"),
             };
-            out.push(diff::unnamed("module.readable", text(left), text(right)));
+            out.push(diff::unnamed(DiffKey::Module(ModuleFact::Readable), text(left), text(right)));
         }
         _ => {}
     }
@@ -351,29 +352,27 @@ pub fn check_phases(
 /// canonicalizer cannot read gives `canon.error`. With `times`, making the
 /// canonical forms and comparing them are timed.
 fn add_structural(report: &mut CheckReport, args: &[String], cwd: &Path, allow: &AllowList, times: Option<&mut PhaseTimes>) {
-    use crate::canon::{canonicalize, compare_canon_all, inputs_from_args};
+    use crate::canon::{canonicalize, compare_canon_named, inputs_from_args};
     let start = Instant::now();
     let inputs = inputs_from_args(args, cwd);
     let canons: Vec<Option<Result<crate::canon::Canon, String>>> =
         report.linkers.iter().map(|l| l.outcome.bytes().map(|b| canonicalize(b, &inputs).map_err(|e| e.to_string()))).collect();
     let canonicalized = Instant::now();
     for (i, cmp) in report.comparisons.iter_mut().enumerate() {
-        let have: Vec<String> = cmp.differences.iter().chain(&cmp.allowed).map(|d| d.key.clone()).collect();
-        let name = |text: &str| {
-            text.replace("the left output", &format!("{}'s output", cmp.left))
-                .replace("the right output", &format!("{}'s output", cmp.right))
-        };
+        let have: Vec<&DiffKey> = cmp.differences.iter().chain(&cmp.allowed).map(|d| &d.key).collect();
+        let outputs = [format!("{}'s output", cmp.left), format!("{}'s output", cmp.right)];
+        let canon_error = DiffKey::field(ItemKind::Canon, "", "error");
         let found: Vec<Difference> = match (&canons[0], &canons[i + 1]) {
-            (Some(Ok(a)), Some(Ok(b))) => compare_canon_all(a, b, &[])
+            (Some(Ok(a)), Some(Ok(b))) => compare_canon_named(a, b, &[], [&outputs[0], &outputs[1]])
                 .into_iter()
-                .filter(|d| !have.contains(&d.key))
-                .map(|d| Difference::with_explanation(d.key, d.left, d.right, name(&d.explanation)))
+                .filter(|d| !have.contains(&&d.key))
+                .map(|d| Difference::with_explanation(d.key, d.left, d.right, d.explanation))
                 .collect(),
             (Some(Err(e)), Some(Ok(_))) => {
-                vec![Difference::explained("canon.error", e.clone(), "(read)", &cmp.left, &cmp.right)]
+                vec![Difference::explained(canon_error, e.clone(), "(read)", &cmp.left, &cmp.right)]
             }
             (Some(Ok(_)), Some(Err(e))) => {
-                vec![Difference::explained("canon.error", "(read)", e.clone(), &cmp.left, &cmp.right)]
+                vec![Difference::explained(canon_error, "(read)", e.clone(), &cmp.left, &cmp.right)]
             }
             _ => Vec::new(),
         };

@@ -40,7 +40,7 @@
 //! not decided here but by an allow-list (`allow`).
 
 use crate::describe::ModuleSummary;
-use crate::diagnostics::kind::key_counts;
+use crate::key::{diagnostic_counts, DiffKey, ItemKind, ModuleFact, RunFact};
 use crate::run::RunResult;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -57,8 +57,9 @@ pub const NONE: &str = "(none)";
 /// that explains it as a known bug, `corpus/policy.toml`) when set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Difference {
-    /// Dotted key, see the module documentation.
-    pub key: String,
+    /// What differs ([`DiffKey`]; in JSON its dotted text, see the module
+    /// documentation).
+    pub key: DiffKey,
     /// The first (left) linker's value.
     pub left: String,
     /// The second (right) linker's value.
@@ -81,26 +82,26 @@ impl Difference {
     /// A difference with the explanation [`explain_difference`] gives for the linkers
     /// `left_name` and `right_name`.
     pub fn explained(
-        key: impl Into<String>,
+        key: DiffKey,
         left: impl Into<String>,
         right: impl Into<String>,
         left_name: &str,
         right_name: &str,
     ) -> Self {
-        let (key, left, right) = (key.into(), left.into(), right.into());
+        let (left, right) = (left.into(), right.into());
         let explanation = explain_difference(&key, &left, &right, left_name, right_name);
         Difference::with_explanation(key, left, right, explanation)
     }
 
     /// A difference with a given explanation, neither allowed nor known.
     pub fn with_explanation(
-        key: impl Into<String>,
+        key: DiffKey,
         left: impl Into<String>,
         right: impl Into<String>,
         explanation: impl Into<String>,
     ) -> Self {
         Difference {
-            key: key.into(),
+            key,
             left: left.into(),
             right: right.into(),
             explanation: explanation.into(),
@@ -114,8 +115,8 @@ impl Difference {
 /// value the count): `left` and `right` are diagnostic texts as an
 /// [`crate::linker::Outcome`] holds them.
 pub fn compare_diagnostics(left: &[String], right: &[String], out: &mut Vec<Difference>) {
-    let counts = |texts: &[String]| -> BTreeMap<String, String> {
-        key_counts(texts).into_iter().map(|(k, n)| (k, n.to_string())).collect()
+    let counts = |texts: &[String]| -> BTreeMap<DiffKey, String> {
+        diagnostic_counts(texts).into_iter().map(|(k, n)| (k, n.to_string())).collect()
     };
     let (l, r) = (counts(left), counts(right));
     // `diag.*` before `warn.*`: key order does it.
@@ -126,13 +127,14 @@ pub fn compare_diagnostics(left: &[String], right: &[String], out: &mut Vec<Diff
 pub fn compare_modules(left: &ModuleSummary, right: &ModuleSummary, out: &mut Vec<Difference>) {
     let valid = |m: &ModuleSummary| if m.invalid.is_none() { "valid" } else { "invalid" };
     if valid(left) != valid(right) {
-        out.push(unnamed("module.valid", valid(left), valid(right)));
+        out.push(unnamed(DiffKey::Module(ModuleFact::Valid), valid(left), valid(right)));
     }
     let imports = |m: &ModuleSummary| {
-        keyed(m.imports.iter().map(|i| (format!("import.{}.{}", i.module, i.name), i.ty.clone())))
+        keyed(m.imports.iter().map(|i| (DiffKey::item(ItemKind::Import, format!("{}.{}", i.module, i.name)), i.ty.clone())))
     };
     compare_maps(&imports(left), &imports(right), out);
-    let exports = |m: &ModuleSummary| keyed(m.exports.iter().map(|e| (format!("export.{}", e.name), e.ty.clone())));
+    let exports =
+        |m: &ModuleSummary| keyed(m.exports.iter().map(|e| (DiffKey::item(ItemKind::Export, e.name.clone()), e.ty.clone())));
     compare_maps(&exports(left), &exports(right), out);
 }
 
@@ -141,14 +143,14 @@ pub fn compare_runs(left: &RunResult, right: &RunResult, out: &mut Vec<Differenc
     let code = |r: &RunResult| r.exit_code.map_or_else(|| NONE.to_string(), |c| c.to_string());
     let trap = |r: &RunResult| r.trap.clone().unwrap_or_else(|| NONE.to_string());
     let pairs = [
-        ("run.exit_code", code(left), code(right)),
-        ("run.trap", trap(left), trap(right)),
-        ("run.stdout", quote(&left.stdout), quote(&right.stdout)),
-        ("run.stderr", quote(&left.stderr), quote(&right.stderr)),
+        (RunFact::ExitCode, code(left), code(right)),
+        (RunFact::Trap, trap(left), trap(right)),
+        (RunFact::Stdout, quote(&left.stdout), quote(&right.stdout)),
+        (RunFact::Stderr, quote(&left.stderr), quote(&right.stderr)),
     ];
-    for (key, l, r) in pairs {
+    for (fact, l, r) in pairs {
         if l != r {
-            out.push(unnamed(key, l, r));
+            out.push(unnamed(DiffKey::Run(fact), l, r));
         }
     }
     compare_traces(left, right, out);
@@ -166,7 +168,7 @@ pub fn compare_traces(left: &RunResult, right: &RunResult, out: &mut Vec<Differe
     for i in 0..n {
         let (l, r) = (text(left, i), text(right, i));
         if l != r {
-            out.push(unnamed(format!("hostcall.{i}"), l, r));
+            out.push(unnamed(DiffKey::HostCall(i), l, r));
             reported += 1;
             if reported == MAX_TRACE_DIFFERENCES {
                 break;
@@ -174,9 +176,9 @@ pub fn compare_traces(left: &RunResult, right: &RunResult, out: &mut Vec<Differe
         }
     }
     if left.host_call_count != right.host_call_count {
-        out.push(unnamed("hostcall.count", left.host_call_count.to_string(), right.host_call_count.to_string()));
+        out.push(unnamed(DiffKey::HostCallCount, left.host_call_count.to_string(), right.host_call_count.to_string()));
     }
-    let calls = |r: &RunResult| keyed(r.calls.iter().map(|c| (format!("call.{}", c.name), c.result.clone())));
+    let calls = |r: &RunResult| keyed(r.calls.iter().map(|c| (DiffKey::Call(c.name.clone()), c.result.clone())));
     compare_maps(&calls(left), &calls(right), out);
 }
 
@@ -187,21 +189,21 @@ pub fn quote(bytes: &[u8]) -> String {
 }
 
 /// Key -> value; a key given more than once gets its values joined by ` | `.
-fn keyed(items: impl Iterator<Item = (String, String)>) -> BTreeMap<String, String> {
-    let mut map: BTreeMap<String, String> = BTreeMap::new();
+fn keyed(items: impl Iterator<Item = (DiffKey, String)>) -> BTreeMap<DiffKey, String> {
+    let mut map: BTreeMap<DiffKey, String> = BTreeMap::new();
     for (k, v) in items {
         map.entry(k).and_modify(|old| *old = format!("{old} | {v}")).or_insert(v);
     }
     map
 }
 
-fn compare_maps(left: &BTreeMap<String, String>, right: &BTreeMap<String, String>, out: &mut Vec<Difference>) {
-    let keys: std::collections::BTreeSet<&String> = left.keys().chain(right.keys()).collect();
+fn compare_maps(left: &BTreeMap<DiffKey, String>, right: &BTreeMap<DiffKey, String>, out: &mut Vec<Difference>) {
+    let keys: std::collections::BTreeSet<&DiffKey> = left.keys().chain(right.keys()).collect();
     for key in keys {
         let l = left.get(key).map_or(ABSENT, String::as_str);
         let r = right.get(key).map_or(ABSENT, String::as_str);
         if l != r {
-            out.push(unnamed(key.as_str(), l, r));
+            out.push(unnamed(key.clone(), l, r));
         }
     }
 }
@@ -209,7 +211,7 @@ fn compare_maps(left: &BTreeMap<String, String>, right: &BTreeMap<String, String
 /// A difference explained with the sides called `left` and `right` (the
 /// helpers that compare parts of reports know no linker names; the
 /// comparison of whole reports explains again with the names).
-pub fn unnamed(key: impl Into<String>, left: impl Into<String>, right: impl Into<String>) -> Difference {
+pub fn unnamed(key: DiffKey, left: impl Into<String>, right: impl Into<String>) -> Difference {
     Difference::explained(key, left, right, "left", "right")
 }
 
@@ -222,12 +224,11 @@ const EXPLAINED_VALUE: usize = 80;
 /// output`, `the 3rd non-WASI host call differs: refld env.f(1), wild (no
 /// such call)`, ... `left` and `right` are the values as the difference
 /// holds them; a key of no known family gets `KEY differs: L V, R W`.
-pub fn explain_difference(key: &str, left: &str, right: &str, left_name: &str, right_name: &str) -> String {
+pub fn explain_difference(key: &DiffKey, left: &str, right: &str, left_name: &str, right_name: &str) -> String {
     let (l, r) = (left_name, right_name);
     let short = |v: &str| shorten(v, EXPLAINED_VALUE);
-    let (family, rest) = key.split_once('.').unwrap_or((key, ""));
-    match family {
-        "outcome" => {
+    match key {
+        DiffKey::Outcome => {
             let verb = |v: &str| match v {
                 "linked" => "linked",
                 "rejected" => "rejected",
@@ -237,52 +238,55 @@ pub fn explain_difference(key: &str, left: &str, right: &str, left_name: &str, r
             };
             format!("{l} {} the inputs, {r} {} them", verb(left), verb(right))
         }
-        "diag" | "warn" => {
-            let (kind, symbol) = rest.split_once('.').unwrap_or((rest, ""));
-            let what = if family == "diag" { "error" } else { "warning" };
+        DiffKey::Diagnostic { severity, kind, symbol } => {
+            let what = match severity {
+                crate::diagnostics::Severity::Error => "error",
+                crate::diagnostics::Severity::Warning => "warning",
+            };
             let count = |v: &str| if v == ABSENT { "0".to_string() } else { v.to_string() };
             let n = count(left);
             let plural = if n == "1" { "" } else { "s" };
-            format!("{l} reports {n} {kind} {what}{plural} for {symbol}, {r} {}", count(right))
+            format!("{l} reports {n} {} {what}{plural} for {symbol}, {r} {}", kind.as_str(), count(right))
         }
-        "module" if rest == "valid" => {
+        DiffKey::Module(ModuleFact::Valid) => {
             let says = |v: &str| if v == "valid" { "validates" } else { "does not validate" };
             format!("{l}'s output {}, {r}'s {}", says(left), says(right))
         }
-        "module" if rest == "readable" => {
+        DiffKey::Module(ModuleFact::Readable) => {
             let says = |v: &str| if v == "readable" { "can be read".to_string() } else { format!("cannot be read ({})", short(v)) };
             format!("{l}'s output {}, {r}'s {}", says(left), says(right))
         }
-        "import" | "export" => match (left == ABSENT, right == ABSENT) {
-            (true, false) => format!("{family} {rest} is only in {r}'s output"),
-            (false, true) => format!("{family} {rest} is only in {l}'s output"),
-            _ => format!("{family} {rest} is {} in {l}'s output, {} in {r}'s", short(left), short(right)),
-        },
-        "run" => match rest {
-            "exit_code" => {
-                let exits = |v: &str| if v == NONE { "does not exit normally".to_string() } else { format!("exits with code {v}") };
-                format!("{l}'s run {}, {r}'s {}", exits(left), exits(right))
+        DiffKey::Item { kind: kind @ (ItemKind::Import | ItemKind::Export), id, field: None } => {
+            let family = kind.as_str();
+            match (left == ABSENT, right == ABSENT) {
+                (true, false) => format!("{family} {id} is only in {r}'s output"),
+                (false, true) => format!("{family} {id} is only in {l}'s output"),
+                _ => format!("{family} {id} is {} in {l}'s output, {} in {r}'s", short(left), short(right)),
             }
-            "trap" => {
-                let traps = |v: &str| if v == NONE { "does not trap".to_string() } else { format!("traps ({v})") };
-                format!("{l}'s run {}, {r}'s {}", traps(left), traps(right))
-            }
-            stream => format!("the runs' {stream} differs: {l}'s prints {}, {r}'s {}", short(left), short(right)),
-        },
-        "hostcall" if rest == "count" => {
-            format!("{l}'s run makes {left} non-WASI host calls, {r}'s {right}")
         }
-        "hostcall" => {
-            let n: usize = rest.parse().unwrap_or(0);
+        DiffKey::Run(RunFact::ExitCode) => {
+            let exits = |v: &str| if v == NONE { "does not exit normally".to_string() } else { format!("exits with code {v}") };
+            format!("{l}'s run {}, {r}'s {}", exits(left), exits(right))
+        }
+        DiffKey::Run(RunFact::Trap) => {
+            let traps = |v: &str| if v == NONE { "does not trap".to_string() } else { format!("traps ({v})") };
+            format!("{l}'s run {}, {r}'s {}", traps(left), traps(right))
+        }
+        DiffKey::Run(stream) => {
+            let stream = if *stream == RunFact::Stdout { "stdout" } else { "stderr" };
+            format!("the runs' {stream} differs: {l}'s prints {}, {r}'s {}", short(left), short(right))
+        }
+        DiffKey::HostCallCount => format!("{l}'s run makes {left} non-WASI host calls, {r}'s {right}"),
+        DiffKey::HostCall(n) => {
             let call = |v: &str| if v == ABSENT { "(no such call)".to_string() } else { short(v) };
             format!("the {} non-WASI host call differs: {l} {}, {r} {}", ordinal(n + 1), call(left), call(right))
         }
-        "call" => match (left == ABSENT, right == ABSENT) {
-            (true, false) => format!("export {rest} is called only in {r}'s output (it gives {})", short(right)),
-            (false, true) => format!("export {rest} is called only in {l}'s output (it gives {})", short(left)),
-            _ => format!("calling export {rest} gives {} with {l}'s output, {} with {r}'s", short(left), short(right)),
+        DiffKey::Call(name) => match (left == ABSENT, right == ABSENT) {
+            (true, false) => format!("export {name} is called only in {r}'s output (it gives {})", short(right)),
+            (false, true) => format!("export {name} is called only in {l}'s output (it gives {})", short(left)),
+            _ => format!("calling export {name} gives {} with {l}'s output, {} with {r}'s", short(left), short(right)),
         },
-        "canon" => {
+        DiffKey::Item { kind: ItemKind::Canon, .. } => {
             let side = if left == "(read)" { r } else { l };
             let error = if left == "(read)" { right } else { left };
             format!("the structural comparison cannot read {side}'s output: {}", short(error))

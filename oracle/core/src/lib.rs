@@ -7,7 +7,7 @@
 //! others). Each outcome is described from the output bytes alone
 //! ([`describe`], wasmparser only, never refld's code), run as a WASI
 //! command in wasmtime ([`run`]), brought into a canonical, layout-free form
-//! ([`canon`]), and compared ([`mod@check`], [`diff`]) under stable dotted keys;
+//! ([`canon`]), and compared ([`mod@check`], [`diff`]) under [`key::DiffKey`]s;
 //! an allow-list ([`allow`]) sets the legitimate differences apart, and
 //! [`report`] renders the result as text or JSON.
 //!
@@ -17,7 +17,8 @@
 //!      --> describe::describe   --> describe::ModuleSummary (imports, exports)
 //!      --> run::Runner::run     --> run::RunResult (stdout, stderr, exit, trap)
 //!      --> check::LinkerReport (one per linker)
-//!      --> check::compare       --> Vec<diff::Difference>, + canon's structural ones
+//!      --> check::compare       --> Vec<diff::Difference> (each under a key::DiffKey),
+//!                                   + canon's structural ones
 //!      --> report::{render_text, render_json}
 //! ```
 //!
@@ -34,6 +35,7 @@ pub mod describe;
 pub mod diagnostics;
 pub mod diff;
 pub mod discover;
+pub mod key;
 pub mod linker;
 pub mod policy;
 pub mod report;

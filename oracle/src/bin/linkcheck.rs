@@ -44,6 +44,13 @@
 //! after. Exit status 0, 2 on errors (no divergence, the key not found).
 //!
 //! ```text
+//! linkcheck inputs CASE -o DIR
+//! ```
+//! Writes a generated case's input objects and archives (made from its
+//! `.json` object models) into DIR and prints the case's wasm-ld arguments, to link
+//! it by hand (`cd DIR && wasm-ld ARGS`). Exit status 0, 2 on errors.
+//!
+//! ```text
 //! linkcheck quirks [--json] [--policy FILE]
 //! ```
 //! Lists refld's quirks (`refld --quirk NAME`, SPEC QUIRK-*): what each
@@ -116,6 +123,19 @@ enum Command {
     Quirks(QuirksArgs),
     /// Reduce a generated case while two linkers still diverge on one key.
     Reduce(ReduceArgs),
+    /// Write a case's input objects and archives into a folder and print
+    /// its wasm-ld command line, to link it by hand.
+    Inputs(InputsArgs),
+}
+
+#[derive(Args)]
+struct InputsArgs {
+    /// The generated case folder (case.toml and NAME.json models).
+    #[arg(value_name = "CASE")]
+    case: PathBuf,
+    /// The folder to write into (created if missing).
+    #[arg(short = 'o', value_name = "DIR")]
+    out_dir: PathBuf,
 }
 
 #[derive(Args)]
@@ -272,6 +292,7 @@ fn main() -> ExitCode {
         Command::Releases(args) => releases(args),
         Command::Linkers(args) => linkers(args),
         Command::Quirks(args) => quirks(args),
+        Command::Inputs(args) => inputs(args),
         Command::Reduce(a) => linkcheck::reduce::cli::run_command(
             &linkcheck::reduce::cli::ReduceOptions {
                 case: a.case,
@@ -362,6 +383,15 @@ fn load_policy(file: Option<&PathBuf>, search: Option<&PathBuf>) -> Result<Polic
         Some(path) => Policy::load(&path)?,
         None => Policy::embedded().clone(),
     })
+}
+
+/// Exit status 0; an unreadable case or an unwritable folder is an error.
+fn inputs(args: InputsArgs) -> Result<u8> {
+    let case = linkcheck_core::casefile::read_case(&args.case)?;
+    std::fs::create_dir_all(&args.out_dir).with_context(|| format!("cannot create {}", args.out_dir.display()))?;
+    let line = linkcheck_core::casefile::write_inputs(&args.out_dir, &case)?;
+    println!("{}", line.join(" "));
+    Ok(AGREE)
 }
 
 /// Exit status 0.

@@ -146,7 +146,7 @@ fn render_case(s: &mut String, n: usize, c: &CaseResult) {
             let _ = writeln!(
                 s,
                 "<tr><td><code>{}</code></td><td><pre>{}</pre></td><td><pre>{}</pre></td><td>{}</td><td>{status}</td></tr>",
-                escape(&d.key),
+                escape(&d.key.to_string()),
                 escape(&d.left),
                 escape(&d.right),
                 escape(&d.explanation)
@@ -186,6 +186,10 @@ mod tests {
     use linkcheck_core::diff::Difference;
     use std::path::{Path, PathBuf};
 
+    fn key(text: &str) -> linkcheck_core::key::DiffKey {
+        linkcheck_core::key::DiffKey::parse(text).unwrap()
+    }
+
     fn linker(name: &str, outcome: Outcome) -> LinkerReport {
         LinkerReport { name: name.into(), outcome, module: None, module_error: None, run: None }
     }
@@ -216,15 +220,15 @@ mod tests {
                         left: "refld".into(),
                         right: "rust-lld".into(),
                         differences: vec![
-                            Difference::explained("export.main.type", "(i32) -> i32", "<none>", "refld", "rust-lld"),
-                            Difference::explained("func.f&g", "a 'quoted' body", "x < y && y > z", "refld", "rust-lld"),
+                            Difference::explained(key("export.main.type"), "(i32) -> i32", "<none>", "refld", "rust-lld"),
+                            Difference::explained(key("func.f&g"), "a 'quoted' body", "x < y && y > z", "refld", "rust-lld"),
                         ],
                         allowed: vec![],
                     },
                     Comparison {
                         left: "refld".into(),
                         right: "ld&co".into(),
-                        differences: vec![Difference::explained("outcome", "linked", "crashed", "refld", "ld&co")],
+                        differences: vec![Difference::explained(key("outcome"), "linked", "crashed", "refld", "ld&co")],
                         allowed: vec![],
                     },
                 ],

@@ -193,8 +193,8 @@ pub fn case_records(report: &ConformReport, c: &CaseResult) -> Vec<Value> {
                 (Some(r), 1..) => r.comparisons.get(i - 1),
                 _ => None,
             };
-            let keys = |f: &dyn Fn(&linkcheck_core::diff::Difference) -> bool| -> Vec<&str> {
-                comparison.iter().flat_map(|cmp| &cmp.differences).filter(|d| f(d)).map(|d| d.key.as_str()).collect()
+            let keys = |f: &dyn Fn(&linkcheck_core::diff::Difference) -> bool| -> Vec<String> {
+                comparison.iter().flat_map(|cmp| &cmp.differences).filter(|d| f(d)).map(|d| d.key.to_string()).collect()
             };
             let differences = keys(&|_| true);
             let known = keys(&|d| d.known.is_some());
@@ -202,7 +202,7 @@ pub fn case_records(report: &ConformReport, c: &CaseResult) -> Vec<Value> {
                 comparison.iter().flat_map(|cmp| &cmp.differences).filter_map(|d| d.known.as_deref()).collect();
             notes.sort_unstable();
             notes.dedup();
-            let allowed: Vec<&str> = comparison.iter().flat_map(|cmp| &cmp.allowed).map(|d| d.key.as_str()).collect();
+            let allowed: Vec<String> = comparison.iter().flat_map(|cmp| &cmp.allowed).map(|d| d.key.to_string()).collect();
             json!({
                 "case": c.dir.display().to_string(),
                 "linker": name,

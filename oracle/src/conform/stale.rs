@@ -25,7 +25,7 @@ pub fn stale_entries(policy: &Policy, report: &ConformReport) -> Vec<KnownBug> {
                 cases.iter().filter(|(rel, _)| patterns.iter().any(|p| glob(p, rel))).map(|(_, c)| *c).collect();
             !matching.is_empty()
                 && !matching.iter().filter_map(|c| c.report.as_ref()).flat_map(|r| &r.comparisons).filter(|cmp| cmp.right == k.linker).any(
-                    |cmp| cmp.differences.iter().any(|d| glob(&k.key, &d.key) && d.known.as_deref() == Some(k.note.as_str())),
+                    |cmp| cmp.differences.iter().any(|d| glob(&k.key, &d.key.to_string()) && d.known.as_deref() == Some(k.note.as_str())),
                 )
         })
         .cloned()

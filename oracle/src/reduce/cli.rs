@@ -30,6 +30,7 @@ use linkcheck_core::casefile::{read_case, write_case, write_inputs, GeneratedCas
 use linkcheck_core::check::{check, CheckOptions, CheckReport};
 use linkcheck_core::casefile::RecordedDivergence;
 use linkcheck_core::diagnostics::kind::classify;
+use linkcheck_core::key::DiffKey;
 use linkcheck_core::diagnostics::Severity;
 use linkcheck_core::linker::{Linker, Outcome};
 use linkcheck_core::policy::{attribute, Policy};
@@ -61,7 +62,7 @@ pub struct ReduceOptions {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Kept {
     /// The difference key.
-    pub key: String,
+    pub key: DiffKey,
     /// The first linker's value.
     pub left: String,
     /// The other linker's value.
@@ -91,7 +92,7 @@ pub struct ReduceReport {
 
 /// What a candidate must keep (module documentation, step 4).
 struct Target {
-    key: String,
+    key: DiffKey,
     outcomes: [&'static str; 2],
     /// Each side's [`rejection_reasons`].
     errors: [BTreeSet<String>; 2],
@@ -109,7 +110,7 @@ fn rejection_reasons(outcome: &Outcome) -> BTreeSet<String> {
         if c.severity != Severity::Error {
             continue;
         }
-        reasons.insert(c.key().unwrap_or_else(|| format!("other:{}", normalize(&c.symbol))));
+        reasons.insert(DiffKey::of_diagnostic(&c).map_or_else(|| format!("other:{}", normalize(&c.symbol)), |k| k.to_string()));
     }
     reasons
 }
@@ -179,15 +180,10 @@ fn check_case(
 }
 
 /// The check options a key needs: runs only for `run.*`, `hostcall.*`,
-/// `call.*`; the structural comparison unless the key is one of
-/// [`linkcheck_core::diff`]'s own families.
-pub fn options_for(key: &str) -> CheckOptions {
-    let has = |prefixes: &[&str]| prefixes.iter().any(|p| key.starts_with(p));
-    CheckOptions {
-        run: has(&["run.", "hostcall.", "call."]),
-        structural: !(key == "outcome" || has(&["diag.", "warn.", "module.", "run.", "hostcall.", "call."])),
-        ..CheckOptions::default()
-    }
+/// `call.*` ([`DiffKey::needs_run`]); the structural comparison only for
+/// item keys ([`DiffKey::is_item`]).
+pub fn options_for(key: &DiffKey) -> CheckOptions {
+    CheckOptions { run: key.needs_run(), structural: key.is_item(), ..CheckOptions::default() }
 }
 
 /// The linkers to compare (module documentation, step 2); at least two,
@@ -249,12 +245,15 @@ pub fn reduce_case(options: &ReduceOptions, progress: impl FnMut(Progress<'_>)) 
         None => Policy::embedded().clone(),
     };
     let runner = Runner::new()?;
-    let wanted = options.key.clone().or_else(|| case.divergence.as_ref().map(|d| d.key.clone()));
-    let first_options = wanted.as_deref().map_or_else(CheckOptions::default, options_for);
+    let wanted = match options.key.clone().or_else(|| case.divergence.as_ref().map(|d| d.key.clone())) {
+        Some(text) => Some(DiffKey::parse(&text).ok_or_else(|| format!("`{text}` is not a difference key"))?),
+        None => None,
+    };
+    let first_options = wanted.as_ref().map_or_else(CheckOptions::default, options_for);
     let first = check_case(&case, &linkers, &runner, &first_options, &policy)?;
     let found = first.comparisons.iter().enumerate().find_map(|(i, c)| {
         let d = match &wanted {
-            Some(k) => c.differences.iter().find(|d| &d.key == k && d.known.is_none()),
+            Some(k) => c.differences.iter().find(|d| d.key == *k && d.known.is_none()),
             None => c.differences.iter().find(|d| d.known.is_none()),
         }?;
         Some((i + 1, d.key.clone()))
@@ -303,7 +302,7 @@ pub fn reduce_case(options: &ReduceOptions, progress: impl FnMut(Progress<'_>)) 
     let original = case.description.trim_start_matches("reduced: ");
     let saved = GeneratedCase {
         description: format!("reduced: {original}"),
-        divergence: Some(RecordedDivergence { key: key.clone(), linkers: names.to_vec() }),
+        divergence: Some(RecordedDivergence { key: key.to_string(), linkers: names.to_vec() }),
         ..reduced.clone()
     };
     write_case(&out_dir, &saved).map_err(|e| e.to_string())?;

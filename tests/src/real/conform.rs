@@ -9,6 +9,7 @@ use super::RealProgram;
 use anyhow::{bail, Result};
 use linkcheck_core::linker::Outcome;
 use linkcheck_core::discover::{Found, Missing};
+use linkcheck_core::key::{DiffKey, ItemKind};
 use linkcheck_core::{CheckOptions, CheckReport, Difference, Linker, Runner};
 use serde_json::{json, Value};
 
@@ -65,29 +66,33 @@ pub enum Locus {
     /// `run.*`, `hostcall.*`, `call.*`, `layout.*`, `memory.type`,
     /// `start.function`, `canon.error`. The string is the key's first part.
     Module(String),
-    /// A key of no known shape.
+    /// A key the canonical form could not place (its fallback for an item
+    /// of no known kind).
     Unknown(String),
 }
 
 impl Locus {
-    /// Places a difference key (see `oracle/core/src/diff.rs` and
-    /// `oracle/core/src/canon/mod.rs` for the key shapes).
-    pub fn of(key: &str) -> Locus {
-        let (head, rest) = key.split_once('.').unwrap_or((key, ""));
-        let item = || strip_field(rest).to_string();
-        match head {
-            "func" if !rest.is_empty() => Locus::Function(item()),
-            "data" if !rest.is_empty() => Locus::Data(item()),
-            "global" if !rest.is_empty() => Locus::Global(item()),
-            "table" if !rest.is_empty() => Locus::Table(item()),
-            "tag" if !rest.is_empty() => Locus::Tag(item()),
-            "diag" | "warn" => match rest.split_once('.') {
-                Some((_kind, symbol)) if !symbol.is_empty() => Locus::Diagnostic(symbol.to_string()),
-                _ => Locus::Unknown(key.to_string()),
+    /// Places a difference key (see `oracle/core/src/key.rs`).
+    pub fn of(key: &DiffKey) -> Locus {
+        match key {
+            DiffKey::Item { kind, id, field } => match kind {
+                ItemKind::Func => Locus::Function(id.clone()),
+                ItemKind::Data => Locus::Data(id.clone()),
+                ItemKind::Global => Locus::Global(id.clone()),
+                ItemKind::Table => Locus::Table(id.clone()),
+                ItemKind::Tag => Locus::Tag(id.clone()),
+                // The canonical form names every item by a kind; its
+                // fallback for one it missed is a `canon.*` key other than
+                // `canon.error`.
+                ItemKind::Canon if field.as_deref() != Some("error") => Locus::Unknown(key.to_string()),
+                other => Locus::Module(other.as_str().to_string()),
             },
-            "outcome" | "module" | "import" | "export" | "run" | "hostcall" | "call" | "layout" | "memory"
-            | "start" | "canon" => Locus::Module(head.to_string()),
-            _ => Locus::Unknown(key.to_string()),
+            DiffKey::Diagnostic { symbol, .. } => Locus::Diagnostic(symbol.clone()),
+            DiffKey::Outcome => Locus::Module("outcome".into()),
+            DiffKey::Module(_) => Locus::Module("module".into()),
+            DiffKey::Run(_) => Locus::Module("run".into()),
+            DiffKey::HostCall(_) | DiffKey::HostCallCount => Locus::Module("hostcall".into()),
+            DiffKey::Call(_) => Locus::Module("call".into()),
         }
     }
 
@@ -138,28 +143,6 @@ impl Locus {
             Locus::Unknown(k) => format!("(unknown key {k})"),
         }
     }
-}
-
-/// `ID` from `ID.FIELD` when FIELD is one of the canonical item fields
-/// (`type`, `locals`, `body`, `init`, `elements`, `size`, `site@K`,
-/// `byte@N`, `word@N`); `rest` whole otherwise (the item alone, on one side
-/// only). Ids may hold dots (`.rodata.str1.1`), so only a known field is cut.
-fn strip_field(rest: &str) -> &str {
-    const FIELDS: [&str; 6] = ["type", "locals", "body", "init", "elements", "size"];
-    match rest.rsplit_once('.') {
-        Some((id, field))
-            if !id.is_empty()
-                && (FIELDS.contains(&field)
-                    || ["site@", "byte@", "word@"].iter().any(|p| field.strip_prefix(p).is_some_and(is_number))) =>
-        {
-            id
-        }
-        _ => rest,
-    }
-}
-
-fn is_number(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// One cell of the matrix for a linker other than the first.
@@ -215,7 +198,7 @@ pub fn cells(report: &CheckReport) -> Vec<Cell> {
             (Outcome::TimedOut, _) => Cell::Timeout,
             _ => match report.comparisons.get(i - 1).map(|c| c.differences.as_slice()) {
                 Some([first, ..]) => {
-                    Cell::Diverge { first: first.key.clone(), count: report.comparisons[i - 1].differences.len() }
+                    Cell::Diverge { first: first.key.to_string(), count: report.comparisons[i - 1].differences.len() }
                 }
                 _ => Cell::Agree,
             },
@@ -267,6 +250,7 @@ pub fn located(program: &str, report: &CheckReport) -> Vec<Located> {
 #[cfg(test)]
 mod tests {
     use super::Locus;
+    use linkcheck_core::key::DiffKey;
 
     #[test]
     fn keys_name_their_symbols() {
@@ -282,13 +266,12 @@ mod tests {
             ("run.stdout", Locus::Module("run".into())),
             ("outcome", Locus::Module("outcome".into())),
             ("import.env.f.type", Locus::Module("import".into())),
-            ("frobnicate", Locus::Unknown("frobnicate".into())),
-            ("func", Locus::Unknown("func".into())),
+            ("canon.odd.type", Locus::Unknown("canon.odd.type".into())),
         ];
         for (key, want) in cases {
-            assert_eq!(Locus::of(key), want, "{key}");
+            assert_eq!(Locus::of(&DiffKey::parse(key).unwrap()), want, "{key}");
         }
-        assert_eq!(Locus::of("data.x.size").symbol(), Some("x"));
-        assert!(!Locus::of("layout.__heap_base").names_symbol());
+        assert_eq!(Locus::of(&DiffKey::parse("data.x.size").unwrap()).symbol(), Some("x"));
+        assert!(!Locus::of(&DiffKey::parse("layout.__heap_base").unwrap()).names_symbol());
     }
 }

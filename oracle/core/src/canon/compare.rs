@@ -3,6 +3,7 @@
 //! marked with its reason.
 
 use super::{Canon, Item, Value};
+use crate::key::{DiffKey, ItemKind};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -16,8 +17,9 @@ const MAX_BYTE_RUNS: usize = 8;
 /// `check` turns each into a [`crate::diff::Difference`] of the report).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StructuralDifference {
-    /// Dotted key (see the [module documentation](super)).
-    pub key: String,
+    /// What differs: an item key of [`DiffKey`] (see the [module
+    /// documentation](super)).
+    pub key: DiffKey,
     /// The left output's value.
     pub left: String,
     /// The right output's value.
@@ -42,23 +44,31 @@ pub fn compare_canon(left: &Canon, right: &Canon) -> Vec<StructuralDifference> {
 
 /// Every divergence, in key order; those an entry of `allowed` covers (by
 /// key only: the entries' linker pairs are not looked at here) carry its
-/// reason.
+/// reason. Explanations call the sides "the left output" and "the right
+/// output".
 pub fn compare_canon_all(left: &Canon, right: &Canon, allowed: &[Allowance]) -> Vec<StructuralDifference> {
+    compare_canon_named(left, right, allowed, ["the left output", "the right output"])
+}
+
+/// [`compare_canon_all`], the explanations calling the sides `outputs`
+/// (`["refld's output", "wild's output"]`).
+pub fn compare_canon_named(left: &Canon, right: &Canon, allowed: &[Allowance], outputs: [&str; 2]) -> Vec<StructuralDifference> {
     let mut out = Vec::new();
     let keys: BTreeSet<&String> = left.items.keys().chain(right.items.keys()).collect();
     for key in keys {
         match (left.items.get(key), right.items.get(key)) {
             (Some(l), Some(r)) => compare_items(key, l, r, &mut out),
             (l, r) => {
-                let side = if l.is_some() { "left" } else { "right" };
+                let side = if l.is_some() { outputs[0] } else { outputs[1] };
                 let text = |i: Option<&Item>| i.map_or_else(|| ABSENT.to_string(), |i| i.summary.clone());
-                let explanation = format!("{} is only in the {side} output", what(key));
-                out.push(StructuralDifference { key: key.clone(), left: text(l), right: text(r), explanation, allowed: None });
+                let explanation = format!("{} is only in {side}", what(key));
+                out.push(StructuralDifference { key: item_key(key, None), left: text(l), right: text(r), explanation, allowed: None });
             }
         }
     }
     for d in &mut out {
-        d.allowed = allowed.iter().find(|a| a.matches(&d.key)).map(|a| a.reason.clone());
+        let text = d.key.to_string();
+        d.allowed = allowed.iter().find(|a| a.matches(&text)).map(|a| a.reason.clone());
     }
     out
 }
@@ -66,8 +76,8 @@ pub fn compare_canon_all(left: &Canon, right: &Canon, allowed: &[Allowance]) -> 
 fn compare_items(key: &str, l: &Item, r: &Item, out: &mut Vec<StructuralDifference>) {
     let fields: BTreeSet<&String> = l.fields.keys().chain(r.fields.keys()).collect();
     for field in fields {
-        let full = format!("{key}.{field}");
-        let push = |out: &mut Vec<StructuralDifference>, key: String, left: String, right: String, explanation: String| {
+        let full = item_key(key, Some(field));
+        let push = |out: &mut Vec<StructuralDifference>, key: DiffKey, left: String, right: String, explanation: String| {
             out.push(StructuralDifference { key, left, right, explanation, allowed: None });
         };
         match (l.fields.get(field), r.fields.get(field)) {
@@ -81,7 +91,7 @@ fn compare_items(key: &str, l: &Item, r: &Item, out: &mut Vec<StructuralDifferen
             (Some(Value::Bytes(a)), Some(Value::Bytes(b))) => {
                 for (start, end) in byte_runs(a, b).into_iter().take(MAX_BYTE_RUNS) {
                     let why = format!("{}: bytes {start}..{end} differ", what(key));
-                    push(out, format!("{key}.byte@{start}"), hex(&a[start..end.min(a.len())]), hex(&b[start..end.min(b.len())]), why);
+                    push(out, item_key(key, Some(&format!("byte@{start}"))), hex(&a[start..end.min(a.len())]), hex(&b[start..end.min(b.len())]), why);
                 }
             }
             (a, b) => {
@@ -92,6 +102,23 @@ fn compare_items(key: &str, l: &Item, r: &Item, out: &mut Vec<StructuralDifferen
                 }
             }
         }
+    }
+}
+
+/// The difference key of canonical item `item` (`func.f`, `layout`,
+/// `memory.1`: an item kind, then the id when the kind has ids) and, when
+/// given, its field.
+fn item_key(item: &str, field: Option<&str>) -> DiffKey {
+    let (head, id) = item.split_once('.').unwrap_or((item, ""));
+    match ItemKind::from_name(head) {
+        Some(kind) if kind.has_id() => DiffKey::Item { kind, id: id.to_string(), field: field.map(str::to_string) },
+        Some(kind) => {
+            let field = [id, field.unwrap_or("")].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(".");
+            DiffKey::Item { kind, id: String::new(), field: (!field.is_empty()).then_some(field) }
+        }
+        // Canon names every item by one of the kinds; were one missed, its
+        // text is kept whole rather than dropped.
+        None => DiffKey::field(ItemKind::Canon, "", [Some(item), field].into_iter().flatten().collect::<Vec<_>>().join(".")),
     }
 }
 
@@ -200,8 +227,8 @@ mod tests {
         l.items.insert("layout".into(), Item { summary: String::new(), fields: [("__heap_base".into(), Value::Text("1".into()))].into() });
         r.items.insert("layout".into(), Item { summary: String::new(), fields: [("__heap_base".into(), Value::Text("2".into()))].into() });
         let all = compare_canon_all(&l, &r, &crate::allow::AllowList::embedded().any_pair());
-        let keys: Vec<(&str, bool)> = all.iter().map(|d| (d.key.as_str(), d.allowed.is_some())).collect();
-        assert_eq!(keys, [("export.main", false), ("layout.__heap_base", true)]);
+        let keys: Vec<(String, bool)> = all.iter().map(|d| (d.key.to_string(), d.allowed.is_some())).collect();
+        assert_eq!(keys, [("export.main".to_string(), false), ("layout.__heap_base".to_string(), true)]);
         assert_eq!(compare_canon(&l, &r).len(), 1);
         assert_eq!(l.get("export.main.f"), Some(&Value::Text("func main".into())));
     }

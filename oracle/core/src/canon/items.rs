@@ -188,7 +188,7 @@ fn memory_id(i: u32) -> String {
     if i == 0 {
         "memory".to_string()
     } else {
-        format!("memory#{i}")
+        format!("memory.{i}")
     }
 }
 

@@ -96,7 +96,7 @@ mod output;
 mod place;
 
 pub use args::inputs_from_args;
-pub use compare::{compare_canon, compare_canon_all, Allowance, StructuralDifference, ABSENT};
+pub use compare::{compare_canon, compare_canon_all, compare_canon_named, Allowance, StructuralDifference, ABSENT};
 pub use items::LINKER_SYMBOLS;
 
 use serde::Serialize;

@@ -190,7 +190,7 @@ impl Case {
         if parsed.exit_code.is_some() && parsed.trap.is_some() {
             return Err(bad("`exit_code` and `trap` exclude each other".into()));
         }
-        if let Some(k) = parsed.diagnostics.iter().flatten().find(|k| crate::diagnostics::kind::parse_key(k).is_none()) {
+        if let Some(k) = parsed.diagnostics.iter().flatten().find(|k| crate::key::DiffKey::parse(k).and_then(|k| k.as_diagnostic().map(|_| ())).is_none()) {
             return Err(bad(format!(
                 "diagnostic `{k}` is not of the form diag.KIND.SYMBOL or warn.KIND.SYMBOL (KIND one of {})",
                 crate::diagnostics::kind::Kind::ALL[..8].iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")

@@ -22,12 +22,11 @@
 //! `warning: MESSAGE`, see [`super`]), or a raw stderr line with a program
 //! prefix (`rust-lld: error: MESSAGE`); a text with neither head is an
 //! error. The comparison of two linkers' reports compares the multisets of
-//! `(severity, kind, symbol)` under the keys of [`Classified::key`]
-//! ([`key_counts`]); `other` diagnostics are not compared at all (their
+//! `(severity, kind, symbol)` under their difference keys
+//! (the key module counts them); `other` diagnostics are not compared at all (their
 //! wording, and even their number, differ between linkers by design).
 
 use super::{parse_stderr, Severity};
-use std::collections::BTreeMap;
 
 /// What a diagnostic is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -101,26 +100,6 @@ pub struct Classified {
     pub symbol: String,
 }
 
-impl Classified {
-    /// The comparison key: `diag.KIND.SYMBOL` for errors,
-    /// `warn.KIND.SYMBOL` for warnings; `None` for [`Kind::Other`], which is
-    /// never compared.
-    pub fn key(&self) -> Option<String> {
-        if self.kind == Kind::Other {
-            return None;
-        }
-        Some(format!("{}.{}.{}", severity_prefix(self.severity), self.kind.as_str(), self.symbol))
-    }
-}
-
-/// `diag` for errors, `warn` for warnings: the first part of a key.
-pub fn severity_prefix(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Error => "diag",
-        Severity::Warning => "warn",
-    }
-}
-
 /// Classifies one diagnostic text: `error: MESSAGE` / `warning: MESSAGE`
 /// (the oracle's form), `PROGRAM: error: MESSAGE` (a raw stderr line), or a
 /// bare message (taken as an error). Continuation lines are ignored.
@@ -157,32 +136,6 @@ pub fn classify_message(severity: Severity, message: &str) -> Classified {
 /// Classifies every diagnostic of a linker's stderr.
 pub fn classify_stderr(stderr: &str) -> Vec<Classified> {
     parse_stderr(stderr).iter().map(|d| classify_message(d.severity, &d.message)).collect()
-}
-
-/// Key -> count of the compared (non-`other`) diagnostics among `texts`
-/// (each as [`classify`] takes it).
-pub fn key_counts<'a>(texts: impl IntoIterator<Item = &'a String>) -> BTreeMap<String, usize> {
-    let mut counts = BTreeMap::new();
-    for text in texts {
-        if let Some(key) = classify(text).key() {
-            *counts.entry(key).or_insert(0) += 1;
-        }
-    }
-    counts
-}
-
-/// Splits a key `diag.KIND.SYMBOL` / `warn.KIND.SYMBOL` into its parts;
-/// `None` when it is not one (unknown prefix or kind, `other`, no symbol).
-pub fn parse_key(key: &str) -> Option<(Severity, Kind, &str)> {
-    let (prefix, rest) = key.split_once('.')?;
-    let severity = match prefix {
-        "diag" => Severity::Error,
-        "warn" => Severity::Warning,
-        _ => return None,
-    };
-    let (kind, symbol) = rest.split_once('.')?;
-    let kind = Kind::from_name(kind).filter(|k| *k != Kind::Other)?;
-    (!symbol.is_empty()).then_some((severity, kind, symbol))
 }
 
 #[cfg(test)]
@@ -256,40 +209,16 @@ mod tests {
         let refld = "error: user.o: undefined symbol: mylibraryinit\n>>> did you mean: mylibrary_init (defined in lib.o)";
         let lld = "rust-lld: error: user.o: undefined symbol: mylibraryinit";
         assert_eq!(classify(refld), classify(lld));
-        assert_eq!(classify(refld).key().as_deref(), Some("diag.undefined-symbol.mylibraryinit"));
-        assert_eq!(classify("warning: function signature mismatch: f").key().as_deref(), Some("warn.signature-mismatch.f"));
-        // A bare message is an error; `other` has no key.
+        // A bare message is an error.
         assert_eq!(c("undefined symbol: x"), (Severity::Error, Kind::UndefinedSymbol, "x".into()));
-        assert_eq!(classify("error: cannot open a.o: No such file or directory").key(), None);
+        assert_eq!(c("error: cannot open a.o: No such file or directory").1, Kind::Other);
         // `>>>` lines never make a kind of their own.
         assert_eq!(classify_stderr("rust-lld: error: duplicate symbol: v\n>>> defined in a.o\n>>> undefined symbol: y\n").len(), 1);
     }
 
     #[test]
-    fn symbols_with_punctuation_and_counts() {
+    fn symbols_with_punctuation() {
         assert_eq!(c("error: m.o: undefined symbol: std::vector<int>::size() const").2, "std::vector<int>::size() const");
         assert_eq!(c("error: m.o: undefined symbol: GOT.mem.x").2, "GOT.mem.x");
-        let texts: Vec<String> = [
-            "error: a.o: undefined symbol: f",
-            "error: b.o: undefined symbol: f",
-            "warning: symbol exported via --export not found: g",
-            "error: something else",
-        ]
-        .map(String::from)
-        .to_vec();
-        let counts = key_counts(&texts);
-        assert_eq!(counts.len(), 2);
-        assert_eq!(counts["diag.undefined-symbol.f"], 2);
-        assert_eq!(counts["warn.export-missing.g"], 1);
-    }
-
-    #[test]
-    fn keys_parse_back() {
-        assert_eq!(parse_key("diag.undefined-symbol.a.b"), Some((Severity::Error, Kind::UndefinedSymbol, "a.b")));
-        assert_eq!(parse_key("warn.signature-mismatch.f"), Some((Severity::Warning, Kind::SignatureMismatch, "f")));
-        assert_eq!(parse_key("diag.other.x"), None);
-        assert_eq!(parse_key("error.undefined-symbol.x"), None);
-        assert_eq!(parse_key("diag.undefined-symbol."), None);
-        assert_eq!(parse_key("diag.no-such-kind.x"), None);
     }
 }

@@ -5,6 +5,7 @@
 use super::Policy;
 use crate::check::{compare_under_quirks, CheckOptions, CheckReport};
 use crate::linker::REFERENCE_NAME;
+use crate::key::DiffKey;
 use crate::run::Runner;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -55,14 +56,14 @@ pub fn attribute(
         if open.is_empty() || quirks.is_empty() || cmp.left != REFERENCE_NAME {
             continue;
         }
-        let open_keys: BTreeSet<String> = open.iter().map(|&n| cmp.differences[n].key.clone()).collect();
+        let open_keys: BTreeSet<DiffKey> = open.iter().map(|&n| cmp.differences[n].key.clone()).collect();
         let Some(other) = report.linkers.iter().find(|l| l.name == right) else { continue };
         let relinks = std::cell::Cell::new(0);
         let relink = |names: &[&str]| {
             relinks.set(relinks.get() + 1);
             let mut c = compare_under_quirks(&report.args, cwd, names, other, runner, options);
             policy.mark_known(&mut c, case);
-            c.differences.into_iter().filter(|d| d.known.is_none()).map(|d| d.key).collect::<BTreeSet<String>>()
+            c.differences.into_iter().filter(|d| d.known.is_none()).map(|d| d.key).collect::<BTreeSet<DiffKey>>()
         };
         let all: Vec<&str> = quirks.iter().map(|(q, _)| *q).collect();
         let left = relink(&all);
@@ -72,8 +73,8 @@ pub fn attribute(
         }
         // Which quirks to name: the one that removes the key alone, else
         // those without which (all the others on) the key comes back.
-        let mut singles: Vec<Option<BTreeSet<String>>> = vec![None; quirks.len()];
-        let mut all_but: Vec<Option<BTreeSet<String>>> = vec![None; quirks.len()];
+        let mut singles: Vec<Option<BTreeSet<DiffKey>>> = vec![None; quirks.len()];
+        let mut all_but: Vec<Option<BTreeSet<DiffKey>>> = vec![None; quirks.len()];
         let cmp = &mut report.comparisons[i];
         for n in open {
             let key = cmp.differences[n].key.clone();

@@ -270,7 +270,7 @@ impl Policy {
     pub fn mark_known(&self, cmp: &mut Comparison, case: Option<&str>) -> usize {
         let mut marked = 0;
         for d in cmp.differences.iter_mut().filter(|d| d.known.is_none()) {
-            if let Some(k) = self.known_bug(&cmp.right, case, &d.key, &d.left, &d.right) {
+            if let Some(k) = self.known_bug(&cmp.right, case, &d.key.to_string(), &d.left, &d.right) {
                 d.known = Some(k.note.clone());
                 marked += 1;
             }

@@ -19,7 +19,7 @@ fn check(what: &str, keys: &[&str], defect: impl Fn(&[u8]) -> Vec<u8>) -> Vec<(V
         let changed = defect(&out);
         let changed = canon(&changed, &inputs);
         let divs = compare_canon(&canon(&out, &inputs), &changed);
-        let got: Vec<&str> = divs.iter().map(|d| d.key.as_str()).collect();
+        let got: Vec<String> = divs.iter().map(|d| d.key.to_string()).collect();
         assert_eq!(got, keys, "{what} in {linker}'s output:\n{}", show(&divs));
         for d in &divs {
             assert_ne!(d.left, d.right);

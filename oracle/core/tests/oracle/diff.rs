@@ -10,14 +10,14 @@ fn linked(name: &str, body: &[I]) -> LinkerReport {
     LinkerReport::from_outcome(name, outcome, &Runner::new().unwrap(), &CheckOptions::default())
 }
 
-fn keys(d: &[Difference]) -> Vec<&str> {
-    d.iter().map(|d| d.key.as_str()).collect()
+fn keys(d: &[Difference]) -> Vec<String> {
+    d.iter().map(|d| d.key.to_string()).collect()
 }
 
 /// Key, left and right value of each difference (explanations are checked
 /// on their own).
-fn triples(d: &[Difference]) -> Vec<(&str, &str, &str)> {
-    d.iter().map(|d| (d.key.as_str(), d.left.as_str(), d.right.as_str())).collect()
+fn triples(d: &[Difference]) -> Vec<(String, &str, &str)> {
+    d.iter().map(|d| (d.key.to_string(), d.left.as_str(), d.right.as_str())).collect()
 }
 
 #[test]
@@ -31,7 +31,7 @@ fn different_stdout_is_run_stdout() {
     let mut quiet = write_hi();
     quiet.truncate(0);
     let d = compare(&linked("a", &write_hi()), &linked("b", &quiet));
-    assert_eq!(triples(&d), [("run.stdout", "\"hi\\n\"", "\"\"")]);
+    assert_eq!(triples(&d), [("run.stdout".to_string(), "\"hi\\n\"", "\"\"")]);
     assert!(d[0].explanation.contains("stdout") && d[0].explanation.contains("a's"), "{}", d[0].explanation);
 }
 
@@ -52,7 +52,7 @@ fn outcome_difference_stops_there() {
         &CheckOptions::default(),
     );
     let d = compare(&linked("a", &[]), &rejected);
-    assert_eq!(triples(&d), [("outcome", "linked", "rejected")]);
+    assert_eq!(triples(&d), [("outcome".to_string(), "linked", "rejected")]);
     assert_eq!(d[0].explanation, "a linked the inputs, b rejected them");
     // Two rejections agree whatever their texts.
     let other = LinkerReport { name: "c".into(), outcome: Outcome::Rejected { diagnostics: vec![] }, ..rejected.clone() };

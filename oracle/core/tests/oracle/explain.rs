@@ -9,6 +9,7 @@ use linkcheck_core::check::{check, CheckOptions, LinkerReport};
 use linkcheck_core::describe::{Export, Import, ModuleSummary};
 use linkcheck_core::check::compare;
 use linkcheck_core::diff::{explain_difference, ordinal, Difference};
+use linkcheck_core::key::{DiffKey, ItemKind};
 use linkcheck_core::linker::{Linker, Outcome};
 use linkcheck_core::run::{ExportCall, HostCall, RunResult, Runner};
 use std::sync::Arc;
@@ -144,9 +145,9 @@ fn every_difference_of_a_report_comparison_is_explained() {
         assert!(!d.explanation.is_empty() && !d.explanation.contains('\n'), "{d:?}");
         assert!(d.explanation.contains("refld") || d.explanation.contains("wild"), "{d:?}");
     }
-    // A key of no known family still gets a line with both values.
-    let other = explain_difference("frobnicate.x", "1", "2", "refld", "wild");
-    assert_eq!(other, "frobnicate.x differs: refld 1, wild 2");
+    // A key without an explanation of its own still gets a line with both values.
+    let other = explain_difference(&DiffKey::field(ItemKind::Global, "g", "frobnicate"), "1", "2", "refld", "wild");
+    assert_eq!(other, "global.g.frobnicate differs: refld 1, wild 2");
 }
 
 /// A "linker" whose output is the module given as its first argument.
@@ -168,7 +169,7 @@ fn structural_differences_keep_their_explanations() {
     let (one, two) = copy_linkers(dir.path());
     let runner = Runner::new().unwrap();
     let r = check(&[one, two], &strings(&["bad.wasm"]), dir.path(), &runner, &CheckOptions::default());
-    let structural: Vec<&Difference> = r.comparisons[0].differences.iter().filter(|d| d.key.starts_with("func.")).collect();
+    let structural: Vec<&Difference> = r.comparisons[0].differences.iter().filter(|d| d.key.to_string().starts_with("func.")).collect();
     assert!(!structural.is_empty(), "{:?}", r.comparisons[0]);
     for d in structural {
         // canon's own words (`function NAME: instruction #I differs ...`),
@@ -198,11 +199,11 @@ fn allowed_differences_are_kept_apart_with_their_reasons() {
     let c = &r.comparisons[0];
     assert!(c.differences.is_empty() && r.agree, "everything is allowed: {c:?}");
     assert!(c.allowed.iter().any(|d| d.key == "run.exit_code" && d.allowed.as_deref() == Some("runs may differ")));
-    assert!(c.allowed.iter().any(|d| d.key.starts_with("func.") && d.allowed.as_deref() == Some("bodies may differ")));
+    assert!(c.allowed.iter().any(|d| d.key.to_string().starts_with("func.") && d.allowed.as_deref() == Some("bodies may differ")));
     // The same entry for another pair does not cover `two`.
     let r = check(&[one, two], &args, dir.path(), &runner, &allow("three"));
     assert!(!r.agree && r.comparisons[0].differences.iter().any(|d| d.key == "run.exit_code"));
-    assert!(r.comparisons[0].allowed.iter().all(|d| d.key.starts_with("func.")));
+    assert!(r.comparisons[0].allowed.iter().all(|d| d.key.to_string().starts_with("func.")));
     let json = linkcheck_core::report::render_json(&r);
     assert!(json.contains("\"allowed\": \"bodies may differ\"") && json.contains("\"explanation\""), "{json}");
 }

@@ -99,8 +99,8 @@ fn import_module_difference_shows_although_the_result_is_dropped() {
     assert_eq!((env.exit_code, &env.stdout), (test.exit_code, &test.stdout));
     let mut diffs = Vec::new();
     compare_runs(&env, &test, &mut diffs);
-    let triples: Vec<(&str, &str, &str)> = diffs.iter().map(|d| (d.key.as_str(), d.left.as_str(), d.right.as_str())).collect();
-    assert_eq!(triples, [("hostcall.0", "env.close(5)", "test.close(5)")]);
+    let triples: Vec<(String, &str, &str)> = diffs.iter().map(|d| (d.key.to_string(), d.left.as_str(), d.right.as_str())).collect();
+    assert_eq!(triples, [("hostcall.0".to_string(), "env.close(5)", "test.close(5)")]);
     assert!(diffs[0].explanation.starts_with("the 1st non-WASI host call differs"), "{}", diffs[0].explanation);
     let mut same = Vec::new();
     compare_runs(&env, &runner.run(&command_calling_close("env"), &RunLimits::default()), &mut same);
@@ -141,9 +141,9 @@ fn export_call_differences_are_keyed_by_name() {
     other.calls.remove(1);
     let mut diffs = Vec::new();
     compare_runs(&r, &other, &mut diffs);
-    let triples: Vec<(&str, &str, &str)> = diffs.iter().map(|d| (d.key.as_str(), d.left.as_str(), d.right.as_str())).collect();
-    assert_eq!(triples, [("call.add", "(3)", "(4)"), ("call.boom", "trap: unreachable", "(absent)")]);
-    assert!(diffs.iter().all(|d| d.explanation.contains(d.key.trim_start_matches("call."))), "{diffs:?}");
+    let triples: Vec<(String, &str, &str)> = diffs.iter().map(|d| (d.key.to_string(), d.left.as_str(), d.right.as_str())).collect();
+    assert_eq!(triples, [("call.add".to_string(), "(3)", "(4)"), ("call.boom".to_string(), "trap: unreachable", "(absent)")]);
+    assert!(diffs.iter().all(|d| d.explanation.contains(d.key.to_string().trim_start_matches("call."))), "{diffs:?}");
 }
 
 #[test]

@@ -14,6 +14,10 @@ pub enum Condition {
     /// A function name referenced (undefined) in two files with different
     /// import modules or fields.
     ImportsDisagree,
+    /// Two function names referenced (undefined), each with the import
+    /// field `shared`, one of the references weak
+    /// (found/wild_weak_undefined_imported_beside_same_import_name).
+    ImportNameShared,
     /// A function name referenced (undefined) or defined as a function in
     /// one file and defined as data in that file or another
     /// (found/wild_undefined_function_meets_data,
@@ -24,9 +28,10 @@ pub enum Condition {
 
 impl Condition {
     /// Every shape, with its name in the policy file.
-    pub const ALL: [(Condition, &'static str); 3] = [
+    pub const ALL: [(Condition, &'static str); 4] = [
         (Condition::WeakDefinitionBesideAnother, "weak-definition-beside-another"),
         (Condition::ImportsDisagree, "imports-disagree"),
+        (Condition::ImportNameShared, "import-name-shared"),
         (Condition::FunctionMeetsData, "function-meets-data"),
     ];
 
@@ -67,6 +72,21 @@ impl Condition {
                         .collect();
                     imports.len() > 1
                 })
+            }
+            Condition::ImportNameShared => {
+                let files = set.files();
+                // Per name: referenced with the field `shared`, and weakly so.
+                let refs: Vec<(bool, bool)> = (0..crate::object_set::FUNC_NAMES)
+                    .map(|j| {
+                        let shared: Vec<bool> = files
+                            .iter()
+                            .filter(|f| !f.defines_func(j) && f.used_funcs().contains(&j) && f.attrs(j).shared_field)
+                            .map(|f| f.attrs(j).weak)
+                            .collect();
+                        (!shared.is_empty(), shared.contains(&true))
+                    })
+                    .collect();
+                refs.iter().filter(|(shared, _)| *shared).count() > 1 && refs.iter().any(|(_, weak)| *weak)
             }
             Condition::FunctionMeetsData => {
                 let files = set.files();
@@ -134,5 +154,22 @@ mod tests {
         let disagree = |s: &ObjectSet| super::Condition::ImportsDisagree.holds(s);
         assert!(disagree(&set(vec![caller(false), caller(true)])));
         assert!(!disagree(&set(vec![caller(true), caller(true)])));
+
+        // f1 calls f0, f3 calls f2 (a body calls only lower names), each
+        // undefined and imported as `shared`; weakly or not.
+        let calls = |name, callee: usize, weak| {
+            let plain = RefAttrs { weak: false, other_module: false, shared_field: false, sig2: false };
+            let mut refs = vec![plain; callee + 1];
+            refs[callee] = RefAttrs { weak, other_module: false, shared_field: true, sig2: false };
+            FileModel {
+                member: false,
+                items: vec![Definition::Func { name, binding: Binding::Local, sig2: false, constant: 0, uses: vec![Use::Call(callee as u8)] }],
+                refs,
+            }
+        };
+        let shared = |s: &ObjectSet| super::Condition::ImportNameShared.holds(s);
+        assert!(shared(&set(vec![calls(1, 0, false), calls(3, 2, true)])));
+        assert!(!shared(&set(vec![calls(1, 0, false), calls(3, 2, false)])), "no weak reference");
+        assert!(!shared(&set(vec![calls(1, 0, true), calls(2, 0, true)])), "one name");
     }
 }

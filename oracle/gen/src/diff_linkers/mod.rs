@@ -43,7 +43,8 @@ use std::time::{Duration, Instant};
 pub struct Finding {
     /// The other linker (refld is always the left side).
     pub linker: String,
-    /// The first uncovered difference's key.
+    /// The first uncovered difference's key (its text), or
+    /// `harness.inputs` when the harness could not write the set.
     pub key: String,
     /// refld's value.
     pub left: String,
@@ -205,7 +206,7 @@ impl Harness {
     /// The first divergence the policy neither allows nor explains.
     fn judge(&self, report: &CheckReport) -> Option<Finding> {
         let (cmp, d) = report.comparisons.iter().find_map(|c| Some((c, c.differences.iter().find(|d| d.known.is_none())?)))?;
-        Some(Finding { linker: cmp.right.clone(), key: d.key.clone(), left: d.left.clone(), right: d.right.clone(), saved: None })
+        Some(Finding { linker: cmp.right.clone(), key: d.key.to_string(), left: d.left.clone(), right: d.right.clone(), saved: None })
     }
 
     fn save(&self, set: &ObjectSet, report: &CheckReport, f: &Finding) -> Option<PathBuf> {
