@@ -190,13 +190,13 @@ fn referrers(res: &Resolution, live: &LiveSet, sid: SymbolId) -> Vec<Referrer> {
                 any = true;
                 let idx = i as u32 + obj.num_imported_funcs();
                 let within = obj.symbols.iter().find(|x| x.kind == SymbolKind::Function && x.is_defined() && x.index == idx).map(|x| x.name.clone()).unwrap_or_else(|| format!("function #{idx}"));
-                out.push(Referrer { within, kind: use_kind(rel.ty), live: live.is_live(Chunk::Function(r.file, i as u32)), ..base.clone() });
+                out.push(Referrer { within, kind: use_kind(rel.ty), live: live.is_live(Chunk::Function(r.file, i.into())), ..base.clone() });
             }
         }
         for (i, range) in obj.segment_relocs.iter().enumerate() {
             for rel in obj.data_relocs[range.clone()].iter().filter(|x| x.index == r.sym.0) {
                 any = true;
-                out.push(Referrer { within: obj.segments[i].name.clone(), kind: use_kind(rel.ty), live: live.is_live(Chunk::Segment(r.file, i as u32)), ..base.clone() });
+                out.push(Referrer { within: obj.segments[i].name.clone(), kind: use_kind(rel.ty), live: live.is_live(Chunk::Segment(r.file, i.into())), ..base.clone() });
             }
         }
         if !any {

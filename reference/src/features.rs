@@ -61,7 +61,7 @@ pub(crate) fn merge_features(res: &Resolution, config: &Config, diags: &mut Diag
 pub(crate) fn check_tls(res: &Resolution, live: &LiveSet, config: &Config, diags: &mut Diagnostics) {
     let tls_used = res.files().any(|(f, obj)| {
         obj.segments.iter().enumerate().any(|(i, s)| {
-            live.is_live(Chunk::Segment(f, i as u32)) && (s.flags & crate::object::SEG_TLS != 0 || s.name.starts_with(".tdata") || s.name.starts_with(".tbss"))
+            live.is_live(Chunk::Segment(f, i.into())) && (s.flags & crate::object::SEG_TLS != 0 || s.name.starts_with(".tdata") || s.name.starts_with(".tbss"))
         })
     });
     if !config.check_features || !tls_used {

@@ -55,6 +55,14 @@ id!(
     SymbolIndex
 );
 id!(
+    /// A definition's position among its object's definitions of one kind
+    /// (defined functions, globals, tags, tables; data segments, which have
+    /// no imports): the index Linking.md's symbols and relocations use,
+    /// less the imports of that kind. Output indices are the output's own
+    /// `u32` index spaces (`Layout`).
+    DefinedIndex
+);
+id!(
     /// A lazy member (archive member or `--start-lib` object): its position
     /// in `Resolution::members`, in the order members were indexed.
     MemberId

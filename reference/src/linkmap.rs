@@ -1,6 +1,7 @@
 //! The link map: where each input function, data segment and global symbol
 //! went in the output, for the oracle and for people.
 
+use crate::ids::DefinedIndex;
 use crate::layout::{FuncBody, Layout};
 use crate::object::SymbolKind;
 use crate::resolve::{Def, Resolution};
@@ -62,14 +63,14 @@ pub(crate) fn build(res: &Resolution, l: &Layout) -> LinkMap {
     for (i, f) in l.functions.iter().enumerate() {
         if let FuncBody::Input(file, pos) = f.body {
             let obj = &res.files[file];
-            map.functions.push(FunctionPlacement { file: obj.name.clone(), input_index: pos + obj.num_imported_funcs(), output_index: l.num_imported_funcs + i as u32, name: f.name.clone() });
+            map.functions.push(FunctionPlacement { file: obj.name.clone(), input_index: pos.0 + obj.num_imported_funcs(), output_index: l.num_imported_funcs + i as u32, name: f.name.clone() });
         }
     }
     for seg in &l.memory.segments {
         for p in &seg.pieces {
             let obj = &res.files[p.file];
-            let s = &obj.segments[p.segment as usize];
-            map.segments.push(SegmentPlacement { file: obj.name.clone(), segment: p.segment, name: s.name.clone(), address: seg.address + p.offset, size: s.data.len() as u32 });
+            let s = &obj.segments[p.segment.index()];
+            map.segments.push(SegmentPlacement { file: obj.name.clone(), segment: p.segment.0, name: s.name.clone(), address: seg.address + p.offset, size: s.data.len() as u32 });
         }
     }
     for sym in &res.table.symbols {
@@ -79,7 +80,7 @@ pub(crate) fn build(res: &Resolution, l: &Layout) -> LinkMap {
             SymbolKind::Global => l.global_of(res, file, si).map(SymbolValue::Global),
             SymbolKind::Data => res.files[file].symbols[si.index()]
                 .data
-                .and_then(|d| l.memory.segment_address.get(&(file, d.segment)).map(|a| SymbolValue::Data(a + d.offset))),
+                .and_then(|d| l.memory.segment_address.get(&(file, DefinedIndex(d.segment))).map(|a| SymbolValue::Data(a + d.offset))),
             _ => None,
         };
         if let Some(value) = value {

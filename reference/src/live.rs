@@ -1,7 +1,7 @@
 //! `--gc-sections`: marking what is reachable from the roots by following
 //! relocations (rules GC-*).
 
-use crate::ids::SymbolIndex;
+use crate::ids::{DefinedIndex, SymbolIndex};
 use crate::config::Config;
 use crate::exports::is_export_root;
 use crate::object::{SymbolKind, SEG_RETAIN};
@@ -15,15 +15,15 @@ use wasmparser::RelocationType;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Chunk {
     /// A defined function: file and position among its defined functions.
-    Function(FileId, u32),
+    Function(FileId, DefinedIndex),
     /// A data segment: file and segment index.
-    Segment(FileId, u32),
+    Segment(FileId, DefinedIndex),
     /// A defined global: file and position among its defined globals.
-    Global(FileId, u32),
+    Global(FileId, DefinedIndex),
     /// A defined tag: file and position.
-    Tag(FileId, u32),
+    Tag(FileId, DefinedIndex),
     /// A defined table: file and position.
-    Table(FileId, u32),
+    Table(FileId, DefinedIndex),
 }
 
 /// How a live relocation uses an undefined symbol (for diagnostics and
@@ -118,17 +118,17 @@ pub(crate) fn mark_live(config: &Config, res: &Resolution) -> LiveSet {
         for f in res.file_ids() {
             m.file(f);
             let obj = &res.files[f];
-            for i in 0..obj.functions.len() as u32 {
-                m.chunk(Chunk::Function(f, i));
+            for i in 0..obj.functions.len() {
+                m.chunk(Chunk::Function(f, i.into()));
             }
-            for i in 0..obj.segments.len() as u32 {
-                m.chunk(Chunk::Segment(f, i));
+            for i in 0..obj.segments.len() {
+                m.chunk(Chunk::Segment(f, i.into()));
             }
-            for i in 0..obj.globals.len() as u32 {
-                m.chunk(Chunk::Global(f, i));
+            for i in 0..obj.globals.len() {
+                m.chunk(Chunk::Global(f, i.into()));
             }
-            for i in 0..obj.tags.len() as u32 {
-                m.chunk(Chunk::Tag(f, i));
+            for i in 0..obj.tags.len() {
+                m.chunk(Chunk::Tag(f, i.into()));
             }
         }
     }
@@ -181,7 +181,7 @@ impl Marker<'_> {
         }
         for (i, seg) in obj.segments.iter().enumerate() {
             if seg.flags & SEG_RETAIN != 0 {
-                self.chunk(Chunk::Segment(f, i as u32));
+                self.chunk(Chunk::Segment(f, i.into()));
             }
         }
     }
@@ -219,14 +219,14 @@ impl Marker<'_> {
             return;
         }
         let c = match s.kind {
-            SymbolKind::Function => Chunk::Function(f, s.index - obj.num_imported_funcs()),
+            SymbolKind::Function => Chunk::Function(f, DefinedIndex(s.index - obj.num_imported_funcs())),
             SymbolKind::Data => match s.data {
-                Some(d) => Chunk::Segment(f, d.segment),
+                Some(d) => Chunk::Segment(f, DefinedIndex(d.segment)),
                 None => return,
             },
-            SymbolKind::Global => Chunk::Global(f, s.index - obj.num_imported_globals()),
-            SymbolKind::Tag => Chunk::Tag(f, s.index - obj.num_imported_tags()),
-            SymbolKind::Table => Chunk::Table(f, s.index - obj.num_imported_tables()),
+            SymbolKind::Global => Chunk::Global(f, DefinedIndex(s.index - obj.num_imported_globals())),
+            SymbolKind::Tag => Chunk::Tag(f, DefinedIndex(s.index - obj.num_imported_tags())),
+            SymbolKind::Table => Chunk::Table(f, DefinedIndex(s.index - obj.num_imported_tables())),
             SymbolKind::Section => return,
         };
         self.chunk(c);
@@ -237,11 +237,11 @@ impl Marker<'_> {
         let (f, relocs) = match c {
             Chunk::Function(f, i) => {
                 let obj = &res.files[f];
-                (f, &obj.code_relocs[obj.func_relocs[i as usize].clone()])
+                (f, &obj.code_relocs[obj.func_relocs[i.index()].clone()])
             }
             Chunk::Segment(f, i) => {
                 let obj = &res.files[f];
-                (f, &obj.data_relocs[obj.segment_relocs[i as usize].clone()])
+                (f, &obj.data_relocs[obj.segment_relocs[i.index()].clone()])
             }
             _ => return,
         };

@@ -1,7 +1,7 @@
 //! Relocation values and patching (rules REL-*): each site gets the value
 //! its type asks for, from the definition resolution chose and the layout.
 
-use crate::ids::SymbolIndex;
+use crate::ids::{DefinedIndex, SymbolIndex};
 use crate::layout::Layout;
 use crate::object::{Relocation, SectionTarget, SymbolKind};
 use crate::object::reloc_types::{self, fits, write_field, Field, Value};
@@ -90,7 +90,7 @@ impl Relocator<'_> {
             Value::TagIndex => match res.target(file, SymbolIndex(r.index)) {
                 Target::Defined(f, s) => {
                     let obj = &res.files[f];
-                    let pos = obj.symbols[s.index()].index - obj.num_imported_tags();
+                    let pos = DefinedIndex(obj.symbols[s.index()].index - obj.num_imported_tags());
                     *l.tag_index.get(&(f, pos)).ok_or(Unpatched::Dead)? as i64
                 }
                 Target::Undefined(sid) => *l.symbol_tag.get(&sid).ok_or(Unpatched::Dead)? as i64,
@@ -137,7 +137,7 @@ impl Relocator<'_> {
                     return Err(Unpatched::Dead);
                 }
                 let Some(d) = s.data else { return Ok(0) };
-                let seg = *self.layout.memory.segment_address.get(&(f, d.segment)).ok_or(Unpatched::Dead)?;
+                let seg = *self.layout.memory.segment_address.get(&(f, DefinedIndex(d.segment))).ok_or(Unpatched::Dead)?;
                 Ok(seg + d.offset)
             }
             Target::Synthetic(syn) => Ok(self.layout.memory.synthetic_address(syn).unwrap_or(match syn {

@@ -86,7 +86,7 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
         let init = match g.init {
             GlobalInit::I32(v) => ConstExpr::i32_const(v),
             GlobalInit::Input(f, i) => {
-                let range = res.files[f].globals[i as usize].init.clone();
+                let range = res.files[f].globals[i.index()].init.clone();
                 let bytes = &res.files[f].bytes[range];
                 ConstExpr::raw(bytes[..bytes.len().saturating_sub(1)].iter().copied())
             }
@@ -159,9 +159,9 @@ fn body(res: &Resolution, init: &InitOrder, l: &Layout, rel: &Relocator<'_>, b: 
     match b {
         FuncBody::Input(f, pos) => {
             let obj = &res.files[*f];
-            let func = &obj.functions[*pos as usize];
+            let func = &obj.functions[pos.index()];
             let mut bytes = obj.bytes[func.body.clone()].to_vec();
-            let relocs = &obj.code_relocs[obj.func_relocs[*pos as usize].clone()];
+            let relocs = &obj.code_relocs[obj.func_relocs[pos.index()].clone()];
             if let Err(e) = rel.patch(*f, relocs, func.body.start - obj.code_payload, &mut bytes, None, None) {
                 errors.push(e);
             }
@@ -224,10 +224,10 @@ fn data_section(config: &Config, res: &Resolution, l: &Layout, rel: &Relocator<'
         let mut bytes = vec![0u8; seg.size as usize];
         for p in &seg.pieces {
             let obj = &res.files[p.file];
-            let s = &obj.segments[p.segment as usize];
+            let s = &obj.segments[p.segment.index()];
             let at = p.offset as usize;
             bytes[at..at + s.data.len()].copy_from_slice(&obj.bytes[s.data.clone()]);
-            let relocs = &obj.data_relocs[obj.segment_relocs[p.segment as usize].clone()];
+            let relocs = &obj.data_relocs[obj.segment_relocs[p.segment.index()].clone()];
             if let Err(e) = rel.patch(p.file, relocs, s.section_offset, &mut bytes[at..at + s.data.len()], Some(seg.address + p.offset), None) {
                 errors.push(e);
             }

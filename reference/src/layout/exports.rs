@@ -2,6 +2,7 @@
 //! or table, with the globals that hold data symbols' addresses (EXP-DATA)
 //! and the command-export wrappers (CTOR-2).
 
+use crate::ids::DefinedIndex;
 use super::{FuncBody, GlobalInit, Layout, OutFunction, OutGlobal};
 use crate::config::Config;
 use crate::exports::Exports;
@@ -48,7 +49,7 @@ fn export_target(res: &Resolution, sid: SymbolId, l: &mut Layout) -> Option<(Exp
             SymbolKind::Data => {
                 let s = &res.files[file].symbols[si.index()];
                 let d = s.data?;
-                let addr = *l.memory.segment_address.get(&(file, d.segment))? + d.offset;
+                let addr = *l.memory.segment_address.get(&(file, DefinedIndex(d.segment)))? + d.offset;
                 Some((ExportKind::Global, data_global(l, &sym.name, addr)))
             }
             _ => None,

@@ -5,6 +5,7 @@ use crate::config::{Config, PAGE_SIZE};
 use crate::live::{Chunk, LiveSet};
 use crate::object::SEG_TLS;
 use crate::resolve::Resolution;
+use crate::ids::DefinedIndex;
 use crate::resolve::{Def, FileId, Synthetic};
 use rustc_hash::FxHashMap as HashMap;
 
@@ -12,7 +13,7 @@ use rustc_hash::FxHashMap as HashMap;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Piece {
     pub file: FileId,
-    pub segment: u32,
+    pub segment: DefinedIndex,
     /// Offset from the output segment's start, bytes.
     pub offset: u32,
 }
@@ -38,7 +39,7 @@ pub struct OutSegment {
 pub struct MemoryLayout {
     pub segments: Vec<OutSegment>,
     /// Address of each live input segment.
-    pub segment_address: HashMap<(FileId, u32), u32>,
+    pub segment_address: HashMap<(FileId, DefinedIndex), u32>,
     pub global_base: u32,
     pub data_end: u32,
     pub stack_low: u32,
@@ -126,7 +127,7 @@ pub fn lay_out_memory(config: &Config, res: &Resolution, live: &LiveSet) -> Resu
     let mut by_name: HashMap<String, usize> = HashMap::default();
     for (f, obj) in res.files() {
         for (i, s) in obj.segments.iter().enumerate() {
-            if !live.is_live(Chunk::Segment(f, i as u32)) {
+            if !live.is_live(Chunk::Segment(f, i.into())) {
                 continue;
             }
             let name = output_segment_name(&s.name, s.flags);
@@ -138,7 +139,7 @@ pub fn lay_out_memory(config: &Config, res: &Resolution, live: &LiveSet) -> Resu
             let offset = align(out.size as u64, s.alignment as u64);
             out.alignment = out.alignment.max(s.alignment);
             out.size = (offset + s.data.len() as u64) as u32;
-            out.pieces.push(Piece { file: f, segment: i as u32, offset: offset as u32 });
+            out.pieces.push(Piece { file: f, segment: i.into(), offset: offset as u32 });
         }
     }
     segs.sort_by_key(|s| order(&s.name));

@@ -6,7 +6,7 @@ mod exports;
 pub(crate) mod memory;
 mod table;
 
-use crate::ids::SymbolIndex;
+use crate::ids::{DefinedIndex, SymbolIndex};
 use crate::config::Config;
 use memory::MemoryLayout;
 use crate::exports::Exports;
@@ -44,7 +44,7 @@ pub enum OutImportKind {
 #[derive(Debug, Clone, PartialEq)]
 pub enum FuncBody {
     /// Defined function at position `1` of file `0`.
-    Input(FileId, u32),
+    Input(FileId, DefinedIndex),
     /// `__wasm_call_ctors`: calls the live init functions in order.
     CallCtors,
     /// `__wasm_init_tls`: sets `__tls_base`.
@@ -70,7 +70,7 @@ pub struct OutFunction {
 #[derive(Debug, Clone, PartialEq)]
 pub enum GlobalInit {
     /// The input's constant expression (file, defined global position).
-    Input(FileId, u32),
+    Input(FileId, DefinedIndex),
     I32(i32),
 }
 
@@ -98,7 +98,7 @@ pub struct Layout {
     pub import_global_names: Vec<(u32, String)>,
     pub functions: Vec<OutFunction>,
     /// Output function index of each live defined input function.
-    pub func_index: HashMap<(FileId, u32), u32>,
+    pub func_index: HashMap<(FileId, DefinedIndex), u32>,
     /// Output function index of undefined symbols (imports, stubs) and of
     /// SIG-1 stubs.
     pub symbol_func: HashMap<SymbolId, u32>,
@@ -108,11 +108,11 @@ pub struct Layout {
     /// functions (its target is set with the exports).
     pub entry_wrapper: Option<u32>,
     pub globals: Vec<OutGlobal>,
-    pub global_index: HashMap<(FileId, u32), u32>,
+    pub global_index: HashMap<(FileId, DefinedIndex), u32>,
     pub symbol_global: HashMap<SymbolId, u32>,
     pub synthetic_global: HashMap<Synthetic, u32>,
     /// Output tag index of defined tags and tag imports.
-    pub tag_index: HashMap<(FileId, u32), u32>,
+    pub tag_index: HashMap<(FileId, DefinedIndex), u32>,
     pub symbol_tag: HashMap<SymbolId, u32>,
     pub tags: Vec<u32>,
     /// The indirect function table, when one is needed.
@@ -167,7 +167,7 @@ impl Layout {
                 if idx < nif {
                     return None;
                 }
-                self.func_index.get(&(f, idx - nif)).copied()
+                self.func_index.get(&(f, DefinedIndex(idx - nif))).copied()
             }
             Target::Synthetic(Synthetic::CallCtors) => self.call_ctors,
             Target::Synthetic(Synthetic::InitTls) => self.init_tls,
@@ -182,7 +182,7 @@ impl Layout {
             Target::Defined(f, s) => {
                 let obj = &res.files[f];
                 let idx = obj.symbols[s.index()].index;
-                self.global_index.get(&(f, idx.checked_sub(obj.num_imported_globals())?)).copied()
+                self.global_index.get(&(f, DefinedIndex(idx.checked_sub(obj.num_imported_globals())?))).copied()
             }
             Target::Synthetic(syn) => self.synthetic_global.get(&syn).copied(),
             Target::Undefined(sid) => self.symbol_global.get(&sid).copied(),
@@ -308,7 +308,7 @@ fn functions(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined,
     }
     for (f, obj) in res.files() {
         for (i, func) in obj.functions.iter().enumerate() {
-            if !live.is_live(Chunk::Function(f, i as u32)) {
+            if !live.is_live(Chunk::Function(f, i.into())) {
                 continue;
             }
             let t = l.type_index(&obj.types[func.type_index as usize]);
@@ -318,9 +318,9 @@ fn functions(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined,
                     l.type_index(&obj.types[r.index as usize]);
                 }
             }
-            let name = function_name(res, f, i as u32);
-            let idx = push(l, OutFunction { type_index: t, body: FuncBody::Input(f, i as u32), name });
-            l.func_index.insert((f, i as u32), idx);
+            let name = function_name(res, f, i.into());
+            let idx = push(l, OutFunction { type_index: t, body: FuncBody::Input(f, i.into()), name });
+            l.func_index.insert((f, i.into()), idx);
         }
     }
 }
@@ -358,14 +358,14 @@ fn signature_stubs(res: &Resolution, live: &LiveSet, l: &mut Layout) {
 
 /// The name of a defined function for the name section: its first
 /// defining symbol's name.
-fn function_name(res: &Resolution, f: FileId, pos: u32) -> String {
+fn function_name(res: &Resolution, f: FileId, pos: DefinedIndex) -> String {
     let obj = &res.files[f];
-    let idx = pos + obj.num_imported_funcs();
+    let idx = pos.0 + obj.num_imported_funcs();
     obj.symbols
         .iter()
         .find(|s| s.kind == SymbolKind::Function && s.is_defined() && s.index == idx)
         .map(|s| s.name.clone())
-        .unwrap_or_else(|| format!("{}#{pos}", obj.name))
+        .unwrap_or_else(|| format!("{}#{}", obj.name, pos.0))
 }
 
 fn globals(config: &Config, res: &Resolution, live: &LiveSet, l: &mut Layout) {
@@ -396,7 +396,7 @@ fn globals(config: &Config, res: &Resolution, live: &LiveSet, l: &mut Layout) {
     }
     for (f, obj) in res.files() {
         for (i, g) in obj.globals.iter().enumerate() {
-            if !live.is_live(Chunk::Global(f, i as u32)) {
+            if !live.is_live(Chunk::Global(f, i.into())) {
                 continue;
             }
             let idx = i as u32 + obj.num_imported_globals();
@@ -406,8 +406,8 @@ fn globals(config: &Config, res: &Resolution, live: &LiveSet, l: &mut Layout) {
                 .find(|s| s.kind == SymbolKind::Global && s.is_defined() && s.index == idx)
                 .map(|s| s.name.clone())
                 .unwrap_or_default();
-            let gi = add(l, OutGlobal { ty: g.ty, init: GlobalInit::Input(f, i as u32), name });
-            l.global_index.insert((f, i as u32), gi);
+            let gi = add(l, OutGlobal { ty: g.ty, init: GlobalInit::Input(f, i.into()), name });
+            l.global_index.insert((f, i.into()), gi);
         }
     }
 }

@@ -25,8 +25,8 @@ pub(super) fn table(config: &Config, res: &Resolution, live: &LiveSet, und: &Und
     // UND-STUB-SLOT: stubbed functions already met by another relocation.
     let mut stubbed: rustc_hash::FxHashSet<SymbolId> = Default::default();
     for (f, obj) in res.files() {
-        let chunks = (0..obj.functions.len()).map(|i| (Chunk::Function(f, i as u32), &obj.code_relocs[obj.func_relocs[i].clone()]));
-        let segs = (0..obj.segments.len()).map(|i| (Chunk::Segment(f, i as u32), &obj.data_relocs[obj.segment_relocs[i].clone()]));
+        let chunks = (0..obj.functions.len()).map(|i| (Chunk::Function(f, i.into()), &obj.code_relocs[obj.func_relocs[i].clone()]));
+        let segs = (0..obj.segments.len()).map(|i| (Chunk::Segment(f, i.into()), &obj.data_relocs[obj.segment_relocs[i].clone()]));
         for (chunk, relocs) in chunks.chain(segs) {
             if !live.is_live(chunk) {
                 continue;
