@@ -65,7 +65,7 @@ fn json_symbol(u: &UndefinedSymbol) -> JsonSymbol<'_> {
             .iter()
             .map(|r| JsonReferrer { file: &r.file, within: &r.within, kind: r.kind.word(), live: r.live, weak: r.weak, import_module: r.import_module.as_deref(), import_name: r.import_name.as_deref() })
             .collect(),
-        outcomes: u.outcomes.iter().map(|o| (o.policy, o.fate.as_str())).collect(),
+        outcomes: u.fates.iter().map(|o| (o.policy, o.fate.as_str())).collect(),
         did_you_mean: u.suggestions.iter().map(|(n, f)| (n.as_str(), f.as_str())).collect(),
     }
 }
@@ -108,7 +108,7 @@ pub fn render_text(e: &Explanation) -> String {
                 if r.live { "" } else { ", dead" }
             );
         }
-        for o in &u.outcomes {
+        for o in &u.fates {
             let _ = writeln!(s, "  {:<24} -> {}", o.policy, o.fate);
         }
         for (n, f) in &u.suggestions {

@@ -60,7 +60,7 @@ pub struct Referrer {
 
 /// What becomes of the symbol under one way of linking.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outcome {
+pub struct PolicyFate {
     /// The policy, as its command-line flags: `(default)`,
     /// `--import-undefined`, `--allow-undefined`, `(all references weak)`.
     pub policy: &'static str,
@@ -79,7 +79,7 @@ pub struct UndefinedSymbol {
     pub referrers: Vec<Referrer>,
     /// The import `(module, field)` it would become (UND-IMPORT).
     pub import: (String, String),
-    pub outcomes: Vec<Outcome>,
+    pub fates: Vec<PolicyFate>,
     /// Nearest defined symbols (UND-HINT): `(name, file)`.
     pub suggestions: Vec<(String, String)>,
 }
@@ -118,30 +118,30 @@ pub fn explain(config: &Config, provider: &dyn InputProvider) -> Result<Explanat
         ("--import-undefined", Config { unresolved: UnresolvedPolicy::ReportAll, import_undefined: true, ..config.clone() }),
         ("--allow-undefined", Config { unresolved: UnresolvedPolicy::IgnoreAll, import_undefined: true, ..config.clone() }),
     ];
-    let fates: Vec<_> = policies.iter().map(|(_, c)| undefined::decide(c, &res, &live, &mut Diagnostics::new(false))).collect();
+    let decided: Vec<_> = policies.iter().map(|(_, c)| undefined::decide(c, &res, &live, &mut Diagnostics::new(false))).collect();
     for (sid, sym) in res.table.symbols.iter().enumerate().map(|(i, s)| (SymbolId::from(i), s)) {
         if !sym.is_undefined() || sym.refs.is_empty() {
             continue;
         }
         let is_live = live.symbols.contains(&sid);
-        let mut outcomes: Vec<Outcome> = policies
+        let mut fates: Vec<PolicyFate> = policies
             .iter()
-            .zip(&fates)
-            .map(|((p, _), f)| Outcome { policy: p, fate: describe(f.fates.get(&sid), is_live) })
+            .zip(&decided)
+            .map(|((p, _), f)| PolicyFate { policy: p, fate: describe(f.fates.get(&sid), is_live) })
             .collect();
         let weak_fate = match sym.kind {
             SymbolKind::Function => "weak stub (traps when called), table index 0",
             SymbolKind::Data => "address 0",
             _ => "error",
         };
-        outcomes.push(Outcome { policy: "(all references weak)", fate: if is_live { weak_fate.to_string() } else { describe(None, false) } });
+        fates.push(PolicyFate { policy: "(all references weak)", fate: if is_live { weak_fate.to_string() } else { describe(None, false) } });
         out.undefined.push(UndefinedSymbol {
             name: sym.name.clone(),
             kind: sym.kind,
             live: is_live,
             referrers: referrers(&res, &live, sid),
             import: res.import_of(sid),
-            outcomes,
+            fates,
             suggestions: crate::didyoumean::suggestions(&res, sid),
         });
     }

@@ -29,7 +29,7 @@ pub enum Chunk {
 /// How a live relocation uses an undefined symbol (for diagnostics and
 /// the signature rules).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Use {
+pub struct SymbolUse {
     pub symbol: SymbolId,
     pub file: FileId,
     /// The relocation is a direct call (FUNCTION_INDEX_LEB).
@@ -50,7 +50,7 @@ pub struct LiveSet {
     /// Files with at least one live definition: their init functions run.
     pub files: Vec<bool>,
     /// Uses of global symbols from live chunks, in file order.
-    pub uses: Vec<Use>,
+    pub uses: Vec<SymbolUse>,
 }
 
 impl LiveSet {
@@ -252,7 +252,7 @@ impl Marker<'_> {
             let address_taken = matches!(r.ty, RelocationType::TableIndexSleb | RelocationType::TableIndexI32);
             if let Some(sid) = res.file_syms[f][r.index as usize] {
                 let call = r.ty == RelocationType::FunctionIndexLeb;
-                self.live.uses.push(Use { symbol: sid, file: f, call, address_taken, ty: r.ty });
+                self.live.uses.push(SymbolUse { symbol: sid, file: f, call, address_taken, ty: r.ty });
                 // SIG-1: taking a stub's address (0) does not keep the stub
                 // (wasm-ld `MarkLive::mark` skips `isStub` table indices).
                 if address_taken && res.table.symbols[sid].def == Def::SignatureStub {

@@ -4,7 +4,7 @@
 use crate::ids::{DefinedIndex, SymbolIndex};
 use crate::layout::Layout;
 use crate::object::{Relocation, SectionTarget, SymbolKind};
-use crate::object::reloc_types::{self, fits, write_field, Field, Value};
+use crate::object::reloc_types::{self, fits, write_field, Field, RelocValue};
 use crate::resolve::{FileId, Resolution, Synthetic, Target};
 use rustc_hash::FxHashMap as HashMap;
 
@@ -50,7 +50,7 @@ impl Relocator<'_> {
         let info = reloc_types::info(r.ty);
         let l = self.layout;
         let res = self.res;
-        let memory = matches!(info.value, Value::MemoryAddr | Value::TlsOffset | Value::LocRel);
+        let memory = matches!(info.value, RelocValue::MemoryAddr | RelocValue::TlsOffset | RelocValue::LocRel);
         let v: i64 = match info.value {
             // REL-MEM, UND-WEAK-DATA: undefined data is address 0, the addend
             // dropped (measured, wasm-ld 22); QUIRK-WILD-ADDEND: Wild 0.10
@@ -58,36 +58,36 @@ impl Relocator<'_> {
             // found/wild_weak_data_addend_kept; strong undefined data under
             // QUIRK-WILD-UND alike).
             _ if memory && matches!(res.target(file, SymbolIndex(r.index)), Target::Undefined(_)) => {
-                if self.undefined_addend_kept && info.value == Value::MemoryAddr { r.addend } else { 0 }
+                if self.undefined_addend_kept && info.value == RelocValue::MemoryAddr { r.addend } else { 0 }
             }
-            Value::TypeIndex => {
+            RelocValue::TypeIndex => {
                 let sig = &res.files[file].types[r.index as usize];
                 *l.type_map.get(sig).ok_or(Unpatched::Dead)? as i64
             }
-            Value::FunctionIndex => match l.function_of(res, file, SymbolIndex(r.index)) {
+            RelocValue::FunctionIndex => match l.function_of(res, file, SymbolIndex(r.index)) {
                 Some(f) => f as i64,
                 // Measured on rust-lld 22 and wasm-ld 19
                 // (found/wasm_ld_lazy_kind_call_of_data): a miscompile.
                 None if self.call_of_data_is_zero && self.resolves_to_data(file, SymbolIndex(r.index)) => 0,
                 None => return Err(Unpatched::Dead),
             },
-            Value::TableIndex => self.table_index(file, SymbolIndex(r.index))? as i64,
-            Value::GlobalIndex => l.global_of(res, file, SymbolIndex(r.index)).ok_or(Unpatched::Dead)? as i64,
-            Value::MemoryAddr => self.address(file, SymbolIndex(r.index))? as i64 + r.addend,
-            Value::TlsOffset => self.address(file, SymbolIndex(r.index))? as i64 + r.addend - l.memory.tls_base as i64,
-            Value::LocRel => self.address(file, SymbolIndex(r.index))? as i64 + r.addend - site.unwrap_or(0) as i64,
-            Value::FunctionOffset => {
+            RelocValue::TableIndex => self.table_index(file, SymbolIndex(r.index))? as i64,
+            RelocValue::GlobalIndex => l.global_of(res, file, SymbolIndex(r.index)).ok_or(Unpatched::Dead)? as i64,
+            RelocValue::MemoryAddr => self.address(file, SymbolIndex(r.index))? as i64 + r.addend,
+            RelocValue::TlsOffset => self.address(file, SymbolIndex(r.index))? as i64 + r.addend - l.memory.tls_base as i64,
+            RelocValue::LocRel => self.address(file, SymbolIndex(r.index))? as i64 + r.addend - site.unwrap_or(0) as i64,
+            RelocValue::FunctionOffset => {
                 let f = l.function_of(res, file, SymbolIndex(r.index)).ok_or(Unpatched::Dead)?;
                 *self.offsets.code.get(&f).ok_or(Unpatched::Dead)? as i64 + r.addend
             }
-            Value::SectionOffset => {
+            RelocValue::SectionOffset => {
                 let s = &res.files[file].symbols[r.index as usize];
                 match res.files[file].section_target(s.index) {
                     SectionTarget::Custom(ci) => *self.offsets.custom.get(&(file, ci)).ok_or(Unpatched::Dead)? as i64 + r.addend,
                     _ => r.addend,
                 }
             }
-            Value::TagIndex => match res.target(file, SymbolIndex(r.index)) {
+            RelocValue::TagIndex => match res.target(file, SymbolIndex(r.index)) {
                 Target::Defined(f, s) => {
                     let obj = &res.files[f];
                     let pos = DefinedIndex(obj.symbols[s.index()].index - obj.num_imported_tags());
@@ -97,7 +97,7 @@ impl Relocator<'_> {
                 Target::Synthetic(_) | Target::Stub(_) => return Err(Unpatched::Dead),
             },
             // The indirect function table is the only table refld writes.
-            Value::TableNumber => 0,
+            RelocValue::TableNumber => 0,
         };
         let v = if matches!(info.field, Field::Sleb5) && v > i32::MAX as i64 && v <= u32::MAX as i64 { v as u32 as i32 as i64 } else { v };
         if !fits(info.field, v) {

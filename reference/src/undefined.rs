@@ -4,7 +4,7 @@
 
 use crate::config::{Config, UnresolvedPolicy};
 use crate::diag::Diagnostics;
-use crate::live::{LiveSet, Use};
+use crate::live::{LiveSet, SymbolUse};
 use crate::object::SymbolKind;
 use crate::quirks::Quirk;
 use crate::resolve::{Resolution, SymbolId};
@@ -133,7 +133,7 @@ fn report(config: &Config, res: &Resolution, live: &LiveSet, diags: &mut Diagnos
 /// `R_WASM_MEMORY_ADDR_I32`) would need GOT imports and code that applies
 /// them at startup, which refld does not make: an error saying so (wasm-ld
 /// links them; for hidden references it needs no GOT either).
-fn dynamic_relocation_error(res: &Resolution, u: &Use) -> Option<String> {
+fn dynamic_relocation_error(res: &Resolution, u: &SymbolUse) -> Option<String> {
     use wasmparser::RelocationType as R;
     let sym = &res.table.symbols[u.symbol];
     let file = &res.files[u.file].name;
@@ -173,7 +173,7 @@ pub(crate) fn check_mixed_references(config: &Config, res: &Resolution, live: &L
         // QUIRK-LAZY-KIND: a call (FUNCTION_INDEX_LEB) of a name that
         // ended as data is written as wasm-ld writes it, not refused
         // (measured: found/wasm_ld_lazy_kind_call_of_data).
-        let refused = |u: &Use| !(calls_of_data_written && u.ty == wasmparser::RelocationType::FunctionIndexLeb && sym.kind == SymbolKind::Data);
+        let refused = |u: &SymbolUse| !(calls_of_data_written && u.ty == wasmparser::RelocationType::FunctionIndexLeb && sym.kind == SymbolKind::Data);
         let used = |file| live.uses.iter().any(|u| u.symbol == sid && u.file == file && refused(u));
         let other = sym.refs.iter().find(|r| res.files[r.file].symbols[r.sym.index()].kind != sym.kind && used(r.file));
         if let Some(r) = other {

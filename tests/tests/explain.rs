@@ -35,7 +35,7 @@ fn referrers_kinds_and_fates() {
     assert!(f.live);
     assert_eq!(f.referrers.len(), 1);
     assert_eq!((f.referrers[0].file.as_str(), f.referrers[0].within.as_str(), f.referrers[0].kind.word()), ("a.o", "run", "call"));
-    let fate = |u: &refld::explain::UndefinedSymbol, p: &str| u.outcomes.iter().find(|o| o.policy == p).unwrap().fate.clone();
+    let fate = |u: &refld::explain::UndefinedSymbol, p: &str| u.fates.iter().find(|o| o.policy == p).unwrap().fate.clone();
     assert!(fate(f, "(default)").starts_with("error"));
     assert_eq!(fate(f, "--import-undefined"), "import env.missing_fn");
     assert_eq!(fate(f, "--allow-undefined"), "import env.missing_fn");

@@ -35,7 +35,7 @@ impl Field {
 
 /// What the written value is computed from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Value {
+pub enum RelocValue {
     /// Output function index (REL-FUNC).
     FunctionIndex,
     /// Table slot of the function, 0 for one without a slot (REL-TABLE).
@@ -66,7 +66,7 @@ pub struct RelocInfo {
     /// The Linking.md name, `R_WASM_...`.
     pub name: &'static str,
     pub field: Field,
-    pub value: Value,
+    pub value: RelocValue,
     /// The symbol kind the relocation must point at (`None` for TYPE_INDEX,
     /// whose index is a type index).
     pub symbol_kind: Option<SymbolKind>,
@@ -74,11 +74,11 @@ pub struct RelocInfo {
     pub unsupported: Option<&'static str>,
 }
 
-const fn row(name: &'static str, field: Field, value: Value, kind: Option<SymbolKind>) -> RelocInfo {
+const fn row(name: &'static str, field: Field, value: RelocValue, kind: Option<SymbolKind>) -> RelocInfo {
     RelocInfo { name, field, value, symbol_kind: kind, unsupported: None }
 }
 
-const fn no(name: &'static str, field: Field, value: Value, kind: Option<SymbolKind>, why: &'static str) -> RelocInfo {
+const fn no(name: &'static str, field: Field, value: RelocValue, kind: Option<SymbolKind>, why: &'static str) -> RelocInfo {
     RelocInfo { name, field, value, symbol_kind: kind, unsupported: Some(why) }
 }
 
@@ -86,7 +86,7 @@ const fn no(name: &'static str, field: Field, value: Value, kind: Option<SymbolK
 pub fn info(ty: R) -> RelocInfo {
     use Field::*;
     use SymbolKind::*;
-    use Value::*;
+    use RelocValue::*;
     const PIC: &str = "position-independent code (-pie/-shared) is not supported yet";
     const W64: &str = "wasm64 is not supported yet";
     match ty {
