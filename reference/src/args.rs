@@ -65,6 +65,12 @@ const OPTIONS: &[Opt] = &[
     value(&["initial-memory"], "Initial memory size, bytes (a multiple of 65536)"),
     value(&["max-memory"], "Maximum memory size, bytes (a multiple of 65536)"),
     value(&["global-base"], "Address where data starts, bytes (default 1024)"),
+    flag(&["pie"], "Position-independent main module (checked; output not supported yet)"),
+    flag(&["no-pie"], "Not a position-independent executable (default)"),
+    flag(&["shared"], "Position-independent side module (checked; output not supported yet)"),
+    flag(&["experimental-pic"], "Silence the -shared/-pie/import-dynamic stability warnings"),
+    flag(&["Bsymbolic"], "With -shared: bind references to the module's own definitions"),
+    value(&["rpath"], "Add a runtime library search path (dylink.0 RUNTIME_PATH)"),
     value(&["table-base"], "First table slot for address-taken functions (default 1)"),
     value(&["z"], "-z stack-size=N: stack size, bytes (default 65536)"),
     flag(&["stack-first"], "Put the stack below the data (default)"),
@@ -197,8 +203,9 @@ fn number(opt: &str, v: &str) -> Result<u64, String> {
 /// Parses wasm-ld arguments (without argv[0]).
 ///
 /// Errors: an unknown option (`unknown argument: --foo`), a missing or bad
-/// value, an unreadable response file, an unsupported mode (`-shared`,
-/// `-pie`, `-r`, `-m wasm64`).
+/// value, an unreadable response file, an unsupported mode (`-r`,
+/// `--shared-memory`, `-m wasm64`; `-pie` and `-shared` are parsed, and
+/// refused after their checks, `config::check_options`).
 pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String> {
     let args = expand(args, read, 0)?;
     let mut c = Config::default();
@@ -210,6 +217,8 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
     let mut warn_unresolved = false;
     let mut unresolved_value: Option<UnresolvedPolicy> = None;
     let mut allow_undefined = false;
+    // DYN-OPT: --export-dynamic defaults to on with -shared (measured).
+    let mut export_dynamic: Option<bool> = None;
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
@@ -265,8 +274,14 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
             "export" => c.exports.push(v),
             "export-if-defined" => c.exports_if_defined.push(v),
             "export-all" => c.export_all = true,
-            "export-dynamic" => c.export_dynamic = true,
-            "no-export-dynamic" => c.export_dynamic = false,
+            "export-dynamic" => export_dynamic = Some(true),
+            "no-export-dynamic" => export_dynamic = Some(false),
+            "pie" => c.pie = true,
+            "no-pie" => c.pie = false,
+            "shared" => c.shared = true,
+            "experimental-pic" => c.experimental_pic = true,
+            "Bsymbolic" => c.bsymbolic = true,
+            "rpath" => c.rpath.push(v),
             "export-table" => c.export_table = true,
             "export-memory" => c.export_memory = true,
             "import-memory" => c.import_memory = true,
@@ -275,7 +290,7 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
             "max-memory" => c.max_memory = Some(number("max-memory", &v)?),
             "global-base" => c.global_base = Some(number("global-base", &v)?),
             // 0 is wasm-ld's "unset": the default base 1 (measured, LAY-TABLE).
-            "table-base" => c.table_base = (number("table-base", &v)? as u32).max(1),
+            "table-base" => c.table_base = Some((number("table-base", &v)? as u32).max(1)),
             "z" => match v.split_once('=') {
                 Some(("stack-size", n)) => c.stack_size = number("z stack-size", n)?,
                 _ => return Err(format!("unknown -z value: {v}")),
@@ -337,17 +352,18 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
         c.import_undefined = true;
         c.unresolved = UnresolvedPolicy::IgnoreAll;
     }
+    c.export_dynamic = export_dynamic.unwrap_or(c.shared);
     // QUIRK-CLI: one LLVM release's order per table.
     c.quirks.check()?;
     // UND-DYNAMIC: import-dynamic without -pie/-shared is accepted (with a
-    // warning, see `crate::link`); refld supports no PIC output at all.
+    // warning unless --experimental-pic, `config::check_options`).
     Ok(Action::Link(Box::new(c)))
 }
 
 fn unsupported(a: &str) -> String {
     let body = a.trim_start_matches('-');
     match body {
-        "shared" | "pie" | "relocatable" | "r" | "experimental-pic" | "shared-memory" => format!("{a}: not supported yet"),
+        "relocatable" | "r" | "shared-memory" => format!("{a}: not supported yet"),
         _ => format!("unknown argument: {a}"),
     }
 }
@@ -411,9 +427,22 @@ mod tests {
     #[test]
     fn unknown_flags_are_errors_naming_them() {
         assert_eq!(parse(&["--frobnicate"]).unwrap_err(), "unknown argument: --frobnicate");
-        assert!(parse(&["-shared"]).unwrap_err().contains("not supported yet"));
+        assert!(parse(&["-r"]).unwrap_err().contains("not supported yet"));
         assert!(parse(&["--export"]).unwrap_err().contains("missing argument"));
         assert!(parse(&["--no-entry=3"]).unwrap_err().contains("takes no value"));
+    }
+
+    #[test]
+    fn pic_options() {
+        // DYN-OPT: the last of -pie/--no-pie; --export-dynamic on with
+        // -shared unless --no-export-dynamic; -rpath values in order.
+        let c = parse(&["-pie", "--no-pie", "-shared", "-Bsymbolic", "-rpath", "/a", "--rpath=/b"]).unwrap();
+        assert!(!c.pie && c.shared && c.bsymbolic && c.export_dynamic && c.is_pic());
+        assert_eq!(c.rpath, ["/a", "/b"]);
+        assert!(!parse(&["-shared", "--no-export-dynamic"]).unwrap().export_dynamic);
+        assert!(!parse(&["-pie"]).unwrap().export_dynamic);
+        assert_eq!(parse(&["--table-base=5"]).unwrap().table_base(), 5);
+        assert_eq!(parse(&[]).unwrap().table_base(), 1);
     }
 
     #[test]

@@ -58,8 +58,9 @@ pub struct Config {
     pub max_memory: Option<u64>,
     /// `--global-base`, bytes; default 1024.
     pub global_base: Option<u64>,
-    /// `--table-base`, table slots; default 1 (slot 0 stays null).
-    pub table_base: u32,
+    /// `--table-base`, table slots; `None`: the default, 1 (slot 0 stays
+    /// null; [`Config::table_base`]).
+    pub table_base: Option<u32>,
     /// `-z stack-size=`, bytes; default 64 KiB.
     pub stack_size: u64,
     pub stack_first: bool,
@@ -80,6 +81,17 @@ pub struct Config {
     /// `--quirk NAME` (refld's own option): other linkers' deviations to
     /// emulate (QUIRK-*); none by default.
     pub quirks: crate::quirks::Quirks,
+    /// `-pie` (the last of `-pie`/`--no-pie`): a position-independent
+    /// main module (DynamicLinking.md).
+    pub pie: bool,
+    /// `-shared`: a position-independent side module.
+    pub shared: bool,
+    /// `--experimental-pic`: silences the "not yet stable" warnings (DYN-OPT).
+    pub experimental_pic: bool,
+    /// `-Bsymbolic`: a side module's own definitions bind its references.
+    pub bsymbolic: bool,
+    /// `-rpath` values, in order (`dylink.0`'s RUNTIME_PATH).
+    pub rpath: Vec<String>,
 }
 
 impl Default for Config {
@@ -100,7 +112,7 @@ impl Default for Config {
             initial_memory: None,
             max_memory: None,
             global_base: None,
-            table_base: 1,
+            table_base: None,
             stack_size: 64 * 1024,
             // MEM-STACK-FIRST: wasm-ld 22 puts the stack first by default.
             stack_first: true,
@@ -115,7 +127,25 @@ impl Default for Config {
             allow_undefined_names: Vec::new(),
             check_features: true,
             quirks: crate::quirks::Quirks::NONE,
+            pie: false,
+            shared: false,
+            experimental_pic: false,
+            bsymbolic: false,
+            rpath: Vec::new(),
         }
+    }
+}
+
+impl Config {
+    /// The first table slot for address-taken functions: `--table-base`,
+    /// default 1 (LAY-TABLE).
+    pub fn table_base(&self) -> u32 {
+        self.table_base.unwrap_or(1)
+    }
+
+    /// Position-independent output (`-pie` or `-shared`).
+    pub fn is_pic(&self) -> bool {
+        self.pie || self.shared
     }
 }
 
@@ -123,11 +153,44 @@ impl Default for Config {
 pub const PAGE_SIZE: u64 = 65536;
 
 /// The checks wasm-ld makes on its options before it reads an input
-/// (`checkOptions`): UND-DYNAMIC (measured, wasm-ld 22): import-dynamic
-/// without `-pie`/`-shared` is accepted with a warning, so
-/// `--fatal-warnings` stops the link right here.
+/// (`checkOptions`), in wasm-ld 22's order (DYN-OPT, measured): an
+/// exported table with PIC output ends the link alone; then `-shared` with
+/// `-pie`; the "not yet stable" warnings unless `--experimental-pic`
+/// (UND-DYNAMIC's among them, so `--fatal-warnings` stops the link right
+/// here); `-Bsymbolic` without `-shared`; `--global-base`/`--table-base`
+/// with PIC output.
+///
+/// refld does not write PIC output yet: once these checks pass, `-pie` and
+/// `-shared` are an error saying so.
 pub(crate) fn check_options(config: &Config, diags: &mut crate::diag::Diagnostics) {
-    if config.unresolved == UnresolvedPolicy::ImportDynamic {
-        diags.warning("dynamic imports are not yet stable (--unresolved-symbols=import-dynamic)");
+    if config.export_table && config.is_pic() {
+        diags.error("-shared/-pie is incompatible with --export-table");
+        return;
+    }
+    if config.shared && config.pie {
+        diags.error("-shared and -pie may not be used together");
+    }
+    if !config.experimental_pic {
+        if config.shared {
+            diags.warning("creating shared libraries, with -shared, is not yet stable");
+        }
+        if config.pie {
+            diags.warning("creating PIEs, with -pie, is not yet stable");
+        }
+        if config.unresolved == UnresolvedPolicy::ImportDynamic {
+            diags.warning("dynamic imports are not yet stable (--unresolved-symbols=import-dynamic)");
+        }
+    }
+    if config.bsymbolic && !config.shared {
+        diags.warning("-Bsymbolic is only meaningful when combined with -shared");
+    }
+    if config.is_pic() && config.global_base.is_some() {
+        diags.error("--global-base may not be used with -shared/-pie");
+    }
+    if config.is_pic() && config.table_base.is_some() {
+        diags.error("--table-base may not be used with -shared/-pie");
+    }
+    if config.is_pic() && !diags.has_errors() {
+        diags.error("position-independent output (-pie, -shared) is not supported yet");
     }
 }

@@ -26,3 +26,5 @@ mod signatures;
 mod quirks;
 #[path = "rules/quirks_wild.rs"]
 mod quirks_wild;
+#[path = "rules/dynamic.rs"]
+mod dynamic;

@@ -148,7 +148,7 @@ pub fn lay_out_memory(config: &Config, res: &Resolution, live: &LiveSet) -> Resu
         // range` (measured); refld says why.
         return Err("data segments but no memory: no input imports one (--quirk memory-only-when-imported)".into());
     }
-    let mut m = MemoryLayout { table_base: config.table_base, ..Default::default() };
+    let mut m = MemoryLayout { table_base: config.table_base(), ..Default::default() };
     let stack_align = 16;
     let mut ptr: u64 = 0;
     if config.stack_first {

@@ -20,7 +20,7 @@ use wasmparser::RelocationType;
 /// one that takes its address: wasm-ld makes the stub, which has no slot,
 /// at the first relocation it reports (measured).
 pub(super) fn table(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined, l: &mut Layout) {
-    let mut t = TableLayout { base: config.table_base, imported: config.import_table, ..Default::default() };
+    let mut t = TableLayout { base: config.table_base(), imported: config.import_table, ..Default::default() };
     let mut needed = live.synthetic.contains(&Synthetic::IndirectFunctionTable) || config.import_table || config.export_table;
     // UND-STUB-SLOT: stubbed functions already met by another relocation.
     let mut stubbed: rustc_hash::FxHashSet<SymbolId> = Default::default();
