@@ -219,6 +219,7 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
     let mut allow_undefined = false;
     // DYN-OPT: --export-dynamic defaults to on with -shared (measured).
     let mut export_dynamic: Option<bool> = None;
+    let mut entry_given = false;
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
@@ -269,8 +270,14 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
             "no-whole-archive" => whole = false,
             "start-lib" => lazy = true,
             "end-lib" => lazy = false,
-            "entry" => c.entry = Some(v),
-            "no-entry" => c.entry = None,
+            "entry" => {
+                c.entry = Some(v);
+                entry_given = true;
+            }
+            "no-entry" => {
+                c.entry = None;
+                entry_given = true;
+            }
             "export" => c.exports.push(v),
             "export-if-defined" => c.exports_if_defined.push(v),
             "export-all" => c.export_all = true,
@@ -353,6 +360,16 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
         c.unresolved = UnresolvedPolicy::IgnoreAll;
     }
     c.export_dynamic = export_dynamic.unwrap_or(c.shared);
+    // DYN-IMPORTS (measured, wasm-ld 22): a side module has no entry
+    // unless one is named and imports its memory (PIC output imports the
+    // table when it has one, `layout::table`).
+    if c.shared {
+        c.import_memory = true;
+        if !entry_given {
+            c.entry = None;
+        }
+    }
+
     // QUIRK-CLI: one LLVM release's order per table.
     c.quirks.check()?;
     // UND-DYNAMIC: import-dynamic without -pie/-shared is accepted (with a

@@ -159,9 +159,6 @@ pub const PAGE_SIZE: u64 = 65536;
 /// (UND-DYNAMIC's among them, so `--fatal-warnings` stops the link right
 /// here); `-Bsymbolic` without `-shared`; `--global-base`/`--table-base`
 /// with PIC output.
-///
-/// refld does not write PIC output yet: once these checks pass, `-pie` and
-/// `-shared` are an error saying so.
 pub(crate) fn check_options(config: &Config, diags: &mut crate::diag::Diagnostics) {
     if config.export_table && config.is_pic() {
         diags.error("-shared/-pie is incompatible with --export-table");
@@ -189,8 +186,5 @@ pub(crate) fn check_options(config: &Config, diags: &mut crate::diag::Diagnostic
     }
     if config.is_pic() && config.table_base.is_some() {
         diags.error("--table-base may not be used with -shared/-pie");
-    }
-    if config.is_pic() && !diags.has_errors() {
-        diags.error("position-independent output (-pie, -shared) is not supported yet");
     }
 }

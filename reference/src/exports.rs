@@ -48,7 +48,9 @@ pub(crate) fn is_export_root(config: &Config, res: &Resolution, sid: SymbolId) -
             Synthetic::StackPointer => res.files.iter().any(|f| f.features.iter().any(|x| x.prefix == b'+' && x.name == "mutable-globals")),
             _ => false,
         };
-        return config.export_all && (sym.kind == SymbolKind::Data || exported);
+        // DYN-EXPORTS (measured): a side module exports `__wasm_call_ctors`.
+        let side_module_ctors = config.shared && s == Synthetic::CallCtors;
+        return side_module_ctors || (config.export_all && (sym.kind == SymbolKind::Data || exported));
     }
     let Def::Defined { file, sym: si } = sym.def else { return false };
     let s = &res.files[file].symbols[si.index()];
@@ -115,6 +117,13 @@ pub(crate) fn select(config: &Config, res: &Resolution, live: &HashSet<SymbolId>
     // without init functions makes no wrapper).
     let entry_only = config.quirks.has(Quirk::CommandWrapperEntryOnly);
     let wrap = res.command_wrappers && (has_init || (res.call_dtors.is_some() && !entry_only));
+    // DYN-EXPORTS (measured): a side module's `__wasm_call_ctors` comes
+    // first, as wasm-ld makes it before reading the inputs.
+    if let Some(sid) = res.table.find("__wasm_call_ctors").filter(|s| config.shared && live.contains(s)) {
+        if res.table.symbols[sid].def == Def::Synthetic(Synthetic::CallCtors) && names.insert("__wasm_call_ctors".into()) {
+            out.symbols.push(Export { name: "__wasm_call_ctors".into(), symbol: sid, command_wrapper: false });
+        }
+    }
     // SIG-EXPORT: primary symbols only (a variant that is not its name's
     // primary symbol is not exported, measured); a SIG-1 stub has no
     // export target.

@@ -21,6 +21,8 @@
 //!  -> features::check_tls                          (FEAT-4)
 //!  -> undefined::decide       -> Undefined         (UND)               stop
 //!  -> undefined::check_mixed_references            (SYM-5)             stop
+//!  -> pic::scan               -> Pic               (DYN: GOT, PIC relocations)
+//!                                                                      stop
 //!  -> init::init_order        -> InitOrder         (INIT-1)
 //!  -> exports::select         -> Exports           (EXP, CTOR-2)
 //!  -> layout::lay_out         -> Layout            (LAY, MEM)          stop
@@ -48,6 +50,7 @@ mod init;
 mod layout;
 mod live;
 mod object;
+mod pic;
 mod relocate;
 mod resolve;
 mod undefined;
@@ -114,9 +117,11 @@ pub fn link_keeping_state(config: &Config, provider: &dyn InputProvider) -> Resu
     diags.stop_if_errors()?;
     undefined::check_mixed_references(config, &res, &live, &mut diags);
     diags.stop_if_errors()?;
+    let pic = pic::scan(config, &res, &live, &mut diags);
+    diags.stop_if_errors()?;
     let init = init::init_order(&res, &live);
     let exports = exports::select(config, &res, &live.symbols, !init.0.is_empty());
-    let layout = layout::lay_out(config, &res, &live, &undefined, &exports).map_err(|e| diags.stop(e))?;
+    let layout = layout::lay_out(config, &res, &live, &undefined, &exports, &pic).map_err(|e| diags.stop(e))?;
     let bytes = write::write_module(config, &res, &layout, &init, &features, &mut diags);
     diags.stop_if_errors()?;
     let map = linkmap::build(&res, &layout);

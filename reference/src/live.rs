@@ -99,6 +99,15 @@ pub(crate) fn mark_live(config: &Config, res: &Resolution) -> LiveSet {
             m.symbol(sid);
         }
     }
+    // DYN-IMPORTS (measured, wasm-ld 22): position-independent output
+    // always has `__wasm_call_ctors` and imports both bases.
+    if config.is_pic() {
+        for name in ["__wasm_call_ctors", "__memory_base", "__table_base"] {
+            if let Some(sid) = res.table.find(name) {
+                m.symbol(sid);
+            }
+        }
+    }
     // GC-2 (measured): objects named on the command line (not archive
     // members, not `--start-lib` objects) are live from the start.
     for f in res.file_ids().filter(|f| !res.lazy_files.contains(f)) {

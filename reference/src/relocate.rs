@@ -72,6 +72,10 @@ impl Relocator<'_> {
                 None => return Err(Unpatched::Dead),
             },
             RelocValue::TableIndex => self.table_index(file, SymbolIndex(r.index))? as i64,
+            // DYN-GOT: against a data or function symbol, its GOT entry.
+            RelocValue::GlobalIndex if matches!(res.files[file].symbols[r.index as usize].kind, SymbolKind::Data | SymbolKind::Function) => {
+                *l.got_global.get(&crate::pic::got_target(res, file, SymbolIndex(r.index))).ok_or(Unpatched::Dead)? as i64
+            }
             RelocValue::GlobalIndex => l.global_of(res, file, SymbolIndex(r.index)).ok_or(Unpatched::Dead)? as i64,
             RelocValue::MemoryAddr => self.address(file, SymbolIndex(r.index))? as i64 + r.addend,
             RelocValue::TlsOffset => self.address(file, SymbolIndex(r.index))? as i64 + r.addend - l.memory.tls_base as i64,

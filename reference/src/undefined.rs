@@ -101,7 +101,14 @@ fn report(config: &Config, res: &Resolution, live: &LiveSet, diags: &mut Diagnos
     let (unresolved, import_undefined) = policy(config);
     for u in &live.uses {
         let sym = &res.table.symbols[u.symbol];
-        if unresolved == UnresolvedPolicy::ImportDynamic && sym.is_undefined() {
+        // DYN-RELOC (measured): a relative address of an undefined symbol
+        // has no value, before the symbol is reported undefined.
+        if config.is_pic() && sym.is_undefined() && matches!(u.ty, wasmparser::RelocationType::MemoryAddrRelSleb | wasmparser::RelocationType::TableIndexRelSleb) {
+            let ty = crate::object::reloc_types::info(u.ty).name;
+            diags.error(format!("{}: relocation {ty} is not supported against an undefined symbol `{}`", res.files[u.file].name, sym.name));
+        }
+        // In PIC output `pic::scan` judges every other relocation (DYN-RELOC).
+        if unresolved == UnresolvedPolicy::ImportDynamic && sym.is_undefined() && !config.is_pic() {
             if let Some(msg) = dynamic_relocation_error(res, u) {
                 diags.error(msg);
             }

@@ -429,17 +429,17 @@ fn relocation_wrong_symbol_kind() {
         "{ours}"
     );
 
-    // `global.get` of a function symbol: refld only, as wasm-ld 22 accepts
-    // GLOBAL_INDEX relocations against functions and data (it makes a GOT
-    // global for them, even without -pie); refld allows global symbols only.
+    // `global.get` of a function symbol: a GOT entry (DYN-GOT), valid
+    // input; wasm-ld 22 makes an internal GOT global for it even without
+    // -pie (measured), which refld does not yet: an error saying so once
+    // the function is live.
     let mut m = good();
     let mut body = Body::new();
     body.global_get(0);
-    m.define_func("f", v_i(), body, 0);
+    m.define_func("f", v_i(), body, linkcheck_object::flags::EXPORTED);
     let ours = refld_rejects_object(&encode(&m));
-    assert_starts(&ours, "error: bad.o: reloc.CODE section at offset 0x");
     assert!(
-        ours.contains("R_WASM_GLOBAL_INDEX_LEB") && ours.contains("Function symbol main"),
+        ours.contains("R_WASM_GLOBAL_INDEX_LEB against `main`") && ours.contains("without -pie/-shared is not supported yet"),
         "{ours}"
     );
 }

@@ -38,6 +38,11 @@ pub(super) fn assign(config: &Config, res: &Resolution, exports: &Exports, l: &m
         }
         l.exports.push((e.name.clone(), kind, index));
     }
+    // DYN-EXPORTS (measured): the loader calls `__wasm_apply_data_relocs`;
+    // exported after every symbol.
+    if let Some(i) = l.apply_data_relocs {
+        l.exports.push(("__wasm_apply_data_relocs".into(), ExportKind::Func, i));
+    }
 }
 
 fn export_target(res: &Resolution, sid: SymbolId, l: &mut Layout) -> Option<(ExportKind, u32)> {

@@ -32,6 +32,9 @@ pub struct OutSegment {
     pub pieces: Vec<Piece>,
     /// Thread-local data.
     pub tls: bool,
+    /// Bytes the data section holds: `size`, less a zero-filled `.bss`
+    /// tail in PIC output whose memory is not imported (DYN-MEMORY).
+    pub written: u32,
 }
 
 /// Addresses of memory, in bytes unless said.
@@ -132,7 +135,7 @@ pub fn lay_out_memory(config: &Config, res: &Resolution, live: &LiveSet) -> Resu
             }
             let name = output_segment_name(&s.name, s.flags);
             let idx = *by_name.entry(name.clone()).or_insert_with(|| {
-                segs.push(OutSegment { name: name.clone(), address: 0, size: 0, alignment: 1, pieces: vec![], tls: s.flags & SEG_TLS != 0 });
+                segs.push(OutSegment { name: name.clone(), address: 0, size: 0, alignment: 1, pieces: vec![], tls: s.flags & SEG_TLS != 0, written: 0 });
                 segs.len() - 1
             });
             let out = &mut segs[idx];
@@ -147,6 +150,9 @@ pub fn lay_out_memory(config: &Config, res: &Resolution, live: &LiveSet) -> Resu
         // QUIRK-WILD-MEM: Wild 0.10 stops with `Wasm memory index 0 out of
         // range` (measured); refld says why.
         return Err("data segments but no memory: no input imports one (--quirk memory-only-when-imported)".into());
+    }
+    if config.is_pic() {
+        return pic_memory(config, segs);
     }
     let mut m = MemoryLayout { table_base: config.table_base(), ..Default::default() };
     let stack_align = 16;
@@ -220,6 +226,46 @@ pub fn lay_out_memory(config: &Config, res: &Resolution, live: &LiveSet) -> Resu
         None => None,
     };
     m.heap_end = (m.initial_pages * PAGE_SIZE).min(u32::MAX as u64) as u32;
+    for s in &mut segs {
+        s.written = s.size;
+    }
     m.segments = segs;
+    Ok(m)
+}
+
+/// DYN-MEMORY (measured, wasm-ld 22): PIC data starts at 0 (the loader
+/// places it at `__memory_base`) and has no stack (`__stack_pointer` is
+/// imported); the output segments, in MEM-ORDER, are merged into one
+/// `.data` segment, each aligned as it would be alone. The data section
+/// holds it up to its last non-`.bss` byte unless memory is imported.
+/// Initial pages: enough for the data.
+fn pic_memory(config: &Config, segs: Vec<OutSegment>) -> Result<MemoryLayout, String> {
+    let mut m = MemoryLayout::default();
+    let mut out = OutSegment { name: ".data".into(), address: 0, size: 0, alignment: 1, pieces: vec![], tls: false, written: 0 };
+    let mut end: u64 = 0;
+    for s in segs {
+        let start = align(end, s.alignment as u64);
+        for p in &s.pieces {
+            let piece = Piece { offset: (start + p.offset as u64) as u32, ..*p };
+            m.segment_address.insert((p.file, p.segment), piece.offset);
+            out.pieces.push(piece);
+        }
+        end = start + s.size as u64;
+        out.alignment = out.alignment.max(s.alignment);
+        if config.import_memory || !s.name.starts_with(".bss") {
+            out.written = end as u32;
+        }
+    }
+    if end > u32::MAX as u64 {
+        return Err(format!("memory layout needs {end} bytes, more than 4 GiB"));
+    }
+    out.size = end as u32;
+    m.data_end = out.size;
+    m.heap_base = out.size;
+    m.initial_pages = end.div_ceil(PAGE_SIZE);
+    m.max_pages = config.max_memory.map(|b| b / PAGE_SIZE);
+    if !out.pieces.is_empty() {
+        m.segments = vec![out];
+    }
     Ok(m)
 }

@@ -16,6 +16,7 @@ use crate::object::{ImportKind, Signature, SymbolKind};
 use crate::quirks::Quirk;
 use crate::resolve::Resolution;
 use crate::resolve::{Def, FileId, SymbolId, Synthetic, Target};
+use crate::pic::{GotTarget, Pic};
 use crate::undefined::{Fate, Undefined};
 use rustc_hash::FxHashMap as HashMap;
 use wasmparser::{GlobalType, RelocationType, ValType};
@@ -55,6 +56,12 @@ pub enum FuncBody {
     /// live), function `target` with this function's `params` arguments,
     /// then `__wasm_call_dtors` (when defined).
     CommandExport { target: u32, params: u32 },
+    /// DYN-DATA-RELOCS: `__wasm_apply_data_relocs`, storing each pointer of
+    /// the data that depends on `__memory_base`/`__table_base` or the GOT.
+    ApplyDataRelocs,
+    /// DYN-GOT: `__wasm_apply_global_relocs` (the start function), setting
+    /// each internal GOT global from `__memory_base`/`__table_base`.
+    ApplyGlobalRelocs,
 }
 
 /// A function defined in the output.
@@ -117,6 +124,18 @@ pub struct Layout {
     pub tags: Vec<u32>,
     /// The indirect function table, when one is needed.
     pub table: Option<TableLayout>,
+    /// DYN-*: position-independent output (`-pie`, `-shared`).
+    pub pic: bool,
+    /// Output global index of each GOT entry (imported or internal).
+    pub got_global: HashMap<GotTarget, u32>,
+    /// The internal GOT entries, in order: target, kind (data or
+    /// function), output global index.
+    pub internal_got: Vec<(GotTarget, SymbolKind, u32)>,
+    /// `__wasm_apply_data_relocs`, when the output has it.
+    pub apply_data_relocs: Option<u32>,
+    /// `__wasm_apply_global_relocs` (the start function), when the output
+    /// has it.
+    pub apply_global_relocs: Option<u32>,
     pub memory: MemoryLayout,
     /// Exports: name, kind, index.
     pub exports: Vec<(String, wasm_encoder::ExportKind, u32)>,
@@ -145,6 +164,11 @@ impl TableLayout {
 }
 
 impl Layout {
+    /// The imported `__memory_base` of PIC output.
+    pub fn memory_base_global(&self) -> Option<u32> {
+        self.synthetic_global.get(&Synthetic::MemoryBase).copied().filter(|_| self.pic)
+    }
+
     /// The output type index of `sig`, interning it.
     pub fn type_index(&mut self, sig: &Signature) -> u32 {
         if let Some(&i) = self.type_map.get(sig) {
@@ -196,22 +220,67 @@ impl Layout {
 ///
 /// Errors (as messages) only for impossible memory settings
 /// (`--initial-memory` too small, and the like).
-pub(crate) fn lay_out(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined, exports: &Exports) -> Result<Layout, String> {
-    let mut l = Layout::default();
-    imports(config, res, live, und, &mut l);
-    functions(config, res, live, und, exports, &mut l);
+pub(crate) fn lay_out(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined, exports: &Exports, pic: &Pic) -> Result<Layout, String> {
+    let mut l = Layout { pic: config.is_pic(), ..Layout::default() };
+    relocation_types(res, live, &mut l);
+    imports(config, res, und, pic, &mut l);
+    functions(config, res, live, und, exports, pic, &mut l);
     l.memory = memory::lay_out_memory(config, res, live)?;
-    globals(config, res, live, &mut l);
-    table::table(config, res, live, und, &mut l);
+    table::table(config, res, live, und, pic, &mut l);
+    globals(config, res, live, pic, &mut l);
     exports::assign(config, res, exports, &mut l);
     Ok(l)
 }
 
-fn imports(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined, l: &mut Layout) {
+/// LAY-TYPES (wasm-ld `calculateTypes`): the types that live
+/// `R_WASM_TYPE_INDEX_LEB` relocations name come first, file by file in
+/// each file's type order; then those of imported and defined functions
+/// as they are met.
+fn relocation_types(res: &Resolution, live: &LiveSet, l: &mut Layout) {
+    for (f, obj) in res.files() {
+        let mut used = vec![false; obj.types.len()];
+        for i in (0..obj.functions.len()).filter(|&i| live.is_live(Chunk::Function(f, i.into()))) {
+            for r in obj.code_relocs[obj.func_relocs[i].clone()].iter().filter(|r| r.ty == RelocationType::TypeIndexLeb) {
+                if let Some(u) = used.get_mut(r.index as usize) {
+                    *u = true;
+                }
+            }
+        }
+        for (t, _) in obj.types.iter().zip(&used).filter(|(_, u)| **u) {
+            l.type_index(t);
+        }
+    }
+}
+
+/// Imports in wasm-ld's order: the memory, the table, the linker's
+/// globals PIC output imports (DYN-IMPORTS: `__stack_pointer` when used,
+/// `__memory_base`, `__table_base`), the undefined symbols, then the
+/// imported GOT entries (DYN-GOT).
+fn imports(config: &Config, res: &Resolution, und: &Undefined, pic: &Pic, l: &mut Layout) {
     if config.import_memory {
         l.imports.push(OutImport { module: "env".into(), field: "memory".into(), kind: OutImportKind::Memory });
     }
-    let _ = live;
+    if config.import_table {
+        l.imports.push(OutImport {
+            module: "env".into(),
+            field: "__indirect_function_table".into(),
+            kind: OutImportKind::Table(wasmparser::TableType { element_type: wasmparser::RefType::FUNCREF, table64: false, initial: 0, maximum: None, shared: false }),
+        });
+        l.num_imported_tables += 1;
+    }
+    if config.is_pic() {
+        let i32_mut = GlobalType { content_type: ValType::I32, mutable: true, shared: false };
+        let i32_const = GlobalType { content_type: ValType::I32, mutable: false, shared: false };
+        let bases = [(Synthetic::MemoryBase, "__memory_base", i32_const), (Synthetic::TableBase, "__table_base", i32_const)];
+        let sp = pic.uses_stack_pointer.then_some((Synthetic::StackPointer, "__stack_pointer", i32_mut));
+        for (syn, name, ty) in sp.into_iter().chain(bases) {
+            let i = l.num_imported_globals;
+            l.num_imported_globals += 1;
+            l.synthetic_global.insert(syn, i);
+            l.import_global_names.push((i, name.into()));
+            l.imports.push(OutImport { module: "env".into(), field: name.into(), kind: OutImportKind::Global(ty) });
+        }
+    }
     let mut seen: HashMap<(String, String, String), u32> = HashMap::default();
     let mut no_map: HashMap<SymbolId, u32> = HashMap::default();
     for (&sid, fate) in &und.fates {
@@ -252,17 +321,18 @@ fn imports(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined, l
         }
         l.imports.push(OutImport { module: module.clone(), field: field.clone(), kind });
     }
-    if config.import_table {
-        l.imports.push(OutImport {
-            module: "env".into(),
-            field: "__indirect_function_table".into(),
-            kind: OutImportKind::Table(wasmparser::TableType { element_type: wasmparser::RefType::FUNCREF, table64: false, initial: 0, maximum: None, shared: false }),
-        });
-        l.num_imported_tables += 1;
+    for e in pic.got.iter().filter(|e| e.imported) {
+        let module = if e.kind == SymbolKind::Function { "GOT.func" } else { "GOT.mem" };
+        let i = l.num_imported_globals;
+        l.num_imported_globals += 1;
+        l.got_global.insert(e.target, i);
+        l.import_global_names.push((i, e.name.clone()));
+        let ty = GlobalType { content_type: ValType::I32, mutable: true, shared: false };
+        l.imports.push(OutImport { module: module.into(), field: e.name.clone(), kind: OutImportKind::Global(ty) });
     }
 }
 
-fn functions(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined, exports: &Exports, l: &mut Layout) {
+fn functions(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined, exports: &Exports, pic: &Pic, l: &mut Layout) {
     let void = Signature { params: vec![], results: vec![] };
     let push = |l: &mut Layout, f: OutFunction| {
         l.functions.push(f);
@@ -275,6 +345,15 @@ fn functions(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined,
     if live.synthetic.contains(&Synthetic::InitTls) {
         let t = l.type_index(&Signature { params: vec![ValType::I32], results: vec![] });
         l.init_tls = Some(push(l, OutFunction { type_index: t, body: FuncBody::InitTls, name: "__wasm_init_tls".into() }));
+    }
+    // DYN-DATA-RELOCS, DYN-GOT: after the constructors (measured).
+    if config.is_pic() && pic.data_relocs {
+        let t = l.type_index(&void);
+        l.apply_data_relocs = Some(push(l, OutFunction { type_index: t, body: FuncBody::ApplyDataRelocs, name: "__wasm_apply_data_relocs".into() }));
+    }
+    if config.is_pic() && pic.got.iter().any(|e| !e.imported) {
+        let t = l.type_index(&void);
+        l.apply_global_relocs = Some(push(l, OutFunction { type_index: t, body: FuncBody::ApplyGlobalRelocs, name: "__wasm_apply_global_relocs".into() }));
     }
     if config.quirks.has(Quirk::CommandWrapperEntryOnly) {
         entry_wrapper(res, exports, l);
@@ -368,7 +447,7 @@ fn function_name(res: &Resolution, f: FileId, pos: DefinedIndex) -> String {
         .unwrap_or_else(|| format!("{}#{}", obj.name, pos.0))
 }
 
-fn globals(config: &Config, res: &Resolution, live: &LiveSet, l: &mut Layout) {
+fn globals(config: &Config, res: &Resolution, live: &LiveSet, pic: &Pic, l: &mut Layout) {
     let mut next = l.num_imported_globals;
     let i32_mut = GlobalType { content_type: ValType::I32, mutable: true, shared: false };
     let i32_const = GlobalType { content_type: ValType::I32, mutable: false, shared: false };
@@ -387,6 +466,10 @@ fn globals(config: &Config, res: &Resolution, live: &LiveSet, l: &mut Layout) {
         // MEM-SP: wasm-ld always writes `__stack_pointer` (measured);
         // QUIRK-WILD-SYN: Wild 0.10 only when a live relocation uses it
         // (measured: found/wild_unused_stack_pointer_dropped).
+        // DYN-IMPORTS: PIC output imports `__stack_pointer` (`imports`).
+        if config.is_pic() {
+            continue;
+        }
         let always = syn == Synthetic::StackPointer && !config.quirks.has(Quirk::UnusedSyntheticsDropped);
         let needed = always || live.synthetic.contains(&syn) || (syn == Synthetic::TlsBase && live.synthetic.contains(&Synthetic::InitTls));
         if needed {
@@ -410,4 +493,46 @@ fn globals(config: &Config, res: &Resolution, live: &LiveSet, l: &mut Layout) {
             l.global_index.insert((f, i.into()), gi);
         }
     }
+    // DYN-GOT: internal GOT entries after the inputs' globals, each
+    // holding the static address or table slot that
+    // `__wasm_apply_global_relocs` rebases (measured).
+    for e in pic.got.iter().filter(|e| !e.imported) {
+        let (value, prefix) = match e.kind {
+            SymbolKind::Function => (got_slot(res, e.target, l), "GOT.func.internal."),
+            _ => (got_address(res, e.target, l), "GOT.data.internal."),
+        };
+        let gi = add(l, OutGlobal { ty: i32_mut, init: GlobalInit::I32(value as i32), name: format!("{prefix}{}", e.name) });
+        l.got_global.insert(e.target, gi);
+        l.internal_got.push((e.target, e.kind, gi));
+    }
+}
+
+/// The definition a GOT target stands for, when it has one.
+fn got_symbol(res: &Resolution, t: GotTarget) -> Option<(FileId, SymbolIndex)> {
+    match t {
+        GotTarget::Local(f, s) => Some((f, s)),
+        GotTarget::Global(sid) => match res.table.symbols[sid].def {
+            Def::Defined { file, sym } => Some((file, sym)),
+            _ => None,
+        },
+    }
+}
+
+/// The static (unrebased) address of a data GOT target, 0 without one.
+pub(crate) fn got_address(res: &Resolution, t: GotTarget, l: &Layout) -> u32 {
+    let Some((f, s)) = got_symbol(res, t) else { return 0 };
+    match res.target(f, s) {
+        Target::Defined(df, ds) => res.files[df].symbols[ds.index()]
+            .data
+            .and_then(|d| l.memory.segment_address.get(&(df, DefinedIndex(d.segment))).map(|a| a + d.offset))
+            .unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// The table slot of a function GOT target, 0 without one.
+pub(crate) fn got_slot(res: &Resolution, t: GotTarget, l: &Layout) -> u32 {
+    let Some((f, s)) = got_symbol(res, t) else { return 0 };
+    let Some(func) = l.function_of(res, f, s) else { return 0 };
+    l.table.as_ref().and_then(|t| t.slot.get(&func).copied()).unwrap_or(0)
 }

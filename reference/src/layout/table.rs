@@ -6,6 +6,12 @@ use super::{Layout, TableLayout};
 use crate::config::Config;
 use crate::live::{Chunk, LiveSet};
 use crate::resolve::{Resolution, SymbolId, Synthetic, Target};
+use crate::pic::Pic;
+
+/// An imported function table as wasm-ld declares it (its limits are
+/// written from the layout, `write`).
+const TABLE_IMPORT: wasmparser::TableType =
+    wasmparser::TableType { element_type: wasmparser::RefType::FUNCREF, table64: false, initial: 0, maximum: None, shared: false };
 use crate::undefined::{Fate, Undefined};
 use wasmparser::RelocationType;
 
@@ -19,8 +25,15 @@ use wasmparser::RelocationType;
 /// gets a slot, holding the shared stub, when its first live relocation is
 /// one that takes its address: wasm-ld makes the stub, which has no slot,
 /// at the first relocation it reports (measured).
-pub(super) fn table(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined, l: &mut Layout) {
-    let mut t = TableLayout { base: config.table_base(), imported: config.import_table, ..Default::default() };
+///
+/// DYN-TABLE (measured, wasm-ld 22): in PIC output slots count from 0 (the
+/// loader adds `__table_base`); the relative and GOT forms take an address
+/// too, except of a function reached through an imported GOT entry, which
+/// has no slot here.
+pub(super) fn table(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined, pic: &Pic, l: &mut Layout) {
+    let base = if config.is_pic() { 0 } else { config.table_base() };
+    // DYN-IMPORTS: PIC output imports its table, when it has one.
+    let mut t = TableLayout { base, imported: config.import_table || config.is_pic(), ..Default::default() };
     let mut needed = live.synthetic.contains(&Synthetic::IndirectFunctionTable) || config.import_table || config.export_table;
     // UND-STUB-SLOT: stubbed functions already met by another relocation.
     let mut stubbed: rustc_hash::FxHashSet<SymbolId> = Default::default();
@@ -36,7 +49,14 @@ pub(super) fn table(config: &Config, res: &Resolution, live: &LiveSet, und: &Und
                 if r.ty == RelocationType::TypeIndexLeb {
                     continue;
                 }
-                let address = matches!(r.ty, RelocationType::TableIndexSleb | RelocationType::TableIndexI32);
+                let address = if config.is_pic() {
+                    let got_function = matches!(r.ty, RelocationType::GlobalIndexLeb | RelocationType::GlobalIndexI32)
+                        && obj.symbols[r.index as usize].kind == crate::object::SymbolKind::Function;
+                    let takes = matches!(r.ty, RelocationType::TableIndexRelSleb | RelocationType::TableIndexI32) || got_function;
+                    takes && pic.entry_of(res, f, SymbolIndex(r.index)).is_none_or(|e| !e.imported)
+                } else {
+                    matches!(r.ty, RelocationType::TableIndexSleb | RelocationType::TableIndexI32)
+                };
                 needed |= address;
                 match res.target(f, SymbolIndex(r.index)) {
                     Target::Undefined(sid) => {
@@ -67,6 +87,12 @@ pub(super) fn table(config: &Config, res: &Resolution, live: &LiveSet, und: &Und
         }
     }
     if needed {
+        if config.is_pic() && !config.import_table {
+            // Right after the memory, as `--import-table` puts it (`super::imports`).
+            let at = usize::from(config.import_memory);
+            l.imports.insert(at, super::OutImport { module: "env".into(), field: "__indirect_function_table".into(), kind: super::OutImportKind::Table(TABLE_IMPORT) });
+            l.num_imported_tables += 1;
+        }
         l.table = Some(t);
     }
 }

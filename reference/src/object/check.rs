@@ -96,9 +96,9 @@ fn check_relocs(obj: &ObjectFile, sec: &str, relocs: &[Relocation], len: usize, 
                     return Err(err(format!("symbol index {} out of range ({} symbols) (OBJ-4)", r.index, obj.symbols.len())));
                 };
                 // GLOBAL_INDEX relocations may name data or function
-                // symbols only in PIC code (GOT entries); TABLE_NUMBER
-                // likewise only tables.
-                if sym.kind != kind {
+                // symbols too (PIC code's GOT entries, DYN-GOT).
+                let got = kind == SymbolKind::Global && matches!(sym.kind, SymbolKind::Data | SymbolKind::Function);
+                if sym.kind != kind && !got {
                     return Err(err(format!("relocation against {} symbol {} but it needs a {} symbol (OBJ-4)", sym.kind, display_name(sym), kind)));
                 }
             }

@@ -87,7 +87,6 @@ pub fn info(ty: R) -> RelocInfo {
     use Field::*;
     use SymbolKind::*;
     use RelocValue::*;
-    const PIC: &str = "position-independent code (-pie/-shared) is not supported yet";
     const W64: &str = "wasm64 is not supported yet";
     match ty {
         R::FunctionIndexLeb => row("R_WASM_FUNCTION_INDEX_LEB", Leb5, FunctionIndex, Some(Function)),
@@ -101,8 +100,10 @@ pub fn info(ty: R) -> RelocInfo {
         R::FunctionOffsetI32 => row("R_WASM_FUNCTION_OFFSET_I32", I32, FunctionOffset, Some(Function)),
         R::SectionOffsetI32 => row("R_WASM_SECTION_OFFSET_I32", I32, SectionOffset, Some(Section)),
         R::EventIndexLeb => row("R_WASM_TAG_INDEX_LEB", Leb5, TagIndex, Some(Tag)),
-        R::MemoryAddrRelSleb => no("R_WASM_MEMORY_ADDR_REL_SLEB", Sleb5, MemoryAddr, Some(Data), PIC),
-        R::TableIndexRelSleb => no("R_WASM_TABLE_INDEX_REL_SLEB", Sleb5, TableIndex, Some(Function), PIC),
+        // REL-REL, DYN-RELOC: relative to `__memory_base` / `__table_base`, which is
+        // the static value as PIC data and slots count from 0.
+        R::MemoryAddrRelSleb => row("R_WASM_MEMORY_ADDR_REL_SLEB", Sleb5, MemoryAddr, Some(Data)),
+        R::TableIndexRelSleb => row("R_WASM_TABLE_INDEX_REL_SLEB", Sleb5, TableIndex, Some(Function)),
         R::GlobalIndexI32 => row("R_WASM_GLOBAL_INDEX_I32", I32, GlobalIndex, Some(Global)),
         R::MemoryAddrLeb64 => no("R_WASM_MEMORY_ADDR_LEB64", Leb10, MemoryAddr, Some(Data), W64),
         R::MemoryAddrSleb64 => no("R_WASM_MEMORY_ADDR_SLEB64", Sleb10, MemoryAddr, Some(Data), W64),

@@ -65,11 +65,15 @@ pub enum Synthetic {
 }
 
 impl Synthetic {
-    /// The synthetic symbol named `name`, with its kind.
-    pub fn by_name(name: &str) -> Option<(Synthetic, SymbolKind)> {
+    /// The synthetic symbol named `name`, with its kind. DYN-IMPORTS: in
+    /// position-independent output (`pic`) `__memory_base` and
+    /// `__table_base` are imported globals, not data.
+    pub fn by_name(name: &str, pic: bool) -> Option<(Synthetic, SymbolKind)> {
         use Synthetic::*;
         use SymbolKind as K;
         Some(match name {
+            "__memory_base" if pic => (MemoryBase, K::Global),
+            "__table_base" if pic => (TableBase, K::Global),
             "__stack_pointer" => (StackPointer, K::Global),
             "__wasm_call_ctors" => (CallCtors, K::Function),
             "__indirect_function_table" => (IndirectFunctionTable, K::Table),
@@ -96,13 +100,20 @@ impl Resolver<'_> {
     /// SYN-2: names the linker defines resolve to its synthetic symbols
     /// when no input defined them.
     pub(super) fn synthesize(&mut self) {
+        let pic = self.config.is_pic();
         for name in ["__stack_pointer", "__wasm_call_ctors", "__indirect_function_table"] {
-            let (_, kind) = Synthetic::by_name(name).expect("known name");
+            let (_, kind) = Synthetic::by_name(name, pic).expect("known name");
             self.res.table.insert(name, kind);
+        }
+        // DYN-IMPORTS: PIC output always imports both bases.
+        if pic {
+            for name in ["__memory_base", "__table_base"] {
+                self.res.table.insert(name, SymbolKind::Global);
+            }
         }
         // SYN-2 (measured): `--export-all` and `--export`/`--export-if-defined`
         // of a name make the optional data symbols too.
-        for name in OPTIONAL_DATA {
+        for name in OPTIONAL_DATA.iter().filter(|n| !(pic && ["__memory_base", "__table_base"].contains(*n))) {
             let exported = self.config.exports.iter().chain(&self.config.exports_if_defined).any(|e| e == name);
             if self.config.export_all || exported {
                 self.res.table.insert(name, SymbolKind::Data);
@@ -112,7 +123,7 @@ impl Resolver<'_> {
             if !sym.is_undefined() {
                 continue;
             }
-            if let Some((syn, kind)) = Synthetic::by_name(&sym.name) {
+            if let Some((syn, kind)) = Synthetic::by_name(&sym.name, pic) {
                 if kind == sym.kind {
                     sym.def = Def::Synthetic(syn);
                 }

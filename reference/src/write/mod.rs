@@ -11,6 +11,8 @@ use crate::resolve::{Def, FileId, Resolution, Synthetic};
 use std::borrow::Cow;
 use wasm_encoder::*;
 
+mod pic;
+
 /// Encodes the module: its sections in wasm-ld's order, the custom
 /// sections of the inputs, `name`, `producers` and `target_features`
 /// (`features`, merged once). Relocation errors (a value that does not fit
@@ -33,6 +35,9 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
     let rel = Relocator { res, layout: l, offsets: &offsets, undefined_addend_kept, call_of_data_is_zero };
 
     let mut m = Module::new();
+    if l.pic {
+        m.section(&pic::dylink_section(config, l));
+    }
     let mut types = TypeSection::new();
     for t in &l.types {
         let p: Vec<ValType> = t.params.iter().map(|v| val(*v)).collect();
@@ -101,9 +106,18 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
         exports.export(name, *kind, *idx);
     }
     m.section(&exports);
+    if let Some(f) = l.apply_global_relocs {
+        m.section(&StartSection { function_index: f });
+    }
     if let Some(t) = l.table.as_ref().filter(|t| !t.functions.is_empty()) {
         let mut elems = ElementSection::new();
-        elems.active(Some(0), &ConstExpr::i32_const(t.base as i32), Elements::Functions(Cow::Borrowed(&t.functions)));
+        // DYN-TABLE: PIC slots are placed at `__table_base`.
+        let offset = match l.synthetic_global.get(&Synthetic::TableBase).filter(|_| l.pic) {
+            Some(&g) => ConstExpr::global_get(g),
+            None => ConstExpr::i32_const(t.base as i32),
+        };
+        // OUT-ELEM (wasm-ld `ElemSection`): table 0 implicit, flags 0.
+        elems.active(None, &offset, Elements::Functions(Cow::Borrowed(&t.functions)));
         m.section(&elems);
     }
     let mut code = CodeSection::new();
@@ -168,6 +182,8 @@ fn body(res: &Resolution, init: &InitOrder, l: &Layout, rel: &Relocator<'_>, b: 
             bytes
         }
         FuncBody::Trap => vec![0x00, 0x00, 0x0b],
+        FuncBody::ApplyDataRelocs => pic::apply_data_relocs_body(res, l, rel),
+        FuncBody::ApplyGlobalRelocs => pic::apply_global_relocs_body(res, l),
         FuncBody::CommandExport { target, params } => {
             let mut v = vec![0x00];
             if let Some(c) = l.call_ctors {
@@ -232,7 +248,13 @@ fn data_section(config: &Config, res: &Resolution, l: &Layout, rel: &Relocator<'
                 errors.push(e);
             }
         }
-        data.active(0, &ConstExpr::i32_const(seg.address as i32), bytes);
+        bytes.truncate(seg.written as usize);
+        // DYN-MEMORY: PIC data is placed at `__memory_base`.
+        let offset = match l.memory_base_global() {
+            Some(g) => ConstExpr::global_get(g),
+            None => ConstExpr::i32_const(seg.address as i32),
+        };
+        data.active(0, &offset, bytes);
     }
     data
 }

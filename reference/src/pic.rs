@@ -1,0 +1,219 @@
+//! Position-independent code (tool-conventions DynamicLinking.md; rules
+//! DYN-*): which symbols are reached through the GOT, which relocations
+//! position-independent output forbids, and whether data needs relocating
+//! at load time. wasm-ld makes these decisions in `scanRelocations`
+//! (Relocations.cpp) while it scans the live chunks; so does [`scan`], in
+//! the same order (files in order, each file's functions, then its data
+//! segments, each chunk's relocations in order).
+
+use crate::config::Config;
+use crate::diag::Diagnostics;
+use crate::ids::SymbolIndex;
+use crate::live::{Chunk, LiveSet};
+use crate::object::reloc_types;
+use crate::object::{SymbolKind, SEG_TLS};
+use crate::resolve::{FileId, Resolution, SymbolId, Synthetic, Target};
+use rustc_hash::FxHashMap as HashMap;
+use wasmparser::RelocationType as R;
+
+/// The symbol a GOT entry holds the address (data) or table slot
+/// (function) of: a global symbol, or a local symbol of one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GotTarget {
+    Global(SymbolId),
+    Local(FileId, SymbolIndex),
+}
+
+/// One GOT entry: a mutable i32 global.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GotEntry {
+    pub target: GotTarget,
+    /// `Data` (a memory address) or `Function` (a table slot).
+    pub kind: SymbolKind,
+    /// The symbol's name.
+    pub name: String,
+    /// DYN-GOT: imported from `GOT.mem` / `GOT.func` (field: the symbol's
+    /// name; the loader fills it) when the symbol must be reached through
+    /// the GOT, else an internal global `GOT.data.internal.NAME` /
+    /// `GOT.func.internal.NAME` that `__wasm_apply_global_relocs` sets.
+    pub imported: bool,
+}
+
+/// What position-independent output needs beyond a static link's layout.
+#[derive(Debug, Clone, Default)]
+pub struct Pic {
+    /// GOT entries in the order their first relocation was met.
+    pub got: Vec<GotEntry>,
+    /// Position of each target's entry in `got`.
+    pub index: HashMap<GotTarget, usize>,
+    /// DYN-DATA-RELOCS: a live data segment has a `R_WASM_MEMORY_ADDR_I32`
+    /// or `R_WASM_TABLE_INDEX_I32` relocation, so the output has
+    /// `__wasm_apply_data_relocs`.
+    pub data_relocs: bool,
+    /// A live relocation uses `__stack_pointer` (DYN-IMPORTS: imported only then).
+    pub uses_stack_pointer: bool,
+}
+
+impl Pic {
+    /// The GOT entry of symbol `sym` of `file`, if it has one.
+    pub fn entry_of(&self, res: &Resolution, file: FileId, sym: SymbolIndex) -> Option<&GotEntry> {
+        self.index.get(&got_target(res, file, sym)).map(|&i| &self.got[i])
+    }
+}
+
+/// The GOT target that symbol `sym` of `file` stands for.
+pub fn got_target(res: &Resolution, file: FileId, sym: SymbolIndex) -> GotTarget {
+    match res.file_syms[file][sym.index()] {
+        Some(sid) => GotTarget::Global(sid),
+        None => GotTarget::Local(file, sym),
+    }
+}
+
+/// DYN-GOT (wasm-ld `requiresGOTAccess`): a symbol is reached through an
+/// imported GOT entry unless it is defined here and hidden or local, or
+/// defined here in a `-pie` main module or a `-Bsymbolic` side module.
+pub fn requires_got_access(config: &Config, res: &Resolution, file: FileId, sym: SymbolIndex) -> bool {
+    match res.target(file, sym) {
+        Target::Undefined(_) => true,
+        Target::Defined(f, s) => {
+            let d = &res.files[f].symbols[s.index()];
+            !(d.is_hidden() || d.is_local() || !config.shared || config.bsymbolic)
+        }
+        Target::Synthetic(_) | Target::Stub(_) => false,
+    }
+}
+
+/// True for the relocation types only position-independent code uses:
+/// `*_REL_SLEB` and a GLOBAL_INDEX relocation against a data or function
+/// symbol (a GOT entry).
+fn is_pic_relocation(ty: R, target_kind: SymbolKind) -> bool {
+    matches!(ty, R::MemoryAddrRelSleb | R::TableIndexRelSleb)
+        || (matches!(ty, R::GlobalIndexLeb | R::GlobalIndexI32) && matches!(target_kind, SymbolKind::Data | SymbolKind::Function))
+}
+
+/// Scans the relocations of the live chunks: the GOT, the errors of
+/// relocations PIC output cannot hold (DYN-RELOC), and what refld does not
+/// write yet (errors saying so). In a static link, position-independent
+/// code is an error saying it is not supported yet.
+pub(crate) fn scan(config: &Config, res: &Resolution, live: &LiveSet, diags: &mut Diagnostics) -> Pic {
+    let mut pic = Pic::default();
+    let mut refused_static = false;
+    for (f, obj) in res.files() {
+        let funcs = (0..obj.functions.len()).map(|i| (Chunk::Function(f, i.into()), &obj.code_relocs[obj.func_relocs[i].clone()], false));
+        let segs = (0..obj.segments.len()).map(|i| (Chunk::Segment(f, i.into()), &obj.data_relocs[obj.segment_relocs[i].clone()], true));
+        for (chunk, relocs, in_data) in funcs.chain(segs) {
+            if !live.is_live(chunk) {
+                continue;
+            }
+            if let (true, Chunk::Segment(_, i)) = (config.is_pic(), chunk) {
+                if obj.segments[i.index()].flags & SEG_TLS != 0 {
+                    diags.error(format!("{}: thread-local data in -pie/-shared output is not supported yet", obj.name));
+                }
+            }
+            for r in relocs {
+                if r.ty == R::TypeIndexLeb {
+                    continue;
+                }
+                let sym = SymbolIndex(r.index);
+                let s = &obj.symbols[sym.index()];
+                if !config.is_pic() {
+                    if is_pic_relocation(r.ty, s.kind) && !refused_static {
+                        refused_static = true;
+                        diags.error(format!(
+                            "{}: position-independent code ({} against `{}`) in a link without -pie/-shared is not supported yet",
+                            obj.name,
+                            reloc_types::info(r.ty).name,
+                            s.name
+                        ));
+                    }
+                    continue;
+                }
+                scan_pic_relocation(config, res, f, r.ty, sym, in_data, &mut pic, diags);
+            }
+        }
+    }
+    if config.is_pic() {
+        unsupported_in_pic(res, live, diags);
+    }
+    pic
+}
+
+#[allow(clippy::too_many_arguments)]
+fn scan_pic_relocation(config: &Config, res: &Resolution, f: FileId, ty: R, sym: SymbolIndex, in_data: bool, pic: &mut Pic, diags: &mut Diagnostics) {
+    let obj = &res.files[f];
+    let s = &obj.symbols[sym.index()];
+    let target = res.target(f, sym);
+    if target == Target::Synthetic(Synthetic::StackPointer) {
+        pic.uses_stack_pointer = true;
+    }
+    let name = || match res.file_syms[f][sym.index()] {
+        Some(sid) => res.table.symbols[sid].name.clone(),
+        None => s.name.clone(),
+    };
+    match ty {
+        // DYN-RELOC: absolute addresses in code have no value before load.
+        R::TableIndexSleb | R::MemoryAddrSleb | R::MemoryAddrLeb => {
+            diags.error(format!(
+                "{}: relocation {} cannot be used against symbol `{}`; recompile with -fPIC",
+                obj.name,
+                reloc_types::info(ty).name,
+                name()
+            ));
+        }
+        R::GlobalIndexLeb | R::GlobalIndexI32 if matches!(s.kind, SymbolKind::Data | SymbolKind::Function) => {
+            add_entry(config, res, f, sym, s.kind, name(), pic);
+        }
+        // DYN-DATA-RELOCS: rewritten at load time by __wasm_apply_data_relocs.
+        R::TableIndexI32 | R::MemoryAddrI32 if in_data => {
+            pic.data_relocs = true;
+            if requires_got_access(config, res, f, sym) {
+                add_entry(config, res, f, sym, s.kind, name(), pic);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn add_entry(config: &Config, res: &Resolution, f: FileId, sym: SymbolIndex, kind: SymbolKind, name: String, pic: &mut Pic) {
+    let target = got_target(res, f, sym);
+    if pic.index.contains_key(&target) {
+        return;
+    }
+    let imported = requires_got_access(config, res, f, sym);
+    pic.index.insert(target, pic.got.len());
+    pic.got.push(GotEntry { target, kind, name, imported });
+}
+
+/// What position-independent output needs that refld does not write yet:
+/// errors saying so, never a wrong module. Undefined weak symbols
+/// (`dylink.0` IMPORT_INFO) and the linker's data symbols (`__heap_base`,
+/// `__data_end`, ...).
+fn unsupported_in_pic(res: &Resolution, live: &LiveSet, diags: &mut Diagnostics) {
+    let mut sids: Vec<SymbolId> = live.symbols.iter().copied().collect();
+    sids.sort_unstable();
+    for sid in sids {
+        let sym = &res.table.symbols[sid];
+        if sym.is_undefined_weak() && !sym.refs.is_empty() {
+            diags.error(format!("undefined weak symbol {} in -pie/-shared output (dylink.0 IMPORT_INFO) is not supported yet", sym.name));
+        }
+    }
+    let synthetics = [
+        (Synthetic::DataEnd, "__data_end"),
+        (Synthetic::HeapBase, "__heap_base"),
+        (Synthetic::HeapEnd, "__heap_end"),
+        (Synthetic::DsoHandle, "__dso_handle"),
+        (Synthetic::GlobalBase, "__global_base"),
+        (Synthetic::StackLow, "__stack_low"),
+        (Synthetic::StackHigh, "__stack_high"),
+        (Synthetic::FirstPageEnd, "__wasm_first_page_end"),
+        (Synthetic::TlsBase, "__tls_base"),
+        (Synthetic::TlsSize, "__tls_size"),
+        (Synthetic::TlsAlign, "__tls_align"),
+        (Synthetic::InitTls, "__wasm_init_tls"),
+    ];
+    for (s, name) in synthetics {
+        if live.synthetic.contains(&s) {
+            diags.error(format!("the linker-defined symbol {name} in -pie/-shared output is not supported yet"));
+        }
+    }
+}
