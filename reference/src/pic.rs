@@ -83,21 +83,12 @@ pub fn requires_got_access(config: &Config, res: &Resolution, file: FileId, sym:
     }
 }
 
-/// True for the relocation types only position-independent code uses:
-/// `*_REL_SLEB` and a GLOBAL_INDEX relocation against a data or function
-/// symbol (a GOT entry).
-fn is_pic_relocation(ty: R, target_kind: SymbolKind) -> bool {
-    matches!(ty, R::MemoryAddrRelSleb | R::TableIndexRelSleb)
-        || (matches!(ty, R::GlobalIndexLeb | R::GlobalIndexI32) && matches!(target_kind, SymbolKind::Data | SymbolKind::Function))
-}
-
 /// Scans the relocations of the live chunks: the GOT, the errors of
 /// relocations PIC output cannot hold (DYN-RELOC), and what refld does not
-/// write yet (errors saying so). In a static link, position-independent
-/// code is an error saying it is not supported yet.
+/// write yet (errors saying so). DYN-STATIC: in a static link, PIC code's
+/// GOT entries are internal constants.
 pub(crate) fn scan(config: &Config, res: &Resolution, live: &LiveSet, diags: &mut Diagnostics) -> Pic {
     let mut pic = Pic::default();
-    let mut refused_static = false;
     for (f, obj) in res.files() {
         let funcs = (0..obj.functions.len()).map(|i| (Chunk::Function(f, i.into()), &obj.code_relocs[obj.func_relocs[i].clone()], false));
         let segs = (0..obj.segments.len()).map(|i| (Chunk::Segment(f, i.into()), &obj.data_relocs[obj.segment_relocs[i].clone()], true));
@@ -115,17 +106,8 @@ pub(crate) fn scan(config: &Config, res: &Resolution, live: &LiveSet, diags: &mu
                     continue;
                 }
                 let sym = SymbolIndex(r.index);
-                let s = &obj.symbols[sym.index()];
                 if !config.is_pic() {
-                    if is_pic_relocation(r.ty, s.kind) && !refused_static {
-                        refused_static = true;
-                        diags.error(format!(
-                            "{}: position-independent code ({} against `{}`) in a link without -pie/-shared is not supported yet",
-                            obj.name,
-                            reloc_types::info(r.ty).name,
-                            s.name
-                        ));
-                    }
+                    scan_static_relocation(res, f, r.ty, sym, &mut pic);
                     continue;
                 }
                 scan_pic_relocation(config, res, f, r.ty, sym, in_data, &mut pic, diags);
@@ -172,6 +154,31 @@ fn scan_pic_relocation(config: &Config, res: &Resolution, f: FileId, ty: R, sym:
         }
         _ => {}
     }
+}
+
+/// DYN-STATIC (measured, wasm-ld 22): a GLOBAL_INDEX relocation against a
+/// data or function symbol, or against `__memory_base`/`__table_base`
+/// (data symbols outside PIC output), names an internal GOT entry.
+fn scan_static_relocation(res: &Resolution, f: FileId, ty: R, sym: SymbolIndex, pic: &mut Pic) {
+    if !matches!(ty, R::GlobalIndexLeb | R::GlobalIndexI32) {
+        return;
+    }
+    let s = &res.files[f].symbols[sym.index()];
+    let base = matches!(res.target(f, sym), Target::Synthetic(Synthetic::MemoryBase | Synthetic::TableBase));
+    if !(base || matches!(s.kind, SymbolKind::Data | SymbolKind::Function)) {
+        return;
+    }
+    let target = got_target(res, f, sym);
+    if pic.index.contains_key(&target) {
+        return;
+    }
+    let name = match res.file_syms[f][sym.index()] {
+        Some(sid) => res.table.symbols[sid].name.clone(),
+        None => s.name.clone(),
+    };
+    let kind = if s.kind == SymbolKind::Function { SymbolKind::Function } else { SymbolKind::Data };
+    pic.index.insert(target, pic.got.len());
+    pic.got.push(GotEntry { target, kind, name, imported: false });
 }
 
 fn add_entry(config: &Config, res: &Resolution, f: FileId, sym: SymbolIndex, kind: SymbolKind, name: String, pic: &mut Pic) {

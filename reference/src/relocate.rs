@@ -71,11 +71,25 @@ impl Relocator<'_> {
                 None if self.call_of_data_is_zero && self.resolves_to_data(file, SymbolIndex(r.index)) => 0,
                 None => return Err(Unpatched::Dead),
             },
-            RelocValue::TableIndex => self.table_index(file, SymbolIndex(r.index))? as i64,
-            // DYN-GOT: against a data or function symbol, its GOT entry.
-            RelocValue::GlobalIndex if matches!(res.files[file].symbols[r.index as usize].kind, SymbolKind::Data | SymbolKind::Function) => {
-                *l.got_global.get(&crate::pic::got_target(res, file, SymbolIndex(r.index))).ok_or(Unpatched::Dead)? as i64
+            // REL-REL: relative to `__table_base` (the table's base); a
+            // function without a slot is 0 either way.
+            RelocValue::TableIndex if r.ty == wasmparser::RelocationType::TableIndexRelSleb => {
+                let base = l.table.as_ref().map_or(0, |t| t.base);
+                match self.table_index(file, SymbolIndex(r.index))? {
+                    0 => 0,
+                    slot => (slot - base) as i64,
+                }
             }
+            RelocValue::TableIndex => self.table_index(file, SymbolIndex(r.index))? as i64,
+            // DYN-GOT: against a data or function symbol (or, DYN-STATIC, a
+            // base outside PIC output), its GOT entry.
+            RelocValue::GlobalIndex if l.got_global.contains_key(&crate::pic::got_target(res, file, SymbolIndex(r.index))) => {
+                l.got_global[&crate::pic::got_target(res, file, SymbolIndex(r.index))] as i64
+            }
+            RelocValue::GlobalIndex if matches!(res.files[file].symbols[r.index as usize].kind, SymbolKind::Data | SymbolKind::Function) => {
+                return Err(Unpatched::Dead);
+            }
+
             RelocValue::GlobalIndex => l.global_of(res, file, SymbolIndex(r.index)).ok_or(Unpatched::Dead)? as i64,
             RelocValue::MemoryAddr => self.address(file, SymbolIndex(r.index))? as i64 + r.addend,
             RelocValue::TlsOffset => self.address(file, SymbolIndex(r.index))? as i64 + r.addend - l.memory.tls_base as i64,

@@ -495,13 +495,15 @@ fn globals(config: &Config, res: &Resolution, live: &LiveSet, pic: &Pic, l: &mut
     }
     // DYN-GOT: internal GOT entries after the inputs' globals, each
     // holding the static address or table slot that
-    // `__wasm_apply_global_relocs` rebases (measured).
+    // `__wasm_apply_global_relocs` rebases (measured); DYN-STATIC: outside
+    // PIC output, immutable constants.
+    let got_type = if config.is_pic() { i32_mut } else { i32_const };
     for e in pic.got.iter().filter(|e| !e.imported) {
         let (value, prefix) = match e.kind {
             SymbolKind::Function => (got_slot(res, e.target, l), "GOT.func.internal."),
             _ => (got_address(res, e.target, l), "GOT.data.internal."),
         };
-        let gi = add(l, OutGlobal { ty: i32_mut, init: GlobalInit::I32(value as i32), name: format!("{prefix}{}", e.name) });
+        let gi = add(l, OutGlobal { ty: got_type, init: GlobalInit::I32(value as i32), name: format!("{prefix}{}", e.name) });
         l.got_global.insert(e.target, gi);
         l.internal_got.push((e.target, e.kind, gi));
     }
@@ -520,6 +522,11 @@ fn got_symbol(res: &Resolution, t: GotTarget) -> Option<(FileId, SymbolIndex)> {
 
 /// The static (unrebased) address of a data GOT target, 0 without one.
 pub(crate) fn got_address(res: &Resolution, t: GotTarget, l: &Layout) -> u32 {
+    if let GotTarget::Global(sid) = t {
+        if let Def::Synthetic(s) = res.table.symbols[sid].def {
+            return l.memory.synthetic_address(s).unwrap_or(0);
+        }
+    }
     let Some((f, s)) = got_symbol(res, t) else { return 0 };
     match res.target(f, s) {
         Target::Defined(df, ds) => res.files[df].symbols[ds.index()]

@@ -49,14 +49,11 @@ pub(super) fn table(config: &Config, res: &Resolution, live: &LiveSet, und: &Und
                 if r.ty == RelocationType::TypeIndexLeb {
                     continue;
                 }
-                let address = if config.is_pic() {
-                    let got_function = matches!(r.ty, RelocationType::GlobalIndexLeb | RelocationType::GlobalIndexI32)
-                        && obj.symbols[r.index as usize].kind == crate::object::SymbolKind::Function;
-                    let takes = matches!(r.ty, RelocationType::TableIndexRelSleb | RelocationType::TableIndexI32) || got_function;
-                    takes && pic.entry_of(res, f, SymbolIndex(r.index)).is_none_or(|e| !e.imported)
-                } else {
-                    matches!(r.ty, RelocationType::TableIndexSleb | RelocationType::TableIndexI32)
-                };
+                // PIC code takes addresses in static links too (DYN-STATIC).
+                let got_function = matches!(r.ty, RelocationType::GlobalIndexLeb | RelocationType::GlobalIndexI32)
+                    && obj.symbols[r.index as usize].kind == crate::object::SymbolKind::Function;
+                let takes = matches!(r.ty, RelocationType::TableIndexSleb | RelocationType::TableIndexRelSleb | RelocationType::TableIndexI32) || got_function;
+                let address = takes && pic.entry_of(res, f, SymbolIndex(r.index)).is_none_or(|e| !e.imported);
                 needed |= address;
                 match res.target(f, SymbolIndex(r.index)) {
                     Target::Undefined(sid) => {

@@ -124,7 +124,11 @@ impl Resolver<'_> {
                 continue;
             }
             if let Some((syn, kind)) = Synthetic::by_name(&sym.name, pic) {
-                if kind == sym.kind {
+                // DYN-STATIC (measured): outside PIC output, PIC code's
+                // global references of the bases reach the data symbols,
+                // through a GOT entry holding their value.
+                let pic_code_base = !pic && sym.kind == SymbolKind::Global && matches!(syn, Synthetic::MemoryBase | Synthetic::TableBase);
+                if kind == sym.kind || pic_code_base {
                     sym.def = Def::Synthetic(syn);
                 }
             }

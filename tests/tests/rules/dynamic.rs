@@ -196,6 +196,33 @@ int api(int n) { return msg[n] + big[n] + val; }
 }
 
 #[test]
+fn pic_code_in_a_static_link() {
+    // DYN-STATIC (measured, wasm-ld 22): -fPIC objects in a link without
+    // -pie/-shared: GOT entries become immutable internal globals holding
+    // absolute addresses and slots, `__memory_base` and `__table_base`
+    // data symbols reached through them, relative slots from the table
+    // base; the same module as rust-lld, section for section.
+    let side = compile_pic(&[("side", SIDE), ("defs", "int ext_data = 11; int ext_fn(int n) { return n * 2; }")], &["-fvisibility=default"]);
+    same_module(&side, &["--no-entry", "--export=api"]);
+    let hidden = compile_pic(
+        &[(
+            "hidden",
+            r#"
+__attribute__((visibility("hidden"))) int arr[4] = {1, 2, 3, 4};
+__attribute__((visibility("hidden"))) int *p = &arr[2];
+__attribute__((visibility("hidden"))) int hf(void) { return 9; }
+__attribute__((visibility("hidden"))) int (*fps[2])(void) = {hf, hf};
+__attribute__((visibility("default"))) int get(void) { return *p + fps[1](); }
+"#,
+        )],
+        &[],
+    );
+    let bytes = same_module(&hidden, &["--no-entry", "--export=get"]);
+    // *p is arr[2] = 3, fps[1]() is 9.
+    assert_eq!(run_export(&bytes, "get", &[]), Ok(12));
+}
+
+#[test]
 fn pic_relocation_errors() {
     // DYN-RELOC (measured, wasm-ld 22): an absolute address in code
     // cannot be in PIC output; a relative address of an undefined symbol
