@@ -115,7 +115,7 @@ pub(crate) fn scan(config: &Config, res: &Resolution, live: &LiveSet, diags: &mu
         }
     }
     if config.is_pic() {
-        unsupported_in_pic(res, live, diags);
+        unsupported_in_pic(live, diags);
     }
     pic
 }
@@ -192,18 +192,9 @@ fn add_entry(config: &Config, res: &Resolution, f: FileId, sym: SymbolIndex, kin
 }
 
 /// What position-independent output needs that refld does not write yet:
-/// errors saying so, never a wrong module. Undefined weak symbols
-/// (`dylink.0` IMPORT_INFO) and the linker's data symbols (`__heap_base`,
-/// `__data_end`, ...).
-fn unsupported_in_pic(res: &Resolution, live: &LiveSet, diags: &mut Diagnostics) {
-    let mut sids: Vec<SymbolId> = live.symbols.iter().copied().collect();
-    sids.sort_unstable();
-    for sid in sids {
-        let sym = &res.table.symbols[sid];
-        if sym.is_undefined_weak() && !sym.refs.is_empty() {
-            diags.error(format!("undefined weak symbol {} in -pie/-shared output (dylink.0 IMPORT_INFO) is not supported yet", sym.name));
-        }
-    }
+/// errors saying so, never a wrong module: the linker's data symbols
+/// (`__heap_base`, `__data_end`, ...).
+fn unsupported_in_pic(live: &LiveSet, diags: &mut Diagnostics) {
     let synthetics = [
         (Synthetic::DataEnd, "__data_end"),
         (Synthetic::HeapBase, "__heap_base"),

@@ -63,6 +63,12 @@ pub(crate) fn decide(config: &Config, res: &Resolution, live: &LiveSet, diags: &
         let explicit = res.is_import_by_design(sid);
         let fate = match sym.kind {
             SymbolKind::Data if weak => Fate::Zero,
+            // DYN-WEAK (measured): PIC output imports an undefined weak
+            // function (the loader may find it), marked weak in `dylink.0`.
+            SymbolKind::Function if weak && config.is_pic() => {
+                let (module, field) = res.import_of(sid);
+                Fate::Import { module, field }
+            }
             SymbolKind::Function if weak => Fate::WeakStub,
             // UND-DYNAMIC: undefined data is no import; its absolute
             // addresses are errors (`report`), nothing else needs a value.

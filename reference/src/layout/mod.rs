@@ -131,6 +131,9 @@ pub struct Layout {
     /// The internal GOT entries, in order: target, kind (data or
     /// function), output global index.
     pub internal_got: Vec<(GotTarget, SymbolKind, u32)>,
+    /// DYN-WEAK: the (module, field) of each imported undefined weak
+    /// symbol, in symbol-table order (`dylink.0` IMPORT_INFO).
+    pub weak_imports: Vec<(String, String)>,
     /// `__wasm_apply_data_relocs`, when the output has it.
     pub apply_data_relocs: Option<u32>,
     /// `__wasm_apply_global_relocs` (the start function), when the output
@@ -321,6 +324,22 @@ fn imports(config: &Config, res: &Resolution, und: &Undefined, pic: &Pic, l: &mu
         }
         l.imports.push(OutImport { module: module.clone(), field: field.clone(), kind });
     }
+    // DYN-WEAK: an imported undefined weak symbol, as a function or
+    // through the GOT, is listed once.
+    let mut weak: Vec<SymbolId> = und
+        .fates
+        .iter()
+        .filter(|(_, f)| matches!(f, Fate::Import { .. }))
+        .map(|(&s, _)| s)
+        .chain(pic.got.iter().filter(|e| e.imported).filter_map(|e| match e.target {
+            GotTarget::Global(sid) => Some(sid),
+            GotTarget::Local(..) => None,
+        }))
+        .filter(|&s| config.is_pic() && res.table.symbols[s].is_undefined_weak())
+        .collect();
+    weak.sort_unstable();
+    weak.dedup();
+    l.weak_imports = weak.into_iter().map(|s| res.import_of(s)).collect();
     for e in pic.got.iter().filter(|e| e.imported) {
         let module = if e.kind == SymbolKind::Function { "GOT.func" } else { "GOT.mem" };
         let i = l.num_imported_globals;

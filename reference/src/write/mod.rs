@@ -125,7 +125,11 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
         code.raw(b);
     }
     m.section(&code);
-    m.section(&data_section(config, res, l, &rel, &mut errors));
+    // OUT-NODATA: no empty data section, as wasm-ld writes none.
+    let data = data_section(config, res, l, &rel, &mut errors);
+    if !data.is_empty() {
+        m.section(&data);
+    }
     for (name, mut data, pieces) in customs {
         for (f, ci, start) in pieces {
             let c = &res.files[f].customs[ci];

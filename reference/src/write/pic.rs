@@ -13,11 +13,16 @@ use wasmparser::RelocationType as R;
 
 /// `dylink.0` subsection ids (DynamicLinking.md).
 const MEM_INFO: u8 = 1;
+const IMPORT_INFO: u8 = 4;
 const RUNTIME_PATH: u8 = 5;
+/// `WASM_SYM_BINDING_WEAK | WASM_SYM_UNDEFINED` (Linking.md symbol flags).
+const WEAK_UNDEFINED: u32 = 0x01 | 0x10;
 
 /// DYN-DYLINK: the `dylink.0` section, first in the module: MEM_INFO
 /// (memory size in bytes, its alignment as a power of 2, table size in
-/// slots, table alignment 0) and, with `-rpath`, RUNTIME_PATH.
+/// slots, table alignment 0), IMPORT_INFO for imported undefined weak
+/// symbols (DYN-WEAK: module, field, flags weak and undefined) and, with
+/// `-rpath`, RUNTIME_PATH.
 pub(super) fn dylink_section(config: &Config, l: &Layout) -> CustomSection<'static> {
     let mut data = Vec::new();
     let mut info = Vec::new();
@@ -28,6 +33,17 @@ pub(super) fn dylink_section(config: &Config, l: &Layout) -> CustomSection<'stat
     0u32.encode(&mut info);
     data.push(MEM_INFO);
     info.encode(&mut data);
+    if !l.weak_imports.is_empty() {
+        let mut imports = Vec::new();
+        (l.weak_imports.len() as u32).encode(&mut imports);
+        for (module, field) in &l.weak_imports {
+            module.as_str().encode(&mut imports);
+            field.as_str().encode(&mut imports);
+            WEAK_UNDEFINED.encode(&mut imports);
+        }
+        data.push(IMPORT_INFO);
+        imports.encode(&mut data);
+    }
     if !config.rpath.is_empty() {
         let mut paths = Vec::new();
         (config.rpath.len() as u32).encode(&mut paths);

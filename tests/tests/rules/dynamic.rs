@@ -196,6 +196,35 @@ int api(int n) { return msg[n] + big[n] + val; }
 }
 
 #[test]
+fn weak_undefined_symbols_in_pic_output() {
+    // DYN-WEAK (measured, wasm-ld 22): a called undefined weak function is
+    // imported, weak data and addresses go through GOT imports, and
+    // `dylink.0` lists each such symbol once in IMPORT_INFO (symbol-table
+    // order, flags weak and undefined), before RUNTIME_PATH.
+    let weak = compile_pic(
+        &[(
+            "weak",
+            r#"
+__attribute__((weak)) extern int wfn(int);
+__attribute__((weak)) extern int wdata;
+__attribute__((weak)) extern int wdata2;
+int api(int n) { return (wfn ? wfn(n) : 1) + wdata2 + (int)&wdata; }
+"#,
+        )],
+        &["-fvisibility=default"],
+    );
+    for args in [
+        &["-shared", "--experimental-pic"][..],
+        &["-shared", "--experimental-pic", "--unresolved-symbols=import-dynamic", "-rpath", "/a"],
+        &["-pie", "--experimental-pic", "--no-entry", "--export=api"],
+    ] {
+        let bytes = same_module(&weak, args);
+        let dylink = sections(&bytes).into_iter().find(|s| s.1 == "dylink.0").expect("a dylink.0 section").2;
+        assert!(dylink.windows(6).any(|w| w == b"\x03env\x03w"), "IMPORT_INFO names env.wfn: {dylink:02x?}");
+    }
+}
+
+#[test]
 fn pic_code_in_a_static_link() {
     // DYN-STATIC (measured, wasm-ld 22): -fPIC objects in a link without
     // -pie/-shared: GOT entries become immutable internal globals holding
