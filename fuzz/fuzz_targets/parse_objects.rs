@@ -46,11 +46,71 @@ fn input_is_valid(bytes: &[u8]) -> bool {
         return archive.members().all(|m| {
             m.ok().and_then(|m| m.data(bytes).ok()).is_some_and(|data| {
                 // The symbol index and long-name members are no objects.
-                data.is_empty() || !data.starts_with(b"\0asm") || validator().validate_all(data).is_ok()
+                data.is_empty() || !data.starts_with(b"\0asm") || object_is_valid(data)
             })
         });
     }
-    validator().validate_all(bytes).is_ok()
+    object_is_valid(bytes)
+}
+
+/// A module that validates and whose code names every function, global,
+/// type and table through a relocation (Linking.md: a relocatable object
+/// relocates every index its code uses; without the relocation the linker
+/// copies the input's own index, which names something else in the
+/// output, as wasm-ld and refld both do).
+fn object_is_valid(bytes: &[u8]) -> bool {
+    validator().validate_all(bytes).is_ok() && code_indices_relocated(bytes)
+}
+
+fn code_indices_relocated(bytes: &[u8]) -> bool {
+    use wasmparser::{Operator as O, Payload};
+    let mut code_start = None;
+    let mut relocated: Vec<u64> = Vec::new();
+    // (start, end) of each operator that carries an index, relative to the
+    // code section's contents.
+    let mut indexed: Vec<(u64, u64)> = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(bytes) {
+        let Ok(payload) = payload else { return false };
+        match payload {
+            Payload::CodeSectionStart { unchecked_range, .. } => code_start = Some(unchecked_range.start),
+            Payload::CodeSectionEntry(body) => {
+                let Some(start) = code_start else { return false };
+                let Ok(mut ops) = body.get_operators_reader() else { return false };
+                while !ops.eof() {
+                    let at = ops.original_position() as u64;
+                    let Ok(op) = ops.read() else { return false };
+                    let end = ops.original_position() as u64;
+                    let has_index = matches!(
+                        op,
+                        O::Call { .. }
+                            | O::ReturnCall { .. }
+                            | O::CallIndirect { .. }
+                            | O::ReturnCallIndirect { .. }
+                            | O::GlobalGet { .. }
+                            | O::GlobalSet { .. }
+                            | O::RefFunc { .. }
+                            | O::TableGet { .. }
+                            | O::TableSet { .. }
+                            | O::TableSize { .. }
+                            | O::TableGrow { .. }
+                            | O::TableFill { .. }
+                    );
+                    if has_index {
+                        indexed.push((at - start, end - start));
+                    }
+                }
+            }
+            Payload::CustomSection(c) if c.name() == "reloc.CODE" => {
+                let wasmparser::KnownCustom::Reloc(r) = c.as_known() else { return false };
+                for e in r.entries() {
+                    let Ok(e) = e else { return false };
+                    relocated.push(e.offset as u64);
+                }
+            }
+            _ => {}
+        }
+    }
+    indexed.iter().all(|&(a, b)| relocated.iter().any(|&o| o > a && o < b))
 }
 
 fn validator() -> wasmparser::Validator {

@@ -128,9 +128,17 @@ pub(crate) fn module_items(ctx: &Ctx<'_, '_>, r: &Renderer<'_, '_, '_>, items: &
                 set(id.clone(), (*v as u32).to_string());
                 "(layout)".to_string()
             }
-            Some(ConstVal::I32(v)) => match address_global(ctx, &id) {
-                Some((o, s)) => r.address(ctx, o, s, 0, *v as u32 as u64),
-                None => format!("i32.const {v}"),
+            // A GOT entry (DynamicLinking.md) holds an address or a table
+            // slot: named by what it points to, as the layout differs.
+            Some(ConstVal::I32(v)) => match (id.strip_prefix("GOT.func.internal."), got_data_name(&id)) {
+                (Some(f), _) => match named_def(ctx, SymKind::Func, f) {
+                    Some((o, s)) => r.slot(ctx, o, s, *v as u32 as u64),
+                    None => format!("i32.const {v}"),
+                },
+                (None, data) => match address_global(ctx, data) {
+                    Some((o, s)) => r.address(ctx, o, s, 0, *v as u32 as u64),
+                    None => format!("i32.const {v}"),
+                },
             },
             Some(ConstVal::I64(v)) => format!("i64.const {v}"),
             Some(ConstVal::GlobalGet(i)) => format!("global.get {}", ctx.global(*i)),
@@ -194,6 +202,18 @@ fn memory_id(i: u32) -> String {
 
 /// The data symbol a global named `id` holds the address of, if any (see
 /// [`super::place::global_addresses`]).
+/// The data symbol an internal GOT global of data (`GOT.data.internal.X`)
+/// holds the address of, else `id` itself.
+fn got_data_name(id: &str) -> &str {
+    id.strip_prefix("GOT.data.internal.").unwrap_or(id)
+}
+
+/// The first non-local definition of `name` as a `kind` symbol.
+fn named_def(ctx: &Ctx<'_, '_>, kind: SymKind, name: &str) -> Option<(usize, u32)> {
+    let defs = ctx.defs.get(&(kind, name.to_string()))?;
+    defs.iter().find(|&&(o, s)| !ctx.ins[o].symbols[s as usize].is_local()).copied()
+}
+
 fn address_global(ctx: &Ctx<'_, '_>, id: &str) -> Option<(usize, u32)> {
     if ctx.defs.contains_key(&(SymKind::Global, id.to_string())) {
         return None;
