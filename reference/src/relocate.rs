@@ -29,7 +29,8 @@ pub struct Relocator<'a> {
     /// (0 + addend) instead of 0.
     pub undefined_addend_kept: bool,
     /// QUIRK-LAZY-KIND: a call of a name that ended as a data definition
-    /// is written with function index 0, as wasm-ld writes it.
+    /// is written with function index 0, and its address with table index
+    /// 0, as wasm-ld writes them.
     pub call_of_data_is_zero: bool,
 }
 
@@ -80,7 +81,13 @@ impl Relocator<'_> {
                     slot => (slot - base) as i64,
                 }
             }
-            RelocValue::TableIndex => self.table_index(file, SymbolIndex(r.index))? as i64,
+            RelocValue::TableIndex => match self.table_index(file, SymbolIndex(r.index)) {
+                Ok(slot) => slot as i64,
+                // QUIRK-LAZY-KIND: the address of a name that ended as data
+                // is table index 0 (measured, rust-lld 22 and wasm-ld 19).
+                Err(Unpatched::Dead) if self.call_of_data_is_zero && self.resolves_to_data(file, SymbolIndex(r.index)) => 0,
+                Err(e) => return Err(e),
+            },
             // DYN-GOT: against a data or function symbol (or, DYN-STATIC, a
             // base outside PIC output), its GOT entry.
             RelocValue::GlobalIndex if l.got_global.contains_key(&crate::pic::got_target(res, file, SymbolIndex(r.index))) => {

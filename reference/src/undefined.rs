@@ -183,10 +183,14 @@ pub(crate) fn check_mixed_references(config: &Config, res: &Resolution, live: &L
         // undefined function of an extracted member meeting exported data;
         // found by diff_linkers). One object has one symbol of a name
         // (OBJ-7), so the file tells the reference.
-        // QUIRK-LAZY-KIND: a call (FUNCTION_INDEX_LEB) of a name that
-        // ended as data is written as wasm-ld writes it, not refused
-        // (measured: found/wasm_ld_lazy_kind_call_of_data).
-        let refused = |u: &SymbolUse| !(calls_of_data_written && u.ty == wasmparser::RelocationType::FunctionIndexLeb && sym.kind == SymbolKind::Data);
+        // QUIRK-LAZY-KIND: a call (FUNCTION_INDEX_LEB) or an address
+        // (TABLE_INDEX_*) of a name that ended as data is written as
+        // wasm-ld writes it, not refused (measured:
+        // found/wasm_ld_lazy_kind_call_of_data,
+        // found/wasm_ld_lazy_kind_address_of_data).
+        use wasmparser::RelocationType as R;
+        let written = |u: &SymbolUse| matches!(u.ty, R::FunctionIndexLeb | R::TableIndexSleb | R::TableIndexI32);
+        let refused = |u: &SymbolUse| !(calls_of_data_written && written(u) && sym.kind == SymbolKind::Data);
         let used = |file| live.uses.iter().any(|u| u.symbol == sid && u.file == file && refused(u));
         let other = sym.refs.iter().find(|r| res.files[r.file].symbols[r.sym.index()].kind != sym.kind && used(r.file));
         if let Some(r) = other {

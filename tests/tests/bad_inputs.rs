@@ -648,3 +648,15 @@ fn archive_member_named_in_error() {
         }
     }
 }
+
+#[test]
+fn table_import_without_a_symbol() {
+    // OBJ-8 (measured, wasm-ld 22): an object without table symbols may
+    // import the indirect function table only; any other table import
+    // needs its symbol.
+    let mut m = good();
+    m.imports.push(linkcheck_object::ImportModel { module: "other".into(), field: "t".into(), kind: linkcheck_object::ImportKind::Table { min: 0 } });
+    let (ours, theirs) = both_reject(&encode(&m));
+    assert!(theirs.contains("bad.o: table import t is missing a symbol table entry."), "{theirs}");
+    assert!(ours.contains("bad.o: table import t is missing a symbol table entry."), "{ours}");
+}

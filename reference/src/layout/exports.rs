@@ -55,7 +55,7 @@ fn export_target(res: &Resolution, sid: SymbolId, l: &mut Layout) -> Option<(Exp
                 let s = &res.files[file].symbols[si.index()];
                 let d = s.data?;
                 let addr = *l.memory.segment_address.get(&(file, DefinedIndex(d.segment)))? + d.offset;
-                Some((ExportKind::Global, data_global(l, &sym.name, addr)))
+                Some((ExportKind::Global, data_global(l, addr)))
             }
             _ => None,
         },
@@ -68,7 +68,7 @@ fn export_target(res: &Resolution, sid: SymbolId, l: &mut Layout) -> Option<(Exp
             SymbolKind::Global => l.synthetic_global.get(&s).map(|&i| (ExportKind::Global, i)),
             SymbolKind::Data => {
                 let addr = l.memory.synthetic_address(s)?;
-                Some((ExportKind::Global, data_global(l, &sym.name, addr)))
+                Some((ExportKind::Global, data_global(l, addr)))
             }
             SymbolKind::Table => l.table.as_ref().map(|_| (ExportKind::Table, 0)),
             _ => None,
@@ -89,13 +89,14 @@ fn command_wrapper(l: &mut Layout, target: u32, name: &str) -> u32 {
     l.num_imported_funcs + l.functions.len() as u32 - 1
 }
 
-/// Adds an immutable i32 global holding `addr`; returns its index.
-fn data_global(l: &mut Layout, name: &str, addr: u32) -> u32 {
+/// Adds an immutable i32 global holding `addr`, without a name in the
+/// name section (OUT-NAMES); returns its index.
+fn data_global(l: &mut Layout, addr: u32) -> u32 {
     let i = l.num_imported_globals + l.globals.len() as u32;
     l.globals.push(OutGlobal {
         ty: GlobalType { content_type: ValType::I32, mutable: false, shared: false },
         init: GlobalInit::I32(addr as i32),
-        name: name.to_string(),
+        name: String::new(),
     });
     i
 }

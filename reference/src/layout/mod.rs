@@ -455,7 +455,7 @@ fn signature_stubs(res: &Resolution, live: &LiveSet, l: &mut Layout) {
 }
 
 /// The name of a defined function for the name section: its first
-/// defining symbol's name.
+/// defining symbol's name; none without one (OUT-NAMES, as wasm-ld).
 fn function_name(res: &Resolution, f: FileId, pos: DefinedIndex) -> String {
     let obj = &res.files[f];
     let idx = pos.0 + obj.num_imported_funcs();
@@ -463,7 +463,7 @@ fn function_name(res: &Resolution, f: FileId, pos: DefinedIndex) -> String {
         .iter()
         .find(|s| s.kind == SymbolKind::Function && s.is_defined() && s.index == idx)
         .map(|s| s.name.clone())
-        .unwrap_or_else(|| format!("{}#{}", obj.name, pos.0))
+        .unwrap_or_default()
 }
 
 fn globals(config: &Config, res: &Resolution, live: &LiveSet, pic: &Pic, l: &mut Layout) {

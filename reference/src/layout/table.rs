@@ -34,7 +34,10 @@ pub(super) fn table(config: &Config, res: &Resolution, live: &LiveSet, und: &Und
     let base = if config.is_pic() { 0 } else { config.table_base() };
     // DYN-IMPORTS: PIC output imports its table, when it has one.
     let mut t = TableLayout { base, imported: config.import_table || config.is_pic(), ..Default::default() };
-    let mut needed = live.synthetic.contains(&Synthetic::IndirectFunctionTable) || config.import_table || config.export_table;
+    let mut needed = live.synthetic.contains(&Synthetic::IndirectFunctionTable)
+        || config.import_table
+        || config.export_table
+        || res.files.iter().any(|o| o.legacy_table_import());
     // UND-STUB-SLOT: stubbed functions already met by another relocation.
     let mut stubbed: rustc_hash::FxHashSet<SymbolId> = Default::default();
     for (f, obj) in res.files() {
@@ -54,7 +57,10 @@ pub(super) fn table(config: &Config, res: &Resolution, live: &LiveSet, und: &Und
                     && obj.symbols[r.index as usize].kind == crate::object::SymbolKind::Function;
                 let takes = matches!(r.ty, RelocationType::TableIndexSleb | RelocationType::TableIndexRelSleb | RelocationType::TableIndexI32) || got_function;
                 let address = takes && pic.entry_of(res, f, SymbolIndex(r.index)).is_none_or(|e| !e.imported);
-                needed |= address;
+                // QUIRK-LAZY-KIND: the address of a name that ended as data
+                // is 0 and needs no table (measured).
+                let of_data = matches!(res.target(f, SymbolIndex(r.index)), Target::Defined(df, ds) if res.files[df].symbols[ds.index()].kind == crate::object::SymbolKind::Data);
+                needed |= address && !of_data;
                 match res.target(f, SymbolIndex(r.index)) {
                     Target::Undefined(sid) => {
                         let fate = und.fates.get(&sid);

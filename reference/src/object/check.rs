@@ -22,6 +22,18 @@ pub fn check_object(obj: &mut ObjectFile) -> Result<(), InputError> {
         let sec = format!("reloc.{}", c.name);
         check_relocs(obj, &sec, &c.relocs, c.data.len(), None)?;
     }
+    // OBJ-8 (wasm-ld `addLegacyIndirectFunctionTableIfNeeded`, measured):
+    // an object without table symbols (an MVP object) may import one
+    // table, the indirect function table; any other table import needs a
+    // symbol.
+    let table_symbols = obj.symbols.iter().filter(|s| s.kind == SymbolKind::Table).count();
+    if table_symbols == 0 && obj.tables.is_empty() && obj.table_imports.len() == 1 {
+        let imp = &obj.imports[obj.table_imports[0]];
+        let funcref = matches!(&imp.kind, ImportKind::Table(t) if t.element_type == wasmparser::RefType::FUNCREF);
+        if imp.field != "__indirect_function_table" || !funcref {
+            return Err(InputError::file(&obj.name, format!("table import {} is missing a symbol table entry.", imp.field)));
+        }
+    }
     // OBJ-5: an init function names a function symbol.
     for f in &obj.init_funcs {
         let ok = obj.symbols.get(f.symbol as usize).is_some_and(|s| s.kind == SymbolKind::Function);

@@ -330,6 +330,13 @@ impl ObjectFile {
     pub fn num_imported_globals(&self) -> u32 {
         self.global_imports.len() as u32
     }
+    /// OBJ-8: an MVP object's table import without a symbol, the indirect
+    /// function table; it keeps the output's table (wasm-ld makes a live
+    /// table symbol for it).
+    pub fn legacy_table_import(&self) -> bool {
+        self.table_imports.len() == 1 && self.tables.is_empty() && !self.symbols.iter().any(|s| s.kind == SymbolKind::Table)
+    }
+
     pub fn num_imported_tables(&self) -> u32 {
         self.table_imports.len() as u32
     }

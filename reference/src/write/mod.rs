@@ -300,7 +300,7 @@ fn names(config: &Config, l: &Layout) -> NameSection {
     for (i, name) in &l.import_func_names {
         funcs.append(*i, name);
     }
-    for (i, f) in l.functions.iter().enumerate() {
+    for (i, f) in l.functions.iter().enumerate().filter(|(_, f)| !f.name.is_empty()) {
         funcs.append(l.num_imported_funcs + i as u32, &f.name);
     }
     n.functions(&funcs);
@@ -308,7 +308,9 @@ fn names(config: &Config, l: &Layout) -> NameSection {
     for (i, name) in &l.import_global_names {
         globals.append(*i, name);
     }
-    for (i, g) in l.globals.iter().enumerate() {
+    // OUT-NAMES: globals without a name (the data-address globals of
+    // exports) are not named, as wasm-ld names none of them (measured).
+    for (i, g) in l.globals.iter().enumerate().filter(|(_, g)| !g.name.is_empty()) {
         globals.append(l.num_imported_globals + i as u32, &g.name);
     }
     n.globals(&globals);

@@ -223,6 +223,36 @@ fn lazy_kind_unchecked_call_of_data_is_call_0() {
 }
 
 #[test]
+fn lazy_kind_unchecked_address_of_data_is_table_index_0() {
+    // QUIRK-LAZY-KIND (corpus/found/wasm_ld_lazy_kind_address_of_data,
+    // found by diff_linkers): f2 takes the address of the undefined weak
+    // function f1, which leaves lib.a(m1.o)'s data f1 lazy; `--export=f1`
+    // extracts it; wasm-ld writes the address as table index 0 and makes
+    // no table for it.
+    let q = "lazy-kind-unchecked";
+    for weak in [flags::BINDING_WEAK, 0] {
+        let mut m2 = obj();
+        let f1 = m2.undefined_func("f1", "env", "f1", sig_i32(), weak);
+        let mut body = Body::new();
+        body.i32_const_table(f1);
+        m2.define_func("f2", sig_i32(), body, flags::VISIBILITY_HIDDEN);
+        let lib = archive(&[("m1.o", &data_named("f1", 0))]);
+        let inputs = [("a.o", encode(&m2)), ("lib.a", lib)];
+        let args = ["--no-entry", "--export=f1", "--export=f2", "--no-gc-sections"];
+        let linked = quirk_is_rust_lld(&inputs, &args, q);
+        if weak == 0 {
+            // A strong function reference meeting the lazy data extracts
+            // it at once: a type mismatch for both (the same messages).
+            assert!(linked.is_none());
+            continue;
+        }
+        let out = linked.expect("refld under the quirk links as rust-lld");
+        assert_eq!(run_export(&out, "f2", &[]), Ok(0), "the address is table index 0");
+        assert!(link(&inputs, &args).is_err(), "without the quirk SYM-5's lazy mismatch");
+    }
+}
+
+#[test]
 fn unknown_quirk_is_an_error_naming_the_known_ones() {
     let err = refld::args::parse_args(&["--quirk".into(), "nope".into()], &|_| Err(String::new())).expect_err("an unknown quirk");
     assert!(err.contains("unknown quirk: nope"), "{err}");
