@@ -192,18 +192,9 @@ fn add_entry(config: &Config, res: &Resolution, f: FileId, sym: SymbolIndex, kin
 }
 
 /// What position-independent output needs that refld does not write yet:
-/// errors saying so, never a wrong module: the linker's data symbols
-/// (`__heap_base`, `__data_end`, ...).
+/// errors saying so, never a wrong module: the TLS symbols.
 fn unsupported_in_pic(live: &LiveSet, diags: &mut Diagnostics) {
     let synthetics = [
-        (Synthetic::DataEnd, "__data_end"),
-        (Synthetic::HeapBase, "__heap_base"),
-        (Synthetic::HeapEnd, "__heap_end"),
-        (Synthetic::DsoHandle, "__dso_handle"),
-        (Synthetic::GlobalBase, "__global_base"),
-        (Synthetic::StackLow, "__stack_low"),
-        (Synthetic::StackHigh, "__stack_high"),
-        (Synthetic::FirstPageEnd, "__wasm_first_page_end"),
         (Synthetic::TlsBase, "__tls_base"),
         (Synthetic::TlsSize, "__tls_size"),
         (Synthetic::TlsAlign, "__tls_align"),

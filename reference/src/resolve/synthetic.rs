@@ -96,6 +96,20 @@ impl Synthetic {
     }
 }
 
+/// DYN-SYN (measured, wasm-ld 22): PIC output has no heap, stack or
+/// global base of its own: `__heap_base`, `__heap_end`, `__global_base`,
+/// `__stack_low`, `__stack_high` stay undefined, and `__data_end` in a side
+/// module; `__dso_handle`, `__wasm_first_page_end` and a main module's
+/// `__data_end` are defined (relative to `__memory_base`).
+fn defined_in_pic(s: Synthetic, shared: bool) -> bool {
+    use Synthetic::*;
+    match s {
+        HeapBase | HeapEnd | GlobalBase | StackLow | StackHigh => false,
+        DataEnd => !shared,
+        _ => true,
+    }
+}
+
 impl Resolver<'_> {
     /// SYN-2: names the linker defines resolve to its synthetic symbols
     /// when no input defined them.
@@ -124,6 +138,9 @@ impl Resolver<'_> {
                 continue;
             }
             if let Some((syn, kind)) = Synthetic::by_name(&sym.name, pic) {
+                if pic && !defined_in_pic(syn, self.config.shared) {
+                    continue;
+                }
                 // DYN-STATIC (measured): outside PIC output, PIC code's
                 // global references of the bases reach the data symbols,
                 // through a GOT entry holding their value.

@@ -225,6 +225,37 @@ int api(int n) { return (wfn ? wfn(n) : 1) + wdata2 + (int)&wdata; }
 }
 
 #[test]
+fn linker_data_symbols_in_pic_output() {
+    // DYN-SYN (measured, wasm-ld 22): PIC output defines `__dso_handle`,
+    // `__wasm_first_page_end` and a main module's `__data_end` (internal
+    // GOT entries rebased by `__memory_base`), and no heap, stack or global
+    // base: those stay undefined (an error under report-all, a GOT import
+    // under import-dynamic), as `__data_end` in a side module.
+    let names = ["__heap_base", "__heap_end", "__data_end", "__dso_handle", "__global_base", "__stack_low", "__stack_high", "__wasm_first_page_end"];
+    for name in names {
+        let source = format!("extern char {name}[]; int v = 1; __attribute__((visibility(\"default\"))) int api(void) {{ return (int){name} + v; }}");
+        let objs = compile_pic(&[("syn", &source)], &[]);
+        let inputs: Vec<Input<'_>> = objs.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+        let defined_in = |shared: bool| match name {
+            "__dso_handle" | "__wasm_first_page_end" => true,
+            "__data_end" => !shared,
+            _ => false,
+        };
+        for (args, shared) in [(&["-shared", "--experimental-pic"][..], true), (&["-pie", "--experimental-pic", "--no-entry", "--export=api"], false)] {
+            if defined_in(shared) {
+                same_module(&objs, args);
+            } else {
+                let msgs = both_fail(&inputs, args);
+                assert_eq!(errors(&msgs), [format!("syn.o: undefined symbol: {name}")], "{name} {args:?}");
+                let mut dynamic = args.to_vec();
+                dynamic.push("--unresolved-symbols=import-dynamic");
+                same_module(&objs, &dynamic);
+            }
+        }
+    }
+}
+
+#[test]
 fn pic_code_in_a_static_link() {
     // DYN-STATIC (measured, wasm-ld 22): -fPIC objects in a link without
     // -pie/-shared: GOT entries become immutable internal globals holding
