@@ -128,10 +128,7 @@ fn scan_pic_relocation(config: &Config, res: &Resolution, f: FileId, ty: R, sym:
     if target == Target::Synthetic(Synthetic::StackPointer) {
         pic.uses_stack_pointer = true;
     }
-    let name = || match res.file_syms[f][sym.index()] {
-        Some(sid) => res.table.symbols[sid].name.clone(),
-        None => s.name.clone(),
-    };
+    let name = || symbol_name(res, f, sym);
     match ty {
         // DYN-RELOC: absolute addresses in code have no value before load.
         R::TableIndexSleb | R::MemoryAddrSleb | R::MemoryAddrLeb => {
@@ -143,13 +140,13 @@ fn scan_pic_relocation(config: &Config, res: &Resolution, f: FileId, ty: R, sym:
             ));
         }
         R::GlobalIndexLeb | R::GlobalIndexI32 if matches!(s.kind, SymbolKind::Data | SymbolKind::Function) => {
-            add_entry(config, res, f, sym, s.kind, name(), pic);
+            add_entry(res, f, sym, s.kind, requires_got_access(config, res, f, sym), pic);
         }
         // DYN-DATA-RELOCS: rewritten at load time by __wasm_apply_data_relocs.
         R::TableIndexI32 | R::MemoryAddrI32 if in_data => {
             pic.data_relocs = true;
             if requires_got_access(config, res, f, sym) {
-                add_entry(config, res, f, sym, s.kind, name(), pic);
+                add_entry(res, f, sym, s.kind, true, pic);
             }
         }
         _ => {}
@@ -168,27 +165,26 @@ fn scan_static_relocation(res: &Resolution, f: FileId, ty: R, sym: SymbolIndex, 
     if !(base || matches!(s.kind, SymbolKind::Data | SymbolKind::Function)) {
         return;
     }
-    let target = got_target(res, f, sym);
-    if pic.index.contains_key(&target) {
-        return;
-    }
-    let name = match res.file_syms[f][sym.index()] {
-        Some(sid) => res.table.symbols[sid].name.clone(),
-        None => s.name.clone(),
-    };
     let kind = if s.kind == SymbolKind::Function { SymbolKind::Function } else { SymbolKind::Data };
-    pic.index.insert(target, pic.got.len());
-    pic.got.push(GotEntry { target, kind, name, imported: false });
+    add_entry(res, f, sym, kind, false, pic);
 }
 
-fn add_entry(config: &Config, res: &Resolution, f: FileId, sym: SymbolIndex, kind: SymbolKind, name: String, pic: &mut Pic) {
+/// The GOT entry of symbol `sym` of `f`, made at its first relocation.
+fn add_entry(res: &Resolution, f: FileId, sym: SymbolIndex, kind: SymbolKind, imported: bool, pic: &mut Pic) {
     let target = got_target(res, f, sym);
     if pic.index.contains_key(&target) {
         return;
     }
-    let imported = requires_got_access(config, res, f, sym);
     pic.index.insert(target, pic.got.len());
-    pic.got.push(GotEntry { target, kind, name, imported });
+    pic.got.push(GotEntry { target, kind, name: symbol_name(res, f, sym), imported });
+}
+
+/// The name of symbol `sym` of `f`: its global symbol's, or its own.
+fn symbol_name(res: &Resolution, f: FileId, sym: SymbolIndex) -> String {
+    match res.file_syms[f][sym.index()] {
+        Some(sid) => res.table.symbols[sid].name.clone(),
+        None => res.files[f].symbols[sym.index()].name.clone(),
+    }
 }
 
 /// What position-independent output needs that refld does not write yet:

@@ -90,14 +90,13 @@ impl Relocator<'_> {
             },
             // DYN-GOT: against a data or function symbol (or, DYN-STATIC, a
             // base outside PIC output), its GOT entry.
-            RelocValue::GlobalIndex if l.got_global.contains_key(&crate::pic::got_target(res, file, SymbolIndex(r.index))) => {
-                l.got_global[&crate::pic::got_target(res, file, SymbolIndex(r.index))] as i64
-            }
-            RelocValue::GlobalIndex if matches!(res.files[file].symbols[r.index as usize].kind, SymbolKind::Data | SymbolKind::Function) => {
-                return Err(Unpatched::Dead);
-            }
-
-            RelocValue::GlobalIndex => l.global_of(res, file, SymbolIndex(r.index)).ok_or(Unpatched::Dead)? as i64,
+            RelocValue::GlobalIndex => match l.got_global.get(&crate::pic::got_target(res, file, SymbolIndex(r.index))) {
+                Some(&g) => g as i64,
+                None if matches!(res.files[file].symbols[r.index as usize].kind, SymbolKind::Data | SymbolKind::Function) => {
+                    return Err(Unpatched::Dead)
+                }
+                None => l.global_of(res, file, SymbolIndex(r.index)).ok_or(Unpatched::Dead)? as i64,
+            },
             RelocValue::MemoryAddr => self.address(file, SymbolIndex(r.index))? as i64 + r.addend,
             RelocValue::TlsOffset => self.address(file, SymbolIndex(r.index))? as i64 + r.addend - l.memory.tls_base as i64,
             RelocValue::LocRel => self.address(file, SymbolIndex(r.index))? as i64 + r.addend - site.unwrap_or(0) as i64,

@@ -660,3 +660,31 @@ fn table_import_without_a_symbol() {
     assert!(theirs.contains("bad.o: table import t is missing a symbol table entry."), "{theirs}");
     assert!(ours.contains("bad.o: table import t is missing a symbol table entry."), "{ours}");
 }
+
+#[test]
+fn code_indices_without_relocations_are_copied_as_wasm_ld_copies_them() {
+    // Found by the parse_objects fuzz target: unrelocated.o's code calls
+    // function 0 and reads global 0, but its relocation section is named
+    // `relo2.CODE`, so nothing relocates them. refld, as wasm-ld 22, links
+    // it and copies the input's indices, which name other things in the
+    // output: the same code, which does not validate (the object is at
+    // fault, not the link; parse_objects counts such an object invalid).
+    let object = include_bytes!("bad_inputs/unrelocated.o");
+    let mut provider = MemoryInputs::default();
+    provider.add("unrelocated.o", object.to_vec());
+    let config = Config { inputs: vec![InputSpec::File { path: "unrelocated.o".into(), whole_archive: false, lazy: false }], entry: None, ..Config::default() };
+    let ours = refld::link(&config, &provider).expect("refld links it").bytes;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("unrelocated.o"), object).unwrap();
+    let out = std::process::Command::new(testkit::rust_lld()).current_dir(dir.path()).args(["--no-entry", "unrelocated.o", "-o", "out.wasm"]).output().expect("run rust-lld");
+    assert!(out.status.success(), "rust-lld links it: {}", String::from_utf8_lossy(&out.stderr));
+    let theirs = std::fs::read(dir.path().join("out.wasm")).unwrap();
+    let code = |bytes: &[u8]| {
+        wasmparser::Parser::new(0).parse_all(bytes).filter_map(Result::ok).find_map(|p| match p {
+            wasmparser::Payload::CodeSectionStart { unchecked_range: r, .. } => bytes.get(r.start as usize..r.end as usize).map(<[u8]>::to_vec),
+            _ => None,
+        })
+    };
+    assert_eq!(code(&ours), code(&theirs), "the same code");
+    assert!(testkit::validate_all_features(&ours).is_err(), "the copied indices do not validate");
+}

@@ -131,22 +131,13 @@ fn same_module(objs: &[(String, Vec<u8>)], args: &[&str]) -> Vec<u8> {
     ours
 }
 
-/// A side module's shapes: exported and hidden data and functions, an
-/// undefined function and undefined data, pointers to data and functions
-/// in data, `.bss`, the stack.
-const SIDE: &str = r#"
-extern int ext_data;
-extern int ext_fn(int);
-int zero_bss[4];
-int counter = 5;
-static int hidden_static = 7;
-__attribute__((visibility("hidden"))) int hidden_fn(int a) { return a + hidden_static; }
-int use_stack(int n) { volatile int buf[8]; buf[n & 7] = n; return buf[(n + 1) & 7] + zero_bss[n & 3]; }
-int (*table_entry)(int) = hidden_fn;
-int *data_ptr = &counter;
-int *ext_ptr = &ext_data;
-int api(int n) { return ext_fn(n) + ext_data + counter + table_entry(n) + use_stack(n) + *data_ptr; }
-"#;
+/// The C sources of corpus/dynamic, which the conform corpus links too.
+const SIDE: &str = include_str!("../../../corpus/dynamic/side_module_got_imports/side.c");
+const HIDDEN: &str = include_str!("../../../corpus/dynamic/side_module_hidden_relative_addresses/hidden.c");
+const PLAIN: &str = include_str!("../../../corpus/dynamic/side_module_constructor_without_table/plain.c");
+const WEAK: &str = include_str!("../../../corpus/dynamic/side_module_weak_undefined/weak.c");
+const ABSOLUTE: &str = include_str!("../../../corpus/dynamic/non_pic_object_in_side_module/abs.c");
+const RELATIVE: &str = include_str!("../../../corpus/dynamic/relative_address_of_undefined_symbol/rel.c");
 
 #[test]
 fn side_and_main_modules_as_wasm_ld_writes_them() {
@@ -162,35 +153,10 @@ fn side_and_main_modules_as_wasm_ld_writes_them() {
     // A main module: memory defined and exported, .bss not written.
     same_module(&side, &["-pie", "--experimental-pic", dynamic, "--no-entry", "--export=api"]);
     // Hidden code only: relative addresses, relocated words in data.
-    let hidden = compile_pic(
-        &[(
-            "hidden",
-            r#"
-__attribute__((visibility("hidden"))) int arr[4] = {1, 2, 3, 4};
-__attribute__((visibility("hidden"))) int *p = &arr[2];
-__attribute__((visibility("hidden"))) int hf(void) { return 9; }
-__attribute__((visibility("hidden"))) int (*fps[2])(void) = {hf, hf};
-__attribute__((visibility("default"))) int get(void) { return *p + fps[1](); }
-"#,
-        )],
-        &[],
-    );
+    let hidden = compile_pic(&[("hidden", HIDDEN)], &[]);
     same_module(&hidden, &["-shared", "--experimental-pic"]);
     // No table at all, read-only data, constructors in a side module.
-    let plain = compile_pic(
-        &[(
-            "plain",
-            r#"
-const char msg[] = "hello";
-int big[4];
-int val = 3;
-static void init(void) __attribute__((constructor));
-static void init(void) { val += 1; }
-int api(int n) { return msg[n] + big[n] + val; }
-"#,
-        )],
-        &["-fvisibility=default"],
-    );
+    let plain = compile_pic(&[("plain", PLAIN)], &["-fvisibility=default"]);
     same_module(&plain, &["-shared", "--experimental-pic"]);
     same_module(&plain, &["-pie", "--experimental-pic", "--no-entry", "--export=api"]);
 }
@@ -201,18 +167,7 @@ fn weak_undefined_symbols_in_pic_output() {
     // imported, weak data and addresses go through GOT imports, and
     // `dylink.0` lists each such symbol once in IMPORT_INFO (symbol-table
     // order, flags weak and undefined), before RUNTIME_PATH.
-    let weak = compile_pic(
-        &[(
-            "weak",
-            r#"
-__attribute__((weak)) extern int wfn(int);
-__attribute__((weak)) extern int wdata;
-__attribute__((weak)) extern int wdata2;
-int api(int n) { return (wfn ? wfn(n) : 1) + wdata2 + (int)&wdata; }
-"#,
-        )],
-        &["-fvisibility=default"],
-    );
+    let weak = compile_pic(&[("weak", WEAK)], &["-fvisibility=default"]);
     for args in [
         &["-shared", "--experimental-pic"][..],
         &["-shared", "--experimental-pic", "--unresolved-symbols=import-dynamic", "-rpath", "/a"],
@@ -264,19 +219,7 @@ fn pic_code_in_a_static_link() {
     // base; the same module as rust-lld, section for section.
     let side = compile_pic(&[("side", SIDE), ("defs", "int ext_data = 11; int ext_fn(int n) { return n * 2; }")], &["-fvisibility=default"]);
     same_module(&side, &["--no-entry", "--export=api"]);
-    let hidden = compile_pic(
-        &[(
-            "hidden",
-            r#"
-__attribute__((visibility("hidden"))) int arr[4] = {1, 2, 3, 4};
-__attribute__((visibility("hidden"))) int *p = &arr[2];
-__attribute__((visibility("hidden"))) int hf(void) { return 9; }
-__attribute__((visibility("hidden"))) int (*fps[2])(void) = {hf, hf};
-__attribute__((visibility("default"))) int get(void) { return *p + fps[1](); }
-"#,
-        )],
-        &[],
-    );
+    let hidden = compile_pic(&[("hidden", HIDDEN)], &[]);
     let bytes = same_module(&hidden, &["--no-entry", "--export=get"]);
     // *p is arr[2] = 3, fps[1]() is 9.
     assert_eq!(run_export(&bytes, "get", &[]), Ok(12));
@@ -287,11 +230,8 @@ fn pic_relocation_errors() {
     // DYN-RELOC (measured, wasm-ld 22): an absolute address in code
     // cannot be in PIC output; a relative address of an undefined symbol
     // has no value (reported before the symbol is undefined).
-    let absolute = compile_pic(&[("abs", "int x = 3; int get(void) { return x; }")], &["-fno-pic", "-fvisibility=default"]);
-    let relative = compile_pic(
-        &[("rel", "extern __attribute__((visibility(\"hidden\"))) int hid; __attribute__((visibility(\"default\"))) int get(void) { return hid; }")],
-        &[],
-    );
+    let absolute = compile_pic(&[("abs", ABSOLUTE)], &["-fno-pic", "-fvisibility=default"]);
+    let relative = compile_pic(&[("rel", RELATIVE)], &[]);
     for (objs, args) in [
         (&absolute, &["-shared", "--experimental-pic"][..]),
         (&relative, &["-shared", "--experimental-pic"]),
