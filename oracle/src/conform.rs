@@ -32,6 +32,7 @@ pub mod render;
 pub mod stale;
 
 use linkcheck_core::check::{check_timed, CheckOptions, CheckReport, LinkerReport};
+use linkcheck_core::dynamic::check_dynamic_timed;
 use crate::corpus::prepare;
 use linkcheck_core::casefile::{Case, CorpusError, Expect};
 use linkcheck_core::linker::{Linker, Outcome};
@@ -368,7 +369,12 @@ pub fn run_case(dir: &Path, linkers: &[Linker], runner: &Runner, options: &Check
         Err(e) => return failed(Some(case), e),
     };
     let prepare_time = start.elapsed();
-    let (mut report, links) = check_timed(linkers, &prepared.args, prepared.path(), runner, options);
+    let (mut report, links) = if case.side_modules.is_empty() {
+        check_timed(linkers, &prepared.args, prepared.path(), runner, options)
+    } else {
+        let sides: Vec<_> = case.side_modules.iter().map(|s| s.to_side_link()).collect();
+        check_dynamic_timed(linkers, &sides, &prepared.args, prepared.path(), runner, options)
+    };
     attribute(policy, &mut report, policy.relative(dir).as_deref(), prepared.path(), runner, options);
     let expect = match report.linkers.first() {
         Some(first) => check_expectation(&case, first),

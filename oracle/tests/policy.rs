@@ -160,7 +160,7 @@ fn linked() -> Outcome {
 }
 
 fn linker(name: &str, outcome: Outcome) -> LinkerReport {
-    LinkerReport { name: name.into(), outcome, module: None, module_error: None, run: None }
+    LinkerReport { name: name.into(), outcome, module: None, module_error: None, run: None, side_modules: Vec::new() }
 }
 
 /// A case at `dir` linked by refld, then by each `(name, outcome,

@@ -55,9 +55,15 @@ pub struct LinkerReport {
     /// Why a linked output could not be read.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub module_error: Option<String>,
-    /// The run of the output; `None` unless linked (and runs enabled).
+    /// The run of the output; `None` unless linked (and runs enabled). For
+    /// a dynamic link ([`crate::dynamic`]), the main module's run under the
+    /// loader with this linker's side modules.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub run: Option<RunResult>,
+    /// For a dynamic link, each side module's link by this linker, in the
+    /// case's order (name = the side module's name; never run alone).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub side_modules: Vec<LinkerReport>,
 }
 
 impl LinkerReport {
@@ -69,7 +75,7 @@ impl LinkerReport {
     /// [`LinkerReport::from_outcome`]; with `times`, the output is compiled
     /// before it is run (the runner keeps the module) and describing,
     /// compiling and running are each timed.
-    fn from_outcome_timed(
+    pub(crate) fn from_outcome_timed(
         name: &str,
         outcome: Outcome,
         runner: &Runner,
@@ -99,7 +105,7 @@ impl LinkerReport {
                 }
             }
         }
-        LinkerReport { name: name.to_string(), outcome, module, module_error, run }
+        LinkerReport { name: name.to_string(), outcome, module, module_error, run, side_modules: Vec::new() }
     }
 }
 
@@ -184,6 +190,35 @@ pub fn compare(left: &LinkerReport, right: &LinkerReport) -> Vec<Difference> {
 
 /// [`compare`], explained with the sides called `left` and `right`.
 fn compare_unnamed(left: &LinkerReport, right: &LinkerReport) -> Vec<Difference> {
+    let mut out = compare_side_modules(left, right);
+    out.extend(compare_one(left, right));
+    out
+}
+
+/// The side modules' differences (`side[NAME].KEY`), by name.
+fn compare_side_modules(left: &LinkerReport, right: &LinkerReport) -> Vec<Difference> {
+    let mut out = Vec::new();
+    let names: std::collections::BTreeSet<&str> =
+        left.side_modules.iter().chain(&right.side_modules).map(|s| s.name.as_str()).collect();
+    for name in names {
+        fn side<'a>(r: &'a LinkerReport, name: &str) -> Option<&'a LinkerReport> {
+            r.side_modules.iter().find(|s| s.name == name)
+        }
+        let wrap = |d: Difference| Difference { key: DiffKey::Side { name: name.to_string(), key: Box::new(d.key.clone()) }, ..d };
+        match (side(left, name), side(right, name)) {
+            (Some(l), Some(r)) => out.extend(compare_one(l, r).into_iter().map(wrap)),
+            (l, r) => {
+                let text = |s: Option<&LinkerReport>| s.map_or(diff::ABSENT, |s| s.outcome.kind());
+                out.push(wrap(diff::unnamed(DiffKey::Outcome, text(l), text(r))));
+            }
+        }
+    }
+    out
+}
+
+/// The differences of one link's reports (a static link, or one module of
+/// a dynamic link).
+fn compare_one(left: &LinkerReport, right: &LinkerReport) -> Vec<Difference> {
     let mut out = Vec::new();
     let (lk, rk) = (left.outcome.kind(), right.outcome.kind());
     if lk != rk {
@@ -351,7 +386,7 @@ pub fn check_phases(
 /// report comparison already has is not repeated. An output the
 /// canonicalizer cannot read gives `canon.error`. With `times`, making the
 /// canonical forms and comparing them are timed.
-fn add_structural(report: &mut CheckReport, args: &[String], cwd: &Path, allow: &AllowList, times: Option<&mut PhaseTimes>) {
+pub(crate) fn add_structural(report: &mut CheckReport, args: &[String], cwd: &Path, allow: &AllowList, times: Option<&mut PhaseTimes>) {
     use crate::canon::{canonicalize, compare_canon_named, inputs_from_args};
     let start = Instant::now();
     let inputs = inputs_from_args(args, cwd);

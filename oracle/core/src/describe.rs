@@ -2,6 +2,7 @@
 //!
 //! This never uses refld's reading code (a shared bug would hide itself).
 
+use crate::dylink::{read_dylink, Dylink};
 use serde::Serialize;
 use wasmparser::{
     CompositeInnerType, ExternalKind, FuncType, Parser, Payload, RefType, TableType, TypeRef, ValType, Validator,
@@ -15,6 +16,9 @@ pub struct ModuleSummary {
     /// `None` when wasmparser's validator (default features) accepts the
     /// module, else its message.
     pub invalid: Option<String>,
+    /// The `dylink.0` section of a position-independent module.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dylink: Option<Dylink>,
 }
 
 /// One entry of the import section.
@@ -145,6 +149,7 @@ pub fn describe(bytes: &[u8]) -> Result<ModuleSummary, DescribeError> {
     }
 
     summary.invalid = Validator::new().validate_all(bytes).err().map(|e| e.to_string());
+    summary.dylink = read_dylink(bytes).map_err(DescribeError)?;
     Ok(summary)
 }
 

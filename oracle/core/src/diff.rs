@@ -21,6 +21,12 @@
 //!   or `(absent)`.
 //! - `export.NAME`: the export's type ([`crate::describe::Export::ty`]), or
 //!   `(absent)`.
+//! - `dylink.FIELD`: a fact of the `dylink.0` section
+//!   ([`crate::dylink::Dylink::facts`]: `memory_size`, `memory_align`,
+//!   `table_size`, `table_align`, `needed`, `export_info`, `import_info`,
+//!   `runtime_path`), or `(absent)` when one output has no such section.
+//! - `side[NAME].KEY`: KEY of the side module NAME of a dynamic link
+//!   (`check`'s link plans).
 //! - `run.exit_code`: `0`, `3`, ... or `(none)`; `run.trap`: the trap kind or
 //!   `(none)`; `run.stdout`, `run.stderr`: the text, quoted with escapes.
 //!   Compared only when both outputs were run.
@@ -136,6 +142,10 @@ pub fn compare_modules(left: &ModuleSummary, right: &ModuleSummary, out: &mut Ve
     let exports =
         |m: &ModuleSummary| keyed(m.exports.iter().map(|e| (DiffKey::item(ItemKind::Export, e.name.clone()), e.ty.clone())));
     compare_maps(&exports(left), &exports(right), out);
+    let dylink = |m: &ModuleSummary| {
+        keyed(m.dylink.iter().flat_map(|d| d.facts()).map(|(field, v)| (DiffKey::field(ItemKind::Dylink, "", field), v)))
+    };
+    compare_maps(&dylink(left), &dylink(right), out);
 }
 
 /// Differences of exit code, trap, stdout and stderr.
@@ -286,6 +296,9 @@ pub fn explain_difference(key: &DiffKey, left: &str, right: &str, left_name: &st
             (false, true) => format!("export {name} is called only in {l}'s output (it gives {})", short(left)),
             _ => format!("calling export {name} gives {} with {l}'s output, {} with {r}'s", short(left), short(right)),
         },
+        DiffKey::Side { name, key } => {
+            format!("side module {name}: {}", explain_difference(key, left, right, left_name, right_name))
+        }
         DiffKey::Item { kind: ItemKind::Canon, .. } => {
             let side = if left == "(read)" { r } else { l };
             let error = if left == "(read)" { right } else { left };

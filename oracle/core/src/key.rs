@@ -41,6 +41,10 @@ pub enum DiffKey {
     /// `func.ID[.F]`, `layout.NAME`, `memory.type`, `start[.function]`,
     /// `canon.error`.
     Item { kind: ItemKind, id: String, field: Option<String> },
+    /// `side[NAME].KEY`: KEY of the side module NAME of a dynamic link (the
+    /// case's `[[side_module]]`), its link and output compared as a static
+    /// link's are.
+    Side { name: String, key: Box<DiffKey> },
 }
 
 /// `module.*` keys.
@@ -80,10 +84,13 @@ pub enum ItemKind {
     Layout,
     /// `canon.error`: the structural comparison could not read an output.
     Canon,
+    /// The `dylink.0` section (`dylink.memory_size`, `dylink.needed`, ...,
+    /// [`crate::dylink::Dylink::facts`]); no id.
+    Dylink,
 }
 
 impl ItemKind {
-    const ALL: [ItemKind; 11] = [
+    const ALL: [ItemKind; 12] = [
         ItemKind::Import,
         ItemKind::Export,
         ItemKind::Func,
@@ -95,6 +102,7 @@ impl ItemKind {
         ItemKind::Start,
         ItemKind::Layout,
         ItemKind::Canon,
+        ItemKind::Dylink,
     ];
 
     /// The key's first part.
@@ -111,6 +119,7 @@ impl ItemKind {
             ItemKind::Start => "start",
             ItemKind::Layout => "layout",
             ItemKind::Canon => "canon",
+            ItemKind::Dylink => "dylink",
         }
     }
 
@@ -122,7 +131,7 @@ impl ItemKind {
     /// Whether items of this kind have an id (a symbol, an import's
     /// module and field, an export's name) between kind and field.
     pub fn has_id(self) -> bool {
-        !matches!(self, ItemKind::Memory | ItemKind::Start | ItemKind::Layout | ItemKind::Canon)
+        !matches!(self, ItemKind::Memory | ItemKind::Start | ItemKind::Layout | ItemKind::Canon | ItemKind::Dylink)
     }
 }
 
@@ -160,6 +169,11 @@ impl DiffKey {
     /// key of its first part when that is an item kind, else `None`.
     /// Diagnostic keys need a kind other than `other` and a symbol.
     pub fn parse(text: &str) -> Option<DiffKey> {
+        if let Some(side) = text.strip_prefix("side[") {
+            let (name, key) = side.split_once("].")?;
+            let key = DiffKey::parse(key)?;
+            return (!name.is_empty()).then(|| DiffKey::Side { name: name.to_string(), key: Box::new(key) });
+        }
         let (head, rest) = text.split_once('.').unwrap_or((text, ""));
         let key = match (head, rest) {
             ("outcome", "") => DiffKey::Outcome,
@@ -288,6 +302,7 @@ impl fmt::Display for DiffKey {
             DiffKey::HostCall(n) => write!(f, "hostcall.{n}"),
             DiffKey::HostCallCount => f.write_str("hostcall.count"),
             DiffKey::Call(name) => write!(f, "call.{name}"),
+            DiffKey::Side { name, key } => write!(f, "side[{name}].{key}"),
             DiffKey::Item { kind, id, field } => {
                 f.write_str(kind.as_str())?;
                 if !id.is_empty() {
@@ -339,6 +354,8 @@ mod tests {
             DiffKey::field(ItemKind::Start, "", "function"),
             DiffKey::item(ItemKind::Start, ""),
             DiffKey::field(ItemKind::Canon, "", "error"),
+            DiffKey::field(ItemKind::Dylink, "", "needed"),
+            DiffKey::Side { name: "lib.so".into(), key: Box::new(DiffKey::item(ItemKind::Import, "GOT.mem.x")) },
         ];
         for key in keys {
             assert_eq!(DiffKey::parse(&key.to_string()), Some(key.clone()), "{key}");
@@ -361,7 +378,7 @@ mod tests {
 
     #[test]
     fn malformed_texts_are_not_keys() {
-        for text in ["", "diag.other.x", "diag.undefined-symbol.", "diag.no-such-kind.x", "hostcall.x", "func", "what.x"] {
+        for text in ["", "side[].outcome", "side[a.so]", "diag.other.x", "diag.undefined-symbol.", "diag.no-such-kind.x", "hostcall.x", "func", "what.x"] {
             assert_eq!(DiffKey::parse(text), None, "{text}");
         }
     }

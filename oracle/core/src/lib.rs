@@ -35,6 +35,8 @@ pub mod describe;
 pub mod diagnostics;
 pub mod diff;
 pub mod discover;
+pub mod dynamic;
+pub mod dylink;
 pub mod key;
 pub mod linker;
 pub mod policy;

@@ -21,10 +21,12 @@
 //! split-and-relink oracle compares two modules.
 
 pub mod host;
+pub mod loader;
 pub mod provided;
 pub mod reactor;
 
 pub use host::HostCall;
+pub use loader::Library;
 pub use reactor::ExportCall;
 
 use serde::Serialize;
@@ -115,6 +117,10 @@ pub enum TrapKind {
     /// Instantiation failed (an import could not be provided, a data or
     /// element segment out of bounds, a start function that trapped...).
     Instantiation,
+    /// The loader ([`loader`]) refused a dynamic link: a required symbol
+    /// no module defines, a NEEDED library not given, a module that is not
+    /// position-independent.
+    Load,
     /// Any other trap or host error.
     Other,
 }
@@ -138,6 +144,7 @@ impl TrapKind {
             TrapKind::NoStart => "no _start export".into(),
             TrapKind::Invalid => "invalid module".into(),
             TrapKind::Instantiation => "instantiation failed".into(),
+            TrapKind::Load => "load failed".into(),
             TrapKind::Other => "other".into(),
         }
     }
@@ -203,8 +210,24 @@ impl Runner {
     }
 
     /// Runs `bytes`: instantiate, then call `_start`, or (without `_start`)
-    /// `_initialize` and every exported function. Never fails: every way the run can end is a [`RunResult`].
+    /// `_initialize` and every exported function. A position-independent
+    /// module (one with a `dylink.0` section) is loaded by [`loader`] as a
+    /// main module without libraries. Never fails: every way the run can
+    /// end is a [`RunResult`].
     pub fn run(&self, bytes: &[u8], limits: &RunLimits) -> RunResult {
+        if matches!(crate::dylink::read_dylink(bytes), Ok(Some(_))) {
+            return self.run_dynamic(bytes, &[], limits);
+        }
+        self.run_with(limits, |store, calls| self.start(store, bytes, calls))
+    }
+
+    /// A fresh store with `limits`, `go` run in it, and its result: the
+    /// part every run shares (static and dynamic).
+    fn run_with(
+        &self,
+        limits: &RunLimits,
+        go: impl FnOnce(&mut Store<Host>, &mut Vec<ExportCall>) -> Result<bool, Ended>,
+    ) -> RunResult {
         let stdout = MemoryOutputPipe::new(limits.output_bytes);
         let stderr = MemoryOutputPipe::new(limits.output_bytes);
         let wasi = WasiCtxBuilder::new()
@@ -226,7 +249,7 @@ impl Runner {
         let _ = store.set_fuel(limits.fuel);
 
         let mut calls = Vec::new();
-        let outcome = self.start(&mut store, bytes, &mut calls);
+        let outcome = go(&mut store, &mut calls);
         let fuel_left = store.get_fuel().unwrap_or(0);
         let (stdout, stderr) = (stdout.contents().to_vec(), stderr.contents().to_vec());
         let full = |b: &[u8], fd: &str| {
@@ -268,7 +291,7 @@ impl Runner {
         let start = match instance.get_func(&mut *store, "_start") {
             Some(f) => f,
             None => {
-                *calls = reactor::call_exports(&mut *store, &instance)?;
+                *calls = reactor::call_exports(&mut *store, &instance, &[])?;
                 return Ok(true);
             }
         };

@@ -126,6 +126,24 @@ enum Command {
     /// Write a case's input objects and archives into a folder and print
     /// its wasm-ld command line, to link it by hand.
     Inputs(InputsArgs),
+    /// Run a linked module as the comparisons run it: a static output in
+    /// wasmtime, a -pie/-shared one under the project's loader with the
+    /// shared libraries given; print the run result.
+    Run(RunArgs),
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// The module to run (a main module for a dynamic link).
+    #[arg(value_name = "MODULE")]
+    module: PathBuf,
+    /// A shared library the loader may load: preloaded in the order given,
+    /// named by its file name (as NEEDED entries name it).
+    #[arg(long = "library", short = 'l', value_name = "FILE")]
+    libraries: Vec<PathBuf>,
+    /// Print the run result as JSON.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args)]
@@ -293,6 +311,7 @@ fn main() -> ExitCode {
         Command::Linkers(args) => linkers(args),
         Command::Quirks(args) => quirks(args),
         Command::Inputs(args) => inputs(args),
+        Command::Run(args) => run(args),
         Command::Reduce(a) => linkcheck::reduce::cli::run_command(
             &linkcheck::reduce::cli::ReduceOptions {
                 case: a.case,
@@ -392,6 +411,41 @@ fn inputs(args: InputsArgs) -> Result<u8> {
     let line = linkcheck_core::casefile::write_inputs(&args.out_dir, &case)?;
     println!("{}", line.join(" "));
     Ok(AGREE)
+}
+
+/// Exit status 0 when the run exited with 0 (or, without `_start`,
+/// ended without a trap), else 1.
+fn run(args: RunArgs) -> Result<u8> {
+    let read = |p: &PathBuf| std::fs::read(p).with_context(|| format!("cannot read {}", p.display()));
+    let main = read(&args.module)?;
+    let libs: Vec<(String, Vec<u8>)> = args
+        .libraries
+        .iter()
+        .map(|p| Ok((p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), read(p)?)))
+        .collect::<Result<_>>()?;
+    let libraries: Vec<linkcheck_core::run::Library<'_>> =
+        libs.iter().map(|(name, bytes)| linkcheck_core::run::Library { name, bytes, preload: true }).collect();
+    let runner = linkcheck_core::Runner::new().map_err(anyhow::Error::msg)?;
+    let limits = linkcheck_core::RunLimits::default();
+    let result = if libraries.is_empty() { runner.run(&main, &limits) } else { runner.run_dynamic(&main, &libraries, &limits) };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&result).expect("JSON"));
+    } else {
+        print!("{}", String::from_utf8_lossy(&result.stdout));
+        eprint!("{}", String::from_utf8_lossy(&result.stderr));
+        for call in &result.host_calls {
+            println!("host call: {}", call.describe());
+        }
+        for call in &result.calls {
+            println!("call {}({}) = {}", call.name, call.args.join(", "), call.result);
+        }
+        match (&result.exit_code, &result.trap) {
+            (Some(code), _) => println!("exit code {code}"),
+            (None, Some(trap)) => println!("trap: {trap}: {}", result.message.as_deref().unwrap_or("")),
+            (None, None) => println!("ended"),
+        }
+    }
+    Ok(if result.exit_code.unwrap_or(0) == 0 && result.trap.is_none() { AGREE } else { 1 })
 }
 
 /// Exit status 0.

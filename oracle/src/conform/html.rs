@@ -191,7 +191,7 @@ mod tests {
     }
 
     fn linker(name: &str, outcome: Outcome) -> LinkerReport {
-        LinkerReport { name: name.into(), outcome, module: None, module_error: None, run: None }
+        LinkerReport { name: name.into(), outcome, module: None, module_error: None, run: None, side_modules: Vec::new() }
     }
 
     fn case(dir: &str, expect: &str) -> Case {

@@ -19,6 +19,11 @@
 //! [[archive]]              # optional, any number
 //! name = "libx.a"
 //! members = ["m1.o", "m2.o"]
+//!
+//! [[side_module]]          # optional, any number: a dynamic link
+//! name = "libside.so"      # args (above) then link the main module
+//! args = ["-shared", "--experimental-pic", "side.o"]
+//! preload = true           # default; false: loaded only through NEEDED
 //! ```
 //!
 //! [`Case::load`] reads and checks a case. Finding the cases of a corpus
@@ -67,6 +72,33 @@ pub struct ArchiveSpec {
     pub members: Vec<String>,
 }
 
+/// A side module of a dynamic link, linked before the main module
+/// (`[[side_module]]`; [`crate::dynamic`]).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SideModuleSpec {
+    /// Its output's file name (`libside.so`): the main module's command
+    /// line, NEEDED entries and the loader call it so.
+    pub name: String,
+    /// wasm-ld's arguments of its link (its `-o` is replaced).
+    pub args: Vec<String>,
+    /// Whether the loader loads it at start even when no NEEDED entry names
+    /// it (default true).
+    #[serde(default = "yes")]
+    pub preload: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl SideModuleSpec {
+    /// The link plan's form of it.
+    pub fn to_side_link(&self) -> crate::dynamic::SideLink {
+        crate::dynamic::SideLink { name: self.name.clone(), args: self.args.clone(), preload: self.preload }
+    }
+}
+
 /// The `divergence` field of `case.toml`: the divergence a case was saved
 /// or reduced for (generated cases, [`generated`]): the difference key ([`crate::diff`], e.g.
 /// `outcome`) and the linkers compared, the first one first (`linkcheck
@@ -101,6 +133,8 @@ struct CaseFile {
     cflags: Vec<String>,
     #[serde(default, rename = "archive")]
     archives: Vec<ArchiveSpec>,
+    #[serde(default, rename = "side_module")]
+    side_modules: Vec<SideModuleSpec>,
     #[serde(default)]
     divergence: Option<RecordedDivergence>,
 }
@@ -134,6 +168,9 @@ pub struct Case {
     pub cflags: Vec<String>,
     /// Archives to build before the link, in order.
     pub archives: Vec<ArchiveSpec>,
+    /// Side modules linked before `args` (the main module), in order: a
+    /// dynamic link, run under the loader ([`crate::run::loader`]).
+    pub side_modules: Vec<SideModuleSpec>,
     /// The divergence the case was saved for, when recorded.
     pub divergence: Option<RecordedDivergence>,
 }
@@ -207,6 +244,17 @@ impl Case {
                 return Err(bad(format!("archive `{}` has no members", a.name)));
             }
         }
+        for (i, side) in parsed.side_modules.iter().enumerate() {
+            if side.name.is_empty() || side.name.contains('/') {
+                return Err(bad(format!("side module name `{}` must be a plain file name", side.name)));
+            }
+            if side.args.is_empty() {
+                return Err(bad(format!("side module `{}` has no `args`", side.name)));
+            }
+            if parsed.side_modules[..i].iter().any(|s| s.name == side.name) {
+                return Err(bad(format!("two side modules are named `{}`", side.name)));
+            }
+        }
         if let Some(d) = &parsed.divergence {
             let mut names = d.linkers.clone();
             names.sort();
@@ -226,6 +274,7 @@ impl Case {
             diagnostics: parsed.diagnostics,
             cflags: parsed.cflags,
             archives: parsed.archives,
+            side_modules: parsed.side_modules,
             divergence: parsed.divergence,
         })
     }

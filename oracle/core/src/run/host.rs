@@ -71,6 +71,23 @@ fn derived_result(h: u64, k: usize, ty: &ValType) -> Val {
     }
 }
 
+/// The recording host's answer to a call of `module`.`field`: the call is
+/// logged in the store's trace and `out` gets the values derived from
+/// (module, field, arguments), one per result type of `results`.
+pub fn record_call(caller: &mut Caller<'_, Host>, module: &str, field: &str, params: &[Val], out: &mut [Val], results: &[ValType]) {
+    let args: Vec<String> = params.iter().map(render_val).collect();
+    let joined = args.join(",");
+    let h = fnv1a(&[module.as_bytes(), field.as_bytes(), joined.as_bytes()]);
+    for (k, (slot, ty)) in out.iter_mut().zip(results).enumerate() {
+        *slot = derived_result(h, k, ty);
+    }
+    let host = caller.data_mut();
+    host.host_call_count += 1;
+    if host.host_calls.len() < MAX_HOST_CALLS {
+        host.host_calls.push(HostCall { module: module.to_string(), field: field.to_string(), args });
+    }
+}
+
 /// Defines every import of `module` that `linker` lacks: functions by the
 /// recording host, memories/tables/globals as fresh ones of the imported
 /// type (minimum size, zero/null contents). Tags and newer kinds stay
@@ -86,17 +103,7 @@ pub fn define_missing_imports(linker: &mut Linker<Host>, mut store: &mut Store<H
                 let (module_name, field) = (m.to_string(), n.to_string());
                 let results: Vec<ValType> = ty.results().collect();
                 linker.func_new(m, n, ty, move |mut caller: Caller<'_, Host>, params: &[Val], out: &mut [Val]| {
-                    let args: Vec<String> = params.iter().map(render_val).collect();
-                    let joined = args.join(",");
-                    let h = fnv1a(&[module_name.as_bytes(), field.as_bytes(), joined.as_bytes()]);
-                    for (k, (slot, ty)) in out.iter_mut().zip(&results).enumerate() {
-                        *slot = derived_result(h, k, ty);
-                    }
-                    let host = caller.data_mut();
-                    host.host_call_count += 1;
-                    if host.host_calls.len() < MAX_HOST_CALLS {
-                        host.host_calls.push(HostCall { module: module_name.clone(), field: field.clone(), args });
-                    }
+                    record_call(&mut caller, &module_name, &field, params, out, &results);
                     Ok(())
                 })?;
                 continue;

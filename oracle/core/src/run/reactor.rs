@@ -36,8 +36,9 @@ pub fn argument(i: usize, j: usize, ty: &ValType) -> Option<Val> {
 }
 
 /// Calls `_initialize` (if exported; its trap or exit ends the run) and then
-/// every other exported function. Fuel is shared by all the calls.
-pub fn call_exports(store: &mut Store<Host>, instance: &Instance) -> Result<Vec<ExportCall>, Ended> {
+/// every other exported function but those named in `skip`. Fuel is shared
+/// by all the calls.
+pub fn call_exports(store: &mut Store<Host>, instance: &Instance, skip: &[&str]) -> Result<Vec<ExportCall>, Ended> {
     if let Some(init) = instance.get_func(&mut *store, "_initialize") {
         let mut none: Vec<Val> = Vec::new();
         init.call(&mut *store, &[], &mut none).map_err(|e| classify(e, super::TrapKind::Other))?;
@@ -48,7 +49,7 @@ pub fn call_exports(store: &mut Store<Host>, instance: &Instance) -> Result<Vec<
             let name = e.name().to_string();
             e.into_func().map(|f| (name, f))
         })
-        .filter(|(name, _)| name != "_initialize")
+        .filter(|(name, _)| name != "_initialize" && !skip.contains(&name.as_str()))
         .collect();
     funcs.sort_by(|a, b| a.0.cmp(&b.0));
     let mut calls = Vec::new();

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use wasm_encoder::Instruction as I;
 
 fn report(name: &str, outcome: Outcome) -> LinkerReport {
-    LinkerReport { name: name.into(), outcome, module: None, module_error: None, run: None }
+    LinkerReport { name: name.into(), outcome, module: None, module_error: None, run: None, side_modules: Vec::new() }
 }
 
 fn linked(name: &str, warnings: &[&str]) -> LinkerReport {
