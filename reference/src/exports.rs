@@ -53,6 +53,10 @@ pub(crate) fn is_export_root(config: &Config, res: &Resolution, sid: SymbolId) -
         return side_module_ctors || (config.export_all && (sym.kind == SymbolKind::Data || exported));
     }
     let Def::Defined { file, sym: si } = sym.def else { return false };
+    // DYN-STUB: a stub library's used symbol needs it, hidden or not.
+    if res.force_export.contains(&sid) {
+        return true;
+    }
     let s = &res.files[file].symbols[si.index()];
     s.is_exported() || config.export_all || (config.export_dynamic && !s.is_hidden())
 }

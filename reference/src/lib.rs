@@ -11,7 +11,8 @@
 //! ```text
 //! Config, InputProvider
 //!  -> config::check_options                        (UND-DYNAMIC)       stop
-//!  -> resolve::resolve        -> Resolution        (OBJ AR SYM COMDAT SYN LOAD-ORDER)
+//!  -> resolve::resolve        -> Resolution        (OBJ AR SYM COMDAT SYN LOAD-ORDER,
+//!                                                   DYN-SHLIB DYN-STUB)
 //!                                                                      stop
 //!  -> exports::check_entry                         (EXP-6)             stop
 //!  -> resolve::signature_variants                  (SIG-1, SIG-2)      stop

@@ -63,6 +63,8 @@ pub(crate) fn decide(config: &Config, res: &Resolution, live: &LiveSet, diags: &
         let explicit = res.is_import_by_design(sid);
         let fate = match sym.kind {
             SymbolKind::Data if weak => Fate::Zero,
+            // DYN-SHLIB: a library's data is reached through its GOT import.
+            SymbolKind::Data if sym.shared.is_some() => Fate::Zero,
             // DYN-WEAK (measured): PIC output imports an undefined weak
             // function (the loader may find it), marked weak in `dylink.0`.
             SymbolKind::Function if weak && config.is_pic() => {

@@ -6,6 +6,7 @@
 mod check;
 pub(crate) mod reloc_types;
 mod parse;
+pub(crate) mod shared;
 
 pub use parse::parse_object;
 pub(crate) use parse::section_name_at;

@@ -118,12 +118,12 @@ impl<'b> Reader<'_, 'b> {
         let name = self.name();
         for payload in Parser::new(0).parse_all(bytes) {
             // OBJ-2: a malformed or truncated section is named.
-            let payload = payload.map_err(|e| perr(&name, &section_name_at(bytes, e.offset()), e))?;
+            let payload = payload.map_err(|e| perr(name, &section_name_at(bytes, e.offset()), e))?;
             self.payload(payload)?;
         }
         if self.func_decls.len() != self.obj.functions.len() {
             return Err(InputError::file(
-                &name,
+                name,
                 format!(
                     "function section declares {} functions but the code section has {}",
                     self.func_decls.len(),

@@ -8,12 +8,15 @@ use crate::archive::{self, LazyEntry, Member};
 use crate::config::InputSpec;
 use crate::error::InputError;
 use crate::input::InputProvider;
+use crate::object::shared::{self, SharedLibrary, StubLibrary};
 use crate::object::{parse_object, ObjectFile, SymbolKind};
 use crate::resolve::{FileId, Reference};
 use rustc_hash::FxHashSet as HashSet;
 
 /// One input read from the command line, ready to be added to the symbol
-/// table.
+/// table. (An object is large beside the other variants; they live only
+/// until resolution adds them, one per file, so it is not boxed.)
+#[allow(clippy::large_enum_variant)]
 pub(super) enum ReadInput {
     /// An object on the command line, or a member of a `--whole-archive`
     /// archive (`from_archive`).
@@ -21,6 +24,10 @@ pub(super) enum ReadInput {
     /// An archive member or a `--start-lib` object, with its defined
     /// symbols (AR-1).
     Lazy { member: Member, entries: Vec<LazyEntry> },
+    /// DYN-SHLIB: a shared library (a module with `dylink.0`).
+    Shared(SharedLibrary),
+    /// DYN-STUB: a stub library (`#STUB` text).
+    Stub(StubLibrary),
 }
 
 impl Resolver<'_> {
@@ -39,6 +46,18 @@ impl Resolver<'_> {
             let entries = archive::scan_defined_symbols(&member.name, &member.bytes)?;
             Ok(ReadInput::Lazy { member, entries })
         };
+        if shared::is_stub_library(&bytes) {
+            return Ok(vec![ReadInput::Stub(shared::parse_stub_library(&path, &bytes)?)]);
+        }
+        if shared::is_shared_library(&bytes) {
+            // DYN-SHLIB (measured): wasm-ld 22 refuses a shared library
+            // outside -pie/-shared output (wasm-ld 19 links it).
+            if !self.config.is_pic() {
+                self.diags.error(format!("attempted static link of dynamic object {path}"));
+                return Ok(Vec::new());
+            }
+            return Ok(vec![ReadInput::Shared(shared::parse_shared_library(&path, &bytes)?)]);
+        }
         if !archive::is_archive(&bytes) {
             return Ok(vec![if lazy {
                 lazy_member(Member { name: path, bytes })?
@@ -74,12 +93,27 @@ impl Resolver<'_> {
                 self.add_object(obj)
             }
             ReadInput::Lazy { member, entries } => self.add_lazy(member, entries),
+            ReadInput::Shared(lib) => {
+                self.shared_at.push(self.res.files.len());
+                self.res.shared_libs.push(lib);
+                Ok(())
+            }
+            ReadInput::Stub(stub) => {
+                self.stubs.push(stub);
+                Ok(())
+            }
         }
     }
 
-    /// CLI-4: `-lNAME` is the first `libNAME.a` in the `-L` paths.
+    /// CLI-4: `-lNAME` is the first `libNAME.a` in the `-L` paths;
+    /// DYN-SHLIB: in -pie/-shared links a `libNAME.so` of a folder comes
+    /// before its `libNAME.a` (measured).
     fn find_library(&self, name: &str, provider: &dyn InputProvider) -> Result<String, InputError> {
         for dir in &self.config.search_paths {
+            let so = format!("{}/lib{name}.so", dir.trim_end_matches('/'));
+            if self.config.is_pic() && provider.exists(&so) {
+                return Ok(so);
+            }
             let p = format!("{}/lib{name}.a", dir.trim_end_matches('/'));
             if provider.exists(&p) {
                 return Ok(p);

@@ -11,6 +11,8 @@
 //! - [`archives`]: lazy symbols and member extraction (AR-1..AR-3);
 //! - [`roots`]: `-u`, `--export`, the entry and `__wasm_call_dtors` (AR-3,
 //!   CTOR-2, CTOR-3);
+//! - [`shared`]: shared libraries' and stub libraries' symbols (DYN-SHLIB,
+//!   DYN-STUB);
 //! - [`synthetic`]: the linker-defined symbols (SYN-*);
 //! - [`order`]: files in wasm-ld's order (LOAD-ORDER);
 //! - [`query`]: what a resolved input symbol stands for, as methods of
@@ -22,6 +24,7 @@ pub(crate) mod kinds;
 mod order;
 pub(crate) mod query;
 mod roots;
+mod shared;
 pub(crate) mod signatures;
 mod symbols;
 pub(crate) mod symtab;
@@ -79,6 +82,11 @@ pub struct Resolution {
     /// GC-2: archive members and `--start-lib` objects; the other files
     /// (objects named on the command line) are live from the start.
     pub lazy_files: HashSet<FileId>,
+    /// DYN-SHLIB: the shared libraries of the command line, in order.
+    pub shared_libs: Vec<crate::object::shared::SharedLibrary>,
+    /// DYN-STUB: symbols exported (and roots of garbage collection)
+    /// because a stub library's used symbol depends on them.
+    pub force_export: HashSet<SymbolId>,
 }
 
 /// The resolver's working state: the resolution being built, the members
@@ -93,6 +101,11 @@ struct Resolver<'a> {
     comdats: HashSet<String>,
     /// LOAD-ORDER: files in the order their symbols were read to the end.
     loaded: Vec<FileId>,
+    /// DYN-SHLIB: per shared library, how many files were loaded before it
+    /// (its place among the inputs, for diagnostics' order).
+    shared_at: Vec<usize>,
+    /// DYN-STUB: the stub libraries of the command line, in order.
+    stubs: Vec<crate::object::shared::StubLibrary>,
 }
 
 /// Reads every input and resolves symbols, adding the diagnostics of
@@ -103,7 +116,7 @@ struct Resolver<'a> {
 /// Errors: an input that cannot be read or is malformed (the first such
 /// error ends the link, as nothing sound can follow).
 pub(crate) fn resolve(config: &Config, provider: &dyn InputProvider, diags: &mut Diagnostics) -> Result<Resolution, InputError> {
-    let mut r = Resolver { config, diags, res: Resolution::default(), members: Vec::new(), comdats: HashSet::default(), loaded: Vec::new() };
+    let mut r = Resolver { config, diags, res: Resolution::default(), members: Vec::new(), comdats: HashSet::default(), loaded: Vec::new(), shared_at: Vec::new(), stubs: Vec::new() };
     r.res.allowed_undefined.extend(config.allow_undefined_names.iter().cloned());
     // DIAG-1: every input is read before any symbol is added.
     let mut read = Vec::new();
@@ -113,11 +126,17 @@ pub(crate) fn resolve(config: &Config, provider: &dyn InputProvider, diags: &mut
     for input in read {
         r.add_input(input)?;
     }
+    r.claim_shared_symbols();
     // DIAG-1: wasm-ld stops here when the inputs' symbols gave errors
     // (warnings too under `--fatal-warnings`): a member that `--export`
     // would extract is never read (measured).
     if !r.diags.has_errors() {
         r.extract_roots()?;
+        r.claim_shared_symbols();
+        // DYN-STUB: after the roots, as wasm-ld's `processStubLibraries`.
+        let stubs = std::mem::take(&mut r.stubs);
+        r.process_stubs(&stubs)?;
+        r.claim_shared_symbols();
     }
     r.synthesize();
     r.reorder_files();

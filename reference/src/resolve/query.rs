@@ -77,10 +77,12 @@ impl Resolution {
 
     /// UND-EXPLICIT, UND-ALLOW: the undefined symbol is an import by
     /// design, never an error: it has an explicit import name
-    /// (EXPLICIT_NAME) or its name is allowed to be undefined.
+    /// (EXPLICIT_NAME) or its name is allowed to be undefined; so is a
+    /// symbol a shared library provides (DYN-SHLIB) or a stub library
+    /// imports (DYN-STUB).
     pub fn is_import_by_design(&self, sid: SymbolId) -> bool {
         let sym = &self.table.symbols[sid];
-        sym.import_name.is_some() || self.allowed_undefined.contains(&sym.name)
+        sym.import_name.is_some() || self.allowed_undefined.contains(&sym.name) || sym.shared.is_some() || sym.force_import
     }
 
     /// QUIRK-WILD-MEM: whether the output has a memory of its own. Always,

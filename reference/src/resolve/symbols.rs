@@ -144,7 +144,8 @@ impl Resolver<'_> {
             }
         }
         let target = if self.checks_signatures() { signatures::reference_target(&mut self.res, sid, &r) } else { sid };
-        if self.res.table.symbols[sid].def == Def::Undefined {
+        // DYN-SHLIB: a library's symbol keeps its import (`env`, its name).
+        if self.res.table.symbols[sid].def == Def::Undefined && self.res.table.symbols[sid].shared.is_none() {
             // wasm-ld `updateExistingUndefined`, on the symbol met.
             self.check_import_attributes(sid, r);
             let sym = &mut self.res.table.symbols[sid];

@@ -77,6 +77,13 @@ pub struct GlobalSymbol {
     /// `>>>` lines): the definition's, or the reference's that made or
     /// reset an undefined symbol.
     pub origin: Option<FileId>,
+    /// DYN-SHLIB: an undefined symbol a shared library provides: its
+    /// position in [`super::Resolution::shared_libs`]. It stays undefined
+    /// for the link (the loader finds it) but is imported, never reported.
+    pub shared: Option<usize>,
+    /// DYN-STUB: an undefined function a stub library provides: imported,
+    /// never reported (wasm-ld `forceImport`).
+    pub force_import: bool,
 }
 
 impl GlobalSymbol {
@@ -94,6 +101,8 @@ impl GlobalSymbol {
             import_module: None,
             import_name: None,
             origin: None,
+            shared: None,
+            force_import: false,
         }
     }
     /// No definition was found or loaded: undefined or a lazy symbol that

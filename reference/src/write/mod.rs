@@ -36,7 +36,7 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
 
     let mut m = Module::new();
     if l.pic {
-        m.section(&pic::dylink_section(config, l));
+        m.section(&pic::dylink_section(config, res, l));
     }
     let mut types = TypeSection::new();
     for t in &l.types {

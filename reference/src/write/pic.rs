@@ -13,6 +13,7 @@ use wasmparser::RelocationType as R;
 
 /// `dylink.0` subsection ids (DynamicLinking.md).
 const MEM_INFO: u8 = 1;
+const NEEDED: u8 = 2;
 const IMPORT_INFO: u8 = 4;
 const RUNTIME_PATH: u8 = 5;
 /// `WASM_SYM_BINDING_WEAK | WASM_SYM_UNDEFINED` (Linking.md symbol flags).
@@ -20,10 +21,12 @@ const WEAK_UNDEFINED: u32 = 0x01 | 0x10;
 
 /// DYN-DYLINK: the `dylink.0` section, first in the module: MEM_INFO
 /// (memory size in bytes, its alignment as a power of 2, table size in
-/// slots, table alignment 0), IMPORT_INFO for imported undefined weak
+/// slots, table alignment 0), NEEDED (DYN-SHLIB: the file name of each
+/// shared library of the command line, in order, repeats kept, used or
+/// not), IMPORT_INFO for imported undefined weak
 /// symbols (DYN-WEAK: module, field, flags weak and undefined) and, with
 /// `-rpath`, RUNTIME_PATH.
-pub(super) fn dylink_section(config: &Config, l: &Layout) -> CustomSection<'static> {
+pub(super) fn dylink_section(config: &Config, res: &Resolution, l: &Layout) -> CustomSection<'static> {
     let mut data = Vec::new();
     let mut info = Vec::new();
     l.memory.data_end.encode(&mut info);
@@ -33,6 +36,15 @@ pub(super) fn dylink_section(config: &Config, l: &Layout) -> CustomSection<'stat
     0u32.encode(&mut info);
     data.push(MEM_INFO);
     info.encode(&mut data);
+    if !res.shared_libs.is_empty() {
+        let mut needed = Vec::new();
+        (res.shared_libs.len() as u32).encode(&mut needed);
+        for lib in &res.shared_libs {
+            lib.needed_name.as_str().encode(&mut needed);
+        }
+        data.push(NEEDED);
+        needed.encode(&mut data);
+    }
     if !l.weak_imports.is_empty() {
         let mut imports = Vec::new();
         (l.weak_imports.len() as u32).encode(&mut imports);

@@ -242,3 +242,94 @@ fn pic_relocation_errors() {
         assert!(!errors(&msgs).is_empty(), "{args:?}");
     }
 }
+
+/// Links `objs` plus the library `lib` (refld's own build for refld,
+/// rust-lld's for rust-lld) with each linker; both must succeed with the
+/// same diagnostics and write the same module, section for section (the
+/// name, producers and target_features sections aside).
+fn same_module_against(objs: &[(String, Vec<u8>)], lib: (&str, &[u8], &[u8]), args: &[&str]) {
+    let mut ours: Vec<Input<'_>> = objs.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    let mut theirs = ours.clone();
+    ours.push((lib.0, lib.1.to_vec()));
+    theirs.push((lib.0, lib.2.to_vec()));
+    let r = link(&ours, args).unwrap_or_else(|e| panic!("refld failed ({args:?}):\n{e}"));
+    let lld = rust_lld(&theirs, args);
+    assert_eq!(refld_messages(&Ok(r.clone())), lld.messages, "{args:?}");
+    let (a, b) = (sections(&r.bytes), sections(&lld.bytes.expect("rust-lld wrote no output")));
+    assert_eq!(a, b, "the modules differ for {args:?}");
+}
+
+/// A side module's C source and the programs linked against it.
+const LIB: &str = "int lib_data = 5; int lib_fn(int x) { return x + lib_data; } int lib_fn2(void) { return 1; }";
+const USER: &str = "extern int lib_data; extern int lib_fn(int); int (*fp)(int) = lib_fn; int *dp = &lib_data;
+int api(void) { return lib_fn(lib_data) + fp(1) + *dp; } int (*getfp(void))(int) { return lib_fn; }";
+const WEAK_USER: &str = "__attribute__((weak)) extern int lib_fn(int); __attribute__((weak)) extern int lib_data;
+int api(void) { return lib_fn(1) + lib_data; }";
+const MODULE_USER: &str = "__attribute__((import_module(\"foo\"))) extern int lib_fn(int); int api(void) { return lib_fn(1); }";
+const DEFINER: &str = "int lib_fn(int x) { return x * 3; }";
+const WRONG_SIG: &str = "extern int lib_fn(int, int); int api(void) { return lib_fn(1, 2); }";
+const MISSING: &str = "extern int nope(int); int api(void) { return nope(1); }";
+
+#[test]
+fn shared_libraries_as_inputs() {
+    // DYN-SHLIB (measured, wasm-ld 22): a -shared module on the command
+    // line provides its exports: functions imported from env, data and
+    // addresses through GOT.mem / GOT.func imports, its file name in
+    // dylink.0 NEEDED (each library, in order, repeats kept); an object's
+    // definition wins in either order; the same module as rust-lld.
+    let lib = compile_pic(&[("lib", LIB)], &["-fvisibility=default"]);
+    let ours = same_module(&lib, &["-shared", "--experimental-pic"]);
+    let libs: Vec<Input<'_>> = lib.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    let theirs = rust_lld(&libs, &["-shared", "--experimental-pic"]).bytes.expect("rust-lld built the library");
+    let so = ("libx.so", ours.as_slice(), theirs.as_slice());
+    let objs = compile_pic(
+        &[("user", USER), ("weak", WEAK_USER), ("module", MODULE_USER), ("def", DEFINER), ("sig", WRONG_SIG), ("missing", MISSING)],
+        &["-fvisibility=default"],
+    );
+    let pick = |names: &[&str]| -> Vec<(String, Vec<u8>)> { names.iter().map(|n| objs.iter().find(|o| o.0 == format!("{n}.o")).unwrap().clone()).collect() };
+    let pie = ["-pie", "--experimental-pic", "--no-entry", "--export=api"];
+    let with = |extra: &[&'static str]| -> Vec<&'static str> { pie.iter().chain(extra).copied().collect() };
+    same_module_against(&pick(&["user"]), so, &with(&["--export=getfp"]));
+    same_module_against(&pick(&["user"]), so, &["-shared", "--experimental-pic"]);
+    // Weak references resolved by the library: imported, no IMPORT_INFO.
+    same_module_against(&pick(&["weak"]), so, &with(&[]));
+    // The import module of the reference is dropped; NEEDED twice.
+    same_module_against(&pick(&["module"]), so, &with(&["module.o", "libx.so", "libx.so"]));
+    same_module_against(&pick(&["user", "def"]), so, &with(&["user.o", "libx.so", "def.o"]));
+    same_module_against(&pick(&["user", "def"]), so, &with(&["def.o", "user.o", "libx.so"]));
+    // Errors: a signature the library disagrees with (both orders), a
+    // symbol it does not provide, a link without -pie/-shared.
+    for (obj, args) in [("sig", with(&["sig.o", "libx.so"])), ("sig", with(&["libx.so", "sig.o"])), ("missing", with(&[])), ("user", vec!["--no-entry"])] {
+        let chosen = pick(&[obj]);
+        let mut inputs: Vec<Input<'_>> = chosen.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+        inputs.push(("libx.so", ours.clone()));
+        let msgs = both_fail(&inputs, &args);
+        assert_eq!(errors(&msgs).len(), 1, "{args:?}: {msgs:?}");
+    }
+}
+
+#[test]
+fn stub_libraries_as_inputs() {
+    // DYN-STUB (measured, wasm-ld 22): an undefined function a `#STUB`
+    // library names is imported, its dependencies exported (hidden ones
+    // too), in static and PIC links, with no NEEDED entry; a dependency
+    // that is missing or undefined is an error naming the stub.
+    let source = "extern int foo(int); int bar(int x) { return x + 1; } int baz = 3;
+__attribute__((visibility(\"hidden\"))) int hid(int x) { return x; } int api(void) { return foo(1); }";
+    let stub = "#STUB\n# a comment\nfoo: bar, baz , hid\nunused: missing_dep\n";
+    for pic in [false, true] {
+        let flags: &[&str] = if pic { &["-fvisibility=default"] } else { &["-fvisibility=default", "-fno-pic"] };
+        let mut objs = compile_pic(&[("s", source)], flags);
+        objs.push(("libstub.so".to_string(), stub.as_bytes().to_vec()));
+        let args: &[&str] = if pic { &["-pie", "--experimental-pic", "--no-entry", "--export=api"] } else { &["--no-entry", "--export=api"] };
+        same_module(&objs, args);
+        for (deps, missing) in [("bar, nothere", "nothere"), ("bar, undef_dep", "undef_dep")] {
+            let source = format!("{source}\nextern int undef_dep(int); int api2(void) {{ return undef_dep(1); }}");
+            let mut objs = compile_pic(&[("s", &source)], flags);
+            objs.push(("libstub.so".to_string(), format!("#STUB\nfoo: {deps}\n").into_bytes()));
+            let inputs: Vec<Input<'_>> = objs.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+            let msgs = both_fail(&inputs, args);
+            assert_eq!(errors(&msgs), [format!("libstub.so: undefined symbol: {missing}. Required by foo")]);
+        }
+    }
+}
