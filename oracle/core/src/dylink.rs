@@ -23,7 +23,7 @@ pub struct Dylink {
     /// WASM_DYLINK_NEEDED: the shared libraries to load first, in order.
     pub needed: Vec<String>,
     /// WASM_DYLINK_EXPORT_INFO: exports with symbol flags (the TLS flag
-    /// 0x400 marks thread-local data), in order.
+    /// 0x100 marks thread-local data), in order.
     pub export_info: Vec<(String, u32)>,
     /// WASM_DYLINK_IMPORT_INFO: (import module, field, symbol flags), in
     /// order; the weak binding (flags & 3 == 1) lets an import stay
@@ -36,7 +36,7 @@ pub struct Dylink {
 /// WASM_SYM_BINDING_WEAK (Linking.md symbol flags).
 pub const BINDING_WEAK: u32 = 0x1;
 /// WASM_SYM_TLS.
-pub const SYMBOL_TLS: u32 = 0x400;
+pub const SYMBOL_TLS: u32 = 0x100;
 
 impl Dylink {
     /// Whether IMPORT_INFO marks the import `module`.`field` weak.

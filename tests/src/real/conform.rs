@@ -93,6 +93,8 @@ impl Locus {
             DiffKey::Run(_) => Locus::Module("run".into()),
             DiffKey::HostCall(_) | DiffKey::HostCallCount => Locus::Module("hostcall".into()),
             DiffKey::Call(_) => Locus::Module("call".into()),
+            // Real programs are static links: no side modules.
+            DiffKey::Side { key, .. } => Locus::of(key),
         }
     }
 

@@ -47,7 +47,7 @@
 //!   the module that needs it is ELF's order.)
 
 use super::host::{define_missing_imports, record_call};
-use super::reactor::call_exports;
+use super::reactor::{call_exports, call_funcs};
 use super::{classify, short, Ended, ExportCall, Host, RunLimits, RunResult, Runner, TrapKind};
 use crate::dylink::{read_dylink, Dylink, SYMBOL_TLS};
 use std::collections::{BTreeMap, HashMap};
@@ -130,6 +130,21 @@ impl Runner {
     /// to L6) and runs it (L7). Never fails: a load error is the trap
     /// `load failed` with its message.
     pub fn run_dynamic(&self, main: &[u8], libraries: &[Library<'_>], limits: &RunLimits) -> RunResult {
+        self.run_dynamic_with(main, libraries, None, limits)
+    }
+
+    /// [`Runner::run_dynamic`], but instead of the main module's entry the
+    /// functions `names` are called, each the first definition of that
+    /// name in load order, in the given order and with the arguments a
+    /// static reactor's i-th export gets ([`super::reactor::argument`]): how
+    /// a static link's exports (sorted by name) and a dynamic link of the
+    /// same program are called alike. A name no module defines as a
+    /// function gives the call result `missing`.
+    pub fn run_dynamic_calling(&self, main: &[u8], libraries: &[Library<'_>], names: &[String], limits: &RunLimits) -> RunResult {
+        self.run_dynamic_with(main, libraries, Some(names), limits)
+    }
+
+    fn run_dynamic_with(&self, main: &[u8], libraries: &[Library<'_>], names: Option<&[String]>, limits: &RunLimits) -> RunResult {
         self.run_with(limits, |store, calls| {
             let stack_pointer = Global::new(&mut *store, GlobalType::new(ValType::I32, Mutability::Var), Val::I32(0))
                 .map_err(|e| load_error(short(&e)))?;
@@ -145,13 +160,20 @@ impl Runner {
                 next_free: 0,
                 stack: (0, 0),
             };
-            loader.start(store, main, libraries, calls)
+            loader.start(store, main, libraries, names, calls)
         })
     }
 }
 
 impl Loader<'_> {
-    fn start(&mut self, store: &mut Store<Host>, main: &[u8], libraries: &[Library<'_>], calls: &mut Vec<ExportCall>) -> Load<bool> {
+    fn start(
+        &mut self,
+        store: &mut Store<Host>,
+        main: &[u8],
+        libraries: &[Library<'_>],
+        names: Option<&[String]>,
+        calls: &mut Vec<ExportCall>,
+    ) -> Load<bool> {
         let info = dylink_of("the main module", main)?;
         let main_instance = self.load_main(store, main, &info)?;
         for needed in &info.needed {
@@ -169,6 +191,19 @@ impl Loader<'_> {
         }
         for (_, instance) in instances.iter().skip(1) {
             call_if_exported(store, instance, "__wasm_call_ctors")?;
+        }
+        if let Some(names) = names {
+            let defined = self.symbols.lock().unwrap_or_else(|e| e.into_inner()).defined.clone();
+            let mut funcs = Vec::new();
+            for (i, name) in names.iter().enumerate() {
+                match defined.get(name) {
+                    Some(Symbol::Func(f)) => funcs.push((i, name.clone(), *f)),
+                    _ => calls.push(ExportCall { name: name.clone(), args: Vec::new(), result: "missing".into() }),
+                }
+            }
+            calls.extend(call_funcs(store, funcs));
+            calls.sort_by(|a, b| names.iter().position(|n| *n == a.name).cmp(&names.iter().position(|n| *n == b.name)));
+            return Ok(true);
         }
         match main_instance.get_func(&mut *store, "_start") {
             Some(start) => {

@@ -52,8 +52,14 @@ pub fn call_exports(store: &mut Store<Host>, instance: &Instance, skip: &[&str])
         .filter(|(name, _)| name != "_initialize" && !skip.contains(&name.as_str()))
         .collect();
     funcs.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(call_funcs(store, funcs.into_iter().enumerate().map(|(i, (n, f))| (i, n, f)).collect()))
+}
+
+/// Calls `funcs` (position, name, function) in order, each with
+/// [`argument`]`(position, j, ...)`, and records each call.
+pub fn call_funcs(store: &mut Store<Host>, funcs: Vec<(usize, String, Func)>) -> Vec<ExportCall> {
     let mut calls = Vec::new();
-    for (i, (name, func)) in funcs.into_iter().enumerate() {
+    for (i, name, func) in funcs {
         let ty = func.ty(&*store);
         let args: Option<Vec<Val>> = ty.params().enumerate().map(|(j, p)| argument(i, j, &p)).collect();
         let Some(args) = args else {
@@ -70,5 +76,5 @@ pub fn call_exports(store: &mut Store<Host>, instance: &Instance, skip: &[&str])
         };
         calls.push(ExportCall { name, args: args.iter().map(render_val).collect(), result });
     }
-    Ok(calls)
+    calls
 }
