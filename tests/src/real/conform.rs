@@ -93,6 +93,8 @@ impl Locus {
             DiffKey::Run(_) => Locus::Module("run".into()),
             DiffKey::HostCall(_) | DiffKey::HostCallCount => Locus::Module("hostcall".into()),
             DiffKey::Call(_) => Locus::Module("call".into()),
+            // A side module's difference is placed where its own key is.
+            DiffKey::Side { key, .. } => Locus::of(key),
         }
     }
 
