@@ -38,6 +38,10 @@ pub struct SymbolUse {
     pub address_taken: bool,
     /// The relocation's type.
     pub ty: RelocationType,
+    /// The chunk holding the relocation: 0 and the function's position, or
+    /// 1 and the data segment's (wasm-ld scans a file's functions, then its
+    /// data segments).
+    pub chunk: (u8, u32),
 }
 
 /// What survived garbage collection.
@@ -157,7 +161,10 @@ pub(crate) fn mark_live(config: &Config, res: &Resolution) -> LiveSet {
             }
         }
     }
-    m.live.uses.sort_by_key(|u| u.file);
+    // UND-REPORT, DYN-TLS: in wasm-ld's relocation scan order (measured:
+    // one file's undefined symbols reported in the order its chunks use
+    // them), a chunk's relocations in order (the sort is stable).
+    m.live.uses.sort_by_key(|u| (u.file, u.chunk));
     m.live
 }
 
@@ -243,14 +250,14 @@ impl Marker<'_> {
 
     fn scan(&mut self, c: Chunk) {
         let res = self.res;
-        let (f, relocs) = match c {
+        let (f, relocs, chunk) = match c {
             Chunk::Function(f, i) => {
                 let obj = &res.files[f];
-                (f, &obj.code_relocs[obj.func_relocs[i.index()].clone()])
+                (f, &obj.code_relocs[obj.func_relocs[i.index()].clone()], (0, i.index() as u32))
             }
             Chunk::Segment(f, i) => {
                 let obj = &res.files[f];
-                (f, &obj.data_relocs[obj.segment_relocs[i.index()].clone()])
+                (f, &obj.data_relocs[obj.segment_relocs[i.index()].clone()], (1, i.index() as u32))
             }
             _ => return,
         };
@@ -261,7 +268,7 @@ impl Marker<'_> {
             let address_taken = matches!(r.ty, RelocationType::TableIndexSleb | RelocationType::TableIndexI32);
             if let Some(sid) = res.file_syms[f][r.index as usize] {
                 let call = r.ty == RelocationType::FunctionIndexLeb;
-                self.live.uses.push(SymbolUse { symbol: sid, file: f, call, address_taken, ty: r.ty });
+                self.live.uses.push(SymbolUse { symbol: sid, file: f, call, address_taken, ty: r.ty, chunk });
                 // SIG-1: taking a stub's address (0) does not keep the stub
                 // (wasm-ld `MarkLive::mark` skips `isStub` table indices).
                 if address_taken && res.table.symbols[sid].def == Def::SignatureStub {

@@ -11,7 +11,7 @@ use crate::diag::Diagnostics;
 use crate::ids::SymbolIndex;
 use crate::live::{Chunk, LiveSet};
 use crate::object::reloc_types;
-use crate::object::{SymbolKind, SEG_TLS};
+use crate::object::SymbolKind;
 use crate::resolve::{FileId, Resolution, SymbolId, Synthetic, Target};
 use rustc_hash::FxHashMap as HashMap;
 use wasmparser::RelocationType as R;
@@ -83,9 +83,9 @@ pub fn requires_got_access(config: &Config, res: &Resolution, file: FileId, sym:
     }
 }
 
-/// Scans the relocations of the live chunks: the GOT, the errors of
-/// relocations PIC output cannot hold (DYN-RELOC), and what refld does not
-/// write yet (errors saying so). DYN-STATIC: in a static link, PIC code's
+/// Scans the relocations of the live chunks: the GOT and the errors of
+/// relocations PIC output cannot hold (DYN-RELOC). DYN-TLS: thread-local
+/// data needs neither (its offsets are constants). DYN-STATIC: in a static link, PIC code's
 /// GOT entries are internal constants.
 pub(crate) fn scan(config: &Config, res: &Resolution, live: &LiveSet, diags: &mut Diagnostics) -> Pic {
     let mut pic = Pic::default();
@@ -95,11 +95,6 @@ pub(crate) fn scan(config: &Config, res: &Resolution, live: &LiveSet, diags: &mu
         for (chunk, relocs, in_data) in funcs.chain(segs) {
             if !live.is_live(chunk) {
                 continue;
-            }
-            if let (true, Chunk::Segment(_, i)) = (config.is_pic(), chunk) {
-                if obj.segments[i.index()].flags & SEG_TLS != 0 {
-                    diags.error(format!("{}: thread-local data in -pie/-shared output is not supported yet", obj.name));
-                }
             }
             for r in relocs {
                 if r.ty == R::TypeIndexLeb {
@@ -113,9 +108,6 @@ pub(crate) fn scan(config: &Config, res: &Resolution, live: &LiveSet, diags: &mu
                 scan_pic_relocation(config, res, f, r.ty, sym, in_data, &mut pic, diags);
             }
         }
-    }
-    if config.is_pic() {
-        unsupported_in_pic(live, diags);
     }
     pic
 }
@@ -184,21 +176,5 @@ fn symbol_name(res: &Resolution, f: FileId, sym: SymbolIndex) -> String {
     match res.file_syms[f][sym.index()] {
         Some(sid) => res.table.symbols[sid].name.clone(),
         None => res.files[f].symbols[sym.index()].name.clone(),
-    }
-}
-
-/// What position-independent output needs that refld does not write yet:
-/// errors saying so, never a wrong module: the TLS symbols.
-fn unsupported_in_pic(live: &LiveSet, diags: &mut Diagnostics) {
-    let synthetics = [
-        (Synthetic::TlsBase, "__tls_base"),
-        (Synthetic::TlsSize, "__tls_size"),
-        (Synthetic::TlsAlign, "__tls_align"),
-        (Synthetic::InitTls, "__wasm_init_tls"),
-    ];
-    for (s, name) in synthetics {
-        if live.synthetic.contains(&s) {
-            diags.error(format!("the linker-defined symbol {name} in -pie/-shared output is not supported yet"));
-        }
     }
 }

@@ -115,6 +115,22 @@ fn report(config: &Config, res: &Resolution, live: &LiveSet, diags: &mut Diagnos
             let ty = crate::object::reloc_types::info(u.ty).name;
             diags.error(format!("{}: relocation {ty} is not supported against an undefined symbol `{}`", res.files[u.file].name, sym.name));
         }
+        // DYN-TLS (measured, wasm-ld 22 and 19, static and PIC links): an
+        // offset in the TLS block needs a definition here, weak references
+        // included; before the symbol is reported undefined.
+        if u.ty == wasmparser::RelocationType::MemoryAddrTlsSleb && sym.is_undefined() {
+            let ty = crate::object::reloc_types::info(u.ty).name;
+            let file = &res.files[u.file].name;
+            match sym.shared {
+                // wasm-ld links it, writing offset 0 of this module's own
+                // TLS block (measured): no way to reach the library's variable.
+                Some(lib) => diags.error(format!(
+                    "{file}: relocation {ty} against `{}` of shared library {}: thread-local data of another module is not supported",
+                    sym.name, res.shared_libs[lib].path
+                )),
+                None => diags.error(format!("{file}: relocation {ty} cannot be used against an undefined symbol `{}`", sym.name)),
+            }
+        }
         // In PIC output `pic::scan` judges every other relocation (DYN-RELOC).
         if unresolved == UnresolvedPolicy::ImportDynamic && sym.is_undefined() && !config.is_pic() {
             if let Some(msg) = dynamic_relocation_error(res, u) {

@@ -38,6 +38,23 @@ pub(super) fn assign(config: &Config, res: &Resolution, exports: &Exports, l: &m
         }
         l.exports.push((e.name.clone(), kind, index));
     }
+    // DYN-TLS (measured): `dylink.0` EXPORT_INFO names each exported TLS
+    // data symbol with its input flags, in symbol-table order.
+    if l.pic {
+        let mut tls: Vec<(SymbolId, String, u32)> = exports
+            .symbols
+            .iter()
+            .filter_map(|e| {
+                let sym = &res.table.symbols[e.symbol];
+                let Def::Defined { file, sym: si } = sym.def else { return None };
+                let flags = res.files[file].symbols[si.index()].flags;
+                (sym.kind == SymbolKind::Data && flags & crate::object::flags::TLS != 0).then(|| (e.symbol, sym.name.clone(), flags))
+            })
+            .collect();
+        tls.sort_by_key(|t| t.0);
+        tls.dedup_by_key(|t| t.0);
+        l.tls_exports = tls.into_iter().map(|(_, name, flags)| (name, flags)).collect();
+    }
     // DYN-EXPORTS (measured): the loader calls `__wasm_apply_data_relocs`;
     // exported after every symbol.
     if let Some(i) = l.apply_data_relocs {

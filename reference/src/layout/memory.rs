@@ -238,13 +238,23 @@ pub fn lay_out_memory(config: &Config, res: &Resolution, live: &LiveSet) -> Resu
 /// imported); the output segments, in MEM-ORDER, are merged into one
 /// `.data` segment, each aligned as it would be alone. The data section
 /// holds it up to its last non-`.bss` byte unless memory is imported.
-/// Initial pages: enough for the data.
+/// Initial pages: enough for the data. The merged segment keeps the name
+/// of a lone output segment (`.rodata`, `.tdata`, ...; measured).
+/// DYN-TLS: `.tdata` comes first (MEM-ORDER), so the TLS block starts at
+/// offset 0 and `__tls_base` holds that static offset.
 fn pic_memory(config: &Config, segs: Vec<OutSegment>) -> Result<MemoryLayout, String> {
     let mut m = MemoryLayout::default();
-    let mut out = OutSegment { name: ".data".into(), address: 0, size: 0, alignment: 1, pieces: vec![], tls: false, written: 0 };
+    let name = match segs.as_slice() {
+        [one] => one.name.clone(),
+        _ => ".data".to_string(),
+    };
+    let mut out = OutSegment { name, address: 0, size: 0, alignment: 1, pieces: vec![], tls: false, written: 0 };
     let mut end: u64 = 0;
     for s in segs {
         let start = align(end, s.alignment as u64);
+        if s.tls {
+            (m.tls_base, m.tls_size, m.tls_align) = (start as u32, s.size, s.alignment);
+        }
         for p in &s.pieces {
             let piece = Piece { offset: (start + p.offset as u64) as u32, ..*p };
             m.segment_address.insert((p.file, p.segment), piece.offset);

@@ -134,6 +134,10 @@ pub struct Layout {
     /// DYN-WEAK: the (module, field) of each imported undefined weak
     /// symbol, in symbol-table order (`dylink.0` IMPORT_INFO).
     pub weak_imports: Vec<(String, String)>,
+    /// DYN-TLS: the name and input symbol flags of each exported
+    /// thread-local data symbol, in symbol-table order (`dylink.0`
+    /// EXPORT_INFO).
+    pub tls_exports: Vec<(String, u32)>,
     /// `__wasm_apply_data_relocs`, when the output has it.
     pub apply_data_relocs: Option<u32>,
     /// `__wasm_apply_global_relocs` (the start function), when the output
@@ -486,7 +490,14 @@ fn globals(config: &Config, res: &Resolution, live: &LiveSet, pic: &Pic, l: &mut
         // QUIRK-WILD-SYN: Wild 0.10 only when a live relocation uses it
         // (measured: found/wild_unused_stack_pointer_dropped).
         // DYN-IMPORTS: PIC output imports `__stack_pointer` (`imports`).
+        // DYN-TLS (measured): without shared memory it defines only
+        // `__tls_base`, immutable, holding the TLS block's static offset
+        // (not rebased by `__memory_base`); the others stay undefined.
         if config.is_pic() {
+            if syn == Synthetic::TlsBase && live.synthetic.contains(&syn) {
+                let i = add(l, OutGlobal { ty: i32_const, init: GlobalInit::I32(value), name: name.into() });
+                l.synthetic_global.insert(syn, i);
+            }
             continue;
         }
         let always = syn == Synthetic::StackPointer && !config.quirks.has(Quirk::UnusedSyntheticsDropped);

@@ -105,7 +105,7 @@ pub const SEG_TLS: u32 = 0x2;
 pub const SEG_RETAIN: u32 = 0x4;
 
 /// Symbol flags (Linking.md "Symbol Table Subsection"), all of them:
-/// `TLS` and `ABSOLUTE` are not read yet.
+/// `ABSOLUTE` is not read yet.
 #[allow(dead_code)]
 pub mod flags {
     pub const BINDING_WEAK: u32 = 0x1;

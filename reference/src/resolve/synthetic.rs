@@ -100,11 +100,14 @@ impl Synthetic {
 /// global base of its own: `__heap_base`, `__heap_end`, `__global_base`,
 /// `__stack_low`, `__stack_high` stay undefined, and `__data_end` in a side
 /// module; `__dso_handle`, `__wasm_first_page_end` and a main module's
-/// `__data_end` are defined (relative to `__memory_base`).
+/// `__data_end` are defined (relative to `__memory_base`). DYN-TLS:
+/// `__tls_size`, `__tls_align` and `__wasm_init_tls` stay undefined too.
 fn defined_in_pic(s: Synthetic, shared: bool) -> bool {
     use Synthetic::*;
     match s {
         HeapBase | HeapEnd | GlobalBase | StackLow | StackHigh => false,
+        // DYN-TLS (measured, without --shared-memory): only `__tls_base`.
+        TlsSize | TlsAlign | InitTls => false,
         DataEnd => !shared,
         _ => true,
     }

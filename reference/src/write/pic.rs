@@ -14,6 +14,7 @@ use wasmparser::RelocationType as R;
 /// `dylink.0` subsection ids (DynamicLinking.md).
 const MEM_INFO: u8 = 1;
 const NEEDED: u8 = 2;
+const EXPORT_INFO: u8 = 3;
 const IMPORT_INFO: u8 = 4;
 const RUNTIME_PATH: u8 = 5;
 /// `WASM_SYM_BINDING_WEAK | WASM_SYM_UNDEFINED` (Linking.md symbol flags).
@@ -23,7 +24,8 @@ const WEAK_UNDEFINED: u32 = 0x01 | 0x10;
 /// (memory size in bytes, its alignment as a power of 2, table size in
 /// slots, table alignment 0), NEEDED (DYN-SHLIB: the file name of each
 /// shared library of the command line, in order, repeats kept, used or
-/// not), IMPORT_INFO for imported undefined weak
+/// not), EXPORT_INFO for exported thread-local data (DYN-TLS: name and
+/// input symbol flags), IMPORT_INFO for imported undefined weak
 /// symbols (DYN-WEAK: module, field, flags weak and undefined) and, with
 /// `-rpath`, RUNTIME_PATH.
 pub(super) fn dylink_section(config: &Config, res: &Resolution, l: &Layout) -> CustomSection<'static> {
@@ -44,6 +46,17 @@ pub(super) fn dylink_section(config: &Config, res: &Resolution, l: &Layout) -> C
         }
         data.push(NEEDED);
         needed.encode(&mut data);
+    }
+    // DYN-TLS (measured): after NEEDED, the exported TLS data symbols.
+    if !l.tls_exports.is_empty() {
+        let mut exports = Vec::new();
+        (l.tls_exports.len() as u32).encode(&mut exports);
+        for (name, flags) in &l.tls_exports {
+            name.as_str().encode(&mut exports);
+            flags.encode(&mut exports);
+        }
+        data.push(EXPORT_INFO);
+        exports.encode(&mut data);
     }
     if !l.weak_imports.is_empty() {
         let mut imports = Vec::new();

@@ -138,6 +138,7 @@ const PLAIN: &str = include_str!("../../../corpus/dynamic/side_module_constructo
 const WEAK: &str = include_str!("../../../corpus/dynamic/side_module_weak_undefined/weak.c");
 const ABSOLUTE: &str = include_str!("../../../corpus/dynamic/non_pic_object_in_side_module/abs.c");
 const RELATIVE: &str = include_str!("../../../corpus/dynamic/relative_address_of_undefined_symbol/rel.c");
+const TLS: &str = include_str!("../../../corpus/dynamic/side_module_thread_local/tls.c");
 
 #[test]
 fn side_and_main_modules_as_wasm_ld_writes_them() {
@@ -241,6 +242,62 @@ fn pic_relocation_errors() {
         let msgs = both_fail(&inputs, args);
         assert!(!errors(&msgs).is_empty(), "{args:?}");
     }
+}
+
+#[test]
+fn thread_local_data_in_pic_output() {
+    // DYN-TLS (measured, wasm-ld 22, objects of -matomics -mbulk-memory,
+    // no --shared-memory): `__tls_base` a defined immutable global holding
+    // the TLS block's offset, `.tdata` first in the merged segment (its
+    // name kept when alone), TLS offsets as constants, exported TLS data in
+    // dylink.0 EXPORT_INFO with its input flags; the same module as
+    // rust-lld, section for section.
+    let threads = ["-fvisibility=default", "-matomics", "-mbulk-memory"];
+    let tls = compile_pic(&[("tls", TLS)], &threads);
+    same_module(&tls, &["-shared", "--experimental-pic"]);
+    same_module(&tls, &["-shared", "-Bsymbolic", "--experimental-pic"]);
+    let bytes = same_module(&tls, &["-pie", "--experimental-pic", "--no-entry", "--export=bump", "--export=counter"]);
+    let dylink = sections(&bytes).into_iter().find(|s| s.1 == "dylink.0").expect("a dylink.0 section").2;
+    assert!(dylink.windows(10).any(|w| w == b"\x07counter\x80\x02"), "EXPORT_INFO names counter, flags 0x100: {dylink:02x?}");
+    // A lone .tbss goes to `.tdata`; weak and no_strip TLS definitions
+    // keep their flags; a TLS variable defined in another object.
+    let only = "_Thread_local int a; int *ga(void) { return &a; }";
+    let flags = "__attribute__((weak)) _Thread_local int w = 1; __attribute__((used)) _Thread_local int u = 3;
+__attribute__((visibility(\"hidden\"))) _Thread_local int h = 4; int *gh(void) { return &h; }";
+    let user = "extern _Thread_local int ext_tv; int getext(void) { return ext_tv; }";
+    let definer = "__attribute__((visibility(\"hidden\"))) _Thread_local int ext_tv = 9;";
+    let objs = compile_pic(&[("only", only), ("flags", flags), ("user", user), ("def", definer)], &threads);
+    let pick = |names: &[&str]| -> Vec<(String, Vec<u8>)> { names.iter().map(|n| objs.iter().find(|o| o.0 == format!("{n}.o")).unwrap().clone()).collect() };
+    same_module(&pick(&["only"]), &["-shared", "--experimental-pic"]);
+    same_module(&pick(&["flags"]), &["-shared", "--experimental-pic"]);
+    same_module(&pick(&["user", "def"]), &["-shared", "--experimental-pic"]);
+    // __tls_size and __tls_align stay undefined: imported under
+    // import-dynamic, else undefined symbols (in relocation order).
+    let builtins = "_Thread_local int tv = 5; int size(void) { return __builtin_wasm_tls_size(); }
+int al(void) { return __builtin_wasm_tls_align(); } void *base(void) { return __builtin_wasm_tls_base(); }";
+    let syn = compile_pic(&[("syn", builtins)], &threads);
+    same_module(&syn, &["-shared", "--experimental-pic", "--unresolved-symbols=import-dynamic"]);
+    let inputs: Vec<Input<'_>> = syn.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    let args = ["-shared", "--experimental-pic"];
+    both_fail(&inputs, &args);
+    let want = lld_in_order(&inputs, &args);
+    assert_eq!(want.iter().map(|m| m.1.as_str()).collect::<Vec<_>>(), ["syn.o: undefined symbol: __tls_size", "syn.o: undefined symbol: __tls_align"]);
+    assert_eq!(refld_in_order(&inputs, &args), want);
+    // An offset in the TLS block of an undefined symbol (weak too), in
+    // PIC and static links, before the undefined-symbol error.
+    let weak = "__attribute__((weak)) extern _Thread_local int wk; int *gw(void) { return &wk; }";
+    let bad = compile_pic(&[("user", user), ("weak", weak)], &threads);
+    let tls_error = |o: &str, s: &str| format!("{o}: relocation R_WASM_MEMORY_ADDR_TLS_SLEB cannot be used against an undefined symbol `{s}`");
+    for (i, args) in [&["-shared", "--experimental-pic"][..], &["-pie", "--experimental-pic", "--no-entry", "--export=getext", "--unresolved-symbols=import-dynamic"], &["--no-entry", "--export=getext"]].into_iter().enumerate() {
+        let inputs: Vec<Input<'_>> = bad[..1].iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+        both_fail(&inputs, args);
+        let undefined = (i != 1).then(|| "user.o: undefined symbol: ext_tv".to_string());
+        let want: Vec<String> = std::iter::once(tls_error("user.o", "ext_tv")).chain(undefined).collect();
+        let got: Vec<String> = refld_in_order(&inputs, args).into_iter().filter(|m| m.0 == Severity::Error).map(|m| m.1).collect();
+        assert_eq!(got, want, "{args:?}");
+    }
+    let inputs: Vec<Input<'_>> = bad[1..].iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    assert_eq!(errors(&both_fail(&inputs, &["-shared", "--experimental-pic"])), [tls_error("weak.o", "wk")]);
 }
 
 /// Links `objs` plus the library `lib` (refld's own build for refld,
