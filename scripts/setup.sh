@@ -31,11 +31,16 @@ install_wild() {
 # lld (wasm-ld 14), lld-16, lld-19, lld-22: wasm-ld versions to compare
 #   against (apt-cache policy on Debian 12 lists all four).
 # wabt: wasm-objdump, for people reading objects and outputs.
+# emscripten (3.1.6; brings clang-14, binaryen and nodejs): Emscripten's own
+#   loader as an external judge of side modules (tests/emscripten,
+#   tests/tests/emscripten_judge.rs): emcc builds the host and the side
+#   modules' objects, node runs them.
 packages=(
   clang-19 llvm-19 wasi-libc libclang-rt-19-dev-wasm32
   libc++-19-dev-wasm32 libc++abi-19-dev-wasm32
   lld lld-16 lld-19 lld-22
   wabt
+  emscripten
 )
 
 missing=()
