@@ -138,7 +138,13 @@ impl Comparison {
     /// `allowed`.
     pub fn extend(&mut self, differences: Vec<Difference>, allow: &AllowList) {
         for mut d in differences {
-            match allow.reason(&self.left, &self.right, &d.key.to_string()) {
+            // An allowance of a key holds for that key of every module of a
+            // dynamic link (`side[NAME].KEY`).
+            let reason = allow.reason(&self.left, &self.right, &d.key.to_string()).or_else(|| match &d.key {
+                DiffKey::Side { key, .. } => allow.reason(&self.left, &self.right, &key.to_string()),
+                _ => None,
+            });
+            match reason {
                 Some(reason) => {
                     d.allowed = Some(reason.to_string());
                     self.allowed.push(d);

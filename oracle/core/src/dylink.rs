@@ -44,6 +44,12 @@ impl Dylink {
         self.import_info.iter().any(|(m, f, flags)| m == module && f == field && flags & 3 == BINDING_WEAK)
     }
 
+    /// Whether IMPORT_INFO marks some import of symbol `field` weak,
+    /// whatever its import module (how Emscripten's loader reads it).
+    pub fn is_weak_symbol(&self, field: &str) -> bool {
+        self.import_info.iter().any(|(_, f, flags)| f == field && flags & 3 == BINDING_WEAK)
+    }
+
     /// The section's facts as (field, value) text pairs, in a fixed order:
     /// what [`crate::diff`] compares under `dylink.FIELD`.
     pub fn facts(&self) -> Vec<(&'static str, String)> {

@@ -24,8 +24,10 @@
 //!   modules; after all modules are loaded each is set from the first
 //!   definition in load order (a data export's value plus its module's
 //!   `__memory_base`, TLS exports excepted; a function gets a new table
-//!   slot). Left unset: 0 when every importer marks it weak in
-//!   IMPORT_INFO, else the load error `undefined symbol`.
+//!   slot, or the slot a module's own table region already gives it: E
+//!   `addFunction` keeps one slot per function). Left unset: 0 when every
+//!   importer's IMPORT_INFO marks the symbol weak (by name, whatever the
+//!   import module), else the load error `undefined symbol`.
 //! - L5 (E `resolveGlobalSymbol`, `mergeLibSymbols`): an `env` function
 //!   import is the first export of that name of a module loaded before it;
 //!   else a stub resolving the name when called (a module loaded later),
@@ -114,6 +116,8 @@ struct Loader<'r> {
     symbols: Arc<Mutex<Symbols>>,
     loaded: Vec<Loaded>,
     loading: Vec<String>,
+    /// A function's identity (`Func::to_raw`) -> its first table slot.
+    slots: HashMap<usize, u64>,
     /// The first byte no module's region holds yet.
     next_free: u64,
     stack: (u64, u64),
@@ -157,6 +161,7 @@ impl Runner {
                 symbols: Arc::default(),
                 loaded: Vec::new(),
                 loading: Vec::new(),
+                slots: HashMap::new(),
                 next_free: 0,
                 stack: (0, 0),
             };
@@ -329,7 +334,9 @@ impl Loader<'_> {
                 ("GOT.mem" | "GOT.func", _, ExternType::Global(_)) => {
                     let global = self.got_entry(store, n)?;
                     let entry = self.got.get_mut(n).expect("just made");
-                    if entry.required_by.is_none() && !info.is_weak_import(m, n) {
+                    // By name alone (E `currentModuleWeakSymbols`): IMPORT_INFO lists
+                    // a weak symbol under its own import, not its GOT entry.
+                    if entry.required_by.is_none() && !info.is_weak_symbol(n) {
                         entry.required_by = Some(name.to_string());
                     }
                     Some(global.into())
@@ -344,8 +351,33 @@ impl Loader<'_> {
         define_missing_imports(&mut linker, &mut *store, module).map_err(setup)?;
         let instance = linker.instantiate(&mut *store, module).map_err(|e| classify(e, TrapKind::Instantiation))?;
         self.merge_exports(store, &instance, info, memory_base);
+        self.note_slots(store, table_base, info.table_size);
         self.loaded.push(Loaded { name: name.to_string(), instance });
         Ok(instance)
+    }
+
+    /// Records the functions a module placed in its table region, so a
+    /// GOT.func entry of one of them gets that slot (E `updateTableMap`).
+    fn note_slots(&mut self, store: &mut Store<Host>, base: u64, size: u32) {
+        let Some(table) = self.table else { return };
+        for slot in base..base + u64::from(size) {
+            if let Some(Ref::Func(Some(f))) = table.get(&mut *store, slot) {
+                let key = f.to_raw(&mut *store) as usize;
+                self.slots.entry(key).or_insert(slot);
+            }
+        }
+    }
+
+    /// The slot of `f`: the one it has, else a new one at the table's end.
+    fn slot_of(&mut self, store: &mut Store<Host>, f: Func) -> Load<u64> {
+        let key = f.to_raw(&mut *store) as usize;
+        if let Some(&slot) = self.slots.get(&key) {
+            return Ok(slot);
+        }
+        let table = self.table(store)?;
+        let slot = table.grow(&mut *store, 1, Ref::Func(Some(f))).map_err(|e| load_error(short(&e)))?;
+        self.slots.insert(key, slot);
+        Ok(slot)
     }
 
     fn table(&mut self, store: &mut Store<Host>) -> Load<Table> {
@@ -450,11 +482,7 @@ impl Loader<'_> {
         for (name, global, required_by) in entries {
             let value = match defined.get(&name) {
                 Some(Symbol::Data(v)) => *v,
-                Some(Symbol::Func(f)) => {
-                    let table = self.table(store)?;
-                    let slot = table.grow(&mut *store, 1, Ref::Func(Some(*f))).map_err(|e| load_error(short(&e)))?;
-                    slot as i32
-                }
+                Some(Symbol::Func(f)) => self.slot_of(store, *f)? as i32,
                 None => match required_by {
                     Some(by) => {
                         missing.push(format!("undefined symbol `{name}` (imported by {by})"));
