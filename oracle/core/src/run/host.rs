@@ -6,7 +6,7 @@
 
 use super::Host;
 use serde::Serialize;
-use wasmtime::{Caller, Extern, ExternType, Global, Linker, Memory, Module, Ref, Store, Table, Val, ValType};
+use wasmtime::{AsContextMut, Caller, Extern, ExternType, Global, Linker, Memory, Module, Ref, Table, Val, ValType};
 
 /// Host calls kept in [`super::RunResult::host_calls`]; later ones are only
 /// counted ([`super::RunResult::host_call_count`]).
@@ -92,7 +92,7 @@ pub fn record_call(caller: &mut Caller<'_, Host>, module: &str, field: &str, par
 /// recording host, memories/tables/globals as fresh ones of the imported
 /// type (minimum size, zero/null contents). Tags and newer kinds stay
 /// undefined (instantiation fails).
-pub fn define_missing_imports(linker: &mut Linker<Host>, mut store: &mut Store<Host>, module: &Module) -> wasmtime::Result<()> {
+pub fn define_missing_imports(linker: &mut Linker<Host>, mut store: impl AsContextMut<Data = Host>, module: &Module) -> wasmtime::Result<()> {
     for import in module.imports() {
         let (m, n) = (import.module(), import.name());
         if linker.get(&mut store, m, n).is_ok() {

@@ -47,6 +47,9 @@
 //!   module's constructors before the libraries'; with `_start` running
 //!   them here that order cannot be had, and a library initialized before
 //!   the module that needs it is ELF's order.)
+//! - L8 (E `dlopenInternal`, `_dlsym_js`): `linkcheck.dlopen` and
+//!   `linkcheck.dlsym` load a library after start and look up its exports
+//!   ([`dlopen`]).
 
 use super::host::{define_missing_imports, record_call};
 use super::reactor::{call_exports, call_funcs};
@@ -54,10 +57,13 @@ use super::{classify, short, Ended, ExportCall, Host, RunLimits, RunResult, Runn
 use crate::dylink::{read_dylink, Dylink, SYMBOL_TLS};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
+use std::sync::Weak;
 use wasmtime::{
-    Caller, Extern, ExternType, Func, Global, GlobalType, Instance, Linker, Memory, MemoryType, Module, Mutability, Ref,
-    RefType, Store, Table, TableType, Val, ValType,
+    AsContextMut, Caller, Extern, ExternType, Func, Global, GlobalType, Instance, Linker, Memory, MemoryType, Module,
+    Mutability, Ref, RefType, Store, StoreContextMut, Table, TableType, Val, ValType,
 };
+
+mod dlopen;
 
 /// The main module's `__memory_base` when its memory has room (L2):
 /// Emscripten's default `GLOBAL_BASE`, so that address 0 is no object's.
@@ -104,11 +110,26 @@ struct GotEntry {
 struct Loaded {
     name: String,
     instance: Instance,
+    memory_base: u64,
+}
+
+/// A library offered to the loader, compiled.
+struct Lib {
+    name: String,
+    /// The module and its dylink.0 section, or why it cannot be loaded.
+    compiled: Result<(Module, Dylink), String>,
+    preload: bool,
 }
 
 /// The loader's state during one run.
-struct Loader<'r> {
-    runner: &'r Runner,
+struct Loader {
+    wasi_linker: Linker<Host>,
+    libraries: Vec<Lib>,
+    /// The loader itself, for the dlopen host functions (L8).
+    this: Weak<Mutex<Loader>>,
+    /// Set once the start-time modules are loaded: later regions go at the
+    /// memory's end, past the heap (L8).
+    started: bool,
     memory: Option<Memory>,
     table: Option<Table>,
     stack_pointer: Global,
@@ -150,83 +171,114 @@ impl Runner {
 
     fn run_dynamic_with(&self, main: &[u8], libraries: &[Library<'_>], names: Option<&[String]>, limits: &RunLimits) -> RunResult {
         self.run_with(limits, |store, calls| {
+            let compile = |name: &str, bytes: &[u8]| -> Result<(Module, Dylink), String> {
+                let module = self.module(bytes).map_err(|e| format!("{name}: {}", short(&e)))?;
+                let info = match read_dylink(bytes) {
+                    Ok(Some(d)) => d,
+                    Ok(None) => return Err(format!("{name} has no dylink.0 section: it is not a -pie or -shared module")),
+                    Err(e) => return Err(format!("{name}: {e}")),
+                };
+                Ok((module, info))
+            };
+            let (main_module, main_info) = compile("the main module", main).map_err(load_error)?;
+            let libs = libraries
+                .iter()
+                .map(|l| Lib { name: l.name.to_string(), compiled: compile(l.name, l.bytes), preload: l.preload })
+                .collect();
             let stack_pointer = Global::new(&mut *store, GlobalType::new(ValType::I32, Mutability::Var), Val::I32(0))
                 .map_err(|e| load_error(short(&e)))?;
-            let mut loader = Loader {
-                runner: self,
-                memory: None,
-                table: None,
-                stack_pointer,
-                got: BTreeMap::new(),
-                symbols: Arc::default(),
-                loaded: Vec::new(),
-                loading: Vec::new(),
-                slots: HashMap::new(),
-                next_free: 0,
-                stack: (0, 0),
-            };
-            loader.start(store, main, libraries, names, calls)
+            let loader = Arc::new_cyclic(|this| {
+                Mutex::new(Loader {
+                    wasi_linker: self.wasi_linker.clone(),
+                    libraries: libs,
+                    this: this.clone(),
+                    started: false,
+                    memory: None,
+                    table: None,
+                    stack_pointer,
+                    got: BTreeMap::new(),
+                    symbols: Arc::default(),
+                    loaded: Vec::new(),
+                    loading: Vec::new(),
+                    slots: HashMap::new(),
+                    next_free: 0,
+                    stack: (0, 0),
+                })
+            });
+            start(&loader, store, &main_module, &main_info, names, calls)
         })
     }
 }
 
-impl Loader<'_> {
-    fn start(
-        &mut self,
-        store: &mut Store<Host>,
-        main: &[u8],
-        libraries: &[Library<'_>],
-        names: Option<&[String]>,
-        calls: &mut Vec<ExportCall>,
-    ) -> Load<bool> {
-        let info = dylink_of("the main module", main)?;
-        let main_instance = self.load_main(store, main, &info)?;
+fn lock(loader: &Mutex<Loader>) -> std::sync::MutexGuard<'_, Loader> {
+    loader.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// L1 to L7 for the main module and the start-time libraries. The lock is
+/// not held while module code runs (a constructor may call dlopen, L8).
+fn start(
+    loader: &Mutex<Loader>,
+    store: &mut Store<Host>,
+    main: &Module,
+    info: &Dylink,
+    names: Option<&[String]>,
+    calls: &mut Vec<ExportCall>,
+) -> Load<bool> {
+    let (main_instance, instances, symbols) = {
+        let mut l = lock(loader);
+        let mut cx = store.as_context_mut();
+        let main_instance = l.load_main(&mut cx, main, info)?;
         for needed in &info.needed {
-            self.load_library(store, needed, libraries, "the main module")?;
+            l.load_library(&mut cx, needed, "the main module")?;
         }
-        for lib in libraries.iter().filter(|l| l.preload) {
-            self.load_library(store, lib.name, libraries, "the preload list")?;
+        let preload: Vec<String> = l.libraries.iter().filter(|l| l.preload).map(|l| l.name.clone()).collect();
+        for name in preload {
+            l.load_library(&mut cx, &name, "the preload list")?;
         }
-        self.define_linker_symbols(store)?;
-        self.set_got(store)?;
-        // L7: relocations of every module, then constructors.
-        let instances: Vec<(String, Instance)> = self.loaded.iter().map(|l| (l.name.clone(), l.instance)).collect();
-        for (_, instance) in &instances {
-            call_if_exported(store, instance, "__wasm_apply_data_relocs")?;
-        }
-        for (_, instance) in instances.iter().skip(1) {
-            call_if_exported(store, instance, "__wasm_call_ctors")?;
-        }
-        if let Some(names) = names {
-            let defined = self.symbols.lock().unwrap_or_else(|e| e.into_inner()).defined.clone();
-            let mut funcs = Vec::new();
-            for (i, name) in names.iter().enumerate() {
-                match defined.get(name) {
-                    Some(Symbol::Func(f)) => funcs.push((i, name.clone(), *f)),
-                    _ => calls.push(ExportCall { name: name.clone(), args: Vec::new(), result: "missing".into() }),
-                }
+        l.define_linker_symbols(&mut cx)?;
+        l.set_got(&mut cx)?;
+        l.started = true;
+        l.next_free = l.memory.map_or(0, |m| m.size(&cx) * PAGE);
+        let instances: Vec<Instance> = l.loaded.iter().map(|m| m.instance).collect();
+        (main_instance, instances, Arc::clone(&l.symbols))
+    };
+    // L7: relocations of every module, then constructors.
+    for instance in &instances {
+        call_if_exported(&mut *store, instance, "__wasm_apply_data_relocs")?;
+    }
+    for instance in instances.iter().skip(1) {
+        call_if_exported(&mut *store, instance, "__wasm_call_ctors")?;
+    }
+    if let Some(names) = names {
+        let defined = symbols.lock().unwrap_or_else(|e| e.into_inner()).defined.clone();
+        let mut funcs = Vec::new();
+        for (i, name) in names.iter().enumerate() {
+            match defined.get(name) {
+                Some(Symbol::Func(f)) => funcs.push((i, name.clone(), *f)),
+                _ => calls.push(ExportCall { name: name.clone(), args: Vec::new(), result: "missing".into() }),
             }
-            calls.extend(call_funcs(store, funcs));
-            calls.sort_by(|a, b| names.iter().position(|n| *n == a.name).cmp(&names.iter().position(|n| *n == b.name)));
-            return Ok(true);
         }
-        match main_instance.get_func(&mut *store, "_start") {
-            Some(start) => {
-                let start = start
-                    .typed::<(), ()>(&*store)
-                    .map_err(|e| Ended::Trap(TrapKind::NoStart, format!("_start has the wrong type: {}", short(&e))))?;
-                start.call(&mut *store, ()).map_err(|e| classify(e, TrapKind::Other))?;
-                Ok(false)
-            }
-            None => {
-                *calls = call_exports(store, &main_instance, &INTERNAL)?;
-                Ok(true)
-            }
+        calls.extend(call_funcs(store, funcs));
+        calls.sort_by(|a, b| names.iter().position(|n| *n == a.name).cmp(&names.iter().position(|n| *n == b.name)));
+        return Ok(true);
+    }
+    match main_instance.get_func(&mut *store, "_start") {
+        Some(start) => {
+            let start = start
+                .typed::<(), ()>(&*store)
+                .map_err(|e| Ended::Trap(TrapKind::NoStart, format!("_start has the wrong type: {}", short(&e))))?;
+            start.call(&mut *store, ()).map_err(|e| classify(e, TrapKind::Other))?;
+            Ok(false)
+        }
+        None => {
+            *calls = call_exports(store, &main_instance, &INTERNAL)?;
+            Ok(true)
         }
     }
+}
 
-    fn load_main(&mut self, store: &mut Store<Host>, bytes: &[u8], info: &Dylink) -> Load<Instance> {
-        let module = self.compile("the main module", bytes)?;
+impl Loader {
+    fn load_main(&mut self, store: &mut StoreContextMut<'_, Host>, module: &Module, info: &Dylink) -> Load<Instance> {
         let size = u64::from(info.memory_size);
         let align = 1u64 << info.memory_align.min(31);
         let base_at = |room: u64| {
@@ -237,7 +289,7 @@ impl Loader<'_> {
                 0
             }
         };
-        let base = match import_of(&module, "env", "memory") {
+        let base = match import_of(module, "env", "memory") {
             Some(ExternType::Memory(ty)) => {
                 let base = align_up(u64::from(MAIN_MEMORY_BASE), align);
                 let pages = ty.minimum().max((base + size).div_ceil(PAGE));
@@ -253,7 +305,7 @@ impl Loader<'_> {
                 None => return Err(load_error("the main module neither imports env.memory nor exports a memory")),
             },
         };
-        let instance = self.instantiate(store, "the main module", &module, info, base)?;
+        let instance = self.instantiate(store, "the main module", module, info, base)?;
         if self.memory.is_none() {
             self.memory = instance.exports(&mut *store).find_map(|e| e.into_memory());
         }
@@ -261,23 +313,23 @@ impl Loader<'_> {
         let low = align_up(self.next_free, 16);
         let high = self.reserve(store, low, u64::from(STACK_BYTES))?;
         self.stack = (low, high);
+        self.next_free = high;
         self.stack_pointer.set(&mut *store, Val::I32(high as i32)).map_err(|e| load_error(short(&e)))?;
         Ok(instance)
     }
 
-    fn load_library(&mut self, store: &mut Store<Host>, name: &str, libraries: &[Library<'_>], by: &str) -> Load<()> {
+    fn load_library(&mut self, store: &mut StoreContextMut<'_, Host>, name: &str, by: &str) -> Load<()> {
         if self.loaded.iter().any(|l| l.name == name) || self.loading.iter().any(|l| l == name) {
             return Ok(());
         }
-        let Some(lib) = libraries.iter().find(|l| l.name == name) else {
+        let Some(lib) = self.libraries.iter().find(|l| l.name == name) else {
             return Err(load_error(format!("{by} needs the shared library {name}, which was not given")));
         };
-        let info = dylink_of(name, lib.bytes)?;
+        let (module, info) = lib.compiled.clone().map_err(load_error)?;
         self.loading.push(name.to_string());
         for needed in &info.needed {
-            self.load_library(store, needed, libraries, name)?;
+            self.load_library(store, needed, name)?;
         }
-        let module = self.compile(name, lib.bytes)?;
         let base = if info.memory_size == 0 {
             0
         } else {
@@ -291,7 +343,7 @@ impl Loader<'_> {
     }
 
     /// Makes sure memory holds `[start, start + len)`; returns the end.
-    fn reserve(&mut self, store: &mut Store<Host>, start: u64, len: u64) -> Load<u64> {
+    fn reserve(&mut self, store: &mut StoreContextMut<'_, Host>, start: u64, len: u64) -> Load<u64> {
         let end = start + len;
         let memory = self.memory.ok_or_else(|| load_error("no memory to place data in"))?;
         let have = memory.size(&*store) * PAGE;
@@ -303,13 +355,9 @@ impl Loader<'_> {
         Ok(end)
     }
 
-    fn compile(&self, name: &str, bytes: &[u8]) -> Load<Module> {
-        self.runner.module(bytes).map_err(|e| Ended::Trap(TrapKind::Invalid, format!("{name}: {}", short(&e))))
-    }
-
     /// Defines `module`'s imports (L2, L4, L5), instantiates it at
     /// `memory_base` and merges its exports into the symbols.
-    fn instantiate(&mut self, store: &mut Store<Host>, name: &str, module: &Module, info: &Dylink, memory_base: u64) -> Load<Instance> {
+    fn instantiate(&mut self, store: &mut StoreContextMut<'_, Host>, name: &str, module: &Module, info: &Dylink, memory_base: u64) -> Load<Instance> {
         let setup = |e: wasmtime::Error| load_error(format!("{name}: {}", short(&e)));
         let table_base = if info.table_size > 0 || import_of(module, "env", "__indirect_function_table").is_some() {
             let table = self.table(store)?;
@@ -319,7 +367,7 @@ impl Loader<'_> {
         } else {
             0
         };
-        let mut linker: Linker<Host> = self.runner.wasi_linker.clone();
+        let mut linker: Linker<Host> = self.wasi_linker.clone();
         for import in module.imports() {
             let (m, n) = (import.module(), import.name());
             let item: Option<Extern> = match (m, n, import.ty()) {
@@ -342,6 +390,7 @@ impl Loader<'_> {
                     Some(global.into())
                 }
                 ("env", _, ExternType::Func(ty)) => Some(self.env_function(store, name, n, ty)?.into()),
+                ("linkcheck", _, ExternType::Func(ty)) => dlopen::host_function(&self.this, store, n, ty).map(Extern::from),
                 _ => None,
             };
             if let Some(item) = item {
@@ -352,13 +401,13 @@ impl Loader<'_> {
         let instance = linker.instantiate(&mut *store, module).map_err(|e| classify(e, TrapKind::Instantiation))?;
         self.merge_exports(store, &instance, info, memory_base);
         self.note_slots(store, table_base, info.table_size);
-        self.loaded.push(Loaded { name: name.to_string(), instance });
+        self.loaded.push(Loaded { name: name.to_string(), instance, memory_base });
         Ok(instance)
     }
 
     /// Records the functions a module placed in its table region, so a
     /// GOT.func entry of one of them gets that slot (E `updateTableMap`).
-    fn note_slots(&mut self, store: &mut Store<Host>, base: u64, size: u32) {
+    fn note_slots(&mut self, store: &mut StoreContextMut<'_, Host>, base: u64, size: u32) {
         let Some(table) = self.table else { return };
         for slot in base..base + u64::from(size) {
             if let Some(Ref::Func(Some(f))) = table.get(&mut *store, slot) {
@@ -369,7 +418,7 @@ impl Loader<'_> {
     }
 
     /// The slot of `f`: the one it has, else a new one at the table's end.
-    fn slot_of(&mut self, store: &mut Store<Host>, f: Func) -> Load<u64> {
+    fn slot_of(&mut self, store: &mut StoreContextMut<'_, Host>, f: Func) -> Load<u64> {
         let key = f.to_raw(&mut *store) as usize;
         if let Some(&slot) = self.slots.get(&key) {
             return Ok(slot);
@@ -380,7 +429,7 @@ impl Loader<'_> {
         Ok(slot)
     }
 
-    fn table(&mut self, store: &mut Store<Host>) -> Load<Table> {
+    fn table(&mut self, store: &mut StoreContextMut<'_, Host>) -> Load<Table> {
         if let Some(t) = self.table {
             return Ok(t);
         }
@@ -391,7 +440,7 @@ impl Loader<'_> {
         Ok(t)
     }
 
-    fn got_entry(&mut self, store: &mut Store<Host>, symbol: &str) -> Load<Global> {
+    fn got_entry(&mut self, store: &mut StoreContextMut<'_, Host>, symbol: &str) -> Load<Global> {
         if let Some(e) = self.got.get(symbol) {
             return Ok(e.global);
         }
@@ -403,7 +452,7 @@ impl Loader<'_> {
 
     /// L5: the definition loaded so far, else a stub that looks the name
     /// up when called and falls back to the recording host.
-    fn env_function(&mut self, store: &mut Store<Host>, importer: &str, field: &str, ty: wasmtime::FuncType) -> Load<Func> {
+    fn env_function(&mut self, store: &mut StoreContextMut<'_, Host>, importer: &str, field: &str, ty: wasmtime::FuncType) -> Load<Func> {
         let defined = self.symbols.lock().unwrap_or_else(|e| e.into_inner()).defined.get(field).cloned();
         if let Some(Symbol::Func(f)) = defined {
             let have = f.ty(&*store);
@@ -436,7 +485,7 @@ impl Loader<'_> {
     }
 
     /// L4/L5: exports become symbols unless an earlier module defined them.
-    fn merge_exports(&mut self, store: &mut Store<Host>, instance: &Instance, info: &Dylink, memory_base: u64) {
+    fn merge_exports(&mut self, store: &mut StoreContextMut<'_, Host>, instance: &Instance, info: &Dylink, memory_base: u64) {
         let exports: Vec<(String, Extern)> =
             instance.exports(&mut *store).map(|e| (e.name().to_string(), e.into_extern())).collect();
         let mut symbols = self.symbols.lock().unwrap_or_else(|e| e.into_inner());
@@ -460,7 +509,7 @@ impl Loader<'_> {
     }
 
     /// L6: the linker-defined data symbols no module defines.
-    fn define_linker_symbols(&mut self, store: &mut Store<Host>) -> Load<()> {
+    fn define_linker_symbols(&mut self, store: &mut StoreContextMut<'_, Host>) -> Load<()> {
         let heap_base = align_up(self.next_free.max(self.stack.1), 16);
         let heap_end = self.memory.map_or(0, |m| m.size(&*store) * PAGE).max(heap_base);
         let mut symbols = self.symbols.lock().unwrap_or_else(|e| e.into_inner());
@@ -474,7 +523,7 @@ impl Loader<'_> {
 
     /// L4: every GOT entry from its first definition; unresolved required
     /// entries are the load error.
-    fn set_got(&mut self, store: &mut Store<Host>) -> Load<()> {
+    fn set_got(&mut self, store: &mut StoreContextMut<'_, Host>) -> Load<()> {
         let defined: HashMap<String, Symbol> = self.symbols.lock().unwrap_or_else(|e| e.into_inner()).defined.clone();
         let mut missing = Vec::new();
         let entries: Vec<(String, Global, Option<String>)> =
@@ -501,22 +550,14 @@ impl Loader<'_> {
     }
 }
 
-fn dylink_of(name: &str, bytes: &[u8]) -> Load<Dylink> {
-    match read_dylink(bytes) {
-        Ok(Some(d)) => Ok(d),
-        Ok(None) => Err(load_error(format!("{name} has no dylink.0 section: it is not a -pie or -shared module"))),
-        Err(e) => Err(load_error(format!("{name}: {e}"))),
-    }
-}
-
 fn import_of(module: &Module, m: &str, n: &str) -> Option<ExternType> {
     module.imports().find(|i| i.module() == m && i.name() == n).map(|i| i.ty())
 }
 
-fn call_if_exported(store: &mut Store<Host>, instance: &Instance, name: &str) -> Load<()> {
-    if let Some(f) = instance.get_func(&mut *store, name) {
+fn call_if_exported(mut store: impl AsContextMut<Data = Host>, instance: &Instance, name: &str) -> Load<()> {
+    if let Some(f) = instance.get_func(&mut store, name) {
         let mut none: Vec<Val> = Vec::new();
-        f.call(&mut *store, &[], &mut none).map_err(|e| classify(e, TrapKind::Other))?;
+        f.call(&mut store, &[], &mut none).map_err(|e| classify(e, TrapKind::Other))?;
     }
     Ok(())
 }

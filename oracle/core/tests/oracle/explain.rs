@@ -25,6 +25,7 @@ fn linked(name: &str, warnings: &[&str]) -> LinkerReport {
         imports: vec![Import { module: "env".into(), name: "f".into(), ty: "func () -> i32".into() }],
         exports: vec![Export { name: "_start".into(), kind: "func".into(), ty: "func ()".into() }],
         invalid: None,
+        dylink: None,
     };
     let run = RunResult {
         stdout: b"hi\n".to_vec(),

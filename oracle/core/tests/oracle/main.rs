@@ -4,4 +4,5 @@ mod diff;
 mod explain;
 mod hostcalls;
 mod linker;
+mod loader;
 mod run;
