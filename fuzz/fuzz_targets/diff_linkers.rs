@@ -8,6 +8,12 @@
 //! corpus case under
 //! fuzz/artifacts/diff_linkers/cases/ for `linkcheck reduce`.
 //!
+//! With `DIFF_LINKERS_DYNAMIC=1` the bytes are drawn into a C program
+//! instead (`linkcheck_gen::equivalence::PicProgram`), compiled with
+//! `-fPIC` and linked as a `-pie` main module plus `-shared` side modules
+//! by every linker, each run under the project's loader; a finding is saved
+//! as a corpus case folder (C sources and `[[side_module]]`s).
+//!
 //! Every 200 sets the run prints its rate, the check's time per set and
 //! the external linker processes' (summed; they run concurrently). The
 //! README's benchmark is `bench_diff` (tests/src/bin), uninstrumented.
@@ -17,6 +23,7 @@
 use libfuzzer_sys::fuzz_target;
 use linkcheck_core::policy::Policy;
 use linkcheck_gen::diff_linkers::{Harness, DEFAULT_LINKERS};
+use linkcheck_gen::equivalence::PicProgram;
 use linkcheck_gen::object_set::ObjectSet;
 use std::path::Path;
 use std::sync::{Mutex, OnceLock};
@@ -41,11 +48,20 @@ fn harness() -> &'static Mutex<(Harness, Instant)> {
     })
 }
 
+fn dynamic() -> bool {
+    static DYNAMIC: OnceLock<bool> = OnceLock::new();
+    *DYNAMIC.get_or_init(|| std::env::var_os("DIFF_LINKERS_DYNAMIC").is_some())
+}
+
 fuzz_target!(|data: &[u8]| {
-    let set = ObjectSet::from_bytes(data);
     let mut guard = harness().lock().unwrap_or_else(|e| e.into_inner());
     let (h, started) = &mut *guard;
-    if let Err(finding) = h.check_set(&set) {
+    let checked = if dynamic() {
+        h.check_program(&PicProgram::from_bytes(data)).map(drop)
+    } else {
+        h.check_set(&ObjectSet::from_bytes(data)).map(drop)
+    };
+    if let Err(finding) = checked {
         panic!("{finding}");
     }
     let s = &h.stats;

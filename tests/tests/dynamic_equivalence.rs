@@ -86,3 +86,23 @@ proptest! {
         }
     }
 }
+
+/// The differential harness on a dynamic link (`DIFF_LINKERS_DYNAMIC`):
+/// the program of every reference kind, linked by refld, rust-lld,
+/// wasm-ld-19 and wasm-ld-22 as a main module and two side modules, run
+/// under the loader: every difference allowed or known.
+#[test]
+fn linkers_agree_on_the_dynamic_link_of_a_program() {
+    let policy_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus/policy.toml");
+    let policy = linkcheck_core::policy::Policy::load(&policy_path).expect("corpus/policy.toml");
+    let mut h = linkcheck_gen::diff_linkers::Harness::new(&["rust-lld", "wasm-ld-19", "wasm-ld-22"], policy, None)
+        .expect("the linkers are installed (scripts/setup.sh)");
+    let report = h.check_program(&every_use()).unwrap_or_else(|f| panic!("{f}"));
+    assert_eq!(report.linkers.len(), 4);
+    for l in &report.linkers {
+        assert_eq!(l.side_modules.len(), 2, "{}: two side modules", l.name);
+        let run = l.run.as_ref().expect("the main module ran");
+        assert_eq!(run.trap, None, "{}: {:?}", l.name, run.message);
+        assert!(run.calls.iter().any(|c| c.name == "f4" && c.result.starts_with('(')), "{}: f4 returns: {:?}", l.name, run.calls);
+    }
+}

@@ -20,10 +20,14 @@
 //! (`[[unsupported]]`) or that has a shape the policy keeps from it
 //! (`[[precondition]]`, [`Condition`]) is not given to that linker.
 //!
+//! [`Harness::check_program`] does the same for a dynamic link of a drawn
+//! C program (a main module and side modules, `dynamic`).
+//!
 //! [`Stats`] keeps where the time went: inside the external linker
 //! processes, and in all (the `diff_linkers` benchmark).
 
 mod condition;
+mod dynamic;
 
 pub use condition::Condition;
 
