@@ -373,7 +373,8 @@ pub fn run_case(dir: &Path, linkers: &[Linker], runner: &Runner, options: &Check
         check_timed(linkers, &prepared.args, prepared.path(), runner, options)
     } else {
         let sides: Vec<_> = case.side_modules.iter().map(|s| s.to_side_link()).collect();
-        check_dynamic_timed(linkers, &sides, &prepared.args, prepared.path(), runner, options)
+        let options = CheckOptions { missing_functions: case.missing_functions, ..options.clone() };
+        check_dynamic_timed(linkers, &sides, &prepared.args, prepared.path(), runner, &options)
     };
     attribute(policy, &mut report, policy.relative(dir).as_deref(), prepared.path(), runner, options);
     let expect = match report.linkers.first() {

@@ -24,6 +24,9 @@ pub struct CheckOptions {
     /// Whether linked outputs are also compared structurally
     /// ([`crate::canon`]: by symbol, independent of layout).
     pub structural: bool,
+    /// For a dynamic link, what the loader does with a call of a function
+    /// no module defines ([`crate::run::MissingFunction`]).
+    pub missing_functions: crate::run::MissingFunction,
     /// The differences that are legitimate for each pair of linkers
     /// ([`crate::allow`]): kept apart in [`Comparison::allowed`].
     pub allow: Arc<AllowList>,
@@ -38,6 +41,7 @@ impl Default for CheckOptions {
             limits: RunLimits::default(),
             run: true,
             structural: true,
+            missing_functions: crate::run::MissingFunction::Host,
             allow: Arc::new(AllowList::embedded().clone()),
         }
     }

@@ -99,7 +99,7 @@ fn link_all(
                 .zip(&side_reports)
                 .filter_map(|(side, r)| r.outcome.bytes().map(|bytes| Library { name: &side.name, bytes, preload: side.preload }))
                 .collect();
-            report.run = Some(runner.run_dynamic(main, &libraries, &options.limits));
+            report.run = Some(runner.run_dynamic_missing(main, &libraries, options.missing_functions, &options.limits));
         }
     }
     report.side_modules = side_reports;

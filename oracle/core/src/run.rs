@@ -26,7 +26,7 @@ pub mod provided;
 pub mod reactor;
 
 pub use host::HostCall;
-pub use loader::Library;
+pub use loader::{Library, MissingFunction};
 pub use reactor::ExportCall;
 
 use serde::Serialize;
@@ -117,6 +117,9 @@ pub enum TrapKind {
     /// Instantiation failed (an import could not be provided, a data or
     /// element segment out of bounds, a start function that trapped...).
     Instantiation,
+    /// A call of a function no loaded module defines, under
+    /// [`loader::MissingFunction::Trap`].
+    MissingFunction,
     /// The loader ([`loader`]) refused a dynamic link: a required symbol
     /// no module defines, a NEEDED library not given, a module that is not
     /// position-independent.
@@ -145,6 +148,7 @@ impl TrapKind {
             TrapKind::Invalid => "invalid module".into(),
             TrapKind::Instantiation => "instantiation failed".into(),
             TrapKind::Load => "load failed".into(),
+            TrapKind::MissingFunction => "missing function".into(),
             TrapKind::Other => "other".into(),
         }
     }
@@ -331,6 +335,9 @@ pub(crate) fn classify(err: wasmtime::Error, fallback: TrapKind) -> Ended {
         return Ended::Exit(exit.0);
     }
     let message = short(&err);
+    if err.downcast_ref::<loader::MissingFunctionCalled>().is_some() {
+        return Ended::Trap(TrapKind::MissingFunction, message);
+    }
     let kind = match err.downcast_ref::<Trap>() {
         Some(Trap::UnreachableCodeReached) => TrapKind::Unreachable,
         Some(Trap::MemoryOutOfBounds) | Some(Trap::HeapMisaligned) => TrapKind::MemoryOutOfBounds,

@@ -602,6 +602,7 @@ fn diff(args: DiffArgs) -> Result<u8> {
         run: !args.no_run,
         structural: !args.no_structural,
         allow: Arc::new(policy.allow.clone()),
+        ..CheckOptions::default()
     };
     let runner = Runner::new().map_err(anyhow::Error::msg)?;
     let cwd = std::env::current_dir().context("current directory")?;

@@ -24,6 +24,7 @@
 //! name = "libside.so"      # args (above) then link the main module
 //! args = ["-shared", "--experimental-pic", "side.o"]
 //! preload = true           # default; false: loaded only through NEEDED
+//! # top level, with side modules: missing_functions = "trap" (default "host")
 //! ```
 //!
 //! [`Case::load`] reads and checks a case. Finding the cases of a corpus
@@ -136,6 +137,8 @@ struct CaseFile {
     #[serde(default, rename = "side_module")]
     side_modules: Vec<SideModuleSpec>,
     #[serde(default)]
+    missing_functions: Option<crate::run::MissingFunction>,
+    #[serde(default)]
     divergence: Option<RecordedDivergence>,
 }
 
@@ -171,6 +174,9 @@ pub struct Case {
     /// Side modules linked before `args` (the main module), in order: a
     /// dynamic link, run under the loader ([`crate::run::loader`]).
     pub side_modules: Vec<SideModuleSpec>,
+    /// For a dynamic link: `host` (the default) or `trap`, what the loader
+    /// does with a call of a function no module defines.
+    pub missing_functions: crate::run::MissingFunction,
     /// The divergence the case was saved for, when recorded.
     pub divergence: Option<RecordedDivergence>,
 }
@@ -255,6 +261,9 @@ impl Case {
                 return Err(bad(format!("two side modules are named `{}`", side.name)));
             }
         }
+        if parsed.missing_functions.is_some() && parsed.side_modules.is_empty() {
+            return Err(bad("`missing_functions` needs a dynamic link (`[[side_module]]`)".into()));
+        }
         if let Some(d) = &parsed.divergence {
             let mut names = d.linkers.clone();
             names.sort();
@@ -275,6 +284,7 @@ impl Case {
             cflags: parsed.cflags,
             archives: parsed.archives,
             side_modules: parsed.side_modules,
+            missing_functions: parsed.missing_functions.unwrap_or_default(),
             divergence: parsed.divergence,
         })
     }

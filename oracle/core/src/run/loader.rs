@@ -32,7 +32,10 @@
 //!   import is the first export of that name of a module loaded before it;
 //!   else a stub resolving the name when called (a module loaded later),
 //!   and if none defines it the recording host answers, as for a static
-//!   link's import. `wasi_snapshot_preview1` is WASI; other modules are the
+//!   link's import (the embedder's function, as Emscripten's JS library
+//!   functions are), or, with [`MissingFunction::Trap`], the call traps
+//!   `missing function` naming it, as Emscripten's lazy stub does when
+//!   nothing defines it. `wasi_snapshot_preview1` is WASI; other modules are the
 //!   recording host's.
 //! - L6 (the linker-defined symbols a PIC main module leaves undefined,
 //!   SPEC DYN-SYN): `__heap_base` (the first free byte after the loaded
@@ -75,6 +78,32 @@ const PAGE: u64 = 65536;
 /// Exports the loader calls itself or that are no symbols (E `isInternalSym`).
 const INTERNAL: [&str; 6] =
     ["__wasm_call_ctors", "__wasm_apply_data_relocs", "__wasm_apply_global_relocs", "__dso_handle", "_initialize", "__tls_size"];
+
+/// What becomes of a call of an `env` function no loaded module defines
+/// (L5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MissingFunction {
+    /// The recording host answers, as it answers a static link's import
+    /// (the embedder's function: Emscripten's JS library).
+    #[default]
+    Host,
+    /// The call traps `missing function` naming it (E: the lazy stub's
+    /// `resolveSymbol` finds nothing).
+    Trap,
+}
+
+/// The error a [`MissingFunction::Trap`] call ends with.
+#[derive(Debug)]
+pub struct MissingFunctionCalled(pub String);
+
+impl std::fmt::Display for MissingFunctionCalled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "missing function: {} (no loaded module defines it)", self.0)
+    }
+}
+
+impl std::error::Error for MissingFunctionCalled {}
 
 /// A shared library offered to the loader by name.
 #[derive(Debug, Clone, Copy)]
@@ -130,6 +159,7 @@ struct Loader {
     /// Set once the start-time modules are loaded: later regions go at the
     /// memory's end, past the heap (L8).
     started: bool,
+    missing: MissingFunction,
     memory: Option<Memory>,
     table: Option<Table>,
     stack_pointer: Global,
@@ -155,7 +185,13 @@ impl Runner {
     /// to L6) and runs it (L7). Never fails: a load error is the trap
     /// `load failed` with its message.
     pub fn run_dynamic(&self, main: &[u8], libraries: &[Library<'_>], limits: &RunLimits) -> RunResult {
-        self.run_dynamic_with(main, libraries, None, limits)
+        self.run_dynamic_with(main, libraries, None, MissingFunction::Host, limits)
+    }
+
+    /// [`Runner::run_dynamic`] with calls of functions no module defines
+    /// answered as `missing` says (L5).
+    pub fn run_dynamic_missing(&self, main: &[u8], libraries: &[Library<'_>], missing: MissingFunction, limits: &RunLimits) -> RunResult {
+        self.run_dynamic_with(main, libraries, None, missing, limits)
     }
 
     /// [`Runner::run_dynamic`], but instead of the main module's entry the
@@ -166,10 +202,17 @@ impl Runner {
     /// same program are called alike. A name no module defines as a
     /// function gives the call result `missing`.
     pub fn run_dynamic_calling(&self, main: &[u8], libraries: &[Library<'_>], names: &[String], limits: &RunLimits) -> RunResult {
-        self.run_dynamic_with(main, libraries, Some(names), limits)
+        self.run_dynamic_with(main, libraries, Some(names), MissingFunction::Host, limits)
     }
 
-    fn run_dynamic_with(&self, main: &[u8], libraries: &[Library<'_>], names: Option<&[String]>, limits: &RunLimits) -> RunResult {
+    fn run_dynamic_with(
+        &self,
+        main: &[u8],
+        libraries: &[Library<'_>],
+        names: Option<&[String]>,
+        missing: MissingFunction,
+        limits: &RunLimits,
+    ) -> RunResult {
         self.run_with(limits, |store, calls| {
             let compile = |name: &str, bytes: &[u8]| -> Result<(Module, Dylink), String> {
                 let module = self.module(bytes).map_err(|e| format!("{name}: {}", short(&e)))?;
@@ -193,6 +236,7 @@ impl Runner {
                     libraries: libs,
                     this: this.clone(),
                     started: false,
+                    missing,
                     memory: None,
                     table: None,
                     stack_pointer,
@@ -467,6 +511,7 @@ impl Loader {
         let symbols = Arc::clone(&self.symbols);
         let (name, results): (String, Vec<ValType>) = (field.to_string(), ty.results().collect());
         let expected = ty.clone();
+        let missing = self.missing;
         Ok(Func::new(&mut *store, ty, move |mut caller: Caller<'_, Host>, params: &[Val], out: &mut [Val]| {
             let found = symbols.lock().unwrap_or_else(|e| e.into_inner()).defined.get(&name).cloned();
             match found {
@@ -476,6 +521,7 @@ impl Loader {
                     }
                     f.call(&mut caller, params, out)
                 }
+                _ if missing == MissingFunction::Trap => Err(wasmtime::Error::new(MissingFunctionCalled(name.clone()))),
                 _ => {
                     record_call(&mut caller, "env", &name, params, out, &results);
                     Ok(())
