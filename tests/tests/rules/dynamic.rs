@@ -180,6 +180,38 @@ fn weak_undefined_symbols_in_pic_output() {
     }
 }
 
+/// The two side modules of corpus/dynamic/weak_definitions_in_two_side_modules.
+const WEAK_A: &str = include_str!("../../../corpus/dynamic/weak_definitions_in_two_side_modules/a.c");
+const WEAK_B: &str = include_str!("../../../corpus/dynamic/weak_definitions_in_two_side_modules/b.c");
+
+#[test]
+fn weak_definitions_in_side_modules() {
+    // DYN-WEAK-DEF (measured, wasm-ld 22): a side module imports each
+    // function it defines weakly and not hidden (env.NAME, among the
+    // undefined imports in symbol-table order), its calls and table slots
+    // name the import, its export the body; with -Bsymbolic too, not in
+    // -pie; hidden weak functions and weak data get no such import.
+    let hidden = "__attribute__((weak, visibility(\"hidden\"))) int hfn(void) { return 3; }
+int (*hp)(void) = hfn; int h(void) { return hfn() + hp(); }";
+    let user = "extern int ext_before(void); __attribute__((weak)) int wfn(void); extern int wval;
+int (*tab)(void) = wfn; int *dp = &wval; extern int ext_after(int);
+__attribute__((weak)) int w2(int x) { return x + ext_after(x); }
+int use(void) { return ext_before() + wfn() + tab() + *dp + w2(3); }";
+    let objs = compile_pic(&[("a", WEAK_A), ("b", WEAK_B), ("hidden", hidden), ("user", user)], &["-fvisibility=default"]);
+    let pick = |names: &[&str]| -> Vec<(String, Vec<u8>)> { names.iter().map(|n| objs.iter().find(|o| o.0 == format!("{n}.o")).unwrap().clone()).collect() };
+    let dynamic = "--unresolved-symbols=import-dynamic";
+    for args in [&["-shared", "--experimental-pic"][..], &["-shared", "-Bsymbolic", "--experimental-pic"], &["-pie", "--experimental-pic", "--no-entry", "--export-dynamic"]] {
+        let bytes = same_module(&pick(&["a"]), args);
+        let imports_wfn = bytes.windows(9).any(|w| w == b"\x03env\x03wfn\x00");
+        assert_eq!(imports_wfn, args[0] == "-shared", "env.wfn imported, {args:?}");
+        same_module(&pick(&["b"]), args);
+        same_module(&pick(&["hidden"]), args);
+        let with = |extra: &[&'static str]| -> Vec<&'static str> { args.iter().chain([dynamic].iter()).chain(extra).copied().collect() };
+        same_module(&pick(&["user", "b"]), &with(&[]));
+        same_module(&pick(&["b", "user"]), &with(&[]));
+    }
+}
+
 #[test]
 fn linker_data_symbols_in_pic_output() {
     // DYN-SYN (measured, wasm-ld 22): PIC output defines `__dso_handle`,
