@@ -213,6 +213,26 @@ int use(void) { return ext_before() + wfn() + tab() + *dp + w2(3); }";
 }
 
 #[test]
+fn undefined_functions_only_called_are_imported() {
+    // DYN-IMPORTS (measured, wasm-ld 22): PIC output imports an undefined
+    // function (weak, explicitly named or under import-dynamic) only when a
+    // file calls it directly; a function whose address alone is taken is a
+    // GOT.func import, still listed in IMPORT_INFO when weak.
+    let source = "typedef int (*fn)(int); extern int addr_only(int); extern int called(int);
+__attribute__((weak)) extern int weak_addr(int); __attribute__((weak)) extern int weak_called(int);
+__attribute__((import_module(\"m\"), import_name(\"f\"))) extern int named(int);
+fn p1 = addr_only; fn get(void) { return addr_only; } fn getw(void) { return weak_addr; } fn getn(void) { return named; }
+int c(void) { return called(1) + weak_called(2); }";
+    let weak = "__attribute__((weak)) extern int weak_addr(int); int (*getw(void))(int) { return weak_addr; }";
+    let objs = compile_pic(&[("s", source), ("w", weak)], &["-fvisibility=default"]);
+    let dynamic = "--unresolved-symbols=import-dynamic";
+    same_module(&objs[..1], &["-shared", "--experimental-pic", dynamic]);
+    same_module(&objs[..1], &["-pie", "--experimental-pic", dynamic, "--no-entry", "--export-dynamic"]);
+    same_module(&objs[1..], &["-shared", "--experimental-pic"]);
+    same_module(&objs[1..], &["-pie", "--experimental-pic", "--no-entry", "--export-dynamic"]);
+}
+
+#[test]
 fn linker_data_symbols_in_pic_output() {
     // DYN-SYN (measured, wasm-ld 22): PIC output defines `__dso_handle`,
     // `__wasm_first_page_end` and a main module's `__data_end` (internal
