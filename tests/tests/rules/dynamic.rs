@@ -233,6 +233,27 @@ int c(void) { return called(1) + weak_called(2); }";
 }
 
 #[test]
+fn constructors_in_pic_output() {
+    // CTOR-2, CTOR-3 (measured, wasm-ld 22): PIC output has no
+    // command-export wrappers, constructors and destructors or not; a
+    // `__wasm_call_dtors` of an archive is extracted and kept (not
+    // exported) in a -pie main module, not in a side module.
+    let ctors = "int v; __attribute__((constructor)) static void init(void) { v = 5; }
+__attribute__((destructor)) static void fini(void) { v = 0; } int get(void) { return v; } void _start(void) {}";
+    let plain = "int get(void) { return 1; } void _start(void) {}";
+    let dtors = "int dtors_ran; void __wasm_call_dtors(void) { dtors_ran = 1; }";
+    let objs = compile_pic(&[("c", ctors), ("m", plain), ("d", dtors)], &["-fvisibility=default"]);
+    let lib = archive_with_options(&[("d.o", objs[2].1.as_slice())], ArchiveOptions { symbol_index: true });
+    let dynamic = "--unresolved-symbols=import-dynamic";
+    for args in [&["-shared", "--experimental-pic", dynamic][..], &["-pie", "--experimental-pic", dynamic, "--export=get"], &["-pie", "--experimental-pic", dynamic, "--no-entry", "--export=get"]] {
+        for i in 0..2 {
+            same_module(&objs[i..=i], args);
+            same_module(&[objs[i].clone(), ("libd.a".to_string(), lib.clone())], args);
+        }
+    }
+}
+
+#[test]
 fn linker_data_symbols_in_pic_output() {
     // DYN-SYN (measured, wasm-ld 22): PIC output defines `__dso_handle`,
     // `__wasm_first_page_end` and a main module's `__data_end` (internal
