@@ -291,7 +291,11 @@ fn imports(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined, p
         let i32_mut = GlobalType { content_type: ValType::I32, mutable: true, shared: false };
         let i32_const = GlobalType { content_type: ValType::I32, mutable: false, shared: false };
         let bases = [(Synthetic::MemoryBase, "__memory_base", i32_const), (Synthetic::TableBase, "__table_base", i32_const)];
-        let sp = pic.uses_stack_pointer.then_some((Synthetic::StackPointer, "__stack_pointer", i32_mut));
+        // DYN-IMPORTS (measured, wasm-ld 22 and 19): `__stack_pointer` is
+        // imported when live: a live relocation uses it, or nothing is
+        // collected (`--no-gc-sections` keeps every symbol live).
+        let sp_live = pic.uses_stack_pointer || !crate::live::collects(config);
+        let sp = sp_live.then_some((Synthetic::StackPointer, "__stack_pointer", i32_mut));
         for (syn, name, ty) in sp.into_iter().chain(bases) {
             let i = l.num_imported_globals;
             l.num_imported_globals += 1;

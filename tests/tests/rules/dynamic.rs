@@ -253,6 +253,30 @@ __attribute__((destructor)) static void fini(void) { v = 0; } int get(void) { re
     }
 }
 
+/// tests/emscripten's side module with a constructor.
+const CTOR_SIDE: &str = include_str!("../../emscripten/side/ctor.c");
+
+#[test]
+fn stack_pointer_import_when_live() {
+    // DYN-IMPORTS (measured, wasm-ld 22): PIC output imports
+    // `env.__stack_pointer` when a live relocation uses it, or under
+    // --no-gc-sections even when nothing does.
+    let stack = "int g(int x) { volatile int a[4]; a[x & 3] = 1; return a[0]; }";
+    let mut objs = compile_pic(&[("ctor", CTOR_SIDE), ("plain", "int f(void) { return 1; }")], &["-fvisibility=default"]);
+    objs.extend(compile_pic(&[("stack", stack)], &["-fvisibility=default", "-O0"]));
+    let dynamic = "--unresolved-symbols=import-dynamic";
+    for obj in &objs {
+        for args in [&["-shared", "--experimental-pic", dynamic][..], &["-pie", "--experimental-pic", dynamic, "--no-entry"], &["-pie", "--experimental-pic", dynamic, "--no-entry", "--export-dynamic"]] {
+            let objs = std::slice::from_ref(obj);
+            same_module(objs, args);
+            let mut kept = args.to_vec();
+            kept.push("--no-gc-sections");
+            let bytes = same_module(objs, &kept);
+            assert!(bytes.windows(16).any(|w| w == b"\x0f__stack_pointer"), "{} {kept:?}", obj.0);
+        }
+    }
+}
+
 #[test]
 fn linker_data_symbols_in_pic_output() {
     // DYN-SYN (measured, wasm-ld 22): PIC output defines `__dso_handle`,
