@@ -463,6 +463,44 @@ fn shared_libraries_as_inputs() {
 }
 
 #[test]
+fn shared_library_symbols_join_at_the_library() {
+    // DYN-SHLIB (measured, wasm-ld 22): a library's symbols join the
+    // symbol table where it is read: a later reference meets the library's
+    // function (its direct call's signature checked, the library named
+    // first; no import module check), an earlier one is checked when the
+    // library comes; two references before it still meet each other.
+    let lib = compile_pic(&[("libm", "int lib_fn(int x) { return x; }")], &["-fvisibility=default"]);
+    let ours = same_module(&lib, &["-shared", "--experimental-pic"]);
+    let objs = compile_pic(
+        &[("ma", "__attribute__((import_module(\"foo\"))) extern int lib_fn(int); int a(void) { return lib_fn(1); }"), ("sig", WRONG_SIG)],
+        &["-fvisibility=default"],
+    );
+    let mut inputs: Vec<Input<'_>> = objs.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    inputs.push(("libm.so", ours));
+    let pie = ["-pie", "--experimental-pic", "--no-entry", "--export=a", "--export=api"];
+    for order in [["ma.o", "libm.so", "sig.o"], ["ma.o", "sig.o", "libm.so"], ["libm.so", "ma.o", "sig.o"], ["sig.o", "libm.so", "ma.o"], ["libm.so", "sig.o", "ma.o"]] {
+        let args: Vec<&str> = pie.iter().chain(&order).copied().collect();
+        let ordered: Vec<Input<'_>> = order.iter().map(|n| inputs.iter().find(|i| i.0 == *n).unwrap().clone()).collect();
+        let msgs = both_fail(&ordered, &args);
+        assert_eq!(errors(&msgs).len(), 1, "{order:?}: {msgs:?}");
+    }
+    // The imports follow the library's place in the symbol table; an
+    // archive member defining a library's function is not extracted.
+    let lib2 = compile_pic(&[("lib2", "int l1(int x) { return x; } int l2(int x) { return x + 1; } int ld = 4;")], &["-fvisibility=default"]);
+    let so = same_module(&lib2, &["-shared", "--experimental-pic"]);
+    let user = "extern int other(int); extern int l2(int); extern int l1(int); extern int ld; int u(void) { return other(1) + l2(2) + l1(3) + ld; }";
+    let mut objs = compile_pic(&[("u", user), ("d1", "int l1(int x) { return x * 100; }")], &["-fvisibility=default"]);
+    let member = objs.pop().expect("d1.o");
+    objs.push(("libd1.a".to_string(), archive_with_options(&[("d1.o", member.1.as_slice())], ArchiveOptions { symbol_index: true })));
+    objs.push(("lib2.so".to_string(), so));
+    let pie = ["-pie", "--experimental-pic", "--unresolved-symbols=import-dynamic", "--no-entry", "--export=u"];
+    for order in [["lib2.so", "u.o", "libd1.a"], ["u.o", "lib2.so", "libd1.a"], ["u.o", "libd1.a", "lib2.so"], ["lib2.so", "libd1.a", "u.o"]] {
+        let args: Vec<&str> = pie.iter().chain(&order).copied().collect();
+        same_module(&objs, &args);
+    }
+}
+
+#[test]
 fn stub_libraries_as_inputs() {
     // DYN-STUB (measured, wasm-ld 22): an undefined function a `#STUB`
     // library names is imported, its dependencies exported (hidden ones
