@@ -156,6 +156,7 @@ fn describe(f: Option<&Fate>, live: bool) -> String {
         Some(Fate::WeakStub) => "weak stub (traps when called), table index 0".to_string(),
         Some(Fate::TrapStub) => "trapping stub, table index 0".to_string(),
         Some(Fate::Zero) => "address 0".to_string(),
+        Some(Fate::GotOnly) => "reached through its GOT.func import only".to_string(),
         Some(Fate::Error) | None => "error: undefined symbol".to_string(),
     }
 }

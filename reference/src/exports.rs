@@ -120,7 +120,9 @@ pub(crate) fn select(config: &Config, res: &Resolution, live: &HashSet<SymbolId>
     // wild_command_export_skips_dtors; a defined `__wasm_call_dtors`
     // without init functions makes no wrapper).
     let entry_only = config.quirks.has(Quirk::CommandWrapperEntryOnly);
-    let wrap = res.command_wrappers && (has_init || (res.call_dtors.is_some() && !entry_only));
+    // CTOR-2 (measured, wasm-ld 22 and 19): PIC output has no wrappers; its
+    // loader runs the constructors.
+    let wrap = !config.is_pic() && res.command_wrappers && (has_init || (res.call_dtors.is_some() && !entry_only));
     // DYN-EXPORTS (measured): a side module's `__wasm_call_ctors` comes
     // first, as wasm-ld makes it before reading the inputs.
     if let Some(sid) = res.table.find("__wasm_call_ctors").filter(|s| config.shared && live.contains(s)) {

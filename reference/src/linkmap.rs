@@ -76,7 +76,7 @@ pub(crate) fn build(res: &Resolution, l: &Layout) -> LinkMap {
     for sym in &res.table.symbols {
         let Def::Defined { file, sym: si } = sym.def else { continue };
         let value = match sym.kind {
-            SymbolKind::Function => l.function_of(res, file, si).map(SymbolValue::Function),
+            SymbolKind::Function => l.body_of(res, file, si).map(SymbolValue::Function),
             SymbolKind::Global => l.global_of(res, file, si).map(SymbolValue::Global),
             SymbolKind::Data => res.files[file].symbols[si.index()]
                 .data

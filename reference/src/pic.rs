@@ -12,7 +12,7 @@ use crate::ids::SymbolIndex;
 use crate::live::{Chunk, LiveSet};
 use crate::object::reloc_types;
 use crate::object::SymbolKind;
-use crate::resolve::{FileId, Resolution, SymbolId, Synthetic, Target};
+use crate::resolve::{Def, FileId, Resolution, SymbolId, Synthetic, Target};
 use rustc_hash::FxHashMap as HashMap;
 use wasmparser::RelocationType as R;
 
@@ -81,6 +81,19 @@ pub fn requires_got_access(config: &Config, res: &Resolution, file: FileId, sym:
         }
         Target::Synthetic(_) | Target::Stub(_) => false,
     }
+}
+
+/// DYN-WEAK-DEF (measured, wasm-ld 22 and 19; wasm-ld `shouldImport`): a
+/// side module (`-shared`, with or without `-Bsymbolic`) imports each live
+/// function it defines weakly and not hidden, from `env` under its own
+/// name, so that another module's definition can take its place: its
+/// calls and table slots name the import, its export the body. Weak data
+/// needs no such import (its GOT entry, DYN-GOT, does the same).
+pub fn imports_weak_definition(config: &Config, res: &Resolution, sid: SymbolId) -> bool {
+    let sym = &res.table.symbols[sid];
+    let Def::Defined { file, sym: s } = sym.def else { return false };
+    let d = &res.files[file].symbols[s.index()];
+    config.shared && sym.kind == SymbolKind::Function && d.is_weak() && !d.is_hidden() && !d.is_local()
 }
 
 /// Scans the relocations of the live chunks: the GOT and the errors of

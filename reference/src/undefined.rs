@@ -24,6 +24,9 @@ pub enum Fate {
     /// Undefined data (weak, or under warn/ignore): address 0 + addend
     /// (UND-WEAK-DATA, UND-DATA-ZERO).
     Zero,
+    /// DYN-IMPORTS: an undefined function PIC output reaches only through
+    /// its `GOT.func` import (no file calls it directly): no function import.
+    GotOnly,
     /// Reported as an error; the link fails.
     Error,
 }
@@ -61,7 +64,13 @@ pub(crate) fn decide(config: &Config, res: &Resolution, live: &LiveSet, diags: &
         let sym = &res.table.symbols[sid];
         let weak = sym.is_undefined_weak();
         let explicit = res.is_import_by_design(sid);
+        // DYN-IMPORTS (measured, wasm-ld 22 and 19; `shouldImport`): PIC
+        // output imports an undefined function only when some file calls it
+        // directly; its address is a GOT.func import alone. A library's
+        // functions are imported all the same (DYN-SHLIB).
+        let got_only = config.is_pic() && sym.kind == SymbolKind::Function && !sym.called_directly && sym.shared.is_none() && !sym.force_import;
         let fate = match sym.kind {
+            SymbolKind::Function if got_only && (weak || explicit || import_undefined || unresolved == UnresolvedPolicy::ImportDynamic) => Fate::GotOnly,
             SymbolKind::Data if weak => Fate::Zero,
             // DYN-SHLIB: a library's data is reached through its GOT import.
             SymbolKind::Data if sym.shared.is_some() => Fate::Zero,

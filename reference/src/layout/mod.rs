@@ -109,6 +109,9 @@ pub struct Layout {
     /// Output function index of undefined symbols (imports, stubs) and of
     /// SIG-1 stubs.
     pub symbol_func: HashMap<SymbolId, u32>,
+    /// DYN-WEAK-DEF: the import index of each weakly defined function a
+    /// side module imports; its calls and table slots name it.
+    pub weak_definition_imports: HashMap<SymbolId, u32>,
     pub call_ctors: Option<u32>,
     pub init_tls: Option<u32>,
     /// QUIRK-WILD-WRAP: the entry's command wrapper, made before the input
@@ -188,8 +191,17 @@ impl Layout {
     }
 
     /// The output function index of input symbol `sym` of `file`, `None`
-    /// when it has none (a dead or data symbol).
+    /// when it has none (a dead or data symbol); for a weak definition a
+    /// side module imports, the import (DYN-WEAK-DEF).
     pub fn function_of(&self, res: &Resolution, file: FileId, sym: SymbolIndex) -> Option<u32> {
+        let imported = res.file_syms[file][sym.index()].and_then(|sid| self.weak_definition_imports.get(&sid));
+        imported.copied().or_else(|| self.body_of(res, file, sym))
+    }
+
+    /// The output function index of the body input symbol `sym` of `file`
+    /// stands for (what an export names, DYN-WEAK-DEF), `None` when it has
+    /// none.
+    pub fn body_of(&self, res: &Resolution, file: FileId, sym: SymbolIndex) -> Option<u32> {
         match res.target(file, sym) {
             Target::Defined(f, s) => {
                 let obj = &res.files[f];
@@ -230,7 +242,7 @@ impl Layout {
 pub(crate) fn lay_out(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined, exports: &Exports, pic: &Pic) -> Result<Layout, String> {
     let mut l = Layout { pic: config.is_pic(), ..Layout::default() };
     relocation_types(res, live, &mut l);
-    imports(config, res, und, pic, &mut l);
+    imports(config, res, live, und, pic, &mut l);
     functions(config, res, live, und, exports, pic, &mut l);
     l.memory = memory::lay_out_memory(config, res, live)?;
     table::table(config, res, live, und, pic, &mut l);
@@ -263,7 +275,7 @@ fn relocation_types(res: &Resolution, live: &LiveSet, l: &mut Layout) {
 /// globals PIC output imports (DYN-IMPORTS: `__stack_pointer` when used,
 /// `__memory_base`, `__table_base`), the undefined symbols, then the
 /// imported GOT entries (DYN-GOT).
-fn imports(config: &Config, res: &Resolution, und: &Undefined, pic: &Pic, l: &mut Layout) {
+fn imports(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined, pic: &Pic, l: &mut Layout) {
     if config.import_memory {
         l.imports.push(OutImport { module: "env".into(), field: "memory".into(), kind: OutImportKind::Memory });
     }
@@ -279,7 +291,11 @@ fn imports(config: &Config, res: &Resolution, und: &Undefined, pic: &Pic, l: &mu
         let i32_mut = GlobalType { content_type: ValType::I32, mutable: true, shared: false };
         let i32_const = GlobalType { content_type: ValType::I32, mutable: false, shared: false };
         let bases = [(Synthetic::MemoryBase, "__memory_base", i32_const), (Synthetic::TableBase, "__table_base", i32_const)];
-        let sp = pic.uses_stack_pointer.then_some((Synthetic::StackPointer, "__stack_pointer", i32_mut));
+        // DYN-IMPORTS (measured, wasm-ld 22 and 19): `__stack_pointer` is
+        // imported when live: a live relocation uses it, or nothing is
+        // collected (`--no-gc-sections` keeps every symbol live).
+        let sp_live = pic.uses_stack_pointer || !crate::live::collects(config);
+        let sp = sp_live.then_some((Synthetic::StackPointer, "__stack_pointer", i32_mut));
         for (syn, name, ty) in sp.into_iter().chain(bases) {
             let i = l.num_imported_globals;
             l.num_imported_globals += 1;
@@ -290,7 +306,15 @@ fn imports(config: &Config, res: &Resolution, und: &Undefined, pic: &Pic, l: &mu
     }
     let mut seen: HashMap<(String, String, String), u32> = HashMap::default();
     let mut no_map: HashMap<SymbolId, u32> = HashMap::default();
+    // DYN-WEAK-DEF: weak definitions a side module imports, among the
+    // undefined symbols in symbol-table order (wasm-ld walks its table once).
+    let mut weak_defs: Vec<SymbolId> = live.symbols.iter().copied().filter(|&s| crate::pic::imports_weak_definition(config, res, s)).collect();
+    weak_defs.sort_unstable();
+    let mut weak_defs = weak_defs.into_iter().peekable();
     for (&sid, fate) in &und.fates {
+        while let Some(w) = weak_defs.next_if(|&w| w < sid) {
+            weak_definition_import(res, w, l);
+        }
         let Fate::Import { module, field } = fate else { continue };
         let sym = &res.table.symbols[sid];
         let Some(r) = sym.refs.first() else { continue };
@@ -328,6 +352,9 @@ fn imports(config: &Config, res: &Resolution, und: &Undefined, pic: &Pic, l: &mu
         }
         l.imports.push(OutImport { module: module.clone(), field: field.clone(), kind });
     }
+    for w in weak_defs {
+        weak_definition_import(res, w, l);
+    }
     // DYN-WEAK: an imported undefined weak symbol, as a function or
     // through the GOT, is listed once.
     let mut weak: Vec<SymbolId> = und
@@ -353,6 +380,19 @@ fn imports(config: &Config, res: &Resolution, und: &Undefined, pic: &Pic, l: &mu
         let ty = GlobalType { content_type: ValType::I32, mutable: true, shared: false };
         l.imports.push(OutImport { module: module.into(), field: e.name.clone(), kind: OutImportKind::Global(ty) });
     }
+}
+
+/// DYN-WEAK-DEF: the `env` import of weakly defined function `sid`, with
+/// the definition's signature.
+fn weak_definition_import(res: &Resolution, sid: SymbolId, l: &mut Layout) {
+    let sym = &res.table.symbols[sid];
+    let Some(sig) = res.symbol_signature(sid) else { return };
+    let t = l.type_index(&sig.clone());
+    let i = l.num_imported_funcs;
+    l.num_imported_funcs += 1;
+    l.weak_definition_imports.insert(sid, i);
+    l.import_func_names.push((i, sym.name.clone()));
+    l.imports.push(OutImport { module: "env".into(), field: sym.name.clone(), kind: OutImportKind::Func(t) });
 }
 
 fn functions(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined, exports: &Exports, pic: &Pic, l: &mut Layout) {

@@ -29,7 +29,8 @@ impl Resolver<'_> {
             // becomes lazy, keeping its signature; a strong one extracts
             // the member while it is still undefined (so the definition
             // meets the references' signatures, SIG-VARIANT).
-            if sym.def == Def::Undefined {
+            // DYN-SHLIB (measured): a library's symbol extracts nothing.
+            if sym.def == Def::Undefined && sym.shared.is_none() {
                 if reference_extracts(sym.kind, sym.weak) {
                     self.extract(id)?;
                 } else {

@@ -96,6 +96,8 @@ impl Resolver<'_> {
             ReadInput::Shared(lib) => {
                 self.shared_at.push(self.res.files.len());
                 self.res.shared_libs.push(lib);
+                // DYN-SHLIB: its symbols join the table here, in input order.
+                self.claim_library(self.res.shared_libs.len() - 1);
                 Ok(())
             }
             ReadInput::Stub(stub) => {

@@ -26,7 +26,10 @@ impl Resolver<'_> {
         let ctors = "__wasm_call_ctors";
         let ctors_used = self.res.table.find(ctors).is_some_and(|sid| !self.res.table.symbols[sid].refs.is_empty());
         // CTOR-2: `--export-all` exports `__wasm_call_ctors` too (measured).
-        if !ctors_used && !names.iter().any(|n| n == ctors) && !self.config.export_all {
+        // CTOR-3: a side module has no `__wasm_call_dtors` root (measured,
+        // wasm-ld 22 and 19); a `-pie` main module has one, and no wrappers
+        // (`exports::select`).
+        if !ctors_used && !names.iter().any(|n| n == ctors) && !self.config.export_all && !self.config.shared {
             self.res.command_wrappers = true;
             // QUIRK-WILD-WRAP: Wild 0.10's wrapper calls no
             // `__wasm_call_dtors` (measured: found/wild_command_export_skips_dtors).

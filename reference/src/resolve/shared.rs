@@ -2,7 +2,7 @@
 //! DYN-SHLIB, DYN-STUB; wasm-ld `SymbolTable::addSharedFunction`,
 //! `addSharedData`, `processStubLibraries`).
 
-use super::symtab::Def;
+use super::symtab::{Def, Reference, SymbolId};
 use super::Resolver;
 use crate::error::InputError;
 use crate::object::shared::StubLibrary;
@@ -16,36 +16,91 @@ impl Resolver<'_> {
     /// through `GOT.mem` / `GOT.func` when its address is needed, strong
     /// (a weak reference gets no `dylink.0` IMPORT_INFO entry), never an
     /// undefined-symbol error. A definition in an object wins whatever the
-    /// order. A directly called function whose signature differs from the
-    /// library's is the error `function signature mismatch: NAME` with
-    /// `>>> defined as SIG in FILE` for whichever of the two came first on
-    /// the command line, then the other. Run again after each step that
-    /// can add references; a claimed symbol is skipped.
+    /// order. Symbols are claimed where the library is read
+    /// ([`Self::claim_library`]); this pass, after each step that can add
+    /// references, claims what is left. A claimed symbol is skipped.
     pub(super) fn claim_shared_symbols(&mut self) {
-        for (lib_index, lib) in self.res.shared_libs.iter().enumerate() {
-            for s in &lib.symbols {
-                let Some(sid) = self.res.table.find(&s.name) else { continue };
-                let sym = &self.res.table.symbols[sid];
-                if sym.def != Def::Undefined || sym.kind != s.kind || sym.shared.is_some() {
-                    continue;
-                }
-                if let (SymbolKind::Function, true, Some(holder), Some(lib_sig)) = (s.kind, sym.called_directly, sym.sig, &s.signature) {
-                    let ref_sig = self.res.signature(holder);
-                    if ref_sig != lib_sig {
-                        let theirs = format!(">>> defined as {ref_sig} in {}", self.res.files[holder.0].name);
-                        let ours = format!(">>> defined as {lib_sig} in {}", lib.path);
-                        // The earlier input on the command line is named first.
-                        let lines = if holder.0.index() < self.shared_at[lib_index] { [theirs, ours] } else { [ours, theirs] };
-                        self.diags.error(format!("function signature mismatch: {}\n{}\n{}", s.name, lines[0], lines[1]));
-                    }
-                }
+        for lib_index in 0..self.res.shared_libs.len() {
+            self.claim_library(lib_index);
+        }
+    }
+
+    /// DYN-SHLIB (measured, wasm-ld 22 `addSharedFunction`,
+    /// `addSharedData`): where library `lib_index` is read, it claims each
+    /// undefined symbol of the table it exports (same kind) and adds those
+    /// the table lacks, so that later references meet the library's symbol
+    /// and the symbol-table order (that of the imports) is wasm-ld's.
+    pub(super) fn claim_library(&mut self, lib_index: usize) {
+        let names: Vec<(String, SymbolKind)> = self.res.shared_libs[lib_index].symbols.iter().map(|s| (s.name.clone(), s.kind)).collect();
+        for (name, kind) in names {
+            let (sid, created) = self.res.table.insert(&name, kind);
+            if created {
+                // In the table from here on (its place orders the imports).
                 let sym = &mut self.res.table.symbols[sid];
+                sym.def = Def::Undefined;
                 sym.shared = Some(lib_index);
-                sym.import_module = None;
-                sym.import_name = None;
-                sym.weak = false;
+                continue;
+            }
+            let sym = &self.res.table.symbols[sid];
+            if sym.def == Def::Undefined && sym.kind == kind && sym.shared.is_none() {
+                self.claim(sid, lib_index);
             }
         }
+    }
+
+    /// Makes undefined symbol `sid` library `lib_index`'s. A directly
+    /// called function whose signature differs from the library's is the
+    /// error `function signature mismatch: NAME` with `>>> defined as SIG
+    /// in FILE` for whichever of the two came first on the command line,
+    /// then the other.
+    fn claim(&mut self, sid: SymbolId, lib_index: usize) {
+        let lib = &self.res.shared_libs[lib_index];
+        let sym = &self.res.table.symbols[sid];
+        let lib_sig = lib.symbols.iter().find(|s| s.name == sym.name && s.kind == sym.kind).and_then(|s| s.signature.as_ref());
+        if let (SymbolKind::Function, true, Some(holder), Some(lib_sig)) = (sym.kind, sym.called_directly, sym.sig, lib_sig) {
+            let ref_sig = self.res.signature(holder);
+            if ref_sig != lib_sig {
+                let theirs = format!(">>> defined as {ref_sig} in {}", self.res.files[holder.0].name);
+                let ours = format!(">>> defined as {lib_sig} in {}", lib.path);
+                // The earlier input on the command line is named first.
+                let lines = if holder.0.index() < self.shared_at[lib_index] { [theirs, ours] } else { [ours, theirs] };
+                self.diags.error(format!("function signature mismatch: {}\n{}\n{}", sym.name, lines[0], lines[1]));
+            }
+        }
+        let sym = &mut self.res.table.symbols[sid];
+        sym.shared = Some(lib_index);
+        sym.import_module = None;
+        sym.import_name = None;
+        sym.weak = false;
+    }
+
+    /// DYN-SHLIB (measured, wasm-ld 22 `addUndefinedFunction`): a later
+    /// reference to a library's function is checked against the library's
+    /// signature when it calls the function directly (`function signature
+    /// mismatch: NAME`, the library first); no import module or name check
+    /// and no signature variant.
+    pub(super) fn check_shared_reference(&mut self, sid: SymbolId, r: &Reference) {
+        let sym = &self.res.table.symbols[sid];
+        let Some(lib_index) = sym.shared else { return };
+        let lib = &self.res.shared_libs[lib_index];
+        let lib_sig = lib.symbols.iter().find(|s| s.name == sym.name && s.kind == sym.kind).and_then(|s| s.signature.as_ref());
+        if let (SymbolKind::Function, true, Some(lib_sig)) = (sym.kind, r.called_directly, lib_sig) {
+            let ref_sig = self.res.signature((r.file, r.sym));
+            if ref_sig != lib_sig {
+                self.diags.error(format!(
+                    "function signature mismatch: {}\n>>> defined as {lib_sig} in {}\n>>> defined as {ref_sig} in {}",
+                    sym.name, lib.path, self.res.files[r.file].name
+                ));
+            }
+        }
+        let sym = &mut self.res.table.symbols[sid];
+        sym.called_directly |= r.called_directly;
+        // A symbol the library added takes its first reference's signature
+        // and file (the import's type, diagnostics' `>>>` lines).
+        if sym.kind == SymbolKind::Function && sym.sig.is_none() {
+            sym.sig = Some((r.file, r.sym));
+        }
+        sym.origin.get_or_insert(r.file);
     }
 
     /// DYN-STUB (measured, wasm-ld 22; `processStubLibraries`): for each

@@ -107,6 +107,13 @@ impl Resolver<'_> {
             self.res.table.symbols[sid].refs.push(r);
             return Ok(sid);
         }
+        // DYN-SHLIB: a library's symbol keeps its import (`env`, its name);
+        // only a direct call's signature is checked.
+        if self.res.table.symbols[sid].def == Def::Undefined && self.res.table.symbols[sid].shared.is_some() {
+            self.check_shared_reference(sid, &r);
+            self.res.table.symbols[sid].refs.push(r);
+            return Ok(sid);
+        }
         let checks_signatures = self.checks_signatures();
         let sym = &mut self.res.table.symbols[sid];
         if let Def::Lazy { member } = sym.def {

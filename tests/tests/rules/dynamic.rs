@@ -180,6 +180,103 @@ fn weak_undefined_symbols_in_pic_output() {
     }
 }
 
+/// The two side modules of corpus/dynamic/weak_definitions_in_two_side_modules.
+const WEAK_A: &str = include_str!("../../../corpus/dynamic/weak_definitions_in_two_side_modules/a.c");
+const WEAK_B: &str = include_str!("../../../corpus/dynamic/weak_definitions_in_two_side_modules/b.c");
+
+#[test]
+fn weak_definitions_in_side_modules() {
+    // DYN-WEAK-DEF (measured, wasm-ld 22): a side module imports each
+    // function it defines weakly and not hidden (env.NAME, among the
+    // undefined imports in symbol-table order), its calls and table slots
+    // name the import, its export the body; with -Bsymbolic too, not in
+    // -pie; hidden weak functions and weak data get no such import.
+    let hidden = "__attribute__((weak, visibility(\"hidden\"))) int hfn(void) { return 3; }
+int (*hp)(void) = hfn; int h(void) { return hfn() + hp(); }";
+    let user = "extern int ext_before(void); __attribute__((weak)) int wfn(void); extern int wval;
+int (*tab)(void) = wfn; int *dp = &wval; extern int ext_after(int);
+__attribute__((weak)) int w2(int x) { return x + ext_after(x); }
+int use(void) { return ext_before() + wfn() + tab() + *dp + w2(3); }";
+    let objs = compile_pic(&[("a", WEAK_A), ("b", WEAK_B), ("hidden", hidden), ("user", user)], &["-fvisibility=default"]);
+    let pick = |names: &[&str]| -> Vec<(String, Vec<u8>)> { names.iter().map(|n| objs.iter().find(|o| o.0 == format!("{n}.o")).unwrap().clone()).collect() };
+    let dynamic = "--unresolved-symbols=import-dynamic";
+    for args in [&["-shared", "--experimental-pic"][..], &["-shared", "-Bsymbolic", "--experimental-pic"], &["-pie", "--experimental-pic", "--no-entry", "--export-dynamic"]] {
+        let bytes = same_module(&pick(&["a"]), args);
+        let imports_wfn = bytes.windows(9).any(|w| w == b"\x03env\x03wfn\x00");
+        assert_eq!(imports_wfn, args[0] == "-shared", "env.wfn imported, {args:?}");
+        same_module(&pick(&["b"]), args);
+        same_module(&pick(&["hidden"]), args);
+        let with = |extra: &[&'static str]| -> Vec<&'static str> { args.iter().chain([dynamic].iter()).chain(extra).copied().collect() };
+        same_module(&pick(&["user", "b"]), &with(&[]));
+        same_module(&pick(&["b", "user"]), &with(&[]));
+    }
+}
+
+#[test]
+fn undefined_functions_only_called_are_imported() {
+    // DYN-IMPORTS (measured, wasm-ld 22): PIC output imports an undefined
+    // function (weak, explicitly named or under import-dynamic) only when a
+    // file calls it directly; a function whose address alone is taken is a
+    // GOT.func import, still listed in IMPORT_INFO when weak.
+    let source = "typedef int (*fn)(int); extern int addr_only(int); extern int called(int);
+__attribute__((weak)) extern int weak_addr(int); __attribute__((weak)) extern int weak_called(int);
+__attribute__((import_module(\"m\"), import_name(\"f\"))) extern int named(int);
+fn p1 = addr_only; fn get(void) { return addr_only; } fn getw(void) { return weak_addr; } fn getn(void) { return named; }
+int c(void) { return called(1) + weak_called(2); }";
+    let weak = "__attribute__((weak)) extern int weak_addr(int); int (*getw(void))(int) { return weak_addr; }";
+    let objs = compile_pic(&[("s", source), ("w", weak)], &["-fvisibility=default"]);
+    let dynamic = "--unresolved-symbols=import-dynamic";
+    same_module(&objs[..1], &["-shared", "--experimental-pic", dynamic]);
+    same_module(&objs[..1], &["-pie", "--experimental-pic", dynamic, "--no-entry", "--export-dynamic"]);
+    same_module(&objs[1..], &["-shared", "--experimental-pic"]);
+    same_module(&objs[1..], &["-pie", "--experimental-pic", "--no-entry", "--export-dynamic"]);
+}
+
+#[test]
+fn constructors_in_pic_output() {
+    // CTOR-2, CTOR-3 (measured, wasm-ld 22): PIC output has no
+    // command-export wrappers, constructors and destructors or not; a
+    // `__wasm_call_dtors` of an archive is extracted and kept (not
+    // exported) in a -pie main module, not in a side module.
+    let ctors = "int v; __attribute__((constructor)) static void init(void) { v = 5; }
+__attribute__((destructor)) static void fini(void) { v = 0; } int get(void) { return v; } void _start(void) {}";
+    let plain = "int get(void) { return 1; } void _start(void) {}";
+    let dtors = "int dtors_ran; void __wasm_call_dtors(void) { dtors_ran = 1; }";
+    let objs = compile_pic(&[("c", ctors), ("m", plain), ("d", dtors)], &["-fvisibility=default"]);
+    let lib = archive_with_options(&[("d.o", objs[2].1.as_slice())], ArchiveOptions { symbol_index: true });
+    let dynamic = "--unresolved-symbols=import-dynamic";
+    for args in [&["-shared", "--experimental-pic", dynamic][..], &["-pie", "--experimental-pic", dynamic, "--export=get"], &["-pie", "--experimental-pic", dynamic, "--no-entry", "--export=get"]] {
+        for i in 0..2 {
+            same_module(&objs[i..=i], args);
+            same_module(&[objs[i].clone(), ("libd.a".to_string(), lib.clone())], args);
+        }
+    }
+}
+
+/// tests/emscripten's side module with a constructor.
+const CTOR_SIDE: &str = include_str!("../../emscripten/side/ctor.c");
+
+#[test]
+fn stack_pointer_import_when_live() {
+    // DYN-IMPORTS (measured, wasm-ld 22): PIC output imports
+    // `env.__stack_pointer` when a live relocation uses it, or under
+    // --no-gc-sections even when nothing does.
+    let stack = "int g(int x) { volatile int a[4]; a[x & 3] = 1; return a[0]; }";
+    let mut objs = compile_pic(&[("ctor", CTOR_SIDE), ("plain", "int f(void) { return 1; }")], &["-fvisibility=default"]);
+    objs.extend(compile_pic(&[("stack", stack)], &["-fvisibility=default", "-O0"]));
+    let dynamic = "--unresolved-symbols=import-dynamic";
+    for obj in &objs {
+        for args in [&["-shared", "--experimental-pic", dynamic][..], &["-pie", "--experimental-pic", dynamic, "--no-entry"], &["-pie", "--experimental-pic", dynamic, "--no-entry", "--export-dynamic"]] {
+            let objs = std::slice::from_ref(obj);
+            same_module(objs, args);
+            let mut kept = args.to_vec();
+            kept.push("--no-gc-sections");
+            let bytes = same_module(objs, &kept);
+            assert!(bytes.windows(16).any(|w| w == b"\x0f__stack_pointer"), "{} {kept:?}", obj.0);
+        }
+    }
+}
+
 #[test]
 fn linker_data_symbols_in_pic_output() {
     // DYN-SYN (measured, wasm-ld 22): PIC output defines `__dso_handle`,
@@ -362,6 +459,44 @@ fn shared_libraries_as_inputs() {
         inputs.push(("libx.so", ours.clone()));
         let msgs = both_fail(&inputs, &args);
         assert_eq!(errors(&msgs).len(), 1, "{args:?}: {msgs:?}");
+    }
+}
+
+#[test]
+fn shared_library_symbols_join_at_the_library() {
+    // DYN-SHLIB (measured, wasm-ld 22): a library's symbols join the
+    // symbol table where it is read: a later reference meets the library's
+    // function (its direct call's signature checked, the library named
+    // first; no import module check), an earlier one is checked when the
+    // library comes; two references before it still meet each other.
+    let lib = compile_pic(&[("libm", "int lib_fn(int x) { return x; }")], &["-fvisibility=default"]);
+    let ours = same_module(&lib, &["-shared", "--experimental-pic"]);
+    let objs = compile_pic(
+        &[("ma", "__attribute__((import_module(\"foo\"))) extern int lib_fn(int); int a(void) { return lib_fn(1); }"), ("sig", WRONG_SIG)],
+        &["-fvisibility=default"],
+    );
+    let mut inputs: Vec<Input<'_>> = objs.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    inputs.push(("libm.so", ours));
+    let pie = ["-pie", "--experimental-pic", "--no-entry", "--export=a", "--export=api"];
+    for order in [["ma.o", "libm.so", "sig.o"], ["ma.o", "sig.o", "libm.so"], ["libm.so", "ma.o", "sig.o"], ["sig.o", "libm.so", "ma.o"], ["libm.so", "sig.o", "ma.o"]] {
+        let args: Vec<&str> = pie.iter().chain(&order).copied().collect();
+        let ordered: Vec<Input<'_>> = order.iter().map(|n| inputs.iter().find(|i| i.0 == *n).unwrap().clone()).collect();
+        let msgs = both_fail(&ordered, &args);
+        assert_eq!(errors(&msgs).len(), 1, "{order:?}: {msgs:?}");
+    }
+    // The imports follow the library's place in the symbol table; an
+    // archive member defining a library's function is not extracted.
+    let lib2 = compile_pic(&[("lib2", "int l1(int x) { return x; } int l2(int x) { return x + 1; } int ld = 4;")], &["-fvisibility=default"]);
+    let so = same_module(&lib2, &["-shared", "--experimental-pic"]);
+    let user = "extern int other(int); extern int l2(int); extern int l1(int); extern int ld; int u(void) { return other(1) + l2(2) + l1(3) + ld; }";
+    let mut objs = compile_pic(&[("u", user), ("d1", "int l1(int x) { return x * 100; }")], &["-fvisibility=default"]);
+    let member = objs.pop().expect("d1.o");
+    objs.push(("libd1.a".to_string(), archive_with_options(&[("d1.o", member.1.as_slice())], ArchiveOptions { symbol_index: true })));
+    objs.push(("lib2.so".to_string(), so));
+    let pie = ["-pie", "--experimental-pic", "--unresolved-symbols=import-dynamic", "--no-entry", "--export=u"];
+    for order in [["lib2.so", "u.o", "libd1.a"], ["u.o", "lib2.so", "libd1.a"], ["u.o", "libd1.a", "lib2.so"], ["lib2.so", "libd1.a", "u.o"]] {
+        let args: Vec<&str> = pie.iter().chain(&order).copied().collect();
+        same_module(&objs, &args);
     }
 }
 
