@@ -244,7 +244,7 @@ impl DiffKey {
 /// A key equals its text (`key == "run.exit_code"`).
 impl PartialEq<&str> for DiffKey {
     fn eq(&self, text: &&str) -> bool {
-        self.to_string() == *text
+        DiffKey::parse(text).as_ref() == Some(self)
     }
 }
 

@@ -34,8 +34,9 @@ impl Harness {
             right: String::new(),
             saved: None,
         })?;
-        let (_, sides, main) = command_lines(&program);
-        let sides: Vec<SideLink> = sides.into_iter().map(|(name, args)| SideLink { name, args, preload: true }).collect();
+        let lines = command_lines(&program);
+        let main = lines.main;
+        let sides: Vec<SideLink> = lines.sides.into_iter().map(|(name, args)| SideLink { name, args, preload: true }).collect();
         let every_args: Vec<&Vec<String>> = sides.iter().map(|s| &s.args).chain([&main]).collect();
         let linkers: Vec<Linker> = self
             .linkers

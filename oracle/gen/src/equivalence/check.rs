@@ -39,9 +39,19 @@ impl std::fmt::Display for Divergence {
     }
 }
 
-/// The command lines of one program: the static link, each side module's
-/// (`libM.so` from `mM.o`) and the main module's (`m0.o`).
-pub fn command_lines(program: &PicProgram) -> (Vec<String>, Vec<(String, Vec<String>)>, Vec<String>) {
+/// wasm-ld's arguments of a program's links.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandLines {
+    /// The static link of every module's object (`static.wasm`).
+    pub static_link: Vec<String>,
+    /// Each side module's link (`libM.so` from `mM.o`), by output name.
+    pub sides: Vec<(String, Vec<String>)>,
+    /// The main module's link (`main.wasm` from `m0.o`).
+    pub main: Vec<String>,
+}
+
+/// The command lines of one program's links.
+pub fn command_lines(program: &PicProgram) -> CommandLines {
     let n = program.module_count();
     let exports: Vec<String> = program.called().iter().map(|f| format!("--export={f}")).collect();
     let mut static_args: Vec<String> = ["--no-entry", "--allow-undefined", "-o", "static.wasm"].map(String::from).to_vec();
@@ -59,7 +69,7 @@ pub fn command_lines(program: &PicProgram) -> (Vec<String>, Vec<(String, Vec<Str
     let main = ["-pie", "--experimental-pic", "--unresolved-symbols=import-dynamic", "--export-dynamic", "--no-entry", "-o", "main.wasm", "m0.o"]
         .map(String::from)
         .to_vec();
-    (static_args, sides, main)
+    CommandLines { static_link: static_args, sides, main }
 }
 
 /// Writes and compiles the program's modules (`mM.c` -> `mM.o`) in `dir`.
@@ -95,7 +105,7 @@ pub fn check_equivalence(program: &PicProgram, linker: &Linker, runner: &Runner)
     if let Err(e) = compile(&program, dir.path()) {
         return Ok(Checked::LinkFailed(e));
     }
-    let (static_args, sides, main_args) = command_lines(&program);
+    let CommandLines { static_link: static_args, sides, main: main_args } = command_lines(&program);
     let bytes_of = |args: &[String]| -> Result<Vec<u8>, String> {
         match linker.link(args, dir.path()) {
             Outcome::Linked { bytes, .. } => Ok(bytes),
