@@ -147,6 +147,19 @@ impl Config {
     pub fn is_pic(&self) -> bool {
         self.pie || self.shared
     }
+
+    /// UND-DYNAMIC, DYN-STATIC-IMPORT-DYNAMIC: `--unresolved-symbols=import-dynamic`
+    /// in a link without `-pie`/`-shared`, which wasm-ld writes as a static
+    /// module with a `dylink.0` section and GOT imports for undefined
+    /// symbols' addresses.
+    pub fn static_import_dynamic(&self) -> bool {
+        !self.is_pic() && self.unresolved == UnresolvedPolicy::ImportDynamic
+    }
+
+    /// DYN-DYLINK, DYN-STATIC-IMPORT-DYNAMIC: the output begins with `dylink.0`.
+    pub fn writes_dylink(&self) -> bool {
+        self.is_pic() || self.static_import_dynamic()
+    }
 }
 
 /// 64 KiB: the wasm page size, bytes.

@@ -115,7 +115,10 @@ pub(crate) fn scan(config: &Config, res: &Resolution, live: &LiveSet, diags: &mu
                 }
                 let sym = SymbolIndex(r.index);
                 if !config.is_pic() {
-                    scan_static_relocation(res, f, r.ty, sym, &mut pic);
+                    scan_static_relocation(config, res, f, r.ty, sym, &mut pic);
+                    if in_data && config.static_import_dynamic() {
+                        scan_dynamic_data_relocation(res, f, r.ty, sym, &mut pic);
+                    }
                     continue;
                 }
                 scan_pic_relocation(config, res, f, r.ty, sym, in_data, &mut pic, diags);
@@ -145,13 +148,13 @@ fn scan_pic_relocation(config: &Config, res: &Resolution, f: FileId, ty: R, sym:
             ));
         }
         R::GlobalIndexLeb | R::GlobalIndexI32 if matches!(s.kind, SymbolKind::Data | SymbolKind::Function) => {
-            add_entry(res, f, sym, s.kind, requires_got_access(config, res, f, sym), pic);
+            add_entry(res, f, sym, s.kind, requires_got_access(config, res, f, sym), || symbol_name(res, f, sym), pic);
         }
         // DYN-DATA-RELOCS: rewritten at load time by __wasm_apply_data_relocs.
         R::TableIndexI32 | R::MemoryAddrI32 if in_data => {
             pic.data_relocs = true;
             if requires_got_access(config, res, f, sym) {
-                add_entry(res, f, sym, s.kind, true, pic);
+                add_entry(res, f, sym, s.kind, true, || symbol_name(res, f, sym), pic);
             }
         }
         _ => {}
@@ -160,8 +163,11 @@ fn scan_pic_relocation(config: &Config, res: &Resolution, f: FileId, ty: R, sym:
 
 /// DYN-STATIC (measured, wasm-ld 22): a GLOBAL_INDEX relocation against a
 /// data or function symbol, or against `__memory_base`/`__table_base`
-/// (data symbols outside PIC output), names an internal GOT entry.
-fn scan_static_relocation(res: &Resolution, f: FileId, ty: R, sym: SymbolIndex, pic: &mut Pic) {
+/// (data symbols outside PIC output), names an internal GOT entry (an
+/// undefined weak function's is named after its stub);
+/// DYN-STATIC-IMPORT-DYNAMIC: under import-dynamic, against an undefined
+/// symbol (not an undefined weak function, which is its stub) an imported one.
+fn scan_static_relocation(config: &Config, res: &Resolution, f: FileId, ty: R, sym: SymbolIndex, pic: &mut Pic) {
     if !matches!(ty, R::GlobalIndexLeb | R::GlobalIndexI32) {
         return;
     }
@@ -171,17 +177,47 @@ fn scan_static_relocation(res: &Resolution, f: FileId, ty: R, sym: SymbolIndex, 
         return;
     }
     let kind = if s.kind == SymbolKind::Function { SymbolKind::Function } else { SymbolKind::Data };
-    add_entry(res, f, sym, kind, false, pic);
+    let target = res.target(f, sym);
+    let weak_stub = matches!(target, Target::Undefined(sid) if kind == SymbolKind::Function && res.table.symbols[sid].is_undefined_weak());
+    let imported = config.static_import_dynamic() && matches!(target, Target::Undefined(_)) && !weak_stub;
+    // The stub's entry is named after it (measured).
+    let name = || if weak_stub { format!("undefined_weak:{}", symbol_name(res, f, sym)) } else { symbol_name(res, f, sym) };
+    add_entry(res, f, sym, kind, imported, name, pic);
 }
 
-/// The GOT entry of symbol `sym` of `f`, made at its first relocation.
-fn add_entry(res: &Resolution, f: FileId, sym: SymbolIndex, kind: SymbolKind, imported: bool, pic: &mut Pic) {
+/// DYN-STATIC-IMPORT-DYNAMIC (measured, wasm-ld 22 and 19): in a static
+/// link under import-dynamic, an `R_WASM_MEMORY_ADDR_I32` /
+/// `R_WASM_TABLE_INDEX_I32` in data against an undefined symbol the
+/// reference does not mark hidden takes the symbol's imported GOT entry
+/// (`GOT.mem` / `GOT.func`), which `__wasm_apply_data_relocs` stores
+/// there. An undefined weak function is no such symbol: it is the
+/// `undefined_weak` stub, table index 0 (UND-WEAK-FUNC); a hidden
+/// reference keeps address 0 or its table slot.
+fn scan_dynamic_data_relocation(res: &Resolution, f: FileId, ty: R, sym: SymbolIndex, pic: &mut Pic) {
+    if !matches!(ty, R::MemoryAddrI32 | R::TableIndexI32) {
+        return;
+    }
+    let Target::Undefined(sid) = res.target(f, sym) else { return };
+    let global = &res.table.symbols[sid];
+    let s = &res.files[f].symbols[sym.index()];
+    if s.is_hidden() || (global.kind == SymbolKind::Function && global.is_undefined_weak()) {
+        return;
+    }
+    if matches!(global.kind, SymbolKind::Data | SymbolKind::Function) {
+        pic.data_relocs = true;
+        add_entry(res, f, sym, global.kind, true, || symbol_name(res, f, sym), pic);
+    }
+}
+
+/// The GOT entry of symbol `sym` of `f`, named `name`, made at its first
+/// relocation.
+fn add_entry(res: &Resolution, f: FileId, sym: SymbolIndex, kind: SymbolKind, imported: bool, name: impl FnOnce() -> String, pic: &mut Pic) {
     let target = got_target(res, f, sym);
     if pic.index.contains_key(&target) {
         return;
     }
     pic.index.insert(target, pic.got.len());
-    pic.got.push(GotEntry { target, kind, name: symbol_name(res, f, sym), imported });
+    pic.got.push(GotEntry { target, kind, name: name(), imported });
 }
 
 /// The name of symbol `sym` of `f`: its global symbol's, or its own.

@@ -118,9 +118,10 @@ fn report(config: &Config, res: &Resolution, live: &LiveSet, diags: &mut Diagnos
     let (unresolved, import_undefined) = policy(config);
     for u in &live.uses {
         let sym = &res.table.symbols[u.symbol];
-        // DYN-RELOC (measured): a relative address of an undefined symbol
-        // has no value, before the symbol is reported undefined.
-        if config.is_pic() && sym.is_undefined() && matches!(u.ty, wasmparser::RelocationType::MemoryAddrRelSleb | wasmparser::RelocationType::TableIndexRelSleb) {
+        // DYN-RELOC (measured, wasm-ld 22; static links too, under every
+        // policy): a relative address of an undefined symbol has no value,
+        // before the symbol is reported undefined.
+        if sym.is_undefined() && matches!(u.ty, wasmparser::RelocationType::MemoryAddrRelSleb | wasmparser::RelocationType::TableIndexRelSleb) {
             let ty = crate::object::reloc_types::info(u.ty).name;
             diags.error(format!("{}: relocation {ty} is not supported against an undefined symbol `{}`", res.files[u.file].name, sym.name));
         }
@@ -170,9 +171,8 @@ fn report(config: &Config, res: &Resolution, live: &LiveSet, diags: &mut Diagnos
 /// absolute address of it in code is an error:
 /// `FILE: relocation R_WASM_X cannot be used against symbol `S`; recompile
 /// with -fPIC`. The forms in data (`R_WASM_TABLE_INDEX_I32`,
-/// `R_WASM_MEMORY_ADDR_I32`) would need GOT imports and code that applies
-/// them at startup, which refld does not make: an error saying so (wasm-ld
-/// links them; for hidden references it needs no GOT either).
+/// `R_WASM_MEMORY_ADDR_I32`) take GOT imports instead (`pic::scan`,
+/// DYN-STATIC-IMPORT-DYNAMIC).
 fn dynamic_relocation_error(res: &Resolution, u: &SymbolUse) -> Option<String> {
     use wasmparser::RelocationType as R;
     let sym = &res.table.symbols[u.symbol];
@@ -181,10 +181,6 @@ fn dynamic_relocation_error(res: &Resolution, u: &SymbolUse) -> Option<String> {
     match u.ty {
         R::TableIndexSleb | R::MemoryAddrSleb | R::MemoryAddrLeb => Some(format!(
             "{file}: relocation {ty} cannot be used against symbol `{}`; recompile with -fPIC",
-            sym.name
-        )),
-        R::TableIndexI32 | R::MemoryAddrI32 => Some(format!(
-            "{file}: relocation {ty} against undefined symbol `{}` under --unresolved-symbols=import-dynamic needs a GOT import: not supported yet",
             sym.name
         )),
         _ => None,

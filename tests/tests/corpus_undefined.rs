@@ -240,6 +240,8 @@ fn import_dynamic_without_pie() {
         "import_dynamic_absolute_data_needs_pic",
         "import_dynamic_function_address_needs_pic",
         "import_dynamic_fatal_warnings",
+        "import_dynamic_data_addresses_take_got_imports",
+        "import_dynamic_weak_data_address_in_data",
     ] {
         let c = case(name);
         assert_passes(c);

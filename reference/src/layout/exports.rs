@@ -38,9 +38,10 @@ pub(super) fn assign(config: &Config, res: &Resolution, exports: &Exports, l: &m
         }
         l.exports.push((e.name.clone(), kind, index));
     }
-    // DYN-TLS (measured): `dylink.0` EXPORT_INFO names each exported TLS
-    // data symbol with its input flags, in symbol-table order.
-    if l.pic {
+    // DYN-TLS, DYN-STATIC-IMPORT-DYNAMIC (measured): `dylink.0` EXPORT_INFO
+    // names each exported TLS data symbol with its input flags, in
+    // symbol-table order.
+    if config.writes_dylink() {
         let mut tls: Vec<(SymbolId, String, u32)> = exports
             .symbols
             .iter()

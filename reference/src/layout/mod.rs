@@ -366,7 +366,7 @@ fn imports(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined, p
             GotTarget::Global(sid) => Some(sid),
             GotTarget::Local(..) => None,
         }))
-        .filter(|&s| config.is_pic() && res.table.symbols[s].is_undefined_weak())
+        .filter(|&s| config.writes_dylink() && res.table.symbols[s].is_undefined_weak())
         .collect();
     weak.sort_unstable();
     weak.dedup();
@@ -409,10 +409,13 @@ fn functions(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined,
         let t = l.type_index(&Signature { params: vec![ValType::I32], results: vec![] });
         l.init_tls = Some(push(l, OutFunction { type_index: t, body: FuncBody::InitTls, name: "__wasm_init_tls".into() }));
     }
-    // DYN-DATA-RELOCS, DYN-GOT: after the constructors (measured).
-    if config.is_pic() && pic.data_relocs {
+    let apply_data_relocs = |l: &mut Layout| {
         let t = l.type_index(&void);
         l.apply_data_relocs = Some(push(l, OutFunction { type_index: t, body: FuncBody::ApplyDataRelocs, name: "__wasm_apply_data_relocs".into() }));
+    };
+    // DYN-DATA-RELOCS, DYN-GOT: after the constructors (measured).
+    if config.is_pic() && pic.data_relocs {
+        apply_data_relocs(l);
     }
     if config.is_pic() && pic.got.iter().any(|e| !e.imported) {
         let t = l.type_index(&void);
@@ -423,14 +426,21 @@ fn functions(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined,
     }
     signature_stubs(res, live, l);
     let mut trap_stubs: HashMap<Signature, u32> = HashMap::default();
-    for (&sid, fate) in &und.fates {
+    // UND-WEAK-FUNC: the weak stubs before the trapping ones (measured,
+    // wasm-ld 22: it makes them while resolving, the others while scanning
+    // relocations).
+    let mut fates: Vec<(&SymbolId, &Fate)> = und.fates.iter().collect();
+    fates.sort_by_key(|(_, f)| **f != Fate::WeakStub);
+    for (&sid, fate) in fates {
         let sym = &res.table.symbols[sid];
         if sym.kind != SymbolKind::Function || !matches!(fate, Fate::WeakStub | Fate::TrapStub | Fate::Error) {
             continue;
         }
         // UND-WEAK-FUNC: the weak stub exists only for direct calls, or
-        // with --no-gc-sections (measured).
-        if *fate == Fate::WeakStub && crate::live::collects(config) && !live.uses.iter().any(|u| u.symbol == sid && u.call) {
+        // with --no-gc-sections (measured); DYN-STATIC: or for a GOT entry
+        // of PIC code, which names it (measured, wasm-ld 22).
+        let got = |u: &crate::live::SymbolUse| matches!(u.ty, RelocationType::GlobalIndexLeb | RelocationType::GlobalIndexI32);
+        if *fate == Fate::WeakStub && crate::live::collects(config) && !live.uses.iter().any(|u| u.symbol == sid && (u.call || got(u))) {
             continue;
         }
         let Some(sig) = res.symbol_signature(sid).cloned() else { continue };
@@ -447,6 +457,11 @@ fn functions(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined,
             },
         };
         l.symbol_func.insert(sid, idx);
+    }
+    // DYN-STATIC-IMPORT-DYNAMIC (measured, wasm-ld 22): in a static link it
+    // comes after every stub, before the input functions.
+    if !config.is_pic() && pic.data_relocs {
+        apply_data_relocs(l);
     }
     for (f, obj) in res.files() {
         for (i, func) in obj.functions.iter().enumerate() {

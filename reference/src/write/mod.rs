@@ -35,7 +35,7 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
     let rel = Relocator { res, layout: l, offsets: &offsets, undefined_addend_kept, call_of_data_is_zero };
 
     let mut m = Module::new();
-    if l.pic {
+    if config.writes_dylink() {
         m.section(&pic::dylink_section(config, res, l));
     }
     let mut types = TypeSection::new();

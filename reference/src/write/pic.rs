@@ -22,7 +22,8 @@ const WEAK_UNDEFINED: u32 = 0x01 | 0x10;
 
 /// DYN-DYLINK: the `dylink.0` section, first in the module: MEM_INFO
 /// (memory size in bytes, its alignment as a power of 2, table size in
-/// slots, table alignment 0), NEEDED (DYN-SHLIB: the file name of each
+/// slots, table alignment 0; DYN-STATIC-IMPORT-DYNAMIC: a static link's
+/// memory size is 0, its alignment the largest of its data segments'), NEEDED (DYN-SHLIB: the file name of each
 /// shared library of the command line, in order, repeats kept, used or
 /// not), EXPORT_INFO for exported thread-local data (DYN-TLS: name and
 /// input symbol flags), IMPORT_INFO for imported undefined weak
@@ -31,7 +32,10 @@ const WEAK_UNDEFINED: u32 = 0x01 | 0x10;
 pub(super) fn dylink_section(config: &Config, res: &Resolution, l: &Layout) -> CustomSection<'static> {
     let mut data = Vec::new();
     let mut info = Vec::new();
-    l.memory.data_end.encode(&mut info);
+    // DYN-STATIC-IMPORT-DYNAMIC (measured): a static module's data is no
+    // block for a loader to place.
+    let size = if l.pic { l.memory.data_end } else { 0 };
+    size.encode(&mut info);
     let align = l.memory.segments.iter().map(|s| s.alignment).max().unwrap_or(1);
     align.trailing_zeros().encode(&mut info);
     l.table.as_ref().map_or(0, |t| t.functions.len() as u32).encode(&mut info);
@@ -102,6 +106,9 @@ fn base(l: &Layout, s: Synthetic) -> u32 {
 /// site's address (`__memory_base` + offset), then the value: the symbol's
 /// imported GOT entry (plus the addend), or `__memory_base` + its address +
 /// addend, or `__table_base` + its slot; stored with `i32.store`.
+/// DYN-STATIC-IMPORT-DYNAMIC (measured): in a static link only the sites
+/// of imported GOT entries, each at its absolute address (the others hold
+/// their values).
 pub(super) fn apply_data_relocs_body(res: &Resolution, l: &Layout, rel: &Relocator<'_>) -> Vec<u8> {
     let (memory_base, table_base) = (base(l, Synthetic::MemoryBase), base(l, Synthetic::TableBase));
     let mut v = vec![0x00];
@@ -114,11 +121,16 @@ pub(super) fn apply_data_relocs_body(res: &Resolution, l: &Layout, rel: &Relocat
                     continue;
                 }
                 let site = seg.address + p.offset + (r.offset as usize - s.section_offset) as u32;
-                i32_const(&mut v, site as i32);
-                global_get(&mut v, memory_base);
-                v.push(I32_ADD);
                 let target = crate::pic::got_target(res, p.file, crate::ids::SymbolIndex(r.index));
                 let imported = l.got_global.get(&target).filter(|&&g| g < l.num_imported_globals);
+                if !l.pic && imported.is_none() {
+                    continue;
+                }
+                i32_const(&mut v, site as i32);
+                if l.pic {
+                    global_get(&mut v, memory_base);
+                    v.push(I32_ADD);
+                }
                 let value = rel.value(p.file, r, None).unwrap_or(0);
                 match (imported, r.ty) {
                     (Some(&g), R::MemoryAddrI32) => {

@@ -525,3 +525,71 @@ __attribute__((visibility(\"hidden\"))) int hid(int x) { return x; } int api(voi
         }
     }
 }
+
+/// The `dylink.0` MEM_INFO subsection of a module, as its raw bytes.
+fn mem_info(bytes: &[u8]) -> Vec<u8> {
+    let dylink = sections(bytes).into_iter().find(|s| s.1 == "dylink.0").expect("a dylink.0 section").2;
+    assert_eq!(dylink[0], 1, "MEM_INFO first: {dylink:02x?}");
+    dylink[2..2 + dylink[1] as usize].to_vec()
+}
+
+#[test]
+fn static_import_dynamic_links_as_wasm_ld_writes_them() {
+    // DYN-STATIC-IMPORT-DYNAMIC (measured, wasm-ld 22): import-dynamic
+    // without -pie/-shared: a static module with `dylink.0` (memory size 0,
+    // the data's largest alignment, the table's slots), GOT imports for
+    // undefined symbols' addresses in data and in PIC code, and an
+    // exported `__wasm_apply_data_relocs` storing them; the same module as
+    // rust-lld, section for section.
+    let dynamic = "--unresolved-symbols=import-dynamic";
+    let args = [dynamic, "--experimental-pic", "--no-entry", "--export=get"];
+    let data = "extern int ext_data; extern int ext_fn(int); __attribute__((weak)) extern int wd; __attribute__((weak)) extern int wf(int);
+int *dp = &ext_data + 2; int (*fp)(int) = ext_fn; int *wdp = &wd; int (*wfp)(int) = wf; int local = 3; int *lp = &local;
+int get(void) { return *dp + fp(1) + *wdp + wfp(2) + wf(3) + *lp; }";
+    let hidden = "__attribute__((visibility(\"hidden\"))) extern int hd; __attribute__((visibility(\"hidden\"))) extern int hf(int);
+int *hp = &hd; int (*hfp)(int) = hf; int get(void) { return *hp + hfp(1); }";
+    let table = "static int f1(int x) { return x; } int f2(int x) { return x + 1; } int (*tab[2])(int) = {f1, f2};
+int get(int i) { return tab[i](i); }";
+    let ctors = "extern void __wasm_call_ctors(void); extern int ext_data; int *dp = &ext_data; int v;
+__attribute__((constructor)) static void init(void) { v = *dp; } int get(void) { return v; } void _start(void) { __wasm_call_ctors(); }";
+    let sig_a = "extern int ext_data; int *dp = &ext_data; extern int f(int); int get(void) { return f(1) + *dp; }";
+    let sig_b = "int f(int x, int y) { return x + y; } int b(void) { return f(1, 2); }";
+    let plain = compile_pic(&[("data", data), ("hidden", hidden), ("table", table), ("ctors", ctors), ("sa", sig_a), ("sb", sig_b)], &["-fno-pic"]);
+    let pick = |names: &[&str]| -> Vec<(String, Vec<u8>)> { names.iter().map(|n| plain.iter().find(|o| o.0 == format!("{n}.o")).unwrap().clone()).collect() };
+    let bytes = same_module(&pick(&["data"]), &args);
+    let got = b"\x07GOT.mem\x08ext_data";
+    assert!(bytes.windows(got.len()).any(|w| w == got), "GOT.mem.ext_data imported");
+    same_module(&pick(&["data"]), &[dynamic, "--no-entry", "--export=get", "-rpath", "/lib"]);
+    same_module(&pick(&["hidden"]), &args);
+    // Two slots, no data: MEM_INFO 0, align 2^2, 2 slots, 0.
+    assert_eq!(mem_info(&same_module(&pick(&["table"]), &args)), [0, 2, 2, 0]);
+    same_module(&pick(&["ctors"]), &[dynamic, "--export=get"]);
+    same_module(&pick(&["sa", "sb"]), &[dynamic, "--no-entry", "--export=get", "--export=b"]);
+    // MEM_INFO's alignment: the largest of the data segments', .bss and
+    // .rodata too; 0 without data.
+    for (align, bss, want) in [(1, false, 0u8), (2, false, 1), (8, true, 3), (32, false, 5), (64, true, 6)] {
+        let init = if bss { "" } else { " = {1}" };
+        let source = format!("__attribute__((aligned({align}))) char c[3]{init}; const char s[] = \"hi\"; int get(void) {{ return c[0] + s[1]; }}");
+        let objs = compile_pic(&[("a", &source)], &["-fno-pic"]);
+        assert_eq!(mem_info(&same_module(&objs, &args)), [0, want, 0, 0], "aligned({align})");
+    }
+    let none = compile_pic(&[("n", "extern int missing(void); int get(void) { return missing(); }")], &["-fno-pic"]);
+    assert_eq!(mem_info(&same_module(&none, &args)), [0, 0, 0, 0]);
+    // PIC code: GLOBAL_INDEX against undefined symbols are GOT imports, an
+    // undefined weak function's entry names its stub.
+    let code = "extern int ext_data; extern int ext_fn(int); __attribute__((weak)) extern int wd; __attribute__((weak)) extern int wf(int);
+int *dp = &ext_data; int (*fp)(int) = ext_fn;
+int get(void) { return ext_data + *dp + fp(1) + (int)&ext_fn + (int)&wd + (int)&wf + ext_fn(3); }";
+    let pic = compile_pic(&[("p", code)], &["-fvisibility=default"]);
+    same_module(&pic, &args);
+    same_module(&pic[..1], &["--no-entry", "--export=get", "--unresolved-symbols=ignore-all"]);
+    // DYN-RELOC: a relative address of an undefined symbol is an error in
+    // static links too, under every policy.
+    let rel = compile_pic(&[("ph", "__attribute__((visibility(\"hidden\"))) extern int hx; __attribute__((visibility(\"hidden\"))) extern int hf(int);
+int get(void) { return hx + (int)&hf; }")], &[]);
+    let inputs: Vec<Input<'_>> = rel.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    for policy in [&["--no-entry", "--export=get"][..], &["--no-entry", "--export=get", "--unresolved-symbols=ignore-all"], &args] {
+        both_fail(&inputs, policy);
+        assert_eq!(refld_in_order(&inputs, policy), lld_in_order(&inputs, policy), "{policy:?}");
+    }
+}
