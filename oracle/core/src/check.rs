@@ -60,7 +60,7 @@ pub struct LinkerReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub module_error: Option<String>,
     /// The run of the output; `None` unless linked (and runs enabled). For
-    /// a dynamic link ([`crate::dynamic`]), the main module's run under the
+    /// a dynamic link (the `dynamic` module), the main module's run under the
     /// loader with this linker's side modules.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub run: Option<RunResult>,

@@ -1,7 +1,7 @@
 //! The `dylink.0` custom section of a position-independent module, read
 //! with wasmparser alone (tool-conventions DynamicLinking.md, "The
-//! dylink.0 Section"): what [`crate::describe`] compares and what the
-//! loader ([`crate::run::loader`]) needs.
+//! dylink.0 Section"): what `describe` compares and what the loader
+//! (`run/loader.rs`) needs.
 
 use serde::Serialize;
 use wasmparser::{Dylink0Subsection, KnownCustom, Parser, Payload, SymbolFlags};
@@ -51,7 +51,7 @@ impl Dylink {
     }
 
     /// The section's facts as (field, value) text pairs, in a fixed order:
-    /// what [`crate::diff`] compares under `dylink.FIELD`.
+    /// what the diff module compares under `dylink.FIELD`.
     pub fn facts(&self) -> Vec<(&'static str, String)> {
         let list = |v: &[String]| v.join(", ");
         vec![

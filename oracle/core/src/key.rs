@@ -85,7 +85,7 @@ pub enum ItemKind {
     /// `canon.error`: the structural comparison could not read an output.
     Canon,
     /// The `dylink.0` section (`dylink.memory_size`, `dylink.needed`, ...,
-    /// [`crate::dylink::Dylink::facts`]); no id.
+    /// `Dylink::facts` of the dylink module); no id.
     Dylink,
 }
 
