@@ -279,19 +279,11 @@ pub fn check_timed(
     // The linkers run at once, each on a thread that then describes and
     // runs its output: the external processes and refld's in-process link,
     // compilation and run overlap instead of waiting on each other.
-    let done: Vec<(LinkerReport, Duration)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = linkers
-            .iter()
-            .map(|linker| {
-                scope.spawn(move || {
-                    let start = Instant::now();
-                    let outcome = linker.link_with_timeout(args, cwd, options.timeout);
-                    let time = start.elapsed();
-                    (LinkerReport::from_outcome(linker.name(), outcome, runner, options), time)
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    let done = each_linker_at_once(linkers, |linker| {
+        let start = Instant::now();
+        let outcome = linker.link_with_timeout(args, cwd, options.timeout);
+        let time = start.elapsed();
+        (LinkerReport::from_outcome(linker.name(), outcome, runner, options), time)
     });
     let (reports, times): (Vec<LinkerReport>, Vec<Duration>) = done.into_iter().unzip();
     let mut report = CheckReport::from_reports(args, reports, &options.allow);
@@ -299,6 +291,16 @@ pub fn check_timed(
         add_structural(&mut report, args, cwd, &options.allow, None);
     }
     (report, times)
+}
+
+/// `work` for every linker, each on a thread of its own, the results in
+/// the order of `linkers` (a panic of one is resumed here).
+pub(crate) fn each_linker_at_once<T: Send>(linkers: &[Linker], work: impl Fn(&Linker) -> T + Sync) -> Vec<T> {
+    std::thread::scope(|scope| {
+        let work = &work;
+        let handles: Vec<_> = linkers.iter().map(|linker| scope.spawn(move || work(linker))).collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    })
 }
 
 /// refld under `quirks` (`--quirk NAME` each, SPEC QUIRK-*) linking

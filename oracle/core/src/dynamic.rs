@@ -7,7 +7,7 @@
 //! the side modules' keys under `side[NAME].KEY`).
 
 use crate::allow::AllowList;
-use crate::check::{add_structural, CheckOptions, CheckReport, LinkerReport};
+use crate::check::{add_structural, each_linker_at_once, CheckOptions, CheckReport, LinkerReport};
 use crate::diff::Difference;
 use crate::key::DiffKey;
 use crate::linker::{Linker, Outcome};
@@ -39,13 +39,7 @@ pub fn check_dynamic_timed(
     runner: &Runner,
     options: &CheckOptions,
 ) -> (CheckReport, Vec<Duration>) {
-    let done: Vec<(LinkerReport, Duration)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = linkers
-            .iter()
-            .map(|linker| scope.spawn(move || link_all(linker, sides, args, cwd, runner, options)))
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
-    });
+    let done = each_linker_at_once(linkers, |linker| link_all(linker, sides, args, cwd, runner, options));
     let (reports, times): (Vec<LinkerReport>, Vec<Duration>) = done.into_iter().unzip();
     let mut report = CheckReport::from_reports(args, reports, &options.allow);
     if options.structural {

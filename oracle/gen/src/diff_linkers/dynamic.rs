@@ -14,7 +14,6 @@ use crate::equivalence::PicProgram;
 use linkcheck_core::check::CheckReport;
 use linkcheck_core::dynamic::{check_dynamic_timed, SideLink};
 use linkcheck_core::linker::Linker;
-use linkcheck_core::policy::attribute;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -46,17 +45,7 @@ impl Harness {
             .collect();
         self.stats.skipped_links += (self.linkers.len() - linkers.len()) as u64;
         let (mut report, times) = check_dynamic_timed(&linkers, &sides, &main, &dir, &self.runner, &self.options);
-        let done = attribute(&self.policy, &mut report, None, &dir, &self.runner, &self.options);
-        self.stats.known += (done.by_known + done.by_quirks) as u64;
-        self.stats.by_quirks += done.by_quirks as u64;
-        for (linker, time) in linkers.iter().zip(&times) {
-            if matches!(linker, Linker::External { .. }) {
-                self.stats.external += *time;
-            }
-        }
-        let finding = self.judge(&report);
-        self.stats.sets += 1;
-        self.stats.total += start.elapsed();
+        let finding = self.settle(&linkers, &mut report, &times, &dir, start);
         match finding {
             None => Ok(report),
             Some(mut f) => {
@@ -67,16 +56,7 @@ impl Harness {
     }
 
     fn save_program(&self, program: &PicProgram, sides: &[SideLink], main: &[String], f: &Finding) -> Option<PathBuf> {
-        let root = self.save_dir.as_ref()?;
-        let hash = {
-            use std::hash::{Hash, Hasher};
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            format!("{program:?}").hash(&mut h);
-            h.finish()
-        };
-        let safe: String = f.key.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
-        let dir = root.join(format!("{}-{safe}-{hash:016x}", f.linker));
-        std::fs::create_dir_all(&dir).ok()?;
+        let dir = self.finding_dir(&format!("{program:?}"), f)?;
         for m in 0..program.module_count() {
             std::fs::write(dir.join(format!("m{m}.c")), program.source(m)).ok()?;
         }

@@ -115,20 +115,13 @@ impl PicProgram {
                 .take(MAX_USES)
                 .map(|u| match *u {
                     Use::Call(j) | Use::CallThroughPointer(j) if i == 0 => Use::Const(j as i8),
-                    Use::Call(j) => {
+                    Use::Call(j) | Use::CallThroughPointer(j) => {
                         let j = j as usize % i;
-                        if visible_func(j) {
-                            Use::Call(j as u8)
-                        } else {
-                            Use::Const(1)
-                        }
-                    }
-                    Use::CallThroughPointer(j) => {
-                        let j = j as usize % i;
-                        if visible_func(j) {
-                            Use::CallThroughPointer(j as u8)
-                        } else {
-                            Use::Const(2)
+                        match (visible_func(j), *u) {
+                            (false, Use::Call(_)) => Use::Const(1),
+                            (false, _) => Use::Const(2),
+                            (true, Use::Call(_)) => Use::Call(j as u8),
+                            (true, _) => Use::CallThroughPointer(j as u8),
                         }
                     }
                     Use::Load(k) | Use::LoadThroughPointer(k) | Use::Store(k) if data.is_empty() => Use::Const(k as i8),
