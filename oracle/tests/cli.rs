@@ -43,3 +43,30 @@ fn usage_errors_exit_2() {
     assert_eq!(linkcheck(dir.path(), &["diff", "--no-default-linkers", "--linker", "x=true", "--", "a.o"]).0, 2);
     assert_eq!(linkcheck(dir.path(), &["diff", "--linker", "bad", "--", "a.o"]).0, 2);
 }
+
+/// `diff --side-module NAME=ARGS`: each linker links the side module
+/// first, its outcome is compared under `side[NAME].outcome`, and the
+/// JSON report holds it beside the main module's.
+#[test]
+fn diff_compares_side_modules() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.wasm"), wasi_command(&write_hi())).unwrap();
+    let copy = "out=\nprev=\nfor a in \"$@\"; do [ \"$prev\" = -o ] && out=$a; prev=$a; done\ncp \"$1\" \"$out\"";
+    let cp = script(dir.path(), "cp-ld", copy);
+    let no_shared = format!("for a in \"$@\"; do [ \"$a\" = -shared ] && {{ echo \"$0: error: no\" >&2; exit 1; }}; done\n{copy}");
+    let picky = script(dir.path(), "picky-ld", &no_shared);
+    let (cp, picky) = (format!("cp={}", cp.display()), format!("picky={}", picky.display()));
+    let side = "lib.so=a.wasm -shared -o lib.so";
+    let (code, out, _) = linkcheck(
+        dir.path(),
+        &["diff", "--json", "--no-default-linkers", "--linker", &cp, "--linker", &picky, "--side-module", side, "--", "a.wasm"],
+    );
+    assert_eq!(code, 1, "{out}");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["linkers"][0]["side_modules"][0]["outcome"]["kind"], "linked");
+    assert_eq!(json["linkers"][1]["side_modules"][0]["outcome"]["kind"], "rejected");
+    assert_eq!(json["comparisons"][0]["differences"][0]["key"], "side[lib.so].outcome");
+    // A main module without dylink.0 is the loader's error, for both.
+    assert_eq!(json["linkers"][0]["run"]["trap"], "load failed");
+    assert_eq!(linkcheck(dir.path(), &["diff", "--side-module", "noequals", "--", "a.wasm"]).0, 2);
+}

@@ -296,6 +296,13 @@ struct DiffArgs {
     /// the built-in `corpus/policy.toml`).
     #[arg(long, value_name = "FILE")]
     policy: Option<PathBuf>,
+    /// A side module of a dynamic link, linked before the main module (the
+    /// arguments after `--`) by every linker: NAME=ARGS, ARGS wasm-ld's
+    /// arguments separated by spaces (`libside.so=-shared
+    /// --experimental-pic side.o`); repeatable, in link and load order.
+    /// The main module then runs under the loader with the side modules.
+    #[arg(long = "side-module", value_name = "NAME=ARGS")]
+    side_modules: Vec<String>,
     /// wasm-ld's arguments (without argv[0]), after `--`.
     #[arg(last = true, required = true, value_name = "WASM-LD ARGS")]
     args: Vec<String>,
@@ -606,7 +613,23 @@ fn diff(args: DiffArgs) -> Result<u8> {
     };
     let runner = Runner::new().map_err(anyhow::Error::msg)?;
     let cwd = std::env::current_dir().context("current directory")?;
-    let mut report = check(&linkers, &args.args, &cwd, &runner, &options);
+    let mut report = if args.side_modules.is_empty() {
+        check(&linkers, &args.args, &cwd, &runner, &options)
+    } else {
+        let sides = args
+            .side_modules
+            .iter()
+            .map(|spec| match spec.split_once('=') {
+                Some((name, line)) if !name.is_empty() && !name.contains('/') => Ok(linkcheck_core::dynamic::SideLink {
+                    name: name.to_string(),
+                    args: line.split_whitespace().map(String::from).collect(),
+                    preload: true,
+                }),
+                _ => bail!("--side-module {spec}: expected NAME=ARGS with NAME a plain file name"),
+            })
+            .collect::<Result<Vec<_>>>()?;
+        linkcheck_core::dynamic::check_dynamic_timed(&linkers, &sides, &args.args, &cwd, &runner, &options).0
+    };
     attribute(&policy, &mut report, None, &cwd, &runner, &options);
     let unexplained = report.comparisons.iter().any(|c| c.differences.iter().any(|d| d.known.is_none()));
     if args.json {
