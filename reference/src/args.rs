@@ -64,6 +64,8 @@ const OPTIONS: &[Opt] = &[
     flag(&["import-table"], "Import the indirect function table"),
     value(&["initial-memory"], "Initial memory size, bytes (a multiple of 65536)"),
     value(&["max-memory"], "Maximum memory size, bytes (a multiple of 65536)"),
+    flag(&["shared-memory"], "Shared linear memory; data segments passive, written by __wasm_init_memory"),
+    flag(&["no-growable-memory"], "Maximum memory = initial memory"),
     value(&["global-base"], "Address where data starts, bytes (default 1024)"),
     flag(&["pie"], "Position-independent main module (checked; output not supported yet)"),
     flag(&["no-pie"], "Not a position-independent executable (default)"),
@@ -204,7 +206,7 @@ fn number(opt: &str, v: &str) -> Result<u64, String> {
 ///
 /// Errors: an unknown option (`unknown argument: --foo`), a missing or bad
 /// value, an unreadable response file, an unsupported mode (`-r`,
-/// `--shared-memory`, `-m wasm64`; `-pie` and `-shared` are parsed, and
+/// `-m wasm64`; `-pie` and `-shared` are parsed, and
 /// refused after their checks, `config::check_options`).
 pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String> {
     let args = expand(args, read, 0)?;
@@ -295,6 +297,8 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
             "import-table" => c.import_table = true,
             "initial-memory" => c.initial_memory = Some(number("initial-memory", &v)?),
             "max-memory" => c.max_memory = Some(number("max-memory", &v)?),
+            "shared-memory" => c.shared_memory = true,
+            "no-growable-memory" => c.no_growable_memory = true,
             "global-base" => c.global_base = Some(number("global-base", &v)?),
             // 0 is wasm-ld's "unset": the default base 1 (measured, LAY-TABLE).
             "table-base" => c.table_base = Some((number("table-base", &v)? as u32).max(1)),
@@ -380,7 +384,7 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
 fn unsupported(a: &str) -> String {
     let body = a.trim_start_matches('-');
     match body {
-        "relocatable" | "r" | "shared-memory" => format!("{a}: not supported yet"),
+        "relocatable" | "r" => format!("{a}: not supported yet"),
         _ => format!("unknown argument: {a}"),
     }
 }

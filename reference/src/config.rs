@@ -56,6 +56,11 @@ pub struct Config {
     pub initial_memory: Option<u64>,
     /// `--max-memory`, bytes (a multiple of 64 KiB).
     pub max_memory: Option<u64>,
+    /// `--shared-memory`: the memory is shared, its data segments passive
+    /// and written by `__wasm_init_memory` (MEM-SHARED, LAY-INIT-MEMORY).
+    pub shared_memory: bool,
+    /// `--no-growable-memory`: the maximum is the initial size (MEM-MAX).
+    pub no_growable_memory: bool,
     /// `--global-base`, bytes; default 1024.
     pub global_base: Option<u64>,
     /// `--table-base`, table slots; `None`: the default, 1 (slot 0 stays
@@ -111,6 +116,8 @@ impl Default for Config {
             import_table: false,
             initial_memory: None,
             max_memory: None,
+            shared_memory: false,
+            no_growable_memory: false,
             global_base: None,
             table_base: None,
             stack_size: 64 * 1024,
@@ -171,8 +178,16 @@ pub const PAGE_SIZE: u64 = 65536;
 /// `-pie`; the "not yet stable" warnings unless `--experimental-pic`
 /// (UND-DYNAMIC's among them, so `--fatal-warnings` stops the link right
 /// here); `-Bsymbolic` without `-shared`; `--global-base`/`--table-base`
-/// with PIC output.
+/// with PIC output. Before them all, MEM-MAX's `--max-memory` with
+/// `--no-growable-memory`; after them, refld's own refusal of
+/// `--shared-memory` in PIC output (MEM-SHARED).
 pub(crate) fn check_options(config: &Config, diags: &mut crate::diag::Diagnostics) {
+    // MEM-MAX (measured, wasm-ld 22 and 19): checked before the others,
+    // and it ends the link alone.
+    if config.no_growable_memory && config.max_memory.is_some() {
+        diags.error("--max-memory is incompatible with --no-growable-memory");
+        return;
+    }
     if config.export_table && config.is_pic() {
         diags.error("-shared/-pie is incompatible with --export-table");
         return;
@@ -199,5 +214,10 @@ pub(crate) fn check_options(config: &Config, diags: &mut crate::diag::Diagnostic
     }
     if config.is_pic() && config.table_base.is_some() {
         diags.error("--table-base may not be used with -shared/-pie");
+    }
+    // MEM-SHARED: wasm-ld links shared memory in PIC output too; refld does
+    // not implement that combination (not measured).
+    if config.is_pic() && config.shared_memory {
+        diags.error("--shared-memory with -shared/-pie: not supported yet");
     }
 }

@@ -120,7 +120,7 @@ impl Diagnostics {
         self.list.iter()
     }
 
-    fn fail(&mut self) -> LinkError {
+    pub(crate) fn fail(&mut self) -> LinkError {
         let mut diagnostics = std::mem::take(&mut self.list);
         if self.fatal_warnings {
             for d in &mut diagnostics {

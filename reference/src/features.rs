@@ -54,6 +54,24 @@ pub(crate) fn merge_features(res: &Resolution, config: &Config, diags: &mut Diag
     Features { used: used.keys().map(|s| s.to_string()).collect() }
 }
 
+/// FEAT-SHARED-MEMORY (measured, wasm-ld 22 and 19): `--shared-memory`
+/// needs the `atomics` and `bulk-memory` features:
+/// `'F' feature must be used in order to use shared memory` for each one
+/// no input uses, before FEAT-4's. Off with `--no-check-features`.
+pub(crate) fn check_shared_memory(res: &Resolution, config: &Config, diags: &mut Diagnostics) {
+    if !config.check_features || !config.shared_memory {
+        return;
+    }
+    for f in ["atomics", "bulk-memory"].into_iter().filter(|f| !used(res, f)) {
+        diags.error(format!("'{f}' feature must be used in order to use shared memory"));
+    }
+}
+
+/// Whether some input uses feature `name` (`+`).
+fn used(res: &Resolution, name: &str) -> bool {
+    res.files.iter().any(|f| f.features.iter().any(|x| x.name == name && x.prefix == b'+'))
+}
+
 /// FEAT-4 (measured): live thread-local data (a segment with the TLS flag
 /// or named `.tdata*`/`.tbss*`) needs the `atomics` and `bulk-memory` features:
 /// `'atomics' feature must be used in order to use thread-local storage`.
@@ -67,8 +85,7 @@ pub(crate) fn check_tls(res: &Resolution, live: &LiveSet, config: &Config, diags
     if !config.check_features || !tls_used {
         return;
     }
-    let used = |name: &str| res.files.iter().any(|f| f.features.iter().any(|x| x.name == name && x.prefix == b'+'));
-    for f in ["atomics", "bulk-memory"].into_iter().filter(|f| !used(f)) {
+    for f in ["atomics", "bulk-memory"].into_iter().filter(|f| !used(res, f)) {
         diags.error(format!("'{f}' feature must be used in order to use thread-local storage"));
     }
 }

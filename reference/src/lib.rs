@@ -19,6 +19,7 @@
 //!  -> live::mark_live         -> LiveSet           (GC)
 //!  -> exports::check_requested                     (EXP-5)
 //!  -> features::merge_features -> Features         (FEAT-1, FEAT-2)
+//!  -> features::check_shared_memory                (FEAT-SHARED-MEMORY)
 //!  -> features::check_tls                          (FEAT-4)
 //!  -> undefined::decide       -> Undefined         (UND)               stop
 //!  -> undefined::check_mixed_references            (SYM-5)             stop
@@ -113,6 +114,7 @@ pub fn link_keeping_state(config: &Config, provider: &dyn InputProvider) -> Resu
     // before features and relocations (measured: no stop in between).
     exports::check_requested(config, &res, &mut diags);
     let features = features::merge_features(&res, config, &mut diags);
+    features::check_shared_memory(&res, config, &mut diags);
     features::check_tls(&res, &live, config, &mut diags);
     let undefined = undefined::decide(config, &res, &live, &mut diags);
     diags.stop_if_errors()?;
@@ -122,7 +124,10 @@ pub fn link_keeping_state(config: &Config, provider: &dyn InputProvider) -> Resu
     diags.stop_if_errors()?;
     let init = init::init_order(&res, &live);
     let exports = exports::select(config, &res, &live.symbols, !init.0.is_empty());
-    let layout = layout::lay_out(config, &res, &live, &undefined, &exports, &pic).map_err(|e| diags.stop(e))?;
+    let layout = layout::lay_out(config, &res, &live, &undefined, &exports, &pic).map_err(|errors| {
+        errors.into_iter().for_each(|e| diags.error(e));
+        diags.fail()
+    })?;
     let bytes = write::write_module(config, &res, &layout, &init, &features, &mut diags);
     diags.stop_if_errors()?;
     let map = linkmap::build(&res, &layout);

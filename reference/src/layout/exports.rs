@@ -73,7 +73,11 @@ fn export_target(res: &Resolution, sid: SymbolId, l: &mut Layout) -> Option<(Exp
                 let s = &res.files[file].symbols[si.index()];
                 let d = s.data?;
                 let addr = *l.memory.segment_address.get(&(file, DefinedIndex(d.segment)))? + d.offset;
-                Some((ExportKind::Global, data_global(l, addr)))
+                // LAY-TLS-BASE (measured, wasm-ld 22): exported TLS data
+                // holds its offset in the TLS block (DYN-TLS alike).
+                let tls = s.flags & crate::object::flags::TLS != 0 && !l.pic;
+                let value = if tls { addr.wrapping_sub(l.memory.tls_base) } else { addr };
+                Some((ExportKind::Global, data_global(l, value)))
             }
             _ => None,
         },

@@ -60,6 +60,22 @@ pub struct MemoryLayout {
     pub initial_pages: u64,
     /// Maximum memory, pages, when set.
     pub max_pages: Option<u64>,
+    /// MEM-SHARED: `--shared-memory`: a shared memory whose segments are
+    /// passive (LAY-INIT-MEMORY).
+    pub shared: bool,
+    /// LAY-INIT-MEMORY: the address of `__wasm_init_memory`'s 4-byte flag,
+    /// when the output has that function.
+    pub init_memory_flag: Option<u32>,
+}
+
+impl OutSegment {
+    /// OUT-BSS, LAY-INIT-MEMORY: whether the data section holds this
+    /// segment: a `.bss` segment is zero-filled instead (by the memory
+    /// itself, or by `__wasm_init_memory` with shared memory) unless memory
+    /// is imported without being shared.
+    pub fn is_written(&self, import_memory: bool, shared: bool) -> bool {
+        !self.name.starts_with(".bss") || (import_memory && !shared)
+    }
 }
 
 impl MemoryLayout {
@@ -123,9 +139,12 @@ fn align(v: u64, a: u64) -> u64 {
 /// Initial pages: enough for everything up to `__heap_base` unless
 /// `--initial-memory` (MEM-PAGES).
 ///
-/// Errors: `--initial-memory`/`--max-memory` not page multiples or too
-/// small; data beyond 4 GiB.
-pub fn lay_out_memory(config: &Config, res: &Resolution, live: &LiveSet) -> Result<MemoryLayout, String> {
+/// With `--shared-memory` and data, `__wasm_init_memory`'s 4-byte flag
+/// follows the data, 4-aligned, before `__data_end` (LAY-INIT-MEMORY).
+///
+/// Errors (every one found, MEM-PAGES): `--initial-memory`/`--max-memory`
+/// not page multiples or too small; data beyond 4 GiB.
+pub fn lay_out_memory(config: &Config, res: &Resolution, live: &LiveSet) -> Result<MemoryLayout, Vec<String>> {
     let mut segs: Vec<OutSegment> = Vec::new();
     let mut by_name: HashMap<String, usize> = HashMap::default();
     for (f, obj) in res.files() {
@@ -149,12 +168,12 @@ pub fn lay_out_memory(config: &Config, res: &Resolution, live: &LiveSet) -> Resu
     if !segs.is_empty() && !res.defines_memory(config.quirks) {
         // QUIRK-WILD-MEM: Wild 0.10 stops with `Wasm memory index 0 out of
         // range` (measured); refld says why.
-        return Err("data segments but no memory: no input imports one (--quirk memory-only-when-imported)".into());
+        return Err(vec!["data segments but no memory: no input imports one (--quirk memory-only-when-imported)".into()]);
     }
     if config.is_pic() {
-        return pic_memory(config, segs);
+        return pic_memory(config, segs).map_err(|e| vec![e]);
     }
-    let mut m = MemoryLayout { table_base: config.table_base(), ..Default::default() };
+    let mut m = MemoryLayout { table_base: config.table_base(), shared: config.shared_memory, ..Default::default() };
     let stack_align = 16;
     let mut ptr: u64 = 0;
     if config.stack_first {
@@ -165,7 +184,7 @@ pub fn lay_out_memory(config: &Config, res: &Resolution, live: &LiveSet) -> Resu
         m.stack_pointer = ptr as u32;
         if let Some(gb) = config.global_base {
             if gb < ptr {
-                return Err("--global-base cannot be less than stack size when --stack-first is used".into());
+                return Err(vec!["--global-base cannot be less than stack size when --stack-first is used".into()]);
             }
             ptr = gb;
         }
@@ -194,6 +213,13 @@ pub fn lay_out_memory(config: &Config, res: &Resolution, live: &LiveSet) -> Resu
         // wasm-ld: without TLS data `__tls_base` is the start of the data.
         m.tls_base = m.global_base;
     }
+    // LAY-INIT-MEMORY (measured, wasm-ld 22 and 19): the flag follows the
+    // data (`.bss` included), 4-aligned; `__data_end` comes after it.
+    if config.shared_memory && !segs.is_empty() {
+        ptr = align(ptr, 4);
+        m.init_memory_flag = Some(ptr as u32);
+        ptr += 4;
+    }
     m.data_end = ptr as u32;
     if !config.stack_first {
         ptr = align(ptr, stack_align);
@@ -210,21 +236,43 @@ pub fn lay_out_memory(config: &Config, res: &Resolution, live: &LiveSet) -> Resu
     }
     m.heap_base = ptr as u32;
     if ptr > u32::MAX as u64 {
-        return Err(format!("memory layout needs {ptr} bytes, more than 4 GiB"));
+        return Err(vec![format!("memory layout needs {ptr} bytes, more than 4 GiB")]);
     }
-    let needed_pages = ptr.div_ceil(PAGE_SIZE);
-    m.initial_pages = match config.initial_memory {
-        Some(b) if b % PAGE_SIZE != 0 => return Err(format!("initial memory must be {PAGE_SIZE}-byte aligned")),
-        Some(b) if b < ptr => return Err(format!("initial memory too small, {ptr} bytes needed")),
-        Some(b) => b / PAGE_SIZE,
-        None => needed_pages,
-    };
+    // MEM-PAGES (measured, wasm-ld 22): every error is reported; the
+    // initial size is checked against the end of the layout, the maximum
+    // against the initial size in whole pages.
+    let mut errors = Vec::new();
+    let mut end = ptr;
+    if let Some(b) = config.initial_memory {
+        if b % PAGE_SIZE != 0 {
+            errors.push(format!("initial memory must be aligned to the page size ({PAGE_SIZE} bytes)"));
+        }
+        if b < ptr {
+            errors.push(format!("initial memory too small, {ptr} bytes needed"));
+        } else {
+            end = b;
+        }
+    }
+    m.initial_pages = end.div_ceil(PAGE_SIZE);
+    let needed = m.initial_pages * PAGE_SIZE;
     m.max_pages = match config.max_memory {
-        Some(b) if b % PAGE_SIZE != 0 => return Err(format!("maximum memory must be {PAGE_SIZE}-byte aligned")),
-        Some(b) if b / PAGE_SIZE < m.initial_pages => return Err(format!("maximum memory too small, {} bytes needed", m.initial_pages * PAGE_SIZE)),
-        Some(b) => Some(b / PAGE_SIZE),
+        Some(b) => {
+            if b % PAGE_SIZE != 0 {
+                errors.push(format!("maximum memory must be aligned to the page size ({PAGE_SIZE} bytes)"));
+            }
+            if b < needed {
+                errors.push(format!("maximum memory too small, {needed} bytes needed"));
+            }
+            Some(b / PAGE_SIZE)
+        }
+        // MEM-MAX (measured): a shared or non-growable memory without
+        // `--max-memory` has its initial size as maximum.
+        None if config.shared_memory || config.no_growable_memory => Some(m.initial_pages),
         None => None,
     };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
     m.heap_end = (m.initial_pages * PAGE_SIZE).min(u32::MAX as u64) as u32;
     for s in &mut segs {
         s.written = s.size;

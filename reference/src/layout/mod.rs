@@ -48,8 +48,12 @@ pub enum FuncBody {
     Input(FileId, DefinedIndex),
     /// `__wasm_call_ctors`: calls the live init functions in order.
     CallCtors,
-    /// `__wasm_init_tls`: sets `__tls_base`.
+    /// `__wasm_init_tls`: sets `__tls_base` and copies `.tdata` there
+    /// (LAY-INIT-TLS).
     InitTls,
+    /// `__wasm_init_memory` (LAY-INIT-MEMORY): the start function of a
+    /// shared-memory module, initialising the memory once.
+    InitMemory,
     /// A body of `unreachable`.
     Trap,
     /// CTOR-2: `NAME.command_export`: calls `__wasm_call_ctors` (when
@@ -114,6 +118,8 @@ pub struct Layout {
     pub weak_definition_imports: HashMap<SymbolId, u32>,
     pub call_ctors: Option<u32>,
     pub init_tls: Option<u32>,
+    /// LAY-INIT-MEMORY: `__wasm_init_memory`, the start function.
+    pub init_memory: Option<u32>,
     /// QUIRK-WILD-WRAP: the entry's command wrapper, made before the input
     /// functions (its target is set with the exports).
     pub entry_wrapper: Option<u32>,
@@ -237,14 +243,15 @@ impl Layout {
 /// Builds the layout: imports, functions (synthetic ones and stubs
 /// first), memory, globals, the table, then the exports' indices.
 ///
-/// Errors (as messages) only for impossible memory settings
-/// (`--initial-memory` too small, and the like).
-pub(crate) fn lay_out(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined, exports: &Exports, pic: &Pic) -> Result<Layout, String> {
+/// Errors (as messages, every one found) only for impossible memory
+/// settings (`--initial-memory` too small, and the like).
+pub(crate) fn lay_out(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined, exports: &Exports, pic: &Pic) -> Result<Layout, Vec<String>> {
     let mut l = Layout { pic: config.is_pic(), ..Layout::default() };
     relocation_types(res, live, &mut l);
     imports(config, res, live, und, pic, &mut l);
-    functions(config, res, live, und, exports, pic, &mut l);
+    // The memory first: whether `__wasm_init_memory` exists depends on it.
     l.memory = memory::lay_out_memory(config, res, live)?;
+    functions(config, res, live, und, exports, pic, &mut l);
     table::table(config, res, live, und, pic, &mut l);
     globals(config, res, live, pic, &mut l);
     exports::assign(config, res, exports, &mut l);
@@ -409,6 +416,12 @@ fn functions(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined,
         let t = l.type_index(&Signature { params: vec![ValType::I32], results: vec![] });
         l.init_tls = Some(push(l, OutFunction { type_index: t, body: FuncBody::InitTls, name: "__wasm_init_tls".into() }));
     }
+    // LAY-INIT-MEMORY (measured): after `__wasm_call_ctors` and
+    // `__wasm_init_tls`, when shared memory has data.
+    if l.memory.init_memory_flag.is_some() {
+        let t = l.type_index(&void);
+        l.init_memory = Some(push(l, OutFunction { type_index: t, body: FuncBody::InitMemory, name: "__wasm_init_memory".into() }));
+    }
     let apply_data_relocs = |l: &mut Layout| {
         let t = l.type_index(&void);
         l.apply_data_relocs = Some(push(l, OutFunction { type_index: t, body: FuncBody::ApplyDataRelocs, name: "__wasm_apply_data_relocs".into() }));
@@ -535,9 +548,14 @@ fn globals(config: &Config, res: &Resolution, live: &LiveSet, pic: &Pic, l: &mut
         next - 1
     };
     let m = l.memory.clone();
+    // LAY-TLS-BASE (measured, wasm-ld 22): with shared memory `__tls_base`
+    // is mutable and starts at 0 (`__wasm_init_memory` and
+    // `__wasm_init_tls` set it); otherwise it is immutable, the TLS block's
+    // address.
+    let (tls_base_ty, tls_base_value) = if m.shared { (i32_mut, 0) } else { (i32_const, m.tls_base as i32) };
     for (syn, ty, value, name) in [
         (Synthetic::StackPointer, i32_mut, m.stack_pointer as i32, "__stack_pointer"),
-        (Synthetic::TlsBase, i32_mut, m.tls_base as i32, "__tls_base"),
+        (Synthetic::TlsBase, tls_base_ty, tls_base_value, "__tls_base"),
         (Synthetic::TlsSize, i32_const, m.tls_size as i32, "__tls_size"),
         (Synthetic::TlsAlign, i32_const, m.tls_align as i32, "__tls_align"),
     ] {
@@ -556,7 +574,10 @@ fn globals(config: &Config, res: &Resolution, live: &LiveSet, pic: &Pic, l: &mut
             continue;
         }
         let always = syn == Synthetic::StackPointer && !config.quirks.has(Quirk::UnusedSyntheticsDropped);
-        let needed = always || live.synthetic.contains(&syn) || (syn == Synthetic::TlsBase && live.synthetic.contains(&Synthetic::InitTls));
+        // LAY-INIT-MEMORY: `__wasm_init_memory` keeps `__tls_base` (measured:
+        // also without TLS data).
+        let set_by_init = l.init_memory.is_some() || live.synthetic.contains(&Synthetic::InitTls);
+        let needed = always || live.synthetic.contains(&syn) || (syn == Synthetic::TlsBase && set_by_init);
         if needed {
             let i = add(l, OutGlobal { ty, init: GlobalInit::I32(value), name: name.into() });
             l.synthetic_global.insert(syn, i);

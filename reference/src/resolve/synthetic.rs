@@ -144,6 +144,11 @@ impl Resolver<'_> {
                 if pic && !defined_in_pic(syn, self.config.shared) {
                     continue;
                 }
+                // LAY-TLS-BASE (measured, wasm-ld 22 and 19): without
+                // shared memory only `__tls_base` is defined.
+                if !pic && !self.config.shared_memory && matches!(syn, Synthetic::TlsSize | Synthetic::TlsAlign | Synthetic::InitTls) {
+                    continue;
+                }
                 // DYN-STATIC (measured): outside PIC output, PIC code's
                 // global references of the bases reach the data symbols,
                 // through a GOT entry holding their value.

@@ -12,6 +12,7 @@ use std::borrow::Cow;
 use wasm_encoder::*;
 
 mod pic;
+mod threads;
 
 /// Encodes the module: its sections in wasm-ld's order, the custom
 /// sections of the inputs, `name`, `producers` and `target_features`
@@ -23,7 +24,7 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
     let undefined_addend_kept = config.quirks.has(crate::quirks::Quirk::UndefinedDataAddendKept);
     let call_of_data_is_zero = config.quirks.has(crate::quirks::Quirk::LazyKindUnchecked);
     let rel = Relocator { res, layout: l, offsets: &no_offsets, undefined_addend_kept, call_of_data_is_zero };
-    let bodies: Vec<Vec<u8>> = l.functions.iter().map(|f| body(res, init, l, &rel, &f.body, &mut errors)).collect();
+    let bodies: Vec<Vec<u8>> = l.functions.iter().map(|f| body(config, res, init, l, &rel, &f.body, &mut errors)).collect();
     let mut offsets = Offsets::default();
     let mut pos = leb_len(bodies.len() as u64);
     for (i, b) in bodies.iter().enumerate() {
@@ -106,7 +107,8 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
         exports.export(name, *kind, *idx);
     }
     m.section(&exports);
-    if let Some(f) = l.apply_global_relocs {
+    // LAY-INIT-MEMORY: `__wasm_init_memory` is the start function.
+    if let Some(f) = l.init_memory.or(l.apply_global_relocs) {
         m.section(&StartSection { function_index: f });
     }
     if let Some(t) = l.table.as_ref().filter(|t| !t.functions.is_empty()) {
@@ -119,6 +121,12 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
         // OUT-ELEM (wasm-ld `ElemSection`): table 0 implicit, flags 0.
         elems.active(None, &offset, Elements::Functions(Cow::Borrowed(&t.functions)));
         m.section(&elems);
+    }
+    // LAY-INIT-MEMORY (measured): passive segments need the DataCount
+    // section; none without written segments.
+    let passive = threads::data_indices(l, config.import_memory).iter().filter(|(_, i)| i.is_some()).count();
+    if l.memory.shared && passive > 0 {
+        m.section(&DataCountSection { count: passive as u32 });
     }
     let mut code = CodeSection::new();
     for b in &bodies {
@@ -173,7 +181,7 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
     m.finish()
 }
 
-fn body(res: &Resolution, init: &InitOrder, l: &Layout, rel: &Relocator<'_>, b: &FuncBody, errors: &mut Vec<String>) -> Vec<u8> {
+fn body(config: &Config, res: &Resolution, init: &InitOrder, l: &Layout, rel: &Relocator<'_>, b: &FuncBody, errors: &mut Vec<String>) -> Vec<u8> {
     match b {
         FuncBody::Input(f, pos) => {
             let obj = &res.files[*f];
@@ -211,13 +219,8 @@ fn body(res: &Resolution, init: &InitOrder, l: &Layout, rel: &Relocator<'_>, b: 
             v.push(0x0b);
             v
         }
-        FuncBody::InitTls => {
-            let mut v = vec![0x00, 0x20, 0x00, 0x24];
-            let g = l.synthetic_global.get(&Synthetic::TlsBase).copied().unwrap_or(0);
-            g.encode(&mut v);
-            v.push(0x0b);
-            v
-        }
+        FuncBody::InitTls => threads::init_tls_body(l, config.import_memory),
+        FuncBody::InitMemory => threads::init_memory_body(l, config.import_memory),
         FuncBody::CallCtors => {
             let mut v = vec![0x00];
             for &(f, sym) in &init.0 {
@@ -237,8 +240,9 @@ fn body(res: &Resolution, init: &InitOrder, l: &Layout, rel: &Relocator<'_>, b: 
 fn data_section(config: &Config, res: &Resolution, l: &Layout, rel: &Relocator<'_>, errors: &mut Vec<String>) -> DataSection {
     let mut data = DataSection::new();
     for seg in &l.memory.segments {
-        // OUT-BSS: zero-filled .bss is not written unless memory is imported.
-        if seg.name.starts_with(".bss") && !config.import_memory {
+        // OUT-BSS: zero-filled .bss is not written unless memory is imported
+        // (and not shared: LAY-INIT-MEMORY fills it).
+        if !seg.is_written(config.import_memory, l.memory.shared) {
             continue;
         }
         let mut bytes = vec![0u8; seg.size as usize];
@@ -258,7 +262,12 @@ fn data_section(config: &Config, res: &Resolution, l: &Layout, rel: &Relocator<'
             Some(g) => ConstExpr::global_get(g),
             None => ConstExpr::i32_const(seg.address as i32),
         };
-        data.active(0, &offset, bytes);
+        // LAY-INIT-MEMORY: with shared memory every segment is passive.
+        if l.memory.shared {
+            data.passive(bytes);
+        } else {
+            data.active(0, &offset, bytes);
+        }
     }
     data
 }
@@ -318,7 +327,7 @@ fn names(config: &Config, l: &Layout) -> NameSection {
     let mut di = 0;
     for seg in &l.memory.segments {
         // OUT-BSS: name the segments the data section holds.
-        if seg.name.starts_with(".bss") && !config.import_memory {
+        if !seg.is_written(config.import_memory, l.memory.shared) {
             continue;
         }
         data.append(di, &seg.name);
@@ -350,5 +359,6 @@ fn table_type(size: u32) -> TableType {
 }
 
 fn memory_type(l: &Layout) -> MemoryType {
-    MemoryType { minimum: l.memory.initial_pages, maximum: l.memory.max_pages, memory64: false, shared: false, page_size_log2: None }
+    // MEM-SHARED: the memory's shared flag.
+    MemoryType { minimum: l.memory.initial_pages, maximum: l.memory.max_pages, memory64: false, shared: l.memory.shared, page_size_log2: None }
 }
