@@ -317,10 +317,12 @@ pub fn run_wasi_command(bytes: &[u8], limits: &RunLimits) -> RunResult {
 }
 
 /// The engine settings of every run: fuel metering, unoptimized
-/// single-threaded Cranelift compilation (fast for small modules).
+/// single-threaded Cranelift compilation (fast for small modules), the
+/// threads proposal (shared memories, atomics: `--shared-memory` outputs
+/// run on one thread).
 fn fuel_config() -> Config {
     let mut config = Config::new();
-    config.consume_fuel(true).cranelift_opt_level(OptLevel::None).parallel_compilation(false);
+    config.consume_fuel(true).cranelift_opt_level(OptLevel::None).parallel_compilation(false).wasm_threads(true).shared_memory(true);
     config
 }
 

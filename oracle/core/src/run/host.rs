@@ -6,7 +6,7 @@
 
 use super::Host;
 use serde::Serialize;
-use wasmtime::{AsContextMut, Caller, Extern, ExternType, Global, Linker, Memory, Module, Ref, Table, Val, ValType};
+use wasmtime::{AsContextMut, Caller, Extern, ExternType, Global, Linker, Memory, Module, Ref, SharedMemory, Table, Val, ValType};
 
 /// Host calls kept in [`super::RunResult::host_calls`]; later ones are only
 /// counted ([`super::RunResult::host_call_count`]).
@@ -106,6 +106,11 @@ pub fn define_missing_imports(linker: &mut Linker<Host>, mut store: impl AsConte
                     record_call(&mut caller, &module_name, &field, params, out, &results);
                     Ok(())
                 })?;
+                continue;
+            }
+            ExternType::Memory(ty) if ty.is_shared() => {
+                let shared = SharedMemory::new(store.as_context().engine(), ty)?;
+                linker.define(&mut store, m, n, shared)?;
                 continue;
             }
             ExternType::Memory(ty) => Memory::new(&mut store, ty)?.into(),
