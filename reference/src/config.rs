@@ -92,6 +92,8 @@ pub struct Config {
     pub bsymbolic: bool,
     /// `-rpath` values, in order (`dylink.0`'s RUNTIME_PATH).
     pub rpath: Vec<String>,
+    /// `--wrap=NAME` / `-wrap NAME`, in command-line order (WRAP-1).
+    pub wrap: Vec<String>,
 }
 
 impl Default for Config {
@@ -132,6 +134,7 @@ impl Default for Config {
             experimental_pic: false,
             bsymbolic: false,
             rpath: Vec::new(),
+            wrap: Vec::new(),
         }
     }
 }

@@ -16,6 +16,7 @@
 //!                                                                      stop
 //!  -> exports::check_entry                         (EXP-6)             stop
 //!  -> resolve::signature_variants                  (SIG-1, SIG-2)      stop
+//!  -> resolve::wrap::apply                         (WRAP-1)
 //!  -> live::mark_live         -> LiveSet           (GC)
 //!  -> exports::check_requested                     (EXP-5)
 //!  -> features::merge_features -> Features         (FEAT-1, FEAT-2)
@@ -108,6 +109,7 @@ pub fn link_keeping_state(config: &Config, provider: &dyn InputProvider) -> Resu
     diags.stop_if_errors()?;
     resolve::signature_variants(&mut res, config, &mut diags);
     diags.stop_if_errors()?;
+    resolve::wrap::apply(&mut res);
     let live = live::mark_live(config, &res);
     // EXP-5: wasm-ld checks the `--export` targets when it starts writing,
     // before features and relocations (measured: no stop in between).

@@ -28,3 +28,5 @@ mod quirks;
 mod quirks_wild;
 #[path = "rules/dynamic.rs"]
 mod dynamic;
+#[path = "rules/options.rs"]
+mod options;
