@@ -94,6 +94,8 @@ pub struct Config {
     pub rpath: Vec<String>,
     /// `--wrap=NAME` / `-wrap NAME`, in command-line order (WRAP-1).
     pub wrap: Vec<String>,
+    /// `--why-extract=PATH` (the last one; `-`: standard output), WHY-1.
+    pub why_extract: Option<String>,
 }
 
 impl Default for Config {
@@ -135,6 +137,7 @@ impl Default for Config {
             bsymbolic: false,
             rpath: Vec::new(),
             wrap: Vec::new(),
+            why_extract: None,
         }
     }
 }

@@ -23,9 +23,28 @@ fn main() {
     for d in &out.diagnostics {
         eprintln!("refld: {d}");
     }
-    let Some(bytes) = out.bytes else { std::process::exit(1) };
+    // WHY-1, MAP-1: the side files, `-` being standard output; one that
+    // cannot be written fails the link, as in wasm-ld.
+    let mut failed = false;
+    for f in &out.reports {
+        let written = if f.path == "-" {
+            std::io::Write::write_all(&mut std::io::stdout(), f.text.as_bytes())
+        } else {
+            std::fs::write(cwd.join(&f.path), &f.text)
+        };
+        if let Err(e) = written {
+            // wasm-ld prints the system's message alone, without Rust's
+            // "(os error N)".
+            let msg = e.to_string();
+            let msg = msg.split(" (os error").next().unwrap_or(&msg);
+            eprintln!("refld: error: cannot open {} file {}: {msg}", f.option, f.path);
+            failed = true;
+        }
+    }
+    let Some(bytes) = out.bytes.filter(|_| !failed) else { std::process::exit(1) };
     if let Err(e) = std::fs::write(&out.output_path, bytes) {
         eprintln!("refld: error: cannot write {}: {e}", out.output_path.display());
         std::process::exit(1);
     }
 }
+

@@ -92,6 +92,21 @@ pub struct Resolution {
     /// WRAP-1: the `--wrap` names set up, until [`wrap::apply`] redirects
     /// their references.
     pub wrapped: Vec<wrap::Wrapped>,
+    /// WHY-1: the members extracted, each once read (with what it
+    /// extracted in turn), in that order.
+    pub extractions: Vec<Extraction>,
+}
+
+/// WHY-1: one extracted member for `--why-extract`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Extraction {
+    /// The file whose reference extracted it (`lib.a(m.o)` for a member),
+    /// `<internal>` for `-u` and `--wrap`, `--export`, `--entry`.
+    pub reference: String,
+    /// The member: `lib.a(m.o)`, or the path of a `--start-lib` object.
+    pub extracted: String,
+    /// The symbol it was extracted for.
+    pub symbol: String,
 }
 
 /// The resolver's working state: the resolution being built, the members

@@ -53,7 +53,7 @@ impl Resolver<'_> {
             return Ok(sid);
         }
         match sym.def {
-            Def::Lazy { member } => self.extract(member)?,
+            Def::Lazy { member } => self.extract(member, "<internal>", name)?,
             // SYM-6: a strong reference makes the binding strong.
             Def::Undefined => self.res.table.symbols[sid].weak = false,
             _ => {}

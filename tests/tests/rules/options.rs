@@ -115,3 +115,45 @@ fn wrap_extracts_reports_and_checks_kinds() {
     assert_eq!(errors(&msgs).len(), 2, "{msgs:?}");
     assert!(errors(&msgs)[0].starts_with("symbol type mismatch: __real_dv\n>>> defined as WASM_SYMBOL_TYPE_DATA in data.o\n>>> defined as WASM_SYMBOL_TYPE_FUNCTION in <internal>"));
 }
+
+/// WHY-1: `--why-extract=-` prints what rust-lld prints: the header, then
+/// one line per extracted member once it and what it extracted are read,
+/// naming the reference (a file, `<internal>` for `-u` and `--wrap`,
+/// `--export`, `--entry`), the member and the symbol; written when the
+/// link then fails on an undefined symbol, not when it stops earlier.
+#[test]
+fn why_extract_lists_extracted_members() {
+    let start = ("start.o", encode(&adds("_start", "foo", 0)));
+    let s0 = ("s0.o", encode(&returns("_start", 0, 0)));
+    let f2 = encode(&adds("foo", "g", 0));
+    let g = encode(&returns("g", 3, 0));
+    let libx = ("libx.a", archive(&[("f2.o", &f2), ("g.o", &g)]));
+    let libw = ("libw.a", archive(&[("wrap.o", &encode(&adds("__wrap_foo", "__real_foo", 100)))]));
+    let cases: Vec<(Vec<Input<'_>>, Vec<&str>)> = vec![
+        (vec![start.clone(), libx.clone()], vec![]),
+        (vec![s0.clone(), libx.clone()], vec!["-u", "foo"]),
+        (vec![s0.clone(), libx.clone()], vec!["--export=foo"]),
+        (vec![s0.clone(), libx.clone()], vec!["--export-if-defined=foo"]),
+        (vec![libx.clone()], vec!["--entry=foo"]),
+        (vec![s0.clone(), libx.clone()], vec!["--whole-archive", "libx.a"]),
+        (vec![start.clone(), libx.clone(), libw], vec!["--wrap=foo"]),
+        (vec![start.clone(), ("f2.o", f2.clone()), ("g.o", g.clone())], vec!["--start-lib", "f2.o", "g.o", "--end-lib"]),
+        // Written although the link fails on the undefined symbol.
+        (vec![start.clone()], vec![]),
+        // Not written: the entry check stops the link first.
+        (vec![s0.clone(), libx.clone()], vec!["-u", "foo", "--entry=nothere"]),
+        // The last --why-extract counts.
+        (vec![start.clone(), libx.clone()], vec!["--why-extract=ignored.txt"]),
+    ];
+    for (inputs, mut args) in cases {
+        args.push("--why-extract=-");
+        let (ours, reports) = link_reporting(&inputs, &args);
+        let lld = rust_lld(&inputs, &args);
+        assert_eq!(ours.is_ok(), lld.ok, "{args:?}");
+        let text = reports.why_extract.map(|(path, text)| {
+            assert_eq!(path, "-");
+            text
+        });
+        assert_eq!(text.unwrap_or_default(), lld.stdout, "{args:?}");
+    }
+}
