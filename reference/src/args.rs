@@ -95,7 +95,8 @@ const OPTIONS: &[Opt] = &[
     flag(&["no-check-features"], "Do not check target features"),
     value(&["m"], "Target emulation; only wasm32"),
     value(&["quirk"], "refld only: emulate another linker's measured deviation NAME (see QUIRKS below; none by default)"),
-    flag(&["version", "v"], "Print the version and exit"),
+    flag(&["version"], "Print the version and exit"),
+    flag(&["v"], "Print the version, then link (if there are inputs)"),
     flag(&["help", "h"], "Print this help and exit"),
     inert(&["O"], Arity::Value, "Optimisation level"),
     inert(&["lto-O"], Arity::Value, "LTO optimisation level"),
@@ -345,6 +346,7 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
             "no-check-features" => c.check_features = false,
             "m" if v != "wasm32" => return Err(format!("-m {v}: only wasm32 is supported yet")),
             "version" => return Ok(Action::Version),
+            "v" => c.print_version = true,
             "help" => return Ok(Action::Help),
             _ => {}
         }
@@ -490,6 +492,22 @@ mod tests {
         assert_eq!(policy(&["--warn-unresolved-symbols", "--error-unresolved-symbols"]), (ReportAll, false));
         assert_eq!(policy(&["--allow-undefined", "--unresolved-symbols=report-all"]), (IgnoreAll, true));
         assert_eq!(policy(&["--unresolved-symbols=import-dynamic", "--allow-undefined"]), (IgnoreAll, true));
+    }
+
+    /// CLI-VERSION: `--version` prints and exits; `-v` prints, then links.
+    #[test]
+    fn version_options() {
+        let v: Vec<String> = vec!["--version".into(), "a.o".into()];
+        assert_eq!(parse_args(&v, &|_| Err(String::new())), Ok(Action::Version));
+        assert!(parse(&["-v", "a.o"]).unwrap().print_version);
+        assert_eq!(crate::version_line(), format!("refld {} (compatible with LLD 22)", crate::VERSION));
+    }
+
+    /// CLI-STDOUT: `-o -` names standard output (the binary writes the
+    /// module there: reference/tests/cli.rs).
+    #[test]
+    fn output_dash_is_stdout() {
+        assert_eq!(parse(&["-o", "-", "a.o"]).unwrap().output, "-");
     }
 
     #[test]

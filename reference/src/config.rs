@@ -96,6 +96,8 @@ pub struct Config {
     pub wrap: Vec<String>,
     /// `--why-extract=PATH` (the last one; `-`: standard output), WHY-1.
     pub why_extract: Option<String>,
+    /// `-v`: print the version line (CLI-VERSION), then link.
+    pub print_version: bool,
 }
 
 impl Default for Config {
@@ -138,6 +140,7 @@ impl Default for Config {
             rpath: Vec::new(),
             wrap: Vec::new(),
             why_extract: None,
+            print_version: false,
         }
     }
 }

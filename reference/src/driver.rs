@@ -58,6 +58,11 @@ fn run(args: &[String], cwd: &Path, link: impl FnOnce(&Config, &FileSystem, &mut
         Ok(_) => return failed(cwd.join("a.out"), "--help and --version produce no link"),
         Err(e) => return failed(cwd.join("a.out"), &e),
     };
+    // CLI-VERSION: no inputs is an error (`-v` alone is handled by the
+    // binary before this).
+    if config.inputs.is_empty() {
+        return failed(cwd.join(&config.output), "no input files");
+    }
     let output_path = cwd.join(&config.output);
     let fs = FileSystem { cwd: cwd.to_path_buf() };
     let mut reports = crate::Reports::default();
@@ -71,4 +76,15 @@ fn run(args: &[String], cwd: &Path, link: impl FnOnce(&Config, &FileSystem, &mut
 
 fn failed(output_path: PathBuf, msg: &str) -> DriverOutcome {
     DriverOutcome { bytes: None, diagnostics: vec![Diagnostic::error(msg)], output_path, reports: Vec::new() }
+}
+
+#[cfg(test)]
+mod tests {
+    /// CLI-VERSION: a command line without inputs is `no input files`.
+    #[test]
+    fn no_input_files() {
+        let out = super::link_command_line(&["--no-entry".to_string()], std::path::Path::new("."));
+        assert_eq!(out.diagnostics.iter().map(|d| d.message.as_str()).collect::<Vec<_>>(), ["no input files"]);
+        assert!(!out.success());
+    }
 }

@@ -149,6 +149,12 @@ pub fn link_with_reports(config: &Config, provider: &dyn InputProvider, reports:
 /// refld's package version (`0.1.0`).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
+/// CLI-VERSION: what `--version` and `-v` print, in the shape lld's tests
+/// read (`LLD` then the release): `refld 0.1.0 (compatible with LLD 22)`.
+pub fn version_line() -> String {
+    format!("refld {VERSION} (compatible with LLD 22)")
+}
+
 /// For `tests/tests/llvm_order.rs` only: the order in which wasm-ld of LLVM
 /// release `llvm_major` (14, 16, 19 or 22) walks its `--export` names
 /// (positions of the distinct names of `names`).

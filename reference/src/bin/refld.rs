@@ -13,8 +13,16 @@ fn main() {
             return;
         }
         Ok(Action::Version) => {
-            println!("refld {} (compatible with wasm-ld)", env!("CARGO_PKG_VERSION"));
+            println!("{}", refld::version_line());
             return;
+        }
+        // CLI-VERSION: `-v` prints the version and links, if there is
+        // anything to link (wasm-ld exits 0 without inputs then).
+        Ok(Action::Link(c)) if c.print_version => {
+            println!("{}", refld::version_line());
+            if c.inputs.is_empty() {
+                return;
+            }
         }
         _ => {}
     }
@@ -42,6 +50,14 @@ fn main() {
         }
     }
     let Some(bytes) = out.bytes.filter(|_| !failed) else { std::process::exit(1) };
+    // CLI-STDOUT: `-o -` writes the module to standard output.
+    if out.output_path == cwd.join("-") {
+        if let Err(e) = std::io::Write::write_all(&mut std::io::stdout(), &bytes) {
+            eprintln!("refld: error: cannot write the output to standard output: {e}");
+            std::process::exit(1);
+        }
+        return;
+    }
     if let Err(e) = std::fs::write(&out.output_path, bytes) {
         eprintln!("refld: error: cannot write {}: {e}", out.output_path.display());
         std::process::exit(1);
