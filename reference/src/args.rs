@@ -59,7 +59,7 @@ const OPTIONS: &[Opt] = &[
     flag(&["export-dynamic", "E"], "Export every non-hidden defined symbol"),
     flag(&["no-export-dynamic"], "Do not export non-hidden symbols (default)"),
     flag(&["export-table"], "Export the indirect function table"),
-    flag(&["export-memory"], "Export the memory (default unless --import-memory)"),
+    flag(&["export-memory"], "Export the memory (default unless --import-memory); --export-memory=NAME exports it as NAME"),
     flag(&["import-memory"], "Import the memory as env.memory"),
     flag(&["import-table"], "Import the indirect function table"),
     value(&["initial-memory"], "Initial memory size, bytes (a multiple of 65536)"),
@@ -232,6 +232,20 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
             continue;
         }
         let body = a.strip_prefix("--").unwrap_or(&a[1..]);
+        // EXP-MEMORY-NAME: `--export-memory=NAME` shares its name with the
+        // flag `--export-memory` (wasm-ld's `export_memory_with_name`).
+        if let Some(name) = body.strip_prefix("export-memory=") {
+            c.export_memory = true;
+            c.export_memory_name = Some(name.to_string());
+            continue;
+        }
+        // Nested --start-lib and a stray --end-lib are errors (CLI-LIB).
+        if body == "start-lib" && lazy {
+            return Err("nested --start-lib".into());
+        }
+        if body == "end-lib" && !lazy {
+            return Err("stray --end-lib".into());
+        }
         let (name, mut val) = match body.split_once('=') {
             Some((n, v)) if find(n).is_some() => (n.to_string(), Some(v.to_string())),
             _ => (body.to_string(), None),
@@ -508,6 +522,19 @@ mod tests {
     #[test]
     fn output_dash_is_stdout() {
         assert_eq!(parse(&["-o", "-", "a.o"]).unwrap().output, "-");
+    }
+
+    /// EXP-MEMORY-NAME: the last `--export-memory=NAME` names the export,
+    /// a plain `--export-memory` does not reset it. CLI-LIB: the
+    /// `--start-lib` errors.
+    #[test]
+    fn export_memory_name_and_lib_errors() {
+        let c = parse(&["--export-memory=mem", "--export-memory=m2", "--export-memory", "a.o"]).unwrap();
+        assert_eq!((c.export_memory, c.memory_export_name()), (true, "m2"));
+        assert_eq!(parse(&["a.o"]).unwrap().memory_export_name(), "memory");
+        assert_eq!(parse(&["--start-lib", "--start-lib", "a.o"]).unwrap_err(), "nested --start-lib");
+        assert_eq!(parse(&["--end-lib", "a.o"]).unwrap_err(), "stray --end-lib");
+        assert_eq!(parse(&["--no-export-memory"]).unwrap_err(), "unknown argument: --no-export-memory");
     }
 
     #[test]

@@ -113,7 +113,7 @@ pub(crate) fn select(config: &Config, res: &Resolution, live: &HashSet<SymbolId>
     let requested: HashSet<SymbolId> = config.entry.iter().chain(&config.exports).chain(&config.exports_if_defined).filter_map(|n| res.table.find(n)).collect();
     let mut names: HashSet<String> = HashSet::default();
     if out.memory {
-        names.insert("memory".into());
+        names.insert(config.memory_export_name().into());
     }
     if out.table {
         names.insert("__indirect_function_table".into());

@@ -15,7 +15,8 @@ use wasmparser::{GlobalType, ValType};
 /// Fills `l.exports` from `exports`, in its order.
 pub(super) fn assign(config: &Config, res: &Resolution, exports: &Exports, l: &mut Layout) {
     if exports.memory {
-        l.exports.push(("memory".into(), ExportKind::Memory, 0));
+        // EXP-MEMORY-NAME: `--export-memory=NAME`.
+        l.exports.push((config.memory_export_name().into(), ExportKind::Memory, 0));
     }
     if exports.table && l.table.is_some() {
         l.exports.push(("__indirect_function_table".into(), ExportKind::Table, 0));

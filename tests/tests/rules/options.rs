@@ -157,3 +157,21 @@ fn why_extract_lists_extracted_members() {
         assert_eq!(text.unwrap_or_default(), lld.stdout, "{args:?}");
     }
 }
+
+/// EXP-MEMORY-NAME: `--export-memory=NAME` exports the memory as NAME (the
+/// last NAME; a plain `--export-memory` keeps it), an imported one too.
+/// CLI-LIB: `nested --start-lib`, `stray --end-lib`.
+#[test]
+fn export_memory_with_a_name() {
+    let s0 = [("s0.o", encode(&returns("_start", 0, 0)))];
+    for args in [&["--export-memory=mem"][..], &["--export-memory=mem", "--export-memory=m2"], &["--export-memory=mem", "--export-memory"], &["--import-memory", "--export-memory=mem"]] {
+        let out = same_sections(&s0, args);
+        let s = summary(&out.0);
+        let want = if args.contains(&"--export-memory=m2") { "m2" } else { "mem" };
+        assert!(s.exports.iter().any(|e| e.0 == want && e.1 == "memory"), "{args:?}: {:?}", s.exports);
+    }
+    let lld = rust_lld(&s0, &["--start-lib", "--start-lib"]);
+    assert_eq!(errors(&lld.messages), ["nested --start-lib"]);
+    let lld = rust_lld(&s0, &["--end-lib"]);
+    assert_eq!(errors(&lld.messages), ["stray --end-lib"]);
+}
