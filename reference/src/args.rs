@@ -59,7 +59,7 @@ const OPTIONS: &[Opt] = &[
     flag(&["export-dynamic", "E"], "Export every non-hidden defined symbol"),
     flag(&["no-export-dynamic"], "Do not export non-hidden symbols (default)"),
     flag(&["export-table"], "Export the indirect function table"),
-    flag(&["export-memory"], "Export the memory (default unless --import-memory)"),
+    flag(&["export-memory"], "Export the memory (default unless --import-memory); --export-memory=NAME exports it as NAME"),
     flag(&["import-memory"], "Import the memory as env.memory"),
     flag(&["import-table"], "Import the indirect function table"),
     value(&["initial-memory"], "Initial memory size, bytes (a multiple of 65536)"),
@@ -81,6 +81,8 @@ const OPTIONS: &[Opt] = &[
     flag(&["no-gc-sections"], "Keep everything"),
     flag(&["strip-all", "s"], "Strip the name section, producers and debug info"),
     flag(&["strip-debug", "S"], "Strip debug sections"),
+    value(&["wrap"], "Use __wrap_NAME for references to NAME, NAME for __real_NAME"),
+    value(&["why-extract"], "Write why each archive member was extracted to FILE (- for stdout)"),
     value(&["undefined", "u"], "Treat NAME as referenced (extracts archive members)"),
     flag(&["allow-multiple-definition"], "Keep the first of duplicate definitions"),
     flag(&["fatal-warnings"], "Treat warnings as errors"),
@@ -95,7 +97,8 @@ const OPTIONS: &[Opt] = &[
     flag(&["no-check-features"], "Do not check target features"),
     value(&["m"], "Target emulation; only wasm32"),
     value(&["quirk"], "refld only: emulate another linker's measured deviation NAME (see QUIRKS below; none by default)"),
-    flag(&["version", "v"], "Print the version and exit"),
+    flag(&["version"], "Print the version and exit"),
+    flag(&["v"], "Print the version, then link (if there are inputs)"),
     flag(&["help", "h"], "Print this help and exit"),
     inert(&["O"], Arity::Value, "Optimisation level"),
     inert(&["lto-O"], Arity::Value, "LTO optimisation level"),
@@ -231,6 +234,20 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
             continue;
         }
         let body = a.strip_prefix("--").unwrap_or(&a[1..]);
+        // EXP-MEMORY-NAME: `--export-memory=NAME` shares its name with the
+        // flag `--export-memory` (wasm-ld's `export_memory_with_name`).
+        if let Some(name) = body.strip_prefix("export-memory=") {
+            c.export_memory = true;
+            c.export_memory_name = Some(name.to_string());
+            continue;
+        }
+        // Nested --start-lib and a stray --end-lib are errors (CLI-LIB).
+        if body == "start-lib" && lazy {
+            return Err("nested --start-lib".into());
+        }
+        if body == "end-lib" && !lazy {
+            return Err("stray --end-lib".into());
+        }
         let (name, mut val) = match body.split_once('=') {
             Some((n, v)) if find(n).is_some() => (n.to_string(), Some(v.to_string())),
             _ => (body.to_string(), None),
@@ -313,6 +330,8 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
             "strip-all" => c.strip_all = true,
             "strip-debug" => c.strip_debug = true,
             "undefined" => c.undefined.push(v),
+            "wrap" => c.wrap.push(v),
+            "why-extract" => c.why_extract = Some(v),
             "allow-multiple-definition" => c.allow_multiple_definition = true,
             "fatal-warnings" => c.fatal_warnings = true,
             "no-fatal-warnings" => c.fatal_warnings = false,
@@ -345,6 +364,7 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
             "no-check-features" => c.check_features = false,
             "m" if v != "wasm32" => return Err(format!("-m {v}: only wasm32 is supported yet")),
             "version" => return Ok(Action::Version),
+            "v" => c.print_version = true,
             "help" => return Ok(Action::Help),
             _ => {}
         }
@@ -490,6 +510,35 @@ mod tests {
         assert_eq!(policy(&["--warn-unresolved-symbols", "--error-unresolved-symbols"]), (ReportAll, false));
         assert_eq!(policy(&["--allow-undefined", "--unresolved-symbols=report-all"]), (IgnoreAll, true));
         assert_eq!(policy(&["--unresolved-symbols=import-dynamic", "--allow-undefined"]), (IgnoreAll, true));
+    }
+
+    /// CLI-VERSION: `--version` prints and exits; `-v` prints, then links.
+    #[test]
+    fn version_options() {
+        let v: Vec<String> = vec!["--version".into(), "a.o".into()];
+        assert_eq!(parse_args(&v, &|_| Err(String::new())), Ok(Action::Version));
+        assert!(parse(&["-v", "a.o"]).unwrap().print_version);
+        assert_eq!(crate::version_line(), format!("refld {} (compatible with LLD 22)", crate::VERSION));
+    }
+
+    /// CLI-STDOUT: `-o -` names standard output (the binary writes the
+    /// module there: reference/tests/cli.rs).
+    #[test]
+    fn output_dash_is_stdout() {
+        assert_eq!(parse(&["-o", "-", "a.o"]).unwrap().output, "-");
+    }
+
+    /// EXP-MEMORY-NAME: the last `--export-memory=NAME` names the export,
+    /// a plain `--export-memory` does not reset it. CLI-LIB: the
+    /// `--start-lib` errors.
+    #[test]
+    fn export_memory_name_and_lib_errors() {
+        let c = parse(&["--export-memory=mem", "--export-memory=m2", "--export-memory", "a.o"]).unwrap();
+        assert_eq!((c.export_memory, c.memory_export_name()), (true, "m2"));
+        assert_eq!(parse(&["a.o"]).unwrap().memory_export_name(), "memory");
+        assert_eq!(parse(&["--start-lib", "--start-lib", "a.o"]).unwrap_err(), "nested --start-lib");
+        assert_eq!(parse(&["--end-lib", "a.o"]).unwrap_err(), "stray --end-lib");
+        assert_eq!(parse(&["--no-export-memory"]).unwrap_err(), "unknown argument: --no-export-memory");
     }
 
     #[test]

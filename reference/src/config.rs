@@ -97,6 +97,15 @@ pub struct Config {
     pub bsymbolic: bool,
     /// `-rpath` values, in order (`dylink.0`'s RUNTIME_PATH).
     pub rpath: Vec<String>,
+    /// `--wrap=NAME` / `-wrap NAME`, in command-line order (WRAP-1).
+    pub wrap: Vec<String>,
+    /// `--why-extract=PATH` (the last one; `-`: standard output), WHY-1.
+    pub why_extract: Option<String>,
+    /// `-v`: print the version line (CLI-VERSION), then link.
+    pub print_version: bool,
+    /// `--export-memory=NAME` (the last one, whatever the order with
+    /// `--export-memory`): the memory is exported as NAME (EXP-MEMORY-NAME).
+    pub export_memory_name: Option<String>,
 }
 
 impl Default for Config {
@@ -139,6 +148,10 @@ impl Default for Config {
             experimental_pic: false,
             bsymbolic: false,
             rpath: Vec::new(),
+            wrap: Vec::new(),
+            why_extract: None,
+            print_version: false,
+            export_memory_name: None,
         }
     }
 }
@@ -148,6 +161,11 @@ impl Config {
     /// default 1 (LAY-TABLE).
     pub fn table_base(&self) -> u32 {
         self.table_base.unwrap_or(1)
+    }
+
+    /// EXP-MEMORY-NAME: the name the memory is exported under.
+    pub fn memory_export_name(&self) -> &str {
+        self.export_memory_name.as_deref().unwrap_or("memory")
     }
 
     /// Position-independent output (`-pie` or `-shared`).

@@ -107,10 +107,13 @@ pub(crate) fn check_requested(config: &Config, res: &Resolution, diags: &mut Dia
 pub(crate) fn select(config: &Config, res: &Resolution, live: &HashSet<SymbolId>, has_init: bool) -> Exports {
     let memory = (!config.import_memory || config.export_memory) && res.defines_memory(config.quirks);
     let mut out = Exports { memory, table: config.export_table, symbols: Vec::new() };
-    let requested: HashSet<&str> = config.entry.iter().chain(&config.exports).chain(&config.exports_if_defined).map(String::as_str).collect();
+    // WRAP-1 (measured): a requested name marks the symbol a lookup by that
+    // name finds, exported under its own name (`--export=NAME` of a
+    // wrapped NAME exports `__wrap_NAME`).
+    let requested: HashSet<SymbolId> = config.entry.iter().chain(&config.exports).chain(&config.exports_if_defined).filter_map(|n| res.table.find(n)).collect();
     let mut names: HashSet<String> = HashSet::default();
     if out.memory {
-        names.insert("memory".into());
+        names.insert(config.memory_export_name().into());
     }
     if out.table {
         names.insert("__indirect_function_table".into());
@@ -138,7 +141,7 @@ pub(crate) fn select(config: &Config, res: &Resolution, live: &HashSet<SymbolId>
         if !live.contains(&sid) || !has_export_form(res, sid) {
             continue;
         }
-        if !(requested.contains(sym.name.as_str()) || is_export_root(config, res, sid)) {
+        if !(requested.contains(&sid) || is_export_root(config, res, sid)) {
             continue;
         }
         let name = export_name(res, sid);

@@ -16,6 +16,7 @@
 //!                                                                      stop
 //!  -> exports::check_entry                         (EXP-6)             stop
 //!  -> resolve::signature_variants                  (SIG-1, SIG-2)      stop
+//!  -> resolve::wrap::apply                         (WRAP-1)
 //!  -> live::mark_live         -> LiveSet           (GC)
 //!  -> exports::check_requested                     (EXP-5)
 //!  -> features::merge_features -> Features         (FEAT-1, FEAT-2)
@@ -41,6 +42,7 @@ pub mod explain;
 pub mod input;
 pub mod linkmap;
 pub mod quirks;
+pub mod report;
 
 mod archive;
 mod didyoumean;
@@ -65,6 +67,7 @@ pub use input::{FileSystem, InputProvider, MemoryInputs};
 pub use linkmap::LinkMap;
 pub use object::SymbolKind;
 pub use quirks::{Quirk, Quirks};
+pub use report::Reports;
 
 /// A successful link.
 #[derive(Debug, Clone)]
@@ -99,6 +102,15 @@ pub struct LinkState(#[allow(dead_code)] Box<dyn std::any::Any>);
 /// tenth of the time (measured by bench-scale), and wasm-ld exits the same
 /// way (lld's `exitLld`). Errors: as [`link`].
 pub fn link_keeping_state(config: &Config, provider: &dyn InputProvider) -> Result<(Linked, LinkState), LinkError> {
+    link_with_reports(config, provider, &mut Reports::default())
+}
+
+/// [`link_keeping_state`], also making the side files the command line
+/// asks for (`--why-extract`, the map file) in `reports`, which the
+/// driver writes: wasm-ld writes the why-extract table once symbol
+/// resolution and the entry check passed, also when the link fails later
+/// (WHY-1). Errors: as [`link`].
+pub fn link_with_reports(config: &Config, provider: &dyn InputProvider, reports: &mut Reports) -> Result<(Linked, LinkState), LinkError> {
     let mut diags = diag::Diagnostics::new(config.fatal_warnings);
     config::check_options(config, &mut diags);
     diags.stop_if_errors()?;
@@ -107,8 +119,12 @@ pub fn link_keeping_state(config: &Config, provider: &dyn InputProvider) -> Resu
     diags.stop_if_errors()?;
     exports::check_entry(config, &res, &mut diags);
     diags.stop_if_errors()?;
+    if let Some(path) = &config.why_extract {
+        reports.why_extract = Some((path.clone(), report::why_extract::text(&res)));
+    }
     resolve::signature_variants(&mut res, config, &mut diags);
     diags.stop_if_errors()?;
+    resolve::wrap::apply(&mut res);
     let live = live::mark_live(config, &res);
     // EXP-5: wasm-ld checks the `--export` targets when it starts writing,
     // before features and relocations (measured: no stop in between).
@@ -137,6 +153,12 @@ pub fn link_keeping_state(config: &Config, provider: &dyn InputProvider) -> Resu
 
 /// refld's package version (`0.1.0`).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// CLI-VERSION: what `--version` and `-v` print, in the shape lld's tests
+/// read (`LLD` then the release): `refld 0.1.0 (compatible with LLD 22)`.
+pub fn version_line() -> String {
+    format!("refld {VERSION} (compatible with LLD 22)")
+}
 
 /// For `tests/tests/llvm_order.rs` only: the order in which wasm-ld of LLVM
 /// release `llvm_major` (14, 16, 19 or 22) walks its `--export` names

@@ -200,3 +200,24 @@ fn linking_version_3_exits_1() {
         "{stderr}"
     );
 }
+
+/// CLI-VERSION, CLI-STDOUT: `-v` prints the version and links; `-v` alone
+/// exits 0; no inputs is an error; `-o -` writes the module to stdout.
+#[test]
+fn version_flag_and_output_to_stdout() {
+    let dir = folder("stdout");
+    std::fs::write(dir.join("start.o"), start_object()).unwrap();
+    let out = refld(&dir, &["-v"]);
+    assert_eq!(out.status.code(), Some(0), "stderr:\n{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("compatible with LLD 22"));
+    let out = refld(&dir, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&out.stderr), "refld: error: no input files\n");
+    let out = refld(&dir, &["-v", "start.o", "-o", "v.wasm"]);
+    assert_eq!(out.status.code(), Some(0), "stderr:\n{}", text(&out.stderr));
+    assert!(dir.join("v.wasm").exists(), "-v links");
+    let out = refld(&dir, &["start.o", "-o", "-"]);
+    assert_eq!(out.status.code(), Some(0), "stderr:\n{}", text(&out.stderr));
+    assert!(out.stdout.starts_with(b"\0asm"), "the module on stdout");
+    assert!(!dir.join("-").exists(), "no file named -");
+}

@@ -30,3 +30,5 @@ mod quirks_wild;
 mod dynamic;
 #[path = "rules/threads.rs"]
 mod threads;
+#[path = "rules/options.rs"]
+mod options;

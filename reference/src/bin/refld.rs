@@ -13,8 +13,16 @@ fn main() {
             return;
         }
         Ok(Action::Version) => {
-            println!("refld {} (compatible with wasm-ld)", env!("CARGO_PKG_VERSION"));
+            println!("{}", refld::version_line());
             return;
+        }
+        // CLI-VERSION: `-v` prints the version and links, if there is
+        // anything to link (wasm-ld exits 0 without inputs then).
+        Ok(Action::Link(c)) if c.print_version => {
+            println!("{}", refld::version_line());
+            if c.inputs.is_empty() {
+                return;
+            }
         }
         _ => {}
     }
@@ -23,9 +31,36 @@ fn main() {
     for d in &out.diagnostics {
         eprintln!("refld: {d}");
     }
-    let Some(bytes) = out.bytes else { std::process::exit(1) };
+    // WHY-1, MAP-1: the side files, `-` being standard output; one that
+    // cannot be written fails the link, as in wasm-ld.
+    let mut failed = false;
+    for f in &out.reports {
+        let written = if f.path == "-" {
+            std::io::Write::write_all(&mut std::io::stdout(), f.text.as_bytes())
+        } else {
+            std::fs::write(cwd.join(&f.path), &f.text)
+        };
+        if let Err(e) = written {
+            // wasm-ld prints the system's message alone, without Rust's
+            // "(os error N)".
+            let msg = e.to_string();
+            let msg = msg.split(" (os error").next().unwrap_or(&msg);
+            eprintln!("refld: error: cannot open {} file {}: {msg}", f.option, f.path);
+            failed = true;
+        }
+    }
+    let Some(bytes) = out.bytes.filter(|_| !failed) else { std::process::exit(1) };
+    // CLI-STDOUT: `-o -` writes the module to standard output.
+    if out.output_path == cwd.join("-") {
+        if let Err(e) = std::io::Write::write_all(&mut std::io::stdout(), &bytes) {
+            eprintln!("refld: error: cannot write the output to standard output: {e}");
+            std::process::exit(1);
+        }
+        return;
+    }
     if let Err(e) = std::fs::write(&out.output_path, bytes) {
         eprintln!("refld: error: cannot write {}: {e}", out.output_path.display());
         std::process::exit(1);
     }
 }
+

@@ -15,7 +15,8 @@ use wasmparser::{GlobalType, ValType};
 /// Fills `l.exports` from `exports`, in its order.
 pub(super) fn assign(config: &Config, res: &Resolution, exports: &Exports, l: &mut Layout) {
     if exports.memory {
-        l.exports.push(("memory".into(), ExportKind::Memory, 0));
+        // EXP-MEMORY-NAME: `--export-memory=NAME`.
+        l.exports.push((config.memory_export_name().into(), ExportKind::Memory, 0));
     }
     if exports.table && l.table.is_some() {
         l.exports.push(("__indirect_function_table".into(), ExportKind::Table, 0));
@@ -67,7 +68,7 @@ fn export_target(res: &Resolution, sid: SymbolId, l: &mut Layout) -> Option<(Exp
     let sym = &res.table.symbols[sid];
     match sym.def {
         Def::Defined { file, sym: si } => match sym.kind {
-            SymbolKind::Function => l.body_of(res, file, si).map(|i| (ExportKind::Func, i)),
+            SymbolKind::Function => l.body_of_definition(res, file, si).map(|i| (ExportKind::Func, i)),
             SymbolKind::Global => l.global_of(res, file, si).map(|i| (ExportKind::Global, i)),
             SymbolKind::Data => {
                 let s = &res.files[file].symbols[si.index()];

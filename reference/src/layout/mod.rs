@@ -209,20 +209,22 @@ impl Layout {
     /// none.
     pub fn body_of(&self, res: &Resolution, file: FileId, sym: SymbolIndex) -> Option<u32> {
         match res.target(file, sym) {
-            Target::Defined(f, s) => {
-                let obj = &res.files[f];
-                let idx = obj.symbols[s.index()].index;
-                let nif = obj.num_imported_funcs();
-                if idx < nif {
-                    return None;
-                }
-                self.func_index.get(&(f, DefinedIndex(idx - nif))).copied()
-            }
+            Target::Defined(f, s) => self.body_of_definition(res, f, s),
             Target::Synthetic(Synthetic::CallCtors) => self.call_ctors,
             Target::Synthetic(Synthetic::InitTls) => self.init_tls,
             Target::Synthetic(_) => None,
             Target::Undefined(sid) | Target::Stub(sid) => self.symbol_func.get(&sid).copied(),
         }
+    }
+
+    /// The output function index of the body defined by symbol `sym` of
+    /// `file` itself (not what the symbol resolves to: under WRAP-1 a
+    /// wrapped definition's own symbol resolves to `__wrap_NAME`).
+    pub fn body_of_definition(&self, res: &Resolution, file: FileId, sym: SymbolIndex) -> Option<u32> {
+        let obj = &res.files[file];
+        let idx = obj.symbols[sym.index()].index;
+        let defined = idx.checked_sub(obj.num_imported_funcs())?;
+        self.func_index.get(&(file, DefinedIndex(defined))).copied()
     }
 
     /// The output global index of input symbol `sym` of `file`.

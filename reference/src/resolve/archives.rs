@@ -7,6 +7,7 @@ use crate::archive::{LazyEntry, Member};
 use crate::error::InputError;
 use crate::object::parse_object;
 use super::symtab::{reference_extracts, Def, FileId, MemberId};
+use super::Extraction;
 
 impl Resolver<'_> {
     /// AR-1: each defined non-local symbol of a member becomes lazy unless
@@ -32,7 +33,9 @@ impl Resolver<'_> {
             // DYN-SHLIB (measured): a library's symbol extracts nothing.
             if sym.def == Def::Undefined && sym.shared.is_none() {
                 if reference_extracts(sym.kind, sym.weak) {
-                    self.extract(id)?;
+                    // WHY-1: the file that made the undefined symbol.
+                    let reference = self.res.origin_name(sid);
+                    self.extract(id, &reference, &e.name)?;
                 } else {
                     sym.def = Def::Lazy { member: id };
                 }
@@ -41,19 +44,27 @@ impl Resolver<'_> {
         Ok(())
     }
 
-    pub(super) fn extract(&mut self, member: MemberId) -> Result<(), InputError> {
+    /// Extracts `member` (once) because `reference` (a file's name, or
+    /// `<internal>`, `--export`, `--entry`) needs `symbol`; the record for
+    /// `--why-extract` is made once the member and whatever it extracted
+    /// in turn are read (WHY-1: wasm-ld's records come in that order).
+    pub(super) fn extract(&mut self, member: MemberId, reference: &str, symbol: &str) -> Result<(), InputError> {
         if let Some(m) = self.members[member].take() {
             let obj = parse_object(&m.name, m.bytes)?;
             self.res.lazy_files.insert(FileId::from(self.res.files.len()));
             self.add_object(obj)?;
+            let extracted = self.res.members[member.index()].clone();
+            self.res.extractions.push(Extraction { reference: reference.to_string(), extracted, symbol: symbol.to_string() });
         }
         Ok(())
     }
 
-    pub(super) fn extract_if_lazy(&mut self, name: &str) -> Result<(), InputError> {
+    /// Extracts the member defining `name` if it is lazy, for `reference`
+    /// (WHY-1).
+    pub(super) fn extract_if_lazy(&mut self, name: &str, reference: &str) -> Result<(), InputError> {
         if let Some(sid) = self.res.table.find(name) {
             if let Def::Lazy { member } = self.res.table.symbols[sid].def {
-                self.extract(member)?;
+                self.extract(member, reference, name)?;
             }
         }
         Ok(())

@@ -59,7 +59,8 @@ impl Resolver<'_> {
                 // the lazy symbol weak) without looking at its kind; the
                 // reference joins the symbol, as SYM-5's undefined case.
                 if reference_extracts(new.kind, new.weak) {
-                    self.extract(member)?;
+                    let (file, name) = (self.res.files[new.file].name.clone(), self.res.table.symbols[sid].name.clone());
+                    self.extract(member, &file, &name)?;
                 } else {
                     // The lazy symbol takes the reference's kind (and a
                     // function's signature, as `LazySymbol::signature`):

@@ -15,6 +15,7 @@
 //!   DYN-STUB);
 //! - [`synthetic`]: the linker-defined symbols (SYN-*);
 //! - [`order`]: files in wasm-ld's order (LOAD-ORDER);
+//! - [`wrap`]: `--wrap` (WRAP-1);
 //! - [`query`]: what a resolved input symbol stands for, as methods of
 //!   [`Resolution`].
 
@@ -29,6 +30,7 @@ pub(crate) mod signatures;
 mod symbols;
 pub(crate) mod symtab;
 pub(crate) mod synthetic;
+pub(crate) mod wrap;
 
 use crate::archive::Member;
 use crate::config::Config;
@@ -87,6 +89,24 @@ pub struct Resolution {
     /// DYN-STUB: symbols exported (and roots of garbage collection)
     /// because a stub library's used symbol depends on them.
     pub force_export: HashSet<SymbolId>,
+    /// WRAP-1: the `--wrap` names set up, until [`wrap::apply`] redirects
+    /// their references.
+    pub wrapped: Vec<wrap::Wrapped>,
+    /// WHY-1: the members extracted, each once read (with what it
+    /// extracted in turn), in that order.
+    pub extractions: Vec<Extraction>,
+}
+
+/// WHY-1: one extracted member for `--why-extract`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Extraction {
+    /// The file whose reference extracted it (`lib.a(m.o)` for a member),
+    /// `<internal>` for `-u` and `--wrap`, `--export`, `--entry`.
+    pub reference: String,
+    /// The member: `lib.a(m.o)`, or the path of a `--start-lib` object.
+    pub extracted: String,
+    /// The symbol it was extracted for.
+    pub symbol: String,
 }
 
 /// The resolver's working state: the resolution being built, the members
@@ -139,6 +159,10 @@ pub(crate) fn resolve(config: &Config, provider: &dyn InputProvider, diags: &mut
         r.claim_shared_symbols();
     }
     r.synthesize();
+    // WRAP-1: after the synthetic symbols, unless errors stopped the roots.
+    if !r.diags.has_errors() {
+        r.add_wrapped_symbols()?;
+    }
     r.reorder_files();
     if config.quirks.has(crate::quirks::Quirk::WeakDefinitionsBindOwnReferences) {
         r.bind_own_weak_definitions();

@@ -136,7 +136,9 @@ impl Resolver<'_> {
                             };
                             self.res.force_export.insert(d);
                             if let Def::Lazy { member } = self.res.table.symbols[d].def {
-                                self.extract(member)?;
+                                // WHY-1: not measured for stub libraries;
+                                // the stub file is named as the reference.
+                                self.extract(member, &stub.path, dep)?;
                                 extracted = true;
                             }
                         }

@@ -142,7 +142,8 @@ impl Resolver<'_> {
             }
             // SIG-LAZY: the reference then meets the member's definition
             // like any other (wasm-ld skips that check here).
-            self.extract(member)?;
+            let (file, name) = (self.res.files[r.file].name.clone(), self.res.table.symbols[sid].name.clone());
+            self.extract(member, &file, &name)?;
             if self.config.quirks.has(Quirk::LazySignatureUnchecked) {
                 // QUIRK-LAZY-SIG: wasm-ld's `addUndefinedFunction` returns
                 // the symbol the member defined, checking nothing.

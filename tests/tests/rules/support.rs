@@ -92,6 +92,24 @@ pub fn link(objs: &[Input<'_>], args: &[&str]) -> Result<Linked, LinkError> {
     refld::link(&config, &provider)
 }
 
+/// Links with refld in memory as [`link`] does; also returns the side
+/// files the command line asks for (`--why-extract`, the map file).
+pub fn link_reporting(objs: &[Input<'_>], args: &[&str]) -> (Result<Linked, LinkError>, refld::Reports) {
+    let argv = with_inputs(objs, args);
+    let read = |p: &str| Err(format!("{p}: no file system in tests"));
+    let config = match refld::args::parse_args(&argv, &read) {
+        Ok(refld::args::Action::Link(c)) => c,
+        other => panic!("refld's command line {argv:?} did not parse to a link: {other:?}"),
+    };
+    let mut provider = refld::MemoryInputs::default();
+    for (name, bytes) in objs {
+        provider.add(*name, bytes.clone());
+    }
+    let mut reports = refld::Reports::default();
+    let r = refld::link_with_reports(&config, &provider, &mut reports).map(|(l, _)| l);
+    (r, reports)
+}
+
 /// Like [`link`], failing the test with the diagnostics if the link fails.
 pub fn link_ok(objs: &[Input<'_>], args: &[&str]) -> Linked {
     match link(objs, args) {
@@ -123,6 +141,8 @@ pub struct Lld {
     /// joined to their message), sorted.
     pub messages: Vec<Msg>,
     pub bytes: Option<Vec<u8>>,
+    /// What it printed on standard output (`--why-extract=-`, `-M`).
+    pub stdout: String,
 }
 
 /// Links with rust-lld (wasm-ld 22) in a temporary folder, same arguments
@@ -173,7 +193,8 @@ pub fn wasm_ld_at(program: &std::path::Path, objs: &[Input<'_>], args: &[&str]) 
     }
     messages.sort();
     let bytes = if out.status.success() { std::fs::read(dir.path().join("out.wasm")).ok() } else { None };
-    Lld { ok: out.status.success(), stderr, messages, bytes }
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    Lld { ok: out.status.success(), stderr, messages, bytes, stdout }
 }
 
 /// Links with both; asserts they agree on success and on every diagnostic.
