@@ -319,10 +319,16 @@ pub fn run_wasi_command(bytes: &[u8], limits: &RunLimits) -> RunResult {
 /// The engine settings of every run: fuel metering, unoptimized
 /// single-threaded Cranelift compilation (fast for small modules), the
 /// threads proposal (shared memories, atomics: `--shared-memory` outputs
-/// run on one thread).
+/// run on one thread) and memory64 (`-m wasm64` outputs).
 fn fuel_config() -> Config {
     let mut config = Config::new();
-    config.consume_fuel(true).cranelift_opt_level(OptLevel::None).parallel_compilation(false).wasm_threads(true).shared_memory(true);
+    config
+        .consume_fuel(true)
+        .cranelift_opt_level(OptLevel::None)
+        .parallel_compilation(false)
+        .wasm_threads(true)
+        .shared_memory(true)
+        .wasm_memory64(true);
     config
 }
 
