@@ -70,3 +70,27 @@ fn diff_compares_side_modules() {
     assert_eq!(json["linkers"][0]["run"]["trap"], "load failed");
     assert_eq!(linkcheck(dir.path(), &["diff", "--side-module", "noequals", "--", "a.wasm"]).0, 2);
 }
+
+/// `diff --exact`: outputs equal byte for byte give no `exact.*` key; a
+/// section only one linker writes is `exact.NAME`, absent on the other side.
+#[test]
+fn diff_exact_names_the_sections_that_differ() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.wasm"), wasi_command(&write_hi())).unwrap();
+    let copy = "out=\nprev=\nfor a in \"$@\"; do [ \"$prev\" = -o ] && out=$a; prev=$a; done\ncp \"$1\" \"$out\"";
+    let cp = script(dir.path(), "cp-ld", copy);
+    // A custom section `z` (id 0, size 2, name length 1) after the module.
+    let cpz = script(dir.path(), "cpz-ld", &format!("{copy}\nprintf '\\000\\002\\001z' >> \"$out\""));
+    let (cp, cpz) = (format!("cp={}", cp.display()), format!("cpz={}", cpz.display()));
+    let cp2 = cp.replacen("cp=", "cp2=", 1);
+    let same = linkcheck(dir.path(), &["diff", "--exact", "--json", "--no-default-linkers", "--linker", &cp, "--linker", &cp2, "--", "a.wasm"]);
+    assert_eq!(same.0, 0, "{}", same.1);
+    let (code, out, _) =
+        linkcheck(dir.path(), &["diff", "--exact", "--json", "--no-run", "--no-default-linkers", "--linker", &cp, "--linker", &cpz, "--", "a.wasm"]);
+    assert_eq!(code, 1, "{out}");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let keys: Vec<&str> = json["comparisons"][0]["differences"].as_array().unwrap().iter().filter_map(|d| d["key"].as_str()).collect();
+    assert!(keys.contains(&"exact.z"), "{keys:?}");
+    let z = json["comparisons"][0]["differences"].as_array().unwrap().iter().find(|d| d["key"] == "exact.z").unwrap();
+    assert_eq!((z["left"].as_str(), z["right"].as_str()), (Some("(absent)"), Some("2 bytes")), "its name: length and `z`");
+}

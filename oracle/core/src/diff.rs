@@ -25,6 +25,8 @@
 //!   ([`crate::dylink::Dylink::facts`]: `memory_size`, `memory_align`,
 //!   `table_size`, `table_align`, `needed`, `export_info`, `import_info`,
 //!   `runtime_path`), or `(absent)` when one output has no such section.
+//! - `exact.SECTION`: with `linkcheck diff --exact`, a section whose
+//!   bytes differ (the exact module).
 //! - `side[NAME].KEY`: KEY of the side module NAME of a dynamic link
 //!   (`check`'s link plans).
 //! - `run.exit_code`: `0`, `3`, ... or `(none)`; `run.trap`: the trap kind or
@@ -295,6 +297,11 @@ pub fn explain_difference(key: &DiffKey, left: &str, right: &str, left_name: &st
             (true, false) => format!("export {name} is called only in {r}'s output (it gives {})", short(right)),
             (false, true) => format!("export {name} is called only in {l}'s output (it gives {})", short(left)),
             _ => format!("calling export {name} gives {} with {l}'s output, {} with {r}'s", short(left), short(right)),
+        },
+        DiffKey::Item { kind: ItemKind::Exact, field: Some(section), .. } => match (left == ABSENT, right == ABSENT) {
+            (true, false) => format!("section {section} is only in {r}'s output ({right})"),
+            (false, true) => format!("section {section} is only in {l}'s output ({left})"),
+            _ => format!("section {section}'s bytes differ: {l}'s {left}, {r}'s {right}"),
         },
         DiffKey::Side { name, key } => {
             format!("side module {name}: {}", explain_difference(key, left, right, left_name, right_name))

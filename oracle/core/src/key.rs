@@ -84,13 +84,16 @@ pub enum ItemKind {
     Layout,
     /// `canon.error`: the structural comparison could not read an output.
     Canon,
+    /// `exact.SECTION`: a section whose bytes differ (`linkcheck diff
+    /// --exact`, the exact module); no id.
+    Exact,
     /// The `dylink.0` section (`dylink.memory_size`, `dylink.needed`, ...,
     /// `Dylink::facts` of the dylink module); no id.
     Dylink,
 }
 
 impl ItemKind {
-    const ALL: [ItemKind; 12] = [
+    const ALL: [ItemKind; 13] = [
         ItemKind::Import,
         ItemKind::Export,
         ItemKind::Func,
@@ -103,6 +106,7 @@ impl ItemKind {
         ItemKind::Layout,
         ItemKind::Canon,
         ItemKind::Dylink,
+        ItemKind::Exact,
     ];
 
     /// The key's first part.
@@ -120,6 +124,7 @@ impl ItemKind {
             ItemKind::Layout => "layout",
             ItemKind::Canon => "canon",
             ItemKind::Dylink => "dylink",
+            ItemKind::Exact => "exact",
         }
     }
 
@@ -131,7 +136,7 @@ impl ItemKind {
     /// Whether items of this kind have an id (a symbol, an import's
     /// module and field, an export's name) between kind and field.
     pub fn has_id(self) -> bool {
-        !matches!(self, ItemKind::Memory | ItemKind::Start | ItemKind::Layout | ItemKind::Canon | ItemKind::Dylink)
+        !matches!(self, ItemKind::Memory | ItemKind::Start | ItemKind::Layout | ItemKind::Canon | ItemKind::Dylink | ItemKind::Exact)
     }
 }
 

@@ -36,6 +36,7 @@ pub mod diagnostics;
 pub mod diff;
 pub mod discover;
 pub mod dynamic;
+pub mod exact;
 pub mod dylink;
 pub mod key;
 pub mod linker;

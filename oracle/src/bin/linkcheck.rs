@@ -292,6 +292,10 @@ struct DiffArgs {
     /// Skip the structural (canonical-form) comparison of the outputs.
     #[arg(long)]
     no_structural: bool,
+    /// Also compare the outputs byte for byte, section by section
+    /// (`exact.SECTION` keys: where refld's encoding is not wasm-ld's).
+    #[arg(long)]
+    exact: bool,
     /// The policy: allowed differences, quirks and known bugs (default:
     /// the built-in `corpus/policy.toml`).
     #[arg(long, value_name = "FILE")]
@@ -631,6 +635,11 @@ fn diff(args: DiffArgs) -> Result<u8> {
         linkcheck_core::dynamic::check_dynamic_timed(&linkers, &sides, &args.args, &cwd, &runner, &options).0
     };
     attribute(&policy, &mut report, None, &cwd, &runner, &options);
+    // After the attribution: a byte difference is an encoding choice, which
+    // re-linking under a linker's quirks does not explain.
+    if args.exact {
+        add_exact(&mut report, &options.allow);
+    }
     let unexplained = report.comparisons.iter().any(|c| c.differences.iter().any(|d| d.known.is_none()));
     if args.json {
         println!("{}", render_json(&report));
@@ -638,6 +647,25 @@ fn diff(args: DiffArgs) -> Result<u8> {
         print!("{}", render_text(&report));
     }
     Ok(if unexplained { DIVERGE } else { AGREE })
+}
+
+/// Adds each pair of linked outputs' byte-level differences
+/// (`linkcheck_core::exact`) to the report's comparisons.
+fn add_exact(report: &mut linkcheck_core::CheckReport, allow: &linkcheck_core::allow::AllowList) {
+    let outputs: Vec<Option<Vec<u8>>> = report.linkers.iter().map(|l| l.outcome.bytes().map(<[u8]>::to_vec)).collect();
+    for (i, cmp) in report.comparisons.iter_mut().enumerate() {
+        if let (Some(Some(a)), Some(Some(b))) = (outputs.first(), outputs.get(i + 1)) {
+            let found = linkcheck_core::exact::compare_exact(a, b)
+                .into_iter()
+                .map(|mut d| {
+                    d.explanation = linkcheck_core::diff::explain_difference(&d.key, &d.left, &d.right, &cmp.left, &cmp.right);
+                    d
+                })
+                .collect();
+            cmp.extend(found, allow);
+        }
+    }
+    report.agree = report.comparisons.iter().all(|c| c.differences.is_empty());
 }
 
 /// The case folders under `roots` (an error when there are none) and a
