@@ -305,6 +305,10 @@ fn custom_sections(config: &Config, res: &Resolution, offsets: &mut Offsets) -> 
 
 fn names(config: &Config, l: &Layout) -> NameSection {
     let mut n = NameSection::new();
+    // OUT-NAMES: the module is named by the output's file name (measured:
+    // wasm-ld 22 and 19 write the base name of `-o`).
+    let path = std::path::Path::new(&config.output);
+    n.module(&path.file_name().map_or_else(|| config.output.clone(), |f| f.to_string_lossy().into_owned()));
     let mut funcs = NameMap::new();
     for (i, name) in &l.import_func_names {
         funcs.append(*i, name);

@@ -357,3 +357,33 @@ fn imported_table_has_no_maximum() {
         assert_eq!(table, Some(("__indirect_function_table".to_string(), 2, None)));
     }
 }
+
+/// The module name of a linked module's name section.
+fn module_name(bytes: &[u8]) -> Option<String> {
+    for payload in wasmparser::Parser::new(0).parse_all(bytes) {
+        if let Ok(wasmparser::Payload::CustomSection(c)) = payload {
+            if let wasmparser::KnownCustom::Name(reader) = c.as_known() {
+                for name in reader.flatten() {
+                    if let wasmparser::Name::Module { name, .. } = name {
+                        return Some(name.to_string());
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+/// OUT-NAMES: the name section names the module by the last component of
+/// `-o` (rust-lld, given `-o out.wasm`, writes `out.wasm`).
+#[test]
+fn the_module_is_named_by_the_output_file() {
+    let o = linkcheck_object::encode(&returns("_start", 0, 0));
+    let inputs = [("a.o", o)];
+    let lld = rust_lld(&inputs, &["--no-entry", "--export=_start"]);
+    assert_eq!(module_name(&lld.bytes.expect("rust-lld links")).as_deref(), Some("out.wasm"));
+    let refld = link_ok(&inputs, &["--no-entry", "--export=_start", "-o", "sub/dir/out.wasm"]);
+    assert_eq!(module_name(&refld.bytes).as_deref(), Some("out.wasm"));
+    let stdout = link_ok(&inputs, &["--no-entry", "--export=_start", "-o", "-"]);
+    assert_eq!(module_name(&stdout.bytes).as_deref(), Some("-"));
+}
