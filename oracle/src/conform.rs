@@ -377,6 +377,9 @@ pub fn run_case(dir: &Path, linkers: &[Linker], runner: &Runner, options: &Check
         check_dynamic_timed(linkers, &sides, &prepared.args, prepared.path(), runner, &options)
     };
     attribute(policy, &mut report, policy.relative(dir).as_deref(), prepared.path(), runner, options);
+    if options.exact {
+        linkcheck_core::exact::add_exact(&mut report, &options.allow);
+    }
     let expect = match report.linkers.first() {
         Some(first) => check_expectation(&case, first),
         None => ExpectCheck::Unknown,

@@ -24,6 +24,10 @@ pub struct CheckOptions {
     /// Whether linked outputs are also compared structurally
     /// ([`crate::canon`]: by symbol, independent of layout).
     pub structural: bool,
+    /// Whether outputs are also compared byte for byte, section by section
+    /// (`exact.SECTION` keys, [`crate::exact::add_exact`]); callers add
+    /// them after the policy's attribution.
+    pub exact: bool,
     /// For a dynamic link, what the loader does with a call of a function
     /// no module defines ([`crate::run::MissingFunction`]).
     pub missing_functions: crate::run::MissingFunction,
@@ -41,6 +45,7 @@ impl Default for CheckOptions {
             limits: RunLimits::default(),
             run: true,
             structural: true,
+            exact: false,
             missing_functions: crate::run::MissingFunction::Host,
             allow: Arc::new(AllowList::embedded().clone()),
         }

@@ -11,7 +11,9 @@
 //! contents, the id and size bytes not counted; a custom section's
 //! contents begin with its name).
 
-use crate::diff::{unnamed, Difference, ABSENT};
+use crate::allow::AllowList;
+use crate::check::CheckReport;
+use crate::diff::{explain_difference, unnamed, Difference, ABSENT};
 use crate::key::{DiffKey, ItemKind};
 use std::collections::BTreeMap;
 use wasmparser::{Parser, Payload};
@@ -88,6 +90,28 @@ pub fn compare_exact(left: &[u8], right: &[u8]) -> Vec<Difference> {
         }
     }
     out
+}
+
+/// Adds each pair of linked outputs' byte-level differences (first linker
+/// against each other) to `report`'s comparisons, explained, `allow`
+/// sorting out the legitimate ones. Made after the policy's attribution:
+/// a byte difference is an encoding choice, which re-linking under a
+/// linker's quirks does not explain.
+pub fn add_exact(report: &mut CheckReport, allow: &AllowList) {
+    let outputs: Vec<Option<Vec<u8>>> = report.linkers.iter().map(|l| l.outcome.bytes().map(<[u8]>::to_vec)).collect();
+    for (i, cmp) in report.comparisons.iter_mut().enumerate() {
+        if let (Some(Some(a)), Some(Some(b))) = (outputs.first(), outputs.get(i + 1)) {
+            let found = compare_exact(a, b)
+                .into_iter()
+                .map(|mut d| {
+                    d.explanation = explain_difference(&d.key, &d.left, &d.right, &cmp.left, &cmp.right);
+                    d
+                })
+                .collect();
+            cmp.extend(found, allow);
+        }
+    }
+    report.agree = report.comparisons.iter().all(|c| c.differences.is_empty());
 }
 
 #[cfg(test)]

@@ -26,7 +26,8 @@ pub const RUST_LLD_NAME: &str = "rust-lld";
 pub enum Linker {
     /// refld, called in-process through `refld::driver::link_command_line`.
     Reference,
-    /// A program called as `PROGRAM LEADING_ARGS... ARGS... -o TMP/out.wasm`.
+    /// A program called as `PROGRAM LEADING_ARGS... ARGS... -o TMP/NAME`
+    /// (NAME: the file name of the caller's `-o`).
     External {
         /// Name in reports and difference lists (`rust-lld`, `wasm-ld-19`).
         name: String,
@@ -259,7 +260,14 @@ fn link_external(program: &Path, leading: &[String], args: &[String], cwd: &Path
         Ok(t) => t,
         Err(e) => return harness_failure("temporary directory", e),
     };
-    let output = tmp.path().join("out.wasm");
+    // The caller's file name, so that what a linker derives from it (the
+    // name section's module name) is as the command line says; `-o -` and
+    // no `-o` keep wasm-ld's default `a.out`.
+    let file_name = cmdline::output_arg(args)
+        .and_then(|o| std::path::Path::new(&o).file_name().map(|f| f.to_string_lossy().into_owned()))
+        .filter(|f| f != "-")
+        .unwrap_or_else(|| "a.out".to_string());
+    let output = tmp.path().join(file_name);
     let mut command = Command::new(program);
     command
         .args(leading)

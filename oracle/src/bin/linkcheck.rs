@@ -263,6 +263,11 @@ struct ConformArgs {
     /// linkers` finds), then any `--linker`.
     #[arg(long, conflicts_with = "no_default_linkers")]
     all_linkers: bool,
+    /// Also compare refld's output with each other linker's byte for byte,
+    /// section by section (`exact.SECTION` keys: where refld's encoding is
+    /// not the other linker's).
+    #[arg(long)]
+    exact: bool,
     /// Case folders, or folders searched for them (default: `corpus`).
     #[arg(value_name = "CORPUS")]
     corpus: Vec<PathBuf>,
@@ -487,7 +492,7 @@ fn conform(args: ConformArgs) -> Result<u8> {
     let linkers = conform_linkers(args.no_default_linkers, args.all_linkers, &args.linkers)?;
     let roots = if args.corpus.is_empty() { vec![PathBuf::from("corpus")] } else { args.corpus };
     let policy = load_policy(args.policy.as_ref(), Some(&roots[0]))?;
-    let options = CheckOptions { allow: Arc::new(policy.allow.clone()), ..CheckOptions::default() };
+    let options = CheckOptions { allow: Arc::new(policy.allow.clone()), exact: args.exact, ..CheckOptions::default() };
     let (dirs, bar) = cases_with_progress(&roots)?;
     let runner = Runner::new().map_err(anyhow::Error::msg)?;
     bar.set_style(
@@ -638,7 +643,7 @@ fn diff(args: DiffArgs) -> Result<u8> {
     // After the attribution: a byte difference is an encoding choice, which
     // re-linking under a linker's quirks does not explain.
     if args.exact {
-        add_exact(&mut report, &options.allow);
+        linkcheck_core::exact::add_exact(&mut report, &options.allow);
     }
     let unexplained = report.comparisons.iter().any(|c| c.differences.iter().any(|d| d.known.is_none()));
     if args.json {
@@ -647,25 +652,6 @@ fn diff(args: DiffArgs) -> Result<u8> {
         print!("{}", render_text(&report));
     }
     Ok(if unexplained { DIVERGE } else { AGREE })
-}
-
-/// Adds each pair of linked outputs' byte-level differences
-/// (`linkcheck_core::exact`) to the report's comparisons.
-fn add_exact(report: &mut linkcheck_core::CheckReport, allow: &linkcheck_core::allow::AllowList) {
-    let outputs: Vec<Option<Vec<u8>>> = report.linkers.iter().map(|l| l.outcome.bytes().map(<[u8]>::to_vec)).collect();
-    for (i, cmp) in report.comparisons.iter_mut().enumerate() {
-        if let (Some(Some(a)), Some(Some(b))) = (outputs.first(), outputs.get(i + 1)) {
-            let found = linkcheck_core::exact::compare_exact(a, b)
-                .into_iter()
-                .map(|mut d| {
-                    d.explanation = linkcheck_core::diff::explain_difference(&d.key, &d.left, &d.right, &cmp.left, &cmp.right);
-                    d
-                })
-                .collect();
-            cmp.extend(found, allow);
-        }
-    }
-    report.agree = report.comparisons.iter().all(|c| c.differences.is_empty());
 }
 
 /// The case folders under `roots` (an error when there are none) and a
