@@ -82,6 +82,8 @@ const OPTIONS: &[Opt] = &[
     flag(&["strip-all", "s"], "Strip the name section, producers and debug info"),
     flag(&["strip-debug", "S"], "Strip debug sections"),
     value(&["wrap"], "Use __wrap_NAME for references to NAME, NAME for __real_NAME"),
+    value(&["Map"], "Write the map file to FILE"),
+    flag(&["print-map", "M"], "Write the map file to standard output"),
     value(&["why-extract"], "Write why each archive member was extracted to FILE (- for stdout)"),
     value(&["undefined", "u"], "Treat NAME as referenced (extracts archive members)"),
     flag(&["allow-multiple-definition"], "Keep the first of duplicate definitions"),
@@ -225,6 +227,7 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
     // DYN-OPT: --export-dynamic defaults to on with -shared (measured).
     let mut export_dynamic: Option<bool> = None;
     let mut entry_given = false;
+    let (mut map_path, mut print_map) = (None, false);
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
@@ -332,6 +335,9 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
             "undefined" => c.undefined.push(v),
             "wrap" => c.wrap.push(v),
             "why-extract" => c.why_extract = Some(v),
+            // MAP-1: `-M` wins over any `-Map` (measured); the last `-Map` counts.
+            "Map" => map_path = Some(v),
+            "print-map" => print_map = true,
             "allow-multiple-definition" => c.allow_multiple_definition = true,
             "fatal-warnings" => c.fatal_warnings = true,
             "no-fatal-warnings" => c.fatal_warnings = false,
@@ -384,6 +390,7 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
         c.unresolved = UnresolvedPolicy::IgnoreAll;
     }
     c.export_dynamic = export_dynamic.unwrap_or(c.shared);
+    c.map_file = if print_map { Some("-".to_string()) } else { map_path };
     // DYN-IMPORTS (measured, wasm-ld 22): a side module has no entry
     // unless one is named and imports its memory (PIC output imports the
     // table when it has one, `layout::table`).

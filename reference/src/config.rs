@@ -101,6 +101,9 @@ pub struct Config {
     pub wrap: Vec<String>,
     /// `--why-extract=PATH` (the last one; `-`: standard output), WHY-1.
     pub why_extract: Option<String>,
+    /// `-Map=PATH` (`-M`/`--print-map`: `-`, standard output), the last
+    /// one: the map file (MAP-1).
+    pub map_file: Option<String>,
     /// `-v`: print the version line (CLI-VERSION), then link.
     pub print_version: bool,
     /// `--export-memory=NAME` (the last one, whatever the order with
@@ -150,6 +153,7 @@ impl Default for Config {
             rpath: Vec::new(),
             wrap: Vec::new(),
             why_extract: None,
+            map_file: None,
             print_version: false,
             export_memory_name: None,
         }

@@ -305,6 +305,10 @@ fn custom_sections(config: &Config, res: &Resolution, offsets: &mut Offsets) -> 
 
 fn names(config: &Config, l: &Layout) -> NameSection {
     let mut n = NameSection::new();
+    // OUT-NAMES-MODULE: the module is named after the output file (its
+    // last path component; `-` for standard output), as wasm-ld 22 and 19
+    // name it (measured).
+    n.module(module_name(&config.output));
     let mut funcs = NameMap::new();
     for (i, name) in &l.import_func_names {
         funcs.append(*i, name);
@@ -312,7 +316,10 @@ fn names(config: &Config, l: &Layout) -> NameSection {
     for (i, f) in l.functions.iter().enumerate().filter(|(_, f)| !f.name.is_empty()) {
         funcs.append(l.num_imported_funcs + i as u32, &f.name);
     }
-    n.functions(&funcs);
+    // OUT-NAMES: an empty subsection is not written (measured).
+    if !funcs.is_empty() {
+        n.functions(&funcs);
+    }
     let mut globals = NameMap::new();
     for (i, name) in &l.import_global_names {
         globals.append(*i, name);
@@ -322,7 +329,9 @@ fn names(config: &Config, l: &Layout) -> NameSection {
     for (i, g) in l.globals.iter().enumerate().filter(|(_, g)| !g.name.is_empty()) {
         globals.append(l.num_imported_globals + i as u32, &g.name);
     }
-    n.globals(&globals);
+    if !globals.is_empty() {
+        n.globals(&globals);
+    }
     let mut data = NameMap::new();
     let mut di = 0;
     for seg in &l.memory.segments {
@@ -333,8 +342,15 @@ fn names(config: &Config, l: &Layout) -> NameSection {
         data.append(di, &seg.name);
         di += 1;
     }
-    n.data(&data);
+    if !data.is_empty() {
+        n.data(&data);
+    }
     n
+}
+
+/// OUT-NAMES-MODULE: the last component of the `-o` path.
+fn module_name(output: &str) -> &str {
+    output.rsplit('/').next().unwrap_or(output)
 }
 
 fn leb_len(mut v: u64) -> usize {
