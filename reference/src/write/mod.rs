@@ -11,6 +11,7 @@ use crate::resolve::{Def, FileId, Resolution, Synthetic};
 use std::borrow::Cow;
 use wasm_encoder::*;
 
+mod build_id;
 mod pic;
 mod threads;
 
@@ -178,7 +179,12 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
     for e in errors {
         diags.error(e);
     }
-    m.finish()
+    let mut bytes = m.finish();
+    // BUILD-ID: the last section, a hash of everything before it.
+    if let Some(id) = &config.build_id {
+        build_id::append(&mut bytes, id);
+    }
+    bytes
 }
 
 fn body(config: &Config, res: &Resolution, init: &InitOrder, l: &Layout, rel: &Relocator<'_>, b: &FuncBody, errors: &mut Vec<String>) -> Vec<u8> {

@@ -104,3 +104,58 @@ fn map_file_of_a_wasi_program() {
     assert_eq!(parse(&["-M", "-Map=x.map", "a.o"]).as_deref(), Some("-"));
     assert_eq!(parse(&["-Map=x.map", "--Map=z.map", "a.o"]).as_deref(), Some("z.map"));
 }
+
+/// The `build_id` section's id bytes (after its length), if any.
+fn build_id(bytes: &[u8]) -> Option<Vec<u8>> {
+    let s = summary(bytes);
+    let c = s.custom("build_id")?;
+    assert_eq!(c[0] as usize, c.len() - 1, "one length byte, then the id");
+    Some(c[1..].to_vec())
+}
+
+/// BUILD-ID: refld writes rust-lld's module byte for byte for every
+/// deterministic style (a module over 1 MiB too, hashed in chunks), and
+/// for `uuid` the same module but for a random version-4 id; the last
+/// option counts; bad styles are wasm-ld's errors.
+#[test]
+fn build_id_as_wasm_ld_writes_it() {
+    let mut m = obj();
+    m.define_data("d", ".data.d", &[7; 40], 0);
+    m.define_func("_start", sig_i32(), ret(3), 0);
+    let small = [("m.o", encode(&m))];
+    let mut big = obj();
+    big.define_data("d", ".data.d", &vec![5; 1_500_000], 0);
+    big.define_func("_start", sig_i32(), ret(3), 0);
+    let big = [("big.o", encode(&big))];
+    let styles: [(&[&str], Option<usize>); 8] = [
+        (&["--build-id"], Some(16)),
+        (&["--build-id=fast"], Some(16)),
+        (&["--build-id=sha1"], Some(20)),
+        (&["--build-id=tree"], Some(20)),
+        (&["--build-id=0xabc"], Some(2)),
+        (&["--build-id=0x"], Some(0)),
+        (&["--build-id=sha1", "--build-id=none"], None),
+        (&["--build-id=none", "--build-id=0x0102"], Some(2)),
+    ];
+    for objs in [&small[..], &big[..]] {
+        for (style, len) in styles {
+            let mut args = style.to_vec();
+            args.extend(["-o", "out.wasm"]);
+            let (ours, lld) = both_ok(objs, &args);
+            assert!(ours == lld, "{args:?}: the modules differ");
+            assert_eq!(build_id(&ours).map(|b| b.len()), len, "{args:?}");
+        }
+    }
+    let (ours, lld) = both_ok(&small, &["--build-id=uuid", "-o", "out.wasm"]);
+    let (a, b) = (build_id(&ours).expect("an id"), build_id(&lld).expect("an id"));
+    assert_eq!((a.len(), a[6] >> 4, a[8] >> 6), (16, 4, 2));
+    assert_eq!((b.len(), b[6] >> 4, b[8] >> 6), (16, 4, 2));
+    assert_eq!(ours[..ours.len() - 16], lld[..lld.len() - 16]);
+    assert_eq!(build_id(&both_ok(&small, &["--build-id=0xAbCd"]).0), Some(vec![0xab, 0xcd]));
+    for (arg, msg) in [("--build-id=md5", "unknown --build-id style: md5"), ("--build-id=0xZZ", "not a hexadecimal value: ZZ")] {
+        let lld = rust_lld(&small, &[arg]);
+        assert_eq!(errors(&lld.messages), [msg]);
+        let ours = refld::args::parse_args(&[arg.to_string(), "m.o".to_string()], &|_| Err(String::new()));
+        assert_eq!(ours, Err(msg.to_string()));
+    }
+}
