@@ -167,7 +167,8 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
         }
     }
     let used = &features.used;
-    if !used.is_empty() {
+    // STRIP: `--strip-all` drops target_features too (measured).
+    if !used.is_empty() && !config.strip_all {
         let mut data = Vec::new();
         (used.len() as u32).encode(&mut data);
         for f in used {
@@ -290,7 +291,7 @@ fn custom_sections(config: &Config, res: &Resolution, offsets: &mut Offsets) -> 
             if res.discarded[f].sections.contains(&(ci as u32)) {
                 continue;
             }
-            if c.name.starts_with(".debug") && (config.strip_debug || config.strip_all) {
+            if c.name.starts_with(".debug_") && (config.strip_debug || config.strip_all) {
                 continue;
             }
             let i = match out.iter().position(|s| s.0 == c.name) {

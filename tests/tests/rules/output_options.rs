@@ -159,3 +159,45 @@ fn build_id_as_wasm_ld_writes_it() {
         assert_eq!(ours, Err(msg.to_string()));
     }
 }
+
+/// The custom sections' names, in order.
+fn custom_names(bytes: &[u8]) -> Vec<String> {
+    wasmparser::Parser::new(0)
+        .parse_all(bytes)
+        .filter_map(|p| match p.expect("a readable module") {
+            wasmparser::Payload::CustomSection(c) => Some(c.name().to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// STRIP: `--strip-all`/`-s` keeps only the inputs' other custom sections
+/// (no `.debug_*`, name, producers or target_features); `--strip-debug`/
+/// `-S` drops the `.debug_*` sections alone (`.debugx` stays). The
+/// modules are rust-lld's byte for byte (C objects with debug info too).
+#[test]
+fn strip_options_as_wasm_ld() {
+    let mut m = obj();
+    m.define_func("_start", sig_i32(), ret(3), 0);
+    m.add_custom_section(".debug_info", &[1, 2, 3]);
+    m.add_custom_section(".debugx", &[4]);
+    m.add_custom_section("mysec", &[5]);
+    let c = compile(&C_UNITS[..2], &["--target=wasm32-unknown-unknown", "-O1", "-g"]);
+    let mut objs = inputs(&c);
+    objs.push(("m.o", encode(&m)));
+    let cases: [(&[&str], &[&str]); 6] = [
+        (&[], &[".debug_abbrev", ".debug_info", ".debug_str", ".debug_line", ".debugx", "mysec", "name", "producers", "target_features"]),
+        (&["--strip-all"], &[".debugx", "mysec"]),
+        (&["-s"], &[".debugx", "mysec"]),
+        (&["--strip-debug"], &[".debugx", "mysec", "name", "producers", "target_features"]),
+        (&["-S"], &[".debugx", "mysec", "name", "producers", "target_features"]),
+        (&["--strip-debug", "--strip-all"], &[".debugx", "mysec"]),
+    ];
+    for (strip, want) in cases {
+        let mut args = strip.to_vec();
+        args.extend(["-O0", "-o", "out.wasm"]);
+        let (ours, lld) = both_ok(&objs, &args);
+        assert_eq!(custom_names(&lld), want, "rust-lld, {args:?}");
+        assert!(ours == lld, "{args:?}: the modules differ");
+    }
+}
