@@ -82,6 +82,9 @@ const OPTIONS: &[Opt] = &[
     flag(&["strip-all", "s"], "Strip the name section, producers and debug info"),
     flag(&["strip-debug", "S"], "Strip debug sections"),
     value(&["wrap"], "Use __wrap_NAME for references to NAME, NAME for __real_NAME"),
+    value(&["Map"], "Write the map file to FILE"),
+    flag(&["build-id"], "Write a build_id section: --build-id[=fast|sha1|tree|uuid|0xHEX|none] (fast by default)"),
+    flag(&["print-map", "M"], "Write the map file to standard output"),
     value(&["why-extract"], "Write why each archive member was extracted to FILE (- for stdout)"),
     value(&["undefined", "u"], "Treat NAME as referenced (extracts archive members)"),
     flag(&["allow-multiple-definition"], "Keep the first of duplicate definitions"),
@@ -225,6 +228,7 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
     // DYN-OPT: --export-dynamic defaults to on with -shared (measured).
     let mut export_dynamic: Option<bool> = None;
     let mut entry_given = false;
+    let (mut map_path, mut print_map) = (None, false);
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
@@ -239,6 +243,16 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
         if let Some(name) = body.strip_prefix("export-memory=") {
             c.export_memory = true;
             c.export_memory_name = Some(name.to_string());
+            continue;
+        }
+        // BUILD-ID: `--build-id` and `--build-id=STYLE` (one name in
+        // wasm-ld's table: a flag and a joined form).
+        if body == "build-id" {
+            c.build_id = Some(crate::config::BuildId::Fast);
+            continue;
+        }
+        if let Some(style) = body.strip_prefix("build-id=") {
+            c.build_id = build_id_style(style)?;
             continue;
         }
         // Nested --start-lib and a stray --end-lib are errors (CLI-LIB).
@@ -332,6 +346,9 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
             "undefined" => c.undefined.push(v),
             "wrap" => c.wrap.push(v),
             "why-extract" => c.why_extract = Some(v),
+            // MAP-1: `-M` wins over any `-Map` (measured); the last `-Map` counts.
+            "Map" => map_path = Some(v),
+            "print-map" => print_map = true,
             "allow-multiple-definition" => c.allow_multiple_definition = true,
             "fatal-warnings" => c.fatal_warnings = true,
             "no-fatal-warnings" => c.fatal_warnings = false,
@@ -384,6 +401,7 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
         c.unresolved = UnresolvedPolicy::IgnoreAll;
     }
     c.export_dynamic = export_dynamic.unwrap_or(c.shared);
+    c.map_file = if print_map { Some("-".to_string()) } else { map_path };
     // DYN-IMPORTS (measured, wasm-ld 22): a side module has no entry
     // unless one is named and imports its memory (PIC output imports the
     // table when it has one, `layout::table`).
@@ -399,6 +417,26 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
     // UND-DYNAMIC: import-dynamic without -pie/-shared is accepted (with a
     // warning unless --experimental-pic, `config::check_options`).
     Ok(Action::Link(Box::new(c)))
+}
+
+/// BUILD-ID: a `--build-id=` value. Errors: wasm-ld's `unknown --build-id
+/// style: S`, `not a hexadecimal value: H` (measured).
+fn build_id_style(style: &str) -> Result<Option<crate::config::BuildId>, String> {
+    use crate::config::BuildId;
+    Ok(Some(match style {
+        "fast" => BuildId::Fast,
+        "sha1" | "tree" => BuildId::Sha1,
+        "uuid" => BuildId::Uuid,
+        "none" => return Ok(None),
+        _ => match style.strip_prefix("0x").or_else(|| style.strip_prefix("0X")) {
+            // Pairs of digits from the left; a lone last digit is a byte
+            // of its own (`0xabc` is ab 0c, measured).
+            Some(hex) => BuildId::Hex(
+                hex.as_bytes().chunks(2).map(|p| std::str::from_utf8(p).ok().and_then(|p| u8::from_str_radix(p, 16).ok())).collect::<Option<Vec<u8>>>().ok_or_else(|| format!("not a hexadecimal value: {hex}"))?,
+            ),
+            None => return Err(format!("unknown --build-id style: {style}")),
+        },
+    }))
 }
 
 fn unsupported(a: &str) -> String {

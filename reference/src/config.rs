@@ -16,6 +16,20 @@ pub enum UnresolvedPolicy {
     ImportDynamic,
 }
 
+/// `--build-id` styles (BUILD-ID).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BuildId {
+    /// `--build-id`, `--build-id=fast`: a UUID v5 of an xxh3 hash of the
+    /// output (16 bytes).
+    Fast,
+    /// `sha1` (and `tree`): a SHA-1 hash of the output (20 bytes).
+    Sha1,
+    /// `uuid`: a random UUID v4 (16 bytes).
+    Uuid,
+    /// `0xHEX`: these bytes.
+    Hex(Vec<u8>),
+}
+
 /// One input of the command line, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InputSpec {
@@ -101,6 +115,12 @@ pub struct Config {
     pub wrap: Vec<String>,
     /// `--why-extract=PATH` (the last one; `-`: standard output), WHY-1.
     pub why_extract: Option<String>,
+    /// `-Map=PATH` (`-M`/`--print-map`: `-`, standard output), the last
+    /// one: the map file (MAP-1).
+    pub map_file: Option<String>,
+    /// `--build-id[=STYLE]` (the last one; `none` is `None`): the
+    /// `build_id` section (BUILD-ID).
+    pub build_id: Option<BuildId>,
     /// `-v`: print the version line (CLI-VERSION), then link.
     pub print_version: bool,
     /// `--export-memory=NAME` (the last one, whatever the order with
@@ -150,6 +170,8 @@ impl Default for Config {
             rpath: Vec::new(),
             wrap: Vec::new(),
             why_extract: None,
+            map_file: None,
+            build_id: None,
             print_version: false,
             export_memory_name: None,
         }

@@ -146,6 +146,9 @@ pub fn link_with_reports(config: &Config, provider: &dyn InputProvider, reports:
     })?;
     let bytes = write::write_module(config, &res, &layout, &init, &features, &mut diags);
     diags.stop_if_errors()?;
+    if let Some(path) = &config.map_file {
+        reports.map = Some((path.clone(), report::map::text(config, &res, &layout, &bytes)));
+    }
     let map = linkmap::build(&res, &layout);
     let state = LinkState(Box::new((res, live, undefined, init, exports, features, layout)));
     Ok((Linked { bytes, warnings: diags.into_vec(), map }, state))

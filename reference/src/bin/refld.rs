@@ -45,7 +45,7 @@ fn main() {
             // "(os error N)".
             let msg = e.to_string();
             let msg = msg.split(" (os error").next().unwrap_or(&msg);
-            eprintln!("refld: error: cannot open {} file {}: {msg}", f.option, f.path);
+            eprintln!("refld: error: {}", f.open_error(msg));
             failed = true;
         }
     }

@@ -2,6 +2,7 @@
 //! `--why-extract` table (WHY-1) and the map file (MAP-1). They are made
 //! by the link (`crate::link_with_reports`) and written by the driver.
 
+pub(crate) mod map;
 pub(crate) mod why_extract;
 
 /// The side files of one link: what to write where. A path of `-` is
@@ -12,6 +13,9 @@ pub struct Reports {
     /// resolution and the entry check (WHY-1), whether or not it then
     /// succeeds.
     pub why_extract: Option<(String, String)>,
+    /// `-Map=PATH` / `-M` (PATH `-`) and the map's text, once the output
+    /// is written (MAP-1).
+    pub map: Option<(String, String)>,
 }
 
 impl Reports {
@@ -20,16 +24,26 @@ impl Reports {
     /// and the text.
     pub fn files(&self) -> Vec<SideFile> {
         let why = self.why_extract.iter().map(|(p, t)| SideFile { option: "--why-extract=", path: p.clone(), text: t.clone() });
-        why.collect()
+        let map = self.map.iter().map(|(p, t)| SideFile { option: "map", path: p.clone(), text: t.clone() });
+        why.chain(map).collect()
     }
 }
 
 /// One side file to write.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SideFile {
-    /// The option as wasm-ld's error names it (`--why-extract=`).
+    /// What wasm-ld's error calls the file (`--why-extract=`, `map`).
     pub option: &'static str,
     /// The path as given; `-` is standard output.
     pub path: String,
     pub text: String,
+}
+
+impl SideFile {
+    /// wasm-ld's error for a file it cannot write: `cannot open
+    /// --why-extract= file PATH: REASON`, `cannot open map file PATH:
+    /// REASON` (MAP-1, measured).
+    pub fn open_error(&self, reason: &str) -> String {
+        format!("cannot open {} file {}: {reason}", self.option, self.path)
+    }
 }

@@ -11,6 +11,7 @@ use crate::resolve::{Def, FileId, Resolution, Synthetic};
 use std::borrow::Cow;
 use wasm_encoder::*;
 
+mod build_id;
 mod pic;
 mod threads;
 
@@ -166,7 +167,8 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
         }
     }
     let used = &features.used;
-    if !used.is_empty() {
+    // STRIP: `--strip-all` drops target_features too (measured).
+    if !used.is_empty() && !config.strip_all {
         let mut data = Vec::new();
         (used.len() as u32).encode(&mut data);
         for f in used {
@@ -178,7 +180,12 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
     for e in errors {
         diags.error(e);
     }
-    m.finish()
+    let mut bytes = m.finish();
+    // BUILD-ID: the last section, a hash of everything before it.
+    if let Some(id) = &config.build_id {
+        build_id::append(&mut bytes, id);
+    }
+    bytes
 }
 
 fn body(config: &Config, res: &Resolution, init: &InitOrder, l: &Layout, rel: &Relocator<'_>, b: &FuncBody, errors: &mut Vec<String>) -> Vec<u8> {
@@ -284,7 +291,7 @@ fn custom_sections(config: &Config, res: &Resolution, offsets: &mut Offsets) -> 
             if res.discarded[f].sections.contains(&(ci as u32)) {
                 continue;
             }
-            if c.name.starts_with(".debug") && (config.strip_debug || config.strip_all) {
+            if c.name.starts_with(".debug_") && (config.strip_debug || config.strip_all) {
                 continue;
             }
             let i = match out.iter().position(|s| s.0 == c.name) {
@@ -305,10 +312,10 @@ fn custom_sections(config: &Config, res: &Resolution, offsets: &mut Offsets) -> 
 
 fn names(config: &Config, l: &Layout) -> NameSection {
     let mut n = NameSection::new();
-    // OUT-NAMES: the module is named by the output's file name (measured:
-    // wasm-ld 22 and 19 write the base name of `-o`).
-    let path = std::path::Path::new(&config.output);
-    n.module(&path.file_name().map_or_else(|| config.output.clone(), |f| f.to_string_lossy().into_owned()));
+    // OUT-NAMES: the module is named after the output file (its
+    // last path component; `-` for standard output), as wasm-ld 22 and 19
+    // name it (measured).
+    n.module(module_name(&config.output));
     let mut funcs = NameMap::new();
     for (i, name) in &l.import_func_names {
         funcs.append(*i, name);
@@ -316,7 +323,10 @@ fn names(config: &Config, l: &Layout) -> NameSection {
     for (i, f) in l.functions.iter().enumerate().filter(|(_, f)| !f.name.is_empty()) {
         funcs.append(l.num_imported_funcs + i as u32, &f.name);
     }
-    n.functions(&funcs);
+    // OUT-NAMES: an empty subsection is not written (measured).
+    if !funcs.is_empty() {
+        n.functions(&funcs);
+    }
     let mut globals = NameMap::new();
     for (i, name) in &l.import_global_names {
         globals.append(*i, name);
@@ -326,7 +336,9 @@ fn names(config: &Config, l: &Layout) -> NameSection {
     for (i, g) in l.globals.iter().enumerate().filter(|(_, g)| !g.name.is_empty()) {
         globals.append(l.num_imported_globals + i as u32, &g.name);
     }
-    n.globals(&globals);
+    if !globals.is_empty() {
+        n.globals(&globals);
+    }
     let mut data = NameMap::new();
     let mut di = 0;
     for seg in &l.memory.segments {
@@ -337,8 +349,15 @@ fn names(config: &Config, l: &Layout) -> NameSection {
         data.append(di, &seg.name);
         di += 1;
     }
-    n.data(&data);
+    if !data.is_empty() {
+        n.data(&data);
+    }
     n
+}
+
+/// OUT-NAMES: the last component of the `-o` path.
+fn module_name(output: &str) -> &str {
+    output.rsplit('/').next().unwrap_or(output)
 }
 
 fn leb_len(mut v: u64) -> usize {

@@ -1,0 +1,203 @@
+//! Options that change how the output is written or what is written
+//! beside it (MAP-1, ...), each held to rust-lld (wasm-ld 22).
+
+use crate::support::*;
+
+/// Compiles each `(name, C source)` with `clang-19` and `flags`; returns
+/// the inputs `NAME.o`. Fails the test, naming the package, when clang-19
+/// is missing.
+pub fn compile(units: &[(&str, &str)], flags: &[&str]) -> Vec<(String, Vec<u8>)> {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    units
+        .iter()
+        .map(|(name, source)| {
+            let (c, o) = (dir.path().join(format!("{name}.c")), dir.path().join(format!("{name}.o")));
+            std::fs::write(&c, source).expect("writing a source");
+            let out = std::process::Command::new("clang-19")
+                .args(["-c"])
+                .args(flags)
+                .arg(&c)
+                .arg("-o")
+                .arg(&o)
+                .output()
+                .expect("clang-19 is missing: install package clang-19 (scripts/setup.sh)");
+            assert!(out.status.success(), "clang-19 failed on {name}.c: {}", String::from_utf8_lossy(&out.stderr));
+            (format!("{name}.o"), std::fs::read(&o).expect("reading an object"))
+        })
+        .collect()
+}
+
+/// Borrows compiled inputs as [`Input`]s.
+pub fn inputs(v: &[(String, Vec<u8>)]) -> Vec<Input<'_>> {
+    v.iter().map(|(n, b)| (n.as_str(), b.clone())).collect()
+}
+
+/// MAP-1: refld's `-M` text is rust-lld's, byte for byte (both name the
+/// output `out.wasm`, which the name section holds).
+fn same_map(inputs: &[Input<'_>], args: &[&str]) -> String {
+    let mut args = args.to_vec();
+    args.extend(["-M", "-o", "out.wasm"]);
+    let (ours, reports) = link_reporting(inputs, &args);
+    let lld = rust_lld(inputs, &args);
+    assert!(ours.is_ok() && lld.ok, "{args:?}: {:?} / {}", ours.err(), lld.stderr);
+    let (path, text) = reports.map.expect("a map");
+    assert_eq!(path, "-");
+    assert_eq!(text, lld.stdout, "map of {args:?}");
+    text
+}
+
+/// The C sources of the map tests: functions (a local one), data, `.bss`,
+/// a string literal, a weak undefined function (its stub), debug info.
+const C_UNITS: [(&str, &str); 3] = [
+    ("a", "int g = 5; int zero; static __attribute__((noinline)) int sfun(int x) { return x * 3; }\nconst char *msg = \"hello\"; int helper(int x) { return sfun(x) + g + zero; }\n"),
+    ("m", "int helper(int); extern const char *msg; __attribute__((weak)) int maybe(void);\nint bssv[4]; int _start(void) { return helper(2) + msg[0] + (maybe ? maybe() : 0) + bssv[1]; }\n"),
+    ("l", "int fromlib(void) { return 7; }\n"),
+];
+
+/// MAP-1: the map of model objects (functions, data, `.bss`, a global, an
+/// archive member), with `.bss` written or not, and of C objects.
+#[test]
+fn map_file_as_wasm_ld_writes_it() {
+    let mut m = obj();
+    m.define_data("d", ".data.d", &[1, 2, 3, 4], 0);
+    m.define_data("r", ".rodata.r", &[9; 6], 0);
+    m.define_bss("z", ".bss.z", 8, 0);
+    m.define_global("gl", linkcheck_object::ValTypeModel::I32, false, 3, 0);
+    let f = m.undefined_func("libf", "env", "libf", sig_i32(), 0);
+    m.define_func("_start", sig_i32(), calls(f), 0);
+    let lib = ("lib.a", archive(&[("f.o", &encode(&returns("libf", 1, 0)))]));
+    let objs = [("m.o", encode(&m)), lib];
+    for args in [&[][..], &["--export=d", "--export=z", "--export=gl"], &["--import-memory"], &["--no-gc-sections"], &["--no-stack-first"]] {
+        same_map(&objs, args);
+    }
+    let text = same_map(&objs, &[]);
+    assert!(text.starts_with("    Addr      Off     Size Out     In      Symbol\n"));
+    assert!(text.contains("lib.a(f.o):(libf)"), "{text}");
+
+    let c = compile(&C_UNITS, &["--target=wasm32-unknown-unknown", "-O1", "-g"]);
+    let lib = ("libl.a", archive(&[("l.o", &c[2].1)]));
+    let objs = vec![(c[1].0.as_str(), c[1].1.clone()), (c[0].0.as_str(), c[0].1.clone()), lib];
+    for args in [&["-O0"][..], &["-O0", "-u", "fromlib", "--export=fromlib"], &["-O0", "--import-memory"]] {
+        same_map(&objs, args);
+    }
+}
+
+/// MAP-1: a C program with wasi-libc (when installed), and the option's
+/// spellings.
+#[test]
+fn map_file_of_a_wasi_program() {
+    let sysroot = std::path::Path::new("/usr/lib/wasm32-wasi");
+    let hello = compile(&[("hello", "#include <stdio.h>\n#include <string.h>\nstatic char buf[64];\nint main(void) { strcpy(buf, \"world\"); printf(\"hello %s %d\\n\", buf, (int)strlen(buf)); return 0; }\n")], &["--target=wasm32-wasi", "-O1"]);
+    if sysroot.join("libc.a").is_file() {
+        let crt = std::fs::read(sysroot.join("crt1-command.o")).expect("crt1-command.o");
+        let libc = std::fs::read(sysroot.join("libc.a")).expect("libc.a");
+        let objs = [("crt1-command.o", crt), (hello[0].0.as_str(), hello[0].1.clone()), ("libc.a", libc)];
+        same_map(&objs, &["-O0"]);
+    }
+    let parse = |a: &[&str]| match refld::args::parse_args(&a.iter().map(|s| s.to_string()).collect::<Vec<_>>(), &|_| Err(String::new())) {
+        Ok(refld::args::Action::Link(c)) => c.map_file,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(parse(&["-Map=x.map", "a.o"]).as_deref(), Some("x.map"));
+    assert_eq!(parse(&["--Map", "y.map", "a.o"]).as_deref(), Some("y.map"));
+    assert_eq!(parse(&["--print-map", "a.o"]).as_deref(), Some("-"));
+    assert_eq!(parse(&["-M", "-Map=x.map", "a.o"]).as_deref(), Some("-"));
+    assert_eq!(parse(&["-Map=x.map", "--Map=z.map", "a.o"]).as_deref(), Some("z.map"));
+}
+
+/// The `build_id` section's id bytes (after its length), if any.
+fn build_id(bytes: &[u8]) -> Option<Vec<u8>> {
+    let s = summary(bytes);
+    let c = s.custom("build_id")?;
+    assert_eq!(c[0] as usize, c.len() - 1, "one length byte, then the id");
+    Some(c[1..].to_vec())
+}
+
+/// BUILD-ID: refld writes rust-lld's module byte for byte for every
+/// deterministic style (a module over 1 MiB too, hashed in chunks), and
+/// for `uuid` the same module but for a random version-4 id; the last
+/// option counts; bad styles are wasm-ld's errors.
+#[test]
+fn build_id_as_wasm_ld_writes_it() {
+    let mut m = obj();
+    m.define_data("d", ".data.d", &[7; 40], 0);
+    m.define_func("_start", sig_i32(), ret(3), 0);
+    let small = [("m.o", encode(&m))];
+    let mut big = obj();
+    big.define_data("d", ".data.d", &vec![5; 1_500_000], 0);
+    big.define_func("_start", sig_i32(), ret(3), 0);
+    let big = [("big.o", encode(&big))];
+    let styles: [(&[&str], Option<usize>); 8] = [
+        (&["--build-id"], Some(16)),
+        (&["--build-id=fast"], Some(16)),
+        (&["--build-id=sha1"], Some(20)),
+        (&["--build-id=tree"], Some(20)),
+        (&["--build-id=0xabc"], Some(2)),
+        (&["--build-id=0x"], Some(0)),
+        (&["--build-id=sha1", "--build-id=none"], None),
+        (&["--build-id=none", "--build-id=0x0102"], Some(2)),
+    ];
+    for objs in [&small[..], &big[..]] {
+        for (style, len) in styles {
+            let mut args = style.to_vec();
+            args.extend(["-o", "out.wasm"]);
+            let (ours, lld) = both_ok(objs, &args);
+            assert!(ours == lld, "{args:?}: the modules differ");
+            assert_eq!(build_id(&ours).map(|b| b.len()), len, "{args:?}");
+        }
+    }
+    let (ours, lld) = both_ok(&small, &["--build-id=uuid", "-o", "out.wasm"]);
+    let (a, b) = (build_id(&ours).expect("an id"), build_id(&lld).expect("an id"));
+    assert_eq!((a.len(), a[6] >> 4, a[8] >> 6), (16, 4, 2));
+    assert_eq!((b.len(), b[6] >> 4, b[8] >> 6), (16, 4, 2));
+    assert_eq!(ours[..ours.len() - 16], lld[..lld.len() - 16]);
+    assert_eq!(build_id(&both_ok(&small, &["--build-id=0xAbCd"]).0), Some(vec![0xab, 0xcd]));
+    for (arg, msg) in [("--build-id=md5", "unknown --build-id style: md5"), ("--build-id=0xZZ", "not a hexadecimal value: ZZ")] {
+        let lld = rust_lld(&small, &[arg]);
+        assert_eq!(errors(&lld.messages), [msg]);
+        let ours = refld::args::parse_args(&[arg.to_string(), "m.o".to_string()], &|_| Err(String::new()));
+        assert_eq!(ours, Err(msg.to_string()));
+    }
+}
+
+/// The custom sections' names, in order.
+fn custom_names(bytes: &[u8]) -> Vec<String> {
+    wasmparser::Parser::new(0)
+        .parse_all(bytes)
+        .filter_map(|p| match p.expect("a readable module") {
+            wasmparser::Payload::CustomSection(c) => Some(c.name().to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// STRIP: `--strip-all`/`-s` keeps only the inputs' other custom sections
+/// (no `.debug_*`, name, producers or target_features); `--strip-debug`/
+/// `-S` drops the `.debug_*` sections alone (`.debugx` stays). The
+/// modules are rust-lld's byte for byte (C objects with debug info too).
+#[test]
+fn strip_options_as_wasm_ld() {
+    let mut m = obj();
+    m.define_func("_start", sig_i32(), ret(3), 0);
+    m.add_custom_section(".debug_info", &[1, 2, 3]);
+    m.add_custom_section(".debugx", &[4]);
+    m.add_custom_section("mysec", &[5]);
+    let c = compile(&C_UNITS[..2], &["--target=wasm32-unknown-unknown", "-O1", "-g"]);
+    let mut objs = inputs(&c);
+    objs.push(("m.o", encode(&m)));
+    let cases: [(&[&str], &[&str]); 6] = [
+        (&[], &[".debug_abbrev", ".debug_info", ".debug_str", ".debug_line", ".debugx", "mysec", "name", "producers", "target_features"]),
+        (&["--strip-all"], &[".debugx", "mysec"]),
+        (&["-s"], &[".debugx", "mysec"]),
+        (&["--strip-debug"], &[".debugx", "mysec", "name", "producers", "target_features"]),
+        (&["-S"], &[".debugx", "mysec", "name", "producers", "target_features"]),
+        (&["--strip-debug", "--strip-all"], &[".debugx", "mysec"]),
+    ];
+    for (strip, want) in cases {
+        let mut args = strip.to_vec();
+        args.extend(["-O0", "-o", "out.wasm"]);
+        let (ours, lld) = both_ok(&objs, &args);
+        assert_eq!(custom_names(&lld), want, "rust-lld, {args:?}");
+        assert!(ours == lld, "{args:?}: the modules differ");
+    }
+}
