@@ -32,3 +32,5 @@ mod dynamic;
 mod threads;
 #[path = "rules/options.rs"]
 mod options;
+#[path = "rules/wasm64.rs"]
+mod wasm64;
