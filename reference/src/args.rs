@@ -98,7 +98,7 @@ const OPTIONS: &[Opt] = &[
     value(&["allow-undefined-file"], "Names (one a line) allowed to be undefined: they become imports"),
     flag(&["check-features"], "Check target features (default)"),
     flag(&["no-check-features"], "Do not check target features"),
-    value(&["m"], "Target emulation; only wasm32"),
+    value(&["m"], "Target emulation: wasm32 or wasm64"),
     value(&["quirk"], "refld only: emulate another linker's measured deviation NAME (see QUIRKS below; none by default)"),
     flag(&["version"], "Print the version and exit"),
     flag(&["v"], "Print the version, then link (if there are inputs)"),
@@ -211,8 +211,8 @@ fn number(opt: &str, v: &str) -> Result<u64, String> {
 /// Parses wasm-ld arguments (without argv[0]).
 ///
 /// Errors: an unknown option (`unknown argument: --foo`), a missing or bad
-/// value, an unreadable response file, an unsupported mode (`-r`,
-/// `-m wasm64`; `-pie` and `-shared` are parsed, and
+/// value, an unreadable response file, an unsupported mode (`-r`;
+/// `-pie` and `-shared` are parsed, and
 /// refused after their checks, `config::check_options`).
 pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String> {
     let args = expand(args, read, 0)?;
@@ -379,7 +379,16 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
             },
             "check-features" => c.check_features = true,
             "no-check-features" => c.check_features = false,
-            "m" if v != "wasm32" => return Err(format!("-m {v}: only wasm32 is supported yet")),
+            // SIXTYFOUR-MACHINE: wasm-ld's emulations (measured: anything else is
+            // `invalid target architecture: X`; wasm-ld goes on to read the
+            // inputs, refld stops at the first command-line error).
+            "m" => {
+                c.machine = match v.as_str() {
+                    "wasm32" => Some(false),
+                    "wasm64" => Some(true),
+                    _ => return Err(format!("invalid target architecture: {v}")),
+                }
+            }
             "version" => return Ok(Action::Version),
             "v" => c.print_version = true,
             "help" => return Ok(Action::Help),

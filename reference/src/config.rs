@@ -126,6 +126,10 @@ pub struct Config {
     /// `--export-memory=NAME` (the last one, whatever the order with
     /// `--export-memory`): the memory is exported as NAME (EXP-MEMORY-NAME).
     pub export_memory_name: Option<String>,
+    /// `-m`/`-mwasm64`: the machine (SIXTYFOUR-MACHINE); `None` without `-m`,
+    /// `Some(true)` for wasm64, `Some(false)` for wasm32. Only `-m wasm64`
+    /// makes a wasm64 link; without `-m` the link is wasm32.
+    pub machine: Option<bool>,
 }
 
 impl Default for Config {
@@ -174,6 +178,7 @@ impl Default for Config {
             build_id: None,
             print_version: false,
             export_memory_name: None,
+            machine: None,
         }
     }
 }
@@ -188,6 +193,18 @@ impl Config {
     /// EXP-MEMORY-NAME: the name the memory is exported under.
     pub fn memory_export_name(&self) -> &str {
         self.export_memory_name.as_deref().unwrap_or("memory")
+    }
+
+    /// A wasm64 link (`-m wasm64`): 64-bit memory, table, addresses and
+    /// `__stack_pointer` (SIXTYFOUR-LAYOUT).
+    pub fn wasm64(&self) -> bool {
+        self.machine == Some(true)
+    }
+
+    /// SIXTYFOUR-LAYOUT: the largest `--initial-memory` / `--max-memory`, bytes:
+    /// 4 GiB for wasm32, 16 GiB for wasm64 (measured, wasm-ld 22 and 19).
+    pub fn max_memory_limit(&self) -> u64 {
+        if self.wasm64() { 1 << 34 } else { 1 << 32 }
     }
 
     /// Position-independent output (`-pie` or `-shared`).
@@ -259,5 +276,9 @@ pub(crate) fn check_options(config: &Config, diags: &mut crate::diag::Diagnostic
     // not implement that combination (not measured).
     if config.is_pic() && config.shared_memory {
         diags.error("--shared-memory with -shared/-pie: not supported yet");
+    }
+    // SIXTYFOUR-LAYOUT: wasm64 PIC and shared-memory output were not measured.
+    if config.wasm64() && (config.is_pic() || config.shared_memory || config.unresolved == UnresolvedPolicy::ImportDynamic) {
+        diags.error("-m wasm64 with -shared, -pie, --shared-memory or --unresolved-symbols=import-dynamic: not supported yet");
     }
 }

@@ -162,7 +162,7 @@ fn describe(f: Option<&Fate>, live: bool) -> String {
 }
 
 fn use_kind(ty: R) -> UseKind {
-    match ty {
+    match crate::object::reloc_types::narrow(ty) {
         R::FunctionIndexLeb => UseKind::Call,
         R::TableIndexSleb | R::TableIndexI32 => UseKind::AddressTaken,
         R::MemoryAddrLeb | R::MemoryAddrSleb | R::MemoryAddrI32 | R::MemoryAddrLocrelI32 | R::MemoryAddrTlsSleb => UseKind::Data,

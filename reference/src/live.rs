@@ -265,7 +265,7 @@ impl Marker<'_> {
             if r.ty == RelocationType::TypeIndexLeb {
                 continue;
             }
-            let address_taken = matches!(r.ty, RelocationType::TableIndexSleb | RelocationType::TableIndexI32);
+            let address_taken = matches!(crate::object::reloc_types::narrow(r.ty), RelocationType::TableIndexSleb | RelocationType::TableIndexI32);
             if let Some(sid) = res.file_syms[f][r.index as usize] {
                 let call = r.ty == RelocationType::FunctionIndexLeb;
                 self.live.uses.push(SymbolUse { symbol: sid, file: f, call, address_taken, ty: r.ty, chunk });

@@ -74,7 +74,7 @@ impl Relocator<'_> {
             },
             // REL-REL: relative to `__table_base` (the table's base); a
             // function without a slot is 0 either way.
-            RelocValue::TableIndex if r.ty == wasmparser::RelocationType::TableIndexRelSleb => {
+            RelocValue::TableIndex if matches!(r.ty, wasmparser::RelocationType::TableIndexRelSleb | wasmparser::RelocationType::TableIndexRelSleb64) => {
                 let base = l.table.as_ref().map_or(0, |t| t.base);
                 match self.table_index(file, SymbolIndex(r.index))? {
                     0 => 0,

@@ -121,14 +121,14 @@ fn report(config: &Config, res: &Resolution, live: &LiveSet, diags: &mut Diagnos
         // DYN-RELOC (measured, wasm-ld 22; static links too, under every
         // policy): a relative address of an undefined symbol has no value,
         // before the symbol is reported undefined.
-        if sym.is_undefined() && matches!(u.ty, wasmparser::RelocationType::MemoryAddrRelSleb | wasmparser::RelocationType::TableIndexRelSleb) {
+        if sym.is_undefined() && matches!(crate::object::reloc_types::narrow(u.ty), wasmparser::RelocationType::MemoryAddrRelSleb | wasmparser::RelocationType::TableIndexRelSleb) {
             let ty = crate::object::reloc_types::info(u.ty).name;
             diags.error(format!("{}: relocation {ty} is not supported against an undefined symbol `{}`", res.files[u.file].name, sym.name));
         }
         // DYN-TLS (measured, wasm-ld 22 and 19, static and PIC links): an
         // offset in the TLS block needs a definition here, weak references
         // included; before the symbol is reported undefined.
-        if u.ty == wasmparser::RelocationType::MemoryAddrTlsSleb && sym.is_undefined() {
+        if crate::object::reloc_types::narrow(u.ty) == wasmparser::RelocationType::MemoryAddrTlsSleb && sym.is_undefined() {
             let ty = crate::object::reloc_types::info(u.ty).name;
             let file = &res.files[u.file].name;
             match sym.shared {
@@ -178,7 +178,7 @@ fn dynamic_relocation_error(res: &Resolution, u: &SymbolUse) -> Option<String> {
     let sym = &res.table.symbols[u.symbol];
     let file = &res.files[u.file].name;
     let ty = crate::object::reloc_types::info(u.ty).name;
-    match u.ty {
+    match crate::object::reloc_types::narrow(u.ty) {
         R::TableIndexSleb | R::MemoryAddrSleb | R::MemoryAddrLeb => Some(format!(
             "{file}: relocation {ty} cannot be used against symbol `{}`; recompile with -fPIC",
             sym.name
@@ -212,7 +212,7 @@ pub(crate) fn check_mixed_references(config: &Config, res: &Resolution, live: &L
         // found/wasm_ld_lazy_kind_call_of_data,
         // found/wasm_ld_lazy_kind_address_of_data).
         use wasmparser::RelocationType as R;
-        let written = |u: &SymbolUse| matches!(u.ty, R::FunctionIndexLeb | R::TableIndexSleb | R::TableIndexI32);
+        let written = |u: &SymbolUse| matches!(crate::object::reloc_types::narrow(u.ty), R::FunctionIndexLeb | R::TableIndexSleb | R::TableIndexI32);
         let refused = |u: &SymbolUse| !(calls_of_data_written && written(u) && sym.kind == SymbolKind::Data);
         let used = |file| live.uses.iter().any(|u| u.symbol == sid && u.file == file && refused(u));
         let other = sym.refs.iter().find(|r| res.files[r.file].symbols[r.sym.index()].kind != sym.kind && used(r.file));

@@ -10,7 +10,7 @@
 //! too (exit status 1): that shows the input really is bad and the test is
 //! not merely pinning a refld quirk. Exceptions, each said where it is:
 //! inputs on which wasm-ld stops with an `LLVM ERROR` (abort) instead of a
-//! diagnostic, and inputs only refld rejects (wasm64 relocation types,
+//! diagnostic, and inputs only refld rejects (
 //! GLOBAL_INDEX relocations against functions, a data symbol whose size
 //! runs past its segment, a relocation across two segments).
 
@@ -468,36 +468,6 @@ fn relocation_symbol_out_of_range() {
         ours.contains("R_WASM_TYPE_INDEX_LEB") && ours.contains("type index 99"),
         "{ours}"
     );
-}
-
-#[test]
-fn wasm64_relocation_not_supported() {
-    // refld does not support the wasm64 relocation types (OBJ-4) and says
-    // so. wasm-ld 22 links these particular objects (it patches the 64-bit
-    // fields in a wasm32 output), so there is no rust-lld check: the
-    // inputs are unsupported, not malformed.
-    let mut data = good();
-    let d = data.define_data("d", ".data.d", &[0; 8], 0);
-    data.add_data_reloc(0, 0, RelocType::MemoryAddrI64, d, 0);
-    let mut code = good();
-    let d = code.define_data("d", ".data.d", &[0; 8], 0);
-    let mut body = Body::new();
-    body.raw(&[0x42])
-        .site(RelocType::MemoryAddrSleb64, d, 0)
-        .drop();
-    code.define_func("f", v_v(), body, 0);
-    for (m, sec, ty) in [
-        (data, "reloc.DATA", "R_WASM_MEMORY_ADDR_I64"),
-        (code, "reloc.CODE", "R_WASM_MEMORY_ADDR_SLEB64"),
-    ] {
-        let bytes = encode(&m);
-        let entry = reloc_entry_offsets(&bytes, sec)[0];
-        let ours = refld_rejects_object(&bytes);
-        assert_starts(
-            &ours,
-            &format!("error: bad.o: {sec} section at offset {entry:#x}: {ty}: not supported yet"),
-        );
-    }
 }
 
 // ---------------------------------------------------------------------------

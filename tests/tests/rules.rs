@@ -34,3 +34,5 @@ mod threads;
 mod options;
 #[path = "rules/output_options.rs"]
 mod output_options;
+#[path = "rules/wasm64.rs"]
+mod wasm64;

@@ -3,14 +3,13 @@
 //! and the command-export wrappers (CTOR-2).
 
 use crate::ids::DefinedIndex;
-use super::{FuncBody, GlobalInit, Layout, OutFunction, OutGlobal};
+use super::{FuncBody, Layout, OutFunction, OutGlobal};
 use crate::config::Config;
 use crate::exports::Exports;
 use crate::quirks::Quirk;
 use crate::object::SymbolKind;
 use crate::resolve::{Def, Resolution, SymbolId, Synthetic};
 use wasm_encoder::ExportKind;
-use wasmparser::{GlobalType, ValType};
 
 /// Fills `l.exports` from `exports`, in its order.
 pub(super) fn assign(config: &Config, res: &Resolution, exports: &Exports, l: &mut Layout) {
@@ -112,14 +111,12 @@ fn command_wrapper(l: &mut Layout, target: u32, name: &str) -> u32 {
     l.num_imported_funcs + l.functions.len() as u32 - 1
 }
 
-/// Adds an immutable i32 global holding `addr`, without a name in the
-/// name section (OUT-NAMES); returns its index.
+/// Adds an immutable global holding `addr` (EXP-DATA; i64 in a wasm64
+/// link, SIXTYFOUR-LAYOUT), without a name in the name section (OUT-NAMES);
+/// returns its index.
 fn data_global(l: &mut Layout, addr: u32) -> u32 {
     let i = l.num_imported_globals + l.globals.len() as u32;
-    l.globals.push(OutGlobal {
-        ty: GlobalType { content_type: ValType::I32, mutable: false, shared: false },
-        init: GlobalInit::I32(addr as i32),
-        name: String::new(),
-    });
+    let (ty, init) = l.address_global(false, addr);
+    l.globals.push(OutGlobal { ty, init, name: String::new() });
     i
 }

@@ -252,6 +252,11 @@ pub fn lay_out_memory(config: &Config, res: &Resolution, live: &LiveSet) -> Resu
         } else {
             end = b;
         }
+        // SIXTYFOUR-LAYOUT, MEM-PAGES (measured, wasm-ld 22 and 19): 4 GiB at most
+        // for wasm32, 16 GiB for wasm64, after the other checks.
+        if b > config.max_memory_limit() {
+            errors.push(format!("initial memory too large, cannot be greater than {}", config.max_memory_limit()));
+        }
     }
     m.initial_pages = end.div_ceil(PAGE_SIZE);
     let needed = m.initial_pages * PAGE_SIZE;
@@ -262,6 +267,9 @@ pub fn lay_out_memory(config: &Config, res: &Resolution, live: &LiveSet) -> Resu
             }
             if b < needed {
                 errors.push(format!("maximum memory too small, {needed} bytes needed"));
+            }
+            if b > config.max_memory_limit() {
+                errors.push(format!("maximum memory too large, cannot be greater than {}", config.max_memory_limit()));
             }
             Some(b / PAGE_SIZE)
         }

@@ -83,6 +83,8 @@ pub enum GlobalInit {
     /// The input's constant expression (file, defined global position).
     Input(FileId, DefinedIndex),
     I32(i32),
+    /// SIXTYFOUR-LAYOUT: an address in a wasm64 link.
+    I64(i64),
 }
 
 /// A global defined in the output.
@@ -135,6 +137,9 @@ pub struct Layout {
     pub table: Option<TableLayout>,
     /// DYN-*: position-independent output (`-pie`, `-shared`).
     pub pic: bool,
+    /// SIXTYFOUR-LAYOUT: a wasm64 link (`-m wasm64`): addresses and table
+    /// offsets are i64.
+    pub wasm64: bool,
     /// Output global index of each GOT entry (imported or internal).
     pub got_global: HashMap<GotTarget, u32>,
     /// The internal GOT entries, in order: target, kind (data or
@@ -180,6 +185,17 @@ impl TableLayout {
 }
 
 impl Layout {
+    /// SIXTYFOUR-LAYOUT: the type and value of a global holding a memory address
+    /// (`__stack_pointer`, `__tls_base`, a data export, a GOT entry): i64
+    /// in a wasm64 link (measured, wasm-ld 22 and 19), i32 otherwise.
+    pub fn address_global(&self, mutable: bool, value: u32) -> (GlobalType, GlobalInit) {
+        if self.wasm64 {
+            (GlobalType { content_type: ValType::I64, mutable, shared: false }, GlobalInit::I64(value as i64))
+        } else {
+            (GlobalType { content_type: ValType::I32, mutable, shared: false }, GlobalInit::I32(value as i32))
+        }
+    }
+
     /// The imported `__memory_base` of PIC output.
     pub fn memory_base_global(&self) -> Option<u32> {
         self.synthetic_global.get(&Synthetic::MemoryBase).copied().filter(|_| self.pic)
@@ -248,7 +264,7 @@ impl Layout {
 /// Errors (as messages, every one found) only for impossible memory
 /// settings (`--initial-memory` too small, and the like).
 pub(crate) fn lay_out(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined, exports: &Exports, pic: &Pic) -> Result<Layout, Vec<String>> {
-    let mut l = Layout { pic: config.is_pic(), ..Layout::default() };
+    let mut l = Layout { pic: config.is_pic(), wasm64: config.wasm64(), ..Layout::default() };
     relocation_types(res, live, &mut l);
     imports(config, res, live, und, pic, &mut l);
     // The memory first: whether `__wasm_init_memory` exists depends on it.
@@ -542,7 +558,6 @@ fn function_name(res: &Resolution, f: FileId, pos: DefinedIndex) -> String {
 
 fn globals(config: &Config, res: &Resolution, live: &LiveSet, pic: &Pic, l: &mut Layout) {
     let mut next = l.num_imported_globals;
-    let i32_mut = GlobalType { content_type: ValType::I32, mutable: true, shared: false };
     let i32_const = GlobalType { content_type: ValType::I32, mutable: false, shared: false };
     let mut add = |l: &mut Layout, g: OutGlobal| {
         l.globals.push(g);
@@ -554,12 +569,15 @@ fn globals(config: &Config, res: &Resolution, live: &LiveSet, pic: &Pic, l: &mut
     // is mutable and starts at 0 (`__wasm_init_memory` and
     // `__wasm_init_tls` set it); otherwise it is immutable, the TLS block's
     // address.
-    let (tls_base_ty, tls_base_value) = if m.shared { (i32_mut, 0) } else { (i32_const, m.tls_base as i32) };
-    for (syn, ty, value, name) in [
-        (Synthetic::StackPointer, i32_mut, m.stack_pointer as i32, "__stack_pointer"),
-        (Synthetic::TlsBase, tls_base_ty, tls_base_value, "__tls_base"),
-        (Synthetic::TlsSize, i32_const, m.tls_size as i32, "__tls_size"),
-        (Synthetic::TlsAlign, i32_const, m.tls_align as i32, "__tls_align"),
+    let tls_base = if m.shared { l.address_global(true, 0) } else { l.address_global(false, m.tls_base) };
+    // SIXTYFOUR-LAYOUT: `__stack_pointer` and `__tls_base` are addresses (i64 in a
+    // wasm64 link, measured); `__tls_size` and `__tls_align` exist with
+    // shared memory only, which refld refuses in wasm64 links.
+    for (syn, (ty, init), name) in [
+        (Synthetic::StackPointer, l.address_global(true, m.stack_pointer), "__stack_pointer"),
+        (Synthetic::TlsBase, tls_base, "__tls_base"),
+        (Synthetic::TlsSize, (i32_const, GlobalInit::I32(m.tls_size as i32)), "__tls_size"),
+        (Synthetic::TlsAlign, (i32_const, GlobalInit::I32(m.tls_align as i32)), "__tls_align"),
     ] {
         // MEM-SP: wasm-ld always writes `__stack_pointer` (measured);
         // QUIRK-WILD-SYN: Wild 0.10 only when a live relocation uses it
@@ -570,7 +588,7 @@ fn globals(config: &Config, res: &Resolution, live: &LiveSet, pic: &Pic, l: &mut
         // (not rebased by `__memory_base`); the others stay undefined.
         if config.is_pic() {
             if syn == Synthetic::TlsBase && live.synthetic.contains(&syn) {
-                let i = add(l, OutGlobal { ty: i32_const, init: GlobalInit::I32(value), name: name.into() });
+                let i = add(l, OutGlobal { ty: i32_const, init, name: name.into() });
                 l.synthetic_global.insert(syn, i);
             }
             continue;
@@ -581,7 +599,7 @@ fn globals(config: &Config, res: &Resolution, live: &LiveSet, pic: &Pic, l: &mut
         let set_by_init = l.init_memory.is_some() || live.synthetic.contains(&Synthetic::InitTls);
         let needed = always || live.synthetic.contains(&syn) || (syn == Synthetic::TlsBase && set_by_init);
         if needed {
-            let i = add(l, OutGlobal { ty, init: GlobalInit::I32(value), name: name.into() });
+            let i = add(l, OutGlobal { ty, init, name: name.into() });
             l.synthetic_global.insert(syn, i);
         }
     }
@@ -605,13 +623,16 @@ fn globals(config: &Config, res: &Resolution, live: &LiveSet, pic: &Pic, l: &mut
     // holding the static address or table slot that
     // `__wasm_apply_global_relocs` rebases (measured); DYN-STATIC: outside
     // PIC output, immutable constants.
-    let got_type = if config.is_pic() { i32_mut } else { i32_const };
+    // SIXTYFOUR-LAYOUT: i64 constants in a wasm64 link (not measured; PIC
+    // output is refused there).
+    let got_mutable = config.is_pic();
     for e in pic.got.iter().filter(|e| !e.imported) {
         let (value, prefix) = match e.kind {
             SymbolKind::Function => (got_slot(res, e.target, l), "GOT.func.internal."),
             _ => (got_address(res, e.target, l), "GOT.data.internal."),
         };
-        let gi = add(l, OutGlobal { ty: got_type, init: GlobalInit::I32(value as i32), name: format!("{prefix}{}", e.name) });
+        let (ty, init) = l.address_global(got_mutable, value);
+        let gi = add(l, OutGlobal { ty, init, name: format!("{prefix}{}", e.name) });
         l.got_global.insert(e.target, gi);
         l.internal_got.push((e.target, e.kind, gi));
     }

@@ -55,7 +55,7 @@ pub(super) fn table(config: &Config, res: &Resolution, live: &LiveSet, und: &Und
                 // PIC code takes addresses in static links too (DYN-STATIC).
                 let got_function = matches!(r.ty, RelocationType::GlobalIndexLeb | RelocationType::GlobalIndexI32)
                     && obj.symbols[r.index as usize].kind == crate::object::SymbolKind::Function;
-                let takes = matches!(r.ty, RelocationType::TableIndexSleb | RelocationType::TableIndexRelSleb | RelocationType::TableIndexI32) || got_function;
+                let takes = matches!(crate::object::reloc_types::narrow(r.ty), RelocationType::TableIndexSleb | RelocationType::TableIndexRelSleb | RelocationType::TableIndexI32) || got_function;
                 let address = takes && pic.entry_of(res, f, SymbolIndex(r.index)).is_none_or(|e| !e.imported);
                 // QUIRK-LAZY-KIND: the address of a name that ended as data
                 // is 0 and needs no table (measured).

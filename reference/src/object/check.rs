@@ -115,9 +115,6 @@ fn check_relocs(obj: &ObjectFile, sec: &str, relocs: &[Relocation], len: usize, 
                 }
             }
         }
-        if let Some(why) = info.unsupported {
-            return Err(err(format!("not supported yet: {why}")));
-        }
     }
     Ok(per_chunk)
 }

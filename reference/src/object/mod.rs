@@ -4,6 +4,7 @@
 //! Byte ranges index into [`ObjectFile::bytes`]; nothing borrows the input.
 
 mod check;
+pub(crate) mod machine;
 pub(crate) mod reloc_types;
 mod parse;
 pub(crate) mod shared;

@@ -70,16 +70,10 @@ pub struct RelocInfo {
     /// The symbol kind the relocation must point at (`None` for TYPE_INDEX,
     /// whose index is a type index).
     pub symbol_kind: Option<SymbolKind>,
-    /// Why refld refuses it, when it does (wasm64 and PIC forms).
-    pub unsupported: Option<&'static str>,
 }
 
 const fn row(name: &'static str, field: Field, value: RelocValue, kind: Option<SymbolKind>) -> RelocInfo {
-    RelocInfo { name, field, value, symbol_kind: kind, unsupported: None }
-}
-
-const fn no(name: &'static str, field: Field, value: RelocValue, kind: Option<SymbolKind>, why: &'static str) -> RelocInfo {
-    RelocInfo { name, field, value, symbol_kind: kind, unsupported: Some(why) }
+    RelocInfo { name, field, value, symbol_kind: kind }
 }
 
 /// The table row of relocation type `ty`.
@@ -87,7 +81,6 @@ pub fn info(ty: R) -> RelocInfo {
     use Field::*;
     use SymbolKind::*;
     use RelocValue::*;
-    const W64: &str = "wasm64 is not supported yet";
     match ty {
         R::FunctionIndexLeb => row("R_WASM_FUNCTION_INDEX_LEB", Leb5, FunctionIndex, Some(Function)),
         R::TableIndexSleb => row("R_WASM_TABLE_INDEX_SLEB", Sleb5, TableIndex, Some(Function)),
@@ -105,19 +98,39 @@ pub fn info(ty: R) -> RelocInfo {
         R::MemoryAddrRelSleb => row("R_WASM_MEMORY_ADDR_REL_SLEB", Sleb5, MemoryAddr, Some(Data)),
         R::TableIndexRelSleb => row("R_WASM_TABLE_INDEX_REL_SLEB", Sleb5, TableIndex, Some(Function)),
         R::GlobalIndexI32 => row("R_WASM_GLOBAL_INDEX_I32", I32, GlobalIndex, Some(Global)),
-        R::MemoryAddrLeb64 => no("R_WASM_MEMORY_ADDR_LEB64", Leb10, MemoryAddr, Some(Data), W64),
-        R::MemoryAddrSleb64 => no("R_WASM_MEMORY_ADDR_SLEB64", Sleb10, MemoryAddr, Some(Data), W64),
-        R::MemoryAddrI64 => no("R_WASM_MEMORY_ADDR_I64", I64, MemoryAddr, Some(Data), W64),
-        R::MemoryAddrRelSleb64 => no("R_WASM_MEMORY_ADDR_REL_SLEB64", Sleb10, MemoryAddr, Some(Data), W64),
-        R::TableIndexSleb64 => no("R_WASM_TABLE_INDEX_SLEB64", Sleb10, TableIndex, Some(Function), W64),
-        R::TableIndexI64 => no("R_WASM_TABLE_INDEX_I64", I64, TableIndex, Some(Function), W64),
+        // SIXTYFOUR-RELOC: the wasm64 forms compute what their 32-bit forms do,
+        // written into 10-byte padded LEBs or 8-byte fields.
+        R::MemoryAddrLeb64 => row("R_WASM_MEMORY_ADDR_LEB64", Leb10, MemoryAddr, Some(Data)),
+        R::MemoryAddrSleb64 => row("R_WASM_MEMORY_ADDR_SLEB64", Sleb10, MemoryAddr, Some(Data)),
+        R::MemoryAddrI64 => row("R_WASM_MEMORY_ADDR_I64", I64, MemoryAddr, Some(Data)),
+        R::MemoryAddrRelSleb64 => row("R_WASM_MEMORY_ADDR_REL_SLEB64", Sleb10, MemoryAddr, Some(Data)),
+        R::TableIndexSleb64 => row("R_WASM_TABLE_INDEX_SLEB64", Sleb10, TableIndex, Some(Function)),
+        R::TableIndexI64 => row("R_WASM_TABLE_INDEX_I64", I64, TableIndex, Some(Function)),
         R::TableNumberLeb => row("R_WASM_TABLE_NUMBER_LEB", Leb5, TableNumber, Some(Table)),
         R::MemoryAddrTlsSleb => row("R_WASM_MEMORY_ADDR_TLS_SLEB", Sleb5, TlsOffset, Some(Data)),
-        R::FunctionOffsetI64 => no("R_WASM_FUNCTION_OFFSET_I64", I64, FunctionOffset, Some(Function), W64),
+        R::FunctionOffsetI64 => row("R_WASM_FUNCTION_OFFSET_I64", I64, FunctionOffset, Some(Function)),
         R::MemoryAddrLocrelI32 => row("R_WASM_MEMORY_ADDR_LOCREL_I32", I32, LocRel, Some(Data)),
-        R::TableIndexRelSleb64 => no("R_WASM_TABLE_INDEX_REL_SLEB64", Sleb10, TableIndex, Some(Function), W64),
-        R::MemoryAddrTlsSleb64 => no("R_WASM_MEMORY_ADDR_TLS_SLEB64", Sleb10, TlsOffset, Some(Data), W64),
+        R::TableIndexRelSleb64 => row("R_WASM_TABLE_INDEX_REL_SLEB64", Sleb10, TableIndex, Some(Function)),
+        R::MemoryAddrTlsSleb64 => row("R_WASM_MEMORY_ADDR_TLS_SLEB64", Sleb10, TlsOffset, Some(Data)),
         R::FunctionIndexI32 => row("R_WASM_FUNCTION_INDEX_I32", I32, FunctionIndex, Some(Function)),
+    }
+}
+
+/// SIXTYFOUR-RELOC: the wasm32 form of a wasm64 relocation type (the type
+/// itself for the others): the phases that ask what a relocation does
+/// (takes an address, needs a definition) ask it of this form.
+pub fn narrow(ty: R) -> R {
+    match ty {
+        R::MemoryAddrLeb64 => R::MemoryAddrLeb,
+        R::MemoryAddrSleb64 => R::MemoryAddrSleb,
+        R::MemoryAddrI64 => R::MemoryAddrI32,
+        R::MemoryAddrRelSleb64 => R::MemoryAddrRelSleb,
+        R::TableIndexSleb64 => R::TableIndexSleb,
+        R::TableIndexI64 => R::TableIndexI32,
+        R::FunctionOffsetI64 => R::FunctionOffsetI32,
+        R::TableIndexRelSleb64 => R::TableIndexRelSleb,
+        R::MemoryAddrTlsSleb64 => R::MemoryAddrTlsSleb,
+        other => other,
     }
 }
 

@@ -9,6 +9,7 @@ use crate::config::InputSpec;
 use crate::error::InputError;
 use crate::input::InputProvider;
 use crate::object::shared::{self, SharedLibrary, StubLibrary};
+use crate::object::machine::check_machine;
 use crate::object::{parse_object, ObjectFile, SymbolKind};
 use crate::resolve::{FileId, Reference};
 use rustc_hash::FxHashSet as HashSet;
@@ -42,8 +43,10 @@ impl Resolver<'_> {
             InputSpec::Library { name, whole_archive } => (self.find_library(name, provider)?, *whole_archive, false),
         };
         let bytes = provider.read(&path).map_err(|e| InputError::file(&path, format!("cannot open: {e}")))?;
+        let machine = self.config.machine;
         let lazy_member = |member: Member| -> Result<ReadInput, InputError> {
             let entries = archive::scan_defined_symbols(&member.name, &member.bytes)?;
+            check_machine(&member.name, &member.bytes, machine)?;
             Ok(ReadInput::Lazy { member, entries })
         };
         if shared::is_stub_library(&bytes) {
@@ -62,7 +65,7 @@ impl Resolver<'_> {
             return Ok(vec![if lazy {
                 lazy_member(Member { name: path, bytes })?
             } else {
-                ReadInput::Object { obj: parse_object(&path, bytes)?, from_archive: false }
+                ReadInput::Object { obj: object_of(&path, bytes, machine)?, from_archive: false }
             }]);
         }
         if let Some(stem) = path.strip_suffix(".a") {
@@ -79,7 +82,7 @@ impl Resolver<'_> {
         }
         members
             .into_iter()
-            .map(|m| if whole { Ok(ReadInput::Object { obj: parse_object(&m.name, m.bytes)?, from_archive: true }) } else { lazy_member(m) })
+            .map(|m| if whole { Ok(ReadInput::Object { obj: object_of(&m.name, m.bytes, machine)?, from_archive: true }) } else { lazy_member(m) })
             .collect()
     }
 
@@ -188,4 +191,13 @@ impl Resolver<'_> {
         self.loaded.push(fid);
         Ok(())
     }
+}
+
+/// Reads an object and checks its machine against `-m` (SIXTYFOUR-MACHINE): a
+/// malformed file is reported as such first, as wasm-ld checks the machine
+/// of a file it could read.
+fn object_of(name: &str, bytes: Vec<u8>, machine: Option<bool>) -> Result<ObjectFile, InputError> {
+    let obj = parse_object(name, bytes)?;
+    check_machine(name, &obj.bytes, machine)?;
+    Ok(obj)
 }

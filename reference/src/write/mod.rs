@@ -56,7 +56,7 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
             // as wasm-ld writes it (LAY-TABLE).
             OutImportKind::Table(_) => EntityType::Table(TableType {
                 maximum: None,
-                ..table_type(l.table.as_ref().map(|t| t.size()).unwrap_or(0))
+                ..table_type(l, l.table.as_ref().map(|t| t.size()).unwrap_or(0))
             }),
             OutImportKind::Memory => EntityType::Memory(memory_type(l)),
             OutImportKind::Tag(t) => EntityType::Tag(TagType { kind: TagKind::Exception, func_type_idx: *t }),
@@ -73,7 +73,7 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
     m.section(&funcs);
     if let Some(t) = l.table.as_ref().filter(|t| !t.imported) {
         let mut tables = TableSection::new();
-        tables.table(table_type(t.size()));
+        tables.table(table_type(l, t.size()));
         m.section(&tables);
     }
     if !config.import_memory && res.defines_memory(config.quirks) {
@@ -92,6 +92,7 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
     for g in &l.globals {
         let init = match g.init {
             GlobalInit::I32(v) => ConstExpr::i32_const(v),
+            GlobalInit::I64(v) => ConstExpr::i64_const(v),
             GlobalInit::Input(f, i) => {
                 let range = res.files[f].globals[i.index()].init.clone();
                 let bytes = &res.files[f].bytes[range];
@@ -117,7 +118,7 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
         // DYN-TABLE: PIC slots are placed at `__table_base`.
         let offset = match l.synthetic_global.get(&Synthetic::TableBase).filter(|_| l.pic) {
             Some(&g) => ConstExpr::global_get(g),
-            None => ConstExpr::i32_const(t.base as i32),
+            None => address_const(l, t.base),
         };
         // OUT-ELEM (wasm-ld `ElemSection`): table 0 implicit, flags 0.
         elems.active(None, &offset, Elements::Functions(Cow::Borrowed(&t.functions)));
@@ -267,7 +268,7 @@ fn data_section(config: &Config, res: &Resolution, l: &Layout, rel: &Relocator<'
         // DYN-MEMORY: PIC data is placed at `__memory_base`.
         let offset = match l.memory_base_global() {
             Some(g) => ConstExpr::global_get(g),
-            None => ConstExpr::i32_const(seg.address as i32),
+            None => address_const(l, seg.address),
         };
         // LAY-INIT-MEMORY: with shared memory every segment is passive.
         if l.memory.shared {
@@ -377,11 +378,24 @@ fn global_type(g: wasmparser::GlobalType) -> GlobalType {
     GlobalType { val_type: val(g.content_type), mutable: g.mutable, shared: g.shared }
 }
 
-fn table_type(size: u32) -> TableType {
-    TableType { element_type: RefType::FUNCREF, table64: false, minimum: size as u64, maximum: Some(size as u64), shared: false }
+/// SIXTYFOUR-LAYOUT: the indirect function table is a table64 in a wasm64 link
+/// (measured, wasm-ld 22 and 19).
+fn table_type(l: &Layout, size: u32) -> TableType {
+    TableType { element_type: RefType::FUNCREF, table64: l.wasm64, minimum: size as u64, maximum: Some(size as u64), shared: false }
 }
 
+/// SIXTYFOUR-LAYOUT: an i64 memory in a wasm64 link (measured).
 fn memory_type(l: &Layout) -> MemoryType {
     // MEM-SHARED: the memory's shared flag.
-    MemoryType { minimum: l.memory.initial_pages, maximum: l.memory.max_pages, memory64: false, shared: l.memory.shared, page_size_log2: None }
+    MemoryType { minimum: l.memory.initial_pages, maximum: l.memory.max_pages, memory64: l.wasm64, shared: l.memory.shared, page_size_log2: None }
+}
+
+/// SIXTYFOUR-LAYOUT: the offset of an active data or element segment, an
+/// `i64.const` in a wasm64 link (measured), an `i32.const` otherwise.
+fn address_const(l: &Layout, value: u32) -> ConstExpr {
+    if l.wasm64 {
+        ConstExpr::i64_const(value as i64)
+    } else {
+        ConstExpr::i32_const(value as i32)
+    }
 }
