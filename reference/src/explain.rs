@@ -157,6 +157,7 @@ fn describe(f: Option<&Fate>, live: bool) -> String {
         Some(Fate::TrapStub) => "trapping stub, table index 0".to_string(),
         Some(Fate::Zero) => "address 0".to_string(),
         Some(Fate::GotOnly) => "reached through its GOT.func import only".to_string(),
+        Some(Fate::InvalidIndex) => "no import: index 0xFFFFFFFF (an invalid module)".to_string(),
         Some(Fate::Error) | None => "error: undefined symbol".to_string(),
     }
 }

@@ -126,9 +126,11 @@ pub(crate) fn select(config: &Config, res: &Resolution, live: &HashSet<SymbolId>
     // CTOR-2 (measured, wasm-ld 22 and 19): PIC output has no wrappers; its
     // loader runs the constructors.
     let wrap = !config.is_pic() && res.command_wrappers && (has_init || (res.call_dtors.is_some() && !entry_only));
-    // DYN-EXPORTS (measured): a side module's `__wasm_call_ctors` comes
-    // first, as wasm-ld makes it before reading the inputs.
-    if let Some(sid) = res.table.find("__wasm_call_ctors").filter(|s| config.shared && live.contains(s)) {
+    // EXP-CTORS-FIRST (measured, wasm-ld 22 and 19): `__wasm_call_ctors` comes
+    // first when exported (a side module's always, DYN-EXPORTS), as
+    // wasm-ld makes it before reading the inputs.
+    let ctors_exported = |s: &SymbolId| config.shared || requested.contains(s) || is_export_root(config, res, *s);
+    if let Some(sid) = res.table.find("__wasm_call_ctors").filter(|s| live.contains(s) && ctors_exported(s)) {
         if res.table.symbols[sid].def == Def::Synthetic(Synthetic::CallCtors) && names.insert("__wasm_call_ctors".into()) {
             out.symbols.push(Export { name: "__wasm_call_ctors".into(), symbol: sid, command_wrapper: false });
         }
@@ -157,12 +159,12 @@ pub(crate) fn select(config: &Config, res: &Resolution, live: &HashSet<SymbolId>
 /// A symbol the output can export: a defined function, global or data
 /// symbol (EXP-DATA: data as an immutable global holding its address), or
 /// the linker's `__wasm_call_ctors`, `__wasm_init_tls`, globals, data
-/// symbols and table. Undefined symbols, SIG-1 stubs, tags and tables of
-/// the inputs have none.
+/// symbols and table; a defined tag (TAG-EXPORT). Undefined symbols, SIG-1
+/// stubs and tables of the inputs have none.
 fn has_export_form(res: &Resolution, sid: SymbolId) -> bool {
     let sym = &res.table.symbols[sid];
     match sym.def {
-        Def::Defined { .. } => matches!(sym.kind, SymbolKind::Function | SymbolKind::Global | SymbolKind::Data),
+        Def::Defined { .. } => matches!(sym.kind, SymbolKind::Function | SymbolKind::Global | SymbolKind::Data | SymbolKind::Tag),
         Def::Synthetic(s) => match sym.kind {
             SymbolKind::Function => matches!(s, Synthetic::CallCtors | Synthetic::InitTls),
             SymbolKind::Global | SymbolKind::Data | SymbolKind::Table => true,

@@ -51,7 +51,14 @@ pub(crate) fn merge_features(res: &Resolution, config: &Config, diags: &mut Diag
             }
         }
     }
-    Features { used: used.keys().map(|s| s.to_string()).collect() }
+    let mut used: BTreeSet<String> = used.keys().map(|s| s.to_string()).collect();
+    // FEAT-PIC (measured, wasm-ld 22 and 19): PIC output needs imported
+    // mutable globals (`__stack_pointer`, GOT entries), so it always lists
+    // the feature, whatever the inputs say.
+    if config.is_pic() {
+        used.insert("mutable-globals".into());
+    }
+    Features { used: used.into_iter().collect() }
 }
 
 /// FEAT-SHARED-MEMORY (measured, wasm-ld 22 and 19): `--shared-memory`

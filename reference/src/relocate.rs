@@ -32,6 +32,9 @@ pub struct Relocator<'a> {
     /// is written with function index 0, and its address with table index
     /// 0, as wasm-ld writes them.
     pub call_of_data_is_zero: bool,
+    /// QUIRK-UND-INDEX: the index of a global or tag no import or
+    /// definition gives is written as 0xFFFFFFFF.
+    pub undefined_index_invalid: bool,
 }
 
 /// Why a site could not be patched.
@@ -95,7 +98,11 @@ impl Relocator<'_> {
                 None if matches!(res.files[file].symbols[r.index as usize].kind, SymbolKind::Data | SymbolKind::Function) => {
                     return Err(Unpatched::Dead)
                 }
-                None => l.global_of(res, file, SymbolIndex(r.index)).ok_or(Unpatched::Dead)? as i64,
+                None => match l.global_of(res, file, SymbolIndex(r.index)) {
+                    Some(g) => g as i64,
+                    None if self.undefined_index_invalid && matches!(res.target(file, SymbolIndex(r.index)), Target::Undefined(_)) => u32::MAX as i64,
+                    None => return Err(Unpatched::Dead),
+                },
             },
             RelocValue::MemoryAddr => self.address(file, SymbolIndex(r.index))? as i64 + r.addend,
             RelocValue::TlsOffset => self.address(file, SymbolIndex(r.index))? as i64 + r.addend - l.memory.tls_base as i64,
@@ -111,14 +118,10 @@ impl Relocator<'_> {
                     _ => r.addend,
                 }
             }
-            RelocValue::TagIndex => match res.target(file, SymbolIndex(r.index)) {
-                Target::Defined(f, s) => {
-                    let obj = &res.files[f];
-                    let pos = DefinedIndex(obj.symbols[s.index()].index - obj.num_imported_tags());
-                    *l.tag_index.get(&(f, pos)).ok_or(Unpatched::Dead)? as i64
-                }
-                Target::Undefined(sid) => *l.symbol_tag.get(&sid).ok_or(Unpatched::Dead)? as i64,
-                Target::Synthetic(_) | Target::Stub(_) => return Err(Unpatched::Dead),
+            RelocValue::TagIndex => match l.tag_of(res, file, SymbolIndex(r.index)) {
+                Some(t) => t as i64,
+                None if self.undefined_index_invalid && matches!(res.target(file, SymbolIndex(r.index)), Target::Undefined(_)) => u32::MAX as i64,
+                None => return Err(Unpatched::Dead),
             },
             // The indirect function table is the only table refld writes.
             RelocValue::TableNumber => 0,

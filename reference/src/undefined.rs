@@ -29,6 +29,9 @@ pub enum Fate {
     GotOnly,
     /// Reported as an error; the link fails.
     Error,
+    /// QUIRK-UND-INDEX: a global or tag that is neither imported nor
+    /// defined; its index relocations are written as 0xFFFFFFFF.
+    InvalidIndex,
 }
 
 /// The fates of every live undefined symbol.
@@ -89,7 +92,7 @@ pub(crate) fn decide(config: &Config, res: &Resolution, live: &LiveSet, diags: &
                 _ => Fate::Zero,
             },
             // UND-DYNAMIC: every other undefined symbol is an import
-            // (wasm-ld `shouldImport`).
+            // (wasm-ld `shouldImport`); TAG-IMPORT: tags too.
             _ if explicit || import_undefined || unresolved == UnresolvedPolicy::ImportDynamic => {
                 let (module, field) = res.import_of(sid);
                 Fate::Import { module, field }
@@ -100,6 +103,9 @@ pub(crate) fn decide(config: &Config, res: &Resolution, live: &LiveSet, diags: &
             },
             _ => match unresolved {
                 UnresolvedPolicy::ReportAll => Fate::Error,
+                _ if config.quirks.has(Quirk::UndefinedIndexInvalid) => Fate::InvalidIndex,
+                // UND-GLOBAL: an import, so that the output stays valid
+                // (wasm-ld writes no index: QUIRK-UND-INDEX).
                 _ => {
                     let (module, field) = res.import_of(sid);
                     Fate::Import { module, field }

@@ -8,7 +8,7 @@ use wasmtime::{Engine, Extern, ExternType, Global, Instance, Linker, Memory, Mod
 fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
     // memory64: wasm64 outputs (`-m wasm64`) have an i64 memory and table.
-    ENGINE.get_or_init(|| Engine::new(wasmtime::Config::new().wasm_memory64(true)).expect("a wasmtime engine"))
+    ENGINE.get_or_init(|| Engine::new(wasmtime::Config::new().wasm_memory64(true).wasm_exceptions(true)).expect("a wasmtime engine"))
 }
 
 /// An instance of a module, ready for calls.

@@ -69,6 +69,7 @@ fn export_target(res: &Resolution, sid: SymbolId, l: &mut Layout) -> Option<(Exp
         Def::Defined { file, sym: si } => match sym.kind {
             SymbolKind::Function => l.body_of_definition(res, file, si).map(|i| (ExportKind::Func, i)),
             SymbolKind::Global => l.global_of(res, file, si).map(|i| (ExportKind::Global, i)),
+            SymbolKind::Tag => l.tag_of(res, file, si).map(|i| (ExportKind::Tag, i)),
             SymbolKind::Data => {
                 let s = &res.files[file].symbols[si.index()];
                 let d = s.data?;

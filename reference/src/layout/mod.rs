@@ -270,6 +270,7 @@ pub(crate) fn lay_out(config: &Config, res: &Resolution, live: &LiveSet, und: &U
     // The memory first: whether `__wasm_init_memory` exists depends on it.
     l.memory = memory::lay_out_memory(config, res, live)?;
     functions(config, res, live, und, exports, pic, &mut l);
+    tags(res, live, &mut l);
     table::table(config, res, live, und, pic, &mut l);
     globals(config, res, live, pic, &mut l);
     exports::assign(config, res, exports, &mut l);
@@ -541,6 +542,37 @@ fn signature_stubs(res: &Resolution, live: &LiveSet, l: &mut Layout) {
         let type_index = l.type_index(&sig.clone());
         l.functions.push(OutFunction { type_index, body: FuncBody::Trap, name: format!("signature_mismatch:{}", sym.name) });
         l.symbol_func.insert(sid, l.num_imported_funcs + l.functions.len() as u32 - 1);
+    }
+}
+
+/// TAG-1: the live defined tags, file by file in input order, after the
+/// imported ones; their types are registered after the functions' (as
+/// wasm-ld's `calculateTypes` does, measured).
+fn tags(res: &Resolution, live: &LiveSet, l: &mut Layout) {
+    for (f, obj) in res.files() {
+        for (i, &t) in obj.tags.iter().enumerate() {
+            if !live.is_live(Chunk::Tag(f, i.into())) {
+                continue;
+            }
+            let ty = l.type_index(&obj.types[t as usize]);
+            l.tag_index.insert((f, i.into()), l.num_imported_tags + l.tags.len() as u32);
+            l.tags.push(ty);
+        }
+    }
+}
+
+impl Layout {
+    /// The output tag index of input symbol `sym` of `file` (REL-TAG).
+    pub fn tag_of(&self, res: &Resolution, file: FileId, sym: SymbolIndex) -> Option<u32> {
+        match res.target(file, sym) {
+            Target::Defined(f, s) => {
+                let obj = &res.files[f];
+                let pos = obj.symbols[s.index()].index.checked_sub(obj.num_imported_tags())?;
+                self.tag_index.get(&(f, DefinedIndex(pos))).copied()
+            }
+            Target::Undefined(sid) => self.symbol_tag.get(&sid).copied(),
+            Target::Synthetic(_) | Target::Stub(_) => None,
+        }
     }
 }
 

@@ -372,6 +372,16 @@ impl ObjectFile {
         }?;
         self.imports.get(imp)
     }
+    /// The signature of tag `index` (imported or defined), when it has a
+    /// valid type.
+    pub fn tag_signature(&self, index: u32) -> Option<&Signature> {
+        let t = match self.import_of(SymbolKind::Tag, index) {
+            Some(Import { kind: ImportKind::Tag(t), .. }) => *t,
+            Some(_) => return None,
+            None => *self.tags.get(index.checked_sub(self.num_imported_tags())? as usize)?,
+        };
+        self.types.get(t as usize)
+    }
     /// The section target of section index `index`.
     pub fn section_target(&self, index: u32) -> SectionTarget {
         self.section_targets

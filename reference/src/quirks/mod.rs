@@ -33,6 +33,10 @@ pub enum Quirk {
     /// signature variants are handled (SIG-1, SIG-2) in the walk order of
     /// wasm-ld's `DenseMap`, not in the order their first variant was made.
     VariantsHashOrder,
+    /// QUIRK-UND-INDEX (wasm-ld 14, 16, 19, 22): under warn/ignore an
+    /// undefined global or tag that is not imported is written as index
+    /// 0xFFFFFFFF (an invalid module), where refld imports it (UND-GLOBAL).
+    UndefinedIndexInvalid,
     /// QUIRK-WILD-GC (Wild 0.10): `--gc-sections` (the default) collects
     /// nothing; every loaded file is kept whole, as with `--no-gc-sections`.
     GcSectionsIgnored,
@@ -89,6 +93,13 @@ pub const QUIRKS: &[QuirkInfo] = &[
         id: "QUIRK-LAZY-KIND",
         linkers: "wasm-ld 14, 16, 19, 22 (rust-lld 22)",
         summary: "a symbol of another kind meeting a lazy symbol is not checked: a reference extracts the member (or, weak, leaves it lazy) and joins the symbol, a definition replaces it (SYM-5's lazy cases off)",
+    },
+    QuirkInfo {
+        quirk: Quirk::UndefinedIndexInvalid,
+        name: "undefined-index-invalid",
+        id: "QUIRK-UND-INDEX",
+        linkers: "wasm-ld 14, 16, 19, 22 (rust-lld 22)",
+        summary: "under --warn-unresolved-symbols or ignore-all (without --import-undefined) an undefined global or tag is not imported; its GLOBAL_INDEX/TAG_INDEX relocations are written as 0xFFFFFFFF, an invalid module (UND-GLOBAL off)",
     },
     QuirkInfo {
         quirk: Quirk::ExportHashOrderLlvm14,

@@ -180,6 +180,9 @@ impl Resolver<'_> {
             let target = if defined {
                 self.add_defined(sid, fid, SymbolIndex(i as u32), weak, &name)
             } else {
+                if kind == SymbolKind::Tag && !created {
+                    self.check_tag_signature(sid, fid, SymbolIndex(i as u32), &name, false);
+                }
                 let called_directly = called.contains(&(i as u32));
                 self.add_undefined(sid, created, Reference { file: fid, sym: SymbolIndex::from(i), weak, called_directly })?
             };

@@ -59,6 +59,9 @@ impl Resolver<'_> {
             self.diags.error(msg);
             return sid;
         }
+        if self.res.table.symbols[sid].kind == SymbolKind::Tag {
+            self.check_tag_signature(sid, fid, sym, file, true);
+        }
         let (target, new_variant) = if self.checks_signatures() { signatures::definition_target(&mut self.res, sid, (fid, sym)) } else { (sid, false) };
         // wasm-ld weighs a definition against the symbol it met (`sid`),
         // also when it lands on an existing variant.
@@ -79,6 +82,33 @@ impl Resolver<'_> {
             }
         }
         target
+    }
+
+    /// TAG-SIG (measured, wasm-ld 22 and 19): a tag definition whose
+    /// signature differs from the symbol's (its definition's, or its first
+    /// reference's), or a reference whose signature differs from the
+    /// definition's, is the warning `Tag signature mismatch: NAME`, the
+    /// symbol's signature and file first. The link goes on.
+    pub(super) fn check_tag_signature(&mut self, sid: SymbolId, fid: FileId, sym: SymbolIndex, file: &str, defining: bool) {
+        let s = &self.res.table.symbols[sid];
+        let old = match s.def {
+            Def::Defined { file, sym } => (file, sym),
+            Def::Undefined if defining => match s.refs.first() {
+                Some(r) => (r.file, r.sym),
+                None => return,
+            },
+            _ => return,
+        };
+        let sig_of = |(f, i): (FileId, SymbolIndex)| {
+            let obj = &self.res.files[f];
+            obj.tag_signature(obj.symbols.get(i.index())?.index).cloned()
+        };
+        let (Some(old_sig), Some(new_sig)) = (sig_of(old), sig_of((fid, sym))) else { return };
+        if old_sig != new_sig {
+            let first = self.res.files[old.0].name.clone();
+            let msg = format!("Tag signature mismatch: {}\n>>> defined as {old_sig} in {first}\n>>> defined as {new_sig} in {file}", s.name);
+            self.diags.warning(msg);
+        }
     }
 
     /// Symbol `target` becomes the definition `sym` of file `fid`.

@@ -24,7 +24,8 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
     let no_offsets = Offsets::default();
     let undefined_addend_kept = config.quirks.has(crate::quirks::Quirk::UndefinedDataAddendKept);
     let call_of_data_is_zero = config.quirks.has(crate::quirks::Quirk::LazyKindUnchecked);
-    let rel = Relocator { res, layout: l, offsets: &no_offsets, undefined_addend_kept, call_of_data_is_zero };
+    let undefined_index_invalid = config.quirks.has(crate::quirks::Quirk::UndefinedIndexInvalid);
+    let rel = Relocator { res, layout: l, offsets: &no_offsets, undefined_addend_kept, call_of_data_is_zero, undefined_index_invalid };
     let bodies: Vec<Vec<u8>> = l.functions.iter().map(|f| body(config, res, init, l, &rel, &f.body, &mut errors)).collect();
     let mut offsets = Offsets::default();
     let mut pos = leb_len(bodies.len() as u64);
@@ -34,7 +35,7 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
         pos += b.len();
     }
     let customs = custom_sections(config, res, &mut offsets);
-    let rel = Relocator { res, layout: l, offsets: &offsets, undefined_addend_kept, call_of_data_is_zero };
+    let rel = Relocator { res, layout: l, offsets: &offsets, undefined_addend_kept, call_of_data_is_zero, undefined_index_invalid };
 
     let mut m = Module::new();
     if config.writes_dylink() {
@@ -46,7 +47,11 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
         let r: Vec<ValType> = t.results.iter().map(|v| val(*v)).collect();
         types.ty().function(p, r);
     }
-    m.section(&types);
+    // OUT-EMPTY (measured): an empty type, function, export or code
+    // section is not written.
+    if !l.types.is_empty() {
+        m.section(&types);
+    }
     let mut imports = ImportSection::new();
     for imp in &l.imports {
         let ty: EntityType = match &imp.kind {
@@ -70,7 +75,9 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
     for f in &l.functions {
         funcs.function(f.type_index);
     }
-    m.section(&funcs);
+    if !l.functions.is_empty() {
+        m.section(&funcs);
+    }
     if let Some(t) = l.table.as_ref().filter(|t| !t.imported) {
         let mut tables = TableSection::new();
         tables.table(table_type(l, t.size()));
@@ -108,7 +115,9 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
     for (name, kind, idx) in &l.exports {
         exports.export(name, *kind, *idx);
     }
-    m.section(&exports);
+    if !l.exports.is_empty() {
+        m.section(&exports);
+    }
     // LAY-INIT-MEMORY: `__wasm_init_memory` is the start function.
     if let Some(f) = l.init_memory.or(l.apply_global_relocs) {
         m.section(&StartSection { function_index: f });
@@ -134,7 +143,9 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
     for b in &bodies {
         code.raw(b);
     }
-    m.section(&code);
+    if !bodies.is_empty() {
+        m.section(&code);
+    }
     // OUT-NODATA: no empty data section, as wasm-ld writes none.
     let data = data_section(config, res, l, &rel, &mut errors);
     if !data.is_empty() {
@@ -168,7 +179,7 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
         }
     }
     let used = &features.used;
-    // STRIP: `--strip-all` drops target_features too (measured).
+    // OUT-CUSTOM: `--strip-all` drops target_features too (measured).
     if !used.is_empty() && !config.strip_all {
         let mut data = Vec::new();
         (used.len() as u32).encode(&mut data);

@@ -387,3 +387,23 @@ fn the_module_is_named_by_the_output_file() {
     let stdout = link_ok(&inputs, &["--no-entry", "--export=_start", "-o", "-"]);
     assert_eq!(module_name(&stdout.bytes).as_deref(), Some("-"));
 }
+
+/// OUT-EMPTY: no type, function, export or code section when it would be
+/// empty (data alone, the memory imported and not exported); byte for byte
+/// rust-lld's module.
+#[test]
+fn empty_sections_are_not_written() {
+    let mut m = obj();
+    m.define_data("d", ".data.d", &[1, 2, 3, 4], flags::NO_STRIP);
+    let inputs = [("a.o", encode(&m))];
+    let (ours, lld) = both_ok(&inputs, &["--no-entry", "--import-memory", "-o", "out.wasm"]);
+    let ids: Vec<u8> = wasmparser::Parser::new(0)
+        .parse_all(&lld)
+        .filter_map(|p| p.expect("a readable module").as_section().map(|(id, _)| id))
+        .collect();
+    for (id, name) in [(1, "type"), (3, "function"), (7, "export"), (10, "code")] {
+        assert!(!ids.contains(&id), "rust-lld wrote an empty {name} section: {ids:?}");
+    }
+    assert!(ids.contains(&11), "the data section stays: {ids:?}");
+    assert!(ours == lld, "the modules differ");
+}
