@@ -25,8 +25,8 @@ pub struct CheckOptions {
     /// ([`crate::canon`]: by symbol, independent of layout).
     pub structural: bool,
     /// Whether outputs are also compared byte for byte, section by section
-    /// (`exact.SECTION` keys, [`crate::exact::add_exact`]); callers add
-    /// them after the policy's attribution.
+    /// (`exact.SECTION` keys, added by the `exact` module's `add_exact`);
+    /// callers add them after the policy's attribution.
     pub exact: bool,
     /// For a dynamic link, what the loader does with a call of a function
     /// no module defines ([`crate::run::MissingFunction`]).

@@ -107,6 +107,8 @@ pub enum TrapKind {
     IntegerOverflow,
     BadConversionToInteger,
     StackOverflow,
+    /// A wasm exception (`throw`) no handler caught.
+    UncaughtException,
     OutOfFuel,
     /// stdout or stderr reached [`RunLimits::output_bytes`].
     OutputLimit,
@@ -142,6 +144,7 @@ impl TrapKind {
             TrapKind::IntegerOverflow => "integer overflow".into(),
             TrapKind::BadConversionToInteger => "invalid conversion to integer".into(),
             TrapKind::StackOverflow => "stack overflow".into(),
+            TrapKind::UncaughtException => "uncaught exception".into(),
             TrapKind::OutOfFuel => "out of fuel".into(),
             TrapKind::OutputLimit => "output limit".into(),
             TrapKind::NoStart => "no _start export".into(),
@@ -319,7 +322,8 @@ pub fn run_wasi_command(bytes: &[u8], limits: &RunLimits) -> RunResult {
 /// The engine settings of every run: fuel metering, unoptimized
 /// single-threaded Cranelift compilation (fast for small modules), the
 /// threads proposal (shared memories, atomics: `--shared-memory` outputs
-/// run on one thread) and memory64 (`-m wasm64` outputs).
+/// run on one thread), memory64 (`-m wasm64` outputs) and exception
+/// handling (tags and `throw`; an uncaught exception ends the run).
 fn fuel_config() -> Config {
     let mut config = Config::new();
     config
@@ -328,7 +332,8 @@ fn fuel_config() -> Config {
         .parallel_compilation(false)
         .wasm_threads(true)
         .shared_memory(true)
-        .wasm_memory64(true);
+        .wasm_memory64(true)
+        .wasm_exceptions(true);
     config
 }
 
@@ -345,6 +350,9 @@ pub(crate) fn classify(err: wasmtime::Error, fallback: TrapKind) -> Ended {
     let message = short(&err);
     if err.downcast_ref::<loader::MissingFunctionCalled>().is_some() {
         return Ended::Trap(TrapKind::MissingFunction, message);
+    }
+    if err.downcast_ref::<wasmtime::ThrownException>().is_some() {
+        return Ended::Trap(TrapKind::UncaughtException, message);
     }
     let kind = match err.downcast_ref::<Trap>() {
         Some(Trap::UnreachableCodeReached) => TrapKind::Unreachable,

@@ -118,7 +118,8 @@ fn build(case: &Case, source: &Path, out: &Path) -> Result<(), CorpusError> {
             run_tool(CLANG, &args, source, out)
         }
         Some("s") => {
-            let args = ["-triple=wasm32-unknown-unknown", "-filetype=obj"].map(String::from).to_vec();
+            let mut args = ["-triple=wasm32-unknown-unknown", "-filetype=obj"].map(String::from).to_vec();
+            args.extend(case.asflags.iter().cloned());
             run_tool(LLVM_MC, &args, source, out)
         }
         Some("json") => {

@@ -140,6 +140,11 @@ pub(crate) fn module_items(ctx: &Ctx<'_, '_>, r: &Renderer<'_, '_, '_>, items: &
                     None => format!("i32.const {v}"),
                 },
             },
+            // wasm64: the linker's address globals are i64.
+            Some(ConstVal::I64(v)) if LINKER_SYMBOLS.contains(&id.as_str()) => {
+                set(id.clone(), (*v as u64).to_string());
+                "(layout)".to_string()
+            }
             Some(ConstVal::I64(v)) => format!("i64.const {v}"),
             Some(ConstVal::GlobalGet(i)) => format!("global.get {}", ctx.global(*i)),
             Some(ConstVal::RefFunc(f)) => format!("ref.func {}", ctx.func(*f)),

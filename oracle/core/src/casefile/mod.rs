@@ -132,6 +132,8 @@ struct CaseFile {
     diagnostics: Option<Vec<String>>,
     #[serde(default)]
     cflags: Vec<String>,
+    #[serde(default)]
+    asflags: Vec<String>,
     #[serde(default, rename = "archive")]
     archives: Vec<ArchiveSpec>,
     #[serde(default, rename = "side_module")]
@@ -169,6 +171,9 @@ pub struct Case {
     pub diagnostics: Option<Vec<String>>,
     /// Extra clang flags for every `NAME.c` of the case.
     pub cflags: Vec<String>,
+    /// Extra llvm-mc flags for every `NAME.s` of the case (`-mattr=+F`:
+    /// instructions of a proposal, such as `throw`).
+    pub asflags: Vec<String>,
     /// Archives to build before the link, in order.
     pub archives: Vec<ArchiveSpec>,
     /// Side modules linked before `args` (the main module), in order: a
@@ -282,6 +287,7 @@ impl Case {
             imports: parsed.imports,
             diagnostics: parsed.diagnostics,
             cflags: parsed.cflags,
+            asflags: parsed.asflags,
             archives: parsed.archives,
             side_modules: parsed.side_modules,
             missing_functions: parsed.missing_functions.unwrap_or_default(),
