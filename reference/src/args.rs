@@ -103,7 +103,7 @@ const OPTIONS: &[Opt] = &[
     flag(&["version"], "Print the version and exit"),
     flag(&["v"], "Print the version, then link (if there are inputs)"),
     flag(&["help", "h"], "Print this help and exit"),
-    inert(&["O"], Arity::Value, "Optimisation level"),
+    value(&["O"], "Optimisation level: at 1 (the default) and above, merge identical strings"),
     inert(&["lto-O"], Arity::Value, "LTO optimisation level"),
     inert(&["threads"], Arity::Value, "Number of threads"),
     inert(&["no-demangle"], Arity::Flag, "Do not demangle names in diagnostics"),
@@ -389,6 +389,8 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
                     _ => return Err(format!("invalid target architecture: {v}")),
                 }
             }
+            // MERGE-STRINGS: wasm-ld's `getInteger(OPT_O, 1)`.
+            "O" => c.optimize = v.parse().map_err(|_| format!("{a}: number expected, but got '{v}'"))?,
             "version" => return Ok(Action::Version),
             "v" => c.print_version = true,
             "help" => return Ok(Action::Help),

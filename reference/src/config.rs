@@ -126,6 +126,9 @@ pub struct Config {
     /// `--export-memory=NAME` (the last one, whatever the order with
     /// `--export-memory`): the memory is exported as NAME (EXP-MEMORY-NAME).
     pub export_memory_name: Option<String>,
+    /// `-O N` (the last one; default 1): any level but 0 merges strings
+    /// (MERGE-STRINGS, [`Config::merges_strings`]).
+    pub optimize: i64,
     /// `-m`/`-mwasm64`: the machine (SIXTYFOUR-MACHINE); `None` without `-m`,
     /// `Some(true)` for wasm64, `Some(false)` for wasm32. Only `-m wasm64`
     /// makes a wasm64 link; without `-m` the link is wasm32.
@@ -179,6 +182,7 @@ impl Default for Config {
             print_version: false,
             export_memory_name: None,
             machine: None,
+            optimize: 1,
         }
     }
 }
@@ -205,6 +209,13 @@ impl Config {
     /// 4 GiB for wasm32, 16 GiB for wasm64 (measured, wasm-ld 22 and 19).
     pub fn max_memory_limit(&self) -> u64 {
         if self.wasm64() { 1 << 34 } else { 1 << 32 }
+    }
+
+    /// MERGE-STRINGS: strings are merged unless `-O0`. wasm-ld keeps the
+    /// level as a 32-bit unsigned number (measured: `-O -1` merges,
+    /// `-O 4294967296` does not).
+    pub fn merges_strings(&self) -> bool {
+        self.optimize as u32 != 0
     }
 
     /// Position-independent output (`-pie` or `-shared`).

@@ -80,7 +80,7 @@ pub(crate) fn build(res: &Resolution, l: &Layout) -> LinkMap {
             SymbolKind::Global => l.global_of(res, file, si).map(SymbolValue::Global),
             SymbolKind::Data => res.files[file].symbols[si.index()]
                 .data
-                .and_then(|d| l.memory.segment_address.get(&(file, DefinedIndex(d.segment))).map(|a| SymbolValue::Data(a + d.offset))),
+                .and_then(|d| l.memory.data_address(file, DefinedIndex(d.segment), d.offset).map(SymbolValue::Data)),
             _ => None,
         };
         if let Some(value) = value {

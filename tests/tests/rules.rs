@@ -34,5 +34,7 @@ mod threads;
 mod options;
 #[path = "rules/output_options.rs"]
 mod output_options;
+#[path = "rules/merge_strings.rs"]
+mod merge_strings;
 #[path = "rules/wasm64.rs"]
 mod wasm64;

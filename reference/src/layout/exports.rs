@@ -72,7 +72,7 @@ fn export_target(res: &Resolution, sid: SymbolId, l: &mut Layout) -> Option<(Exp
             SymbolKind::Data => {
                 let s = &res.files[file].symbols[si.index()];
                 let d = s.data?;
-                let addr = *l.memory.segment_address.get(&(file, DefinedIndex(d.segment)))? + d.offset;
+                let addr = l.memory.data_address(file, DefinedIndex(d.segment), d.offset)?;
                 // LAY-TLS-BASE (measured, wasm-ld 22): exported TLS data
                 // holds its offset in the TLS block (DYN-TLS alike).
                 let tls = s.flags & crate::object::flags::TLS != 0 && !l.pic;

@@ -254,6 +254,10 @@ fn data_section(config: &Config, res: &Resolution, l: &Layout, rel: &Relocator<'
             continue;
         }
         let mut bytes = vec![0u8; seg.size as usize];
+        // MERGE-STRINGS: a merged chunk holds no relocation sites.
+        for c in &seg.merged {
+            bytes[c.offset as usize..c.offset as usize + c.bytes.len()].copy_from_slice(&c.bytes);
+        }
         for p in &seg.pieces {
             let obj = &res.files[p.file];
             let s = &obj.segments[p.segment.index()];
@@ -283,10 +287,16 @@ fn data_section(config: &Config, res: &Resolution, l: &Layout, rel: &Relocator<'
 /// OUT-CUSTOM: custom sections of the same name are concatenated in input
 /// order; debug sections go with `--strip-debug`/`--strip-all`; COMDAT-
 /// discarded ones are dropped. Returns (name, bytes, pieces (file, custom
-/// index, offset)) and fills `offsets.custom`.
+/// index, offset)) and fills `offsets.custom`. MERGE-STRINGS: the strings
+/// of `.debug_str`, `.debug_str.dwo` and `.debug_line_str` are merged into
+/// one chunk where the first such input was (no relocation applies inside
+/// it); their entries in `offsets.custom` are that chunk's start.
 #[allow(clippy::type_complexity)]
 fn custom_sections(config: &Config, res: &Resolution, offsets: &mut Offsets) -> Vec<(String, Vec<u8>, Vec<(FileId, usize, usize)>)> {
+    let merge = |name: &str| config.merges_strings() && crate::layout::strings::MERGED_CUSTOM.contains(&name);
     let mut out: Vec<(String, Vec<u8>, Vec<(FileId, usize, usize)>)> = Vec::new();
+    // Per output section: its merged inputs and their chunk's start.
+    let mut merged: Vec<(usize, usize, Vec<(FileId, usize)>)> = Vec::new();
     for (f, obj) in res.files() {
         for (ci, c) in obj.customs.iter().enumerate() {
             if res.discarded[f].sections.contains(&(ci as u32)) {
@@ -302,10 +312,28 @@ fn custom_sections(config: &Config, res: &Resolution, offsets: &mut Offsets) -> 
                     out.len() - 1
                 }
             };
+            if merge(&c.name) {
+                match merged.iter().position(|m| m.0 == i) {
+                    Some(m) => merged[m].2.push((f, ci)),
+                    None => merged.push((i, out[i].1.len(), vec![(f, ci)])),
+                }
+                continue;
+            }
             let start = out[i].1.len();
             out[i].1.extend_from_slice(&obj.bytes[c.data.clone()]);
             out[i].2.push((f, ci, start));
             offsets.custom.insert((f, ci), start as u32);
+        }
+    }
+    // Every input of a merged section merges: its one chunk is the
+    // section, at offset 0.
+    for (i, at, inputs) in merged {
+        let data: Vec<&[u8]> = inputs.iter().map(|&(f, ci)| &res.files[f].bytes[res.files[f].customs[ci].data.clone()]).collect();
+        let m = crate::layout::strings::merge(&data);
+        out[i].1.splice(at..at, m.bytes);
+        for (input, map) in inputs.into_iter().zip(m.maps) {
+            offsets.custom.insert(input, at as u32);
+            offsets.custom_merged.insert(input, map);
         }
     }
     out
