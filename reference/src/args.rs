@@ -2,7 +2,7 @@
 //! `--flag=v` and `--flag v`, joined short options (`-lc`, `-L/x`,
 //! `-zstack-size=N`), `@response` files, positional inputs in order.
 
-use crate::config::{Config, InputSpec, UnresolvedPolicy};
+use crate::config::{Config, InputSpec, UnresolvedPolicy, PAGE_SIZE};
 
 /// What the command line asks for.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,8 +62,10 @@ const OPTIONS: &[Opt] = &[
     flag(&["export-memory"], "Export the memory (default unless --import-memory); --export-memory=NAME exports it as NAME"),
     flag(&["import-memory"], "Import the memory as env.memory"),
     flag(&["import-table"], "Import the indirect function table"),
-    value(&["initial-memory"], "Initial memory size, bytes (a multiple of 65536)"),
-    value(&["max-memory"], "Maximum memory size, bytes (a multiple of 65536)"),
+    value(&["initial-memory"], "Initial memory size, bytes (a multiple of the page size)"),
+    value(&["max-memory"], "Maximum memory size, bytes (a multiple of the page size)"),
+    value(&["page-size"], "The memory's page size, bytes: 1 or 65536 (default 65536); --page-size=N only"),
+    value(&["initial-heap"], "Initial heap size after __heap_base, bytes (a multiple of the page size)"),
     flag(&["shared-memory"], "Shared linear memory; data segments passive, written by __wasm_init_memory"),
     flag(&["no-growable-memory"], "Maximum memory = initial memory"),
     value(&["global-base"], "Address where data starts, bytes (default 1024)"),
@@ -255,6 +257,11 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
             c.build_id = build_id_style(style)?;
             continue;
         }
+        // OPT-PAGE-SIZE: wasm-ld knows only the joined `--page-size=N`
+        // (measured: `--page-size N` is an unknown argument).
+        if body == "page-size" {
+            return Err(format!("unknown argument: {a}"));
+        }
         // Nested --start-lib and a stray --end-lib are errors (CLI-LIB).
         if body == "start-lib" && lazy {
             return Err("nested --start-lib".into());
@@ -328,6 +335,16 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
             "import-table" => c.import_table = true,
             "initial-memory" => c.initial_memory = Some(number("initial-memory", &v)?),
             "max-memory" => c.max_memory = Some(number("max-memory", &v)?),
+            // OPT-PAGE-SIZE (measured): a decimal number, 1 or 65536.
+            "page-size" => {
+                let n: u64 = v.parse().map_err(|_| format!("{a}: number expected, but got '{v}'"))?;
+                if n != 1 && n != PAGE_SIZE {
+                    return Err("--page_size=N must be either 1 or 65536".into());
+                }
+                c.page_size = Some(n);
+            }
+            // OPT-INITIAL-HEAP: wasm-ld's `getInteger`, a decimal number.
+            "initial-heap" => c.initial_heap = v.parse().map_err(|_| format!("{a}: number expected, but got '{v}'"))?,
             "shared-memory" => c.shared_memory = true,
             "no-growable-memory" => c.no_growable_memory = true,
             "global-base" => c.global_base = Some(number("global-base", &v)?),

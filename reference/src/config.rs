@@ -126,6 +126,12 @@ pub struct Config {
     /// `--export-memory=NAME` (the last one, whatever the order with
     /// `--export-memory`): the memory is exported as NAME (EXP-MEMORY-NAME).
     pub export_memory_name: Option<String>,
+    /// `--page-size=N` (OPT-PAGE-SIZE), bytes: 1 or 65536; `None` without
+    /// the option (65536, written without a page size of its own).
+    pub page_size: Option<u64>,
+    /// `--initial-heap=N` (OPT-INITIAL-HEAP), bytes after `__heap_base`
+    /// the initial memory must hold; 0 without the option.
+    pub initial_heap: u64,
     /// `-O N` (the last one; default 1): any level but 0 merges strings
     /// (MERGE-STRINGS, [`Config::merges_strings`]).
     pub optimize: i64,
@@ -183,6 +189,8 @@ impl Default for Config {
             export_memory_name: None,
             machine: None,
             optimize: 1,
+            page_size: None,
+            initial_heap: 0,
         }
     }
 }
@@ -211,6 +219,12 @@ impl Config {
         if self.wasm64() { 1 << 34 } else { 1 << 32 }
     }
 
+    /// OPT-PAGE-SIZE: the memory's page size, bytes (`--page-size`,
+    /// default 65536).
+    pub fn page_size(&self) -> u64 {
+        self.page_size.unwrap_or(PAGE_SIZE)
+    }
+
     /// MERGE-STRINGS: strings are merged unless `-O0`. wasm-ld keeps the
     /// level as a 32-bit unsigned number (measured: `-O -1` merges,
     /// `-O 4294967296` does not).
@@ -237,7 +251,7 @@ impl Config {
     }
 }
 
-/// 64 KiB: the wasm page size, bytes.
+/// 64 KiB: the wasm page size, bytes (the default of `--page-size`).
 pub const PAGE_SIZE: u64 = 65536;
 
 /// The checks wasm-ld makes on its options before it reads an input

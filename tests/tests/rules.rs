@@ -36,5 +36,7 @@ mod options;
 mod output_options;
 #[path = "rules/merge_strings.rs"]
 mod merge_strings;
+#[path = "rules/memory_options.rs"]
+mod memory_options;
 #[path = "rules/wasm64.rs"]
 mod wasm64;

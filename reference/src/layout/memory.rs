@@ -1,7 +1,7 @@
 //! Linear memory layout: output data segments, the stack, the heap and the
 //! linker-defined data symbols (rules MEM-*). wasm-ld's defaults.
 
-use crate::config::{Config, PAGE_SIZE};
+use crate::config::Config;
 use crate::live::{Chunk, LiveSet};
 use crate::object::{SegmentDef, SEG_STRINGS, SEG_TLS};
 use super::strings::{self, PieceMap};
@@ -76,8 +76,10 @@ pub struct MemoryLayout {
     pub tls_base: u32,
     pub tls_size: u32,
     pub tls_align: u32,
-    /// Initial memory, pages of 64 KiB.
+    /// Initial memory, pages of `page_size` bytes.
     pub initial_pages: u64,
+    /// OPT-PAGE-SIZE: the page size, bytes (65536 unless `--page-size=1`).
+    pub page_size: u64,
     /// Maximum memory, pages, when set.
     pub max_pages: Option<u64>,
     /// MEM-SHARED: `--shared-memory`: a shared memory whose segments are
@@ -125,7 +127,8 @@ impl MemoryLayout {
             Synthetic::StackHigh => self.stack_high,
             Synthetic::MemoryBase => 0,
             Synthetic::TableBase => self.table_base,
-            Synthetic::FirstPageEnd => PAGE_SIZE as u32,
+            // OPT-PAGE-SIZE: the end of the first page is the page size.
+            Synthetic::FirstPageEnd => self.page_size as u32,
             _ => return None,
         })
     }
@@ -212,7 +215,8 @@ pub fn lay_out_memory(config: &Config, res: &Resolution, live: &LiveSet) -> Resu
     if config.is_pic() {
         return pic_memory(config, segs, merged_pieces).map_err(|e| vec![e]);
     }
-    let mut m = MemoryLayout { table_base: config.table_base(), shared: config.shared_memory, merged_pieces, ..Default::default() };
+    let page = config.page_size();
+    let mut m = MemoryLayout { table_base: config.table_base(), shared: config.shared_memory, merged_pieces, page_size: page, ..Default::default() };
     let stack_align = 16;
     let mut ptr: u64 = 0;
     if config.stack_first {
@@ -284,12 +288,26 @@ pub fn lay_out_memory(config: &Config, res: &Resolution, live: &LiveSet) -> Resu
     }
     // MEM-PAGES (measured, wasm-ld 22): every error is reported; the
     // initial size is checked against the end of the layout, the maximum
-    // against the initial size in whole pages.
+    // against the initial size in whole pages (OPT-PAGE-SIZE: of
+    // `--page-size` bytes).
     let mut errors = Vec::new();
+    // OPT-INITIAL-HEAP (measured): `--initial-heap` bytes after
+    // `__heap_base`, a multiple of the page size, at most the 4 GiB (16 GiB)
+    // limit less `__heap_base`; checked before `--initial-memory`.
+    if config.initial_heap != 0 {
+        if config.initial_heap % page != 0 {
+            errors.push(format!("initial heap must be aligned to the page size ({page} bytes)"));
+        }
+        let most = config.max_memory_limit() - ptr;
+        if config.initial_heap > most {
+            errors.push(format!("initial heap too large, cannot be greater than {most}"));
+        }
+        ptr += config.initial_heap;
+    }
     let mut end = ptr;
     if let Some(b) = config.initial_memory {
-        if b % PAGE_SIZE != 0 {
-            errors.push(format!("initial memory must be aligned to the page size ({PAGE_SIZE} bytes)"));
+        if b % page != 0 {
+            errors.push(format!("initial memory must be aligned to the page size ({page} bytes)"));
         }
         if b < ptr {
             errors.push(format!("initial memory too small, {ptr} bytes needed"));
@@ -302,12 +320,12 @@ pub fn lay_out_memory(config: &Config, res: &Resolution, live: &LiveSet) -> Resu
             errors.push(format!("initial memory too large, cannot be greater than {}", config.max_memory_limit()));
         }
     }
-    m.initial_pages = end.div_ceil(PAGE_SIZE);
-    let needed = m.initial_pages * PAGE_SIZE;
+    m.initial_pages = end.div_ceil(page);
+    let needed = m.initial_pages * page;
     m.max_pages = match config.max_memory {
         Some(b) => {
-            if b % PAGE_SIZE != 0 {
-                errors.push(format!("maximum memory must be aligned to the page size ({PAGE_SIZE} bytes)"));
+            if b % page != 0 {
+                errors.push(format!("maximum memory must be aligned to the page size ({page} bytes)"));
             }
             if b < needed {
                 errors.push(format!("maximum memory too small, {needed} bytes needed"));
@@ -315,7 +333,7 @@ pub fn lay_out_memory(config: &Config, res: &Resolution, live: &LiveSet) -> Resu
             if b > config.max_memory_limit() {
                 errors.push(format!("maximum memory too large, cannot be greater than {}", config.max_memory_limit()));
             }
-            Some(b / PAGE_SIZE)
+            Some(b / page)
         }
         // MEM-MAX (measured): a shared or non-growable memory without
         // `--max-memory` has its initial size as maximum.
@@ -325,7 +343,7 @@ pub fn lay_out_memory(config: &Config, res: &Resolution, live: &LiveSet) -> Resu
     if !errors.is_empty() {
         return Err(errors);
     }
-    m.heap_end = (m.initial_pages * PAGE_SIZE).min(u32::MAX as u64) as u32;
+    m.heap_end = (m.initial_pages * page).min(u32::MAX as u64) as u32;
     for s in &mut segs {
         s.written = s.size;
     }
@@ -343,7 +361,7 @@ pub fn lay_out_memory(config: &Config, res: &Resolution, live: &LiveSet) -> Resu
 /// DYN-TLS: `.tdata` comes first (MEM-ORDER), so the TLS block starts at
 /// offset 0 and `__tls_base` holds that static offset.
 fn pic_memory(config: &Config, segs: Vec<OutSegment>, merged_pieces: HashMap<(FileId, DefinedIndex), PieceMap>) -> Result<MemoryLayout, String> {
-    let mut m = MemoryLayout { merged_pieces, ..Default::default() };
+    let mut m = MemoryLayout { merged_pieces, page_size: config.page_size(), ..Default::default() };
     let name = match segs.as_slice() {
         [one] => one.name.clone(),
         _ => ".data".to_string(),
@@ -379,8 +397,8 @@ fn pic_memory(config: &Config, segs: Vec<OutSegment>, merged_pieces: HashMap<(Fi
     out.size = end as u32;
     m.data_end = out.size;
     m.heap_base = out.size;
-    m.initial_pages = end.div_ceil(PAGE_SIZE);
-    m.max_pages = config.max_memory.map(|b| b / PAGE_SIZE);
+    m.initial_pages = end.div_ceil(m.page_size);
+    m.max_pages = config.max_memory.map(|b| b / m.page_size);
     if !out.pieces.is_empty() {
         m.segments = vec![out];
     }

@@ -415,7 +415,9 @@ fn table_type(l: &Layout, size: u32) -> TableType {
 /// SIXTYFOUR-LAYOUT: an i64 memory in a wasm64 link (measured).
 fn memory_type(l: &Layout) -> MemoryType {
     // MEM-SHARED: the memory's shared flag.
-    MemoryType { minimum: l.memory.initial_pages, maximum: l.memory.max_pages, memory64: l.wasm64, shared: l.memory.shared, page_size_log2: None }
+    // OPT-PAGE-SIZE: a page size other than 64 KiB is written (its log2).
+    let page_size_log2 = (l.memory.page_size != crate::config::PAGE_SIZE).then(|| l.memory.page_size.trailing_zeros());
+    MemoryType { minimum: l.memory.initial_pages, maximum: l.memory.max_pages, memory64: l.wasm64, shared: l.memory.shared, page_size_log2 }
 }
 
 /// SIXTYFOUR-LAYOUT: the offset of an active data or element segment, an
