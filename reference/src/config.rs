@@ -132,6 +132,12 @@ pub struct Config {
     /// `--initial-heap=N` (OPT-INITIAL-HEAP), bytes after `__heap_base`
     /// the initial memory must hold; 0 without the option.
     pub initial_heap: u64,
+    /// `--compress-relocations` (OPT-COMPRESS-RELOCS): relocated LEB
+    /// fields of input function bodies are written in their shortest form.
+    pub compress_relocations: bool,
+    /// `--noinhibit-exec` (OPT-NOINHIBIT-EXEC): duplicate symbols are
+    /// warnings and the output is written.
+    pub noinhibit_exec: bool,
     /// `-O N` (the last one; default 1): any level but 0 merges strings
     /// (MERGE-STRINGS, [`Config::merges_strings`]).
     pub optimize: i64,
@@ -189,6 +195,8 @@ impl Default for Config {
             export_memory_name: None,
             machine: None,
             optimize: 1,
+            compress_relocations: false,
+            noinhibit_exec: false,
             page_size: None,
             initial_heap: 0,
         }
@@ -256,8 +264,9 @@ pub const PAGE_SIZE: u64 = 65536;
 
 /// The checks wasm-ld makes on its options before it reads an input
 /// (`checkOptions`), in wasm-ld 22's order (DYN-OPT, measured): an
-/// exported table with PIC output ends the link alone; then `-shared` with
-/// `-pie`; the "not yet stable" warnings unless `--experimental-pic`
+/// exported table with PIC output ends the link alone; then
+/// `--compress-relocations` without stripping (OPT-COMPRESS-RELOCS);
+/// `-shared` with `-pie`; the "not yet stable" warnings unless `--experimental-pic`
 /// (UND-DYNAMIC's among them, so `--fatal-warnings` stops the link right
 /// here); `-Bsymbolic` without `-shared`; `--global-base`/`--table-base`
 /// with PIC output. Before them all, MEM-MAX's `--max-memory` with
@@ -273,6 +282,11 @@ pub(crate) fn check_options(config: &Config, diags: &mut crate::diag::Diagnostic
     if config.export_table && config.is_pic() {
         diags.error("-shared/-pie is incompatible with --export-table");
         return;
+    }
+    // OPT-COMPRESS-RELOCS (measured): debug sections would point into the
+    // uncompressed code.
+    if config.compress_relocations && !config.strip_debug && !config.strip_all {
+        diags.error("--compress-relocations is incompatible with output debug information. Please pass --strip-debug or --strip-all");
     }
     if config.shared && config.pie {
         diags.error("-shared and -pie may not be used together");

@@ -112,7 +112,7 @@ pub fn link_keeping_state(config: &Config, provider: &dyn InputProvider) -> Resu
 /// resolution and the entry check passed, also when the link fails later
 /// (WHY-1). Errors: as [`link`].
 pub fn link_with_reports(config: &Config, provider: &dyn InputProvider, reports: &mut Reports) -> Result<(Linked, LinkState), LinkError> {
-    let mut diags = diag::Diagnostics::new(config.fatal_warnings);
+    let mut diags = diag::Diagnostics::new(config.fatal_warnings).noinhibit_exec(config.noinhibit_exec);
     config::check_options(config, &mut diags);
     diags.stop_if_errors()?;
     let resolved = resolve::resolve(config, provider, &mut diags);

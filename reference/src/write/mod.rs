@@ -12,6 +12,7 @@ use std::borrow::Cow;
 use wasm_encoder::*;
 
 mod build_id;
+mod compress;
 mod pic;
 mod threads;
 
@@ -196,8 +197,14 @@ fn body(config: &Config, res: &Resolution, init: &InitOrder, l: &Layout, rel: &R
             let func = &obj.functions[pos.index()];
             let mut bytes = obj.bytes[func.body.clone()].to_vec();
             let relocs = &obj.code_relocs[obj.func_relocs[pos.index()].clone()];
-            if let Err(e) = rel.patch(*f, relocs, func.body.start - obj.code_payload, &mut bytes, None, None) {
+            let start = func.body.start - obj.code_payload;
+            if let Err(e) = rel.patch(*f, relocs, start, &mut bytes, None, None) {
                 errors.push(e);
+            }
+            // OPT-COMPRESS-RELOCS: input bodies only (the linker's own
+            // are written short already).
+            if config.compress_relocations {
+                bytes = compress::compress_body(&bytes, relocs, start);
             }
             bytes
         }
