@@ -90,7 +90,11 @@ const OPTIONS: &[Opt] = &[
     flag(&["print-map", "M"], "Write the map file to standard output"),
     value(&["why-extract"], "Write why each archive member was extracted to FILE (- for stdout)"),
     value(&["undefined", "u"], "Treat NAME as referenced (extracts archive members)"),
-    flag(&["allow-multiple-definition"], "Keep the first of duplicate definitions"),
+    flag(&["allow-multiple-definition"], "Keep the first of duplicate definitions (also -z muldefs)"),
+    flag(&["no-allow-multiple-definition"], "Duplicate definitions are errors (default)"),
+    flag(&["growable-table"], "Write the indirect function table without a maximum"),
+    flag(&["merge-data-segments"], "Merge .data.*, .rodata.*, .bss.*, .text.* segments by prefix (default)"),
+    flag(&["no-merge-data-segments"], "Keep each input segment name an output segment of its own"),
     flag(&["noinhibit-exec"], "Duplicate symbols are warnings (the last definition wins); the output is written"),
     flag(&["fatal-warnings"], "Treat warnings as errors"),
     flag(&["no-fatal-warnings"], "Warnings stay warnings (default)"),
@@ -233,6 +237,7 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
     let mut export_dynamic: Option<bool> = None;
     let mut entry_given = false;
     let (mut map_path, mut print_map) = (None, false);
+    let mut z_muldefs = false;
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
@@ -352,10 +357,19 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
             "global-base" => c.global_base = Some(number("global-base", &v)?),
             // 0 is wasm-ld's "unset": the default base 1 (measured, LAY-TABLE).
             "table-base" => c.table_base = Some((number("table-base", &v)? as u32).max(1)),
-            "z" => match v.split_once('=') {
-                Some(("stack-size", n)) => c.stack_size = number("z stack-size", n)?,
-                _ => return Err(format!("unknown -z value: {v}")),
-            },
+            // OPT-Z (measured): `-z muldefs` is --allow-multiple-definition
+            // (wherever it is); a value not starting `stack-size=` or
+            // `muldefs` is a warning, at link time.
+            "z" => {
+                let (key, n) = v.split_once('=').unwrap_or((v.as_str(), ""));
+                if !(v.starts_with("muldefs") || v.starts_with("stack-size=")) {
+                    c.unknown_z.push(v.clone());
+                }
+                if key == "stack-size" {
+                    c.stack_size = number("z stack-size", n).map_err(|_| format!("invalid stack-size: {n}"))?;
+                }
+                z_muldefs |= v == "muldefs";
+            }
             "stack-first" => c.stack_first = true,
             "no-stack-first" => c.stack_first = false,
             "gc-sections" => c.gc_sections = true,
@@ -370,6 +384,10 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
             "Map" => map_path = Some(v),
             "print-map" => print_map = true,
             "allow-multiple-definition" => c.allow_multiple_definition = true,
+            "no-allow-multiple-definition" => c.allow_multiple_definition = false,
+            "growable-table" => c.growable_table = true,
+            "merge-data-segments" => c.merge_data_segments = true,
+            "no-merge-data-segments" => c.merge_data_segments = false,
             "noinhibit-exec" => c.noinhibit_exec = true,
             "fatal-warnings" => c.fatal_warnings = true,
             "no-fatal-warnings" => c.fatal_warnings = false,
@@ -433,6 +451,8 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
         c.unresolved = UnresolvedPolicy::IgnoreAll;
     }
     c.export_dynamic = export_dynamic.unwrap_or(c.shared);
+    // OPT-Z: wasm-ld's `hasZOption(muldefs) || hasFlag(...)`.
+    c.allow_multiple_definition |= z_muldefs;
     c.map_file = if print_map { Some("-".to_string()) } else { map_path };
     // DYN-IMPORTS (measured, wasm-ld 22): a side module has no entry
     // unless one is named and imports its memory (PIC output imports the

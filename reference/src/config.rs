@@ -138,6 +138,14 @@ pub struct Config {
     /// `--noinhibit-exec` (OPT-NOINHIBIT-EXEC): duplicate symbols are
     /// warnings and the output is written.
     pub noinhibit_exec: bool,
+    /// `--growable-table` (OPT-GROWABLE-TABLE): the table has no maximum.
+    pub growable_table: bool,
+    /// `--merge-data-segments` (the default) / `--no-merge-data-segments`,
+    /// the last one (OPT-MERGE-SEGMENTS, MEM-NAME).
+    pub merge_data_segments: bool,
+    /// `-z` values wasm-ld does not know (OPT-Z): each is the warning
+    /// `unknown -z value: V`.
+    pub unknown_z: Vec<String>,
     /// `-O N` (the last one; default 1): any level but 0 merges strings
     /// (MERGE-STRINGS, [`Config::merges_strings`]).
     pub optimize: i64,
@@ -196,6 +204,9 @@ impl Default for Config {
             machine: None,
             optimize: 1,
             compress_relocations: false,
+            growable_table: false,
+            merge_data_segments: true,
+            unknown_z: Vec::new(),
             noinhibit_exec: false,
             page_size: None,
             initial_heap: 0,
@@ -269,10 +280,14 @@ pub const PAGE_SIZE: u64 = 65536;
 /// `-shared` with `-pie`; the "not yet stable" warnings unless `--experimental-pic`
 /// (UND-DYNAMIC's among them, so `--fatal-warnings` stops the link right
 /// here); `-Bsymbolic` without `-shared`; `--global-base`/`--table-base`
-/// with PIC output. Before them all, MEM-MAX's `--max-memory` with
+/// with PIC output. Before them all, OPT-Z's warnings, then MEM-MAX's `--max-memory` with
 /// `--no-growable-memory`; after them, refld's own refusal of
 /// `--shared-memory` in PIC output (MEM-SHARED).
 pub(crate) fn check_options(config: &Config, diags: &mut crate::diag::Diagnostics) {
+    // OPT-Z (measured): wasm-ld warns about unknown `-z` values first.
+    for v in &config.unknown_z {
+        diags.warning(format!("unknown -z value: {v}"));
+    }
     // MEM-MAX (measured, wasm-ld 22 and 19): checked before the others,
     // and it ends the link alone.
     if config.no_growable_memory && config.max_memory.is_some() {

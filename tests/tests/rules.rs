@@ -38,5 +38,7 @@ mod output_options;
 mod merge_strings;
 #[path = "rules/memory_options.rs"]
 mod memory_options;
+#[path = "rules/link_options.rs"]
+mod link_options;
 #[path = "rules/wasm64.rs"]
 mod wasm64;

@@ -136,10 +136,14 @@ impl MemoryLayout {
 
 /// MEM-NAME: the output segment an input segment goes to. TLS segments all
 /// go to `.tdata`; `.text.*`, `.data.*`, `.bss.*`, `.rodata.*` merge into
-/// their prefix; any other name is its own segment.
-pub fn output_segment_name(name: &str, flags: u32) -> String {
+/// their prefix; any other name is its own segment. OPT-MERGE-SEGMENTS:
+/// with `merge` false (`--no-merge-data-segments`) every name is its own.
+pub fn output_segment_name(name: &str, flags: u32, merge: bool) -> String {
     if flags & SEG_TLS != 0 {
         return ".tdata".into();
+    }
+    if !merge {
+        return name.into();
     }
     for p in [".text", ".data", ".bss", ".rodata"] {
         if name.starts_with(&format!("{p}.")) {
@@ -188,7 +192,7 @@ pub fn lay_out_memory(config: &Config, res: &Resolution, live: &LiveSet) -> Resu
             if !live.is_live(Chunk::Segment(f, i.into())) {
                 continue;
             }
-            let name = output_segment_name(&s.name, s.flags);
+            let name = output_segment_name(&s.name, s.flags, config.merge_data_segments);
             let idx = *by_name.entry(name.clone()).or_insert_with(|| {
                 segs.push(OutSegment { name: name.clone(), address: 0, size: 0, alignment: 1, pieces: vec![], tls: s.flags & SEG_TLS != 0, written: 0, merged: vec![] });
                 segs.len() - 1

@@ -57,7 +57,7 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
             // as wasm-ld writes it (LAY-TABLE).
             OutImportKind::Table(_) => EntityType::Table(TableType {
                 maximum: None,
-                ..table_type(l, l.table.as_ref().map(|t| t.size()).unwrap_or(0))
+                ..table_type(config, l, l.table.as_ref().map(|t| t.size()).unwrap_or(0))
             }),
             OutImportKind::Memory => EntityType::Memory(memory_type(l)),
             OutImportKind::Tag(t) => EntityType::Tag(TagType { kind: TagKind::Exception, func_type_idx: *t }),
@@ -74,7 +74,7 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
     m.section(&funcs);
     if let Some(t) = l.table.as_ref().filter(|t| !t.imported) {
         let mut tables = TableSection::new();
-        tables.table(table_type(l, t.size()));
+        tables.table(table_type(config, l, t.size()));
         m.section(&tables);
     }
     if !config.import_memory && res.defines_memory(config.quirks) {
@@ -415,8 +415,10 @@ fn global_type(g: wasmparser::GlobalType) -> GlobalType {
 
 /// SIXTYFOUR-LAYOUT: the indirect function table is a table64 in a wasm64 link
 /// (measured, wasm-ld 22 and 19).
-fn table_type(l: &Layout, size: u32) -> TableType {
-    TableType { element_type: RefType::FUNCREF, table64: l.wasm64, minimum: size as u64, maximum: Some(size as u64), shared: false }
+/// OPT-GROWABLE-TABLE: `--growable-table` writes no maximum.
+fn table_type(config: &Config, l: &Layout, size: u32) -> TableType {
+    let maximum = (!config.growable_table).then_some(size as u64);
+    TableType { element_type: RefType::FUNCREF, table64: l.wasm64, minimum: size as u64, maximum, shared: false }
 }
 
 /// SIXTYFOUR-LAYOUT: an i64 memory in a wasm64 link (measured).
