@@ -112,20 +112,29 @@ const OPTIONS: &[Opt] = &[
     flag(&["v"], "Print the version, then link (if there are inputs)"),
     flag(&["help", "h"], "Print this help and exit"),
     value(&["O"], "Optimisation level: at 1 (the default) and above, merge identical strings"),
-    inert(&["lto-O"], Arity::Value, "LTO optimisation level"),
-    inert(&["threads"], Arity::Value, "Number of threads"),
-    inert(&["no-demangle"], Arity::Flag, "Do not demangle names in diagnostics"),
-    inert(&["demangle"], Arity::Flag, "Demangle names in diagnostics"),
-    inert(&["color-diagnostics"], Arity::Flag, "Colour diagnostics"),
-    inert(&["no-color-diagnostics"], Arity::Flag, "No colour in diagnostics"),
-    inert(&["rsp-quoting"], Arity::Value, "Response file quoting (posix is used)"),
-    inert(&["mllvm"], Arity::Value, "Options for LLVM"),
-    inert(&["flavor"], Arity::Value, "rust-lld's flavour selector (wasm)"),
+    inert(&["lto-O"], Arity::Value, "LTO optimisation level: refld reads no bitcode"),
+    inert(&["lto-CGO"], Arity::Value, "LTO code generation level: refld reads no bitcode"),
+    inert(&["lto-partitions"], Arity::Value, "LTO partitions: refld reads no bitcode"),
+    inert(&["lto-debug-pass-manager"], Arity::Flag, "LTO pass manager log: refld reads no bitcode"),
+    inert(&["thinlto-cache-dir"], Arity::Value, "ThinLTO cache: refld reads no bitcode"),
+    inert(&["thinlto-cache-policy"], Arity::Value, "ThinLTO cache policy: refld reads no bitcode"),
+    inert(&["thinlto-jobs"], Arity::Value, "ThinLTO jobs: refld reads no bitcode"),
+    inert(&["save-temps"], Arity::Flag, "Keep LTO's intermediate files: refld reads no bitcode"),
+    inert(&["threads"], Arity::Value, "Number of threads: refld links on one"),
+    inert(&["verbose"], Arity::Flag, "Log the link's steps: refld has no log"),
+    inert(&["error-limit"], Arity::Value, "Errors shown before stopping: refld reports every error of a phase (DIAG-1)"),
+    inert(&["no-demangle"], Arity::Flag, "Do not demangle names in diagnostics: refld prints names as they are"),
+    inert(&["demangle"], Arity::Flag, "Demangle names in diagnostics: refld prints names as they are"),
+    inert(&["color-diagnostics"], Arity::Flag, "Colour diagnostics: refld writes plain text"),
+    inert(&["no-color-diagnostics"], Arity::Flag, "No colour in diagnostics: refld writes plain text"),
+    inert(&["rsp-quoting"], Arity::Value, "Response file quoting: refld reads posix quoting (CLI-3)"),
+    inert(&["mllvm"], Arity::Value, "Options for LLVM: refld runs no LLVM code"),
+    inert(&["flavor"], Arity::Value, "rust-lld's flavour selector: refld is wasm-ld only"),
 ];
 
 /// Joined-prefix options: `-O2`, `--lto-O3`, `-lc`, `-L/x`, `-ofile`,
 /// `-zstack-size=N`, `-usym`, `-mwasm32` (CLI-2). Longest names first.
-const JOINED: &[&str] = &["lto-O", "O", "l", "L", "o", "z", "u", "m", "e"];
+const JOINED: &[&str] = &["lto-CGO", "lto-O", "O", "l", "L", "o", "z", "u", "m", "e"];
 
 fn find(name: &str) -> Option<&'static Opt> {
     OPTIONS.iter().find(|o| o.names.contains(&name))
@@ -141,7 +150,7 @@ pub fn help_text() -> String {
         if o.arity == Arity::Value {
             names[0].push_str(if o.names[0].len() == 1 { " <value>" } else { "=<value>" });
         }
-        let note = if o.effect { "" } else { " (accepted, no effect on the output)" };
+        let note = if o.effect { "" } else { " (accepted without effect on the output)" };
         s.push_str(&format!("  {:<36} {}{}\n", names.join(", "), o.help, note));
     }
     s.push_str("\nQUIRKS (--quirk NAME; reference/SPEC.md QUIRK-*):\n");
@@ -634,7 +643,16 @@ mod tests {
     #[test]
     fn help_marks_inert_options() {
         let h = help_text();
-        assert!(h.contains("--no-demangle") && h.contains("no effect on the output"));
+        assert!(h.contains("--no-demangle") && h.contains("accepted without effect on the output"));
+        // Every option without effect says why.
+        for line in h.lines().filter(|l| l.contains("accepted without effect")) {
+            assert!(line.contains(": refld") || line.contains(": rust-lld"), "{line}");
+        }
+        // The options of this file's tests with effect are not marked.
+        for o in ["--page-size", "--initial-heap", "--compress-relocations", "--noinhibit-exec", "--growable-table", "-O <value>"] {
+            let line = h.lines().find(|l| l.trim_start().starts_with(o)).unwrap_or_else(|| panic!("{o} in --help"));
+            assert!(!line.contains("without effect"), "{line}");
+        }
         assert!(h.contains("--export=<value>"));
     }
 }

@@ -299,7 +299,7 @@ pub fn lay_out_memory(config: &Config, res: &Resolution, live: &LiveSet) -> Resu
     // `__heap_base`, a multiple of the page size, at most the 4 GiB (16 GiB)
     // limit less `__heap_base`; checked before `--initial-memory`.
     if config.initial_heap != 0 {
-        if config.initial_heap % page != 0 {
+        if !config.initial_heap.is_multiple_of(page) {
             errors.push(format!("initial heap must be aligned to the page size ({page} bytes)"));
         }
         let most = config.max_memory_limit() - ptr;

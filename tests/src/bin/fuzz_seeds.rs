@@ -73,9 +73,6 @@ fn object_seeds(corpus: &Path, out: &Path) -> Result<usize> {
     Ok(written.len())
 }
 
-/// The `i`-th byte stream of a fixed family (the same as the property
-/// suite's `seeded`).
-
 /// Up to 64 streams, each the first of the family to show a feature
 /// combination not seen yet: (files, has members, has constructors, has a
 /// weak definition, name defined twice, policy, --export-all).

@@ -82,3 +82,29 @@ fn z_options_and_multiple_definitions_as_wasm_ld() {
         assert_eq!(refld::args::parse_args(&argv, &|_| Err(String::new())), Err(msg.to_string()));
     }
 }
+
+/// CLI-1: options refld accepts without effect (marked so in `--help`)
+/// change nothing in rust-lld's output either.
+#[test]
+fn options_without_effect_change_nothing() {
+    let c = compile(&UNIT, &["--target=wasm32-unknown-unknown", "-O2"]);
+    let objs = inputs(&c);
+    let (plain, _) = both_ok(&objs, &["-o", "out.wasm"]);
+    let inert: [&[&str]; 9] = [
+        &["--lto-O3", "--lto-CGO2", "--lto-partitions=2", "--lto-debug-pass-manager"],
+        &["--thinlto-cache-dir=cache", "--thinlto-jobs=2", "--thinlto-cache-policy=prune_interval=1h"],
+        &["--save-temps"],
+        &["--threads=1"],
+        &["--verbose"],
+        &["--error-limit=3"],
+        &["--no-demangle", "--demangle"],
+        &["--color-diagnostics", "--no-color-diagnostics"],
+        &["--rsp-quoting=posix"],
+    ];
+    for extra in inert {
+        let mut args = extra.to_vec();
+        args.extend(["-o", "out.wasm"]);
+        let (ours, lld) = both_ok(&objs, &args);
+        assert!(ours == plain && lld == plain, "{args:?} changed the output");
+    }
+}

@@ -20,10 +20,13 @@ fn parse_error(args: &[&str]) -> String {
     }
 }
 
+/// A memory's initial size, maximum (pages) and page size log2.
+type MemoryLimits = (u64, Option<u64>, Option<u32>);
+
 /// The memory's (initial, maximum, page size log2) and the values of the
 /// exported i32 globals of a module that validates with every feature
 /// (custom page sizes among them).
-fn memory_and_exported_globals(bytes: &[u8]) -> ((u64, Option<u64>, Option<u32>), std::collections::HashMap<String, i32>) {
+fn memory_and_exported_globals(bytes: &[u8]) -> (MemoryLimits, std::collections::HashMap<String, i32>) {
     use wasmparser::{Operator, Payload};
     testkit::validate_all_features(bytes).expect("a valid module");
     let (mut memory, mut values, mut exports) = (None, Vec::new(), Vec::new());

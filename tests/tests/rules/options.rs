@@ -102,7 +102,7 @@ fn wrap_extracts_reports_and_checks_kinds() {
     assert_eq!(same_sections(&[start.clone(), libf.clone()], &["--wrap=bar"]).0, plain.0);
     let msgs = both_fail(&[start.clone(), libf.clone()], &["--wrap=foo"]);
     assert_eq!(errors(&msgs), ["start.o: undefined symbol: __wrap_foo"]);
-    let out = same_sections(&[start.clone()], &["--wrap=foo", "--allow-undefined"]);
+    let out = same_sections(std::slice::from_ref(&start), &["--wrap=foo", "--allow-undefined"]);
     assert_eq!(summary(&out.0).imports, [("env".to_string(), "__wrap_foo".to_string(), "func")]);
     same_sections(&[start, libf], &["--wrap=foo", "--warn-unresolved-symbols"]);
 
