@@ -17,10 +17,7 @@ const UNIT: [(&str, &str); 1] = [(
 fn growable_table_as_wasm_ld() {
     let c = compile(&UNIT, &["--target=wasm32-unknown-unknown", "-O2"]);
     let objs = inputs(&c);
-    // (Not with --export-table: refld writes that export before the
-    // symbols' where wasm-ld writes it after them with these objects, a
-    // divergence of EXP-1 found here, whatever --growable-table.)
-    for extra in [&["--growable-table"][..], &["--growable-table", "--import-table"], &["--growable-table", "--no-gc-sections"]] {
+    for extra in [&["--growable-table"][..], &["--growable-table", "--import-table"], &["--growable-table", "--no-gc-sections"], &["--growable-table", "--export-table"]] {
         let mut args = extra.to_vec();
         args.extend(["-o", "out.wasm"]);
         let (ours, lld) = both_ok(&objs, &args);
@@ -107,4 +104,41 @@ fn options_without_effect_change_nothing() {
         let (ours, lld) = both_ok(&objs, &args);
         assert!(ours == plain && lld == plain, "{args:?} changed the output");
     }
+}
+
+/// EXP-TABLE: `--export-table` exports the table where its symbol is in
+/// the symbol table: after the symbols of the files read before the first
+/// one using the table, else after every symbol.
+#[test]
+fn table_export_where_its_symbol_is() {
+    let c = compile(
+        &[
+            ("uses", "int (*volatile fp)(int); int callit(int x) { return fp(x); }\n"),
+            ("defs", "int g(int x) { return x; } int _start(void) { return g(1); }\n"),
+        ],
+        &["--target=wasm32-unknown-unknown", "-O2"],
+    );
+    let objs = inputs(&c);
+    let reversed = vec![objs[1].clone(), objs[0].clone()];
+    for objs in [&objs, &reversed] {
+        // (Not --export-all: refld writes `__wasm_call_ctors` and
+        // `__stack_pointer` after the inputs' symbols, wasm-ld before them.)
+        for extra in [&["--export=callit", "--export=g"][..], &["--export=g"], &["--export=callit", "--no-gc-sections"]] {
+            let mut args = vec!["--export-table"];
+            args.extend(extra);
+            args.extend(["-o", "out.wasm"]);
+            let (ours, lld) = both_ok(objs, &args);
+            assert!(ours == lld, "{args:?}: the modules differ");
+        }
+    }
+    // Objects without a table symbol: the table export comes last.
+    let mut m = obj();
+    let f = m.define_func("f", sig_i32(), ret(4), 0);
+    let p = m.define_data("p", ".data.p", &[0; 4], 0);
+    m.add_data_reloc(m.segment_of(p).unwrap(), 0, RelocType::TableIndexI32, f, 0);
+    m.define_func("_start", sig_i32(), ret(0), 0);
+    let objs = [("m.o", encode(&m))];
+    let (ours, lld) = both_ok(&objs, &["--export-table", "--export=p", "--export=f", "-o", "out.wasm"]);
+    assert!(ours == lld, "model object: the modules differ");
+    assert_eq!(summary(&ours).exports.last().map(|e| e.0.as_str()), Some("__indirect_function_table"));
 }
