@@ -53,6 +53,9 @@ pub struct SymbolPlacement {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LinkMap {
     pub functions: Vec<FunctionPlacement>,
+    /// Input segments placed whole; those whose strings were merged
+    /// (MERGE-STRINGS) have no one place and are not listed (their data
+    /// symbols are, at their strings' addresses).
     pub segments: Vec<SegmentPlacement>,
     pub symbols: Vec<SymbolPlacement>,
 }
