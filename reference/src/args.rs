@@ -2,7 +2,7 @@
 //! `--flag=v` and `--flag v`, joined short options (`-lc`, `-L/x`,
 //! `-zstack-size=N`), `@response` files, positional inputs in order.
 
-use crate::config::{Config, InputSpec, UnresolvedPolicy};
+use crate::config::{Config, InputSpec, UnresolvedPolicy, PAGE_SIZE};
 
 /// What the command line asks for.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,8 +62,10 @@ const OPTIONS: &[Opt] = &[
     flag(&["export-memory"], "Export the memory (default unless --import-memory); --export-memory=NAME exports it as NAME"),
     flag(&["import-memory"], "Import the memory as env.memory"),
     flag(&["import-table"], "Import the indirect function table"),
-    value(&["initial-memory"], "Initial memory size, bytes (a multiple of 65536)"),
-    value(&["max-memory"], "Maximum memory size, bytes (a multiple of 65536)"),
+    value(&["initial-memory"], "Initial memory size, bytes (a multiple of the page size)"),
+    value(&["max-memory"], "Maximum memory size, bytes (a multiple of the page size)"),
+    value(&["page-size"], "The memory's page size, bytes: 1 or 65536 (default 65536); --page-size=N only"),
+    value(&["initial-heap"], "Initial heap size after __heap_base, bytes (a multiple of the page size)"),
     flag(&["shared-memory"], "Shared linear memory; data segments passive, written by __wasm_init_memory"),
     flag(&["no-growable-memory"], "Maximum memory = initial memory"),
     value(&["global-base"], "Address where data starts, bytes (default 1024)"),
@@ -81,13 +83,19 @@ const OPTIONS: &[Opt] = &[
     flag(&["no-gc-sections"], "Keep everything"),
     flag(&["strip-all", "s"], "Strip the name section, producers and debug info"),
     flag(&["strip-debug", "S"], "Strip debug sections"),
+    flag(&["compress-relocations"], "Write relocated LEBs of function bodies in their shortest form (needs --strip-debug or --strip-all)"),
     value(&["wrap"], "Use __wrap_NAME for references to NAME, NAME for __real_NAME"),
     value(&["Map"], "Write the map file to FILE"),
     flag(&["build-id"], "Write a build_id section: --build-id[=fast|sha1|tree|uuid|0xHEX|none] (fast by default)"),
     flag(&["print-map", "M"], "Write the map file to standard output"),
     value(&["why-extract"], "Write why each archive member was extracted to FILE (- for stdout)"),
     value(&["undefined", "u"], "Treat NAME as referenced (extracts archive members)"),
-    flag(&["allow-multiple-definition"], "Keep the first of duplicate definitions"),
+    flag(&["allow-multiple-definition"], "Keep the first of duplicate definitions (also -z muldefs)"),
+    flag(&["no-allow-multiple-definition"], "Duplicate definitions are errors (default)"),
+    flag(&["growable-table"], "Write the indirect function table without a maximum"),
+    flag(&["merge-data-segments"], "Merge .data.*, .rodata.*, .bss.*, .text.* segments by prefix (default)"),
+    flag(&["no-merge-data-segments"], "Keep each input segment name an output segment of its own"),
+    flag(&["noinhibit-exec"], "Duplicate symbols are warnings (the last definition wins); the output is written"),
     flag(&["fatal-warnings"], "Treat warnings as errors"),
     flag(&["no-fatal-warnings"], "Warnings stay warnings (default)"),
     value(&["unresolved-symbols"], "report-all | ignore-all | import-dynamic"),
@@ -103,21 +111,30 @@ const OPTIONS: &[Opt] = &[
     flag(&["version"], "Print the version and exit"),
     flag(&["v"], "Print the version, then link (if there are inputs)"),
     flag(&["help", "h"], "Print this help and exit"),
-    inert(&["O"], Arity::Value, "Optimisation level"),
-    inert(&["lto-O"], Arity::Value, "LTO optimisation level"),
-    inert(&["threads"], Arity::Value, "Number of threads"),
-    inert(&["no-demangle"], Arity::Flag, "Do not demangle names in diagnostics"),
-    inert(&["demangle"], Arity::Flag, "Demangle names in diagnostics"),
-    inert(&["color-diagnostics"], Arity::Flag, "Colour diagnostics"),
-    inert(&["no-color-diagnostics"], Arity::Flag, "No colour in diagnostics"),
-    inert(&["rsp-quoting"], Arity::Value, "Response file quoting (posix is used)"),
-    inert(&["mllvm"], Arity::Value, "Options for LLVM"),
-    inert(&["flavor"], Arity::Value, "rust-lld's flavour selector (wasm)"),
+    value(&["O"], "Optimisation level: at 1 (the default) and above, merge identical strings"),
+    inert(&["lto-O"], Arity::Value, "LTO optimisation level: refld reads no bitcode"),
+    inert(&["lto-CGO"], Arity::Value, "LTO code generation level: refld reads no bitcode"),
+    inert(&["lto-partitions"], Arity::Value, "LTO partitions: refld reads no bitcode"),
+    inert(&["lto-debug-pass-manager"], Arity::Flag, "LTO pass manager log: refld reads no bitcode"),
+    inert(&["thinlto-cache-dir"], Arity::Value, "ThinLTO cache: refld reads no bitcode"),
+    inert(&["thinlto-cache-policy"], Arity::Value, "ThinLTO cache policy: refld reads no bitcode"),
+    inert(&["thinlto-jobs"], Arity::Value, "ThinLTO jobs: refld reads no bitcode"),
+    inert(&["save-temps"], Arity::Flag, "Keep LTO's intermediate files: refld reads no bitcode"),
+    inert(&["threads"], Arity::Value, "Number of threads: refld links on one"),
+    inert(&["verbose"], Arity::Flag, "Log the link's steps: refld has no log"),
+    inert(&["error-limit"], Arity::Value, "Errors shown before stopping: refld reports every error of a phase (DIAG-1)"),
+    inert(&["no-demangle"], Arity::Flag, "Do not demangle names in diagnostics: refld prints names as they are"),
+    inert(&["demangle"], Arity::Flag, "Demangle names in diagnostics: refld prints names as they are"),
+    inert(&["color-diagnostics"], Arity::Flag, "Colour diagnostics: refld writes plain text"),
+    inert(&["no-color-diagnostics"], Arity::Flag, "No colour in diagnostics: refld writes plain text"),
+    inert(&["rsp-quoting"], Arity::Value, "Response file quoting: refld reads posix quoting (CLI-3)"),
+    inert(&["mllvm"], Arity::Value, "Options for LLVM: refld runs no LLVM code"),
+    inert(&["flavor"], Arity::Value, "rust-lld's flavour selector: refld is wasm-ld only"),
 ];
 
 /// Joined-prefix options: `-O2`, `--lto-O3`, `-lc`, `-L/x`, `-ofile`,
 /// `-zstack-size=N`, `-usym`, `-mwasm32` (CLI-2). Longest names first.
-const JOINED: &[&str] = &["lto-O", "O", "l", "L", "o", "z", "u", "m", "e"];
+const JOINED: &[&str] = &["lto-CGO", "lto-O", "O", "l", "L", "o", "z", "u", "m", "e"];
 
 fn find(name: &str) -> Option<&'static Opt> {
     OPTIONS.iter().find(|o| o.names.contains(&name))
@@ -133,7 +150,7 @@ pub fn help_text() -> String {
         if o.arity == Arity::Value {
             names[0].push_str(if o.names[0].len() == 1 { " <value>" } else { "=<value>" });
         }
-        let note = if o.effect { "" } else { " (accepted, no effect on the output)" };
+        let note = if o.effect { "" } else { " (accepted without effect on the output)" };
         s.push_str(&format!("  {:<36} {}{}\n", names.join(", "), o.help, note));
     }
     s.push_str("\nQUIRKS (--quirk NAME; reference/SPEC.md QUIRK-*):\n");
@@ -229,6 +246,7 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
     let mut export_dynamic: Option<bool> = None;
     let mut entry_given = false;
     let (mut map_path, mut print_map) = (None, false);
+    let mut z_muldefs = false;
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
@@ -254,6 +272,11 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
         if let Some(style) = body.strip_prefix("build-id=") {
             c.build_id = build_id_style(style)?;
             continue;
+        }
+        // OPT-PAGE-SIZE: wasm-ld knows only the joined `--page-size=N`
+        // (measured: `--page-size N` is an unknown argument).
+        if body == "page-size" {
+            return Err(format!("unknown argument: {a}"));
         }
         // Nested --start-lib and a stray --end-lib are errors (CLI-LIB).
         if body == "start-lib" && lazy {
@@ -328,21 +351,41 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
             "import-table" => c.import_table = true,
             "initial-memory" => c.initial_memory = Some(number("initial-memory", &v)?),
             "max-memory" => c.max_memory = Some(number("max-memory", &v)?),
+            // OPT-PAGE-SIZE (measured): a decimal number, 1 or 65536.
+            "page-size" => {
+                let n: u64 = v.parse().map_err(|_| format!("{a}: number expected, but got '{v}'"))?;
+                if n != 1 && n != PAGE_SIZE {
+                    return Err("--page_size=N must be either 1 or 65536".into());
+                }
+                c.page_size = Some(n);
+            }
+            // OPT-INITIAL-HEAP: wasm-ld's `getInteger`, a decimal number.
+            "initial-heap" => c.initial_heap = v.parse().map_err(|_| format!("{a}: number expected, but got '{v}'"))?,
             "shared-memory" => c.shared_memory = true,
             "no-growable-memory" => c.no_growable_memory = true,
             "global-base" => c.global_base = Some(number("global-base", &v)?),
             // 0 is wasm-ld's "unset": the default base 1 (measured, LAY-TABLE).
             "table-base" => c.table_base = Some((number("table-base", &v)? as u32).max(1)),
-            "z" => match v.split_once('=') {
-                Some(("stack-size", n)) => c.stack_size = number("z stack-size", n)?,
-                _ => return Err(format!("unknown -z value: {v}")),
-            },
+            // OPT-Z (measured): `-z muldefs` is --allow-multiple-definition
+            // (wherever it is); a value not starting `stack-size=` or
+            // `muldefs` is a warning, at link time.
+            "z" => {
+                let (key, n) = v.split_once('=').unwrap_or((v.as_str(), ""));
+                if !(v.starts_with("muldefs") || v.starts_with("stack-size=")) {
+                    c.unknown_z.push(v.clone());
+                }
+                if key == "stack-size" {
+                    c.stack_size = number("z stack-size", n).map_err(|_| format!("invalid stack-size: {n}"))?;
+                }
+                z_muldefs |= v == "muldefs";
+            }
             "stack-first" => c.stack_first = true,
             "no-stack-first" => c.stack_first = false,
             "gc-sections" => c.gc_sections = true,
             "no-gc-sections" => c.gc_sections = false,
             "strip-all" => c.strip_all = true,
             "strip-debug" => c.strip_debug = true,
+            "compress-relocations" => c.compress_relocations = true,
             "undefined" => c.undefined.push(v),
             "wrap" => c.wrap.push(v),
             "why-extract" => c.why_extract = Some(v),
@@ -350,6 +393,11 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
             "Map" => map_path = Some(v),
             "print-map" => print_map = true,
             "allow-multiple-definition" => c.allow_multiple_definition = true,
+            "no-allow-multiple-definition" => c.allow_multiple_definition = false,
+            "growable-table" => c.growable_table = true,
+            "merge-data-segments" => c.merge_data_segments = true,
+            "no-merge-data-segments" => c.merge_data_segments = false,
+            "noinhibit-exec" => c.noinhibit_exec = true,
             "fatal-warnings" => c.fatal_warnings = true,
             "no-fatal-warnings" => c.fatal_warnings = false,
             "unresolved-symbols" => {
@@ -389,6 +437,8 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
                     _ => return Err(format!("invalid target architecture: {v}")),
                 }
             }
+            // MERGE-STRINGS: wasm-ld's `getInteger(OPT_O, 1)`.
+            "O" => c.optimize = v.parse().map_err(|_| format!("{a}: number expected, but got '{v}'"))?,
             "version" => return Ok(Action::Version),
             "v" => c.print_version = true,
             "help" => return Ok(Action::Help),
@@ -410,6 +460,8 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
         c.unresolved = UnresolvedPolicy::IgnoreAll;
     }
     c.export_dynamic = export_dynamic.unwrap_or(c.shared);
+    // OPT-Z: wasm-ld's `hasZOption(muldefs) || hasFlag(...)`.
+    c.allow_multiple_definition |= z_muldefs;
     c.map_file = if print_map { Some("-".to_string()) } else { map_path };
     // DYN-IMPORTS (measured, wasm-ld 22): a side module has no entry
     // unless one is named and imports its memory (PIC output imports the
@@ -591,7 +643,16 @@ mod tests {
     #[test]
     fn help_marks_inert_options() {
         let h = help_text();
-        assert!(h.contains("--no-demangle") && h.contains("no effect on the output"));
+        assert!(h.contains("--no-demangle") && h.contains("accepted without effect on the output"));
+        // Every option without effect says why.
+        for line in h.lines().filter(|l| l.contains("accepted without effect")) {
+            assert!(line.contains(": refld") || line.contains(": rust-lld"), "{line}");
+        }
+        // The options of this file's tests with effect are not marked.
+        for o in ["--page-size", "--initial-heap", "--compress-relocations", "--noinhibit-exec", "--growable-table", "-O <value>"] {
+            let line = h.lines().find(|l| l.trim_start().starts_with(o)).unwrap_or_else(|| panic!("{o} in --help"));
+            assert!(!line.contains("without effect"), "{line}");
+        }
         assert!(h.contains("--export=<value>"));
     }
 }

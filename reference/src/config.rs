@@ -126,6 +126,29 @@ pub struct Config {
     /// `--export-memory=NAME` (the last one, whatever the order with
     /// `--export-memory`): the memory is exported as NAME (EXP-MEMORY-NAME).
     pub export_memory_name: Option<String>,
+    /// `--page-size=N` (OPT-PAGE-SIZE), bytes: 1 or 65536; `None` without
+    /// the option (65536, written without a page size of its own).
+    pub page_size: Option<u64>,
+    /// `--initial-heap=N` (OPT-INITIAL-HEAP), bytes after `__heap_base`
+    /// the initial memory must hold; 0 without the option.
+    pub initial_heap: u64,
+    /// `--compress-relocations` (OPT-COMPRESS-RELOCS): relocated LEB
+    /// fields of input function bodies are written in their shortest form.
+    pub compress_relocations: bool,
+    /// `--noinhibit-exec` (OPT-NOINHIBIT-EXEC): duplicate symbols are
+    /// warnings and the output is written.
+    pub noinhibit_exec: bool,
+    /// `--growable-table` (OPT-GROWABLE-TABLE): the table has no maximum.
+    pub growable_table: bool,
+    /// `--merge-data-segments` (the default) / `--no-merge-data-segments`,
+    /// the last one (OPT-MERGE-SEGMENTS, MEM-NAME).
+    pub merge_data_segments: bool,
+    /// `-z` values wasm-ld does not know (OPT-Z): each is the warning
+    /// `unknown -z value: V`.
+    pub unknown_z: Vec<String>,
+    /// `-O N` (the last one; default 1): any level but 0 merges strings
+    /// (MERGE-STRINGS, [`Config::merges_strings`]).
+    pub optimize: i64,
     /// `-m`/`-mwasm64`: the machine (SIXTYFOUR-MACHINE); `None` without `-m`,
     /// `Some(true)` for wasm64, `Some(false)` for wasm32. Only `-m wasm64`
     /// makes a wasm64 link; without `-m` the link is wasm32.
@@ -179,6 +202,14 @@ impl Default for Config {
             print_version: false,
             export_memory_name: None,
             machine: None,
+            optimize: 1,
+            compress_relocations: false,
+            growable_table: false,
+            merge_data_segments: true,
+            unknown_z: Vec::new(),
+            noinhibit_exec: false,
+            page_size: None,
+            initial_heap: 0,
         }
     }
 }
@@ -207,6 +238,19 @@ impl Config {
         if self.wasm64() { 1 << 34 } else { 1 << 32 }
     }
 
+    /// OPT-PAGE-SIZE: the memory's page size, bytes (`--page-size`,
+    /// default 65536).
+    pub fn page_size(&self) -> u64 {
+        self.page_size.unwrap_or(PAGE_SIZE)
+    }
+
+    /// MERGE-STRINGS: strings are merged unless `-O0`. wasm-ld keeps the
+    /// level as a 32-bit unsigned number (measured: `-O -1` merges,
+    /// `-O 4294967296` does not).
+    pub fn merges_strings(&self) -> bool {
+        self.optimize as u32 != 0
+    }
+
     /// Position-independent output (`-pie` or `-shared`).
     pub fn is_pic(&self) -> bool {
         self.pie || self.shared
@@ -226,19 +270,24 @@ impl Config {
     }
 }
 
-/// 64 KiB: the wasm page size, bytes.
+/// 64 KiB: the wasm page size, bytes (the default of `--page-size`).
 pub const PAGE_SIZE: u64 = 65536;
 
 /// The checks wasm-ld makes on its options before it reads an input
 /// (`checkOptions`), in wasm-ld 22's order (DYN-OPT, measured): an
-/// exported table with PIC output ends the link alone; then `-shared` with
-/// `-pie`; the "not yet stable" warnings unless `--experimental-pic`
+/// exported table with PIC output ends the link alone; then
+/// `--compress-relocations` without stripping (OPT-COMPRESS-RELOCS);
+/// `-shared` with `-pie`; the "not yet stable" warnings unless `--experimental-pic`
 /// (UND-DYNAMIC's among them, so `--fatal-warnings` stops the link right
 /// here); `-Bsymbolic` without `-shared`; `--global-base`/`--table-base`
-/// with PIC output. Before them all, MEM-MAX's `--max-memory` with
+/// with PIC output. Before them all, OPT-Z's warnings, then MEM-MAX's `--max-memory` with
 /// `--no-growable-memory`; after them, refld's own refusal of
 /// `--shared-memory` in PIC output (MEM-SHARED).
 pub(crate) fn check_options(config: &Config, diags: &mut crate::diag::Diagnostics) {
+    // OPT-Z (measured): wasm-ld warns about unknown `-z` values first.
+    for v in &config.unknown_z {
+        diags.warning(format!("unknown -z value: {v}"));
+    }
     // MEM-MAX (measured, wasm-ld 22 and 19): checked before the others,
     // and it ends the link alone.
     if config.no_growable_memory && config.max_memory.is_some() {
@@ -248,6 +297,11 @@ pub(crate) fn check_options(config: &Config, diags: &mut crate::diag::Diagnostic
     if config.export_table && config.is_pic() {
         diags.error("-shared/-pie is incompatible with --export-table");
         return;
+    }
+    // OPT-COMPRESS-RELOCS (measured): debug sections would point into the
+    // uncompressed code.
+    if config.compress_relocations && !config.strip_debug && !config.strip_all {
+        diags.error("--compress-relocations is incompatible with output debug information. Please pass --strip-debug or --strip-all");
     }
     if config.shared && config.pie {
         diags.error("-shared and -pie may not be used together");

@@ -59,12 +59,32 @@ pub struct Diagnostics {
     list: Vec<Diagnostic>,
     /// CLI-FATAL: `--fatal-warnings` makes every warning an error.
     fatal_warnings: bool,
+    /// OPT-NOINHIBIT-EXEC: `--noinhibit-exec` makes the errors wasm-ld
+    /// reports with `errorOrWarn` warnings.
+    noinhibit_exec: bool,
 }
 
 impl Diagnostics {
     /// An empty sink; `fatal_warnings` as `--fatal-warnings` says.
     pub fn new(fatal_warnings: bool) -> Self {
-        Diagnostics { list: Vec::new(), fatal_warnings }
+        Diagnostics { list: Vec::new(), fatal_warnings, noinhibit_exec: false }
+    }
+
+    /// OPT-NOINHIBIT-EXEC: the sink of a link with `--noinhibit-exec`.
+    pub fn noinhibit_exec(mut self, on: bool) -> Self {
+        self.noinhibit_exec = on;
+        self
+    }
+
+    /// OPT-NOINHIBIT-EXEC: an error wasm-ld reports with `errorOrWarn`
+    /// (duplicate symbols, SYM-4, SYN-1): a warning under
+    /// `--noinhibit-exec`, else an error.
+    pub fn error_or_warning(&mut self, message: impl Into<String>) {
+        if self.noinhibit_exec {
+            self.warning(message);
+        } else {
+            self.error(message);
+        }
     }
 
     /// Adds `d`.

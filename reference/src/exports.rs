@@ -22,7 +22,8 @@ pub(crate) struct Export {
 }
 
 /// Everything the output exports, in wasm-ld's order: `memory` (EXP-1),
-/// the table (`--export-table`), then symbols in symbol-table order.
+/// then symbols in symbol-table order, the table (`--export-table`) at its
+/// symbol's place (EXP-TABLE, `layout::exports`).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Exports {
     /// `memory` is exported: memory is not imported, or `--export-memory`.

@@ -17,6 +17,7 @@
 //!  -> exports::check_entry                         (EXP-6)             stop
 //!  -> resolve::signature_variants                  (SIG-1, SIG-2)      stop
 //!  -> resolve::wrap::apply                         (WRAP-1)
+//!  -> layout::memory::check_strings                (MERGE-STRINGS)     stop
 //!  -> live::mark_live         -> LiveSet           (GC)
 //!  -> exports::check_requested                     (EXP-5)
 //!  -> features::merge_features -> Features         (FEAT-1, FEAT-2)
@@ -111,7 +112,7 @@ pub fn link_keeping_state(config: &Config, provider: &dyn InputProvider) -> Resu
 /// resolution and the entry check passed, also when the link fails later
 /// (WHY-1). Errors: as [`link`].
 pub fn link_with_reports(config: &Config, provider: &dyn InputProvider, reports: &mut Reports) -> Result<(Linked, LinkState), LinkError> {
-    let mut diags = diag::Diagnostics::new(config.fatal_warnings);
+    let mut diags = diag::Diagnostics::new(config.fatal_warnings).noinhibit_exec(config.noinhibit_exec);
     config::check_options(config, &mut diags);
     diags.stop_if_errors()?;
     let resolved = resolve::resolve(config, provider, &mut diags);
@@ -125,6 +126,7 @@ pub fn link_with_reports(config: &Config, provider: &dyn InputProvider, reports:
     resolve::signature_variants(&mut res, config, &mut diags);
     diags.stop_if_errors()?;
     resolve::wrap::apply(&mut res);
+    layout::memory::check_strings(config, &res).map_err(|e| diags.stop(e))?;
     let live = live::mark_live(config, &res);
     // EXP-5: wasm-ld checks the `--export` targets when it starts writing,
     // before features and relocations (measured: no stop in between).

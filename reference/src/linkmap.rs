@@ -53,6 +53,9 @@ pub struct SymbolPlacement {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LinkMap {
     pub functions: Vec<FunctionPlacement>,
+    /// Input segments placed whole; those whose strings were merged
+    /// (MERGE-STRINGS) have no one place and are not listed (their data
+    /// symbols are, at their strings' addresses).
     pub segments: Vec<SegmentPlacement>,
     pub symbols: Vec<SymbolPlacement>,
 }
@@ -80,7 +83,7 @@ pub(crate) fn build(res: &Resolution, l: &Layout) -> LinkMap {
             SymbolKind::Global => l.global_of(res, file, si).map(SymbolValue::Global),
             SymbolKind::Data => res.files[file].symbols[si.index()]
                 .data
-                .and_then(|d| l.memory.segment_address.get(&(file, DefinedIndex(d.segment))).map(|a| SymbolValue::Data(a + d.offset))),
+                .and_then(|d| l.memory.data_address(file, DefinedIndex(d.segment), d.offset).map(SymbolValue::Data)),
             _ => None,
         };
         if let Some(value) = value {

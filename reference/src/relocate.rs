@@ -18,6 +18,10 @@ pub struct Offsets {
     /// Offset of an input custom section's contents in its output section:
     /// (file, custom index) -> bytes.
     pub custom: HashMap<(FileId, usize), u32>,
+    /// MERGE-STRINGS: per merged input custom section (`.debug_str`, ...),
+    /// where its strings went from its entry in `custom` (the start of
+    /// the merged chunk).
+    pub custom_merged: HashMap<(FileId, usize), crate::layout::strings::PieceMap>,
 }
 
 /// Everything relocation reads.
@@ -114,7 +118,15 @@ impl Relocator<'_> {
             RelocValue::SectionOffset => {
                 let s = &res.files[file].symbols[r.index as usize];
                 match res.files[file].section_target(s.index) {
-                    SectionTarget::Custom(ci) => *self.offsets.custom.get(&(file, ci)).ok_or(Unpatched::Dead)? as i64 + r.addend,
+                    // MERGE-STRINGS: into a merged section, where the
+                    // string at the addend went (wasm-ld `getOffset`).
+                    SectionTarget::Custom(ci) => {
+                        let start = *self.offsets.custom.get(&(file, ci)).ok_or(Unpatched::Dead)? as i64;
+                        match self.offsets.custom_merged.get(&(file, ci)) {
+                            Some(map) => start + crate::layout::strings::translate(map, u32::try_from(r.addend).map_err(|_| Unpatched::Dead)?).ok_or(Unpatched::Dead)? as i64,
+                            None => start + r.addend,
+                        }
+                    }
                     _ => r.addend,
                 }
             }
@@ -164,8 +176,9 @@ impl Relocator<'_> {
                     return Err(Unpatched::Dead);
                 }
                 let Some(d) = s.data else { return Ok(0) };
-                let seg = *self.layout.memory.segment_address.get(&(f, DefinedIndex(d.segment))).ok_or(Unpatched::Dead)?;
-                Ok(seg + d.offset)
+                // MERGE-STRINGS: a symbol in a merged string segment is
+                // where its string went.
+                self.layout.memory.data_address(f, DefinedIndex(d.segment), d.offset).ok_or(Unpatched::Dead)
             }
             Target::Synthetic(syn) => Ok(self.layout.memory.synthetic_address(syn).unwrap_or(match syn {
                 Synthetic::StackPointer => self.layout.memory.stack_pointer,

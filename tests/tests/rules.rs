@@ -34,6 +34,12 @@ mod threads;
 mod options;
 #[path = "rules/output_options.rs"]
 mod output_options;
+#[path = "rules/merge_strings.rs"]
+mod merge_strings;
+#[path = "rules/memory_options.rs"]
+mod memory_options;
+#[path = "rules/link_options.rs"]
+mod link_options;
 #[path = "rules/wasm64.rs"]
 mod wasm64;
 #[path = "rules/tags.rs"]

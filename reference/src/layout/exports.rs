@@ -17,10 +17,16 @@ pub(super) fn assign(config: &Config, res: &Resolution, exports: &Exports, l: &m
         // EXP-MEMORY-NAME: `--export-memory=NAME`.
         l.exports.push((config.memory_export_name().into(), ExportKind::Memory, 0));
     }
-    if exports.table && l.table.is_some() {
-        l.exports.push(("__indirect_function_table".into(), ExportKind::Table, 0));
-    }
+    // EXP-TABLE (measured): `--export-table` exports the table where its
+    // symbol is in the symbol table (an input's table symbol), else after
+    // every symbol (wasm-ld makes the symbol last).
+    let table_symbol = res.table.find("__indirect_function_table");
+    let mut table_export = exports.table && l.table.is_some() && !exports.symbols.iter().any(|e| Some(e.symbol) == table_symbol);
     for e in &exports.symbols {
+        if table_export && table_symbol.is_some_and(|t| t < e.symbol) {
+            l.exports.push(("__indirect_function_table".into(), ExportKind::Table, 0));
+            table_export = false;
+        }
         let Some((kind, mut index)) = export_target(res, e.symbol, l) else { continue };
         if e.command_wrapper {
             index = match l.entry_wrapper.filter(|_| config.quirks.has(Quirk::CommandWrapperEntryOnly)) {
@@ -37,6 +43,9 @@ pub(super) fn assign(config: &Config, res: &Resolution, exports: &Exports, l: &m
             };
         }
         l.exports.push((e.name.clone(), kind, index));
+    }
+    if table_export {
+        l.exports.push(("__indirect_function_table".into(), ExportKind::Table, 0));
     }
     // DYN-TLS, DYN-STATIC-IMPORT-DYNAMIC (measured): `dylink.0` EXPORT_INFO
     // names each exported TLS data symbol with its input flags, in
@@ -73,7 +82,7 @@ fn export_target(res: &Resolution, sid: SymbolId, l: &mut Layout) -> Option<(Exp
             SymbolKind::Data => {
                 let s = &res.files[file].symbols[si.index()];
                 let d = s.data?;
-                let addr = *l.memory.segment_address.get(&(file, DefinedIndex(d.segment)))? + d.offset;
+                let addr = l.memory.data_address(file, DefinedIndex(d.segment), d.offset)?;
                 // LAY-TLS-BASE (measured, wasm-ld 22): exported TLS data
                 // holds its offset in the TLS block (DYN-TLS alike).
                 let tls = s.flags & crate::object::flags::TLS != 0 && !l.pic;

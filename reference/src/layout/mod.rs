@@ -4,6 +4,7 @@
 
 mod exports;
 pub(crate) mod memory;
+pub(crate) mod strings;
 mod table;
 
 use crate::ids::{DefinedIndex, SymbolIndex};
@@ -692,7 +693,7 @@ pub(crate) fn got_address(res: &Resolution, t: GotTarget, l: &Layout) -> u32 {
     match res.target(f, s) {
         Target::Defined(df, ds) => res.files[df].symbols[ds.index()]
             .data
-            .and_then(|d| l.memory.segment_address.get(&(df, DefinedIndex(d.segment))).map(|a| a + d.offset))
+            .and_then(|d| l.memory.data_address(df, DefinedIndex(d.segment), d.offset))
             .unwrap_or(0),
         _ => 0,
     }

@@ -173,17 +173,34 @@ fn data_rows(s: &mut String, config: &Config, res: &Resolution, l: &Layout, pars
         header(s, Some(seg.address as u64), seg_off, seg.size as usize);
         s.push_str(&seg.name);
         s.push('\n');
+        // MERGE-STRINGS: a merged chunk is `<internal>:(SEGMENT)`, where
+        // its first input was, without symbols (measured); rows in offset
+        // order, a chunk after an empty input at its offset.
+        let mut rows: Vec<(u32, u8, String)> = Vec::new();
+        for c in &seg.merged {
+            let mut r = String::new();
+            let off = entry.map(|&(_, d)| at(d) + c.offset as usize).unwrap_or(0);
+            header(&mut r, Some((seg.address + c.offset) as u64), off, c.bytes.len());
+            let _ = writeln!(r, "        <internal>:({})", seg.name);
+            rows.push((c.offset, 1, r));
+        }
         for p in &seg.pieces {
+            let mut r = String::new();
             let obj = &res.files[p.file];
             let len = obj.segments[p.segment.index()].data.len();
             let off = entry.map(|&(_, d)| at(d) + p.offset as usize).unwrap_or(0);
             let addr = seg.address + p.offset;
-            header(s, Some(addr as u64), off, len);
-            let _ = writeln!(s, "        {}:({})", obj.name, obj.segments[p.segment.index()].name);
+            header(&mut r, Some(addr as u64), off, len);
+            let _ = writeln!(r, "        {}:({})", obj.name, obj.segments[p.segment.index()].name);
             for sym in syms.get(&Chunk::Seg(p.file, p.segment)).into_iter().flatten() {
-                header(s, Some((addr + sym.value) as u64), off + sym.value as usize, sym.size as usize);
-                let _ = writeln!(s, "                {}", sym.name);
+                header(&mut r, Some((addr + sym.value) as u64), off + sym.value as usize, sym.size as usize);
+                let _ = writeln!(r, "                {}", sym.name);
             }
+            rows.push((p.offset, 0, r));
+        }
+        rows.sort_by_key(|r| (r.0, r.1));
+        for (_, _, r) in rows {
+            s.push_str(&r);
         }
     }
 }
@@ -229,7 +246,8 @@ fn symbols_by_chunk(res: &Resolution, l: &Layout) -> Symbols {
             };
             let placed = match chunk {
                 Chunk::Func(f, d) => l.func_index.contains_key(&(f, d)),
-                Chunk::Seg(f, d) => l.memory.segment_address.contains_key(&(f, d)),
+                // MERGE-STRINGS: symbols of merged segments are not listed.
+                Chunk::Seg(f, d) => l.memory.segment_address.contains_key(&(f, d)) && !l.memory.merged_pieces.contains_key(&(f, d)),
             };
             if placed {
                 out.entry(chunk).or_default().push(MapSymbol { name: sym.name.clone(), value, size });

@@ -101,7 +101,7 @@ impl Resolver<'_> {
             _ if self.config.allow_multiple_definition => false,
             _ => {
                 let msg = format!("duplicate symbol: {}\n>>> defined in {}\n>>> defined in {file_name}", sym.name, self.res.origin_name(sid));
-                self.diags.error(msg);
+                self.diags.error_or_warning(msg);
                 true
             }
         };

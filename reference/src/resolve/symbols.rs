@@ -56,7 +56,7 @@ impl Resolver<'_> {
         if RESERVED.contains(&name.as_str()) {
             // SYN-1: wasm-ld defines these before reading any input.
             let msg = format!("duplicate symbol: {name}\n>>> defined in <internal>\n>>> defined in {file}");
-            self.diags.error(msg);
+            self.diags.error_or_warning(msg);
             return sid;
         }
         if self.res.table.symbols[sid].kind == SymbolKind::Tag {
@@ -73,7 +73,7 @@ impl Resolver<'_> {
                 if !self.config.allow_multiple_definition {
                     let first = self.res.origin_name(sid);
                     let name = &self.res.table.symbols[sid].name;
-                    self.diags.error(format!("duplicate symbol: {name}\n>>> defined in {first}\n>>> defined in {file}"));
+                    self.diags.error_or_warning(format!("duplicate symbol: {name}\n>>> defined in {first}\n>>> defined in {file}"));
                     // SYM-4 (wasm-ld `shouldReplace`, measured): the new
                     // definition takes the name, so a third one is
                     // reported against it.

@@ -12,6 +12,7 @@ use std::borrow::Cow;
 use wasm_encoder::*;
 
 mod build_id;
+mod compress;
 mod pic;
 mod threads;
 
@@ -61,7 +62,7 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
             // as wasm-ld writes it (LAY-TABLE).
             OutImportKind::Table(_) => EntityType::Table(TableType {
                 maximum: None,
-                ..table_type(l, l.table.as_ref().map(|t| t.size()).unwrap_or(0))
+                ..table_type(config, l, l.table.as_ref().map(|t| t.size()).unwrap_or(0))
             }),
             OutImportKind::Memory => EntityType::Memory(memory_type(l)),
             OutImportKind::Tag(t) => EntityType::Tag(TagType { kind: TagKind::Exception, func_type_idx: *t }),
@@ -80,7 +81,7 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
     }
     if let Some(t) = l.table.as_ref().filter(|t| !t.imported) {
         let mut tables = TableSection::new();
-        tables.table(table_type(l, t.size()));
+        tables.table(table_type(config, l, t.size()));
         m.section(&tables);
     }
     if !config.import_memory && res.defines_memory(config.quirks) {
@@ -207,8 +208,14 @@ fn body(config: &Config, res: &Resolution, init: &InitOrder, l: &Layout, rel: &R
             let func = &obj.functions[pos.index()];
             let mut bytes = obj.bytes[func.body.clone()].to_vec();
             let relocs = &obj.code_relocs[obj.func_relocs[pos.index()].clone()];
-            if let Err(e) = rel.patch(*f, relocs, func.body.start - obj.code_payload, &mut bytes, None, None) {
+            let start = func.body.start - obj.code_payload;
+            if let Err(e) = rel.patch(*f, relocs, start, &mut bytes, None, None) {
                 errors.push(e);
+            }
+            // OPT-COMPRESS-RELOCS: input bodies only (the linker's own
+            // are written short already).
+            if config.compress_relocations {
+                bytes = compress::compress_body(&bytes, relocs, start);
             }
             bytes
         }
@@ -265,6 +272,10 @@ fn data_section(config: &Config, res: &Resolution, l: &Layout, rel: &Relocator<'
             continue;
         }
         let mut bytes = vec![0u8; seg.size as usize];
+        // MERGE-STRINGS: a merged chunk holds no relocation sites.
+        for c in &seg.merged {
+            bytes[c.offset as usize..c.offset as usize + c.bytes.len()].copy_from_slice(&c.bytes);
+        }
         for p in &seg.pieces {
             let obj = &res.files[p.file];
             let s = &obj.segments[p.segment.index()];
@@ -294,10 +305,16 @@ fn data_section(config: &Config, res: &Resolution, l: &Layout, rel: &Relocator<'
 /// OUT-CUSTOM: custom sections of the same name are concatenated in input
 /// order; debug sections go with `--strip-debug`/`--strip-all`; COMDAT-
 /// discarded ones are dropped. Returns (name, bytes, pieces (file, custom
-/// index, offset)) and fills `offsets.custom`.
+/// index, offset)) and fills `offsets.custom`. MERGE-STRINGS: the strings
+/// of `.debug_str`, `.debug_str.dwo` and `.debug_line_str` are merged into
+/// one chunk where the first such input was (no relocation applies inside
+/// it); their entries in `offsets.custom` are that chunk's start.
 #[allow(clippy::type_complexity)]
 fn custom_sections(config: &Config, res: &Resolution, offsets: &mut Offsets) -> Vec<(String, Vec<u8>, Vec<(FileId, usize, usize)>)> {
+    let merge = |name: &str| config.merges_strings() && crate::layout::strings::MERGED_CUSTOM.contains(&name);
     let mut out: Vec<(String, Vec<u8>, Vec<(FileId, usize, usize)>)> = Vec::new();
+    // Per output section: its merged inputs and their chunk's start.
+    let mut merged: Vec<(usize, usize, Vec<(FileId, usize)>)> = Vec::new();
     for (f, obj) in res.files() {
         for (ci, c) in obj.customs.iter().enumerate() {
             if res.discarded[f].sections.contains(&(ci as u32)) {
@@ -313,10 +330,28 @@ fn custom_sections(config: &Config, res: &Resolution, offsets: &mut Offsets) -> 
                     out.len() - 1
                 }
             };
+            if merge(&c.name) {
+                match merged.iter().position(|m| m.0 == i) {
+                    Some(m) => merged[m].2.push((f, ci)),
+                    None => merged.push((i, out[i].1.len(), vec![(f, ci)])),
+                }
+                continue;
+            }
             let start = out[i].1.len();
             out[i].1.extend_from_slice(&obj.bytes[c.data.clone()]);
             out[i].2.push((f, ci, start));
             offsets.custom.insert((f, ci), start as u32);
+        }
+    }
+    // Every input of a merged section merges: its one chunk is the
+    // section, at offset 0.
+    for (i, at, inputs) in merged {
+        let data: Vec<&[u8]> = inputs.iter().map(|&(f, ci)| &res.files[f].bytes[res.files[f].customs[ci].data.clone()]).collect();
+        let m = crate::layout::strings::merge(&data);
+        out[i].1.splice(at..at, m.bytes);
+        for (input, map) in inputs.into_iter().zip(m.maps) {
+            offsets.custom.insert(input, at as u32);
+            offsets.custom_merged.insert(input, map);
         }
     }
     out
@@ -391,14 +426,18 @@ fn global_type(g: wasmparser::GlobalType) -> GlobalType {
 
 /// SIXTYFOUR-LAYOUT: the indirect function table is a table64 in a wasm64 link
 /// (measured, wasm-ld 22 and 19).
-fn table_type(l: &Layout, size: u32) -> TableType {
-    TableType { element_type: RefType::FUNCREF, table64: l.wasm64, minimum: size as u64, maximum: Some(size as u64), shared: false }
+/// OPT-GROWABLE-TABLE: `--growable-table` writes no maximum.
+fn table_type(config: &Config, l: &Layout, size: u32) -> TableType {
+    let maximum = (!config.growable_table).then_some(size as u64);
+    TableType { element_type: RefType::FUNCREF, table64: l.wasm64, minimum: size as u64, maximum, shared: false }
 }
 
 /// SIXTYFOUR-LAYOUT: an i64 memory in a wasm64 link (measured).
 fn memory_type(l: &Layout) -> MemoryType {
     // MEM-SHARED: the memory's shared flag.
-    MemoryType { minimum: l.memory.initial_pages, maximum: l.memory.max_pages, memory64: l.wasm64, shared: l.memory.shared, page_size_log2: None }
+    // OPT-PAGE-SIZE: a page size other than 64 KiB is written (its log2).
+    let page_size_log2 = (l.memory.page_size != crate::config::PAGE_SIZE).then(|| l.memory.page_size.trailing_zeros());
+    MemoryType { minimum: l.memory.initial_pages, maximum: l.memory.max_pages, memory64: l.wasm64, shared: l.memory.shared, page_size_log2 }
 }
 
 /// SIXTYFOUR-LAYOUT: the offset of an active data or element segment, an

@@ -77,7 +77,7 @@ fn map_file_as_wasm_ld_writes_it() {
     let c = compile(&C_UNITS, &["--target=wasm32-unknown-unknown", "-O1", "-g"]);
     let lib = ("libl.a", archive(&[("l.o", &c[2].1)]));
     let objs = vec![(c[1].0.as_str(), c[1].1.clone()), (c[0].0.as_str(), c[0].1.clone()), lib];
-    for args in [&["-O0"][..], &["-O0", "-u", "fromlib", "--export=fromlib"], &["-O0", "--import-memory"]] {
+    for args in [&[][..], &["-O0"], &["-u", "fromlib", "--export=fromlib"], &["--import-memory"]] {
         same_map(&objs, args);
     }
 }
@@ -92,6 +92,7 @@ fn map_file_of_a_wasi_program() {
         let crt = std::fs::read(sysroot.join("crt1-command.o")).expect("crt1-command.o");
         let libc = std::fs::read(sysroot.join("libc.a")).expect("libc.a");
         let objs = [("crt1-command.o", crt), (hello[0].0.as_str(), hello[0].1.clone()), ("libc.a", libc)];
+        same_map(&objs, &[]);
         same_map(&objs, &["-O0"]);
     }
     let parse = |a: &[&str]| match refld::args::parse_args(&a.iter().map(|s| s.to_string()).collect::<Vec<_>>(), &|_| Err(String::new())) {
@@ -196,7 +197,7 @@ fn strip_options_as_wasm_ld() {
     ];
     for (strip, want) in cases {
         let mut args = strip.to_vec();
-        args.extend(["-O0", "-o", "out.wasm"]);
+        args.extend(["-o", "out.wasm"]);
         let (ours, lld) = both_ok(&objs, &args);
         let names = custom_names(&lld);
         if strip.is_empty() {
@@ -206,4 +207,69 @@ fn strip_options_as_wasm_ld() {
         }
         assert!(ours == lld, "{args:?}: the modules differ");
     }
+}
+
+/// OPT-COMPRESS-RELOCS: `--compress-relocations` writes the relocated LEBs
+/// of input function bodies in their shortest form, as rust-lld does
+/// (calls, memory addresses, table indices, globals; the map's offsets
+/// follow); without `--strip-debug` or `--strip-all` it is an error.
+#[test]
+fn compress_relocations_as_wasm_ld() {
+    let c = compile(&C_UNITS, &["--target=wasm32-unknown-unknown", "-O1", "-g"]);
+    let fptr = compile(&[("t", "int helper(int); int (*fp)(int) = helper; int twice(int x) { return fp(x) + fp(x + 1); }\n")], &["--target=wasm32-unknown-unknown", "-O2"]);
+    let mut objs = inputs(&c[..2]);
+    objs.extend(inputs(&fptr));
+    for extra in [&["--strip-debug"][..], &["--strip-all"], &["--strip-debug", "--export=twice"], &["--strip-all", "--export=twice", "--no-gc-sections"]] {
+        let mut args = vec!["--compress-relocations"];
+        args.extend(extra);
+        args.extend(["-o", "out.wasm"]);
+        let (ours, lld) = both_ok(&objs, &args);
+        assert!(ours == lld, "{args:?}: the modules differ");
+        let mut plain = args.clone();
+        plain.remove(0);
+        let (uncompressed, _) = both_ok(&objs, &plain);
+        assert!(ours.len() < uncompressed.len(), "{args:?}: the code is shorter");
+        let mut map = args.clone();
+        map.push("-M");
+        let (r, reports) = link_reporting(&objs, &map);
+        assert!(r.is_ok());
+        assert_eq!(reports.map.expect("a map").1, rust_lld(&objs, &map).stdout, "map of {map:?}");
+    }
+    let msgs = both_fail(&objs, &["--compress-relocations"]);
+    assert_eq!(errors(&msgs), ["--compress-relocations is incompatible with output debug information. Please pass --strip-debug or --strip-all"]);
+}
+
+/// OPT-NOINHIBIT-EXEC: under `--noinhibit-exec` a duplicate symbol is a
+/// warning, the later definition takes the name (SYM-4) and the output is
+/// written; `--fatal-warnings` makes it an error again; other errors
+/// (undefined symbols, a kind clash) stay errors.
+#[test]
+fn noinhibit_exec_as_wasm_ld() {
+    let a = returns("dup", 1, 0);
+    let b = returns("dup", 2, 0);
+    let c = caller("_start", "dup", 0);
+    let objs = [("c.o", encode(&c)), ("a.o", encode(&a)), ("b.o", encode(&b))];
+    let dup = "duplicate symbol: dup\n>>> defined in a.o\n>>> defined in b.o";
+    let (r, lld) = both(&objs, &["--noinhibit-exec", "-o", "out.wasm"]);
+    assert!(lld.ok && lld.messages == [(Severity::Warning, dup.to_string())], "{}", lld.stderr);
+    let outputs = (r.expect("refld links").bytes, lld.bytes.expect("an output"));
+    assert!(outputs.0 == outputs.1, "the modules differ");
+    assert_eq!(run_both(&outputs, "_start"), Ok(2), "the later definition wins");
+    let msgs = both_fail(&objs, &["--noinhibit-exec", "--fatal-warnings"]);
+    assert_eq!(errors(&msgs), [dup], "a warning made an error");
+    let msgs = both_fail(&objs, &[]);
+    assert_eq!(errors(&msgs), [dup]);
+    // A reserved name (SYN-1) alike: the linker's definition stays.
+    let mut ctors = obj();
+    ctors.define_func("__wasm_call_ctors", sig_void(), Body::new(), 0);
+    ctors.define_func("_start", sig_i32(), ret(5), 0);
+    let (ours, lld) = both_ok(&[("r.o", encode(&ctors))], &["--noinhibit-exec", "-o", "out.wasm"]);
+    assert!(ours == lld, "reserved name: the modules differ");
+    // Still errors: an undefined symbol, a kind clash.
+    let undefined = [("c.o", encode(&c))];
+    assert_eq!(errors(&both_fail(&undefined, &["--noinhibit-exec"])), ["c.o: undefined symbol: dup"]);
+    let mut data = obj();
+    data.define_data("dup", ".data.dup", &[1, 2, 3, 4], 0);
+    let clash = [("c.o", encode(&c)), ("a.o", encode(&a)), ("d.o", encode(&data))];
+    assert_eq!(errors(&both_fail(&clash, &["--noinhibit-exec"])).len(), 1);
 }
