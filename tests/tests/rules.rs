@@ -36,3 +36,5 @@ mod options;
 mod output_options;
 #[path = "rules/wasm64.rs"]
 mod wasm64;
+#[path = "rules/relocatable.rs"]
+mod relocatable;
