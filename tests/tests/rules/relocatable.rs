@@ -76,6 +76,14 @@ fn relocatable_c_objects_as_wasm_ld_writes_them() {
             assert!(syms[first_local..].iter().all(|s| s.1 & flags::BINDING_LOCAL != 0), "REL-OUT-SYMTAB: locals last");
             assert!(relocs.contains(&"reloc.CODE".to_string()));
         }
+        // wasm-ld 19 writes the same bytes (measured).
+        let w19 = debian_wasm_ld(19, &all, &["-r", "-o", "out.wasm"]);
+        assert!(w19.bytes == Some(both_ok(&all, &["-r", "-o", "out.wasm"]).1), "wasm-ld 19 differs");
+        // Archives: a member is extracted by a reference, as in a final link.
+        let lib = ("lib.a", archive(&[("b.o", &all[1].1), ("c.o", &all[2].1)]));
+        let (ours, lld) = both_ok(&[all[0].clone(), lib], &["-r", "-o", "out.wasm"]);
+        assert!(ours == lld, "-r with an archive differs from rust-lld");
+        assert_eq!(summary(&ours).func("use"), None, "c.o is not extracted");
         // REL-OUT-DATA: a's `.bss.buf` is written, at its address.
         let (ours, _) = both_ok(&all[..1], &["-r", "-o", "out.wasm"]);
         assert!(summary(&ours).data_names.iter().any(|n| n == ".bss.buf"));
@@ -247,5 +255,21 @@ fn types_in_relocation_order() {
             _ => None,
         });
         assert_eq!(first, Some(2), "{args:?}");
+    }
+}
+
+/// PROD-1: an object with only `processed-by` before one with `language`
+/// too: `language` comes first, in a final link and with `-r` (here with
+/// `--strip-debug`, which keeps the producers).
+#[test]
+fn producers_fields_in_wasm_ld_order() {
+    let plain = compile(&UNITS[..1], &["--target=wasm32", "-O1"]);
+    let debug = compile(&[("d", "int f(int x) { return x + 1; }\n")], &["--target=wasm32", "-O1", "-g"]);
+    let objs = [inputs(&plain), inputs(&debug)].concat();
+    for args in [&["-r", "--strip-debug", "-o", "out.wasm"][..], &["--no-entry", "--export=f", "--allow-undefined", "--strip-debug", "-o", "out.wasm"]] {
+        let (ours, lld) = both_ok(&objs, args);
+        assert!(ours == lld, "{args:?}");
+        let p = summary(&ours).custom("producers").map(<[u8]>::to_vec).expect("producers");
+        assert_eq!(&p[1..10], b"\x08language", "{args:?}");
     }
 }
