@@ -79,7 +79,8 @@ const OPTIONS: &[Opt] = &[
     value(&["z"], "-z stack-size=N: stack size, bytes (default 65536)"),
     flag(&["stack-first"], "Put the stack below the data (default)"),
     flag(&["no-stack-first"], "Put the stack after the data"),
-    flag(&["gc-sections"], "Remove unreachable functions and data (default)"),
+    flag(&["relocatable", "r"], "Write a relocatable object (linking and reloc.* sections) to link again"),
+    flag(&["gc-sections"], "Remove unreachable functions and data (default, not with -r)"),
     flag(&["no-gc-sections"], "Keep everything"),
     flag(&["strip-all", "s"], "Strip the name section, producers and debug info"),
     flag(&["strip-debug", "S"], "Strip debug sections"),
@@ -245,6 +246,7 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
     // DYN-OPT: --export-dynamic defaults to on with -shared (measured).
     let mut export_dynamic: Option<bool> = None;
     let mut entry_given = false;
+    let mut gc_given: Option<bool> = None;
     let (mut map_path, mut print_map) = (None, false);
     let mut z_muldefs = false;
     let mut i = 0;
@@ -381,8 +383,9 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
             }
             "stack-first" => c.stack_first = true,
             "no-stack-first" => c.stack_first = false,
-            "gc-sections" => c.gc_sections = true,
-            "no-gc-sections" => c.gc_sections = false,
+            "gc-sections" => gc_given = Some(true),
+            "no-gc-sections" => gc_given = Some(false),
+            "relocatable" | "r" => c.relocatable = true,
             "strip-all" => c.strip_all = true,
             "strip-debug" => c.strip_debug = true,
             "compress-relocations" => c.compress_relocations = true,
@@ -463,6 +466,13 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
     // OPT-Z: wasm-ld's `hasZOption(muldefs) || hasFlag(...)`.
     c.allow_multiple_definition |= z_muldefs;
     c.map_file = if print_map { Some("-".to_string()) } else { map_path };
+    // REL-OUT-OPTIONS (wasm-ld `readConfigs`): with -r, no garbage
+    // collection and no entry unless the command line names them (both
+    // are then errors, `config::check_options`).
+    c.gc_sections = gc_given.unwrap_or(!c.relocatable);
+    if c.relocatable && !entry_given {
+        c.entry = None;
+    }
     // DYN-IMPORTS (measured, wasm-ld 22): a side module has no entry
     // unless one is named and imports its memory (PIC output imports the
     // table when it has one, `layout::table`).
@@ -501,11 +511,7 @@ fn build_id_style(style: &str) -> Result<Option<crate::config::BuildId>, String>
 }
 
 fn unsupported(a: &str) -> String {
-    let body = a.trim_start_matches('-');
-    match body {
-        "relocatable" | "r" => format!("{a}: not supported yet"),
-        _ => format!("unknown argument: {a}"),
-    }
+    format!("unknown argument: {a}")
 }
 
 /// An `--allow-undefined-file`: one name a line, `#` starts a comment.
@@ -567,7 +573,7 @@ mod tests {
     #[test]
     fn unknown_flags_are_errors_naming_them() {
         assert_eq!(parse(&["--frobnicate"]).unwrap_err(), "unknown argument: --frobnicate");
-        assert!(parse(&["-r"]).unwrap_err().contains("not supported yet"));
+        assert_eq!(parse(&["--emit-relocs"]).unwrap_err(), "unknown argument: --emit-relocs");
         assert!(parse(&["--export"]).unwrap_err().contains("missing argument"));
         assert!(parse(&["--no-entry=3"]).unwrap_err().contains("takes no value"));
     }
@@ -638,6 +644,19 @@ mod tests {
         assert_eq!(parse(&["--start-lib", "--start-lib", "a.o"]).unwrap_err(), "nested --start-lib");
         assert_eq!(parse(&["--end-lib", "a.o"]).unwrap_err(), "stray --end-lib");
         assert_eq!(parse(&["--no-export-memory"]).unwrap_err(), "unknown argument: --no-export-memory");
+    }
+
+    /// REL-OUT-OPTIONS: -r turns garbage collection and the default
+    /// entry off; given explicitly they stay (and are errors later).
+    #[test]
+    fn relocatable_defaults() {
+        let c = parse(&["-r", "a.o"]).unwrap();
+        assert!(c.relocatable && !c.gc_sections && c.entry.is_none());
+        let c = parse(&["--relocatable", "--gc-sections", "-e", "f", "a.o"]).unwrap();
+        assert!(c.relocatable && c.gc_sections && c.entry.as_deref() == Some("f"));
+        let c = parse(&["a.o"]).unwrap();
+        assert!(!c.relocatable && c.gc_sections && c.entry.as_deref() == Some("_start"));
+        assert!(!help_text().contains("not supported yet\n  -r"));
     }
 
     #[test]

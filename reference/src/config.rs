@@ -153,6 +153,9 @@ pub struct Config {
     /// `Some(true)` for wasm64, `Some(false)` for wasm32. Only `-m wasm64`
     /// makes a wasm64 link; without `-m` the link is wasm32.
     pub machine: Option<bool>,
+    /// `-r`/`--relocatable`: the output is a relocatable object, linked
+    /// again later (REL-OUT-LINKING and the rules beside it).
+    pub relocatable: bool,
 }
 
 impl Default for Config {
@@ -210,6 +213,7 @@ impl Default for Config {
             noinhibit_exec: false,
             page_size: None,
             initial_heap: 0,
+            relocatable: false,
         }
     }
 }
@@ -298,6 +302,12 @@ pub(crate) fn check_options(config: &Config, diags: &mut crate::diag::Diagnostic
         diags.error("-shared/-pie is incompatible with --export-table");
         return;
     }
+    // REL-OUT-OPTIONS (measured, wasm-ld 22 and 19; `setConfigs`): ends
+    // the link before the other checks.
+    if config.export_table && config.relocatable {
+        diags.error("--relocatable is incompatible with --export-table");
+        return;
+    }
     // OPT-COMPRESS-RELOCS (measured): debug sections would point into the
     // uncompressed code.
     if config.compress_relocations && !config.strip_debug && !config.strip_all {
@@ -305,6 +315,28 @@ pub(crate) fn check_options(config: &Config, diags: &mut crate::diag::Diagnostic
     }
     if config.shared && config.pie {
         diags.error("-shared and -pie may not be used together");
+    }
+    // REL-OUT-OPTIONS (measured, wasm-ld 22 and 19; `checkOptions`): every
+    // one reported, in this order, before the stability warnings.
+    if config.relocatable {
+        if config.entry.is_some() {
+            diags.error("entry point specified for relocatable output file");
+        }
+        if config.gc_sections {
+            diags.error("-r and --gc-sections may not be used together");
+        }
+        if !config.undefined.is_empty() {
+            diags.error("-r -and --undefined may not be used together");
+        }
+        if config.pie {
+            diags.error("-r and -pie may not be used together");
+        }
+        if config.shared_memory {
+            diags.error("-r and --shared-memory may not be used together");
+        }
+        if config.global_base.is_some() {
+            diags.error("-r and --global-base may not by used together");
+        }
     }
     if !config.experimental_pic {
         if config.shared {
@@ -330,6 +362,11 @@ pub(crate) fn check_options(config: &Config, diags: &mut crate::diag::Diagnostic
     // not implement that combination (not measured).
     if config.is_pic() && config.shared_memory {
         diags.error("--shared-memory with -shared/-pie: not supported yet");
+    }
+    // REL-OUT-OPTIONS: wasm-ld accepts `-r -shared` (PIC relocatable
+    // output) and `-r -m wasm64`; refld writes neither (not measured).
+    if !diags.has_errors() && config.relocatable && (config.shared || config.wasm64() || config.unresolved == UnresolvedPolicy::ImportDynamic) {
+        diags.error("-r with -shared, -m wasm64 or --unresolved-symbols=import-dynamic: not supported yet");
     }
     // SIXTYFOUR-LAYOUT: wasm64 PIC and shared-memory output were not measured.
     if config.wasm64() && (config.is_pic() || config.shared_memory || config.unresolved == UnresolvedPolicy::ImportDynamic) {

@@ -98,7 +98,8 @@ pub(crate) fn check_tls(res: &Resolution, live: &LiveSet, config: &Config, diags
 }
 
 /// PROD-1: producers fields merged: each (field, name) once, the first
-/// version seen kept, fields and names in first-seen order.
+/// version seen kept, names in first-seen order; the fields in wasm-ld's
+/// order (`language`, `processed-by`, `sdk`; any other after them).
 pub(crate) fn merge_producers(files: &[ObjectFile]) -> Vec<(String, Vec<(String, String)>)> {
     let mut out: Vec<(String, Vec<(String, String)>)> = Vec::new();
     let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
@@ -113,5 +114,7 @@ pub(crate) fn merge_producers(files: &[ObjectFile]) -> Vec<(String, Vec<(String,
             }
         }
     }
+    let rank = |field: &str| ["language", "processed-by", "sdk"].iter().position(|f| *f == field).unwrap_or(3);
+    out.sort_by_key(|(field, _)| rank(field));
     out
 }

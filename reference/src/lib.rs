@@ -141,7 +141,8 @@ pub fn link_with_reports(config: &Config, provider: &dyn InputProvider, reports:
     let pic = pic::scan(config, &res, &live, &mut diags);
     diags.stop_if_errors()?;
     let init = init::init_order(&res, &live);
-    let exports = exports::select(config, &res, &live.symbols, !init.0.is_empty());
+    // REL-OUT-EXPORTS: relocatable output has no exports.
+    let exports = if config.relocatable { exports::Exports::default() } else { exports::select(config, &res, &live.symbols, !init.0.is_empty()) };
     let layout = layout::lay_out(config, &res, &live, &undefined, &exports, &pic).map_err(|errors| {
         errors.into_iter().for_each(|e| diags.error(e));
         diags.fail()

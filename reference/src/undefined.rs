@@ -61,6 +61,9 @@ fn policy(config: &Config) -> (UnresolvedPolicy, bool) {
 pub(crate) fn decide(config: &Config, res: &Resolution, live: &LiveSet, diags: &mut Diagnostics) -> Undefined {
     let (unresolved, import_undefined) = policy(config);
     let mut out = Undefined::default();
+    if config.relocatable {
+        return relocatable_fates(res);
+    }
     let mut sids: Vec<SymbolId> = live.symbols.iter().copied().filter(|&s| res.table.symbols[s].is_undefined()).collect();
     sids.sort_unstable();
     for sid in sids {
@@ -115,6 +118,30 @@ pub(crate) fn decide(config: &Config, res: &Resolution, live: &LiveSet, diags: &
         out.fates.insert(sid, fate);
     }
     report(config, res, live, diags);
+    out
+}
+
+/// REL-OUT-IMPORT (wasm-ld `shouldImport`): in relocatable output every
+/// live undefined function, global, table and tag is an import (weak ones
+/// too) and nothing is reported; undefined data stays a symbol (address 0
+/// at its sites). Without garbage collection every symbol an input
+/// references is live.
+fn relocatable_fates(res: &Resolution) -> Undefined {
+    let mut out = Undefined::default();
+    for sid in res.table.primaries() {
+        let sym = &res.table.symbols[sid];
+        if !sym.is_undefined() || sym.refs.is_empty() {
+            continue;
+        }
+        let fate = match sym.kind {
+            SymbolKind::Data | SymbolKind::Section => Fate::Zero,
+            _ => {
+                let (module, field) = res.import_of(sid);
+                Fate::Import { module, field }
+            }
+        };
+        out.fates.insert(sid, fate);
+    }
     out
 }
 

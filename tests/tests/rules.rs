@@ -44,3 +44,5 @@ mod link_options;
 mod wasm64;
 #[path = "rules/tags.rs"]
 mod tags;
+#[path = "rules/relocatable.rs"]
+mod relocatable;

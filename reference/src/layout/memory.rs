@@ -39,6 +39,11 @@ pub struct OutSegment {
     /// MERGE-STRINGS: the merged string chunks, one per SEGMENT_INFO flags
     /// value of its inputs, each where the first of its inputs was.
     pub merged: Vec<MergedChunk>,
+    /// REL-OUT-DATA: relocatable output writes `.bss` segments too.
+    pub keep_bss: bool,
+    /// REL-OUT-COMDAT: the COMDAT group of its input segment, in
+    /// relocatable output (where such segments stay apart).
+    pub comdat: Option<String>,
 }
 
 /// MERGE-STRINGS: the strings of the mergeable input segments of one
@@ -96,7 +101,7 @@ impl OutSegment {
     /// itself, or by `__wasm_init_memory` with shared memory) unless memory
     /// is imported without being shared.
     pub fn is_written(&self, import_memory: bool, shared: bool) -> bool {
-        !self.name.starts_with(".bss") || (import_memory && !shared)
+        self.keep_bss || !self.name.starts_with(".bss") || (import_memory && !shared)
     }
 }
 
@@ -192,11 +197,21 @@ pub fn lay_out_memory(config: &Config, res: &Resolution, live: &LiveSet) -> Resu
             if !live.is_live(Chunk::Segment(f, i.into())) {
                 continue;
             }
-            let name = output_segment_name(&s.name, s.flags, config.merge_data_segments);
-            let idx = *by_name.entry(name.clone()).or_insert_with(|| {
-                segs.push(OutSegment { name: name.clone(), address: 0, size: 0, alignment: 1, pieces: vec![], tls: s.flags & SEG_TLS != 0, written: 0, merged: vec![] });
+            // REL-OUT-DATA (wasm-ld `createOutputSegments`, measured): with
+            // -r only TLS segments merge (into `.tdata`) and segments of
+            // one name; a COMDAT group's segment stays alone.
+            let name = if config.relocatable && s.flags & SEG_TLS == 0 { s.name.clone() } else { output_segment_name(&s.name, s.flags, config.merge_data_segments) };
+            let comdat = config.relocatable.then(|| obj.comdats.iter().find(|c| c.segments.contains(&(i as u32))).map(|c| c.name.clone())).flatten();
+            let new = OutSegment { name: name.clone(), address: 0, size: 0, alignment: 1, pieces: vec![], tls: s.flags & SEG_TLS != 0, written: 0, merged: vec![], keep_bss: config.relocatable, comdat: comdat.clone() };
+            let idx = if comdat.is_some() {
+                segs.push(new);
                 segs.len() - 1
-            });
+            } else {
+                *by_name.entry(name.clone()).or_insert_with(|| {
+                    segs.push(new);
+                    segs.len() - 1
+                })
+            };
             let out = &mut segs[idx];
             let offset = align(out.size as u64, s.alignment as u64);
             out.alignment = out.alignment.max(s.alignment);
@@ -223,7 +238,11 @@ pub fn lay_out_memory(config: &Config, res: &Resolution, live: &LiveSet) -> Resu
     let mut m = MemoryLayout { table_base: config.table_base(), shared: config.shared_memory, merged_pieces, page_size: page, ..Default::default() };
     let stack_align = 16;
     let mut ptr: u64 = 0;
-    if config.stack_first {
+    // REL-OUT-MEMORY (wasm-ld `layoutMemory`): relocatable output has no
+    // stack; its data starts at 0.
+    if config.relocatable {
+        m.global_base = 0;
+    } else if config.stack_first {
         ptr = align(ptr, stack_align);
         m.stack_low = ptr as u32;
         ptr += config.stack_size;
@@ -273,7 +292,7 @@ pub fn lay_out_memory(config: &Config, res: &Resolution, live: &LiveSet) -> Resu
         ptr += 4;
     }
     m.data_end = ptr as u32;
-    if !config.stack_first {
+    if !config.stack_first && !config.relocatable {
         ptr = align(ptr, stack_align);
         m.stack_low = ptr as u32;
         ptr += config.stack_size;
@@ -370,7 +389,7 @@ fn pic_memory(config: &Config, segs: Vec<OutSegment>, merged_pieces: HashMap<(Fi
         [one] => one.name.clone(),
         _ => ".data".to_string(),
     };
-    let mut out = OutSegment { name, address: 0, size: 0, alignment: 1, pieces: vec![], tls: false, written: 0, merged: vec![] };
+    let mut out = OutSegment { name, address: 0, size: 0, alignment: 1, pieces: vec![], tls: false, written: 0, merged: vec![], keep_bss: false, comdat: None };
     let mut end: u64 = 0;
     for s in segs {
         let start = align(end, s.alignment as u64);

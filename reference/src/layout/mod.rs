@@ -22,6 +22,9 @@ use crate::undefined::{Fate, Undefined};
 use rustc_hash::FxHashMap as HashMap;
 use wasmparser::{GlobalType, RelocationType, ValType};
 
+/// The name of the indirect function table (Linking.md).
+pub(crate) const INDIRECT_TABLE: &str = "__indirect_function_table";
+
 /// An output import.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutImport {
@@ -278,22 +281,19 @@ pub(crate) fn lay_out(config: &Config, res: &Resolution, live: &LiveSet, und: &U
     Ok(l)
 }
 
-/// LAY-TYPES (wasm-ld `calculateTypes`): the types that live
-/// `R_WASM_TYPE_INDEX_LEB` relocations name come first, file by file in
-/// each file's type order; then those of imported and defined functions
-/// as they are met.
+/// LAY-TYPES (wasm-ld `scanRelocations`, `calculateTypes`): the types
+/// that live `R_WASM_TYPE_INDEX_LEB` relocations name come first, in the
+/// order the relocations name them (file by file, function by function;
+/// measured: a file's second type named first comes first); then those
+/// of imported and defined functions as they are met.
 fn relocation_types(res: &Resolution, live: &LiveSet, l: &mut Layout) {
     for (f, obj) in res.files() {
-        let mut used = vec![false; obj.types.len()];
         for i in (0..obj.functions.len()).filter(|&i| live.is_live(Chunk::Function(f, i.into()))) {
             for r in obj.code_relocs[obj.func_relocs[i].clone()].iter().filter(|r| r.ty == RelocationType::TypeIndexLeb) {
-                if let Some(u) = used.get_mut(r.index as usize) {
-                    *u = true;
+                if let Some(t) = obj.types.get(r.index as usize) {
+                    l.type_index(t);
                 }
             }
-        }
-        for (t, _) in obj.types.iter().zip(&used).filter(|(_, u)| **u) {
-            l.type_index(t);
         }
     }
 }
@@ -344,6 +344,11 @@ fn imports(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined, p
         }
         let Fate::Import { module, field } = fate else { continue };
         let sym = &res.table.symbols[sid];
+        // REL-OUT-TABLE: the indirect function table is imported first
+        // (`table::table`), as wasm-ld numbers it table 0.
+        if config.relocatable && sym.kind == SymbolKind::Table && sym.name == INDIRECT_TABLE {
+            continue;
+        }
         let Some(r) = sym.refs.first() else { continue };
         let obj = &res.files[r.file];
         let s = &obj.symbols[r.sym.index()];
@@ -606,12 +611,14 @@ fn globals(config: &Config, res: &Resolution, live: &LiveSet, pic: &Pic, l: &mut
     // SIXTYFOUR-LAYOUT: `__stack_pointer` and `__tls_base` are addresses (i64 in a
     // wasm64 link, measured); `__tls_size` and `__tls_align` exist with
     // shared memory only, which refld refuses in wasm64 links.
-    for (syn, (ty, init), name) in [
+    // REL-OUT-SYN: relocatable output defines no synthetic global.
+    let synthetics = if config.relocatable { vec![] } else { vec![
         (Synthetic::StackPointer, l.address_global(true, m.stack_pointer), "__stack_pointer"),
         (Synthetic::TlsBase, tls_base, "__tls_base"),
         (Synthetic::TlsSize, (i32_const, GlobalInit::I32(m.tls_size as i32)), "__tls_size"),
         (Synthetic::TlsAlign, (i32_const, GlobalInit::I32(m.tls_align as i32)), "__tls_align"),
-    ] {
+    ] };
+    for (syn, (ty, init), name) in synthetics {
         // MEM-SP: wasm-ld always writes `__stack_pointer` (measured);
         // QUIRK-WILD-SYN: Wild 0.10 only when a live relocation uses it
         // (measured: found/wild_unused_stack_pointer_dropped).

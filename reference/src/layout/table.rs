@@ -33,8 +33,12 @@ use wasmparser::RelocationType;
 pub(super) fn table(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined, pic: &Pic, l: &mut Layout) {
     let base = if config.is_pic() { 0 } else { config.table_base() };
     // DYN-IMPORTS: PIC output imports its table, when it has one.
-    let mut t = TableLayout { base, imported: config.import_table || config.is_pic(), ..Default::default() };
-    let mut needed = live.synthetic.contains(&Synthetic::IndirectFunctionTable)
+    // REL-OUT-TABLE (wasm-ld `setConfigs`: -r implies --import-table):
+    // relocatable output imports the table when an input names it.
+    let named = config.relocatable && res.table.find(super::INDIRECT_TABLE).is_some_and(|s| !res.table.symbols[s].refs.is_empty());
+    let mut t = TableLayout { base, imported: config.import_table || config.is_pic() || config.relocatable, ..Default::default() };
+    let mut needed = named
+        || live.synthetic.contains(&Synthetic::IndirectFunctionTable)
         || config.import_table
         || config.export_table
         || res.files.iter().any(|o| o.legacy_table_import());
@@ -90,7 +94,7 @@ pub(super) fn table(config: &Config, res: &Resolution, live: &LiveSet, und: &Und
         }
     }
     if needed {
-        if config.is_pic() && !config.import_table {
+        if (config.is_pic() || config.relocatable) && !config.import_table {
             // Right after the memory, as `--import-table` puts it (`super::imports`).
             let at = usize::from(config.import_memory);
             l.imports.insert(at, super::OutImport { module: "env".into(), field: "__indirect_function_table".into(), kind: super::OutImportKind::Table(TABLE_IMPORT) });

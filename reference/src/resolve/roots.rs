@@ -30,7 +30,8 @@ impl Resolver<'_> {
         // CTOR-3: a side module has no `__wasm_call_dtors` root (measured,
         // wasm-ld 22 and 19); a `-pie` main module has one, and no wrappers
         // (`exports::select`).
-        if !ctors_used && !names.iter().any(|(n, _)| n == ctors) && !self.config.export_all && !self.config.shared {
+        // REL-OUT-SYN: no wrappers and no `__wasm_call_dtors` root with -r.
+        if !ctors_used && !names.iter().any(|(n, _)| n == ctors) && !self.config.export_all && !self.config.shared && !self.config.relocatable {
             self.res.command_wrappers = true;
             // QUIRK-WILD-WRAP: Wild 0.10's wrapper calls no
             // `__wasm_call_dtors` (measured: found/wild_command_export_skips_dtors).

@@ -117,6 +117,12 @@ impl Resolver<'_> {
     /// SYN-2: names the linker defines resolve to its synthetic symbols
     /// when no input defined them.
     pub(super) fn synthesize(&mut self) {
+        // REL-OUT-SYN (wasm-ld `createSyntheticSymbols`,
+        // `createOptionalSymbols`): relocatable output defines none; the
+        // names stay undefined (imports, REL-OUT-IMPORT).
+        if self.config.relocatable {
+            return;
+        }
         let pic = self.config.is_pic();
         for name in ["__stack_pointer", "__wasm_call_ctors", "__indirect_function_table"] {
             let (_, kind) = Synthetic::by_name(name, pic).expect("known name");

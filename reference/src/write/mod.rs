@@ -14,6 +14,7 @@ use wasm_encoder::*;
 mod build_id;
 mod compress;
 mod pic;
+mod relocatable;
 mod threads;
 
 /// Encodes the module: its sections in wasm-ld's order, the custom
@@ -39,8 +40,11 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
     let rel = Relocator { res, layout: l, offsets: &offsets, undefined_addend_kept, call_of_data_is_zero, undefined_index_invalid };
 
     let mut m = Module::new();
+    // REL-OUT-RELOC: the index of every section written, for `reloc.*`.
+    let mut n: u32 = 0;
+    let mut at = relocatable::SectionIndices::default();
     if config.writes_dylink() {
-        m.section(&pic::dylink_section(config, res, l));
+        add(&mut m, &mut n, &pic::dylink_section(config, res, l));
     }
     let mut types = TypeSection::new();
     for t in &l.types {
@@ -49,9 +53,9 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
         types.ty().function(p, r);
     }
     // OUT-EMPTY (measured): an empty type, function, export or code
-    // section is not written.
+    // section is not written (REL-OUT-LINKING: in relocatable output too).
     if !l.types.is_empty() {
-        m.section(&types);
+        add(&mut m, &mut n, &types);
     }
     let mut imports = ImportSection::new();
     for imp in &l.imports {
@@ -70,31 +74,31 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
         imports.import(&imp.module, &imp.field, ty);
     }
     if !l.imports.is_empty() {
-        m.section(&imports);
+        add(&mut m, &mut n, &imports);
     }
     let mut funcs = FunctionSection::new();
     for f in &l.functions {
         funcs.function(f.type_index);
     }
     if !l.functions.is_empty() {
-        m.section(&funcs);
+        add(&mut m, &mut n, &funcs);
     }
     if let Some(t) = l.table.as_ref().filter(|t| !t.imported) {
         let mut tables = TableSection::new();
         tables.table(table_type(config, l, t.size()));
-        m.section(&tables);
+        add(&mut m, &mut n, &tables);
     }
     if !config.import_memory && res.defines_memory(config.quirks) {
         let mut mems = MemorySection::new();
         mems.memory(memory_type(l));
-        m.section(&mems);
+        add(&mut m, &mut n, &mems);
     }
     if !l.tags.is_empty() {
         let mut tags = TagSection::new();
         for t in &l.tags {
             tags.tag(TagType { kind: TagKind::Exception, func_type_idx: *t });
         }
-        m.section(&tags);
+        add(&mut m, &mut n, &tags);
     }
     let mut globals = GlobalSection::new();
     for g in &l.globals {
@@ -110,18 +114,19 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
         globals.global(global_type(g.ty), &init);
     }
     if !l.globals.is_empty() {
-        m.section(&globals);
+        add(&mut m, &mut n, &globals);
     }
     let mut exports = ExportSection::new();
     for (name, kind, idx) in &l.exports {
         exports.export(name, *kind, *idx);
     }
-    if !l.exports.is_empty() {
-        m.section(&exports);
+    // REL-OUT-EXPORTS: relocatable output exports nothing.
+    if !config.relocatable && !l.exports.is_empty() {
+        add(&mut m, &mut n, &exports);
     }
     // LAY-INIT-MEMORY: `__wasm_init_memory` is the start function.
     if let Some(f) = l.init_memory.or(l.apply_global_relocs) {
-        m.section(&StartSection { function_index: f });
+        add(&mut m, &mut n, &StartSection { function_index: f });
     }
     if let Some(t) = l.table.as_ref().filter(|t| !t.functions.is_empty()) {
         let mut elems = ElementSection::new();
@@ -132,27 +137,31 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
         };
         // OUT-ELEM (wasm-ld `ElemSection`): table 0 implicit, flags 0.
         elems.active(None, &offset, Elements::Functions(Cow::Borrowed(&t.functions)));
-        m.section(&elems);
+        add(&mut m, &mut n, &elems);
     }
     // LAY-INIT-MEMORY (measured): passive segments need the DataCount
     // section; none without written segments.
     let passive = threads::data_indices(l, config.import_memory).iter().filter(|(_, i)| i.is_some()).count();
     if l.memory.shared && passive > 0 {
-        m.section(&DataCountSection { count: passive as u32 });
+        add(&mut m, &mut n, &DataCountSection { count: passive as u32 });
     }
     let mut code = CodeSection::new();
     for b in &bodies {
         code.raw(b);
     }
     if !bodies.is_empty() {
-        m.section(&code);
+        at.code = Some(n);
+        add(&mut m, &mut n, &code);
     }
     // OUT-NODATA: no empty data section, as wasm-ld writes none.
     let data = data_section(config, res, l, &rel, &mut errors);
     if !data.is_empty() {
-        m.section(&data);
+        at.data = Some(n);
+        add(&mut m, &mut n, &data);
     }
+    let pieces_of: Vec<(String, Pieces)> = customs.iter().map(|(name, _, p)| (name.clone(), p.clone())).collect();
     for (name, mut data, pieces) in customs {
+        at.customs.push(n);
         for (f, ci, start) in pieces {
             let c = &res.files[f].customs[ci];
             let len = c.data.len();
@@ -160,10 +169,17 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
                 errors.push(e);
             }
         }
-        m.section(&CustomSection { name: Cow::Owned(name), data: Cow::Owned(data) });
+        add(&mut m, &mut n, &CustomSection { name: Cow::Owned(name), data: Cow::Owned(data) });
+    }
+    // REL-OUT-LINKING: `linking` and `reloc.*` after the custom sections.
+    if config.relocatable {
+        let customs: Vec<relocatable::CustomPieces<'_>> = pieces_of.iter().map(|(name, p)| (name.as_str(), p.as_slice())).collect();
+        for (name, data) in relocatable::sections(res, l, &offsets, &customs, &at) {
+            add(&mut m, &mut n, &CustomSection { name: Cow::Owned(name), data: Cow::Owned(data) });
+        }
     }
     if !config.strip_all {
-        m.section(&names(config, l));
+        add(&mut m, &mut n, &names(config, l));
     }
     if !config.strip_all {
         let merged = features::merge_producers(&res.files);
@@ -176,7 +192,7 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
                 }
                 p.field(field, &pf);
             }
-            m.section(&p);
+            add(&mut m, &mut n, &p);
         }
     }
     let used = &features.used;
@@ -188,7 +204,7 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
             data.push(b'+');
             f.as_str().encode(&mut data);
         }
-        m.section(&CustomSection { name: Cow::Borrowed("target_features"), data: Cow::Owned(data) });
+        add(&mut m, &mut n, &CustomSection { name: Cow::Borrowed("target_features"), data: Cow::Owned(data) });
     }
     for e in errors {
         diags.error(e);
@@ -199,6 +215,16 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
         build_id::append(&mut bytes, id);
     }
     bytes
+}
+
+/// The input custom sections in an output one: (file, custom index,
+/// offset in the output section).
+type Pieces = Vec<(FileId, usize, usize)>;
+
+/// Adds section `s` to `m`, counting it in `n`.
+fn add(m: &mut Module, n: &mut u32, s: &impl Section) {
+    m.section(s);
+    *n += 1;
 }
 
 fn body(config: &Config, res: &Resolution, init: &InitOrder, l: &Layout, rel: &Relocator<'_>, b: &FuncBody, errors: &mut Vec<String>) -> Vec<u8> {

@@ -1,0 +1,416 @@
+//! Relocatable output (`-r`, REL-OUT-LINKING and the rules beside it): the `linking` section (its
+//! symbol table, SEGMENT_INFO, INIT_FUNCS and COMDAT_INFO) and the
+//! `reloc.*` sections that keep the output's relocation sites patchable,
+//! as wasm-ld's `LinkingSection` and `RelocSection` write them, so that
+//! the output links again to what its inputs link to (REL-OUT-ACCEPTED).
+
+use crate::ids::{DefinedIndex, SymbolIndex};
+use crate::layout::{FuncBody, Layout};
+use crate::object::{flags, ObjectFile, Relocation, SectionTarget, SymbolKind};
+use crate::relocate::Offsets;
+use crate::resolve::{Def, FileId, Resolution, SymbolId};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
+use wasm_encoder::Encode;
+use wasmparser::{RelocAddendKind, RelocationType};
+
+/// Linking.md's version of the `linking` section.
+const LINKING_VERSION: u32 = 2;
+/// Linking.md subsection ids.
+const SEGMENT_INFO: u8 = 5;
+const INIT_FUNCS: u8 = 6;
+const COMDAT_INFO: u8 = 7;
+const SYMBOL_TABLE: u8 = 8;
+/// COMDAT_INFO entry kinds.
+const COMDAT_DATA: u8 = 0;
+const COMDAT_FUNCTION: u8 = 1;
+
+/// Where the written sections went: the section index (counting every
+/// section of the output) of the code and data sections and of each
+/// output custom section.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SectionIndices {
+    pub code: Option<u32>,
+    pub data: Option<u32>,
+    /// By output custom section, in the order written.
+    pub customs: Vec<u32>,
+}
+
+/// An output custom section: its name and the input sections in it
+/// (file, custom index, offset in the output section).
+pub(crate) type CustomPieces<'a> = (&'a str, &'a [(FileId, usize, usize)]);
+
+/// One entry of the output symbol table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Entry {
+    Global(SymbolId),
+    Local(FileId, SymbolIndex),
+    /// A SIG-1 `signature_mismatch:NAME` stub a file's references reach.
+    Stub(SymbolId),
+    /// The section symbol of output custom section `0`.
+    Section(usize),
+}
+
+/// The output symbol table (REL-OUT-SYMTAB) and the index of each symbol.
+struct SymbolTable {
+    entries: Vec<Entry>,
+    global: HashMap<SymbolId, u32>,
+    local: HashMap<(FileId, SymbolIndex), u32>,
+    /// Output custom section of each input custom section: (file, index).
+    custom_of: HashMap<(FileId, usize), usize>,
+}
+
+/// REL-OUT-SYMTAB (wasm-ld `populateSymtab`, `createCustomSections`):
+/// the global symbols in symbol-table order (the order their names were
+/// first seen) that an input defines or references, then each file's
+/// local symbols (section symbols aside) in file order, a SIG-1 stub at
+/// the place of the first reference that reaches it, then one section
+/// symbol per output custom section.
+fn symbol_table(res: &Resolution, customs: &[CustomPieces<'_>]) -> SymbolTable {
+    let mut t = SymbolTable { entries: Vec::new(), global: HashMap::default(), local: HashMap::default(), custom_of: HashMap::default() };
+    for sid in res.table.primaries() {
+        let sym = &res.table.symbols[sid];
+        let used = matches!(sym.def, Def::Defined { .. }) || (sym.is_undefined() && !sym.refs.is_empty());
+        if used {
+            t.global.insert(sid, t.entries.len() as u32);
+            t.entries.push(Entry::Global(sid));
+        }
+    }
+    for (f, obj) in res.files() {
+        for (i, s) in obj.symbols.iter().enumerate() {
+            if s.is_local() && s.kind != SymbolKind::Section && s.is_defined() {
+                t.local.insert((f, SymbolIndex(i as u32)), t.entries.len() as u32);
+                t.entries.push(Entry::Local(f, SymbolIndex(i as u32)));
+            }
+            // A reference that SIG-1 sent to a stub names the stub, a local
+            // symbol there (measured).
+            if let Some(sid) = res.file_syms[f][i].filter(|&sid| res.table.symbols[sid].def == Def::SignatureStub) {
+                if let std::collections::hash_map::Entry::Vacant(e) = t.global.entry(sid) {
+                    e.insert(t.entries.len() as u32);
+                    t.entries.push(Entry::Stub(sid));
+                }
+            }
+        }
+    }
+    for (k, (_, pieces)) in customs.iter().enumerate() {
+        for &(f, ci, _) in pieces.iter() {
+            t.custom_of.insert((f, ci), k);
+        }
+        t.entries.push(Entry::Section(k));
+    }
+    t
+}
+
+impl SymbolTable {
+    /// The output symbol index relocation target `sym` of `file` names:
+    /// its global symbol, its local symbol, or the section symbol of the
+    /// output section its section went to.
+    fn index_of(&self, obj: &ObjectFile, res: &Resolution, file: FileId, sym: SymbolIndex) -> Option<u32> {
+        let s = obj.symbols.get(sym.index())?;
+        if s.kind == SymbolKind::Section {
+            let SectionTarget::Custom(ci) = obj.section_target(s.index) else { return None };
+            let k = *self.custom_of.get(&(file, ci))?;
+            return self.entries.iter().position(|e| *e == Entry::Section(k)).map(|p| p as u32);
+        }
+        match res.file_syms[file].get(sym.index()).copied().flatten() {
+            Some(sid) => self.global.get(&sid).copied(),
+            None => self.local.get(&(file, sym)).copied(),
+        }
+    }
+}
+
+/// Where each live input segment went: (output segment, offset in it).
+fn segment_places(l: &Layout) -> HashMap<(FileId, DefinedIndex), (u32, u32)> {
+    let mut m = HashMap::default();
+    for (i, seg) in l.memory.segments.iter().enumerate() {
+        for p in &seg.pieces {
+            m.insert((p.file, p.segment), (i as u32, p.offset));
+        }
+    }
+    m
+}
+
+/// The payload of the `linking` section (REL-OUT-LINKING): version 2,
+/// then WASM_SYMBOL_TABLE, WASM_SEGMENT_INFO, WASM_INIT_FUNCS and
+/// WASM_COMDAT_INFO, each only when not empty.
+fn linking_payload(res: &Resolution, l: &Layout, t: &SymbolTable, sections: &SectionIndices) -> Vec<u8> {
+    let mut out = Vec::new();
+    LINKING_VERSION.encode(&mut out);
+    let places = segment_places(l);
+    if !t.entries.is_empty() {
+        let mut sub = Vec::new();
+        (t.entries.len() as u32).encode(&mut sub);
+        for e in &t.entries {
+            symbol_entry(res, l, &places, sections, *e, &mut sub);
+        }
+        subsection(&mut out, SYMBOL_TABLE, &sub);
+    }
+    // REL-OUT-SEGMENTS: each output segment's name, log2 alignment and
+    // flags 0: wasm-ld 22 and 19 drop the inputs' TLS, RETAIN and STRINGS
+    // flags (measured; LLVM's main branch now carries them).
+    if !l.memory.segments.is_empty() {
+        let mut sub = Vec::new();
+        (l.memory.segments.len() as u32).encode(&mut sub);
+        for seg in &l.memory.segments {
+            seg.name.as_str().encode(&mut sub);
+            seg.alignment.max(1).trailing_zeros().encode(&mut sub);
+            0u32.encode(&mut sub);
+        }
+        subsection(&mut out, SEGMENT_INFO, &sub);
+    }
+    // REL-OUT-INIT (wasm-ld `calculateInitFunctions`): every file's init
+    // functions, stably sorted by priority, naming output symbols.
+    let mut inits: Vec<(u32, u32)> = Vec::new();
+    for (f, obj) in res.files() {
+        for init in &obj.init_funcs {
+            if let Some(i) = t.index_of(obj, res, f, SymbolIndex(init.symbol)) {
+                inits.push((init.priority, i));
+            }
+        }
+    }
+    inits.sort_by_key(|&(p, _)| p);
+    if !inits.is_empty() {
+        let mut sub = Vec::new();
+        (inits.len() as u32).encode(&mut sub);
+        for (priority, sym) in inits {
+            priority.encode(&mut sub);
+            sym.encode(&mut sub);
+        }
+        subsection(&mut out, INIT_FUNCS, &sub);
+    }
+    let comdats = comdat_groups(res, l);
+    if !comdats.is_empty() {
+        let mut sub = Vec::new();
+        (comdats.len() as u32).encode(&mut sub);
+        for (name, entries) in &comdats {
+            name.as_str().encode(&mut sub);
+            0u32.encode(&mut sub);
+            (entries.len() as u32).encode(&mut sub);
+            for &(kind, index) in entries {
+                sub.push(kind);
+                index.encode(&mut sub);
+            }
+        }
+        subsection(&mut out, COMDAT_INFO, &sub);
+    }
+    out
+}
+
+/// REL-OUT-COMDAT (wasm-ld `LinkingSection::writeBody`): by group name
+/// (byte order), the output functions of the group in index order, then
+/// its output data segments. Every input's copy is in the output (no
+/// garbage collection: a COMDAT-1 discarded copy stays, measured).
+fn comdat_groups(res: &Resolution, l: &Layout) -> BTreeMap<String, Vec<(u8, u32)>> {
+    let mut groups: BTreeMap<String, Vec<(u8, u32)>> = BTreeMap::new();
+    for (i, f) in l.functions.iter().enumerate() {
+        let FuncBody::Input(file, pos) = f.body else { continue };
+        let obj = &res.files[file];
+        let index = pos.0 + obj.num_imported_funcs();
+        if let Some(c) = obj.comdats.iter().find(|c| c.functions.contains(&index)) {
+            groups.entry(c.name.clone()).or_default().push((COMDAT_FUNCTION, l.num_imported_funcs + i as u32));
+        }
+    }
+    for (i, seg) in l.memory.segments.iter().enumerate() {
+        if let Some(c) = &seg.comdat {
+            groups.entry(c.clone()).or_default().push((COMDAT_DATA, i as u32));
+        }
+    }
+    groups
+}
+
+/// One WASM_SYMBOL_TABLE entry (REL-OUT-SYMTAB): kind, flags (the
+/// defining input symbol's; an undefined symbol's first reference's, with
+/// the symbol's binding), then the index in its space and the name
+/// (undefined symbols without EXPLICIT_NAME have none), or for data the
+/// name and, when defined, output segment, offset in it and size.
+fn symbol_entry(res: &Resolution, l: &Layout, places: &HashMap<(FileId, DefinedIndex), (u32, u32)>, sections: &SectionIndices, e: Entry, out: &mut Vec<u8>) {
+    let (file, sym, flags, name) = match e {
+        Entry::Section(k) => {
+            out.push(3);
+            flags::BINDING_LOCAL.encode(out);
+            sections.customs.get(k).copied().unwrap_or(0).encode(out);
+            return;
+        }
+        Entry::Stub(sid) => {
+            out.push(0);
+            flags::BINDING_LOCAL.encode(out);
+            l.symbol_func.get(&sid).copied().unwrap_or(0).encode(out);
+            format!("signature_mismatch:{}", res.table.symbols[sid].name).as_str().encode(out);
+            return;
+        }
+        Entry::Local(f, s) => (f, s, res.files[f].symbols[s.index()].flags, res.files[f].symbols[s.index()].name.as_str()),
+        Entry::Global(sid) => {
+            let g = &res.table.symbols[sid];
+            let (f, s, fl) = match g.def {
+                Def::Defined { file, sym } => (file, sym, res.files[file].symbols[sym.index()].flags),
+                _ => {
+                    let Some(r) = g.refs.first() else { return };
+                    let fl = res.files[r.file].symbols[r.sym.index()].flags & !flags::BINDING_WEAK;
+                    (r.file, r.sym, fl | if g.weak { flags::BINDING_WEAK } else { 0 })
+                }
+            };
+            (f, s, fl, g.name.as_str())
+        }
+    };
+    let s = &res.files[file].symbols[sym.index()];
+    let kind = match s.kind {
+        SymbolKind::Function => 0u8,
+        SymbolKind::Data => 1,
+        SymbolKind::Global => 2,
+        SymbolKind::Section => 3,
+        SymbolKind::Tag => 4,
+        SymbolKind::Table => 5,
+    };
+    out.push(kind);
+    flags.encode(out);
+    let defined = flags & flags::UNDEFINED == 0;
+    let with_name = defined || flags & flags::EXPLICIT_NAME != 0;
+    let index = |out: &mut Vec<u8>, i: Option<u32>| i.unwrap_or(0).encode(out);
+    let global = match e {
+        Entry::Global(sid) => Some(sid),
+        _ => None,
+    };
+    match s.kind {
+        SymbolKind::Function => index(out, if defined { l.body_of_definition(res, file, sym) } else { global.and_then(|g| l.symbol_func.get(&g).copied()) }),
+        SymbolKind::Global => index(out, if defined { l.global_of(res, file, sym) } else { global.and_then(|g| l.symbol_global.get(&g).copied()) }),
+        SymbolKind::Tag => index(out, if defined { l.tag_index.get(&(file, DefinedIndex(s.index - res.files[file].num_imported_tags()))).copied() } else { global.and_then(|g| l.symbol_tag.get(&g).copied()) }),
+        // REL-OUT-TABLE: the indirect function table is table 0.
+        SymbolKind::Table => index(out, Some(0)),
+        SymbolKind::Data => {
+            name.encode(out);
+            if defined {
+                let (seg, offset) = s.data.and_then(|d| places.get(&(file, DefinedIndex(d.segment))).map(|&(i, o)| (i, o + d.offset))).unwrap_or((0, 0));
+                seg.encode(out);
+                offset.encode(out);
+                s.data.map_or(0, |d| d.size).encode(out);
+            }
+            return;
+        }
+        SymbolKind::Section => index(out, None),
+    }
+    if with_name {
+        name.encode(out);
+    }
+}
+
+fn subsection(out: &mut Vec<u8>, id: u8, payload: &[u8]) {
+    out.push(id);
+    payload.encode(out);
+}
+
+/// REL-OUT-LINKING, REL-OUT-RELOC: the `linking` section and the
+/// `reloc.CODE`, `reloc.DATA`, `reloc.NAME` sections, in that order, as
+/// (name, payload). `offsets` says where function bodies and input custom
+/// sections went; `customs` lists the output custom sections.
+pub(crate) fn sections(res: &Resolution, l: &Layout, offsets: &Offsets, customs: &[CustomPieces<'_>], indices: &SectionIndices) -> Vec<(String, Vec<u8>)> {
+    let t = symbol_table(res, customs);
+    let mut out = vec![("linking".to_string(), linking_payload(res, l, &t, indices))];
+    let mut w = RelocWriter { res, l, t: &t, offsets, entries: Vec::new(), count: 0 };
+    // REL-OUT-RELOC: code relocations, function by function in output order.
+    for (i, f) in l.functions.iter().enumerate() {
+        let FuncBody::Input(file, pos) = f.body else { continue };
+        let obj = &res.files[file];
+        let Some(&body) = offsets.code.get(&(l.num_imported_funcs + i as u32)) else { continue };
+        let start = obj.functions[pos.index()].body.start - obj.code_payload;
+        for r in &obj.code_relocs[obj.func_relocs[pos.index()].clone()] {
+            w.push(file, r, (body as usize + r.offset as usize - start) as u32);
+        }
+    }
+    w.finish("reloc.CODE", indices.code, &mut out);
+    // Data relocations, segment by segment, piece by piece.
+    for (seg, start) in l.memory.segments.iter().zip(data_starts(l)) {
+        for p in &seg.pieces {
+            let obj = &res.files[p.file];
+            let s = &obj.segments[p.segment.index()];
+            for r in &obj.data_relocs[obj.segment_relocs[p.segment.index()].clone()] {
+                w.push(p.file, r, start + p.offset + (r.offset - s.section_offset as u32));
+            }
+        }
+    }
+    w.finish("reloc.DATA", indices.data, &mut out);
+    for (k, (name, pieces)) in customs.iter().enumerate() {
+        for &(f, ci, start) in pieces.iter() {
+            for r in &res.files[f].customs[ci].relocs {
+                w.push(f, r, start as u32 + r.offset);
+            }
+        }
+        w.finish(&format!("reloc.{name}"), indices.customs.get(k).copied(), &mut out);
+    }
+    out
+}
+
+/// REL-OUT-DATA: the offset of each output segment's bytes in the data
+/// section payload (every segment is written, active, in memory 0).
+fn data_starts(l: &Layout) -> Vec<u32> {
+    let segs = &l.memory.segments;
+    let mut pos = leb_len(segs.len() as u64);
+    let mut starts = Vec::new();
+    for s in segs {
+        let mut expr = Vec::new();
+        (s.address as i32).encode(&mut expr);
+        pos += 1 + 1 + expr.len() + 1 + leb_len(s.size as u64);
+        starts.push(pos as u32);
+        pos += s.size as usize;
+    }
+    starts
+}
+
+fn leb_len(v: u64) -> usize {
+    let mut b = Vec::new();
+    v.encode(&mut b);
+    b.len()
+}
+
+/// Collects one `reloc.*` section's entries.
+struct RelocWriter<'a> {
+    res: &'a Resolution,
+    l: &'a Layout,
+    t: &'a SymbolTable,
+    offsets: &'a Offsets,
+    entries: Vec<u8>,
+    count: u32,
+}
+
+impl RelocWriter<'_> {
+    /// REL-OUT-RELOC (wasm-ld `writeRelocations`): type, offset in the
+    /// output section, the output symbol index (an output type index for
+    /// TYPE_INDEX_LEB), and the addend, moved by the input section's offset
+    /// in its output section for SECTION_OFFSET_I32.
+    fn push(&mut self, file: FileId, r: &Relocation, offset: u32) {
+        let obj = &self.res.files[file];
+        let index = if r.ty == RelocationType::TypeIndexLeb {
+            obj.types.get(r.index as usize).and_then(|sig| self.l.type_map.get(sig).copied())
+        } else {
+            self.t.index_of(obj, self.res, file, SymbolIndex(r.index))
+        };
+        let Some(index) = index else { return };
+        (r.ty as u8 as u32).encode(&mut self.entries);
+        offset.encode(&mut self.entries);
+        index.encode(&mut self.entries);
+        if r.ty.addend_kind() != RelocAddendKind::None {
+            let mut addend = r.addend;
+            if r.ty == RelocationType::SectionOffsetI32 {
+                if let Some(s) = obj.symbols.get(r.index as usize) {
+                    if let SectionTarget::Custom(ci) = obj.section_target(s.index) {
+                        addend += self.offsets.custom.get(&(file, ci)).copied().unwrap_or(0) as i64;
+                    }
+                }
+            }
+            addend.encode(&mut self.entries);
+        }
+        self.count += 1;
+    }
+
+    /// Ends the section `name` of output section `target`: written when it
+    /// has entries.
+    fn finish(&mut self, name: &str, target: Option<u32>, out: &mut Vec<(String, Vec<u8>)>) {
+        let entries = std::mem::take(&mut self.entries);
+        let count = std::mem::replace(&mut self.count, 0);
+        let Some(target) = target.filter(|_| count > 0) else { return };
+        let mut payload = Vec::new();
+        target.encode(&mut payload);
+        count.encode(&mut payload);
+        payload.extend(entries);
+        out.push((name.to_string(), payload));
+    }
+}
