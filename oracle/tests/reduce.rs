@@ -46,7 +46,6 @@ fn big_set() -> ObjectSet {
         no_gc: false,
         explicit_gc: true,
         export_all: false,
-        shared_memory: false,
     }
 }
 
@@ -205,7 +204,6 @@ fn padding() -> GeneratedCase {
         no_gc: false,
         explicit_gc: false,
         export_all: false,
-        shared_memory: false,
     };
     set.to_case()
 }
