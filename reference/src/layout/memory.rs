@@ -221,7 +221,9 @@ pub fn lay_out_memory(config: &Config, res: &Resolution, live: &LiveSet) -> Resu
     }
     segs.sort_by_key(|s| order(&s.name));
     let mut merged_pieces = HashMap::default();
-    if config.merges_strings() {
+    // MERGE-STRINGS (measured, wasm-ld 22): relocatable output keeps its
+    // string segments apart (REL-OUT-DATA); only custom sections merge.
+    if config.merges_strings() && !config.relocatable {
         for s in &mut segs {
             merge_strings(res, s, &mut merged_pieces);
         }
