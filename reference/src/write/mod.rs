@@ -173,6 +173,17 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
     }
     // REL-OUT-LINKING: `linking` and `reloc.*` after the custom sections.
     if config.relocatable {
+        // MERGE-STRINGS: a merged input (`.debug_str`) keeps its section
+        // symbol, at its chunk's start; no relocation applies inside it.
+        let mut pieces_of = pieces_of;
+        let mut merged: Vec<(FileId, usize)> = offsets.custom_merged.keys().copied().collect();
+        merged.sort_unstable();
+        for (f, ci) in merged {
+            let name = &res.files[f].customs[ci].name;
+            if let (Some(p), Some(&at)) = (pieces_of.iter_mut().find(|(n, _)| n == name), offsets.custom.get(&(f, ci))) {
+                p.1.push((f, ci, at as usize));
+            }
+        }
         let customs: Vec<relocatable::CustomPieces<'_>> = pieces_of.iter().map(|(name, p)| (name.as_str(), p.as_slice())).collect();
         for (name, data) in relocatable::sections(res, l, &offsets, &customs, &at) {
             add(&mut m, &mut n, &CustomSection { name: Cow::Owned(name), data: Cow::Owned(data) });

@@ -392,7 +392,12 @@ impl RelocWriter<'_> {
             if r.ty == RelocationType::SectionOffsetI32 {
                 if let Some(s) = obj.symbols.get(r.index as usize) {
                     if let SectionTarget::Custom(ci) = obj.section_target(s.index) {
-                        addend += self.offsets.custom.get(&(file, ci)).copied().unwrap_or(0) as i64;
+                        let start = self.offsets.custom.get(&(file, ci)).copied().unwrap_or(0) as i64;
+                        // MERGE-STRINGS: where the string at the addend went.
+                        addend = match self.offsets.custom_merged.get(&(file, ci)) {
+                            Some(map) => start + u32::try_from(addend).ok().and_then(|a| crate::layout::strings::translate(map, a)).unwrap_or(0) as i64,
+                            None => start + addend,
+                        };
                     }
                 }
             }

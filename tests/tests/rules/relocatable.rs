@@ -273,3 +273,26 @@ fn producers_fields_in_wasm_ld_order() {
         assert_eq!(&p[1..10], b"\x08language", "{args:?}");
     }
 }
+
+/// REL-OUT-RELOC with MERGE-STRINGS: the `.debug_str` of two `-g` objects
+/// is merged in `-r` output too, and every `.debug_info` relocation into
+/// it is kept, against its section symbol, its addend where the string
+/// went (byte for byte rust-lld's object).
+#[test]
+fn relocatable_debug_strings_merged_with_their_relocations() {
+    let c = compile(&[("d1", "int f(int x) { return x + 1; }\n"), ("d2", "int g(int x) { return x * 2; }\n")], &["--target=wasm32", "-O1", "-g"]);
+    let objs = inputs(&c);
+    let (ours, lld) = both_ok(&objs, &["-r", "-o", "out.wasm"]);
+    let relocs = |bytes: &[u8]| -> usize {
+        Parser::new(0)
+            .parse_all(bytes)
+            .filter_map(|p| match p.expect("a readable object") {
+                Payload::CustomSection(c) if c.name() == "reloc..debug_info" => Some(c.data().len()),
+                _ => None,
+            })
+            .sum()
+    };
+    let inputs_relocs: usize = objs.iter().map(|(_, b)| relocs(b)).sum();
+    assert!(relocs(&lld) > 0 && inputs_relocs > 0, "the objects have .debug_info relocations");
+    assert!(ours == lld, "-r of -g objects differs from rust-lld");
+}
