@@ -3,23 +3,6 @@
 
 use crate::support::*;
 
-/// Every section but `name`, `producers` and `target_features`, as (id,
-/// custom name, bytes), in order.
-fn sections(bytes: &[u8]) -> Vec<(u8, String, Vec<u8>)> {
-    let mut out = Vec::new();
-    for payload in wasmparser::Parser::new(0).parse_all(bytes) {
-        let payload = payload.expect("a readable module");
-        if let wasmparser::Payload::CustomSection(c) = &payload {
-            if ["name", "producers", "target_features"].contains(&c.name()) {
-                continue;
-            }
-            out.push((0, c.name().to_string(), c.data().to_vec()));
-        } else if let Some((id, range)) = payload.as_section() {
-            out.push((id, String::new(), bytes[range.start as usize..range.end as usize].to_vec()));
-        }
-    }
-    out
-}
 
 /// Links with both; both must succeed with the same diagnostics and write
 /// the same sections (name, producers, target_features aside) and the same

@@ -452,3 +452,60 @@ pub fn with_export_section(object: &[u8], exports: &[(&str, u32)]) -> Vec<u8> {
     }
     out
 }
+
+/// Every section but `name`, `producers` and `target_features`, as (id,
+/// custom name, bytes), in order (custom sections have id 0).
+pub fn sections(bytes: &[u8]) -> Vec<(u8, String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(bytes) {
+        let payload = payload.expect("a readable module");
+        if let wasmparser::Payload::CustomSection(c) = &payload {
+            if !["name", "producers", "target_features"].contains(&c.name()) {
+                out.push((0, c.name().to_string(), c.data().to_vec()));
+            }
+        } else if let Some((id, range)) = payload.as_section() {
+            out.push((id, String::new(), bytes[range.start as usize..range.end as usize].to_vec()));
+        }
+    }
+    out
+}
+
+/// Links `objs` with refld and rust-lld: both succeed with the same
+/// diagnostics and write the same sections, in the same order (the name,
+/// producers and target_features sections aside). Returns (refld's
+/// module, rust-lld's).
+pub fn same_modules(objs: &[(String, Vec<u8>)], args: &[&str]) -> (Vec<u8>, Vec<u8>) {
+    let inputs: Vec<Input<'_>> = objs.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    let (ours, theirs) = both_ok(&inputs, args);
+    let (a, b) = (sections(&ours), sections(&theirs));
+    let ids = |s: &[(u8, String, Vec<u8>)]| s.iter().map(|(i, n, _)| format!("{i}{n}")).collect::<Vec<_>>();
+    assert_eq!(ids(&a), ids(&b), "section order, {args:?}");
+    for (x, y) in a.iter().zip(&b) {
+        assert!(x.2 == y.2, "section {} {} differs for {args:?}:\nrefld    {:02x?}\nrust-lld {:02x?}", x.0, x.1, x.2, y.2);
+    }
+    (ours, theirs)
+}
+
+/// [`same_modules`], returning refld's module.
+pub fn same_module(objs: &[(String, Vec<u8>)], args: &[&str]) -> Vec<u8> {
+    same_modules(objs, args).0
+}
+
+/// Assembles `source` as `NAME.o` with `llvm-mc-19` and `args` (the
+/// triple, `-mattr=...`); fails the test, naming the package, when
+/// llvm-mc-19 is missing or rejects the source.
+pub fn assemble_with(args: &[&str], name: &str, source: &str) -> Vec<u8> {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let (s, o) = (dir.path().join(format!("{name}.s")), dir.path().join(format!("{name}.o")));
+    std::fs::write(&s, source).expect("writing a source");
+    let out = Command::new("llvm-mc-19")
+        .args(args)
+        .arg("-filetype=obj")
+        .arg(&s)
+        .arg("-o")
+        .arg(&o)
+        .output()
+        .expect("llvm-mc-19 is missing: install package llvm-19 (scripts/setup.sh)");
+    assert!(out.status.success(), "llvm-mc-19 failed on {name}.s: {}", String::from_utf8_lossy(&out.stderr));
+    std::fs::read(&o).expect("reading an object")
+}

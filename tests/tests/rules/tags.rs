@@ -6,22 +6,9 @@
 
 use crate::support::*;
 
-/// Assembles `source` with `llvm-mc-19 -triple=wasm32-unknown-unknown
-/// -mattr=+exception-handling`; fails the test, naming the package, when
-/// llvm-mc-19 is missing.
+/// Assembles `source` for wasm32 with the exception-handling feature.
 fn assemble(name: &str, source: &str) -> Vec<u8> {
-    let dir = tempfile::tempdir().expect("temporary folder");
-    let (s, o) = (dir.path().join(format!("{name}.s")), dir.path().join(format!("{name}.o")));
-    std::fs::write(&s, source).expect("writing a source");
-    let out = std::process::Command::new("llvm-mc-19")
-        .args(["-triple=wasm32-unknown-unknown", "-mattr=+exception-handling", "-filetype=obj"])
-        .arg(&s)
-        .arg("-o")
-        .arg(&o)
-        .output()
-        .expect("llvm-mc-19 is missing: install package llvm-19 (scripts/setup.sh)");
-    assert!(out.status.success(), "llvm-mc-19 failed on {name}.s: {}", String::from_utf8_lossy(&out.stderr));
-    std::fs::read(&o).expect("reading an object")
+    assemble_with(&["-triple=wasm32-unknown-unknown", "-mattr=+exception-handling"], name, source)
 }
 
 /// `thrower(i32)` throws `__cpp_exception` (undefined here); `_start`

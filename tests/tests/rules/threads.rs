@@ -33,36 +33,7 @@ fn compile(units: &[(&'static str, &str)], flags: &[&str]) -> Vec<(String, Vec<u
 
 const THREADS: [&str; 2] = ["-matomics", "-mbulk-memory"];
 
-/// Every section but `name`, `producers` and `target_features`, as (id,
-/// custom name, bytes), in order.
-fn sections(bytes: &[u8]) -> Vec<(u8, String, Vec<u8>)> {
-    let mut out = Vec::new();
-    for payload in wasmparser::Parser::new(0).parse_all(bytes) {
-        let payload = payload.expect("a readable module");
-        if let wasmparser::Payload::CustomSection(c) = &payload {
-            if !["name", "producers", "target_features"].contains(&c.name()) {
-                out.push((0, c.name().to_string(), c.data().to_vec()));
-            }
-        } else if let Some((id, range)) = payload.as_section() {
-            out.push((id, String::new(), bytes[range.start as usize..range.end as usize].to_vec()));
-        }
-    }
-    out
-}
 
-/// Links `objs` with refld and rust-lld: both succeed with the same
-/// diagnostics and write the same sections. Returns refld's module.
-fn same_module(objs: &[(String, Vec<u8>)], args: &[&str]) -> Vec<u8> {
-    let inputs: Vec<Input<'_>> = objs.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
-    let (ours, theirs) = both_ok(&inputs, args);
-    let (a, b) = (sections(&ours), sections(&theirs));
-    let ids = |s: &[(u8, String, Vec<u8>)]| s.iter().map(|(i, n, _)| format!("{i}{n}")).collect::<Vec<_>>();
-    assert_eq!(ids(&a), ids(&b), "section order, {args:?}");
-    for (x, y) in a.iter().zip(&b) {
-        assert!(x.2 == y.2, "section {} {} differs for {args:?}:\nrefld    {:02x?}\nrust-lld {:02x?}", x.0, x.1, x.2, y.2);
-    }
-    ours
-}
 
 /// The memory's limits and shared flag: (initial, maximum, shared).
 fn memory(bytes: &[u8]) -> (u64, Option<u64>, bool) {

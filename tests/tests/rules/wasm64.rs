@@ -30,50 +30,11 @@ fn clang(name: &str, source: &str, target: &str) -> (String, Vec<u8>) {
 /// (reference types for the table operand; no type check, as llvm-mc-19
 /// checks `call_indirect`'s index as i32 where the table is i64).
 fn assemble(name: &str, source: &str) -> (String, Vec<u8>) {
-    let dir = tempfile::tempdir().expect("temporary folder");
-    let (s, o) = (dir.path().join(format!("{name}.s")), dir.path().join(format!("{name}.o")));
-    std::fs::write(&s, source).expect("writing a source");
-    let out = std::process::Command::new("llvm-mc-19")
-        .args(["-triple=wasm64-unknown-unknown", "-mattr=+reference-types", "-no-type-check", "-filetype=obj"])
-        .arg(&s)
-        .arg("-o")
-        .arg(&o)
-        .output()
-        .expect("llvm-mc-19 is missing: install package llvm-19 (scripts/setup.sh)");
-    assert!(out.status.success(), "llvm-mc-19 failed on {name}.s: {}", String::from_utf8_lossy(&out.stderr));
-    (format!("{name}.o"), std::fs::read(&o).expect("reading an object"))
+    let args = ["-triple=wasm64-unknown-unknown", "-mattr=+reference-types", "-no-type-check"];
+    (format!("{name}.o"), assemble_with(&args, name, source))
 }
 
-/// Every section but `name`, `producers` and `target_features`, as (id,
-/// custom name, bytes), in order.
-fn sections(bytes: &[u8]) -> Vec<(u8, String, Vec<u8>)> {
-    let mut out = Vec::new();
-    for payload in wasmparser::Parser::new(0).parse_all(bytes) {
-        let payload = payload.expect("a readable module");
-        if let wasmparser::Payload::CustomSection(c) = &payload {
-            if !["name", "producers", "target_features"].contains(&c.name()) {
-                out.push((0, c.name().to_string(), c.data().to_vec()));
-            }
-        } else if let Some((id, range)) = payload.as_section() {
-            out.push((id, String::new(), bytes[range.start as usize..range.end as usize].to_vec()));
-        }
-    }
-    out
-}
 
-/// Links `objs` with refld and rust-lld: both succeed with the same
-/// diagnostics and write the same sections. Returns both modules.
-fn same_module(objs: &[(String, Vec<u8>)], args: &[&str]) -> (Vec<u8>, Vec<u8>) {
-    let inputs: Vec<Input<'_>> = objs.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
-    let (ours, theirs) = both_ok(&inputs, args);
-    let (a, b) = (sections(&ours), sections(&theirs));
-    let ids = |s: &[(u8, String, Vec<u8>)]| s.iter().map(|(i, n, _)| format!("{i}{n}")).collect::<Vec<_>>();
-    assert_eq!(ids(&a), ids(&b), "section order, {args:?}");
-    for (x, y) in a.iter().zip(&b) {
-        assert!(x.2 == y.2, "section {} {} differs for {args:?}:\nrefld    {:02x?}\nrust-lld {:02x?}", x.0, x.1, x.2, y.2);
-    }
-    (ours, theirs)
-}
 
 /// Links with both; both fail with the same diagnostics; returns the errors.
 fn same_errors(objs: &[(String, Vec<u8>)], args: &[&str]) -> Vec<String> {
@@ -110,8 +71,8 @@ fn machine_checks_as_wasm_ld_makes_them() {
     let objs = vec![w32[0].clone(), w32[1].clone(), ("lib.a".to_string(), lib)];
     assert_eq!(same_errors(&objs, &args), ["lib.a(other.o): must specify -mwasm64 to process wasm64 object files"]);
     // -m wasm32 is the default; the last -m counts.
-    same_module(&w32, &with("-mwasm32"));
-    same_module(&w64, &["-m", "wasm32", "-m", "wasm64", "--no-entry", "--export=run"]);
+    same_modules(&w32, &with("-mwasm32"));
+    same_modules(&w64, &["-m", "wasm32", "-m", "wasm64", "--no-entry", "--export=run"]);
     // Another emulation is refused (wasm-ld goes on to read the inputs).
     let inputs: Vec<Input<'_>> = w32.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
     let r = refld_messages(&link(&inputs, &["-m", "wasm32", "--no-entry"]));
@@ -130,7 +91,7 @@ fn c_program_links_as_wasm_ld_writes_it() {
     for extra in [&[][..], &["--no-stack-first"], &["--export=g", "--export=__heap_base", "--export=__data_end"]] {
         let mut args = vec!["-m", "wasm64", "--no-entry", "--export=run"];
         args.extend_from_slice(extra);
-        let out = same_module(&objs, &args);
+        let out = same_modules(&objs, &args);
         // call(add, 5) + arr[2] + other(1) = 6 + 3 + 8.
         assert_eq!(run_both(&out, "run"), Ok(17), "{args:?}");
         let (mut memory64, mut table64) = (false, false);
@@ -217,7 +178,7 @@ fptr:
 #[test]
 fn every_64_bit_relocation_type() {
     let objs = vec![assemble("relocs", RELOCS)];
-    let out = same_module(&objs, &["-m", "wasm64", "--no-entry", "--export=run"]);
+    let out = same_modules(&objs, &["-m", "wasm64", "--no-entry", "--export=run"]);
     assert_eq!(run_both(&out, "run"), Ok(335));
     // .debug_info: FUNCTION_OFFSET_I64 of `seven`, then of `run` + 2.
     let debug = sections(&out.0).into_iter().find(|s| s.1 == ".debug_info").expect("a .debug_info section").2;
@@ -237,7 +198,7 @@ fn memory_limits_in_the_64_bit_space() {
         a.extend_from_slice(opts);
         a
     };
-    let (out, _) = same_module(&w64, &args(&["--initial-memory=8589934592", "--max-memory=17179869184"]));
+    let (out, _) = same_modules(&w64, &args(&["--initial-memory=8589934592", "--max-memory=17179869184"]));
     let mem = wasmparser::Parser::new(0)
         .parse_all(&out)
         .find_map(|p| match p.expect("a readable module") {
