@@ -46,6 +46,7 @@ fn big_set() -> ObjectSet {
         no_gc: false,
         explicit_gc: true,
         export_all: false,
+        shared_memory: false,
     }
 }
 
@@ -204,6 +205,7 @@ fn padding() -> GeneratedCase {
         no_gc: false,
         explicit_gc: false,
         export_all: false,
+        shared_memory: false,
     };
     set.to_case()
 }

@@ -407,6 +407,7 @@ fn undefined_export_referenced_by_dead_code_is_not_imported() {
         no_gc: false,
         explicit_gc: false,
         export_all: false,
+        shared_memory: false,
     };
     let l = set.lower();
     let args: Vec<&str> = l.args.iter().map(String::as_str).collect();
@@ -438,6 +439,7 @@ fn mismatch_set(ctor: bool, no_gc: bool) -> ObjectSet {
         no_gc,
         explicit_gc: false,
         export_all: false,
+        shared_memory: false,
     }
 }
 
@@ -481,6 +483,7 @@ fn warn_unresolved_indirect_call_reaches_the_stub() {
         no_gc: false,
         explicit_gc: false,
         export_all: false,
+        shared_memory: false,
     };
     let l = set.lower();
     let args: Vec<&str> = l.args.iter().map(String::as_str).collect();
@@ -522,6 +525,7 @@ fn undefined_weak_function_used_with_two_signatures_gives_valid_output() {
         no_gc: true,
         explicit_gc: false,
         export_all: true,
+        shared_memory: false,
     };
     let l = set.lower();
     let args: Vec<&str> = l.args.iter().map(String::as_str).collect();
@@ -554,6 +558,7 @@ fn export_of_a_weakly_referenced_undefined_function_is_no_export() {
         no_gc: false,
         explicit_gc: false,
         export_all: false,
+        shared_memory: false,
     };
     assert_eq!(set.export_names(), ["f2", "f3"]);
     let l = set.lower();

@@ -27,6 +27,25 @@ fn refld_and_rust_lld_agree_on_generated_sets() {
     assert!(h.stats.external > std::time::Duration::ZERO && h.stats.total > h.stats.external);
 }
 
+/// The same for shared-memory sets (`--shared-memory`, objects using
+/// atomics and bulk-memory: passive segments, `__wasm_init_memory`), with
+/// wasm-ld 19 and 22 too: the property suite's first streams, each drawn
+/// with shared memory.
+#[test]
+fn linkers_agree_on_shared_memory_sets() {
+    let linkers = ["rust-lld", "wasm-ld-19", "wasm-ld-22"];
+    let mut h = Harness::new(&linkers, Policy::embedded().clone(), None).expect("rust-lld and wasm-ld-19/22 (scripts/setup.sh installs them)");
+    let n = 48;
+    for i in 0..n {
+        let set = ObjectSet { shared_memory: true, ..ObjectSet::from_bytes(&linkcheck_gen::object_set::fixed_stream(i)) };
+        assert!(set.args().contains(&"--shared-memory".to_string()));
+        if let Err(f) = h.check_set(&set) {
+            panic!("stream {i}: {f}\nset {set:?}");
+        }
+    }
+    assert_eq!(h.stats.sets, n as u64);
+}
+
 /// A "linker" that is rust-lld plus `--export-all`: its outputs export
 /// more than refld's, which the harness must report and save, even with
 /// all of wasm-ld's quirks given to it (refld under them still exports

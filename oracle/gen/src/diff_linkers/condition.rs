@@ -123,6 +123,7 @@ mod tests {
             no_gc: false,
             explicit_gc: false,
             export_all: false,
+            shared_memory: false,
         };
         let holds = |s: &ObjectSet| super::Condition::WeakDefinitionBesideAnother.holds(s);
         assert!(holds(&set(vec![file(vec![func(1, Binding::Weak)]), file(vec![func(1, Binding::Strong)])])));

@@ -112,6 +112,7 @@ impl ObjectSet {
             no_gc: false,
             explicit_gc: false,
             export_all: false,
+            shared_memory: false,
         })
     }
 
@@ -204,6 +205,10 @@ impl ObjectSet {
         if self.export_all {
             a.push("--export-all".into());
         }
+        if self.shared_memory {
+            a.push("--shared-memory".into());
+            a.push("--max-memory=1048576".into());
+        }
         a
     }
 
@@ -234,7 +239,13 @@ impl ObjectSet {
         let (mut objects, mut members) = (Vec::new(), Vec::new());
         for f in files {
             let list = if f.member { &mut members } else { &mut objects };
-            list.push((f.name.clone(), lower_file(f)));
+            let mut model = lower_file(f);
+            if self.shared_memory {
+                for name in ["atomics", "bulk-memory"] {
+                    model.features.push(linkcheck_object::FeatureModel { prefix: '+', name: name.into() });
+                }
+            }
+            list.push((f.name.clone(), model));
         }
         LoweredModels { objects, members, args: self.args(), exports: self.export_names() }
     }

@@ -172,6 +172,10 @@ pub struct ObjectSet {
     pub explicit_gc: bool,
     /// `--export-all`.
     pub export_all: bool,
+    /// `--shared-memory --max-memory=1048576`, every object using the
+    /// `atomics` and `bulk-memory` features (FEAT-SHARED-MEMORY): passive
+    /// segments and `__wasm_init_memory` (LAY-INIT-MEMORY).
+    pub shared_memory: bool,
 }
 
 /// A lowered set: input files in command-line order and the arguments.
@@ -232,6 +236,9 @@ impl<'a> Arbitrary<'a> for ObjectSet {
             no_gc: u.ratio(1, 4)?,
             explicit_gc: u.arbitrary()?,
             export_all: u.ratio(1, 6)?,
+            // Drawn last, from a byte: an exhausted stream reads 0 (no
+            // shared memory), so the sets of short streams stay as they were.
+            shared_memory: u.arbitrary::<u8>()? % 8 == 7,
         })
     }
 }
