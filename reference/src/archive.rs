@@ -18,6 +18,9 @@ pub struct Member {
 pub struct LazyEntry {
     pub name: String,
     pub kind: SymbolKind,
+    /// A local symbol: no lazy definition (AR-1) but under
+    /// QUIRK-LAZY-LOCAL.
+    pub local: bool,
 }
 
 /// True when `bytes` start like an ar archive (`!<arch>\n`).
@@ -51,8 +54,8 @@ pub fn read_archive(path: &str, bytes: &[u8]) -> Result<(Vec<Member>, Vec<String
     Ok((members, skipped))
 }
 
-/// Reads only the symbol table of an object: its defined, non-local,
-/// named symbols (rule AR-1). The code section is skipped, so this costs
+/// Reads only the symbol table of an object: its defined, named symbols
+/// (rule AR-1), the local ones marked (QUIRK-LAZY-LOCAL). The code section is skipped, so this costs
 /// little for members that are never extracted.
 ///
 /// Errors: the bytes are not a module or the `linking` section is malformed.
@@ -155,10 +158,10 @@ fn collect(out: &mut Vec<LazyEntry>, s: SymbolInfo<'_>) {
         SymbolInfo::Section { .. } => return,
     };
     let bits = flags.bits();
-    if bits & crate::object::flags::UNDEFINED != 0 || bits & crate::object::flags::BINDING_LOCAL != 0 {
+    if bits & crate::object::flags::UNDEFINED != 0 {
         return;
     }
     if let Some(name) = name {
-        out.push(LazyEntry { name: name.to_string(), kind });
+        out.push(LazyEntry { name: name.to_string(), kind, local: bits & crate::object::flags::BINDING_LOCAL != 0 });
     }
 }

@@ -7,6 +7,7 @@ use crate::config::{Config, UnresolvedPolicy};
 use crate::diag::Diagnostics;
 use crate::object::SymbolKind;
 use crate::quirks::Quirk;
+use crate::resolve::synthetic::SHARED_MEMORY_TLS;
 use crate::resolve::{Def, Resolution, SymbolId, Synthetic};
 use rustc_hash::FxHashSet as HashSet;
 
@@ -44,14 +45,22 @@ pub(crate) fn is_export_root(config: &Config, res: &Resolution, sid: SymbolId) -
         // `__stack_pointer` only when the inputs use mutable-globals (an
         // exported mutable global needs it); the table only when something
         // else keeps it (it is no root of garbage collection).
+        // LAY-INIT-TLS (measured): with shared memory the TLS symbols too,
+        // `__tls_base` (then mutable) as `__stack_pointer`.
+        let mutable_globals = || res.files.iter().any(|f| f.features.iter().any(|x| x.prefix == b'+' && x.name == "mutable-globals"));
         let exported = match s {
-            Synthetic::CallCtors | Synthetic::IndirectFunctionTable => true,
-            Synthetic::StackPointer => res.files.iter().any(|f| f.features.iter().any(|x| x.prefix == b'+' && x.name == "mutable-globals")),
+            Synthetic::CallCtors | Synthetic::IndirectFunctionTable | Synthetic::TlsSize | Synthetic::TlsAlign | Synthetic::InitTls => true,
+            Synthetic::StackPointer => mutable_globals(),
+            Synthetic::TlsBase => !config.shared_memory || mutable_globals(),
             _ => false,
         };
         // DYN-EXPORTS (measured): a side module exports `__wasm_call_ctors`.
         let side_module_ctors = config.shared && s == Synthetic::CallCtors;
-        return side_module_ctors || (config.export_all && (sym.kind == SymbolKind::Data || exported));
+        // EXP-4 (measured, wasm-ld 22; not 19): `__stack_pointer` is the
+        // one linker symbol that is not hidden, so `--export-dynamic`
+        // exports it too.
+        let dynamic = config.export_dynamic && !config.is_pic() && s == Synthetic::StackPointer && mutable_globals();
+        return side_module_ctors || dynamic || (config.export_all && (sym.kind == SymbolKind::Data || exported));
     }
     let Def::Defined { file, sym: si } = sym.def else { return false };
     // DYN-STUB: a stub library's used symbol needs it, hidden or not.
@@ -127,13 +136,18 @@ pub(crate) fn select(config: &Config, res: &Resolution, live: &HashSet<SymbolId>
     // CTOR-2 (measured, wasm-ld 22 and 19): PIC output has no wrappers; its
     // loader runs the constructors.
     let wrap = !config.is_pic() && res.command_wrappers && (has_init || (res.call_dtors.is_some() && !entry_only));
-    // EXP-CTORS-FIRST (measured, wasm-ld 22 and 19): `__wasm_call_ctors` comes
-    // first when exported (a side module's always, DYN-EXPORTS), as
-    // wasm-ld makes it before reading the inputs.
-    let ctors_exported = |s: &SymbolId| config.shared || requested.contains(s) || is_export_root(config, res, *s);
-    if let Some(sid) = res.table.find("__wasm_call_ctors").filter(|s| live.contains(s) && ctors_exported(s)) {
-        if res.table.symbols[sid].def == Def::Synthetic(Synthetic::CallCtors) && names.insert("__wasm_call_ctors".into()) {
-            out.symbols.push(Export { name: "__wasm_call_ctors".into(), symbol: sid, command_wrapper: false });
+    // EXP-CTORS-FIRST (measured, wasm-ld 22 and 19): the symbols wasm-ld
+    // makes before reading the inputs come first when exported, in the
+    // order it makes them: `__wasm_call_ctors` (a side module's always,
+    // DYN-EXPORTS), `__stack_pointer`, with shared memory the TLS ones.
+    let early_exported = |s: &SymbolId| requested.contains(s) || is_export_root(config, res, *s);
+    let tls: &[&str] = if config.shared_memory { SHARED_MEMORY_TLS } else { &[] };
+    let mut early = HashSet::default();
+    for name in ["__wasm_call_ctors", "__stack_pointer"].iter().chain(tls) {
+        let Some(sid) = res.table.find(name).filter(|s| live.contains(s) && early_exported(s)) else { continue };
+        if matches!(res.table.symbols[sid].def, Def::Synthetic(_)) && has_export_form(res, sid) && names.insert(name.to_string()) {
+            out.symbols.push(Export { name: name.to_string(), symbol: sid, command_wrapper: false });
+            early.insert(sid);
         }
     }
     // SIG-EXPORT: primary symbols only (a variant that is not its name's
@@ -141,7 +155,7 @@ pub(crate) fn select(config: &Config, res: &Resolution, live: &HashSet<SymbolId>
     // export target.
     for sid in res.table.primaries() {
         let sym = &res.table.symbols[sid];
-        if !live.contains(&sid) || !has_export_form(res, sid) {
+        if !live.contains(&sid) || !has_export_form(res, sid) || early.contains(&sid) {
             continue;
         }
         if !(requested.contains(&sid) || is_export_root(config, res, sid)) {
@@ -185,4 +199,21 @@ fn export_name(res: &Resolution, sid: SymbolId) -> String {
         }
     }
     sym.name.clone()
+}
+
+/// QUIRK-TLS-MUTABLE (measured, wasm-ld 14, 16, 19; not 22): with no input
+/// using the mutable-globals feature, an exported `__tls_size` or
+/// `__tls_align` is the error ``mutable global exported but
+/// 'mutable-globals' feature not present in inputs: `NAME`. Use
+/// --no-check-features to suppress.``, once per export, in export order.
+pub(crate) fn check_exported_tls_globals(config: &Config, res: &Resolution, exports: &Exports, diags: &mut Diagnostics) {
+    if !config.quirks.has(Quirk::TlsGlobalsCheckedAsMutable) || !config.check_features {
+        return;
+    }
+    let mutable_globals = res.files.iter().any(|f| f.features.iter().any(|x| x.prefix == b'+' && x.name == "mutable-globals"));
+    for e in exports.symbols.iter().filter(|_| !mutable_globals) {
+        if matches!(res.table.symbols[e.symbol].def, Def::Synthetic(Synthetic::TlsSize | Synthetic::TlsAlign)) {
+            diags.error(format!("mutable global exported but 'mutable-globals' feature not present in inputs: `{}`. Use --no-check-features to suppress.", e.name));
+        }
+    }
 }

@@ -29,6 +29,7 @@
 //!                                                                      stop
 //!  -> init::init_order        -> InitOrder         (INIT-1)
 //!  -> exports::select         -> Exports           (EXP, CTOR-2)
+//!  -> exports::check_exported_tls_globals           (QUIRK-TLS-MUTABLE) stop
 //!  -> layout::lay_out         -> Layout            (LAY, MEM)          stop
 //!  -> write::write_module     -> bytes             (REL, OUT, FEAT, PROD)
 //!                                                                      stop
@@ -143,6 +144,8 @@ pub fn link_with_reports(config: &Config, provider: &dyn InputProvider, reports:
     let init = init::init_order(&res, &live);
     // REL-OUT-EXPORTS: relocatable output has no exports.
     let exports = if config.relocatable { exports::Exports::default() } else { exports::select(config, &res, &live.symbols, !init.0.is_empty()) };
+    exports::check_exported_tls_globals(config, &res, &exports, &mut diags);
+    diags.stop_if_errors()?;
     let layout = layout::lay_out(config, &res, &live, &undefined, &exports, &pic).map_err(|errors| {
         errors.into_iter().for_each(|e| diags.error(e));
         diags.fail()

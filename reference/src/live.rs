@@ -117,6 +117,17 @@ pub(crate) fn mark_live(config: &Config, res: &Resolution) -> LiveSet {
     for f in res.file_ids().filter(|f| !res.lazy_files.contains(f)) {
         m.file(f);
     }
+    // LAY-INIT-TLS (measured, wasm-ld 22): with shared memory the TLS
+    // symbols are kept by `--no-gc-sections` and by `--export-all`, the
+    // mutable `__tls_base` too when it cannot be exported (no
+    // mutable-globals: EXP-4).
+    if config.shared_memory && (config.export_all || !collects(config)) {
+        for name in crate::resolve::synthetic::SHARED_MEMORY_TLS {
+            if let Some(sid) = res.table.find(name).filter(|&s| matches!(res.table.symbols[s].def, Def::Synthetic(_))) {
+                m.symbol(sid);
+            }
+        }
+    }
     if !collects(config) {
         // GC-4: `__wasm_call_ctors` too, init functions or not (but
         // QUIRK-WILD-SYN), and every SIG-1 stub, called or not (measured).

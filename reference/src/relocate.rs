@@ -77,6 +77,8 @@ impl Relocator<'_> {
                 // Measured on rust-lld 22 and wasm-ld 19
                 // (found/wasm_ld_lazy_kind_call_of_data): a miscompile.
                 None if self.call_of_data_is_zero && self.resolves_to_data(file, SymbolIndex(r.index)) => 0,
+                // QUIRK-LAZY-LOCAL (measured, wasm-ld 19): a miscompile.
+                None if self.left_lazy(file, SymbolIndex(r.index)) => 0,
                 None => return Err(Unpatched::Dead),
             },
             // REL-REL: relative to `__table_base` (the table's base); a
@@ -93,6 +95,7 @@ impl Relocator<'_> {
                 // QUIRK-LAZY-KIND: the address of a name that ended as data
                 // is table index 0 (measured, rust-lld 22 and wasm-ld 19).
                 Err(Unpatched::Dead) if self.call_of_data_is_zero && self.resolves_to_data(file, SymbolIndex(r.index)) => 0,
+                Err(Unpatched::Dead) if self.left_lazy(file, SymbolIndex(r.index)) => 0,
                 Err(e) => return Err(e),
             },
             // DYN-GOT: against a data or function symbol (or, DYN-STATIC, a
@@ -146,6 +149,11 @@ impl Relocator<'_> {
     }
 
     /// Whether the symbol resolves to a data definition.
+    /// QUIRK-LAZY-LOCAL: the symbol is a left-lazy name.
+    fn left_lazy(&self, file: FileId, sym: SymbolIndex) -> bool {
+        matches!(self.res.target(file, sym), Target::Undefined(sid) if self.res.left_lazy.contains(&sid))
+    }
+
     fn resolves_to_data(&self, file: FileId, sym: SymbolIndex) -> bool {
         match self.res.target(file, sym) {
             Target::Defined(f, s) => self.res.files[f].symbols[s.index()].kind == crate::object::SymbolKind::Data,

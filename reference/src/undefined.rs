@@ -64,7 +64,8 @@ pub(crate) fn decide(config: &Config, res: &Resolution, live: &LiveSet, diags: &
     if config.relocatable {
         return relocatable_fates(res);
     }
-    let mut sids: Vec<SymbolId> = live.symbols.iter().copied().filter(|&s| res.table.symbols[s].is_undefined()).collect();
+    // QUIRK-LAZY-LOCAL: a left-lazy name has no fate: its uses are 0.
+    let mut sids: Vec<SymbolId> = live.symbols.iter().copied().filter(|&s| res.table.symbols[s].is_undefined() && !res.left_lazy.contains(&s)).collect();
     sids.sort_unstable();
     for sid in sids {
         let sym = &res.table.symbols[sid];
@@ -149,7 +150,7 @@ fn report(config: &Config, res: &Resolution, live: &LiveSet, diags: &mut Diagnos
     // UND-REPORT: one message per live relocation (measured, wasm-ld 22);
     // `--import-undefined` excuses functions only (wasm-ld `allowUndefined`).
     let (unresolved, import_undefined) = policy(config);
-    for u in &live.uses {
+    for u in live.uses.iter().filter(|u| !res.left_lazy.contains(&u.symbol)) {
         let sym = &res.table.symbols[u.symbol];
         // DYN-RELOC (measured, wasm-ld 22; static links too, under every
         // policy): a relative address of an undefined symbol has no value,

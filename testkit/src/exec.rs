@@ -3,12 +3,17 @@
 //! way linkcheck compares it is `linkcheck_core::run`.)
 
 use std::sync::OnceLock;
-use wasmtime::{Engine, Extern, ExternType, Global, Instance, Linker, Memory, Module, Ref, Store, Table, Trap, Val};
+use wasmtime::{Engine, Extern, ExternType, Global, Instance, Linker, Memory, Module, Ref, SharedMemory, Store, Table, Trap, Val};
 
 fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
-    // memory64: wasm64 outputs (`-m wasm64`) have an i64 memory and table.
-    ENGINE.get_or_init(|| Engine::new(wasmtime::Config::new().wasm_memory64(true).wasm_exceptions(true)).expect("a wasmtime engine"))
+    // memory64: wasm64 outputs (`-m wasm64`) have an i64 memory and table;
+    // threads: `--shared-memory` outputs (a shared memory, atomics).
+    ENGINE.get_or_init(|| {
+        let mut config = wasmtime::Config::new();
+        config.wasm_memory64(true).wasm_exceptions(true).wasm_threads(true).shared_memory(true);
+        Engine::new(&config).expect("a wasmtime engine")
+    })
 }
 
 /// An instance of a module, ready for calls.
@@ -48,6 +53,7 @@ impl Exec {
                     define.map_err(|e| format!("import {m}.{n}: {e:#}"))?;
                     continue;
                 }
+                ExternType::Memory(ty) if ty.is_shared() => SharedMemory::new(engine, ty).map_err(|e| e.to_string())?.into(),
                 ExternType::Memory(ty) => Memory::new(&mut store, ty).map_err(|e| e.to_string())?.into(),
                 ExternType::Table(ty) => {
                     let null = Ref::null(ty.element().heap_type());

@@ -47,6 +47,14 @@ pub(super) fn assign(config: &Config, res: &Resolution, exports: &Exports, l: &m
     if table_export {
         l.exports.push(("__indirect_function_table".into(), ExportKind::Table, 0));
     }
+    // LAY-INIT-MEMORY (measured, wasm-ld 22 and 19): `--export-all` exports
+    // the flag and `__wasm_init_memory`, last, as wasm-ld makes their
+    // symbols after the layout; `--export` cannot name them.
+    if let (true, Some(f), Some(flag)) = (config.export_all, l.init_memory, l.memory.init_memory_flag) {
+        let g = data_global(l, flag);
+        l.exports.push(("__wasm_init_memory_flag".into(), ExportKind::Global, g));
+        l.exports.push(("__wasm_init_memory".into(), ExportKind::Func, f));
+    }
     // DYN-TLS, DYN-STATIC-IMPORT-DYNAMIC (measured): `dylink.0` EXPORT_INFO
     // names each exported TLS data symbol with its input flags, in
     // symbol-table order.

@@ -279,9 +279,8 @@ pub fn lay_out_memory(config: &Config, res: &Resolution, live: &LiveSet) -> Resu
         }
         ptr += s.size as u64;
     }
-    if m.tls_align == 0 {
-        m.tls_align = 1;
-    }
+    // LAY-INIT-TLS (measured, wasm-ld 22 and 19): without TLS data
+    // `__tls_align` stays 0, like `__tls_size`.
     if !segs.iter().any(|s| s.tls) {
         // wasm-ld: without TLS data `__tls_base` is the start of the data.
         m.tls_base = m.global_base;

@@ -636,7 +636,10 @@ fn globals(config: &Config, res: &Resolution, live: &LiveSet, pic: &Pic, l: &mut
         let always = syn == Synthetic::StackPointer && !config.quirks.has(Quirk::UnusedSyntheticsDropped);
         // LAY-INIT-MEMORY: `__wasm_init_memory` keeps `__tls_base` (measured:
         // also without TLS data).
-        let set_by_init = l.init_memory.is_some() || live.synthetic.contains(&Synthetic::InitTls);
+        // `__wasm_init_tls` sets it only when there is TLS data (its body
+        // is empty otherwise, measured).
+        let has_tls = m.segments.iter().any(|s| s.tls);
+        let set_by_init = l.init_memory.is_some() || (live.synthetic.contains(&Synthetic::InitTls) && has_tls);
         let needed = always || live.synthetic.contains(&syn) || (syn == Synthetic::TlsBase && set_by_init);
         if needed {
             let i = add(l, OutGlobal { ty, init, name: name.into() });

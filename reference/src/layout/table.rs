@@ -64,7 +64,9 @@ pub(super) fn table(config: &Config, res: &Resolution, live: &LiveSet, und: &Und
                 // QUIRK-LAZY-KIND: the address of a name that ended as data
                 // is 0 and needs no table (measured).
                 let of_data = matches!(res.target(f, SymbolIndex(r.index)), Target::Defined(df, ds) if res.files[df].symbols[ds.index()].kind == crate::object::SymbolKind::Data);
-                needed |= address && !of_data;
+                // QUIRK-LAZY-LOCAL: a left-lazy name's address alike.
+                let left_lazy = matches!(res.target(f, SymbolIndex(r.index)), Target::Undefined(sid) if res.left_lazy.contains(&sid));
+                needed |= address && !of_data && !left_lazy;
                 match res.target(f, SymbolIndex(r.index)) {
                     Target::Undefined(sid) => {
                         let fate = und.fates.get(&sid);

@@ -37,6 +37,14 @@ pub enum Quirk {
     /// undefined global or tag that is not imported is written as index
     /// 0xFFFFFFFF (an invalid module), where refld imports it (UND-GLOBAL).
     UndefinedIndexInvalid,
+    /// QUIRK-LAZY-LOCAL (wasm-ld 19): a lazy member's local symbols are
+    /// lazy definitions too; a reference left without definition by the
+    /// member it extracted is address 0, function index 0, table index 0.
+    LazyLocalSymbols,
+    /// QUIRK-TLS-MUTABLE (wasm-ld 14, 16, 19): an exported `__tls_size` or
+    /// `__tls_align` counts as a mutable global for the mutable-globals
+    /// feature check.
+    TlsGlobalsCheckedAsMutable,
     /// QUIRK-WILD-GC (Wild 0.10): `--gc-sections` (the default) collects
     /// nothing; every loaded file is kept whole, as with `--no-gc-sections`.
     GcSectionsIgnored,
@@ -100,6 +108,20 @@ pub const QUIRKS: &[QuirkInfo] = &[
         id: "QUIRK-UND-INDEX",
         linkers: "wasm-ld 14, 16, 19, 22 (rust-lld 22)",
         summary: "under --warn-unresolved-symbols or ignore-all (without --import-undefined) an undefined global or tag is not imported; its GLOBAL_INDEX/TAG_INDEX relocations are written as 0xFFFFFFFF, an invalid module (UND-GLOBAL off)",
+    },
+    QuirkInfo {
+        quirk: Quirk::TlsGlobalsCheckedAsMutable,
+        name: "tls-globals-checked-as-mutable",
+        id: "QUIRK-TLS-MUTABLE",
+        linkers: "wasm-ld 14, 16, 19",
+        summary: "with shared memory, exporting __tls_size or __tls_align (immutable) when no input has the mutable-globals feature is the error `mutable global exported but 'mutable-globals' feature not present in inputs` (unless --no-check-features)",
+    },
+    QuirkInfo {
+        quirk: Quirk::LazyLocalSymbols,
+        name: "lazy-local-symbols",
+        id: "QUIRK-LAZY-LOCAL",
+        linkers: "wasm-ld 19",
+        summary: "an archive member's (or --start-lib object's) local symbols extract it like its global ones (AR-1 off for locals); a name whose lazy symbol came from a local one and whose member was then extracted has no definition and no diagnostic: address 0, function index 0, table index 0",
     },
     QuirkInfo {
         quirk: Quirk::ExportHashOrderLlvm14,

@@ -19,7 +19,10 @@ impl Resolver<'_> {
         let id = MemberId::from(self.members.len());
         self.res.members.push(m.name.clone());
         self.members.push(Some(m));
-        for e in entries {
+        // QUIRK-LAZY-LOCAL (measured, wasm-ld 19; not 14, 16, 22): local
+        // symbols too.
+        let locals = self.config.quirks.has(crate::quirks::Quirk::LazyLocalSymbols);
+        for e in entries.into_iter().filter(|e| !e.local || locals) {
             let (sid, created) = self.res.table.insert(&e.name, e.kind);
             let sym = &mut self.res.table.symbols[sid];
             if created {

@@ -95,6 +95,10 @@ pub struct Resolution {
     /// WHY-1: the members extracted, each once read (with what it
     /// extracted in turn), in that order.
     pub extractions: Vec<Extraction>,
+    /// QUIRK-LAZY-LOCAL: names whose lazy symbol came from a member's local
+    /// symbol and whose member was then extracted: no definition, no
+    /// diagnostic, address 0 and index 0 at their uses.
+    pub left_lazy: HashSet<SymbolId>,
 }
 
 /// WHY-1: one extracted member for `--why-extract`.
@@ -164,6 +168,10 @@ pub(crate) fn resolve(config: &Config, provider: &dyn InputProvider, diags: &mut
         r.add_wrapped_symbols()?;
     }
     r.reorder_files();
+    if config.quirks.has(crate::quirks::Quirk::LazyLocalSymbols) {
+        let members = &r.members;
+        r.res.left_lazy = r.res.table.symbols.iter().enumerate().filter(|(_, s)| matches!(s.def, Def::Lazy { member } if members[member.index()].is_none())).map(|(i, _)| SymbolId::from(i)).collect();
+    }
     if config.quirks.has(crate::quirks::Quirk::WeakDefinitionsBindOwnReferences) {
         r.bind_own_weak_definitions();
     }

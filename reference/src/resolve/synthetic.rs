@@ -11,6 +11,11 @@ use crate::object::SymbolKind;
 /// optional: an input's definition wins (SYN-2).
 pub(crate) const RESERVED: &[&str] = &["__stack_pointer", "__wasm_call_ctors"];
 
+/// LAY-INIT-TLS: the symbols wasm-ld makes, after `__wasm_call_ctors` and
+/// `__stack_pointer`, before reading the inputs when memory is shared
+/// (`createSyntheticSymbols`, measured by their export order).
+pub(crate) const SHARED_MEMORY_TLS: &[&str] = &["__tls_base", "__tls_size", "__tls_align", "__wasm_init_tls"];
+
 /// SYN-2: the optional linker-defined data symbols.
 pub(crate) const OPTIONAL_DATA: &[&str] = &[
     "__dso_handle",
@@ -127,6 +132,16 @@ impl Resolver<'_> {
         for name in ["__stack_pointer", "__wasm_call_ctors", "__indirect_function_table"] {
             let (_, kind) = Synthetic::by_name(name, pic).expect("known name");
             self.res.table.insert(name, kind);
+        }
+        // LAY-INIT-TLS (measured, wasm-ld 22 and 19): with shared memory
+        // the TLS symbols are made whether referenced or not; garbage
+        // collection removes them unless something keeps them
+        // (`--no-gc-sections`, `--export-all`).
+        if self.config.shared_memory && !pic {
+            for name in SHARED_MEMORY_TLS {
+                let (_, kind) = Synthetic::by_name(name, pic).expect("known name");
+                self.res.table.insert(name, kind);
+            }
         }
         // DYN-IMPORTS: PIC output always imports both bases.
         if pic {

@@ -451,3 +451,80 @@ fn variants_hash_order_is_wasm_ld() {
         assert!(spec_wrong >= 8, "{linker:?}: only {spec_wrong} variant cases where the order made differs");
     }
 }
+
+/// An archive whose member `m.o` defines `h` locally and `f4` globally
+/// (both `() -> i32`), plus the global `extra` when given.
+fn member_with_local_h(extra: Option<&str>) -> Vec<u8> {
+    let mut m = obj();
+    m.define_func("h", sig_i32(), ret(4), flags::BINDING_LOCAL);
+    m.define_func("f4", sig_i32(), ret(5), 0);
+    if let Some(name) = extra {
+        m.define_func(name, sig_i32(), ret(6), 0);
+    }
+    archive(&[("m.o", &encode(&m))])
+}
+
+#[test]
+fn lazy_local_symbols_reference_first_extracts_the_member() {
+    // QUIRK-LAZY-LOCAL (corpus/found/wasm_ld_19_local_symbol_extracts_member):
+    // an undefined `h` meets the member's local `h`; wasm-ld 19 extracts
+    // the member (its `_start` is then a duplicate) and `h` stays undefined.
+    let q = "lazy-local-symbols";
+    let inputs = [("x.o", encode(&caller("_start", "h", 0))), ("lib.a", member_with_local_h(Some("_start")))];
+    let args = ["--stack-first"];
+    assert!(quirk_is(Linker::WasmLd(19), &inputs, &args, q).is_none());
+    let spec = refld_messages(&link(&inputs, &args));
+    assert!(spec.iter().all(|m| !m.1.contains("duplicate symbol")), "without the quirk the member stays in the archive: {spec:?}");
+    // wasm-ld 22 (rust-lld) agrees with SPEC.md AR-1.
+    assert_eq!(spec, rust_lld(&inputs, &args).messages);
+}
+
+#[test]
+fn lazy_local_symbols_left_lazy_name_is_call_0() {
+    // QUIRK-LAZY-LOCAL: the archive first, the reference after: the lazy
+    // symbol made from the local `h` is extracted and left without a
+    // definition; wasm-ld 19 writes the call as `call 0`, the address as
+    // table index 0, with no diagnostic.
+    let q = "lazy-local-symbols";
+    let mut x = obj();
+    let h = x.undefined_func("h", "env", "h", sig_i32(), 0);
+    x.define_func("_start", sig_i32(), calls(h), 0);
+    let mut addr = Body::new();
+    addr.i32_const_table(h);
+    x.define_func("addr_h", sig_i32(), addr, 0);
+    let inputs = [("lib.a", member_with_local_h(None)), ("x.o", encode(&x))];
+    let args = ["--stack-first", "--export=addr_h"];
+    let out = quirk_is(Linker::WasmLd(19), &inputs, &args, q).expect("wasm-ld 19 links it");
+    let s = summary(&out);
+    assert!(s.func("h").is_none() && s.imports.iter().all(|i| i.1 != "h"), "h is neither defined nor imported: {:?}", s.imports);
+    let spec = link(&inputs, &args);
+    assert!(spec.is_err(), "per SPEC.md AR-1 h is undefined");
+    assert_eq!(refld_messages(&spec), rust_lld(&inputs, &args).messages);
+}
+
+#[test]
+fn tls_globals_checked_as_mutable_rejects_export_all() {
+    // QUIRK-TLS-MUTABLE (corpus/found/wasm_ld_tls_size_export_checked_as_mutable):
+    // no input uses mutable-globals; wasm-ld 14, 16 and 19 take the
+    // immutable `__tls_size` and `__tls_align` that --export-all exports
+    // for mutable globals.
+    let q = "tls-globals-checked-as-mutable";
+    let mut m = returns("f", 1, 0);
+    for name in ["atomics", "bulk-memory"] {
+        m.features.push(linkcheck_object::FeatureModel { prefix: '+', name: name.into() });
+    }
+    let inputs = [("a.o", encode(&m))];
+    let args = ["--no-entry", "--shared-memory", "--export-all"];
+    for major in [19, 16, 14] {
+        assert!(quirk_is(Linker::WasmLd(major), &inputs, &args, q).is_none(), "wasm-ld {major} rejects");
+    }
+    let spec = link_ok(&inputs, &args);
+    assert!(summary(&spec.bytes).exports.iter().any(|e| e.0 == "__tls_size"), "per SPEC.md the immutable __tls_size is exported");
+    assert!(rust_lld(&inputs, &args).ok);
+    let mut no_check = args.to_vec();
+    no_check.push("--no-check-features");
+    // (Their layouts differ: wasm-ld 19 does not put the stack first.)
+    assert!(debian_wasm_ld(19, &inputs, &no_check).ok, "--no-check-features lets wasm-ld 19 link");
+    no_check.extend(["--quirk", q]);
+    assert!(link(&inputs, &no_check).is_ok(), "and refld under the quirk");
+}

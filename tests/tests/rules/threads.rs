@@ -94,6 +94,33 @@ fn shared_memory_modules_as_wasm_ld_writes_them() {
 }
 
 #[test]
+fn shared_memory_linker_symbols_kept_and_exported() {
+    // LAY-INIT-TLS, EXP-CTORS-FIRST, LAY-INIT-MEMORY (measured, wasm-ld
+    // 22): with shared memory `__tls_base`, `__tls_size`, `__tls_align`
+    // and `__wasm_init_tls` exist without TLS (kept by --no-gc-sections,
+    // exported by --export-all after `__wasm_call_ctors` and
+    // `__stack_pointer`), `__tls_align` 0; --export-all exports
+    // `__wasm_init_memory_flag` and `__wasm_init_memory` last;
+    // --export-dynamic exports `__stack_pointer` alone of them.
+    let objs = compile(&[("data", DATA), ("empty", EMPTY), ("tls", TLS)], &THREADS);
+    let pick = |n: &str| vec![objs.iter().find(|o| o.0 == format!("{n}.o")).expect("compiled").clone()];
+    for unit in ["data", "empty", "tls"] {
+        for extra in [&["--no-gc-sections"][..], &["--export-all"], &["--export-dynamic"], &["--export=__tls_size", "--export=__wasm_init_tls"]] {
+            let args: Vec<&str> = ["--shared-memory"].into_iter().chain(extra.iter().copied()).collect();
+            let bytes = same_module(&pick(unit), &args);
+            let s = summary(&bytes);
+            let has_tls_size = s.exports.iter().any(|e| e.0 == "__tls_size");
+            assert_eq!(has_tls_size, extra != ["--no-gc-sections"] && extra != ["--export-dynamic"], "{unit} {extra:?}");
+        }
+        let exports = summary(&same_module(&pick(unit), &["--shared-memory", "--export-all"])).exports;
+        let names: Vec<&str> = exports.iter().map(|e| e.0.as_str()).collect();
+        assert_eq!(names[..7], ["memory", "__wasm_call_ctors", "__stack_pointer", "__tls_base", "__tls_size", "__tls_align", "__wasm_init_tls"], "{unit}");
+        let init_memory = unit != "empty";
+        assert_eq!(names.ends_with(&["__wasm_init_memory_flag", "__wasm_init_memory"]), init_memory, "{unit}: {names:?}");
+    }
+}
+
+#[test]
 fn memory_limits_and_their_messages() {
     // MEM-MAX, MEM-PAGES (measured, wasm-ld 22): `--no-growable-memory`
     // makes the maximum the initial size; with `--max-memory` it is an
