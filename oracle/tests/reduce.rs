@@ -47,6 +47,7 @@ fn big_set() -> ObjectSet {
         explicit_gc: true,
         export_all: false,
         shared_memory: false,
+        wasm64: false,
     }
 }
 
@@ -206,6 +207,7 @@ fn padding() -> GeneratedCase {
         explicit_gc: false,
         export_all: false,
         shared_memory: false,
+        wasm64: false,
     };
     set.to_case()
 }

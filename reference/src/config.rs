@@ -364,9 +364,9 @@ pub(crate) fn check_options(config: &Config, diags: &mut crate::diag::Diagnostic
         diags.error("--shared-memory with -shared/-pie: not supported yet");
     }
     // REL-OUT-OPTIONS: wasm-ld accepts `-r -shared` (PIC relocatable
-    // output) and `-r -m wasm64`; refld writes neither (not measured).
-    if !diags.has_errors() && config.relocatable && (config.shared || config.wasm64() || config.unresolved == UnresolvedPolicy::ImportDynamic) {
-        diags.error("-r with -shared, -m wasm64 or --unresolved-symbols=import-dynamic: not supported yet");
+    // output); refld does not write it (not measured).
+    if !diags.has_errors() && config.relocatable && (config.shared || config.unresolved == UnresolvedPolicy::ImportDynamic) {
+        diags.error("-r with -shared or --unresolved-symbols=import-dynamic: not supported yet");
     }
     // SIXTYFOUR-LAYOUT: wasm64 PIC and shared-memory output were not measured.
     if config.wasm64() && (config.is_pic() || config.shared_memory || config.unresolved == UnresolvedPolicy::ImportDynamic) {

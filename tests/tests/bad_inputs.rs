@@ -625,7 +625,7 @@ fn table_import_without_a_symbol() {
     // import the indirect function table only; any other table import
     // needs its symbol.
     let mut m = good();
-    m.imports.push(linkcheck_object::ImportModel { module: "other".into(), field: "t".into(), kind: linkcheck_object::ImportKind::Table { min: 0 } });
+    m.imports.push(linkcheck_object::ImportModel { module: "other".into(), field: "t".into(), kind: linkcheck_object::ImportKind::Table { min: 0, table64: false } });
     let (ours, theirs) = both_reject(&encode(&m));
     assert!(theirs.contains("bad.o: table import t is missing a symbol table entry."), "{theirs}");
     assert!(ours.contains("bad.o: table import t is missing a symbol table entry."), "{ours}");

@@ -271,7 +271,10 @@ fn two_step(l: &linkcheck_gen::object_set::Lowered, k: usize, linker: &LinkBytes
     let all = inputs(l);
     let plain = all.iter().take_while(|(n, _)| !n.ends_with(".a")).count();
     let k = k.clamp(1, plain.max(1));
-    let part = linker(&all[..k], &["-r", "-o", "part.o"])?;
+    // SIXTYFOUR-MACHINE: wasm64 objects need `-m wasm64` in each step.
+    let machine: &[&str] = if l.args.iter().any(|a| a == "wasm64") { &["-m", "wasm64"] } else { &[] };
+    let r_args: Vec<&str> = ["-r", "-o", "part.o"].into_iter().chain(machine.iter().copied()).collect();
+    let part = linker(&all[..k], &r_args)?;
     let mut rest: Vec<Input<'_>> = vec![("part.o", part)];
     rest.extend(all[k..].iter().cloned());
     let args: Vec<&str> = l.args.iter().map(String::as_str).collect();
@@ -355,9 +358,11 @@ fn generated_objects_validate() {
         let b: Vec<u8> = (0..400u32).map(|i| (i.wrapping_mul(2654435761).wrapping_add(seed.wrapping_mul(40503)) >> 13) as u8).collect();
         let set = ObjectSet::from_bytes(&b);
         for f in set.files() {
-            let m = linkcheck_gen::object_set::lower_file(&f);
-            let o = linkcheck_object::encode(&m);
-            assert_eq!(validate_all_features(&o), Ok(()), "{f:?}\n{}", linkcheck_object::dump(&m));
+            for wasm64 in [false, true] {
+                let m = linkcheck_gen::object_set::lower_file(&f, wasm64);
+                let o = linkcheck_object::encode(&m);
+                assert_eq!(validate_all_features(&o), Ok(()), "{f:?}\n{}", linkcheck_object::dump(&m));
+            }
         }
     }
 }
@@ -408,6 +413,7 @@ fn undefined_export_referenced_by_dead_code_is_not_imported() {
         explicit_gc: false,
         export_all: false,
         shared_memory: false,
+        wasm64: false,
     };
     let l = set.lower();
     let args: Vec<&str> = l.args.iter().map(String::as_str).collect();
@@ -440,6 +446,7 @@ fn mismatch_set(ctor: bool, no_gc: bool) -> ObjectSet {
         explicit_gc: false,
         export_all: false,
         shared_memory: false,
+        wasm64: false,
     }
 }
 
@@ -484,6 +491,7 @@ fn warn_unresolved_indirect_call_reaches_the_stub() {
         explicit_gc: false,
         export_all: false,
         shared_memory: false,
+        wasm64: false,
     };
     let l = set.lower();
     let args: Vec<&str> = l.args.iter().map(String::as_str).collect();
@@ -526,6 +534,7 @@ fn undefined_weak_function_used_with_two_signatures_gives_valid_output() {
         explicit_gc: false,
         export_all: true,
         shared_memory: false,
+        wasm64: false,
     };
     let l = set.lower();
     let args: Vec<&str> = l.args.iter().map(String::as_str).collect();
@@ -559,6 +568,7 @@ fn export_of_a_weakly_referenced_undefined_function_is_no_export() {
         explicit_gc: false,
         export_all: false,
         shared_memory: false,
+        wasm64: false,
     };
     assert_eq!(set.export_names(), ["f2", "f3"]);
     let l = set.lower();

@@ -27,23 +27,43 @@ fn refld_and_rust_lld_agree_on_generated_sets() {
     assert!(h.stats.external > std::time::Duration::ZERO && h.stats.total > h.stats.external);
 }
 
+/// Checks the first `n` fixed streams, each set changed by `shape`, with
+/// refld and `linkers`; panics on the first divergence the policy does not
+/// explain.
+fn linkers_agree(linkers: &[&str], n: u32, shape: impl Fn(ObjectSet) -> ObjectSet) {
+    let mut h = Harness::new(linkers, Policy::embedded().clone(), None).expect("rust-lld and wasm-ld-19/22 (scripts/setup.sh installs them)");
+    for i in 0..n {
+        let set = shape(ObjectSet::from_bytes(&linkcheck_gen::object_set::fixed_stream(i)));
+        if let Err(f) = h.check_set(&set) {
+            panic!("stream {i}: {f}\nset {set:?}");
+        }
+    }
+    assert_eq!(h.stats.sets, n as u64);
+}
+
 /// The same for shared-memory sets (`--shared-memory`, objects using
 /// atomics and bulk-memory: passive segments, `__wasm_init_memory`), with
 /// wasm-ld 19 and 22 too: the property suite's first streams, each drawn
 /// with shared memory.
 #[test]
 fn linkers_agree_on_shared_memory_sets() {
-    let linkers = ["rust-lld", "wasm-ld-19", "wasm-ld-22"];
-    let mut h = Harness::new(&linkers, Policy::embedded().clone(), None).expect("rust-lld and wasm-ld-19/22 (scripts/setup.sh installs them)");
-    let n = 48;
-    for i in 0..n {
-        let set = ObjectSet { shared_memory: true, ..ObjectSet::from_bytes(&linkcheck_gen::object_set::fixed_stream(i)) };
+    linkers_agree(&["rust-lld", "wasm-ld-19", "wasm-ld-22"], 48, |set| {
+        let set = ObjectSet { shared_memory: true, wasm64: false, ..set };
         assert!(set.args().contains(&"--shared-memory".to_string()));
-        if let Err(f) = h.check_set(&set) {
-            panic!("stream {i}: {f}\nset {set:?}");
-        }
-    }
-    assert_eq!(h.stats.sets, n as u64);
+        set
+    });
+}
+
+/// The same for wasm64 sets (`-m wasm64`, memory64 objects with 64-bit
+/// address and table-index relocations, SIXTYFOUR-*), run in wasmtime
+/// with memory64.
+#[test]
+fn linkers_agree_on_wasm64_sets() {
+    linkers_agree(&["rust-lld", "wasm-ld-19", "wasm-ld-22"], 48, |set| {
+        let set = ObjectSet { wasm64: true, shared_memory: false, ..set };
+        assert!(set.args().windows(2).any(|w| w == ["-m", "wasm64"]));
+        set
+    });
 }
 
 /// A "linker" that is rust-lld plus `--export-all`: its outputs export

@@ -109,6 +109,20 @@ impl Body {
         self.site(RelocType::TableIndexSleb, symbol, 0)
     }
 
+    /// `i64.const <address of data symbol + addend>`:
+    /// `R_WASM_MEMORY_ADDR_SLEB64` (wasm64).
+    pub fn i64_const_addr(&mut self, symbol: u32, addend: i32) -> &mut Self {
+        self.code.push(0x42);
+        self.site(RelocType::MemoryAddrSleb64, symbol, addend as i64)
+    }
+
+    /// `i64.const <table slot of function symbol>`:
+    /// `R_WASM_TABLE_INDEX_SLEB64` (a wasm64 function pointer).
+    pub fn i64_const_table(&mut self, symbol: u32) -> &mut Self {
+        self.code.push(0x42);
+        self.site(RelocType::TableIndexSleb64, symbol, 0)
+    }
+
     /// `call <function symbol>`: `R_WASM_FUNCTION_INDEX_LEB`.
     pub fn call(&mut self, symbol: u32) -> &mut Self {
         self.code.push(0x10);

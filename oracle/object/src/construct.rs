@@ -80,7 +80,15 @@ impl ObjectModel {
     /// Imports `env.__linear_memory` (every object has it); once only.
     pub fn import_memory(&mut self) {
         if !self.imports.iter().any(|i| matches!(i.kind, ImportKind::Memory { .. })) {
-            self.add_import("env", "__linear_memory", ImportKind::Memory { min: 0 });
+            self.add_import("env", "__linear_memory", ImportKind::Memory { min: 0, memory64: false });
+        }
+    }
+
+    /// Imports `env.__linear_memory` as an i64 memory, as a wasm64 object
+    /// (clang `--target=wasm64`) does; no symbol.
+    pub fn import_memory64(&mut self) {
+        if !self.imports.iter().any(|i| matches!(i.kind, ImportKind::Memory { .. })) {
+            self.add_import("env", "__linear_memory", ImportKind::Memory { min: 0, memory64: true });
         }
     }
 
@@ -91,7 +99,9 @@ impl ObjectModel {
         if let Some(s) = self.symbol_index("__indirect_function_table") {
             return s;
         }
-        let index = self.add_import("env", "__indirect_function_table", ImportKind::Table { min: 0 });
+        // clang 19+ makes the table i64-indexed in a wasm64 object.
+        let table64 = self.imports.iter().any(|i| matches!(i.kind, ImportKind::Memory { memory64: true, .. }));
+        let index = self.add_import("env", "__indirect_function_table", ImportKind::Table { min: 0, table64 });
         self.add_symbol(SymbolModel {
             kind: SymbolKind::Table,
             flags: flags::UNDEFINED | flags::NO_STRIP,
@@ -244,7 +254,7 @@ impl ObjectModel {
         let space = match s.kind {
             SymbolKind::Function => ImportKind::Func { type_index: 0 },
             SymbolKind::Global => ImportKind::Global { ty: ValTypeModel::I32, mutable: false },
-            SymbolKind::Table => ImportKind::Table { min: 0 },
+            SymbolKind::Table => ImportKind::Table { min: 0, table64: false },
             SymbolKind::Tag => ImportKind::Tag { type_index: 0 },
             SymbolKind::Data | SymbolKind::Section => return None,
         };

@@ -131,8 +131,8 @@ pub fn dump(m: &ObjectModel) -> String {
             ImportKind::Global { ty: t, mutable } => {
                 (1, format!("global {}{}", if *mutable { "mut " } else { "" }, ty(*t)))
             }
-            ImportKind::Table { min } => (2, format!("table min {min}")),
-            ImportKind::Memory { min } => (3, format!("memory min {min}")),
+            ImportKind::Table { min, table64 } => (2, format!("table{} min {min}", if *table64 { " i64" } else { "" })),
+            ImportKind::Memory { min, memory64 } => (3, format!("memory{} min {min}", if *memory64 { " i64" } else { "" })),
             ImportKind::Tag { type_index } => (4, format!("tag type {type_index}")),
         };
         let _ = writeln!(w, "import {} {}.{}: {what}", counters[slot], imp.module, imp.field);

@@ -261,8 +261,10 @@ fn data_payload(model: &ObjectModel, seg_offsets: &[u32]) -> (Vec<u8>, Vec<Reloc
         if s.passive {
             out.push(0x01);
         } else {
-            out.extend_from_slice(&[0x00, 0x41]);
-            write_sleb(&mut out, offset as i32 as i64);
+            // An i64 offset in a wasm64 object (its memory is i64).
+            let memory64 = model.imports.iter().any(|i| matches!(i.kind, ImportKind::Memory { memory64: true, .. }));
+            out.extend_from_slice(&[0x00, if memory64 { 0x42 } else { 0x41 }]);
+            write_sleb(&mut out, if memory64 { offset as i64 } else { offset as i32 as i64 });
             out.push(0x0b);
         }
         let mut bytes = s.data.clone();
@@ -398,11 +400,11 @@ fn entity(kind: &ImportKind) -> EntityType {
         ImportKind::Global { ty, mutable } => {
             EntityType::Global(GlobalType { val_type: val_type(ty), mutable, shared: false })
         }
-        ImportKind::Table { min } => EntityType::Table(table_type(min, None)),
-        ImportKind::Memory { min } => EntityType::Memory(MemoryType {
+        ImportKind::Table { min, table64 } => EntityType::Table(TableType { table64, ..table_type(min, None) }),
+        ImportKind::Memory { min, memory64 } => EntityType::Memory(MemoryType {
             minimum: min as u64,
             maximum: None,
-            memory64: false,
+            memory64,
             shared: false,
             page_size_log2: None,
         }),

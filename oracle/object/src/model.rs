@@ -63,11 +63,18 @@ pub enum ImportKind {
         /// Minimum size in elements.
         #[serde(default)]
         min: u32,
+        /// An i64-indexed table (table64, wasm64 objects of clang 19+).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        table64: bool,
     },
-    /// A 32-bit memory (objects import `env.__linear_memory`).
+    /// The memory (objects import `env.__linear_memory`): 32-bit, or
+    /// 64-bit in a wasm64 object (memory64).
     Memory {
         /// Minimum size in pages.
         min: u32,
+        /// An i64 memory (wasm64 objects).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        memory64: bool,
     },
     /// An exception tag of type `type_index`.
     Tag {

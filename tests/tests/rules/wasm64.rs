@@ -223,3 +223,37 @@ fn memory_limits_in_the_64_bit_space() {
         ["initial memory too large, cannot be greater than 4294967296"]
     );
 }
+
+/// REL-OUT-OPTIONS, SIXTYFOUR-RELOC: `-r -m wasm64` writes the relocatable
+/// object wasm-ld 22 writes (64-bit relocation types kept, an i64 memory,
+/// the table imported i64-indexed), and linking it again gives wasm-ld's program.
+#[test]
+fn relocatable_wasm64_output_as_wasm_ld_writes_it() {
+    let w64 = c_objects("wasm64-unknown-unknown");
+    let (partial, _) = same_modules(&w64[..1], &["-r", "-m", "wasm64"]);
+    let imports = summary_relocatable(&partial);
+    assert!(imports.iter().any(|i| i == "env.__indirect_function_table: table i64"), "{imports:?}");
+    let relinked = vec![("partial.o".to_string(), partial), w64[1].clone()];
+    let (out, _) = same_modules(&relinked, &["-m", "wasm64", "--no-entry", "--export=run"]);
+    let (direct, _) = same_modules(&w64, &["-m", "wasm64", "--no-entry", "--export=run"]);
+    assert_eq!(run_export(&out, "run", &[]), run_export(&direct, "run", &[]), "the two-step link computes what the one-step link does");
+}
+
+/// The imports of a relocatable object as `module.field: kind`.
+fn summary_relocatable(bytes: &[u8]) -> Vec<String> {
+    let mut out = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(bytes) {
+        if let Ok(wasmparser::Payload::ImportSection(r)) = payload {
+            for i in r.into_imports().flatten() {
+                let kind = match i.ty {
+                    wasmparser::TypeRef::Memory(m) if m.memory64 => "memory i64",
+                    wasmparser::TypeRef::Memory(_) => "memory",
+                    wasmparser::TypeRef::Table(t) if t.table64 => "table i64",
+                    _ => "other",
+                };
+                out.push(format!("{}.{}: {kind}", i.module, i.name));
+            }
+        }
+    }
+    out
+}

@@ -123,34 +123,39 @@ pub(crate) fn module_items(ctx: &Ctx<'_, '_>, r: &Renderer<'_, '_, '_>, items: &
     for (g, global) in out.globals.iter().enumerate().skip(imported_globals) {
         let id = ctx.global(g as u32);
         let ty = global_type(global.ty.content_type, global.ty.mutable);
-        let init = match &global.init {
-            Some(ConstVal::I32(v)) if LINKER_SYMBOLS.contains(&id.as_str()) => {
-                set(id.clone(), (*v as u32).to_string());
+        // wasm64: the linker's address globals, GOT entries and data
+        // exports are i64.
+        let value = match &global.init {
+            Some(ConstVal::I32(v)) => Some((*v as u32 as u64, "i32")),
+            Some(ConstVal::I64(v)) => Some((*v as u64, "i64")),
+            _ => None,
+        };
+        let init = match (&global.init, value) {
+            (_, Some((v, _))) if LINKER_SYMBOLS.contains(&id.as_str()) => {
+                set(id.clone(), v.to_string());
                 "(layout)".to_string()
             }
             // A GOT entry (DynamicLinking.md) holds an address or a table
             // slot: named by what it points to, as the layout differs.
-            Some(ConstVal::I32(v)) => match (id.strip_prefix("GOT.func.internal."), got_data_name(&id)) {
-                (Some(f), _) => match named_def(ctx, SymKind::Func, f) {
-                    Some((o, s)) => r.slot(ctx, o, s, *v as u32 as u64),
-                    None => format!("i32.const {v}"),
-                },
-                (None, data) => match address_global(ctx, data) {
-                    Some((o, s)) => r.address(ctx, o, s, 0, *v as u32 as u64),
-                    None => format!("i32.const {v}"),
-                },
-            },
-            // wasm64: the linker's address globals are i64.
-            Some(ConstVal::I64(v)) if LINKER_SYMBOLS.contains(&id.as_str()) => {
-                set(id.clone(), (*v as u64).to_string());
-                "(layout)".to_string()
+            (_, Some((v, ty))) => {
+                let raw = || if ty == "i32" { format!("i32.const {}", v as u32 as i32) } else { format!("i64.const {}", v as i64) };
+                match (id.strip_prefix("GOT.func.internal."), got_data_name(&id)) {
+                    (Some(f), _) => match named_def(ctx, SymKind::Func, f) {
+                        Some((o, s)) => r.slot(ctx, o, s, v),
+                        None => raw(),
+                    },
+                    (None, data) => match address_global(ctx, data) {
+                        Some((o, s)) => r.address(ctx, o, s, 0, v),
+                        None => raw(),
+                    },
+                }
             }
-            Some(ConstVal::I64(v)) => format!("i64.const {v}"),
-            Some(ConstVal::GlobalGet(i)) => format!("global.get {}", ctx.global(*i)),
-            Some(ConstVal::RefFunc(f)) => format!("ref.func {}", ctx.func(*f)),
-            Some(ConstVal::RefNull) => "ref.null".to_string(),
-            Some(ConstVal::Other(s)) => s.clone(),
-            None => "(imported)".to_string(),
+            (Some(ConstVal::GlobalGet(i)), _) => format!("global.get {}", ctx.global(*i)),
+            (Some(ConstVal::RefFunc(f)), _) => format!("ref.func {}", ctx.func(*f)),
+            (Some(ConstVal::RefNull), _) => "ref.null".to_string(),
+            (Some(ConstVal::Other(s)), _) => s.clone(),
+            (Some(c @ (ConstVal::I32(_) | ConstVal::I64(_))), None) => format!("{c:?}"),
+            (None, _) => "(imported)".to_string(),
         };
         items.insert(format!("global.{id}"), item(format!("global {ty}"), [("type", text(ty)), ("init", text(init))]));
     }

@@ -124,6 +124,7 @@ mod tests {
             explicit_gc: false,
             export_all: false,
             shared_memory: false,
+            wasm64: false,
         };
         let holds = |s: &ObjectSet| super::Condition::WeakDefinitionBesideAnother.holds(s);
         assert!(holds(&set(vec![file(vec![func(1, Binding::Weak)]), file(vec![func(1, Binding::Strong)])])));

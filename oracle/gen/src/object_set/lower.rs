@@ -113,6 +113,7 @@ impl ObjectSet {
             explicit_gc: false,
             export_all: false,
             shared_memory: false,
+            wasm64: false,
         })
     }
 
@@ -209,6 +210,10 @@ impl ObjectSet {
             a.push("--shared-memory".into());
             a.push("--max-memory=1048576".into());
         }
+        if self.wasm64 {
+            a.push("-m".into());
+            a.push("wasm64".into());
+        }
         a
     }
 
@@ -239,11 +244,14 @@ impl ObjectSet {
         let (mut objects, mut members) = (Vec::new(), Vec::new());
         for f in files {
             let list = if f.member { &mut members } else { &mut objects };
-            let mut model = lower_file(f);
-            if self.shared_memory {
-                for name in ["atomics", "bulk-memory"] {
-                    model.features.push(linkcheck_object::FeatureModel { prefix: '+', name: name.into() });
-                }
+            let mut model = lower_file(f, self.wasm64);
+            let features: &[&str] = match (self.shared_memory, self.wasm64) {
+                (true, _) => &["atomics", "bulk-memory"],
+                (false, true) => &["memory64"],
+                (false, false) => &[],
+            };
+            for name in features {
+                model.features.push(linkcheck_object::FeatureModel { prefix: '+', name: name.to_string() });
             }
             list.push((f.name.clone(), model));
         }
@@ -293,10 +301,14 @@ pub struct LoweredModels {
     pub exports: Vec<String>,
 }
 
-/// Lowers one file to an object model.
-pub fn lower_file(f: &NFile) -> ObjectModel {
+/// Lowers one file to an object model, a wasm64 one when `wasm64`.
+pub fn lower_file(f: &NFile, wasm64: bool) -> ObjectModel {
     let mut m = ObjectModel::new();
-    m.import_memory();
+    if wasm64 {
+        m.import_memory64();
+    } else {
+        m.import_memory();
+    }
     // Symbols of names this file defines as functions are created first
     // (with placeholder bodies) so bodies can refer to them in any order.
     let mut func_sym: BTreeMap<usize, u32> = BTreeMap::new();
@@ -376,12 +388,22 @@ pub fn lower_file(f: &NFile) -> ObjectModel {
                     if s2 {
                         b.local_get(0);
                     }
-                    b.i32_const_table(func_sym[&j]);
+                    // wasm64: an i64 function pointer into the table64
+                    // (clang 19 writes no wrap).
+                    if wasm64 {
+                        b.i64_const_table(func_sym[&j]);
+                    } else {
+                        b.i32_const_table(func_sym[&j]);
+                    }
                     let t = m.add_type(sig(s2));
                     b.call_indirect(t, table);
                 }
                 NUse::Load(k) => {
-                    b.i32_const_addr(data_sym[&data_name(k)], 0);
+                    if wasm64 {
+                        b.i64_const_addr(data_sym[&data_name(k)], 0);
+                    } else {
+                        b.i32_const_addr(data_sym[&data_name(k)], 0);
+                    }
                     b.i32_load(0);
                 }
                 NUse::Const(c) => {

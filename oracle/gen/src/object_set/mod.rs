@@ -176,6 +176,12 @@ pub struct ObjectSet {
     /// `atomics` and `bulk-memory` features (FEAT-SHARED-MEMORY): passive
     /// segments and `__wasm_init_memory` (LAY-INIT-MEMORY).
     pub shared_memory: bool,
+    /// `-m wasm64`: wasm64 objects (an i64 memory, `i64.const` addresses
+    /// with MEMORY_ADDR_SLEB64, i64 function pointers with TABLE_INDEX_SLEB64
+    /// into an i64-indexed table, the `memory64` feature), as
+    /// clang `--target=wasm64` writes them (SIXTYFOUR-*). Never with
+    /// shared memory (refld refuses the pair).
+    pub wasm64: bool,
 }
 
 /// A lowered set: input files in command-line order and the arguments.
@@ -229,17 +235,16 @@ impl<'a> Arbitrary<'a> for FileModel {
 
 impl<'a> Arbitrary<'a> for ObjectSet {
     fn arbitrary(u: &mut Unstructured<'a>) -> arbitrary::Result<Self> {
-        Ok(ObjectSet {
-            files: vec_of(u, 1, MAX_FILES)?,
-            exports: vec_of(u, 0, 3)?,
-            policy: u.arbitrary()?,
-            no_gc: u.ratio(1, 4)?,
-            explicit_gc: u.arbitrary()?,
-            export_all: u.ratio(1, 6)?,
-            // Drawn last, from a byte: an exhausted stream reads 0 (no
-            // shared memory), so the sets of short streams stay as they were.
-            shared_memory: u.arbitrary::<u8>()? % 8 == 7,
-        })
+        let files = vec_of(u, 1, MAX_FILES)?;
+        let exports = vec_of(u, 0, 3)?;
+        let policy = u.arbitrary()?;
+        let (no_gc, explicit_gc, export_all) = (u.ratio(1, 4)?, u.arbitrary()?, u.ratio(1, 6)?);
+        // Drawn last, each from a byte: an exhausted stream reads 0 (no
+        // shared memory, no wasm64), so the sets of short streams stay as
+        // they were.
+        let shared_memory = u.arbitrary::<u8>()? % 8 == 7;
+        let wasm64 = !shared_memory && u.arbitrary::<u8>()? % 8 == 7;
+        Ok(ObjectSet { files, exports, policy, no_gc, explicit_gc, export_all, shared_memory, wasm64 })
     }
 }
 

@@ -335,10 +335,10 @@ impl<'o> PartBuilder<'o> {
         };
         let uses_table = self.funcs.iter().any(|f| f.2.sites.iter().any(|s| s.target == SiteTarget::Table));
         if o.memory.is_some() {
-            obj.imports.push(import("env", "__linear_memory", ImportKind::Memory { min: 0 }));
+            obj.imports.push(import("env", "__linear_memory", ImportKind::Memory { min: 0, memory64: false }));
         }
         if o.table.is_some() {
-            obj.imports.push(import("env", "__indirect_function_table", ImportKind::Table { min: 0 }));
+            obj.imports.push(import("env", "__indirect_function_table", ImportKind::Table { min: 0, table64: false }));
         }
         // Undefined functions and globals, in order of first use.
         let own_funcs: BTreeMap<u32, u32> =
