@@ -369,14 +369,14 @@ pub fn run_case(dir: &Path, linkers: &[Linker], runner: &Runner, options: &Check
         Err(e) => return failed(Some(case), e),
     };
     let prepare_time = start.elapsed();
-    let (mut report, links) = if case.side_modules.is_empty() {
+    let sides: Vec<_> = case.side_modules.iter().map(|s| s.to_side_link()).collect();
+    let (mut report, links) = if sides.is_empty() {
         check_timed(linkers, &prepared.args, prepared.path(), runner, options)
     } else {
-        let sides: Vec<_> = case.side_modules.iter().map(|s| s.to_side_link()).collect();
         let options = CheckOptions { missing_functions: case.missing_functions, ..options.clone() };
         check_dynamic_timed(linkers, &sides, &prepared.args, prepared.path(), runner, &options)
     };
-    attribute(policy, &mut report, policy.relative(dir).as_deref(), prepared.path(), runner, options);
+    attribute(policy, &mut report, policy.relative(dir).as_deref(), prepared.path(), &sides, runner, options);
     if options.exact {
         linkcheck_core::exact::add_exact(&mut report, &options.allow);
     }

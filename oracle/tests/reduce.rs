@@ -48,6 +48,7 @@ fn big_set() -> ObjectSet {
         export_all: false,
         shared_memory: false,
         wasm64: false,
+        relocatable_first: 0,
     }
 }
 
@@ -208,6 +209,7 @@ fn padding() -> GeneratedCase {
         export_all: false,
         shared_memory: false,
         wasm64: false,
+        relocatable_first: 0,
     };
     set.to_case()
 }

@@ -414,6 +414,7 @@ fn undefined_export_referenced_by_dead_code_is_not_imported() {
         export_all: false,
         shared_memory: false,
         wasm64: false,
+        relocatable_first: 0,
     };
     let l = set.lower();
     let args: Vec<&str> = l.args.iter().map(String::as_str).collect();
@@ -447,6 +448,7 @@ fn mismatch_set(ctor: bool, no_gc: bool) -> ObjectSet {
         export_all: false,
         shared_memory: false,
         wasm64: false,
+        relocatable_first: 0,
     }
 }
 
@@ -492,6 +494,7 @@ fn warn_unresolved_indirect_call_reaches_the_stub() {
         export_all: false,
         shared_memory: false,
         wasm64: false,
+        relocatable_first: 0,
     };
     let l = set.lower();
     let args: Vec<&str> = l.args.iter().map(String::as_str).collect();
@@ -535,6 +538,7 @@ fn undefined_weak_function_used_with_two_signatures_gives_valid_output() {
         export_all: true,
         shared_memory: false,
         wasm64: false,
+        relocatable_first: 0,
     };
     let l = set.lower();
     let args: Vec<&str> = l.args.iter().map(String::as_str).collect();
@@ -569,6 +573,7 @@ fn export_of_a_weakly_referenced_undefined_function_is_no_export() {
         export_all: false,
         shared_memory: false,
         wasm64: false,
+        relocatable_first: 0,
     };
     assert_eq!(set.export_names(), ["f2", "f3"]);
     let l = set.lower();

@@ -404,11 +404,38 @@ pub fn check_phases(
 /// canonicalizer cannot read gives `canon.error`. With `times`, making the
 /// canonical forms and comparing them are timed.
 pub(crate) fn add_structural(report: &mut CheckReport, args: &[String], cwd: &Path, allow: &AllowList, times: Option<&mut PhaseTimes>) {
-    use crate::canon::{canonicalize, compare_canon_named, inputs_from_args};
+    add_structural_with_parts(report, args, cwd, allow, times, &[]);
+}
+
+/// [`add_structural`] for a two-step link: each linker's output is read
+/// with its own `-r` outputs (`parts`, file names the main link reads,
+/// found among its report's side modules) as inputs, as they are not in
+/// `cwd`.
+pub(crate) fn add_structural_with_parts(
+    report: &mut CheckReport,
+    args: &[String],
+    cwd: &Path,
+    allow: &AllowList,
+    times: Option<&mut PhaseTimes>,
+    parts: &[String],
+) {
+    use crate::canon::{canonicalize, compare_canon_named, inputs_from_args, InputObject};
     let start = Instant::now();
     let inputs = inputs_from_args(args, cwd);
+    let inputs_of = |l: &LinkerReport| -> Vec<InputObject> {
+        let mut own = inputs.clone();
+        for part in parts {
+            let bytes = l.side_modules.iter().find(|s| &s.name == part).and_then(|s| s.outcome.bytes());
+            if let (Some(bytes), Some(at)) = (bytes, args.iter().position(|a| a == part)) {
+                // In command-line order among the other inputs.
+                let before = args[..at].iter().filter(|a| own.iter().any(|i| &i.name == *a)).count();
+                own.insert(before, InputObject::new(part.clone(), bytes.to_vec()));
+            }
+        }
+        own
+    };
     let canons: Vec<Option<Result<crate::canon::Canon, String>>> =
-        report.linkers.iter().map(|l| l.outcome.bytes().map(|b| canonicalize(b, &inputs).map_err(|e| e.to_string()))).collect();
+        report.linkers.iter().map(|l| l.outcome.bytes().map(|b| canonicalize(b, &inputs_of(l)).map_err(|e| e.to_string()))).collect();
     let canonicalized = Instant::now();
     for (i, cmp) in report.comparisons.iter_mut().enumerate() {
         let have: Vec<&DiffKey> = cmp.differences.iter().chain(&cmp.allowed).map(|d| &d.key).collect();

@@ -5,9 +5,12 @@
 //! ([`crate::run::loader`]) with that linker's side modules. Every module
 //! is compared as a static link's output is ([`crate::check::compare`]:
 //! the side modules' keys under `side[NAME].KEY`).
+//!
+//! Two-step links go the same way: `-r` links first (REL-OUT), whose
+//! outputs are input objects of a static main link, run as one.
 
 use crate::allow::AllowList;
-use crate::check::{add_structural, each_linker_at_once, CheckOptions, CheckReport, LinkerReport};
+use crate::check::{add_structural, add_structural_with_parts, each_linker_at_once, CheckOptions, CheckReport, LinkerReport};
 use crate::diff::Difference;
 use crate::key::DiffKey;
 use crate::linker::{Linker, Outcome};
@@ -28,6 +31,14 @@ pub struct SideLink {
     pub preload: bool,
 }
 
+impl SideLink {
+    /// A `-r` link (REL-OUT): its output is an input object of the main
+    /// link, not a library the loader loads.
+    pub fn is_relocatable(&self) -> bool {
+        self.args.iter().any(|a| a == "-r" || a == "--relocatable")
+    }
+}
+
 /// [`crate::check::check_timed`] for a dynamic link: `sides` linked in
 /// order, then `args` (the main module), by every linker at once; the
 /// times are each linker's links together.
@@ -39,11 +50,12 @@ pub fn check_dynamic_timed(
     runner: &Runner,
     options: &CheckOptions,
 ) -> (CheckReport, Vec<Duration>) {
-    let done = each_linker_at_once(linkers, |linker| link_all(linker, sides, args, cwd, runner, options));
+    let done = each_linker_at_once(linkers, |linker| link_all(linker, &[], sides, args, cwd, runner, options));
     let (reports, times): (Vec<LinkerReport>, Vec<Duration>) = done.into_iter().unzip();
     let mut report = CheckReport::from_reports(args, reports, &options.allow);
     if options.structural {
-        add_structural(&mut report, args, cwd, &options.allow, None);
+        let parts: Vec<String> = sides.iter().filter(|s| s.is_relocatable()).map(|s| s.name.clone()).collect();
+        add_structural_with_parts(&mut report, args, cwd, &options.allow, None, &parts);
         for side in sides {
             add_side_structural(&mut report, side, cwd, &options.allow);
         }
@@ -55,6 +67,7 @@ pub fn check_dynamic_timed(
 /// main module's run with its side modules.
 fn link_all(
     linker: &Linker,
+    prefix: &[String],
     sides: &[SideLink],
     args: &[String],
     cwd: &Path,
@@ -73,7 +86,7 @@ fn link_all(
     let mut side_reports = Vec::new();
     for side in sides {
         let start = Instant::now();
-        let outcome = linker.link_with_timeout(&side.args, work.path(), options.timeout);
+        let outcome = linker.link_with_timeout(&with_prefix(prefix, &side.args), work.path(), options.timeout);
         link_time += start.elapsed();
         if let Some(bytes) = outcome.bytes() {
             // A write that fails leaves the main link without its input:
@@ -83,14 +96,21 @@ fn link_all(
         side_reports.push(LinkerReport::from_outcome(&side.name, outcome, runner, &no_run));
     }
     let start = Instant::now();
-    let outcome = linker.link_with_timeout(args, work.path(), options.timeout);
+    let outcome = linker.link_with_timeout(&with_prefix(prefix, args), work.path(), options.timeout);
     link_time += start.elapsed();
+    // Only `-r` links before it: a static link of their outputs, run as one.
+    if sides.iter().all(SideLink::is_relocatable) {
+        let mut report = LinkerReport::from_outcome(linker.name(), outcome, runner, options);
+        report.side_modules = side_reports;
+        return (report, link_time);
+    }
     let mut report = LinkerReport::from_outcome(linker.name(), outcome, runner, &no_run);
     if options.run {
         if let Some(main) = report.outcome.bytes() {
             let libraries: Vec<Library<'_>> = sides
                 .iter()
                 .zip(&side_reports)
+                .filter(|(side, _)| !side.is_relocatable())
                 .filter_map(|(side, r)| r.outcome.bytes().map(|bytes| Library { name: &side.name, bytes, preload: side.preload }))
                 .collect();
             report.run = Some(runner.run_dynamic_missing(main, &libraries, options.missing_functions, &options.limits));
@@ -98,6 +118,35 @@ fn link_all(
     }
     report.side_modules = side_reports;
     (report, link_time)
+}
+
+fn with_prefix(prefix: &[String], args: &[String]) -> Vec<String> {
+    prefix.iter().chain(args).cloned().collect()
+}
+
+/// [`crate::check::compare_under_quirks`] for a link with `sides` before
+/// it: refld makes every link under `quirks` (its own side modules or
+/// `-r` parts), and its report is compared with `other`'s.
+pub fn compare_under_quirks_with_sides(
+    sides: &[SideLink],
+    args: &[String],
+    cwd: &Path,
+    quirks: &[&str],
+    other: &LinkerReport,
+    runner: &Runner,
+    options: &CheckOptions,
+) -> crate::check::Comparison {
+    let quirked: Vec<String> = quirks.iter().flat_map(|q| ["--quirk".to_string(), q.to_string()]).collect();
+    let (refld, _) = link_all(&Linker::Reference, &quirked, sides, args, cwd, runner, options);
+    let mut report = CheckReport::from_reports(args, vec![refld, other.clone()], &options.allow);
+    if options.structural {
+        let parts: Vec<String> = sides.iter().filter(|s| s.is_relocatable()).map(|s| s.name.clone()).collect();
+        add_structural_with_parts(&mut report, args, cwd, &options.allow, None, &parts);
+        for side in sides {
+            add_side_structural(&mut report, side, cwd, &options.allow);
+        }
+    }
+    report.comparisons.pop().expect("two reports give one comparison")
 }
 
 /// A temporary folder holding a link to every entry of `cwd`.

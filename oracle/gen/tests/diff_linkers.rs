@@ -66,6 +66,25 @@ fn linkers_agree_on_wasm64_sets() {
     });
 }
 
+/// The same for two-step links (REL-OUT): each linker links the first
+/// plain objects with `-r`, then its own output with the rest; the final
+/// programs are compared and run. wasm-ld 19 only from LLVM 19 on, as
+/// `-r` outputs carry the objects' features.
+#[test]
+fn linkers_agree_on_two_step_links() {
+    linkers_agree(&["rust-lld", "wasm-ld-19", "wasm-ld-22"], 48, |set| {
+        let set = ObjectSet { relocatable_first: 1 + (set.files.len() % 2) as u8, ..set };
+        let case = set.to_case();
+        if case.objects.is_empty() {
+            assert!(case.side_modules.is_empty());
+        } else {
+            assert_eq!(case.side_modules[0].args[0], "-r");
+            assert!(case.args.contains(&"part.o".to_string()));
+        }
+        set
+    });
+}
+
 /// A "linker" that is rust-lld plus `--export-all`: its outputs export
 /// more than refld's, which the harness must report and save, even with
 /// all of wasm-ld's quirks given to it (refld under them still exports

@@ -124,7 +124,8 @@ enum Command {
     /// Reduce a generated case while two linkers still diverge on one key.
     Reduce(ReduceArgs),
     /// Write a case's input objects and archives into a folder and print
-    /// its wasm-ld command line, to link it by hand.
+    /// its wasm-ld command line, to link it by hand (the links before it
+    /// first, one per line: a two-step link's `-r` part, side modules).
     Inputs(InputsArgs),
     /// Run a linked module as the comparisons run it: a static output in
     /// wasmtime, a -pie/-shared one under the project's loader with the
@@ -425,6 +426,10 @@ fn inputs(args: InputsArgs) -> Result<u8> {
     let case = linkcheck_core::casefile::read_case(&args.case)?;
     std::fs::create_dir_all(&args.out_dir).with_context(|| format!("cannot create {}", args.out_dir.display()))?;
     let line = linkcheck_core::casefile::write_inputs(&args.out_dir, &case)?;
+    // Links before the main one first (a two-step link's `-r` part).
+    for side in &case.side_modules {
+        println!("-o {} {}", side.name, side.args.join(" "));
+    }
     println!("{}", line.join(" "));
     Ok(AGREE)
 }
@@ -622,10 +627,7 @@ fn diff(args: DiffArgs) -> Result<u8> {
     };
     let runner = Runner::new().map_err(anyhow::Error::msg)?;
     let cwd = std::env::current_dir().context("current directory")?;
-    let mut report = if args.side_modules.is_empty() {
-        check(&linkers, &args.args, &cwd, &runner, &options)
-    } else {
-        let sides = args
+    let sides = args
             .side_modules
             .iter()
             .map(|spec| match spec.split_once('=') {
@@ -637,9 +639,12 @@ fn diff(args: DiffArgs) -> Result<u8> {
                 _ => bail!("--side-module {spec}: expected NAME=ARGS with NAME a plain file name"),
             })
             .collect::<Result<Vec<_>>>()?;
+    let mut report = if sides.is_empty() {
+        check(&linkers, &args.args, &cwd, &runner, &options)
+    } else {
         linkcheck_core::dynamic::check_dynamic_timed(&linkers, &sides, &args.args, &cwd, &runner, &options).0
     };
-    attribute(&policy, &mut report, None, &cwd, &runner, &options);
+    attribute(&policy, &mut report, None, &cwd, &sides, &runner, &options);
     // After the attribution: a byte difference is an encoding choice, which
     // re-linking under a linker's quirks does not explain.
     if args.exact {

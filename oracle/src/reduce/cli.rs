@@ -28,6 +28,7 @@
 use super::{reduce_with_progress, sizes, Progress, Sizes};
 use linkcheck_core::casefile::{read_case, write_case, write_inputs, GeneratedCase};
 use linkcheck_core::check::{check, CheckOptions, CheckReport};
+use linkcheck_core::dynamic::{check_dynamic_timed, SideLink};
 use linkcheck_core::casefile::RecordedDivergence;
 use linkcheck_core::diagnostics::kind::classify;
 use linkcheck_core::key::DiffKey;
@@ -174,8 +175,14 @@ fn check_case(
         .tempdir()
         .map_err(|e| format!("cannot create a temporary directory: {e}"))?;
     let args = write_inputs(dir.path(), case).map_err(|e| e.to_string())?;
-    let mut report = check(linkers, &args, dir.path(), runner, options);
-    attribute(policy, &mut report, None, dir.path(), runner, options);
+    // A two-step link: its `-r` links first (`[[side_module]]`).
+    let sides: Vec<SideLink> = case.side_modules.iter().map(|s| s.to_side_link()).collect();
+    let mut report = if sides.is_empty() {
+        check(linkers, &args, dir.path(), runner, options)
+    } else {
+        check_dynamic_timed(linkers, &sides, &args, dir.path(), runner, options).0
+    };
+    attribute(policy, &mut report, None, dir.path(), &sides, runner, options);
     Ok(report)
 }
 

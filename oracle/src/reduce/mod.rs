@@ -215,7 +215,13 @@ fn flags_pass<P: FnMut(&GeneratedCase) -> bool>(r: &mut Reducer<'_, P>) -> bool 
 
 fn files_pass<P: FnMut(&GeneratedCase) -> bool>(r: &mut Reducer<'_, P>) -> bool {
     let mut changed = false;
-    let without_input = |case: &mut GeneratedCase, name: &str| case.args.retain(|a| a != name);
+    // Out of the main link and of any link before it (a `-r` part).
+    let without_input = |case: &mut GeneratedCase, name: &str| {
+        case.args.retain(|a| a != name);
+        for side in &mut case.side_modules {
+            side.args.retain(|a| a != name);
+        }
+    };
     for i in (0..r.current.objects.len()).rev() {
         let mut c = r.current.clone();
         let (name, _) = c.objects.remove(i);

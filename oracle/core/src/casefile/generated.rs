@@ -20,7 +20,7 @@
 //! (The generators turn their object sets into such cases: a fuzz target
 //! saves what it found this way.)
 
-use super::{Case, CorpusError, RecordedDivergence, Expect, CASE_FILE};
+use super::{Case, CorpusError, RecordedDivergence, Expect, SideModuleSpec, CASE_FILE};
 use crate::cmdline::strip_output_args;
 use linkcheck_object::{archive, dump, encode, ObjectModel};
 use serde::Serialize;
@@ -51,6 +51,9 @@ pub struct GeneratedCase {
     pub expect: Expect,
     /// The divergence the case was saved for, if any.
     pub divergence: Option<RecordedDivergence>,
+    /// Links made before the main link (`[[side_module]]`): a two-step
+    /// link's `-r` link, whose output the main link reads.
+    pub side_modules: Vec<SideModuleSpec>,
 }
 
 impl GeneratedCase {
@@ -104,6 +107,8 @@ struct CaseToml<'a> {
     divergence: Option<&'a RecordedDivergence>,
     #[serde(rename = "archive", skip_serializing_if = "Vec::is_empty")]
     archives: Vec<ArchiveToml>,
+    #[serde(rename = "side_module", skip_serializing_if = "<[_]>::is_empty")]
+    side_modules: &'a [SideModuleSpec],
 }
 
 #[derive(Serialize)]
@@ -129,6 +134,7 @@ fn case_toml(case: &GeneratedCase) -> Result<String, String> {
         expect: case.expect,
         divergence: case.divergence.as_ref(),
         archives,
+        side_modules: &case.side_modules,
     };
     toml::to_string(&file).map_err(|e| format!("cannot write TOML: {e}"))
 }
@@ -237,7 +243,7 @@ pub fn read_case(dir: &Path) -> Result<GeneratedCase, CorpusError> {
     }
     let args = strip_output_args(&case.args);
     let mut objects = Vec::new();
-    for a in &args {
+    for a in case.side_modules.iter().flat_map(|s| s.args.iter()).chain(&args) {
         if let Some(model) = models.remove(a) {
             objects.push((a.clone(), model));
         } else if archives.iter().any(|(_, ms)| ms.iter().any(|(n, _)| n == a)) {
@@ -252,6 +258,7 @@ pub fn read_case(dir: &Path) -> Result<GeneratedCase, CorpusError> {
         args,
         expect: case.expect,
         divergence: case.divergence,
+        side_modules: case.side_modules,
     };
     generated.check_names().map_err(|e| CorpusError::new(&toml, e))?;
     Ok(generated)

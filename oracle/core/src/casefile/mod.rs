@@ -24,6 +24,8 @@
 //! name = "libside.so"      # args (above) then link the main module
 //! args = ["-shared", "--experimental-pic", "side.o"]
 //! preload = true           # default; false: loaded only through NEEDED
+//! # a `-r` link here (args with -r) makes an input object of the main
+//! # link instead: a two-step link, run as a static one
 //! # top level, with side modules: missing_functions = "trap" (default "host")
 //! ```
 //!
@@ -75,7 +77,7 @@ pub struct ArchiveSpec {
 
 /// A side module of a dynamic link, linked before the main module
 /// (`[[side_module]]`; [`crate::dynamic`]).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SideModuleSpec {
     /// Its output's file name (`libside.so`): the main module's command

@@ -4,6 +4,7 @@
 
 use super::Policy;
 use crate::check::{compare_under_quirks, CheckOptions, CheckReport};
+use crate::dynamic::{compare_under_quirks_with_sides, SideLink};
 use crate::linker::REFERENCE_NAME;
 use crate::key::DiffKey;
 use crate::run::Runner;
@@ -37,12 +38,15 @@ pub struct Attribution {
 ///    not model L on this link.
 ///
 /// Only comparisons whose first linker is refld are re-linked. `cwd`
-/// holds the inputs `report.args` name.
+/// holds the inputs `report.args` name; `sides` are the links made before
+/// the main one (side modules, a two-step link's `-r` parts), which refld
+/// then makes under the quirks too.
 pub fn attribute(
     policy: &Policy,
     report: &mut CheckReport,
     case: Option<&str>,
     cwd: &Path,
+    sides: &[SideLink],
     runner: &Runner,
     options: &CheckOptions,
 ) -> Attribution {
@@ -61,7 +65,11 @@ pub fn attribute(
         let relinks = std::cell::Cell::new(0);
         let relink = |names: &[&str]| {
             relinks.set(relinks.get() + 1);
-            let mut c = compare_under_quirks(&report.args, cwd, names, other, runner, options);
+            let mut c = if sides.is_empty() {
+                compare_under_quirks(&report.args, cwd, names, other, runner, options)
+            } else {
+                compare_under_quirks_with_sides(sides, &report.args, cwd, names, other, runner, options)
+            };
             policy.mark_known(&mut c, case);
             c.differences.into_iter().filter(|d| d.known.is_none()).map(|d| d.key).collect::<BTreeSet<DiffKey>>()
         };

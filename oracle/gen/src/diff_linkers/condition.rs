@@ -125,6 +125,7 @@ mod tests {
             export_all: false,
             shared_memory: false,
             wasm64: false,
+            relocatable_first: 0,
         };
         let holds = |s: &ObjectSet| super::Condition::WeakDefinitionBesideAnother.holds(s);
         assert!(holds(&set(vec![file(vec![func(1, Binding::Weak)]), file(vec![func(1, Binding::Strong)])])));

@@ -45,7 +45,7 @@ impl Harness {
             .collect();
         self.stats.skipped_links += (self.linkers.len() - linkers.len()) as u64;
         let (mut report, times) = check_dynamic_timed(&linkers, &sides, &main, &dir, &self.runner, &self.options);
-        let finding = self.settle(&linkers, &mut report, &times, &dir, start);
+        let finding = self.settle(&linkers, &mut report, &times, &dir, &sides, start);
         match finding {
             None => Ok(report),
             Some(mut f) => {

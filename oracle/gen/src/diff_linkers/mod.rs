@@ -34,6 +34,7 @@ pub use condition::Condition;
 use crate::object_set::ObjectSet;
 use linkcheck_core::casefile::{write_case, write_inputs, Expect, RecordedDivergence};
 use linkcheck_core::check::{check_timed, CheckOptions, CheckReport};
+use linkcheck_core::dynamic::{check_dynamic_timed, SideLink};
 use linkcheck_core::discover;
 use linkcheck_core::linker::Linker;
 use linkcheck_core::policy::{attribute, Policy};
@@ -178,16 +179,23 @@ impl Harness {
             right: String::new(),
             saved: None,
         })?;
+        // A two-step link (`-r` first): its links before the main one.
+        let sides: Vec<SideLink> = case.side_modules.iter().map(|s| s.to_side_link()).collect();
+        let every_args: Vec<&Vec<String>> = sides.iter().map(|s| &s.args).chain([&args]).collect();
         let linkers: Vec<Linker> = self
             .linkers
             .iter()
-            .filter(|l| !self.policy.unsupported.iter().any(|u| u.linker == l.name() && u.used_by(&args)))
+            .filter(|l| !self.policy.unsupported.iter().any(|u| u.linker == l.name() && every_args.iter().any(|a| u.used_by(a))))
             .filter(|l| !self.preconditions.iter().any(|(linker, c)| linker == l.name() && c.holds(set)))
             .cloned()
             .collect();
         self.stats.skipped_links += (self.linkers.len() - linkers.len()) as u64;
-        let (mut report, times) = check_timed(&linkers, &args, dir, &self.runner, &self.options);
-        let finding = self.settle(&linkers, &mut report, &times, dir, start);
+        let (mut report, times) = if sides.is_empty() {
+            check_timed(&linkers, &args, dir, &self.runner, &self.options)
+        } else {
+            check_dynamic_timed(&linkers, &sides, &args, dir, &self.runner, &self.options)
+        };
+        let finding = self.settle(&linkers, &mut report, &times, dir, &sides, start);
         match finding {
             None => Ok(report),
             Some(mut f) => {
@@ -199,8 +207,8 @@ impl Harness {
 
     /// Attributes `report`'s divergences by the policy, counts the check in
     /// [`Stats`] and gives its first finding ([`Harness::judge`]).
-    fn settle(&mut self, linkers: &[Linker], report: &mut CheckReport, times: &[Duration], dir: &Path, start: Instant) -> Option<Finding> {
-        let done = attribute(&self.policy, report, None, dir, &self.runner, &self.options);
+    fn settle(&mut self, linkers: &[Linker], report: &mut CheckReport, times: &[Duration], dir: &Path, sides: &[SideLink], start: Instant) -> Option<Finding> {
+        let done = attribute(&self.policy, report, None, dir, sides, &self.runner, &self.options);
         self.stats.known += (done.by_known + done.by_quirks) as u64;
         self.stats.by_quirks += done.by_quirks as u64;
         for (linker, time) in linkers.iter().zip(times) {

@@ -114,6 +114,7 @@ impl ObjectSet {
             export_all: false,
             shared_memory: false,
             wasm64: false,
+            relocatable_first: 0,
         })
     }
 
@@ -267,7 +268,17 @@ impl ObjectSet {
     pub fn to_case(&self) -> GeneratedCase {
         let lowered = self.lower_models(&self.files());
         let mut args = lowered.args;
-        args.extend(lowered.objects.iter().map(|(n, _)| n.clone()));
+        let mut side_modules = Vec::new();
+        let objects: Vec<String> = lowered.objects.iter().map(|(n, _)| n.clone()).collect();
+        let k = (self.relocatable_first as usize).min(objects.len());
+        if k > 0 {
+            // SIXTYFOUR-MACHINE: the `-r` link needs `-m wasm64` too.
+            let machine = if self.wasm64 { vec!["-m".to_string(), "wasm64".to_string()] } else { vec![] };
+            let r_args = ["-r".to_string()].into_iter().chain(machine).chain(objects[..k].iter().cloned()).collect();
+            side_modules.push(SideModuleSpec { name: RELOCATABLE_PART.into(), args: r_args, preload: false });
+            args.push(RELOCATABLE_PART.into());
+        }
+        args.extend(objects[k..].iter().cloned());
         let mut archives = Vec::new();
         if !lowered.members.is_empty() {
             args.push(ARCHIVE_NAME.to_string());
@@ -280,9 +291,13 @@ impl ObjectSet {
             args,
             expect: Expect::Link,
             divergence: None,
+            side_modules,
         }
     }
 }
+
+/// The `-r` output of a two-step link ([`ObjectSet::relocatable_first`]).
+pub const RELOCATABLE_PART: &str = "part.o";
 
 /// The archive the members of a lowered set go into, after the plain objects.
 pub const ARCHIVE_NAME: &str = "lib.a";

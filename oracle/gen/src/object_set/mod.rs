@@ -32,7 +32,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use arbitrary::{Arbitrary, Unstructured};
 
-use linkcheck_core::casefile::{Expect, GeneratedCase};
+use linkcheck_core::casefile::{Expect, GeneratedCase, SideModuleSpec};
 use linkcheck_object::{flags, Body, FuncSig, ObjectModel, ValTypeModel};
 
 /// Function names of the pool.
@@ -182,6 +182,10 @@ pub struct ObjectSet {
     /// clang `--target=wasm64` writes them (SIXTYFOUR-*). Never with
     /// shared memory (refld refuses the pair).
     pub wasm64: bool,
+    /// A two-step link (REL-OUT): when 1..=4, the first that many plain
+    /// objects (at most all of them) are linked with `-r` into `part.o`
+    /// first, which the main link reads in their place; 0: one link.
+    pub relocatable_first: u8,
 }
 
 /// A lowered set: input files in command-line order and the arguments.
@@ -244,7 +248,9 @@ impl<'a> Arbitrary<'a> for ObjectSet {
         // they were.
         let shared_memory = u.arbitrary::<u8>()? % 8 == 7;
         let wasm64 = !shared_memory && u.arbitrary::<u8>()? % 8 == 7;
-        Ok(ObjectSet { files, exports, policy, no_gc, explicit_gc, export_all, shared_memory, wasm64 })
+        let relocatable_first = u.arbitrary::<u8>()? % 16;
+        let relocatable_first = relocatable_first.saturating_sub(11);
+        Ok(ObjectSet { files, exports, policy, no_gc, explicit_gc, export_all, shared_memory, wasm64, relocatable_first })
     }
 }
 
