@@ -1,7 +1,7 @@
 //! The real programs through every linker (`refld_tests::real::conform`,
 //! what `cargo run -p refld-tests --bin real-conform` prints as a matrix).
 //!
-//! For each of the five programs, one `linkcheck_core::check` with refld first
+//! For each program, one `linkcheck_core::check` with refld first
 //! and every linker `linkcheck_core::discover` expects (rust-lld, wasm-ld-14/16/19/22,
 //! Wild; a missing one fails the test, naming scripts/setup.sh):
 //! - the report covers every linker, in order, one report each;
@@ -123,8 +123,18 @@ fn multi() -> Result<()> {
 }
 
 #[test]
+fn zlib64() -> Result<()> {
+    program("zlib64")
+}
+
+#[test]
+fn zlib_threads() -> Result<()> {
+    program("zlib_threads")
+}
+
+#[test]
 fn every_program_is_checked() {
-    assert_eq!(real::NAMES, ["sqlite", "lua", "zlib", "cpp", "multi"], "add a test above for the new program");
+    assert_eq!(real::NAMES, ["sqlite", "lua", "zlib", "cpp", "multi", "zlib64", "zlib_threads"], "add a test above for the new program");
 }
 
 #[test]

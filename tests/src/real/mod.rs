@@ -1,6 +1,7 @@
 //! Real programs (SQLite, Lua, zlib, a C++ program, a multi-file C program
-//! with its own archive) compiled with clang-19 for wasm32-wasi, ready to be
-//! linked by refld, wasm-ld or any linker that takes wasm-ld's arguments.
+//! with its own archive) compiled with clang-19 for wasm32-wasi, and zlib
+//! without libc built for wasm64 and for shared memory with TLS, ready to
+//! be linked by refld, wasm-ld or any linker that takes wasm-ld's arguments.
 //!
 //! Objects are cached under `target/real-programs/NAME/` and rebuilt only
 //! when their command line or sources change. A missing compiler or system
@@ -13,7 +14,7 @@ mod programs;
 mod sources;
 mod tools;
 
-pub use programs::{expected_lines, forbidden_text, NAMES};
+pub use programs::{expected_exit, expected_lines, forbidden_text, NAMES};
 pub use sources::{locate as locate_sources, Sources};
 pub use tools::Tools;
 
@@ -123,7 +124,7 @@ pub fn build(name: &str) -> Result<RealProgram> {
         .with_context(|| format!("no real program named `{name}` (known: {NAMES:?})"))?;
     let tools = tools::find()?;
     let sources = sources::locate()?;
-    let own = tests_dir().join("programs").join(name);
+    let own = tests_dir().join("programs").join(programs::source_dir(name));
     let dir = cache_root().join(name);
     let recipe = programs::recipe(name, &tools, &sources, &own, &dir)?;
 
@@ -158,7 +159,7 @@ pub fn build(name: &str) -> Result<RealProgram> {
     })
 }
 
-/// Builds all five programs, in [`NAMES`] order.
+/// Builds every program, in [`NAMES`] order.
 ///
 /// Errors: as [`build`], for the first program that fails.
 pub fn all() -> Result<Vec<RealProgram>> {

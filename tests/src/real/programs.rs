@@ -9,7 +9,28 @@ use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 
 /// The programs, in the order `all()` builds them.
-pub const NAMES: [&str; 5] = ["sqlite", "lua", "zlib", "cpp", "multi"];
+pub const NAMES: [&str; 7] = ["sqlite", "lua", "zlib", "cpp", "multi", "zlib64", "zlib_threads"];
+
+/// The folder of `tests/programs/` holding a program's own sources: the
+/// two freestanding zlib builds share `zlib_solo`.
+pub fn source_dir(name: &str) -> &str {
+    match name {
+        "zlib64" | "zlib_threads" => "zlib_solo",
+        other => other,
+    }
+}
+
+/// The exit code of a correct run: 0, but for the freestanding builds,
+/// which print nothing and exit with `60 + (adler32 ^ crc32) % 40` of
+/// their input (+20 if it did not compress below half). 96: adler32
+/// 0x15b8e2a4, crc32 0x115a2940, 3998 bytes at level 9, computed
+/// independently with Python's zlib module.
+pub fn expected_exit(name: &str) -> i32 {
+    match name {
+        "zlib64" | "zlib_threads" => 96,
+        _ => 0,
+    }
+}
 
 /// Lines each program prints when it runs correctly: a test that links and
 /// runs a program asserts these appear (in this order) on its stdout. They
@@ -95,6 +116,9 @@ pub(crate) struct Recipe {
     pub cxx: bool,
     /// Extra `-l` flags given before `-lc` (wasi-libc's emulation archives).
     pub libs: Vec<&'static str>,
+    /// A freestanding program: these flags instead of crt1, libc and the
+    /// builtins (`-m wasm64`, `--shared-memory ...`).
+    pub freestanding: Option<Vec<&'static str>>,
 }
 
 /// One static archive of a program.
@@ -161,6 +185,7 @@ pub(crate) fn recipe(
         archives: vec![],
         cxx: false,
         libs: vec![],
+        freestanding: None,
     };
     match name {
         "sqlite" => {
@@ -260,6 +285,24 @@ pub(crate) fn recipe(
                 by_search: true,
             });
         }
+        "zlib64" | "zlib_threads" => {
+            // No wasm64 or threaded wasi-libc here: zlib alone (Z_SOLO),
+            // the gz* files (stdio) left out.
+            let (target, extra, link): (&str, &[&str], Vec<&'static str>) = if name == "zlib64" {
+                ("--target=wasm64-unknown-unknown", &[], vec!["-m", "wasm64"])
+            } else {
+                ("--target=wasm32-unknown-unknown", &["-matomics", "-mbulk-memory"], vec!["--shared-memory", "--max-memory=4194304"])
+            };
+            let mut cmd = vec![tools.clang.to_string_lossy().into_owned(), target.into(), "-O2".into(), "-ffreestanding".into(), "-fno-builtin".into(), "-DZ_SOLO".into()];
+            cmd.extend(extra.iter().map(|s| s.to_string()));
+            cmd.push(include(&src.zlib));
+            r.objects.push(unit(cmd.clone(), own.join("main.c"), out)?);
+            let lib_dir = out.join("lib");
+            let skip = ["gzclose.c", "gzlib.c", "gzread.c", "gzwrite.c", "compress.c", "uncompr.c"];
+            let members = c_files(&src.zlib, &skip)?.into_iter().map(|f| unit(cmd.clone(), f, &lib_dir)).collect::<Result<_>>()?;
+            r.archives.push(ArchiveSpec { path: out.join("libz.a"), members, by_search: false });
+            r.freestanding = Some(link);
+        }
         other => bail!("no real program named `{other}` (known: {NAMES:?})"),
     }
     Ok(r)
@@ -267,6 +310,12 @@ pub(crate) fn recipe(
 
 /// The wasm-ld arguments (without `-o`) that link a built recipe.
 pub(crate) fn link_inputs(r: &Recipe) -> Vec<String> {
+    if let Some(flags) = &r.freestanding {
+        let mut args: Vec<String> = flags.iter().map(|s| s.to_string()).collect();
+        args.extend(r.objects.iter().map(|u| u.object.to_string_lossy().into_owned()));
+        args.extend(r.archives.iter().map(|a| a.path.to_string_lossy().into_owned()));
+        return args;
+    }
     let mut args = vec![tools::CRT1_COMMAND.to_string()];
     args.extend(
         r.objects

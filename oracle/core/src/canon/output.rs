@@ -242,7 +242,40 @@ pub(crate) fn read_output(bytes: &[u8]) -> Result<OutModule<'_>, CanonError> {
             _ => {}
         }
     }
+    place_passive_segments(&mut m);
     Ok(m)
+}
+
+/// Passive data segments (shared memory) have their addresses in the
+/// start function (`__wasm_init_memory`, LAY-INIT-MEMORY): each
+/// `memory.init SEG` after three constants (address, 0, size) writes
+/// segment SEG at that address, so the canonical form places it there as
+/// an active segment would be.
+fn place_passive_segments(m: &mut OutModule<'_>) {
+    use wasmparser::Operator;
+    let Some(body) = m.start.and_then(|f| f.checked_sub(m.num_imported_funcs)).and_then(|i| m.bodies.get(i as usize)) else { return };
+    let Ok(mut ops) = body.get_operators_reader() else { return };
+    let mut consts: Vec<Option<u64>> = Vec::new();
+    let mut placed = Vec::new();
+    while !ops.eof() {
+        let Ok(op) = ops.read() else { return };
+        match op {
+            Operator::I32Const { value } => consts.push(Some(value as u32 as u64)),
+            Operator::I64Const { value } => consts.push(Some(value as u64)),
+            Operator::MemoryInit { data_index, .. } => {
+                if let [.., Some(address), Some(0), Some(_)] = consts[..] {
+                    placed.push((data_index as usize, address));
+                }
+                consts.clear();
+            }
+            _ => consts.push(None),
+        }
+    }
+    for (seg, address) in placed {
+        if let Some(d) = m.data.get_mut(seg).filter(|d| d.address.is_none()) {
+            d.address = Some(address);
+        }
+    }
 }
 
 fn read_names(names: &mut Names, sub: Name<'_>) {
