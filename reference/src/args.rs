@@ -90,6 +90,10 @@ const OPTIONS: &[Opt] = &[
     flag(&["build-id"], "Write a build_id section: --build-id[=fast|sha1|tree|uuid|0xHEX|none] (fast by default)"),
     flag(&["print-map", "M"], "Write the map file to standard output"),
     value(&["why-extract"], "Write why each archive member was extracted to FILE (- for stdout)"),
+    flag(&["trace", "t"], "Print the name of each input file as it is loaded (TRACE-1)"),
+    value(&["trace-symbol", "y"], "Print each file's definition of, or reference to, NAME (TRACE-2)"),
+    flag(&["print-gc-sections"], "Print each function, data segment and global garbage collection removes (TRACE-3)"),
+    flag(&["no-print-gc-sections"], "Print nothing about garbage collection (default)"),
     value(&["undefined", "u"], "Treat NAME as referenced (extracts archive members)"),
     flag(&["allow-multiple-definition"], "Keep the first of duplicate definitions (also -z muldefs)"),
     flag(&["no-allow-multiple-definition"], "Duplicate definitions are errors (default)"),
@@ -126,7 +130,7 @@ const OPTIONS: &[Opt] = &[
     inert(&["error-limit"], Arity::Value, "Errors shown before stopping: refld reports every error of a phase (DIAG-1)"),
     inert(&["no-demangle"], Arity::Flag, "Do not demangle names in diagnostics: refld prints names as they are"),
     inert(&["demangle"], Arity::Flag, "Demangle names in diagnostics: refld prints names as they are"),
-    inert(&["color-diagnostics"], Arity::Flag, "Colour diagnostics: refld writes plain text"),
+    inert(&["color-diagnostics"], Arity::Flag, "Colour diagnostics (also =always|never|auto): refld writes plain text"),
     inert(&["no-color-diagnostics"], Arity::Flag, "No colour in diagnostics: refld writes plain text"),
     inert(&["rsp-quoting"], Arity::Value, "Response file quoting: refld reads posix quoting (CLI-3)"),
     inert(&["mllvm"], Arity::Value, "Options for LLVM: refld runs no LLVM code"),
@@ -135,7 +139,7 @@ const OPTIONS: &[Opt] = &[
 
 /// Joined-prefix options: `-O2`, `--lto-O3`, `-lc`, `-L/x`, `-ofile`,
 /// `-zstack-size=N`, `-usym`, `-mwasm32` (CLI-2). Longest names first.
-const JOINED: &[&str] = &["lto-CGO", "lto-O", "O", "l", "L", "o", "z", "u", "m", "e"];
+const JOINED: &[&str] = &["lto-CGO", "lto-O", "O", "l", "L", "o", "z", "u", "m", "e", "y"];
 
 fn find(name: &str) -> Option<&'static Opt> {
     OPTIONS.iter().find(|o| o.names.contains(&name))
@@ -275,6 +279,14 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
             c.build_id = build_id_style(style)?;
             continue;
         }
+        // CLI-1 (measured): `--color-diagnostics=always|never|auto`, inert
+        // as the flag; any other value is wasm-ld's unknown option.
+        if let Some(when) = body.strip_prefix("color-diagnostics=") {
+            if !matches!(when, "always" | "never" | "auto") {
+                return Err(format!("unknown option: {a}"));
+            }
+            continue;
+        }
         // OPT-PAGE-SIZE: wasm-ld knows only the joined `--page-size=N`
         // (measured: `--page-size N` is an unknown argument).
         if body == "page-size" {
@@ -392,6 +404,10 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
             "undefined" => c.undefined.push(v),
             "wrap" => c.wrap.push(v),
             "why-extract" => c.why_extract = Some(v),
+            "trace" => c.trace = true,
+            "trace-symbol" => c.trace_symbols.push(v),
+            "print-gc-sections" => c.print_gc_sections = true,
+            "no-print-gc-sections" => c.print_gc_sections = false,
             // MAP-1: `-M` wins over any `-Map` (measured); the last `-Map` counts.
             "Map" => map_path = Some(v),
             "print-map" => print_map = true,
@@ -576,6 +592,20 @@ mod tests {
         assert_eq!(parse(&["--emit-relocs"]).unwrap_err(), "unknown argument: --emit-relocs");
         assert!(parse(&["--export"]).unwrap_err().contains("missing argument"));
         assert!(parse(&["--no-entry=3"]).unwrap_err().contains("takes no value"));
+        // CLI-1 (measured): wasm-ld's three colour values, nothing else.
+        for when in ["always", "never", "auto"] {
+            assert!(parse(&[&format!("--color-diagnostics={when}")]).is_ok());
+        }
+        assert_eq!(parse(&["--color-diagnostics=bogus"]).unwrap_err(), "unknown option: --color-diagnostics=bogus");
+    }
+
+    #[test]
+    fn trace_options() {
+        // TRACE-1..3: `-t`, `-y NAME` (joined too), `--print-gc-sections`
+        // (the last of it and its `--no-` form counts).
+        let c = parse(&["-t", "-y", "a", "-yb", "--trace-symbol=c", "--print-gc-sections", "--no-print-gc-sections"]).unwrap();
+        assert!(c.trace && !c.print_gc_sections);
+        assert_eq!(c.trace_symbols, ["a", "b", "c"]);
     }
 
     #[test]

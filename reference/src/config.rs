@@ -115,6 +115,12 @@ pub struct Config {
     pub wrap: Vec<String>,
     /// `--why-extract=PATH` (the last one; `-`: standard output), WHY-1.
     pub why_extract: Option<String>,
+    /// TRACE-1 (`--trace`, `-t`): print each input file as it is loaded.
+    pub trace: bool,
+    /// TRACE-2 (`--trace-symbol=NAME`, `-y NAME`): the names to trace.
+    pub trace_symbols: Vec<String>,
+    /// TRACE-3 (`--print-gc-sections`): print what garbage collection removes.
+    pub print_gc_sections: bool,
     /// `-Map=PATH` (`-M`/`--print-map`: `-`, standard output), the last
     /// one: the map file (MAP-1).
     pub map_file: Option<String>,
@@ -200,6 +206,9 @@ impl Default for Config {
             rpath: Vec::new(),
             wrap: Vec::new(),
             why_extract: None,
+            trace: false,
+            trace_symbols: Vec::new(),
+            print_gc_sections: false,
             map_file: None,
             build_id: None,
             print_version: false,

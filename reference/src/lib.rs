@@ -12,13 +12,14 @@
 //! Config, InputProvider
 //!  -> config::check_options                        (UND-DYNAMIC)       stop
 //!  -> resolve::resolve        -> Resolution        (OBJ AR SYM COMDAT SYN LOAD-ORDER,
-//!                                                   DYN-SHLIB DYN-STUB)
+//!                                                   DYN-SHLIB DYN-STUB, TRACE-1/2)
 //!                                                                      stop
 //!  -> exports::check_entry                         (EXP-6)             stop
 //!  -> resolve::signature_variants                  (SIG-1, SIG-2)      stop
 //!  -> resolve::wrap::apply                         (WRAP-1)
 //!  -> layout::memory::check_strings                (MERGE-STRINGS)     stop
 //!  -> live::mark_live         -> LiveSet           (GC)
+//!  -> report::gc_sections::lines                   (TRACE-3)
 //!  -> exports::check_requested                     (EXP-5)
 //!  -> features::merge_features -> Features         (FEAT-1, FEAT-2)
 //!  -> features::check_shared_memory                (FEAT-SHARED-MEMORY)
@@ -118,6 +119,7 @@ pub fn link_with_reports(config: &Config, provider: &dyn InputProvider, reports:
     diags.stop_if_errors()?;
     let resolved = resolve::resolve(config, provider, &mut diags);
     let mut res = resolved.map_err(|e| diags.fatal(e))?;
+    reports.trace = std::mem::take(&mut res.trace);
     diags.stop_if_errors()?;
     exports::check_entry(config, &res, &mut diags);
     diags.stop_if_errors()?;
@@ -129,6 +131,9 @@ pub fn link_with_reports(config: &Config, provider: &dyn InputProvider, reports:
     resolve::wrap::apply(&mut res);
     layout::memory::check_strings(config, &res).map_err(|e| diags.stop(e))?;
     let live = live::mark_live(config, &res);
+    if config.print_gc_sections {
+        reports.trace.extend(report::gc_sections::lines(config, &res, &live));
+    }
     // EXP-5: wasm-ld checks the `--export` targets when it starts writing,
     // before features and relocations (measured: no stop in between).
     exports::check_requested(config, &res, &mut diags);

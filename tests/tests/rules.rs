@@ -46,3 +46,5 @@ mod wasm64;
 mod tags;
 #[path = "rules/relocatable.rs"]
 mod relocatable;
+#[path = "rules/trace.rs"]
+mod trace;

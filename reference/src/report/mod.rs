@@ -2,6 +2,7 @@
 //! `--why-extract` table (WHY-1) and the map file (MAP-1). They are made
 //! by the link (`crate::link_with_reports`) and written by the driver.
 
+pub(crate) mod gc_sections;
 pub(crate) mod map;
 pub(crate) mod why_extract;
 
@@ -9,6 +10,10 @@ pub(crate) mod why_extract;
 /// standard output.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Reports {
+    /// Lines for standard output as wasm-ld prints them while it links:
+    /// `--trace`, `-y` (TRACE-1, TRACE-2), then `--print-gc-sections`
+    /// (TRACE-3); kept when the link fails after them.
+    pub trace: Vec<String>,
     /// `--why-extract=PATH` and its text, once the link got past symbol
     /// resolution and the entry check (WHY-1), whether or not it then
     /// succeeds.
@@ -23,9 +28,10 @@ impl Reports {
     /// file (for wasm-ld's `cannot open OPTION file PATH` error), the path
     /// and the text.
     pub fn files(&self) -> Vec<SideFile> {
+        let trace = (!self.trace.is_empty()).then(|| SideFile { option: "trace", path: "-".into(), text: self.trace.iter().map(|l| format!("{l}\n")).collect() });
         let why = self.why_extract.iter().map(|(p, t)| SideFile { option: "--why-extract=", path: p.clone(), text: t.clone() });
         let map = self.map.iter().map(|(p, t)| SideFile { option: "map", path: p.clone(), text: t.clone() });
-        why.chain(map).collect()
+        trace.into_iter().chain(why).chain(map).collect()
     }
 }
 

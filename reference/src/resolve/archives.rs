@@ -24,9 +24,13 @@ impl Resolver<'_> {
         let locals = self.config.quirks.has(crate::quirks::Quirk::LazyLocalSymbols);
         for e in entries.into_iter().filter(|e| !e.local || locals) {
             let (sid, created) = self.res.table.insert(&e.name, e.kind);
+            // TRACE-2 (measured): a lazy symbol made for a traced name, or
+            // a weak undefined one that becomes lazy.
+            let traced = self.config.trace_symbols.contains(&e.name).then(|| format!("{}: lazy definition of {}", self.res.members[id.index()], e.name));
             let sym = &mut self.res.table.symbols[sid];
             if created {
                 sym.def = Def::Lazy { member: id };
+                self.res.trace.extend(traced);
                 continue;
             }
             // wasm-ld `addLazy`: an undefined symbol with a weak binding
@@ -41,6 +45,7 @@ impl Resolver<'_> {
                     self.extract(id, &reference, &e.name)?;
                 } else {
                     sym.def = Def::Lazy { member: id };
+                    self.res.trace.extend(traced);
                 }
             }
         }

@@ -161,12 +161,23 @@ impl Resolver<'_> {
             .collect();
         let called: HashSet<u32> = obj.code_relocs.iter().filter(|r| r.ty == wasmparser::RelocationType::FunctionIndexLeb).map(|r| r.index).collect();
         let name = obj.name.clone();
+        // TRACE-1 (measured): each file as it is loaded, an extracted
+        // member as `lib.a(m.o)`.
+        if self.config.trace {
+            self.res.trace.push(name.clone());
+        }
         self.res.files.push(obj);
         self.res.discarded.push(discarded);
         self.res.file_syms.push(vec![None; syms.len()]);
         for (i, (sname, kind, local, defined, weak, no_strip)) in syms.into_iter().enumerate() {
             if local {
                 continue;
+            }
+            // TRACE-2 (measured): every file's definition or reference of
+            // a traced name, before it takes effect.
+            if self.config.trace_symbols.contains(&sname) {
+                let what = if defined { "definition of" } else { "reference to" };
+                self.res.trace.push(format!("{name}: {what} {sname}"));
             }
             let (sid, created) = self.res.table.insert(&sname, kind);
             self.res.file_syms[fid][i] = Some(sid);

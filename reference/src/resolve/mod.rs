@@ -99,6 +99,9 @@ pub struct Resolution {
     /// symbol and whose member was then extracted: no definition, no
     /// diagnostic, address 0 and index 0 at their uses.
     pub left_lazy: HashSet<SymbolId>,
+    /// TRACE-1, TRACE-2: the `--trace` and `-y` lines, in the order the
+    /// files and symbols were read.
+    pub trace: Vec<String>,
 }
 
 /// WHY-1: one extracted member for `--why-extract`.
