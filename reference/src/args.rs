@@ -73,6 +73,8 @@ const OPTIONS: &[Opt] = &[
     flag(&["no-pie"], "Not a position-independent executable (default)"),
     flag(&["shared"], "Position-independent side module (checked; output not supported yet)"),
     flag(&["experimental-pic"], "Silence the -shared/-pie/import-dynamic stability warnings"),
+    flag(&["Bdynamic", "dy", "call_shared"], "Search libNAME.so before libNAME.a for the -l options after it (the default in -pie/-shared links; static links: not supported yet)"),
+    flag(&["Bstatic", "dn", "static", "non_shared"], "Search only libNAME.a for the -l options after it (the default outside -pie/-shared)"),
     flag(&["Bsymbolic"], "With -shared: bind references to the module's own definitions"),
     value(&["rpath"], "Add a runtime library search path (dylink.0 RUNTIME_PATH)"),
     value(&["table-base"], "First table slot for address-taken functions (default 1)"),
@@ -110,6 +112,11 @@ const OPTIONS: &[Opt] = &[
     flag(&["import-undefined"], "Undefined functions become imports"),
     value(&["allow-undefined-file"], "Names (one a line) allowed to be undefined: they become imports"),
     flag(&["check-features"], "Check target features (default)"),
+    flag(&["no-shlib-sigcheck"], "Do not check the signatures of functions shared libraries define (DYN-SHLIB)"),
+    value(&["soname"], "The module's name in the name section (default: the output file's name)"),
+    value(&["keep-section"], "Keep the linker's section NAME (name, producers, target_features) under --strip-all"),
+    value(&["features"], "The output's target features, comma-separated, instead of the inputs' (each used feature must be in it)"),
+    value(&["extra-features"], "Target features to add to the output's, comma-separated"),
     flag(&["no-check-features"], "Do not check target features"),
     value(&["m"], "Target emulation: wasm32 or wasm64"),
     value(&["quirk"], "refld only: emulate another linker's measured deviation NAME (see QUIRKS below; none by default)"),
@@ -135,6 +142,7 @@ const OPTIONS: &[Opt] = &[
     inert(&["rsp-quoting"], Arity::Value, "Response file quoting: refld reads posix quoting (CLI-3)"),
     inert(&["mllvm"], Arity::Value, "Options for LLVM: refld runs no LLVM code"),
     inert(&["flavor"], Arity::Value, "rust-lld's flavour selector: refld is wasm-ld only"),
+    inert(&["reproduce"], Arity::Value, "Write a tar of the command line and inputs, for bug reports: refld writes none"),
 ];
 
 /// Joined-prefix options: `-O2`, `--lto-O3`, `-lc`, `-L/x`, `-ofile`,
@@ -250,6 +258,7 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
     // DYN-OPT: --export-dynamic defaults to on with -shared (measured).
     let mut export_dynamic: Option<bool> = None;
     let mut entry_given = false;
+    let mut dynamic: Option<bool> = None;
     let mut gc_given: Option<bool> = None;
     let (mut map_path, mut print_map) = (None, false);
     let mut z_muldefs = false;
@@ -335,7 +344,10 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
         match opt.names[0] {
             "o" => c.output = v,
             "L" => c.search_paths.push(v),
-            "l" => c.inputs.push(InputSpec::Library { name: v, whole_archive: whole }),
+            "l" => c.inputs.push(InputSpec::Library { name: v, whole_archive: whole, dynamic }),
+            // OPT-BDYNAMIC (measured): for the `-l` options after them.
+            "Bdynamic" => dynamic = Some(true),
+            "Bstatic" => dynamic = Some(false),
             "whole-archive" => whole = true,
             "no-whole-archive" => whole = false,
             "start-lib" => lazy = true,
@@ -404,6 +416,11 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
             "undefined" => c.undefined.push(v),
             "wrap" => c.wrap.push(v),
             "why-extract" => c.why_extract = Some(v),
+            "soname" => c.soname = Some(v),
+            "no-shlib-sigcheck" => c.shlib_sigcheck = false,
+            "keep-section" => c.keep_sections.push(v),
+            "features" => c.features = Some(feature_list(&v)),
+            "extra-features" => c.extra_features.extend(feature_list(&v)),
             "trace" => c.trace = true,
             "trace-symbol" => c.trace_symbols.push(v),
             "print-gc-sections" => c.print_gc_sections = true,
@@ -489,13 +506,14 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
     if c.relocatable && !entry_given {
         c.entry = None;
     }
-    // DYN-IMPORTS (measured, wasm-ld 22): a side module has no entry
-    // unless one is named and imports its memory (PIC output imports the
-    // table when it has one, `layout::table`).
+    // DYN-IMPORTS (measured, wasm-ld 22): a side module imports its
+    // memory (PIC output imports the table when it has one,
+    // `layout::table`); DYN-EXPORTS (measured): its entry is
+    // `__wasm_call_ctors` unless one is named or `--no-entry` given.
     if c.shared {
         c.import_memory = true;
         if !entry_given {
-            c.entry = None;
+            c.entry = Some("__wasm_call_ctors".into());
         }
     }
 
@@ -504,6 +522,11 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
     // UND-DYNAMIC: import-dynamic without -pie/-shared is accepted (with a
     // warning unless --experimental-pic, `config::check_options`).
     Ok(Action::Link(Box::new(c)))
+}
+
+/// FEAT-OPT: a comma-separated feature list (empty names dropped).
+fn feature_list(v: &str) -> Vec<String> {
+    v.split(',').filter(|s| !s.is_empty()).map(String::from).collect()
 }
 
 /// BUILD-ID: a `--build-id=` value. Errors: wasm-ld's `unknown --build-id
@@ -571,7 +594,7 @@ mod tests {
             c.inputs,
             vec![
                 InputSpec::File { path: "x.o".into(), whole_archive: false, lazy: false },
-                InputSpec::Library { name: "foo".into(), whole_archive: true },
+                InputSpec::Library { name: "foo".into(), whole_archive: true, dynamic: None },
                 InputSpec::File { path: "y.o".into(), whole_archive: false, lazy: true },
             ]
         );

@@ -41,8 +41,16 @@ pub enum InputSpec {
         /// Between `--start-lib` and `--end-lib`: the object is lazy.
         lazy: bool,
     },
-    /// `-lNAME`: `libNAME.a` searched in the `-L` paths.
-    Library { name: String, whole_archive: bool },
+    /// `-lNAME`: `libNAME.a` searched in the `-L` paths (`libNAME.so`
+    /// first in each when shared libraries are searched, OPT-BDYNAMIC).
+    Library {
+        name: String,
+        whole_archive: bool,
+        /// The `-Bdynamic`/`-Bstatic` in force (the last before it);
+        /// `None`: neither given yet, the link's default (dynamic in PIC
+        /// output).
+        dynamic: Option<bool>,
+    },
 }
 
 /// Everything that shapes the link, with wasm-ld's defaults.
@@ -115,6 +123,18 @@ pub struct Config {
     pub wrap: Vec<String>,
     /// `--why-extract=PATH` (the last one; `-`: standard output), WHY-1.
     pub why_extract: Option<String>,
+    /// OPT-SHLIB-SIGCHECK: check direct calls of shared libraries'
+    /// functions against their signatures (off with `--no-shlib-sigcheck`).
+    pub shlib_sigcheck: bool,
+    /// OPT-SONAME: `--soname=NAME`, the module's name in the name section.
+    pub soname: Option<String>,
+    /// OPT-KEEP-SECTION: `--keep-section=NAME` (any number).
+    pub keep_sections: Vec<String>,
+    /// FEAT-OPT: `--features=LIST`, the output's features instead of the
+    /// inputs' (an empty list: no `target_features` section).
+    pub features: Option<Vec<String>>,
+    /// FEAT-OPT: `--extra-features=LIST`, added to the output's features.
+    pub extra_features: Vec<String>,
     /// TRACE-1 (`--trace`, `-t`): print each input file as it is loaded.
     pub trace: bool,
     /// TRACE-2 (`--trace-symbol=NAME`, `-y NAME`): the names to trace.
@@ -206,6 +226,11 @@ impl Default for Config {
             rpath: Vec::new(),
             wrap: Vec::new(),
             why_extract: None,
+            shlib_sigcheck: true,
+            soname: None,
+            keep_sections: Vec::new(),
+            features: None,
+            extra_features: Vec::new(),
             trace: false,
             trace_symbols: Vec::new(),
             print_gc_sections: false,

@@ -54,13 +54,11 @@ pub(crate) fn is_export_root(config: &Config, res: &Resolution, sid: SymbolId) -
             Synthetic::TlsBase => !config.shared_memory || mutable_globals(),
             _ => false,
         };
-        // DYN-EXPORTS (measured): a side module exports `__wasm_call_ctors`.
-        let side_module_ctors = config.shared && s == Synthetic::CallCtors;
         // EXP-4 (measured, wasm-ld 22; not 19): `__stack_pointer` is the
         // one linker symbol that is not hidden, so `--export-dynamic`
         // exports it too.
         let dynamic = config.export_dynamic && !config.is_pic() && s == Synthetic::StackPointer && mutable_globals();
-        return side_module_ctors || dynamic || (config.export_all && (sym.kind == SymbolKind::Data || exported));
+        return dynamic || (config.export_all && (sym.kind == SymbolKind::Data || exported));
     }
     let Def::Defined { file, sym: si } = sym.def else { return false };
     // DYN-STUB: a stub library's used symbol needs it, hidden or not.

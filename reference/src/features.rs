@@ -8,10 +8,13 @@ use crate::object::ObjectFile;
 use crate::resolve::Resolution;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The features of the output's `target_features` section (FEAT-1).
+/// The features of the output's `target_features` section (FEAT-1,
+/// FEAT-OPT): the allowed features, which the shared-memory and TLS checks
+/// read too.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Features {
-    /// Every feature some input uses, sorted by name.
+    /// Every feature some input uses (or `--features`' list), with
+    /// `--extra-features`' added, sorted by name.
     pub used: Vec<String>,
 }
 
@@ -51,7 +54,20 @@ pub(crate) fn merge_features(res: &Resolution, config: &Config, diags: &mut Diag
             }
         }
     }
-    let mut used: BTreeSet<String> = used.keys().map(|s| s.to_string()).collect();
+    // FEAT-OPT (measured, wasm-ld 22): `--features=LIST` replaces what the
+    // inputs use, and each used feature outside it is an error naming the
+    // first file that uses it; `--extra-features=LIST` adds to either.
+    let mut allowed: BTreeSet<String> = match &config.features {
+        Some(list) => list.iter().cloned().collect(),
+        None => used.keys().map(|s| s.to_string()).collect(),
+    };
+    allowed.extend(config.extra_features.iter().cloned());
+    if config.check_features && config.features.is_some() {
+        for (name, user) in used.iter().filter(|(name, _)| !allowed.contains(**name)) {
+            diags.error(format!("Target feature '{name}' used by {user} is not allowed."));
+        }
+    }
+    let mut used = allowed;
     // FEAT-PIC (measured, wasm-ld 22 and 19): PIC output needs imported
     // mutable globals (`__stack_pointer`, GOT entries), so it always lists
     // the feature, whatever the inputs say.
@@ -65,25 +81,28 @@ pub(crate) fn merge_features(res: &Resolution, config: &Config, diags: &mut Diag
 /// needs the `atomics` and `bulk-memory` features:
 /// `'F' feature must be used in order to use shared memory` for each one
 /// no input uses, before FEAT-4's. Off with `--no-check-features`.
-pub(crate) fn check_shared_memory(res: &Resolution, config: &Config, diags: &mut Diagnostics) {
+pub(crate) fn check_shared_memory(features: &Features, config: &Config, diags: &mut Diagnostics) {
     if !config.check_features || !config.shared_memory {
         return;
     }
-    for f in ["atomics", "bulk-memory"].into_iter().filter(|f| !used(res, f)) {
+    for f in ["atomics", "bulk-memory"].into_iter().filter(|f| !features.allows(f)) {
         diags.error(format!("'{f}' feature must be used in order to use shared memory"));
     }
 }
 
-/// Whether some input uses feature `name` (`+`).
-fn used(res: &Resolution, name: &str) -> bool {
-    res.files.iter().any(|f| f.features.iter().any(|x| x.name == name && x.prefix == b'+'))
+impl Features {
+    /// Whether the output allows feature `name` (FEAT-OPT: the inputs'
+    /// features, or `--features`' list, and `--extra-features`').
+    pub(crate) fn allows(&self, name: &str) -> bool {
+        self.used.iter().any(|f| f == name)
+    }
 }
 
 /// FEAT-4 (measured): live thread-local data (a segment with the TLS flag
 /// or named `.tdata*`/`.tbss*`) needs the `atomics` and `bulk-memory` features:
 /// `'atomics' feature must be used in order to use thread-local storage`.
 /// Off with `--no-check-features`.
-pub(crate) fn check_tls(res: &Resolution, live: &LiveSet, config: &Config, diags: &mut Diagnostics) {
+pub(crate) fn check_tls(res: &Resolution, live: &LiveSet, features: &Features, config: &Config, diags: &mut Diagnostics) {
     let tls_used = res.files().any(|(f, obj)| {
         obj.segments.iter().enumerate().any(|(i, s)| {
             live.is_live(Chunk::Segment(f, i.into())) && (s.flags & crate::object::SEG_TLS != 0 || s.name.starts_with(".tdata") || s.name.starts_with(".tbss"))
@@ -92,7 +111,7 @@ pub(crate) fn check_tls(res: &Resolution, live: &LiveSet, config: &Config, diags
     if !config.check_features || !tls_used {
         return;
     }
-    for f in ["atomics", "bulk-memory"].into_iter().filter(|f| !used(res, f)) {
+    for f in ["atomics", "bulk-memory"].into_iter().filter(|f| !features.allows(f)) {
         diags.error(format!("'{f}' feature must be used in order to use thread-local storage"));
     }
 }

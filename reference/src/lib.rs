@@ -138,8 +138,8 @@ pub fn link_with_reports(config: &Config, provider: &dyn InputProvider, reports:
     // before features and relocations (measured: no stop in between).
     exports::check_requested(config, &res, &mut diags);
     let features = features::merge_features(&res, config, &mut diags);
-    features::check_shared_memory(&res, config, &mut diags);
-    features::check_tls(&res, &live, config, &mut diags);
+    features::check_shared_memory(&features, config, &mut diags);
+    features::check_tls(&res, &live, &features, config, &mut diags);
     let undefined = undefined::decide(config, &res, &live, &mut diags);
     diags.stop_if_errors()?;
     undefined::check_mixed_references(config, &res, &live, &mut diags);

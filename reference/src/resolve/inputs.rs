@@ -40,7 +40,7 @@ impl Resolver<'_> {
     pub(super) fn read_input(&mut self, spec: &InputSpec, provider: &dyn InputProvider) -> Result<Vec<ReadInput>, InputError> {
         let (path, whole, lazy) = match spec {
             InputSpec::File { path, whole_archive, lazy } => (path.clone(), *whole_archive, *lazy),
-            InputSpec::Library { name, whole_archive } => (self.find_library(name, provider)?, *whole_archive, false),
+            InputSpec::Library { name, whole_archive, dynamic } => (self.find_library(name, dynamic.unwrap_or(self.config.is_pic()), provider)?, *whole_archive, false),
         };
         let bytes = provider.read(&path).map_err(|e| InputError::file(&path, format!("cannot open: {e}")))?;
         let machine = self.config.machine;
@@ -113,10 +113,17 @@ impl Resolver<'_> {
     /// CLI-4: `-lNAME` is the first `libNAME.a` in the `-L` paths;
     /// DYN-SHLIB: in -pie/-shared links a `libNAME.so` of a folder comes
     /// before its `libNAME.a` (measured).
-    fn find_library(&self, name: &str, provider: &dyn InputProvider) -> Result<String, InputError> {
+    /// `-lNAME` in the `-L` paths, in order: `libNAME.so` first in each
+    /// when `dynamic` (OPT-BDYNAMIC), then `libNAME.a`.
+    fn find_library(&self, name: &str, dynamic: bool, provider: &dyn InputProvider) -> Result<String, InputError> {
         for dir in &self.config.search_paths {
             let so = format!("{}/lib{name}.so", dir.trim_end_matches('/'));
-            if self.config.is_pic() && provider.exists(&so) {
+            if dynamic && provider.exists(&so) {
+                // Outside PIC output wasm-ld links the library (measured:
+                // an import and NEEDED in a static module); refld does not.
+                if !self.config.is_pic() {
+                    return Err(InputError::file(&so, "-Bdynamic outside -pie/-shared output: a shared library in a static link is not supported yet"));
+                }
                 return Ok(so);
             }
             let p = format!("{}/lib{name}.a", dir.trim_end_matches('/'));

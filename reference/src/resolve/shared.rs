@@ -57,6 +57,8 @@ impl Resolver<'_> {
         let lib = &self.res.shared_libs[lib_index];
         let sym = &self.res.table.symbols[sid];
         let lib_sig = lib.symbols.iter().find(|s| s.name == sym.name && s.kind == sym.kind).and_then(|s| s.signature.as_ref());
+        // OPT-SHLIB-SIGCHECK (measured): `--no-shlib-sigcheck` skips it.
+        let lib_sig = lib_sig.filter(|_| self.config.shlib_sigcheck);
         if let (SymbolKind::Function, true, Some(holder), Some(lib_sig)) = (sym.kind, sym.called_directly, sym.sig, lib_sig) {
             let ref_sig = self.res.signature(holder);
             if ref_sig != lib_sig {
@@ -84,6 +86,7 @@ impl Resolver<'_> {
         let Some(lib_index) = sym.shared else { return };
         let lib = &self.res.shared_libs[lib_index];
         let lib_sig = lib.symbols.iter().find(|s| s.name == sym.name && s.kind == sym.kind).and_then(|s| s.signature.as_ref());
+        let lib_sig = lib_sig.filter(|_| self.config.shlib_sigcheck);
         if let (SymbolKind::Function, true, Some(lib_sig)) = (sym.kind, r.called_directly, lib_sig) {
             let ref_sig = self.res.signature((r.file, r.sym));
             if ref_sig != lib_sig {

@@ -189,10 +189,14 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
             add(&mut m, &mut n, &CustomSection { name: Cow::Owned(name), data: Cow::Owned(data) });
         }
     }
-    if !config.strip_all {
+    // OPT-KEEP-SECTION (measured): `--keep-section=NAME` keeps the
+    // linker's `name`, `producers` or `target_features` under
+    // `--strip-all` (not the inputs' debug sections).
+    let kept = |name: &str| !config.strip_all || config.keep_sections.iter().any(|k| k == name);
+    if kept("name") {
         add(&mut m, &mut n, &names(config, l));
     }
-    if !config.strip_all {
+    if kept("producers") {
         let merged = features::merge_producers(&res.files);
         if !merged.is_empty() {
             let mut p = ProducersSection::new();
@@ -208,7 +212,7 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
     }
     let used = &features.used;
     // OUT-CUSTOM: `--strip-all` drops target_features too (measured).
-    if !used.is_empty() && !config.strip_all {
+    if !used.is_empty() && kept("target_features") {
         let mut data = Vec::new();
         (used.len() as u32).encode(&mut data);
         for f in used {
@@ -398,8 +402,8 @@ fn names(config: &Config, l: &Layout) -> NameSection {
     let mut n = NameSection::new();
     // OUT-NAMES: the module is named after the output file (its
     // last path component; `-` for standard output), as wasm-ld 22 and 19
-    // name it (measured).
-    n.module(module_name(&config.output));
+    // name it (measured); OPT-SONAME: `--soname=NAME` names it NAME.
+    n.module(config.soname.as_deref().unwrap_or(module_name(&config.output)));
     let mut funcs = NameMap::new();
     for (i, name) in &l.import_func_names {
         funcs.append(*i, name);

@@ -562,3 +562,59 @@ int get(void) { return hx + (int)&hf; }")], &[]);
         assert_eq!(refld_in_order(&inputs, policy), lld_in_order(&inputs, policy), "{policy:?}");
     }
 }
+
+/// Links `args` in `dir` with refld (the driver, on the file system) and
+/// with rust-lld; both must end alike; returns (refld's, rust-lld's)
+/// modules and refld's diagnostics.
+fn both_in(dir: &std::path::Path, args: &[&str]) -> (Option<Vec<u8>>, Option<Vec<u8>>, Vec<String>) {
+    let mut argv: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    argv.extend(["-o".into(), "ours.wasm".into()]);
+    let ours = refld::driver::link_command_line(&argv, dir);
+    let out = std::process::Command::new(testkit::rust_lld()).args(args).args(["-o", "theirs.wasm"]).current_dir(dir).output().expect("running rust-lld");
+    let theirs = out.status.success().then(|| std::fs::read(dir.join("theirs.wasm")).expect("rust-lld's output"));
+    let diags = ours.diagnostics.iter().map(|d| d.to_string()).collect();
+    (ours.bytes, theirs, diags)
+}
+
+#[test]
+fn library_search_and_signature_options() {
+    // OPT-BDYNAMIC (measured, wasm-ld 22): `-lNAME` finds `libNAME.so`
+    // before `libNAME.a` in -pie/-shared links unless `-Bstatic` (or
+    // --dn, -static, --non_shared) comes before it, and again after
+    // `-Bdynamic` (--dy, --call_shared); static links search only `.a`.
+    // OPT-SHLIB-SIGCHECK: `--no-shlib-sigcheck` drops DYN-SHLIB's
+    // signature check. DYN-EXPORTS: a side module exports
+    // `__wasm_call_ctors` as its entry, not with `--no-entry`.
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let lib = compile_pic(&[("lib", LIB)], &["-fvisibility=default"]);
+    let objs = compile_pic(&[("user", USER), ("sig", WRONG_SIG)], &["-fvisibility=default"]);
+    std::fs::create_dir(dir.path().join("libs")).unwrap();
+    for (name, bytes) in lib.iter().chain(&objs) {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    let (so, _, _) = both_in(dir.path(), &["-shared", "--experimental-pic", "lib.o"]);
+    std::fs::write(dir.path().join("libs/libx.so"), so.expect("the side module")).unwrap();
+    std::fs::write(dir.path().join("libs/libx.a"), linkcheck_object::archive::archive(&[("lib.o", &lib[0].1)])).unwrap();
+    let pie = ["-pie", "--experimental-pic", "--no-entry", "--export=api", "-Llibs", "user.o"];
+    for (extra, dynamic) in [(&[][..], true), (&["-Bstatic"], false), (&["--dn"], false), (&["-static"], false), (&["--non_shared"], false), (&["-Bstatic", "-Bdynamic"], true), (&["--dy"], true), (&["--call_shared"], true)] {
+        let args: Vec<&str> = pie.iter().chain(extra).chain(["-lx"].iter()).copied().collect();
+        let (ours, theirs, diags) = both_in(dir.path(), &args);
+        let (ours, theirs) = (ours.unwrap_or_else(|| panic!("{args:?}: {diags:?}")), theirs.expect("rust-lld linked"));
+        assert_eq!(sections(&ours), sections(&theirs), "{args:?}");
+        let imported = summary(&ours).imports.iter().any(|i| i.1 == "lib_fn");
+        assert_eq!(imported, dynamic, "{args:?}: lib_fn from libx.so");
+    }
+    let (ours, theirs, _) = both_in(dir.path(), &["--no-entry", "--export=api", "-Llibs", "user.o", "-lx"]);
+    assert!(ours.is_some() && theirs.is_some(), "a static link finds libx.a");
+    for args in [&["-pie", "--experimental-pic", "--no-entry", "--export=api", "sig.o", "libs/libx.so"][..], &["-pie", "--experimental-pic", "--no-entry", "--export=api", "--no-shlib-sigcheck", "sig.o", "libs/libx.so"]] {
+        let (ours, theirs, diags) = both_in(dir.path(), args);
+        assert_eq!((ours.is_some(), theirs.is_some()), (args.contains(&"--no-shlib-sigcheck"), args.contains(&"--no-shlib-sigcheck")), "{args:?}: {diags:?}");
+    }
+    for (entry, exported) in [(&[][..], true), (&["--no-entry"], false), (&["--entry=lib_fn2"], false)] {
+        let args: Vec<&str> = ["-shared", "--experimental-pic", "lib.o"].iter().chain(entry).copied().collect();
+        let (ours, theirs, _) = both_in(dir.path(), &args);
+        let (ours, theirs) = (ours.expect("refld linked"), theirs.expect("rust-lld linked"));
+        assert_eq!(sections(&ours), sections(&theirs), "{args:?}");
+        assert_eq!(summary(&ours).exports.iter().any(|e| e.0 == "__wasm_call_ctors"), exported, "{args:?}");
+    }
+}

@@ -273,3 +273,69 @@ fn noinhibit_exec_as_wasm_ld() {
     let clash = [("c.o", encode(&c)), ("a.o", encode(&a)), ("d.o", encode(&data))];
     assert_eq!(errors(&both_fail(&clash, &["--noinhibit-exec"])).len(), 1);
 }
+
+/// The payload of custom section `name` (`name`, `producers`,
+/// `target_features` included), if the module has one.
+fn custom_payload(bytes: &[u8], name: &str) -> Option<Vec<u8>> {
+    wasmparser::Parser::new(0).parse_all(bytes).find_map(|p| match p.expect("a readable module") {
+        wasmparser::Payload::CustomSection(c) if c.name() == name => Some(c.data().to_vec()),
+        _ => None,
+    })
+}
+
+/// An object using atomics and bulk-memory, defining `f`.
+fn with_features() -> Vec<u8> {
+    let mut m = returns("f", 1, 0);
+    for name in ["atomics", "bulk-memory"] {
+        m.features.push(linkcheck_object::FeatureModel { prefix: '+', name: name.into() });
+    }
+    encode(&m)
+}
+
+#[test]
+fn feature_options_as_wasm_ld() {
+    // FEAT-OPT (measured, wasm-ld 22): `--features=LIST` is the output's
+    // target_features (an empty list: none), each feature an input uses
+    // outside it an error; `--extra-features=LIST` adds to the inputs' or
+    // to LIST; the shared-memory check reads the result.
+    let inputs = [("a.o", with_features())];
+    let base = ["--no-entry", "--export=f"];
+    for extra in [&["--features=atomics,bulk-memory,simd128"][..], &["--extra-features=simd128"], &["--no-check-features", "--features=simd128", "--extra-features=nontrapping-fptoint"], &["--no-check-features", "--features="], &["--shared-memory", "--max-memory=131072"]] {
+        let args: Vec<&str> = base.iter().chain(extra).copied().collect();
+        let (ours, theirs) = both_ok(&inputs, &args);
+        assert_eq!(custom_payload(&ours, "target_features"), custom_payload(&theirs, "target_features"), "{args:?}");
+        let simd = custom_payload(&ours, "target_features").is_some_and(|p| p.windows(7).any(|w| w == b"simd128"));
+        assert_eq!(simd, args.iter().any(|a| a.contains("simd128")), "{args:?}");
+    }
+    assert!(custom_payload(&both_ok(&inputs, &["--no-entry", "--no-check-features", "--features="]).0, "target_features").is_none());
+    let msgs = both_fail(&inputs, &["--no-entry", "--features=simd128"]);
+    assert_eq!(errors(&msgs), ["Target feature 'atomics' used by a.o is not allowed.", "Target feature 'bulk-memory' used by a.o is not allowed."]);
+    // A plain object: shared memory needs the two features, which
+    // --extra-features grants.
+    let plain = [("p.o", encode(&returns("f", 1, 0)))];
+    assert_eq!(both_fail(&plain, &["--no-entry", "--shared-memory", "--max-memory=131072"]).len(), 2);
+    both_ok(&plain, &["--no-entry", "--shared-memory", "--max-memory=131072", "--extra-features=atomics,bulk-memory"]);
+}
+
+#[test]
+fn soname_and_keep_section_as_wasm_ld() {
+    // OPT-SONAME: `--soname=NAME` names the module NAME in the name
+    // section. OPT-KEEP-SECTION: `--keep-section=NAME` keeps the linker's
+    // name, producers or target_features section under `--strip-all`
+    // (measured, wasm-ld 22).
+    let inputs = [("a.o", with_features())];
+    let (ours, theirs) = both_ok(&inputs, &["--no-entry", "--soname=libfoo.so"]);
+    let name = custom_payload(&ours, "name").expect("a name section");
+    assert_eq!(Some(&name), custom_payload(&theirs, "name").as_ref());
+    assert!(name.windows(9).any(|w| w == b"libfoo.so"), "{name:?}");
+    for keep in [&["--keep-section=target_features"][..], &["--keep-section=name", "--keep-section=producers"], &[]] {
+        let args: Vec<&str> = ["--no-entry", "--strip-all"].iter().chain(keep).copied().collect();
+        let (ours, theirs) = both_ok(&inputs, &args);
+        for section in ["name", "producers", "target_features"] {
+            let kept = custom_payload(&ours, section).is_some();
+            assert_eq!(kept, custom_payload(&theirs, section).is_some(), "{args:?}: {section}");
+            let asked = keep.iter().any(|k| k.ends_with(section));
+            assert!(kept == asked || (section == "producers" && !kept), "{args:?}: {section} kept {kept}");
+        }
+    }
+}
