@@ -112,6 +112,7 @@ const OPTIONS: &[Opt] = &[
     flag(&["import-undefined"], "Undefined functions become imports"),
     value(&["allow-undefined-file"], "Names (one a line) allowed to be undefined: they become imports"),
     flag(&["check-features"], "Check target features (default)"),
+    flag(&["emit-relocs"], "Keep the symbol table and relocations (linking, reloc.* sections) in the linked module"),
     flag(&["no-shlib-sigcheck"], "Do not check the signatures of functions shared libraries define (DYN-SHLIB)"),
     value(&["soname"], "The module's name in the name section (default: the output file's name)"),
     value(&["keep-section"], "Keep the linker's section NAME (name, producers, target_features) under --strip-all"),
@@ -418,6 +419,7 @@ pub fn parse_args(args: &[String], read: ReadText<'_>) -> Result<Action, String>
             "why-extract" => c.why_extract = Some(v),
             "soname" => c.soname = Some(v),
             "no-shlib-sigcheck" => c.shlib_sigcheck = false,
+            "emit-relocs" => c.emit_relocs = true,
             "keep-section" => c.keep_sections.push(v),
             "features" => c.features = Some(feature_list(&v)),
             "extra-features" => c.extra_features.extend(feature_list(&v)),
@@ -612,7 +614,7 @@ mod tests {
     #[test]
     fn unknown_flags_are_errors_naming_them() {
         assert_eq!(parse(&["--frobnicate"]).unwrap_err(), "unknown argument: --frobnicate");
-        assert_eq!(parse(&["--emit-relocs"]).unwrap_err(), "unknown argument: --emit-relocs");
+        assert_eq!(parse(&["--emit-relocs=3"]).unwrap_err(), "--emit-relocs=3: option takes no value");
         assert!(parse(&["--export"]).unwrap_err().contains("missing argument"));
         assert!(parse(&["--no-entry=3"]).unwrap_err().contains("takes no value"));
         // CLI-1 (measured): wasm-ld's three colour values, nothing else.

@@ -123,6 +123,9 @@ pub struct Config {
     pub wrap: Vec<String>,
     /// `--why-extract=PATH` (the last one; `-`: standard output), WHY-1.
     pub why_extract: Option<String>,
+    /// EMIT-RELOCS: `--emit-relocs`, the linked module keeps a `linking`
+    /// section and `reloc.*` sections.
+    pub emit_relocs: bool,
     /// OPT-SHLIB-SIGCHECK: check direct calls of shared libraries'
     /// functions against their signatures (off with `--no-shlib-sigcheck`).
     pub shlib_sigcheck: bool,
@@ -226,6 +229,7 @@ impl Default for Config {
             rpath: Vec::new(),
             wrap: Vec::new(),
             why_extract: None,
+            emit_relocs: false,
             shlib_sigcheck: true,
             soname: None,
             keep_sections: Vec::new(),
@@ -391,6 +395,11 @@ pub(crate) fn check_options(config: &Config, diags: &mut crate::diag::Diagnostic
     }
     if config.is_pic() && config.table_base.is_some() {
         diags.error("--table-base may not be used with -shared/-pie");
+    }
+    // EMIT-RELOCS: PIC output's symbol table (its GOT and base imports) was
+    // not modelled; `-r` writes its own sections.
+    if config.emit_relocs && config.is_pic() {
+        diags.error("--emit-relocs with -shared/-pie: not supported yet");
     }
     // MEM-SHARED: wasm-ld links shared memory in PIC output too; refld does
     // not implement that combination (not measured).

@@ -155,7 +155,7 @@ pub fn link_with_reports(config: &Config, provider: &dyn InputProvider, reports:
         errors.into_iter().for_each(|e| diags.error(e));
         diags.fail()
     })?;
-    let bytes = write::write_module(config, &res, &layout, &init, &features, &mut diags);
+    let bytes = write::write_module(config, &res, &layout, &init, &features, &live.symbols, &mut diags);
     diags.stop_if_errors()?;
     if let Some(path) = &config.map_file {
         reports.map = Some((path.clone(), report::map::text(config, &res, &layout, &bytes)));

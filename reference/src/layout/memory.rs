@@ -202,7 +202,7 @@ pub fn lay_out_memory(config: &Config, res: &Resolution, live: &LiveSet) -> Resu
             // one name; a COMDAT group's segment stays alone.
             let name = if config.relocatable && s.flags & SEG_TLS == 0 { s.name.clone() } else { output_segment_name(&s.name, s.flags, config.merge_data_segments) };
             let comdat = config.relocatable.then(|| obj.comdats.iter().find(|c| c.segments.contains(&(i as u32))).map(|c| c.name.clone())).flatten();
-            let new = OutSegment { name: name.clone(), address: 0, size: 0, alignment: 1, pieces: vec![], tls: s.flags & SEG_TLS != 0, written: 0, merged: vec![], keep_bss: config.relocatable, comdat: comdat.clone() };
+            let new = OutSegment { name: name.clone(), address: 0, size: 0, alignment: 1, pieces: vec![], tls: s.flags & SEG_TLS != 0, written: 0, merged: vec![], keep_bss: config.relocatable || config.emit_relocs, comdat: comdat.clone() };
             let idx = if comdat.is_some() {
                 segs.push(new);
                 segs.len() - 1

@@ -441,12 +441,6 @@ fn functions(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined,
         let t = l.type_index(&Signature { params: vec![ValType::I32], results: vec![] });
         l.init_tls = Some(push(l, OutFunction { type_index: t, body: FuncBody::InitTls, name: "__wasm_init_tls".into() }));
     }
-    // LAY-INIT-MEMORY (measured): after `__wasm_call_ctors` and
-    // `__wasm_init_tls`, when shared memory has data.
-    if l.memory.init_memory_flag.is_some() {
-        let t = l.type_index(&void);
-        l.init_memory = Some(push(l, OutFunction { type_index: t, body: FuncBody::InitMemory, name: "__wasm_init_memory".into() }));
-    }
     let apply_data_relocs = |l: &mut Layout| {
         let t = l.type_index(&void);
         l.apply_data_relocs = Some(push(l, OutFunction { type_index: t, body: FuncBody::ApplyDataRelocs, name: "__wasm_apply_data_relocs".into() }));
@@ -495,6 +489,13 @@ fn functions(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined,
             },
         };
         l.symbol_func.insert(sid, idx);
+    }
+    // LAY-INIT-MEMORY (measured): after `__wasm_call_ctors`,
+    // `__wasm_init_tls` and the stubs (wasm-ld makes it once relocations
+    // are scanned), when shared memory has data.
+    if l.memory.init_memory_flag.is_some() {
+        let t = l.type_index(&void);
+        l.init_memory = Some(push(l, OutFunction { type_index: t, body: FuncBody::InitMemory, name: "__wasm_init_memory".into() }));
     }
     // DYN-STATIC-IMPORT-DYNAMIC (measured, wasm-ld 22): in a static link it
     // comes after every stub, before the input functions.

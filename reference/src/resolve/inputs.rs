@@ -209,6 +209,13 @@ impl Resolver<'_> {
                 self.res.table.symbols[target].no_strip = true;
             }
         }
+        // LAY-TABLE (measured: wasm-ld `addLegacyIndirectFunctionTableIfNeeded`):
+        // an object importing the table without a table symbol (MVP
+        // objects, wasi-libc's `crt1-command.o`) makes the table's symbol
+        // after its own, which orders it among the symbols (EMIT-RELOCS).
+        if self.res.files[fid].legacy_table_import() && !self.config.relocatable {
+            self.res.table.insert("__indirect_function_table", SymbolKind::Table);
+        }
         self.loaded.push(fid);
         Ok(())
     }

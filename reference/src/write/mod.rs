@@ -21,7 +21,8 @@ mod threads;
 /// sections of the inputs, `name`, `producers` and `target_features`
 /// (`features`, merged once). Relocation errors (a value that does not fit
 /// its field, a target without a place) go to `diags`.
-pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: &InitOrder, features: &Features, diags: &mut Diagnostics) -> Vec<u8> {
+/// `live`: the live symbols (EMIT-RELOCS names them).
+pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: &InitOrder, features: &Features, live: &rustc_hash::FxHashSet<crate::resolve::SymbolId>, diags: &mut Diagnostics) -> Vec<u8> {
     let mut errors = Vec::new();
     let no_offsets = Offsets::default();
     let undefined_addend_kept = config.quirks.has(crate::quirks::Quirk::UndefinedDataAddendKept);
@@ -172,7 +173,8 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
         add(&mut m, &mut n, &CustomSection { name: Cow::Owned(name), data: Cow::Owned(data) });
     }
     // REL-OUT-LINKING: `linking` and `reloc.*` after the custom sections.
-    if config.relocatable {
+    // EMIT-RELOCS: a linked module with the same sections.
+    if config.relocatable || config.emit_relocs {
         // MERGE-STRINGS: a merged input (`.debug_str`) keeps its section
         // symbol, at its chunk's start; no relocation applies inside it.
         let mut pieces_of = pieces_of;
@@ -185,7 +187,9 @@ pub(crate) fn write_module(config: &Config, res: &Resolution, l: &Layout, init: 
             }
         }
         let customs: Vec<relocatable::CustomPieces<'_>> = pieces_of.iter().map(|(name, p)| (name.as_str(), p.as_slice())).collect();
-        for (name, data) in relocatable::sections(res, l, &offsets, &customs, &at) {
+        let output = if config.relocatable { relocatable::Kind::Relocatable } else { relocatable::Kind::Linked };
+        let entry = config.entry.as_deref().and_then(|e| res.table.find(e));
+        for (name, data) in relocatable::sections(config, res, l, &offsets, &customs, &at, relocatable::Output { kind: output, entry, live }) {
             add(&mut m, &mut n, &CustomSection { name: Cow::Owned(name), data: Cow::Owned(data) });
         }
     }
@@ -328,19 +332,53 @@ fn data_section(config: &Config, res: &Resolution, l: &Layout, rel: &Relocator<'
             }
         }
         bytes.truncate(seg.written as usize);
-        // DYN-MEMORY: PIC data is placed at `__memory_base`.
-        let offset = match l.memory_base_global() {
-            Some(g) => ConstExpr::global_get(g),
-            None => address_const(l, seg.address),
-        };
         // LAY-INIT-MEMORY: with shared memory every segment is passive.
-        if l.memory.shared {
-            data.passive(bytes);
-        } else {
-            data.active(0, &offset, bytes);
-        }
+        match segment_offset(l, seg) {
+            None => data.passive(bytes),
+            Some(offset) => data.active(0, &offset, bytes),
+        };
     }
     data
+}
+
+/// Where an output segment is written: `None` for a passive one (shared
+/// memory, LAY-INIT-MEMORY); DYN-MEMORY: PIC data at `__memory_base`.
+fn segment_offset(l: &Layout, seg: &crate::layout::memory::OutSegment) -> Option<ConstExpr> {
+    if l.memory.shared {
+        return None;
+    }
+    Some(match l.memory_base_global() {
+        Some(g) => ConstExpr::global_get(g),
+        None => address_const(l, seg.address),
+    })
+}
+
+/// REL-OUT-RELOC, EMIT-RELOCS: the offset of each output segment's bytes
+/// in the data section's payload, `None` for one the section does not
+/// hold (OUT-BSS).
+pub(super) fn data_starts(config: &Config, l: &Layout) -> Vec<Option<u32>> {
+    use wasm_encoder::Encode;
+    let written: Vec<bool> = l.memory.segments.iter().map(|s| s.is_written(config.import_memory, l.memory.shared)).collect();
+    let mut pos = leb_len(written.iter().filter(|w| **w).count() as u64);
+    let mut starts = Vec::new();
+    for (seg, w) in l.memory.segments.iter().zip(written) {
+        if !w {
+            starts.push(None);
+            continue;
+        }
+        let mut header = Vec::new();
+        match segment_offset(l, seg) {
+            None => header.push(0x01),
+            Some(offset) => {
+                header.push(0x00);
+                offset.encode(&mut header);
+            }
+        }
+        pos += header.len() + leb_len(seg.written as u64);
+        starts.push(Some(pos as u32));
+        pos += seg.written as usize;
+    }
+    starts
 }
 
 /// OUT-CUSTOM: custom sections of the same name are concatenated in input

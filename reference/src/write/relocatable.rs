@@ -3,12 +3,14 @@
 //! `reloc.*` sections that keep the output's relocation sites patchable,
 //! as wasm-ld's `LinkingSection` and `RelocSection` write them, so that
 //! the output links again to what its inputs link to (REL-OUT-ACCEPTED).
+//! `--emit-relocs` (EMIT-RELOCS) writes the same sections for a linked
+//! module: its live symbols, the linker's own among them.
 
 use crate::ids::{DefinedIndex, SymbolIndex};
 use crate::layout::{FuncBody, Layout};
 use crate::object::{flags, ObjectFile, Relocation, SectionTarget, SymbolKind};
 use crate::relocate::Offsets;
-use crate::resolve::{Def, FileId, Resolution, SymbolId};
+use crate::resolve::{Def, FileId, Resolution, SymbolId, Synthetic};
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
 use wasm_encoder::Encode;
@@ -40,6 +42,24 @@ pub(crate) struct SectionIndices {
 /// (file, custom index, offset in the output section).
 pub(crate) type CustomPieces<'a> = (&'a str, &'a [(FileId, usize, usize)]);
 
+/// What the sections describe: a relocatable object (`-r`) or a linked
+/// module (`--emit-relocs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Relocatable,
+    Linked,
+}
+
+/// The output the sections describe.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Output<'a> {
+    pub kind: Kind,
+    /// EMIT-RELOCS: the entry's symbol (its hidden visibility is dropped).
+    pub entry: Option<SymbolId>,
+    /// The live symbols (EMIT-RELOCS: the undefined ones it names).
+    pub live: &'a rustc_hash::FxHashSet<SymbolId>,
+}
+
 /// One entry of the output symbol table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Entry {
@@ -49,6 +69,9 @@ enum Entry {
     Stub(SymbolId),
     /// The section symbol of output custom section `0`.
     Section(usize),
+    /// EMIT-RELOCS: an undefined weak function's `undefined_weak:NAME`
+    /// stub (UND-WEAK-FUNC), a local function symbol.
+    WeakStub(SymbolId),
 }
 
 /// The output symbol table (REL-OUT-SYMTAB) and the index of each symbol.
@@ -66,19 +89,40 @@ struct SymbolTable {
 /// local symbols (section symbols aside) in file order, a SIG-1 stub at
 /// the place of the first reference that reaches it, then one section
 /// symbol per output custom section.
-fn symbol_table(res: &Resolution, customs: &[CustomPieces<'_>]) -> SymbolTable {
+fn symbol_table(res: &Resolution, l: &Layout, output: Output<'_>, customs: &[CustomPieces<'_>]) -> SymbolTable {
     let mut t = SymbolTable { entries: Vec::new(), global: HashMap::default(), local: HashMap::default(), custom_of: HashMap::default() };
-    for sid in res.table.primaries() {
+    // EMIT-RELOCS (measured, wasm-ld 22): the symbols some input defines
+    // or references that are in the output, the linker's made before the
+    // inputs first (EXP-CTORS-FIRST's order), then symbol-table order.
+    let linked = output.kind == Kind::Linked;
+    let early = |sid: SymbolId| linked && matches!(res.table.symbols[sid].def, Def::Synthetic(s) if EARLY.contains(&s));
+    let order: Vec<SymbolId> = res.table.primaries().filter(|&s| early(s)).chain(res.table.primaries().filter(|&s| !early(s))).collect();
+    // The stubs of undefined weak functions, by function index.
+    let mut weak_stubs: Vec<(SymbolId, u32)> = l
+        .symbol_func
+        .iter()
+        .filter(|(_, &f)| f.checked_sub(l.num_imported_funcs).and_then(|i| l.functions.get(i as usize)).is_some_and(|f| f.name.starts_with("undefined_weak:")))
+        .map(|(&s, &f)| (s, f))
+        .collect();
+    weak_stubs.sort_by_key(|&(_, f)| f);
+    for sid in order {
         let sym = &res.table.symbols[sid];
-        let used = matches!(sym.def, Def::Defined { .. }) || (sym.is_undefined() && !sym.refs.is_empty());
-        if used {
+        let used = match sym.def {
+            Def::Defined { file, sym: s } => !linked || in_output(res, l, file, s),
+            Def::Synthetic(s) => linked && !sym.refs.is_empty() && synthetic_in_output(l, s, sym.kind),
+            _ => sym.is_undefined() && !sym.refs.is_empty() && (!linked || output.live.contains(&sid)),
+        };
+        if used && linked && weak_stubs.iter().any(|&(s, _)| s == sid) {
+            // EMIT-RELOCS (measured): the symbol became its stub's.
+            t.entries.push(Entry::WeakStub(sid));
+        } else if used {
             t.global.insert(sid, t.entries.len() as u32);
             t.entries.push(Entry::Global(sid));
         }
     }
     for (f, obj) in res.files() {
         for (i, s) in obj.symbols.iter().enumerate() {
-            if s.is_local() && s.kind != SymbolKind::Section && s.is_defined() {
+            if s.is_local() && s.kind != SymbolKind::Section && s.is_defined() && (!linked || in_output(res, l, f, SymbolIndex(i as u32))) {
                 t.local.insert((f, SymbolIndex(i as u32)), t.entries.len() as u32);
                 t.entries.push(Entry::Local(f, SymbolIndex(i as u32)));
             }
@@ -92,6 +136,16 @@ fn symbol_table(res: &Resolution, customs: &[CustomPieces<'_>]) -> SymbolTable {
             }
         }
     }
+    // EMIT-RELOCS (measured): the stubs' own file's locals come after the
+    // inputs'; relocations name these.
+    if linked {
+        for &(sid, _) in &weak_stubs {
+            if t.entries.contains(&Entry::WeakStub(sid)) {
+                t.global.insert(sid, t.entries.len() as u32);
+                t.entries.push(Entry::WeakStub(sid));
+            }
+        }
+    }
     for (k, (_, pieces)) in customs.iter().enumerate() {
         for &(f, ci, _) in pieces.iter() {
             t.custom_of.insert((f, ci), k);
@@ -99,6 +153,39 @@ fn symbol_table(res: &Resolution, customs: &[CustomPieces<'_>]) -> SymbolTable {
         t.entries.push(Entry::Section(k));
     }
     t
+}
+
+/// The linker's symbols wasm-ld makes before reading the inputs
+/// (EXP-CTORS-FIRST), in that order.
+const EARLY: [Synthetic; 6] = [Synthetic::CallCtors, Synthetic::StackPointer, Synthetic::TlsBase, Synthetic::TlsSize, Synthetic::TlsAlign, Synthetic::InitTls];
+
+/// Whether the definition `sym` of `file` is in the output: its function,
+/// global or tag written, its data in an output segment.
+fn in_output(res: &Resolution, l: &Layout, file: FileId, sym: SymbolIndex) -> bool {
+    let s = &res.files[file].symbols[sym.index()];
+    match s.kind {
+        SymbolKind::Function => l.body_of_definition(res, file, sym).is_some(),
+        SymbolKind::Global => l.global_of(res, file, sym).is_some(),
+        SymbolKind::Tag => l.tag_index.contains_key(&(file, DefinedIndex(s.index - res.files[file].num_imported_tags()))),
+        // MERGE-STRINGS: a string's segment is in a merged chunk.
+        SymbolKind::Data => s.data.is_some_and(|d| l.memory.data_address(file, DefinedIndex(d.segment), d.offset).is_some()),
+        SymbolKind::Table | SymbolKind::Section => false,
+    }
+}
+
+/// Whether the linker's symbol `s` (of `kind`) is in the output.
+fn synthetic_in_output(l: &Layout, s: Synthetic, kind: SymbolKind) -> bool {
+    match kind {
+        SymbolKind::Function => match s {
+            Synthetic::CallCtors => l.call_ctors.is_some(),
+            Synthetic::InitTls => l.init_tls.is_some(),
+            _ => false,
+        },
+        SymbolKind::Global => l.synthetic_global.contains_key(&s),
+        SymbolKind::Table => l.table.is_some(),
+        SymbolKind::Data => l.memory.synthetic_address(s).is_some(),
+        SymbolKind::Tag | SymbolKind::Section => false,
+    }
 }
 
 impl SymbolTable {
@@ -133,7 +220,7 @@ fn segment_places(l: &Layout) -> HashMap<(FileId, DefinedIndex), (u32, u32)> {
 /// The payload of the `linking` section (REL-OUT-LINKING): version 2,
 /// then WASM_SYMBOL_TABLE, WASM_SEGMENT_INFO, WASM_INIT_FUNCS and
 /// WASM_COMDAT_INFO, each only when not empty.
-fn linking_payload(res: &Resolution, l: &Layout, t: &SymbolTable, sections: &SectionIndices) -> Vec<u8> {
+fn linking_payload(res: &Resolution, l: &Layout, t: &SymbolTable, sections: &SectionIndices, output: Output<'_>) -> Vec<u8> {
     let mut out = Vec::new();
     LINKING_VERSION.encode(&mut out);
     let places = segment_places(l);
@@ -141,7 +228,7 @@ fn linking_payload(res: &Resolution, l: &Layout, t: &SymbolTable, sections: &Sec
         let mut sub = Vec::new();
         (t.entries.len() as u32).encode(&mut sub);
         for e in &t.entries {
-            symbol_entry(res, l, &places, sections, *e, &mut sub);
+            symbol_entry(res, l, &places, sections, *e, output.entry, &mut sub);
         }
         subsection(&mut out, SYMBOL_TABLE, &sub);
     }
@@ -157,6 +244,11 @@ fn linking_payload(res: &Resolution, l: &Layout, t: &SymbolTable, sections: &Sec
             0u32.encode(&mut sub);
         }
         subsection(&mut out, SEGMENT_INFO, &sub);
+    }
+    // EMIT-RELOCS (measured): a linked module has no INIT_FUNCS and no
+    // COMDAT_INFO (its `__wasm_call_ctors` runs the constructors).
+    if output.kind == Kind::Linked {
+        return out;
     }
     // REL-OUT-INIT (wasm-ld `calculateInitFunctions`): every file's init
     // functions, stably sorted by priority, naming output symbols.
@@ -223,12 +315,25 @@ fn comdat_groups(res: &Resolution, l: &Layout) -> BTreeMap<String, Vec<(u8, u32)
 /// the symbol's binding), then the index in its space and the name
 /// (undefined symbols without EXPLICIT_NAME have none), or for data the
 /// name and, when defined, output segment, offset in it and size.
-fn symbol_entry(res: &Resolution, l: &Layout, places: &HashMap<(FileId, DefinedIndex), (u32, u32)>, sections: &SectionIndices, e: Entry, out: &mut Vec<u8>) {
+fn symbol_entry(res: &Resolution, l: &Layout, places: &HashMap<(FileId, DefinedIndex), (u32, u32)>, sections: &SectionIndices, e: Entry, entry: Option<SymbolId>, out: &mut Vec<u8>) {
+    if let Entry::Global(sid) = e {
+        if let Def::Synthetic(s) = res.table.symbols[sid].def {
+            synthetic_entry(res, l, sid, s, out);
+            return;
+        }
+    }
     let (file, sym, flags, name) = match e {
         Entry::Section(k) => {
             out.push(3);
             flags::BINDING_LOCAL.encode(out);
             sections.customs.get(k).copied().unwrap_or(0).encode(out);
+            return;
+        }
+        Entry::WeakStub(sid) => {
+            out.push(0);
+            (flags::BINDING_LOCAL | flags::VISIBILITY_HIDDEN).encode(out);
+            l.symbol_func.get(&sid).copied().unwrap_or(0).encode(out);
+            format!("undefined_weak:{}", res.table.symbols[sid].name).as_str().encode(out);
             return;
         }
         Entry::Stub(sid) => {
@@ -248,6 +353,16 @@ fn symbol_entry(res: &Resolution, l: &Layout, places: &HashMap<(FileId, DefinedI
                     let fl = res.files[r.file].symbols[r.sym.index()].flags & !flags::BINDING_WEAK;
                     (r.file, r.sym, fl | if g.weak { flags::BINDING_WEAK } else { 0 })
                 }
+            };
+            // EMIT-RELOCS (measured): the entry loses its hidden visibility;
+            // a function CTOR-2 wraps is hidden and no longer EXPORTED.
+            let wrapped = g.kind == SymbolKind::Function && l.body_of_definition(res, f, s).is_some_and(|i| wrapped_by_command_export(l, i));
+            let fl = if wrapped {
+                (fl | flags::VISIBILITY_HIDDEN) & !flags::EXPORTED
+            } else if entry == Some(sid) {
+                fl & !flags::VISIBILITY_HIDDEN
+            } else {
+                fl
             };
             (f, s, fl, g.name.as_str())
         }
@@ -279,7 +394,14 @@ fn symbol_entry(res: &Resolution, l: &Layout, places: &HashMap<(FileId, DefinedI
         SymbolKind::Data => {
             name.encode(out);
             if defined {
-                let (seg, offset) = s.data.and_then(|d| places.get(&(file, DefinedIndex(d.segment))).map(|&(i, o)| (i, o + d.offset))).unwrap_or((0, 0));
+                // MERGE-STRINGS (linked output): where the string went in
+                // its output segment.
+                let merged = |d: crate::object::DataRef| {
+                    let addr = l.memory.data_address(file, DefinedIndex(d.segment), d.offset)?;
+                    let i = l.memory.segments.iter().position(|s| addr >= s.address && addr < s.address + s.size.max(1))?;
+                    Some((i as u32, addr - l.memory.segments[i].address))
+                };
+                let (seg, offset) = s.data.and_then(|d| places.get(&(file, DefinedIndex(d.segment))).map(|&(i, o)| (i, o + d.offset)).or_else(|| merged(d))).unwrap_or((0, 0));
                 seg.encode(out);
                 offset.encode(out);
                 s.data.map_or(0, |d| d.size).encode(out);
@@ -293,6 +415,49 @@ fn symbol_entry(res: &Resolution, l: &Layout, places: &HashMap<(FileId, DefinedI
     }
 }
 
+/// Whether function `index` has a CTOR-2 `NAME.command_export` wrapper.
+fn wrapped_by_command_export(l: &Layout, index: u32) -> bool {
+    l.functions.iter().any(|f| matches!(f.body, FuncBody::CommandExport { target, .. } if target == index))
+}
+
+/// EMIT-RELOCS (measured, wasm-ld 22): a linker symbol's entry: hidden
+/// (but `__stack_pointer`); a data symbol absolute, "segment 0", its
+/// address as the offset, size 0.
+fn synthetic_entry(res: &Resolution, l: &Layout, sid: SymbolId, s: Synthetic, out: &mut Vec<u8>) {
+    let sym = &res.table.symbols[sid];
+    let hidden = if s == Synthetic::StackPointer { 0 } else { flags::VISIBILITY_HIDDEN };
+    let name = sym.name.as_str();
+    match sym.kind {
+        SymbolKind::Function => {
+            out.push(0);
+            hidden.encode(out);
+            let f = if s == Synthetic::InitTls { l.init_tls } else { l.call_ctors };
+            f.unwrap_or(0).encode(out);
+        }
+        SymbolKind::Global => {
+            out.push(2);
+            hidden.encode(out);
+            l.synthetic_global.get(&s).copied().unwrap_or(0).encode(out);
+        }
+        SymbolKind::Table => {
+            out.push(5);
+            hidden.encode(out);
+            0u32.encode(out);
+        }
+        SymbolKind::Data => {
+            out.push(1);
+            (hidden | flags::ABSOLUTE).encode(out);
+            name.encode(out);
+            0u32.encode(out);
+            l.memory.synthetic_address(s).unwrap_or(0).encode(out);
+            0u32.encode(out);
+            return;
+        }
+        SymbolKind::Tag | SymbolKind::Section => return,
+    }
+    name.encode(out);
+}
+
 fn subsection(out: &mut Vec<u8>, id: u8, payload: &[u8]) {
     out.push(id);
     payload.encode(out);
@@ -302,10 +467,10 @@ fn subsection(out: &mut Vec<u8>, id: u8, payload: &[u8]) {
 /// `reloc.CODE`, `reloc.DATA`, `reloc.NAME` sections, in that order, as
 /// (name, payload). `offsets` says where function bodies and input custom
 /// sections went; `customs` lists the output custom sections.
-pub(crate) fn sections(res: &Resolution, l: &Layout, offsets: &Offsets, customs: &[CustomPieces<'_>], indices: &SectionIndices) -> Vec<(String, Vec<u8>)> {
-    let t = symbol_table(res, customs);
-    let mut out = vec![("linking".to_string(), linking_payload(res, l, &t, indices))];
-    let mut w = RelocWriter { res, l, t: &t, offsets, entries: Vec::new(), count: 0 };
+pub(crate) fn sections(config: &crate::config::Config, res: &Resolution, l: &Layout, offsets: &Offsets, customs: &[CustomPieces<'_>], indices: &SectionIndices, output: Output<'_>) -> Vec<(String, Vec<u8>)> {
+    let t = symbol_table(res, l, output, customs);
+    let mut out = vec![("linking".to_string(), linking_payload(res, l, &t, indices, output))];
+    let mut w = RelocWriter { res, l, t: &t, offsets, kind: output.kind, collected: crate::live::collects(config), entries: Vec::new(), count: 0 };
     // REL-OUT-RELOC: code relocations, function by function in output order.
     for (i, f) in l.functions.iter().enumerate() {
         let FuncBody::Input(file, pos) = f.body else { continue };
@@ -318,7 +483,8 @@ pub(crate) fn sections(res: &Resolution, l: &Layout, offsets: &Offsets, customs:
     }
     w.finish("reloc.CODE", indices.code, &mut out);
     // Data relocations, segment by segment, piece by piece.
-    for (seg, start) in l.memory.segments.iter().zip(data_starts(l)) {
+    for (seg, start) in l.memory.segments.iter().zip(super::data_starts(config, l)) {
+        let Some(start) = start else { continue };
         for p in &seg.pieces {
             let obj = &res.files[p.file];
             let s = &obj.segments[p.segment.index()];
@@ -339,34 +505,14 @@ pub(crate) fn sections(res: &Resolution, l: &Layout, offsets: &Offsets, customs:
     out
 }
 
-/// REL-OUT-DATA: the offset of each output segment's bytes in the data
-/// section payload (every segment is written, active, in memory 0).
-fn data_starts(l: &Layout) -> Vec<u32> {
-    let segs = &l.memory.segments;
-    let mut pos = leb_len(segs.len() as u64);
-    let mut starts = Vec::new();
-    for s in segs {
-        let mut expr = Vec::new();
-        (s.address as i32).encode(&mut expr);
-        pos += 1 + 1 + expr.len() + 1 + leb_len(s.size as u64);
-        starts.push(pos as u32);
-        pos += s.size as usize;
-    }
-    starts
-}
-
-fn leb_len(v: u64) -> usize {
-    let mut b = Vec::new();
-    v.encode(&mut b);
-    b.len()
-}
-
 /// Collects one `reloc.*` section's entries.
 struct RelocWriter<'a> {
     res: &'a Resolution,
     l: &'a Layout,
     t: &'a SymbolTable,
     offsets: &'a Offsets,
+    kind: Kind,
+    collected: bool,
     entries: Vec<u8>,
     count: u32,
 }
@@ -377,6 +523,13 @@ impl RelocWriter<'_> {
     /// TYPE_INDEX_LEB), and the addend, moved by the input section's offset
     /// in its output section for SECTION_OFFSET_I32.
     fn push(&mut self, file: FileId, r: &Relocation, offset: u32) {
+        // EMIT-RELOCS (measured, wasm-ld 22): with garbage collection (no
+        // section symbol is live) a linked module keeps no SECTION_OFFSET
+        // relocation (debug sections' references to each other), though it
+        // keeps the section symbols; `--no-gc-sections` keeps them.
+        if self.kind == Kind::Linked && self.collected && r.ty == RelocationType::SectionOffsetI32 {
+            return;
+        }
         let obj = &self.res.files[file];
         let index = if r.ty == RelocationType::TypeIndexLeb {
             obj.types.get(r.index as usize).and_then(|sig| self.l.type_map.get(sig).copied())

@@ -296,3 +296,40 @@ fn relocatable_debug_strings_merged_with_their_relocations() {
     assert!(relocs(&lld) > 0 && inputs_relocs > 0, "the objects have .debug_info relocations");
     assert!(ours == lld, "-r of -g objects differs from rust-lld");
 }
+
+/// EMIT-RELOCS (measured, wasm-ld 22): `--emit-relocs` keeps the linked
+/// module's symbols and relocations, rust-lld's bytes exactly: the live
+/// symbols inputs define or reference (the linker's early ones first, its
+/// data symbols absolute, the entry no longer hidden, a function CTOR-2
+/// wraps hidden and not EXPORTED), `.bss` written, merged strings'
+/// symbols where the strings went, no SECTION_OFFSET relocation, no
+/// INIT_FUNCS; with garbage collection, `--export-all`, `-g`, shared
+/// memory and wasm64 objects. PIC output is refused (not modelled).
+#[test]
+fn emit_relocs_as_wasm_ld_writes_it() {
+    let shared = ["--target=wasm32", "-O1", "-matomics", "-mbulk-memory"];
+    for flags in [&["--target=wasm32", "-O1"][..], &["--target=wasm32", "-O0", "-g"], &["--target=wasm32", "-O1", "-g"], &shared, &["--target=wasm64", "-O1"]] {
+        let c = compile(&UNITS, flags);
+        let all = inputs(&c);
+        let machine: &[&str] = if flags.contains(&"--target=wasm64") { &["-m", "wasm64"] } else { &[] };
+        let memory: &[&str] = if flags == shared { &["--shared-memory", "--max-memory=1048576"] } else { &[] };
+        for extra in [&["--export=a_fn", "--export=use"][..], &["--export-all"], &["--export=b_fn", "--no-gc-sections"]] {
+            let args: Vec<&str> = ["--emit-relocs", "--no-entry", "--allow-undefined", "-o", "out.wasm"].iter().chain(machine).chain(memory).chain(extra).copied().collect();
+            let (ours, lld) = both_ok(&all, &args);
+            assert!(ours == lld, "--emit-relocs with {flags:?} {extra:?} differs from rust-lld");
+            let (syms, relocs) = linking(&ours);
+            assert!(relocs.contains(&"reloc.CODE".to_string()) && !syms.is_empty(), "{flags:?} {extra:?}");
+        }
+    }
+    let c = compile(&UNITS, &["--target=wasm32", "-O1", "-fPIC"]);
+    let msgs = both_fail_refld_only(&inputs(&c), &["--emit-relocs", "-shared", "--experimental-pic"]);
+    assert!(msgs.iter().any(|m| m.contains("--emit-relocs with -shared/-pie: not supported yet")), "{msgs:?}");
+}
+
+/// refld's errors for a link it must refuse (rust-lld links it).
+fn both_fail_refld_only(inputs: &[Input<'_>], args: &[&str]) -> Vec<String> {
+    let r = link(inputs, args);
+    assert!(r.is_err(), "refld linked {args:?}");
+    assert!(rust_lld(inputs, args).ok, "rust-lld links {args:?}");
+    refld_messages(&r).into_iter().map(|m| m.1).collect()
+}
