@@ -336,3 +336,29 @@ fn wasm_ld_22_links_the_parts_too() {
     }
     assert!(linked >= 36, "only {linked} of 40 cases made modules");
 }
+
+/// REL-OUT-ACCEPTED through the splitter: splits of two parts or more whose
+/// first part renames no export are also linked in two steps (the first
+/// part with `-r`), which must behave like the original; some of the
+/// hand-written module's splits are such, so the check runs.
+#[test]
+fn two_step_links_of_splits_behave_like_the_original() {
+    let module = hand_written(0);
+    let mut two_step = 0;
+    for parts in 2..=3 {
+        for seed in 0..16u64 {
+            let choice = stream(0x2570 + seed, 64);
+            let s = split(&module, parts, &choice).expect("the hand-written module splits");
+            if !linkcheck_gen::split::two_step_applies(&s) {
+                continue;
+            }
+            two_step += 1;
+            let once = linkcheck_gen::split::link(&s).expect("one step");
+            let twice = linkcheck_gen::split::link_two_step(&s).expect("two steps");
+            assert_ne!(once.len(), 0);
+            testkit::validate(&twice).expect("the two-step output validates");
+            check_relink(&s).unwrap_or_else(|f| panic!("{parts} parts, seed {seed}: {f}"));
+        }
+    }
+    assert!(two_step >= 4, "only {two_step} splits were linked in two steps");
+}

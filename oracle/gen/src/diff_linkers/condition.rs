@@ -24,15 +24,21 @@ pub enum Condition {
     /// found/wild_function_and_data_definitions_of_one_name,
     /// found/wild_duplicate_symbol_name_in_one_object).
     FunctionMeetsData,
+    /// A two-step link whose `-r` part (the first plain objects,
+    /// [`ObjectSet::relocatable_first`]) holds a function name defined or
+    /// referenced with two signatures
+    /// (found/wasm_ld_relocatable_signature_stub_reloc_invalid).
+    RelocatablePartSignatureVariants,
 }
 
 impl Condition {
     /// Every shape, with its name in the policy file.
-    pub const ALL: [(Condition, &'static str); 4] = [
+    pub const ALL: [(Condition, &'static str); 5] = [
         (Condition::WeakDefinitionBesideAnother, "weak-definition-beside-another"),
         (Condition::ImportsDisagree, "imports-disagree"),
         (Condition::ImportNameShared, "import-name-shared"),
         (Condition::FunctionMeetsData, "function-meets-data"),
+        (Condition::RelocatablePartSignatureVariants, "relocatable-part-signature-variants"),
     ];
 
     /// The shape named `name`; an error lists the names there are.
@@ -105,6 +111,26 @@ impl Condition {
                         && files.iter().any(|f| as_function(f, j))
                 })
             }
+            Condition::RelocatablePartSignatureVariants => {
+                let plain: Vec<_> = set.files().into_iter().filter(|f| !f.member).collect();
+                let part = &plain[..(set.relocatable_first as usize).min(plain.len())];
+                (0..crate::object_set::FUNC_NAMES).any(|j| {
+                    let mut sigs = std::collections::BTreeSet::new();
+                    for f in part {
+                        for item in &f.items {
+                            if let NItem::Func { name, sig2, .. } = item {
+                                if *name == j {
+                                    sigs.insert(*sig2);
+                                }
+                            }
+                        }
+                        if !f.defines_func(j) && f.used_funcs().contains(&j) {
+                            sigs.insert(f.attrs(j).sig2);
+                        }
+                    }
+                    sigs.len() > 1
+                })
+            }
         }
     }
 }
@@ -174,5 +200,26 @@ mod tests {
         assert!(shared(&set(vec![calls(1, 0, false), calls(3, 2, true)])));
         assert!(!shared(&set(vec![calls(1, 0, false), calls(3, 2, false)])), "no weak reference");
         assert!(!shared(&set(vec![calls(1, 0, true), calls(2, 0, true)])), "one name");
+    }
+
+    #[test]
+    fn relocatable_part_signature_variants() {
+        use crate::object_set::*;
+        let func = |name: u8, sig2: bool| Definition::Func { name, binding: Binding::Strong, sig2, constant: 0, uses: vec![] };
+        let file = |items| FileModel { member: false, items, refs: vec![] };
+        let set = |k: u8| ObjectSet {
+            files: vec![file(vec![func(1, false)]), file(vec![func(1, true)]), file(vec![func(2, false)])],
+            exports: vec![],
+            policy: UndefinedFlag::AllowUndefined,
+            no_gc: false,
+            explicit_gc: false,
+            export_all: false,
+            shared_memory: false,
+            wasm64: false,
+            relocatable_first: k,
+        };
+        let holds = |s: &ObjectSet| super::Condition::RelocatablePartSignatureVariants.holds(s);
+        assert!(holds(&set(2)) && holds(&set(4)), "f1 twice in the part");
+        assert!(!holds(&set(1)) && !holds(&set(0)), "one signature in the part, or no part");
     }
 }

@@ -95,8 +95,10 @@ pub fn check_split_relink(module: &[u8], parts: usize, choice: &[u8]) -> Result<
 
 /// Validates every part, links them with refld in-process using
 /// [`Split::args`] (parsed as wasm-ld's command line), validates the output
-/// and compares the runs of [`Split::reference`] and the output. The first
-/// difference is the error.
+/// and compares the runs of [`Split::reference`] and the output; then the
+/// same for the two-step link ([`link_two_step`], REL-OUT-ACCEPTED) of a
+/// split of two parts or more. The first difference is the error (a
+/// two-step one names its export `NAME (two-step link)`).
 pub fn check_relink(s: &Split) -> Result<(), SplitFailure> {
     let all = wasmparser::WasmFeatures::all();
     for (part, bytes) in s.objects() {
@@ -104,13 +106,40 @@ pub fn check_relink(s: &Split) -> Result<(), SplitFailure> {
             return Err(SplitFailure::InvalidPart { part, message: e.to_string() });
         }
     }
-    let relinked = link(s)?;
-    if let Err(e) = wasmparser::Validator::new_with_features(all).validate_all(&relinked) {
+    compare(s, &link(s)?)?;
+    if two_step_applies(s) {
+        compare(s, &link_two_step(s)?).map_err(|e| match e {
+            SplitFailure::Behaviour { export, args, original, relinked } => {
+                SplitFailure::Behaviour { export: format!("{export} (two-step link)"), args, original, relinked }
+            }
+            other => other,
+        })?;
+    }
+    Ok(())
+}
+
+/// Whether [`check_relink`] also links `s` in two steps: it has two parts
+/// or more and its first part renames no export (see [`renames_exports`]).
+pub fn two_step_applies(s: &Split) -> bool {
+    s.parts.len() >= 2 && !renames_exports(&s.parts[0].1)
+}
+
+/// Whether a part exports a function under a name other than its symbol's:
+/// `-r` drops the export section (REL-OUT-EXPORTS), so a two-step link
+/// exports it under the symbol's name instead.
+fn renames_exports(part: &linkcheck_object::ObjectModel) -> bool {
+    part.exports.iter().any(|e| part.symbols.iter().all(|s| !(s.kind == linkcheck_object::SymbolKind::Function && s.index == e.index && s.name.as_deref() == Some(e.name.as_str()))))
+}
+
+/// Validates `relinked` and compares its runs with [`Split::reference`]'s.
+fn compare(s: &Split, relinked: &[u8]) -> Result<(), SplitFailure> {
+    let all = wasmparser::WasmFeatures::all();
+    if let Err(e) = wasmparser::Validator::new_with_features(all).validate_all(relinked) {
         return Err(SplitFailure::InvalidOutput { message: e.to_string() });
     }
     let harness_err = |side| move |message| SplitFailure::Harness { side, message };
     let original = provided::compile(&s.reference).map_err(harness_err("original"))?;
-    let output = provided::compile(&relinked).map_err(harness_err("relinked"))?;
+    let output = provided::compile(relinked).map_err(harness_err("relinked"))?;
     let types = read_types(&s.reference);
     let provision = Provision::for_modules(&[&original, &output], &types).map_err(harness_err("relinked"))?;
     let a = provided::run(&original, &provision, &s.wrapped).map_err(harness_err("original"))?;
@@ -135,14 +164,32 @@ pub fn check_relink(s: &Split) -> Result<(), SplitFailure> {
 
 /// Links the parts of `s` with refld in-process; a panic is a failure too.
 pub fn link(s: &Split) -> Result<Vec<u8>, SplitFailure> {
-    let fail = |diagnostics: String| SplitFailure::Link { args: s.args.clone(), diagnostics };
-    let config = match parse_args(&s.args, &|p: &str| Err(format!("no response file {p}"))) {
+    link_files(&s.args, s.objects())
+}
+
+/// The two-step link of `s` (REL-OUT-ACCEPTED): its first part linked with
+/// `-r` into `part.o`, then [`Split::args`] with `part.o` in its place.
+pub fn link_two_step(s: &Split) -> Result<Vec<u8>, SplitFailure> {
+    let objects = s.objects();
+    let Some((first, bytes)) = objects.first().cloned() else { return link(s) };
+    let r_args: Vec<String> = ["-r", "-o", "part.o", first.as_str()].iter().map(|a| a.to_string()).collect();
+    let part = link_files(&r_args, vec![(first.clone(), bytes)])?;
+    let args: Vec<String> = s.args.iter().map(|a| if *a == first { "part.o".to_string() } else { a.clone() }).collect();
+    let rest = objects.into_iter().skip(1).chain([("part.o".to_string(), part)]).collect();
+    link_files(&args, rest)
+}
+
+/// Links `files` with refld in-process under the command line `args`; a
+/// panic is a failure too.
+fn link_files(args: &[String], files: Vec<(String, Vec<u8>)>) -> Result<Vec<u8>, SplitFailure> {
+    let fail = |diagnostics: String| SplitFailure::Link { args: args.to_vec(), diagnostics };
+    let config = match parse_args(args, &|p: &str| Err(format!("no response file {p}"))) {
         Ok(Action::Link(c)) => c,
         Ok(_) => return Err(fail("the command line does not link".into())),
         Err(e) => return Err(fail(e)),
     };
     let mut inputs = MemoryInputs::default();
-    for (name, bytes) in s.objects() {
+    for (name, bytes) in files {
         inputs.add(name, bytes);
     }
     match catch_unwind(AssertUnwindSafe(|| refld::link(&config, &inputs))) {

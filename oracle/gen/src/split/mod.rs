@@ -7,7 +7,9 @@
 //! ([`check_split_relink`]): the same exported functions, each call giving
 //! the same results or the same trap kind, calling the same imports with the
 //! same arguments and leaving the same memory and globals (every global is
-//! exported on both sides for that).
+//! exported on both sides for that). A split of two parts or more is also
+//! linked in two steps (its first part with `-r` first, REL-OUT-ACCEPTED),
+//! which must behave the same.
 //!
 //! ```text
 //! module --module::read--> Original --splitter::split--> Split (parts, args)
@@ -33,7 +35,7 @@ pub mod known;
 pub mod module;
 pub mod splitter;
 
-pub use check::{check_relink, check_split_relink, link, SplitFailure};
+pub use check::{check_relink, check_split_relink, link, link_two_step, two_step_applies, SplitFailure};
 pub use config::{smith_config, smith_module};
 pub use known::{check_unless_known, Checked, SPLIT_LINKER};
 pub use splitter::split;
