@@ -1,0 +1,2 @@
+int value(void) { return 9; }
+int other_entry(void) { return value(); }
