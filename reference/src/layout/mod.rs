@@ -427,6 +427,24 @@ fn weak_definition_import(res: &Resolution, sid: SymbolId, l: &mut Layout) {
     l.imports.push(OutImport { module: "env".into(), field: sym.name.clone(), kind: OutImportKind::Func(t) });
 }
 
+/// For each symbol a live relocation names, the position of the first
+/// such relocation in wasm-ld's scan: file by file in load order, each
+/// file's live functions, then its live data segments.
+fn relocation_scan_order(res: &Resolution, live: &LiveSet) -> HashMap<SymbolId, usize> {
+    let mut first: HashMap<SymbolId, usize> = HashMap::default();
+    for (f, obj) in res.files() {
+        let funcs = (0..obj.functions.len()).filter(|&i| live.is_live(Chunk::Function(f, i.into()))).flat_map(|i| &obj.code_relocs[obj.func_relocs[i].clone()]);
+        let segs = (0..obj.segments.len()).filter(|&i| live.is_live(Chunk::Segment(f, i.into()))).flat_map(|i| &obj.data_relocs[obj.segment_relocs[i].clone()]);
+        for r in funcs.chain(segs).filter(|r| r.ty != RelocationType::TypeIndexLeb) {
+            if let Some(sid) = res.file_syms[f].get(r.index as usize).copied().flatten() {
+                let next = first.len();
+                first.entry(sid).or_insert(next);
+            }
+        }
+    }
+    first
+}
+
 fn functions(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined, exports: &Exports, pic: &Pic, l: &mut Layout) {
     let void = Signature { params: vec![], results: vec![] };
     let push = |l: &mut Layout, f: OutFunction| {
@@ -461,8 +479,13 @@ fn functions(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined,
     // UND-WEAK-FUNC: the weak stubs before the trapping ones (measured,
     // wasm-ld 22: it makes them while resolving, the others while scanning
     // relocations).
+    // UND-STUB (measured: found by diff_linkers, a constructor calling one
+    // unresolved function after another function called another): the
+    // trapping stubs in the order of their first relocation in the scan
+    // (file by file, functions before segments), not in symbol order.
+    let first_use = relocation_scan_order(res, live);
     let mut fates: Vec<(&SymbolId, &Fate)> = und.fates.iter().collect();
-    fates.sort_by_key(|(_, f)| **f != Fate::WeakStub);
+    fates.sort_by_key(|(sid, f)| (**f != Fate::WeakStub, first_use.get(*sid).copied().unwrap_or(usize::MAX)));
     for (&sid, fate) in fates {
         let sym = &res.table.symbols[sid];
         if sym.kind != SymbolKind::Function || !matches!(fate, Fate::WeakStub | Fate::TrapStub | Fate::Error) {
