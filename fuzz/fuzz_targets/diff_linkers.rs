@@ -17,33 +17,38 @@
 //! Every 200 sets the run prints its rate, the check's time per set and
 //! the external linker processes' (summed; they run concurrently). The
 //! README's benchmark is `bench_diff` (tests/src/bin), uninstrumented.
+//!
+//! The policy is the built-in copy of corpus/policy.toml, and each linker
+//! of `DIFF_LINKERS` is found as `refld_fuzz` (fuzz/src/lib.rs) says: a
+//! `NAME=COMMAND`, else `linkers/NAME/wasm-ld` beside this executable (what
+//! `.clusterfuzzlite/build.sh` bundles into `$OUT`), else
+//! `linkcheck_core::discover` (rust-lld from `rustc --print sysroot`,
+//! `wasm-ld-N` on `PATH`, Wild in `$HOME/.cache/refld/wild`). The first line
+//! the target prints names each linker and its program.
 //! Run: `cargo fuzz run -s none diff_linkers -- -max_total_time=600`.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use linkcheck_core::policy::Policy;
 use linkcheck_gen::diff_linkers::{Harness, DEFAULT_LINKERS};
 use linkcheck_gen::equivalence::PicProgram;
 use linkcheck_gen::object_set::ObjectSet;
-use std::path::Path;
 use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
 
 fn harness() -> &'static Mutex<(Harness, Instant)> {
     static HARNESS: OnceLock<Mutex<(Harness, Instant)>> = OnceLock::new();
     HARNESS.get_or_init(|| {
-        let fuzz = Path::new(env!("CARGO_MANIFEST_DIR"));
-        // Read at run time, so an edited policy needs no rebuild.
-        let policy_path = fuzz.join("../corpus/policy.toml");
-        let policy = Policy::load(&policy_path).unwrap_or_else(|e| panic!("{e}"));
         let chosen = std::env::var("DIFF_LINKERS").ok();
         let others: Vec<&str> = match &chosen {
-            Some(list) => list.split(',').map(str::trim).filter(|s| !s.is_empty()).collect(),
+            Some(list) => list.split(',').collect(),
             None => DEFAULT_LINKERS.to_vec(),
         };
-        let save = fuzz.join("artifacts/diff_linkers/cases");
-        let h = Harness::new(&others, policy, Some(save)).unwrap_or_else(|e| panic!("diff_linkers: {e}"));
-        eprintln!("diff_linkers: comparing {}", h.linker_names().join(", "));
+        let linkers = refld_fuzz::reference_and(&others).unwrap_or_else(|e| panic!("diff_linkers: {e}"));
+        let described: Vec<String> = linkers.iter().map(refld_fuzz::describe).collect();
+        // Findings are saved as corpus cases when the source tree is here.
+        let save = refld_fuzz::artifacts_dir("diff_linkers").map(|d| d.join("cases"));
+        let h = Harness::with_linkers(linkers, refld_fuzz::policy(), save).unwrap_or_else(|e| panic!("diff_linkers: {e}"));
+        eprintln!("diff_linkers: comparing {}", described.join(", "));
         Mutex::new((h, Instant::now()))
     })
 }

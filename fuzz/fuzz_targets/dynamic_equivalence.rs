@@ -5,7 +5,10 @@
 //! (comma-separated `linkcheck linkers` names or NAME=COMMAND; default
 //! `refld,rust-lld`), both run (the dynamic link under the project's
 //! loader) and compared: a difference, or a link of a valid program that
-//! fails, stops the run. Run: `cargo fuzz run -s none dynamic_equivalence`.
+//! fails, stops the run. Linkers are found as `refld_fuzz` (fuzz/src/lib.rs)
+//! says (bundled beside the executable, else discovered). It needs clang-19
+//! at run time, so `.clusterfuzzlite/build.sh` does not package it.
+//! Run: `cargo fuzz run -s none dynamic_equivalence`.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -19,19 +22,13 @@ fn setup() -> &'static (Vec<Linker>, Runner) {
     static SETUP: OnceLock<(Vec<Linker>, Runner)> = OnceLock::new();
     SETUP.get_or_init(|| {
         let names = std::env::var("DYNAMIC_EQUIVALENCE_LINKERS").unwrap_or_else(|_| "refld,rust-lld".into());
-        let found = linkcheck_core::discover::discover();
-        let linkers = names
+        let linkers: Vec<Linker> = names
             .split(',')
-            .map(str::trim)
-            .map(|n| match n {
-                spec if spec.contains('=') => Linker::from_spec(spec).expect("a NAME=COMMAND linker"),
-                name => found
-                    .iter()
-                    .find(|l| l.name == name)
-                    .map(|l| l.linker())
-                    .unwrap_or_else(|| panic!("linker {name} not found (`linkcheck linkers` lists them; scripts/setup.sh installs them)")),
-            })
+            .filter(|n| !n.trim().is_empty())
+            .map(|n| refld_fuzz::find_linker(n).unwrap_or_else(|e| panic!("dynamic_equivalence: {e}")))
             .collect();
+        let described: Vec<String> = linkers.iter().map(refld_fuzz::describe).collect();
+        eprintln!("dynamic_equivalence: linking with {}", described.join(", "));
         (linkers, Runner::new().expect("wasmtime"))
     })
 }

@@ -19,11 +19,9 @@ use std::sync::OnceLock;
 
 fn policy() -> &'static Policy {
     static POLICY: OnceLock<Policy> = OnceLock::new();
-    // Read at run time, so an edited policy needs no rebuild.
-    POLICY.get_or_init(|| {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus/policy.toml");
-        Policy::load(&path).unwrap_or_else(|e| panic!("{e}"))
-    })
+    // The built-in copy of corpus/policy.toml (refld_fuzz::policy), so the
+    // binary needs no source tree at run time.
+    POLICY.get_or_init(refld_fuzz::policy)
 }
 
 fuzz_target!(|data: &[u8]| {
