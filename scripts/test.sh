@@ -18,4 +18,8 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
 fi
 (cd fuzz && cargo fuzz build -s none)
 echo "fuzz targets built"
+# The ClusterFuzzLite/OSS-Fuzz build script, run here on that build: each
+# fuzzer it packages must start from its output folder alone and run its
+# seeds without a crash.
+bash scripts/fuzz-build-check.sh
 exit 0
