@@ -1,0 +1,2 @@
+// A definition of close, as libc has one.
+int close(int fd) { return fd + 40; }
