@@ -35,12 +35,19 @@ install_wild() {
 #   loader as an external judge of side modules (tests/emscripten,
 #   tests/tests/emscripten_judge.rs): emcc builds the host and the side
 #   modules' objects, node runs them.
+# rustc + libstd-rust-dev-wasm32: Debian's rustc 1.63 with std for
+#   wasm32-wasi, called as /usr/bin/rustc (rustup's rustc stays first on
+#   PATH): the rust_std real program (tests/src/real/rust.rs), rustc's own
+#   link line in reference/tests/rustc_linker.rs, corpus/rust's 1.63
+#   objects (corpus/rust/regenerate.sh). nodejs: node's WASI runs the
+#   programs rustc links with refld there (emscripten brings it too).
 packages=(
   clang-19 llvm-19 wasi-libc libclang-rt-19-dev-wasm32
   libc++-19-dev-wasm32 libc++abi-19-dev-wasm32
   lld lld-16 lld-19 lld-22
   wabt
   emscripten
+  rustc libstd-rust-dev-wasm32 nodejs
 )
 
 missing=()

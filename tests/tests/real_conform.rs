@@ -132,9 +132,16 @@ fn zlib_threads() -> Result<()> {
     program("zlib_threads")
 }
 
+/// Debian's rustc 1.63 std program, with rustc's own link line less
+/// `--fatal-warnings` (tests/src/real/rust.rs says why).
+#[test]
+fn rust_std() -> Result<()> {
+    program("rust_std")
+}
+
 #[test]
 fn every_program_is_checked() {
-    assert_eq!(real::NAMES, ["sqlite", "lua", "zlib", "cpp", "multi", "zlib64", "zlib_threads"], "add a test above for the new program");
+    assert_eq!(real::NAMES, ["sqlite", "lua", "zlib", "cpp", "multi", "zlib64", "zlib_threads", "rust_std"], "add a test above for the new program");
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! Real programs end to end: each of the five programs of
+//! Real programs end to end: each of the programs of
 //! `refld_tests::real` is linked by rust-lld (a subprocess) and by refld (in
 //! process), both outputs are validated, run under wasmtime with WASI
 //! preview 1, and must print the same stdout and exit the same way.
@@ -200,11 +200,11 @@ macro_rules! program_tests {
     )*};
 }
 
-program_tests!(sqlite, lua, zlib, cpp, multi, zlib64, zlib_threads);
+program_tests!(sqlite, lua, zlib, cpp, multi, zlib64, zlib_threads, rust_std);
 
 #[test]
 fn every_program_has_a_test_and_expectations() {
-    let tested = ["sqlite", "lua", "zlib", "cpp", "multi", "zlib64", "zlib_threads"];
+    let tested = ["sqlite", "lua", "zlib", "cpp", "multi", "zlib64", "zlib_threads", "rust_std"];
     assert_eq!(
         real::NAMES,
         tested,

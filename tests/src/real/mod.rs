@@ -1,7 +1,9 @@
 //! Real programs (SQLite, Lua, zlib, a C++ program, a multi-file C program
-//! with its own archive) compiled with clang-19 for wasm32-wasi, and zlib
-//! without libc built for wasm64 and for shared memory with TLS, ready to
-//! be linked by refld, wasm-ld or any linker that takes wasm-ld's arguments.
+//! with its own archive) compiled with clang-19 for wasm32-wasi, zlib
+//! without libc built for wasm64 and for shared memory with TLS, and a Rust
+//! program with std built by Debian's rustc 1.63 (`rust_std`, with rustc's
+//! own link line: [`rust`]), ready to be linked by refld, wasm-ld or any
+//! linker that takes wasm-ld's arguments.
 //!
 //! Objects are cached under `target/real-programs/NAME/` and rebuilt only
 //! when their command line or sources change. A missing compiler or system
@@ -11,6 +13,7 @@
 mod cache;
 pub mod conform;
 mod programs;
+pub mod rust;
 mod sources;
 mod tools;
 
@@ -122,10 +125,16 @@ pub fn build(name: &str) -> Result<RealProgram> {
         .copied()
         .find(|n| *n == name)
         .with_context(|| format!("no real program named `{name}` (known: {NAMES:?})"))?;
-    let tools = tools::find()?;
-    let sources = sources::locate()?;
     let own = tests_dir().join("programs").join(programs::source_dir(name));
     let dir = cache_root().join(name);
+    if name == "rust_std" {
+        let mut link_args = rust::build(&own, &dir).context("building `rust_std`")?;
+        link_args.push("-o".into());
+        link_args.push(dir.join("out.wasm").to_string_lossy().into_owned());
+        return Ok(RealProgram { name, link_args, dir });
+    }
+    let tools = tools::find()?;
+    let sources = sources::locate()?;
     let recipe = programs::recipe(name, &tools, &sources, &own, &dir)?;
 
     // Our own folder's digest goes into every key: a changed header of

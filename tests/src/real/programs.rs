@@ -1,6 +1,7 @@
-//! The five programs: what to compile (with which flags), which archives to
+//! The programs: what to compile (with which flags), which archives to
 //! make and what to link. Our own sources live in `tests/programs/NAME/`;
-//! the libraries' sources are read in place from cargo's cache.
+//! the libraries' sources are read in place from cargo's cache. `rust_std`
+//! is built by rustc instead (`rust.rs`).
 
 use crate::real::cache::Unit;
 use crate::real::sources::Sources;
@@ -9,7 +10,7 @@ use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 
 /// The programs, in the order `all()` builds them.
-pub const NAMES: [&str; 7] = ["sqlite", "lua", "zlib", "cpp", "multi", "zlib64", "zlib_threads"];
+pub const NAMES: [&str; 8] = ["sqlite", "lua", "zlib", "cpp", "multi", "zlib64", "zlib_threads", "rust_std"];
 
 /// The folder of `tests/programs/` holding a program's own sources: the
 /// two freestanding zlib builds share `zlib_solo`.
@@ -91,6 +92,35 @@ pub fn expected_lines(name: &str) -> &'static [&'static str] {
             "ext_primes sum = 77",
             "multi done",
             "dtor main",
+        ],
+        // tests/programs/rust_std/main.rs, run without arguments or
+        // preopened directories.
+        "rust_std" => &[
+            // "the" three times; no other word twice.
+            "repeated: [(\"the\", 3)]",
+            // the, fox, dog, the, the, end / over, lazy / quick, brown, jumps
+            "by length: 3:6 4:2 5:3",
+            // The sentence is a pangram.
+            "distinct letters: 26",
+            "heap top3: [9, 8, 5]",
+            "ring: [0, 3, 4, 5, 1, 2]",
+            "sum of squares: 385",
+            // pi * 1.5^2 = 7.06858...; 2 * 3.25 = 6.5
+            "area circle=   7.0686",
+            "area rect  =   6.5000",
+            "debug: Rect { w: 1.0, h: 0.5 }",
+            "hex 0xbeef oct 10 bin 00000101 sci 1.2345e3",
+            "money: $1234.56 $0.07",
+            // {:.0} rounds half to even: 2.5 -> 2.
+            "padded: [   mid   ] [+42] [2]",
+            "reversed: MSAW",
+            "parsed: Ok(1234) true",
+            // std's wasi layer finds no preopened directory for the path.
+            "open without preopens: error (Uncategorized)",
+            "written through File(fd 1)",
+            "stdout filestat: answered",
+            "stdin bytes: 0",
+            "rust_std done",
         ],
         _ => &[],
     }
