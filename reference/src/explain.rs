@@ -1,6 +1,9 @@
 //! Explaining undefined symbols: who references each one, how, with which
-//! import attributes, and what becomes of it under each policy (the data
-//! behind `linkcheck explain`).
+//! import attributes, whether it fails the link (as given, or under the
+//! default policy), and what becomes of it under each policy; and which
+//! symbols a library file defines, so that a missing library can be named.
+//! The data behind `linkcheck explain`, which words it for people and
+//! checks each fix it proposes by explaining the link again with the fix.
 
 use crate::config::{Config, UnresolvedPolicy};
 use crate::error::InputError;
@@ -56,6 +59,11 @@ pub struct Referrer {
     pub import_module: Option<String>,
     /// The reference's explicit import name (EXPLICIT_NAME), if any.
     pub import_name: Option<String>,
+    /// The referencing file's `producers` section, `language` and
+    /// `processed-by` names in order (`["rustc"]` for rustc's objects,
+    /// `["C11", "clang"]` for clang's with debug info): what tells a Rust
+    /// user from a C one.
+    pub producers: Vec<String>,
 }
 
 /// What becomes of the symbol under one way of linking.
@@ -76,6 +84,15 @@ pub struct UndefinedSymbol {
     pub kind: SymbolKind,
     /// Some live code refers to it (otherwise nothing happens to it).
     pub live: bool,
+    /// The link as given reports it as an error (UND-REPORT; a warning
+    /// under `--warn-unresolved-symbols --fatal-warnings` too): it makes
+    /// the link fail.
+    pub fails_as_given: bool,
+    /// The default policy (report-all, no `--import-undefined`; the rest
+    /// of the command line as given, `--allow-undefined-file` included)
+    /// reports it as an error: the link fails without `--allow-undefined`,
+    /// as it does under Rust 1.96's wasm targets.
+    pub fails_by_default: bool,
     pub referrers: Vec<Referrer>,
     /// The import `(module, field)` it would become (UND-IMPORT).
     pub import: (String, String),
@@ -100,6 +117,42 @@ pub struct Conflict {
 pub struct Explanation {
     pub undefined: Vec<UndefinedSymbol>,
     pub conflicts: Vec<Conflict>,
+    /// The errors of symbol resolution other than undefined symbols
+    /// (`duplicate symbol: X`, `symbol type mismatch: X`, import
+    /// conflicts...), each a diagnostic's text: what a fix adding a
+    /// library must not bring.
+    pub other_errors: Vec<String>,
+}
+
+/// A symbol a library file defines (AR-1's lazy definitions of an
+/// archive's members, or an object's defined non-local symbols).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Definition {
+    pub name: String,
+    pub kind: SymbolKind,
+    /// `lib.a(x.o)` for an archive member, the path for an object.
+    pub file: String,
+}
+
+/// The defined non-local symbols of the object or archive `bytes` (named
+/// `path` in the result), read as refld reads a lazy archive member
+/// (AR-1: symbol tables only, so a large `libc.a` costs little). Members
+/// that are not wasm (an rlib's `lib.rmeta`) are skipped (AR-4).
+///
+/// Errors: a malformed archive or object.
+pub fn defined_symbols(path: &str, bytes: &[u8]) -> Result<Vec<Definition>, InputError> {
+    let members = if crate::archive::is_archive(bytes) {
+        crate::archive::read_archive(path, bytes)?.0
+    } else {
+        vec![crate::archive::Member { name: path.to_string(), bytes: bytes.to_vec() }]
+    };
+    let mut out = Vec::new();
+    for m in members {
+        for e in crate::archive::scan_defined_symbols(&m.name, &m.bytes)?.into_iter().filter(|e| !e.local) {
+            out.push(Definition { name: e.name, kind: e.kind, file: m.name.clone() });
+        }
+    }
+    Ok(out)
 }
 
 /// Explains the undefined symbols of the link `config` describes.
@@ -118,7 +171,21 @@ pub fn explain(config: &Config, provider: &dyn InputProvider) -> Result<Explanat
         ("--import-undefined", Config { unresolved: UnresolvedPolicy::ReportAll, import_undefined: true, ..config.clone() }),
         ("--allow-undefined", Config { unresolved: UnresolvedPolicy::IgnoreAll, import_undefined: true, ..config.clone() }),
     ];
-    let decided: Vec<_> = policies.iter().map(|(_, c)| undefined::decide(c, &res, &live, &mut Diagnostics::new(false))).collect();
+    // Each policy's fates, and the symbols it reports as errors: UND-REPORT's
+    // messages say which (a warning counts under --fatal-warnings,
+    // CLI-FATAL). A reported symbol fails the link whatever its fate
+    // (an undefined global under --import-undefined is imported and still
+    // reported, UND-IMPORT).
+    let decide = |c: &Config| {
+        let mut d = Diagnostics::new(c.fatal_warnings);
+        let fates = undefined::decide(c, &res, &live, &mut d);
+        let fatal = d.has_errors();
+        let reported: rustc_hash::FxHashSet<String> = d.iter().filter(|d| d.severity == crate::Severity::Error || fatal).filter_map(|d| undefined_name(&d.message)).collect();
+        (fates, reported)
+    };
+    let decided: Vec<_> = policies.iter().map(|(_, c)| decide(c)).collect();
+    let fail_as_given = decide(config).1;
+    let fail_by_default = &decided[0].1;
     for (sid, sym) in res.table.symbols.iter().enumerate().map(|(i, s)| (SymbolId::from(i), s)) {
         if !sym.is_undefined() || sym.refs.is_empty() {
             continue;
@@ -127,18 +194,20 @@ pub fn explain(config: &Config, provider: &dyn InputProvider) -> Result<Explanat
         let mut fates: Vec<PolicyFate> = policies
             .iter()
             .zip(&decided)
-            .map(|((p, _), f)| PolicyFate { policy: p, fate: describe(f.fates.get(&sid), is_live) })
+            .map(|((p, _), (f, reported))| PolicyFate { policy: p, fate: describe(f.fates.get(&sid), is_live, reported.contains(&sym.name)) })
             .collect();
         let weak_fate = match sym.kind {
             SymbolKind::Function => "weak stub (traps when called), table index 0",
             SymbolKind::Data => "address 0",
             _ => "error",
         };
-        fates.push(PolicyFate { policy: "(all references weak)", fate: if is_live { weak_fate.to_string() } else { describe(None, false) } });
+        fates.push(PolicyFate { policy: "(all references weak)", fate: if is_live { weak_fate.to_string() } else { describe(None, false, false) } });
         out.undefined.push(UndefinedSymbol {
             name: sym.name.clone(),
             kind: sym.kind,
             live: is_live,
+            fails_as_given: is_live && fail_as_given.contains(&sym.name),
+            fails_by_default: is_live && fail_by_default.contains(&sym.name),
             referrers: referrers(&res, &live, sid),
             import: res.import_of(sid),
             fates,
@@ -146,12 +215,23 @@ pub fn explain(config: &Config, provider: &dyn InputProvider) -> Result<Explanat
         });
     }
     out.conflicts = conflicts(&res, &diags);
+    out.other_errors = diags.iter().filter(|d| d.severity == crate::Severity::Error).map(|d| d.message.clone()).collect();
     Ok(out)
 }
 
-fn describe(f: Option<&Fate>, live: bool) -> String {
+/// The symbol of UND-REPORT's message `FILE: undefined symbol: NAME`
+/// (its first line; `>>> did you mean` lines may follow).
+fn undefined_name(message: &str) -> Option<String> {
+    let first = message.lines().next()?;
+    first.split_once(": undefined symbol: ").map(|(_, name)| name.to_string())
+}
+
+/// The words for a fate: `reported`, the policy reports the symbol as an
+/// error, which wins over the fate (the link fails).
+fn describe(f: Option<&Fate>, live: bool, reported: bool) -> String {
     match f {
         _ if !live => "not referenced by live code: nothing".to_string(),
+        _ if reported => "error: undefined symbol".to_string(),
         Some(Fate::Import { module, field }) => format!("import {module}.{field}"),
         Some(Fate::WeakStub) => "weak stub (traps when called), table index 0".to_string(),
         Some(Fate::TrapStub) => "trapping stub, table index 0".to_string(),
@@ -185,6 +265,7 @@ fn referrers(res: &Resolution, live: &LiveSet, sid: SymbolId) -> Vec<Referrer> {
             weak: r.weak,
             import_module: s.import_module.clone(),
             import_name: s.has_explicit_name().then(|| s.import_name.clone()).flatten(),
+            producers: obj.producers.iter().filter(|(field, _, _)| field == "language" || field == "processed-by").map(|(_, name, _)| name.clone()).collect(),
         };
         let mut any = false;
         for (i, range) in obj.func_relocs.iter().enumerate() {
