@@ -26,6 +26,19 @@ install_wild() {
   fi
 }
 
+# Zig 0.17.1 from PyPI (package ziglang, about 100 MB): `zig build-exe
+# -fno-lld` is Zig's own wasm linker, one of the linkers `linkcheck
+# conform --all-linkers` compares (oracle/core/src/zig: the adapter that
+# gives it wasm-ld's command line). Its binary is found through Python's
+# ziglang package.
+install_zig() {
+  if python3 -c 'import ziglang' 2>/dev/null; then
+    return
+  fi
+  echo "setup: installing Zig 0.17.1 (pip install ziglang==0.17.1)"
+  python3 -m pip install --quiet ziglang==0.17.1
+}
+
 # clang-19/llvm-19 + wasi-libc + compiler-rt + libc++: compile the real
 #   programs (tests/src/real) for wasm32-wasi; llvm-19 brings llvm-ar-19.
 # lld (wasm-ld 14), lld-16, lld-19, lld-22: wasm-ld versions to compare
@@ -60,6 +73,7 @@ done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all ${#packages[@]} packages already installed"
   install_wild
+  install_zig
   exit 0
 fi
 
@@ -77,3 +91,4 @@ export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update
 "${sudo[@]}" apt-get install -y "${missing[@]}"
 install_wild
+install_zig

@@ -62,13 +62,16 @@ pub enum Verdict {
     Crash,
     /// The linker timed out.
     Timeout,
+    /// The linker was not run: its adapter cannot express the command
+    /// line ([`Outcome::Unsupported`]). Not a divergence.
+    Unsupported,
     /// The case could not be read or prepared; no linker ran.
     Error,
 }
 
 impl Verdict {
     /// The cell text: `linked`, `rejected`, `agree`, `known:KEY`,
-    /// `diverge:KEY`, `crash`, `timeout`, `error`.
+    /// `diverge:KEY`, `crash`, `timeout`, `unsupported`, `error`.
     pub fn cell(&self) -> String {
         match self {
             Verdict::Known(key) => format!("known:{key}"),
@@ -88,6 +91,7 @@ impl Verdict {
             Verdict::Diverge(_) => "diverge",
             Verdict::Crash => "crash",
             Verdict::Timeout => "timeout",
+            Verdict::Unsupported => "unsupported",
             Verdict::Error => "error",
         }
     }
@@ -98,10 +102,10 @@ impl Verdict {
         matches!(self, Verdict::Linked | Verdict::Rejected | Verdict::Agree)
     }
 
-    /// True for the verdicts that do not fail a run: agreement and known
-    /// divergences.
+    /// True for the verdicts that do not fail a run: agreement, known
+    /// divergences and links a linker's adapter could not express.
     pub fn is_accepted(&self) -> bool {
-        self.is_agreement() || matches!(self, Verdict::Known(_))
+        self.is_agreement() || matches!(self, Verdict::Known(_) | Verdict::Unsupported)
     }
 }
 
@@ -182,6 +186,7 @@ impl CaseResult {
                     return match &linker.outcome {
                         Outcome::Crashed { .. } => Verdict::Crash,
                         Outcome::TimedOut => Verdict::Timeout,
+                        Outcome::Unsupported { .. } => Verdict::Unsupported,
                         Outcome::Linked { .. } => Verdict::Linked,
                         Outcome::Rejected { .. } => Verdict::Rejected,
                     };
@@ -195,6 +200,7 @@ impl CaseResult {
                 match &linker.outcome {
                     Outcome::Crashed { .. } => Verdict::Crash,
                     Outcome::TimedOut => Verdict::Timeout,
+                    Outcome::Unsupported { .. } => Verdict::Unsupported,
                     _ => match differences.iter().find(|d| d.known.is_none()) {
                         None => Verdict::Agree,
                         Some(d) => Verdict::Diverge(d.key.clone()),
@@ -262,6 +268,9 @@ pub struct Summary {
     pub allowed: usize,
     /// Stale known-list entries.
     pub stale: usize,
+    /// Links not run, over all cases and linkers: a linker's adapter could
+    /// not express the command line ([`Verdict::Unsupported`]).
+    pub unsupported: usize,
 }
 
 impl ConformReport {
@@ -283,6 +292,13 @@ impl ConformReport {
                 .map(|cmp| cmp.allowed.len())
                 .sum(),
             stale: self.stale.len(),
+            unsupported: self
+                .cases
+                .iter()
+                .filter_map(|c| c.report.as_ref())
+                .flat_map(|r| &r.linkers)
+                .filter(|l| matches!(l.outcome, Outcome::Unsupported { .. }))
+                .count(),
         }
     }
 
@@ -299,8 +315,8 @@ impl ConformReport {
     pub fn apply_known(&mut self, policy: &Policy) {
         for case in &mut self.cases {
             let rel = policy.relative(&case.dir);
-            for cmp in case.report.iter_mut().flat_map(|r| &mut r.comparisons) {
-                policy.mark_known(cmp, rel.as_deref());
+            for report in case.report.iter_mut() {
+                policy.mark_known_report(report, rel.as_deref());
             }
         }
         self.stale = stale::stale_entries(policy, self);

@@ -82,6 +82,7 @@ impl Release {
     pub fn new(linker: Linker) -> Result<Release, String> {
         let version = match &linker {
             Linker::Reference => "in-process".to_string(),
+            Linker::Zig { program, .. } => linkcheck_core::zig::version(program)?,
             Linker::External { name, program, leading_args } => {
                 let out = Command::new(program)
                     .args(leading_args)
@@ -153,6 +154,7 @@ pub fn outcome_detail(outcome: &Outcome) -> String {
         }
         Outcome::Crashed { status, .. } => format!("crashed: {status}"),
         Outcome::TimedOut => "timed out".into(),
+        Outcome::Unsupported { reason } => format!("not run: {reason}"),
     }
 }
 

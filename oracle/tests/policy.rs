@@ -109,6 +109,7 @@ fn entry(linker: &str, key: &str, cases: &[&str], note: &str) -> KnownBug {
         left: "*".into(),
         right: "*".into(),
         cases: Some(cases.iter().map(|c| c.to_string()).collect()),
+        message: None,
         note: note.into(),
     }
 }
@@ -131,6 +132,12 @@ fn known_entries_match_linker_key_values_and_case_patterns() {
     assert!(values.covers("wild", Some("basic/a"), "outcome", "rejected", "crashed"));
     assert!(!values.covers("wild", None, "outcome", "linked", "crashed"));
     assert!(!values.covers("wild", None, "outcome", "rejected", "linked"));
+    // A message pattern: only when the other linker said it.
+    let said = KnownBug { message: Some("*MissingFeatures*".into()), ..values.clone() };
+    let words = ["error: failed to parse object: MissingFeatures".to_string()];
+    assert!(said.covers_with_messages("wild", None, "outcome", "rejected", "crashed", &words));
+    assert!(!said.covers_with_messages("wild", None, "outcome", "rejected", "crashed", &["error: other".to_string()]));
+    assert!(!said.covers("wild", None, "outcome", "rejected", "crashed"), "no messages, no match");
 }
 
 #[test]

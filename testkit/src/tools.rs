@@ -12,7 +12,9 @@ use std::process::Command;
 pub fn rust_lld_path() -> Result<PathBuf, String> {
     match linkcheck_core::Linker::rust_lld() {
         Ok(linkcheck_core::Linker::External { program, .. }) => Ok(program),
-        Ok(linkcheck_core::Linker::Reference) => Err("rust-lld: not an external linker".into()),
+        Ok(linkcheck_core::Linker::Reference | linkcheck_core::Linker::Zig { .. }) => {
+            Err("rust-lld: not an external linker".into())
+        }
         Err(e) => Err(format!(
             "{e}: install a Rust toolchain that ships rust-lld (rustup toolchain install stable; \
              every rustup toolchain has it)"

@@ -9,13 +9,15 @@
 //! | `rust-lld` | the Rust toolchain's wasm-ld | `$(rustc --print sysroot)/lib/rustlib/HOST/bin/gcc-ld/wasm-ld` |
 //! | `wasm-ld-14`, `-16`, `-19`, `-22` | Debian's LLVM releases | `PATH` (packages `lld`, `lld-16`, `lld-19`, `lld-22`) |
 //! | `wild` | Wild 0.10's wasm backend | `$HOME/.cache/refld/wild/wasm/wasm-ld`, a symlink to `../bin/wild` |
+//! | `zig` | Zig 0.17's self-hosted wasm linker (`zig build-exe -fno-lld`), through the adapter in [`crate::zig`] | `$ZIG`, Python's `ziglang` package (`pip install ziglang==0.17.1`), or `zig` on `PATH` |
 //!
 //! Wild chooses its flavour from its program name, so it is called through a
 //! symlink named `wasm-ld` (scripts/setup.sh installs Wild with
 //! `cargo install wild-linker --version 0.10.0 --features wasm` and makes the
 //! link). Each external linker's version is the first non-empty line of its
 //! `--version` (stdout, else stderr); Wild's wasm flavour rejects
-//! `--version`, so Wild's comes from `bin/wild --version`.
+//! `--version`, so Wild's comes from `bin/wild --version`; Zig's from
+//! `zig version`.
 //!
 //! [`discover_all`] says for every expected linker whether it was found, and
 //! if not, what installs it; [`discover`] keeps those found.
@@ -71,6 +73,17 @@ impl DebianLinker {
 /// The name given to Wild.
 pub const WILD_NAME: &str = "wild";
 
+/// How a found linker is given a link's wasm-ld command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Adapter {
+    /// As it is: the linker has wasm-ld's command line (refld, rust-lld,
+    /// wasm-ld releases, Wild through its `wasm-ld` name).
+    WasmLd,
+    /// Translated into `zig build-exe -fno-lld` options ([`crate::zig`]).
+    Zig,
+}
+
 /// A linker found on this machine.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Found {
@@ -83,14 +96,17 @@ pub struct Found {
     /// First line of `--version` (`Debian LLD 19.1.7 (compatible with GNU
     /// linkers)`); `refld 0.1.0 (in-process)` for refld.
     pub version: String,
+    /// How the command line reaches it.
+    pub adapter: Adapter,
 }
 
 impl Found {
     /// The linker, ready for [`Linker::link`].
     pub fn linker(&self) -> Linker {
-        match &self.program {
-            None => Linker::Reference,
-            Some(program) => Linker::External {
+        match (&self.program, self.adapter) {
+            (None, _) => Linker::Reference,
+            (Some(program), Adapter::Zig) => Linker::Zig { name: self.name.clone(), program: program.clone() },
+            (Some(program), Adapter::WasmLd) => Linker::External {
                 name: self.name.clone(),
                 program: program.clone(),
                 leading_args: self.leading_args.clone(),
@@ -98,10 +114,14 @@ impl Found {
         }
     }
 
-    /// The command line prefix (`/usr/bin/wasm-ld-19`), or `(in-process)`.
+    /// The command line prefix (`/usr/bin/wasm-ld-19`), `(in-process)`, or
+    /// Zig's program with a note on the adapter.
     pub fn command(&self) -> String {
         match &self.program {
             None => "(in-process)".to_string(),
+            Some(program) if self.adapter == Adapter::Zig => {
+                format!("{} build-exe -fno-lld (wasm-ld options mapped by linkcheck_core::zig)", program.display())
+            }
             Some(program) => std::iter::once(program.display().to_string())
                 .chain(self.leading_args.iter().cloned())
                 .collect::<Vec<_>>()
@@ -128,12 +148,39 @@ pub fn discover_all() -> Vec<Result<Found, Missing>> {
         all.push(debian_linker(debian));
     }
     all.push(wild());
+    all.push(zig());
     all
 }
 
 /// The linkers found on this machine, refld first.
 pub fn discover() -> Vec<Found> {
     discover_all().into_iter().filter_map(Result::ok).collect()
+}
+
+/// The linker [`discover_all`] names `name` (`zig`, `wasm-ld-14`, ...),
+/// ready to link. Errors: not installed (with what installs it), or no
+/// linker of that name.
+pub fn by_name(name: &str) -> Result<Linker, String> {
+    match discover_all().into_iter().find(|r| match r {
+        Ok(f) => f.name == name,
+        Err(m) => m.name == name,
+    }) {
+        Some(Ok(found)) => Ok(found.linker()),
+        Some(Err(m)) => Err(format!("linker {name} is missing: {}", m.reason)),
+        None => Err(format!("no linker is named {name} (`linkcheck linkers` lists them)")),
+    }
+}
+
+/// A `--linker` value: `NAME=COMMAND` ([`Linker::from_spec`], a program
+/// with wasm-ld's command line) or a bare name [`by_name`] finds (`zig`,
+/// `wasm-ld-14`, `wild`). Errors: a malformed spec, a missing or unknown
+/// linker.
+pub fn linker_from_arg(arg: &str) -> Result<Linker, String> {
+    if arg.contains('=') {
+        Linker::from_spec(arg).map_err(|e| e.to_string())
+    } else {
+        by_name(arg)
+    }
 }
 
 /// refld, with its package version.
@@ -143,6 +190,7 @@ pub fn reference() -> Found {
         program: None,
         leading_args: Vec::new(),
         version: format!("refld {} (in-process)", refld::VERSION),
+        adapter: Adapter::WasmLd,
     }
 }
 
@@ -153,7 +201,7 @@ pub fn rust_lld() -> Result<Found, Missing> {
         Ok(Linker::External { name, program, leading_args }) => {
             external(name, program, leading_args, "it ships with the Rust toolchain")
         }
-        Ok(Linker::Reference) => Err(missing("not an external linker".into())),
+        Ok(Linker::Reference | Linker::Zig { .. }) => Err(missing("not an external linker".into())),
         Err(e) => Err(missing(format!("{e} (it ships with the Rust toolchain)"))),
     }
 }
@@ -198,14 +246,34 @@ pub fn wild() -> Result<Found, Missing> {
         version_of(&own, &[]).map_err(|e| format!("{first}; {e}"))
     });
     match version {
-        Ok(version) => Ok(Found { name: WILD_NAME.into(), program: Some(program), leading_args: Vec::new(), version }),
+        Ok(version) => Ok(Found {
+            name: WILD_NAME.into(),
+            program: Some(program),
+            leading_args: Vec::new(),
+            version,
+            adapter: Adapter::WasmLd,
+        }),
         Err(e) => Err(Missing { name: WILD_NAME.into(), reason: format!("{e} ({hint})") }),
     }
 }
 
+/// Zig's self-hosted wasm linker ([`crate::zig`]).
+pub fn zig() -> Result<Found, Missing> {
+    let missing = |reason: String| Missing { name: crate::zig::ZIG_NAME.into(), reason };
+    let program = crate::zig::locate().map_err(missing)?;
+    let version = crate::zig::version(&program).map_err(|e| missing(format!("{e} ({})", crate::zig::INSTALL_HINT)))?;
+    Ok(Found {
+        name: crate::zig::ZIG_NAME.into(),
+        program: Some(program),
+        leading_args: Vec::new(),
+        version,
+        adapter: Adapter::Zig,
+    })
+}
+
 fn external(name: String, program: PathBuf, leading_args: Vec<String>, hint: &str) -> Result<Found, Missing> {
     match version_of(&program, &leading_args) {
-        Ok(version) => Ok(Found { name, program: Some(program), leading_args, version }),
+        Ok(version) => Ok(Found { name, program: Some(program), leading_args, version, adapter: Adapter::WasmLd }),
         Err(e) => Err(Missing { name, reason: format!("{e} ({hint})") }),
     }
 }

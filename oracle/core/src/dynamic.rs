@@ -95,8 +95,16 @@ fn link_all(
         }
         side_reports.push(LinkerReport::from_outcome(&side.name, outcome, runner, &no_run));
     }
+    // A side link the linker cannot express leaves nothing to link against.
+    let unsupported = side_reports.iter().find_map(|r| match &r.outcome {
+        Outcome::Unsupported { reason } => Some(reason.clone()),
+        _ => None,
+    });
     let start = Instant::now();
-    let outcome = linker.link_with_timeout(&with_prefix(prefix, args), work.path(), options.timeout);
+    let outcome = match unsupported {
+        Some(reason) => Outcome::Unsupported { reason },
+        None => linker.link_with_timeout(&with_prefix(prefix, args), work.path(), options.timeout),
+    };
     link_time += start.elapsed();
     // Only `-r` links before it: a static link of their outputs, run as one.
     if sides.iter().all(SideLink::is_relocatable) {

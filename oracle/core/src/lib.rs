@@ -40,9 +40,12 @@ pub mod exact;
 pub mod dylink;
 pub mod key;
 pub mod linker;
+pub mod outcome;
 pub mod policy;
+pub mod process;
 pub mod report;
 pub mod run;
+pub mod zig;
 
 pub use check::{check, CheckOptions, CheckReport, Comparison, LinkerReport};
 pub use diff::Difference;

@@ -4,11 +4,10 @@
 //! hang, garbage on stderr, no output) is a failure of the harness.
 
 use crate::cmdline;
-use crate::diagnostics::{parse_stderr, Severity};
-use std::io::Read;
-use std::os::unix::process::{CommandExt, ExitStatusExt};
+pub use crate::outcome::Outcome;
+use crate::process::run_process;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -36,69 +35,17 @@ pub enum Linker {
         /// Arguments before the link's own (e.g. `-flavor wasm`).
         leading_args: Vec<String>,
     },
-}
-
-/// How a link ended.
-///
-/// Diagnostics and warnings are rendered `error: MESSAGE` /
-/// `warning: MESSAGE` (continuation lines `\n>>> ...`), without the program
-/// prefix, so different linkers' texts can be set side by side.
-///
-/// In JSON: `{"kind": "linked", "size": BYTES, "warnings": [...]}`,
-/// `{"kind": "rejected", "diagnostics": [...]}`,
-/// `{"kind": "crashed", "status": ..., "stderr": ...}`, `{"kind": "timed_out"}`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Outcome {
-    /// An output was written (exit status 0 for a process).
-    Linked {
-        #[serde(rename = "size", serialize_with = "serialize_len")]
-        bytes: Vec<u8>,
-        warnings: Vec<String>,
+    /// Zig's self-hosted wasm linker (`zig build-exe -fno-lld`), given
+    /// wasm-ld's command line by the adapter in [`crate::zig`]; an option
+    /// it cannot map makes the link [`Outcome::Unsupported`].
+    Zig {
+        /// Name in reports (`zig`).
+        name: String,
+        /// The `zig` program.
+        program: PathBuf,
     },
-    /// The linker refused the input (exit status 1), with its diagnostics
-    /// (warnings included, in order).
-    Rejected { diagnostics: Vec<String> },
-    /// The linker died: a signal, an exit status other than 0 or 1, exit 0
-    /// without an output, a panic of the in-process reference, or a program
-    /// that could not be started. `status` says which, `stderr` is what it
-    /// printed (or the panic message).
-    Crashed { status: String, stderr: String },
-    /// The link took longer than the time limit; the process was killed.
-    TimedOut,
 }
 
-impl Outcome {
-    /// `linked`, `rejected`, `crashed` or `timed out`: what `outcome`
-    /// differences compare.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Outcome::Linked { .. } => "linked",
-            Outcome::Rejected { .. } => "rejected",
-            Outcome::Crashed { .. } => "crashed",
-            Outcome::TimedOut => "timed out",
-        }
-    }
-
-    /// The output bytes of a successful link.
-    pub fn bytes(&self) -> Option<&[u8]> {
-        match self {
-            Outcome::Linked { bytes, .. } => Some(bytes),
-            _ => None,
-        }
-    }
-
-    /// The diagnostics of a link that ended with some: a linked outcome's
-    /// warnings, a rejected one's diagnostics; `None` for a crash or a
-    /// timeout.
-    pub fn diagnostics(&self) -> Option<&[String]> {
-        match self {
-            Outcome::Linked { warnings, .. } => Some(warnings),
-            Outcome::Rejected { diagnostics } => Some(diagnostics),
-            Outcome::Crashed { .. } | Outcome::TimedOut => None,
-        }
-    }
-}
 
 /// Why a linker could not be set up (not why a link failed).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,7 +72,7 @@ impl Linker {
     pub fn name(&self) -> &str {
         match self {
             Linker::Reference => REFERENCE_NAME,
-            Linker::External { name, .. } => name,
+            Linker::External { name, .. } | Linker::Zig { name, .. } => name,
         }
     }
 
@@ -173,6 +120,7 @@ impl Linker {
             Linker::External { program, leading_args, .. } => {
                 link_external(program, leading_args, args, cwd, timeout)
             }
+            Linker::Zig { program, .. } => crate::zig::link(program, args, cwd, timeout),
         }
     }
 }
@@ -237,9 +185,6 @@ fn link_reference(args: &[String], cwd: &Path, timeout: Duration) -> Outcome {
     }
 }
 
-fn serialize_len<S: serde::Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_u64(bytes.len() as u64)
-}
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     if let Some(s) = payload.downcast_ref::<&str>() {
@@ -268,92 +213,7 @@ fn link_external(program: &Path, leading: &[String], args: &[String], cwd: &Path
         .filter(|f| f != "-")
         .unwrap_or_else(|| "a.out".to_string());
     let output = tmp.path().join(file_name);
-    let mut command = Command::new(program);
-    command
-        .args(leading)
-        .args(cmdline::with_output(args, &output))
-        .current_dir(cwd)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        // A group of its own, so a timeout kills helpers it spawned too.
-        .process_group(0);
-    let mut child = match command.spawn() {
-        Ok(c) => c,
-        Err(e) => return harness_failure(&program.display().to_string(), e),
-    };
-    let stdout = drain(child.stdout.take());
-    let stderr = drain(child.stderr.take());
-    let pid = child.id() as libc::pid_t;
-    let kill_group = || unsafe {
-        // SAFETY: kill(2) with a negative pid signals that process group;
-        // the group was created for this child alone.
-        libc::kill(-pid, libc::SIGKILL);
-    };
-
-    // The exit is waited for on a thread: polling would add its own
-    // latency to every link.
-    let (exited, waited) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = exited.send(child.wait());
-    });
-    let status = match waited.recv_timeout(timeout) {
-        Ok(Ok(status)) => status,
-        Ok(Err(e)) => {
-            kill_group();
-            return Outcome::Crashed { status: format!("wait failed: {e}"), stderr: String::new() };
-        }
-        Err(_) => {
-            kill_group();
-            let _ = waited.recv_timeout(Duration::from_secs(2));
-            return Outcome::TimedOut;
-        }
-    };
-    // Helpers left running would hold the pipes open.
-    kill_group();
-    let _ = stdout.recv_timeout(Duration::from_secs(2));
-    let stderr = String::from_utf8_lossy(&stderr.recv_timeout(Duration::from_secs(2)).unwrap_or_default()).into_owned();
-
-    if let Some(signal) = status.signal() {
-        return Outcome::Crashed { status: format!("signal {signal}{}", signal_name(signal)), stderr };
-    }
-    let diagnostics = parse_stderr(&stderr);
-    match status.code() {
-        Some(0) => match std::fs::read(&output) {
-            Ok(bytes) => Outcome::Linked {
-                bytes,
-                warnings: diagnostics.iter().filter(|d| d.severity == Severity::Warning).map(|d| d.render()).collect(),
-            },
-            Err(_) => Outcome::Crashed { status: "exit status 0 without an output file".into(), stderr },
-        },
-        Some(1) => Outcome::Rejected { diagnostics: diagnostics.iter().map(|d| d.render()).collect() },
-        Some(code) => Outcome::Crashed { status: format!("exit status {code}"), stderr },
-        None => Outcome::Crashed { status: format!("{status}"), stderr },
-    }
+    let full: Vec<String> = leading.iter().cloned().chain(cmdline::with_output(args, &output)).collect();
+    run_process(program, &full, cwd, timeout, &output)
 }
 
-/// Reads a pipe to its end on a thread; the bytes arrive on the channel.
-fn drain(pipe: Option<impl Read + Send + 'static>) -> mpsc::Receiver<Vec<u8>> {
-    let (tx, rx) = mpsc::channel();
-    if let Some(mut pipe) = pipe {
-        std::thread::spawn(move || {
-            let mut buf = Vec::new();
-            let _ = pipe.read_to_end(&mut buf);
-            let _ = tx.send(buf);
-        });
-    }
-    rx
-}
-
-fn signal_name(signal: i32) -> &'static str {
-    match signal {
-        libc::SIGSEGV => " (SIGSEGV)",
-        libc::SIGABRT => " (SIGABRT)",
-        libc::SIGBUS => " (SIGBUS)",
-        libc::SIGILL => " (SIGILL)",
-        libc::SIGFPE => " (SIGFPE)",
-        libc::SIGKILL => " (SIGKILL)",
-        libc::SIGTERM => " (SIGTERM)",
-        _ => "",
-    }
-}

@@ -69,6 +69,9 @@ fn render_linker(s: &mut String, r: &LinkerReport) {
         Outcome::TimedOut => {
             let _ = writeln!(s, "== {}: timed out", r.name);
         }
+        Outcome::Unsupported { reason } => {
+            let _ = writeln!(s, "== {}: not run ({reason})", r.name);
+        }
     }
     if let Some(e) = &r.module_error {
         let _ = writeln!(s, "  unreadable output: {e}");

@@ -1,5 +1,6 @@
 //! `linkcheck_core::discover::discover`: this machine has every linker the
-//! project compares (rust-lld; Debian's wasm-ld-14, -16, -19, -22; Wild 0.10),
+//! project compares (rust-lld; Debian's wasm-ld-14, -16, -19, -22; Wild 0.10;
+//! Zig 0.17.1),
 //! each answering `--version`, and Wild's wasm backend links a linkcheck-object
 //! object into a module that validates.
 //!
@@ -8,6 +9,7 @@
 
 use linkcheck_core::linker::{Linker, Outcome, REFERENCE_NAME, RUST_LLD_NAME};
 use linkcheck_core::discover::{discover, discover_all, render_table, Found, WILD_NAME};
+use linkcheck_core::zig::ZIG_NAME;
 use linkcheck_object::{encode, Body, FuncSig, ObjectModel, ValTypeModel};
 
 /// The linker `name`; when missing, fails naming what installs it.
@@ -25,7 +27,7 @@ fn found_or(name: &str, installer: &str) -> Found {
 
 fn found(name: &str) -> Found {
     let installer = match name {
-        WILD_NAME => "run scripts/setup.sh".to_string(),
+        WILD_NAME | ZIG_NAME => "run scripts/setup.sh".to_string(),
         RUST_LLD_NAME => "it ships with the Rust toolchain".to_string(),
         "wasm-ld-14" => "Debian package lld".to_string(),
         n => format!("Debian package lld-{}", n.trim_start_matches("wasm-ld-")),
@@ -35,7 +37,7 @@ fn found(name: &str) -> Found {
 
 #[test]
 fn discovery_finds_every_linker_with_a_version() {
-    let expected = [REFERENCE_NAME, RUST_LLD_NAME, "wasm-ld-14", "wasm-ld-16", "wasm-ld-19", "wasm-ld-22", WILD_NAME];
+    let expected = [REFERENCE_NAME, RUST_LLD_NAME, "wasm-ld-14", "wasm-ld-16", "wasm-ld-19", "wasm-ld-22", WILD_NAME, ZIG_NAME];
     for name in expected {
         let f = found(name);
         assert!(!f.version.trim().is_empty(), "{name}: empty version");
@@ -59,6 +61,9 @@ fn discovery_finds_every_linker_with_a_version() {
     assert!(found(RUST_LLD_NAME).version.contains("LLD"), "rust-lld: {}", found(RUST_LLD_NAME).version);
     let wild = found(WILD_NAME);
     assert!(wild.version.to_lowercase().contains("wild"), "wild: version `{}`", wild.version);
+    let zig = found(ZIG_NAME);
+    assert_eq!(zig.version, format!("Zig {} (zig build-exe -fno-lld)", linkcheck_core::zig::ZIG_RELEASE));
+    assert!(matches!(zig.linker(), Linker::Zig { .. }), "zig goes through its adapter");
 }
 
 /// `main` returning 42, and a data symbol `answer` it does not use.

@@ -93,7 +93,7 @@ fn linkers_agree_on_two_step_links() {
 fn a_real_difference_is_a_finding_with_a_saved_case() {
     let rust_lld = match Linker::rust_lld().unwrap() {
         Linker::External { program, .. } => program,
-        Linker::Reference => unreachable!(),
+        Linker::Reference | Linker::Zig { .. } => unreachable!(),
     };
     let exporting = Linker::External { name: "lld-export-all".into(), program: rust_lld, leading_args: vec!["--export-all".into()] };
     let saved = tempfile::tempdir().unwrap();

@@ -14,11 +14,16 @@ pub struct ArchiveOptions {
     /// defined, non-local, non-section symbols of each wasm member, read
     /// with wasmparser; members that are not objects contribute none.
     pub symbol_index: bool,
+    /// Write the `//` long-name table even when every member name fits its
+    /// header (an empty table): Zig 0.17's archive reader refuses an
+    /// archive without one (`MissingTableName`); wasm-ld and refld accept
+    /// both.
+    pub always_long_name_table: bool,
 }
 
 impl Default for ArchiveOptions {
     fn default() -> Self {
-        ArchiveOptions { symbol_index: true }
+        ArchiveOptions { symbol_index: true, always_long_name_table: false }
     }
 }
 
@@ -58,7 +63,8 @@ pub fn archive_with_options(members: &[(&str, &[u8])], options: ArchiveOptions) 
     if options.symbol_index {
         offset += 60 + padded(index_size);
     }
-    if !long_names.is_empty() {
+    let long_name_table = !long_names.is_empty() || options.always_long_name_table;
+    if long_name_table {
         offset += 60 + padded(long_names.len());
     }
     let mut member_offsets = Vec::new();
@@ -82,7 +88,7 @@ pub fn archive_with_options(members: &[(&str, &[u8])], options: ArchiveOptions) 
         }
         member(&mut out, "/", &index);
     }
-    if !long_names.is_empty() {
+    if long_name_table {
         member(&mut out, "//", &long_names);
     }
     for (name, (_, bytes)) in header_names.iter().zip(members) {
@@ -143,7 +149,7 @@ mod tests {
     fn layout_and_long_names() {
         let a = archive_with_options(
             &[("a.o", b"abc"), ("a_rather_long_member_name.o", b"wxyz")],
-            ArchiveOptions { symbol_index: false },
+            ArchiveOptions { symbol_index: false, ..ArchiveOptions::default() },
         );
         assert!(a.starts_with(b"!<arch>\n//"));
         let text = String::from_utf8_lossy(&a);
@@ -156,5 +162,19 @@ mod tests {
         assert_eq!(&a[long_table..long_table + 4], b"a.o/");
         assert_eq!(&a[long_table + 60..long_table + 63], b"abc");
         assert_eq!(&a[long_table + 60 + 4..long_table + 60 + 6], b"/0");
+    }
+
+    #[test]
+    fn empty_long_name_table_on_request() {
+        let without = archive_with_options(&[("a.o", b"abc")], ArchiveOptions { symbol_index: false, ..ArchiveOptions::default() });
+        assert!(!String::from_utf8_lossy(&without).contains("//"));
+        let with = archive_with_options(
+            &[("a.o", b"abc")],
+            ArchiveOptions { symbol_index: false, always_long_name_table: true },
+        );
+        assert_eq!(&with[8..10], b"//");
+        // An empty table: size 0, then the member right after its header.
+        assert_eq!(with[8 + 48..8 + 58].trim_ascii(), b"0");
+        assert_eq!(&with[8 + 60..8 + 64], b"a.o/");
     }
 }

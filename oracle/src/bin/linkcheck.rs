@@ -1,7 +1,7 @@
 //! `linkcheck`: differential testing of WebAssembly linkers.
 //!
 //! ```text
-//! linkcheck diff [--linker NAME=CMD]... [--no-default-linkers] [--json]
+//! linkcheck diff [--linker NAME=CMD|NAME]... [--no-default-linkers] [--json]
 //!                [--timeout SECS] [--fuel N] [--no-run] [--policy FILE]
 //!                -- <wasm-ld arguments>
 //! ```
@@ -16,14 +16,14 @@
 //! than two linkers).
 //!
 //! ```text
-//! linkcheck conform [--linker NAME=CMD]... [--no-default-linkers] [--json]
+//! linkcheck conform [--linker NAME=CMD|NAME]... [--no-default-linkers] [--json]
 //!                   [--all-linkers] [--html FILE] [--timings]
 //!                   [--policy FILE] [CORPUS...]
 //! ```
 //! Runs every corpus case under CORPUS (default `corpus`) through refld,
 //! rust-lld, wasm-ld-19, wasm-ld-22 and Wild (an error naming
 //! `scripts/setup.sh` when one is missing) and prints a matrix (or JSON
-//! lines). `--all-linkers` adds wasm-ld-14 and -16; `--no-default-linkers`
+//! lines). `--all-linkers` adds wasm-ld-14 and -16 and zig; `--no-default-linkers`
 //! leaves only the `--linker` ones. Divergences the policy explains (the
 //! `policy.toml` of CORPUS or its parents, else the built-in one, or
 //! `--policy FILE`) are known bugs, shown `known:KEY`. `--html FILE` also writes the result as
@@ -35,7 +35,7 @@
 //! prepared), 2 on usage errors or missing linkers.
 //!
 //! ```text
-//! linkcheck reduce CASE [--key KEY] [--linker NAME=CMD]... [--no-default-linkers]
+//! linkcheck reduce CASE [--key KEY] [--linker NAME=CMD|NAME]... [--no-default-linkers]
 //!                  [-o OUT_DIR] [--policy FILE] [--json]
 //! ```
 //! Reduces a generated case (every input a `.json` object model) while the
@@ -49,6 +49,16 @@
 //! Writes a generated case's input objects and archives (made from its
 //! `.json` object models) into DIR and prints the case's wasm-ld arguments, to link
 //! it by hand (`cd DIR && wasm-ld ARGS`). Exit status 0, 2 on errors.
+//!
+//! ```text
+//! linkcheck explain [--json] [--all] -- <wasm-ld arguments>
+//! ```
+//! Explains every undefined symbol of the link (`linkcheck::explain`): the
+//! ones that make it fail first (as given, or under the default policy),
+//! each with its fixes in Rust's and clang's terms beside the wasm-ld
+//! flag, checked by refld; those only dead code refers to in one line
+//! unless `--all`. Exit status 0 when nothing is undefined, 1 when
+//! something is, 2 on bad arguments or inputs.
 //!
 //! ```text
 //! linkcheck quirks [--json] [--policy FILE]
@@ -111,8 +121,9 @@ enum Command {
     Diff(DiffArgs),
     /// Run every corpus case through every linker; print a matrix.
     Conform(ConformArgs),
-    /// Explain every undefined symbol of a link: who references it, its
-    /// import module and name, and its fate under each policy.
+    /// Explain every undefined symbol of a link, those failing it first:
+    /// who references it, its import module and name, its fate under each
+    /// policy, and for a failing one its fixes (checked by refld).
     Explain(ExplainArgs),
     /// Link every corpus case with a baseline wasm-ld and older releases;
     /// print (or write into a file) a table of where the releases differ.
@@ -166,9 +177,10 @@ struct ReduceArgs {
     /// divergence, else the first difference).
     #[arg(long, value_name = "KEY")]
     key: Option<String>,
-    /// Another linker, as NAME=COMMAND (default: the case's recorded
-    /// divergence linkers, else refld and rust-lld).
-    #[arg(long = "linker", value_name = "NAME=CMD")]
+    /// Another linker, as NAME=COMMAND or a name `linkcheck linkers` lists
+    /// (default: the case's recorded divergence linkers, else refld and
+    /// rust-lld).
+    #[arg(long = "linker", value_name = "NAME=CMD|NAME")]
     linkers: Vec<String>,
     /// Leave out the default linkers refld (in-process) and rust-lld.
     #[arg(long)]
@@ -227,9 +239,13 @@ struct ReleasesArgs {
 
 #[derive(Args)]
 struct ExplainArgs {
-    /// Print JSON (for tools).
+    /// Print JSON (for tools; every symbol, dead-only ones included).
     #[arg(long)]
     json: bool,
+    /// Show in full the symbols only dead code refers to (which garbage
+    /// collection removes), not one summary line.
+    #[arg(long)]
+    all: bool,
     /// wasm-ld's arguments (without argv[0]), after `--`.
     #[arg(last = true, required = true, value_name = "WASM-LD ARGS")]
     args: Vec<String>,
@@ -238,8 +254,9 @@ struct ExplainArgs {
 #[derive(Args)]
 struct ConformArgs {
     /// Another linker with wasm-ld's command line, as NAME=COMMAND
-    /// (COMMAND: a program, or a program and leading arguments).
-    #[arg(long = "linker", value_name = "NAME=CMD")]
+    /// (COMMAND: a program, or a program and leading arguments), or a
+    /// linker `linkcheck linkers` lists, by name (`zig`, `wasm-ld-14`).
+    #[arg(long = "linker", value_name = "NAME=CMD|NAME")]
     linkers: Vec<String>,
     /// Leave out the default linkers refld (in-process), rust-lld,
     /// wasm-ld-19, wasm-ld-22 and Wild.
@@ -260,8 +277,8 @@ struct ConformArgs {
     /// outside them (to stderr).
     #[arg(long)]
     timings: bool,
-    /// Also compare refld with wasm-ld-14 and -16 (every linker `linkcheck
-    /// linkers` finds), then any `--linker`.
+    /// Also compare refld with wasm-ld-14 and -16 and Zig's linker (every
+    /// linker `linkcheck linkers` finds), then any `--linker`.
     #[arg(long, conflicts_with = "no_default_linkers")]
     all_linkers: bool,
     /// Also compare refld's output with each other linker's byte for byte,
@@ -277,8 +294,9 @@ struct ConformArgs {
 #[derive(Args)]
 struct DiffArgs {
     /// Another linker with wasm-ld's command line, as NAME=COMMAND
-    /// (COMMAND: a program, or a program and leading arguments).
-    #[arg(long = "linker", value_name = "NAME=CMD")]
+    /// (COMMAND: a program, or a program and leading arguments), or a
+    /// linker `linkcheck linkers` lists, by name (`zig`, `wasm-ld-14`).
+    #[arg(long = "linker", value_name = "NAME=CMD|NAME")]
     linkers: Vec<String>,
     /// Leave out the default linkers refld (in-process) and rust-lld.
     #[arg(long)]
@@ -360,7 +378,7 @@ fn choose_linkers(no_defaults: bool, specs: &[String]) -> Result<Vec<Linker>> {
         linkers.push(Linker::rust_lld().context("(use --no-default-linkers and --linker to choose linkers)")?);
     }
     for spec in specs {
-        linkers.push(Linker::from_spec(spec)?);
+        linkers.push(linkcheck_core::discover::linker_from_arg(spec).map_err(anyhow::Error::msg)?);
     }
     if linkers.len() < 2 {
         bail!("need at least two linkers to compare, have {}", linkers.len());
@@ -398,7 +416,7 @@ fn conform_linkers(no_defaults: bool, all: bool, specs: &[String]) -> Result<Vec
         linkers = found;
     }
     for spec in specs {
-        linkers.push(Linker::from_spec(spec)?);
+        linkers.push(linkcheck_core::discover::linker_from_arg(spec).map_err(anyhow::Error::msg)?);
     }
     let mut names: Vec<&str> = linkers.iter().map(Linker::name).collect();
     names.sort_unstable();
@@ -602,13 +620,13 @@ fn releases(args: ReleasesArgs) -> Result<u8> {
 /// bad arguments or inputs.
 fn explain(args: ExplainArgs) -> Result<u8> {
     let cwd = std::env::current_dir()?;
-    let e = linkcheck::explain::explain_command_line(&args.args, &cwd).map_err(anyhow::Error::msg)?;
+    let r = linkcheck::explain::explain_report(&args.args, &cwd).map_err(anyhow::Error::msg)?;
     if args.json {
-        println!("{}", linkcheck::explain::render_json(&e));
+        println!("{}", linkcheck::explain::render_json(&r));
     } else {
-        print!("{}", linkcheck::explain::render_text(&e));
+        print!("{}", linkcheck::explain::render_text(&r, args.all));
     }
-    Ok(u8::from(!e.undefined.is_empty() || !e.conflicts.is_empty()))
+    Ok(u8::from(!r.explanation.undefined.is_empty() || !r.explanation.conflicts.is_empty()))
 }
 
 fn diff(args: DiffArgs) -> Result<u8> {

@@ -171,6 +171,9 @@ fn render_case(s: &mut String, n: usize, c: &CaseResult) {
             Outcome::Rejected { diagnostics } => {
                 let _ = writeln!(s, "<p>{} rejected the link:</p>\n<pre>{}</pre>", escape(&l.name), escape(&diagnostics.join("\n")));
             }
+            Outcome::Unsupported { reason } => {
+                let _ = writeln!(s, "<p>{} was not run: {}</p>", escape(&l.name), escape(reason));
+            }
             Outcome::Linked { .. } => {}
         }
     }

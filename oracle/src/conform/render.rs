@@ -104,6 +104,9 @@ pub fn summary_line(summary: &Summary) -> String {
     if summary.allowed > 0 {
         let _ = write!(line, " ({} allowed difference{})", summary.allowed, plural(summary.allowed, "", "s"));
     }
+    if summary.unsupported > 0 {
+        let _ = write!(line, " ({} link{} not run: unsupported by the linker's adapter)", summary.unsupported, plural(summary.unsupported, "", "s"));
+    }
     line
 }
 
@@ -146,12 +149,17 @@ fn render_details(s: &mut String, c: &CaseResult) {
             let _ = writeln!(s, "      {}", cut(&d.explanation));
         }
     }
-    if let Some(first) = report.linkers.first() {
-        if let linkcheck_core::linker::Outcome::Rejected { diagnostics } = &first.outcome {
-            if !c.passes() {
-                for d in diagnostics.iter().take(3) {
-                    let _ = writeln!(s, "  {}: {}", first.name, cut(d.lines().next().unwrap_or("")));
-                }
+    // The first lines of the rejections behind a failing case: the first
+    // linker's, and each other linker's with an unknown divergence.
+    for (i, l) in report.linkers.iter().enumerate() {
+        let failing = if i == 0 {
+            !c.passes()
+        } else {
+            report.comparisons[i - 1].differences.iter().any(|d| d.known.is_none())
+        };
+        if let (linkcheck_core::linker::Outcome::Rejected { diagnostics }, true) = (&l.outcome, failing) {
+            for d in diagnostics.iter().take(3) {
+                let _ = writeln!(s, "  {}: {}", l.name, cut(d.lines().next().unwrap_or("")));
             }
         }
     }

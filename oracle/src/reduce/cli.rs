@@ -219,7 +219,7 @@ pub fn choose_linkers(case: &GeneratedCase, options: &ReduceOptions) -> Result<V
                 linkers.push(Linker::rust_lld().map_err(|e| format!("{e} (use --no-default-linkers and --linker)"))?);
             }
             for spec in &options.linkers {
-                linkers.push(Linker::from_spec(spec).map_err(|e| e.to_string())?);
+                linkers.push(linkcheck_core::discover::linker_from_arg(spec)?);
             }
         }
     }

@@ -160,11 +160,14 @@ pub enum Cell {
     Crash { status: String },
     /// The link timed out.
     Timeout,
+    /// The linker was not run: its adapter cannot express the link line.
+    Unsupported { reason: String },
 }
 
 impl Cell {
-    /// `{"verdict": "baseline" | "agree" | "diverge" | "crash" | "timeout", ...}`
-    /// with `outcome`, `first` and `count`, or `status` where they apply.
+    /// `{"verdict": "baseline" | "agree" | "diverge" | "crash" | "timeout" |
+    /// "unsupported", ...}` with `outcome`, `first` and `count`, `status`
+    /// or `reason` where they apply.
     pub fn to_json(&self) -> Value {
         match self {
             Cell::Baseline { outcome } => json!({ "verdict": "baseline", "outcome": outcome }),
@@ -172,6 +175,7 @@ impl Cell {
             Cell::Diverge { first, count } => json!({ "verdict": "diverge", "first": first, "count": count }),
             Cell::Crash { status } => json!({ "verdict": "crash", "status": status }),
             Cell::Timeout => json!({ "verdict": "timeout" }),
+            Cell::Unsupported { reason } => json!({ "verdict": "unsupported", "reason": reason }),
         }
     }
 
@@ -184,6 +188,7 @@ impl Cell {
             Cell::Diverge { first, count } => format!("diverge:{first} (+{})", count - 1),
             Cell::Crash { .. } => "crash".into(),
             Cell::Timeout => "timeout".into(),
+            Cell::Unsupported { .. } => "unsupported".into(),
         }
     }
 }
@@ -198,6 +203,7 @@ pub fn cells(report: &CheckReport) -> Vec<Cell> {
             (outcome, 0) => Cell::Baseline { outcome: outcome.kind().to_string() },
             (Outcome::Crashed { status, .. }, _) => Cell::Crash { status: status.clone() },
             (Outcome::TimedOut, _) => Cell::Timeout,
+            (Outcome::Unsupported { reason }, _) => Cell::Unsupported { reason: reason.clone() },
             _ => match report.comparisons.get(i - 1).map(|c| c.differences.as_slice()) {
                 Some([first, ..]) => {
                     Cell::Diverge { first: first.key.to_string(), count: report.comparisons[i - 1].differences.len() }

@@ -19,7 +19,7 @@ fn two_members() -> Vec<(&'static str, Vec<u8>)> {
 
 fn ar(members: &[(&'static str, Vec<u8>)], index: bool) -> Vec<u8> {
     let refs: Vec<(&str, &[u8])> = members.iter().map(|(n, b)| (*n, b.as_slice())).collect();
-    archive_with_options(&refs, ArchiveOptions { symbol_index: index })
+    archive_with_options(&refs, ArchiveOptions { symbol_index: index, ..ArchiveOptions::default() })
 }
 
 #[test]

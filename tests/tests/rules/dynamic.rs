@@ -212,7 +212,7 @@ __attribute__((destructor)) static void fini(void) { v = 0; } int get(void) { re
     let plain = "int get(void) { return 1; } void _start(void) {}";
     let dtors = "int dtors_ran; void __wasm_call_dtors(void) { dtors_ran = 1; }";
     let objs = compile_pic(&[("c", ctors), ("m", plain), ("d", dtors)], &["-fvisibility=default"]);
-    let lib = archive_with_options(&[("d.o", objs[2].1.as_slice())], ArchiveOptions { symbol_index: true });
+    let lib = archive_with_options(&[("d.o", objs[2].1.as_slice())], ArchiveOptions::default());
     let dynamic = "--unresolved-symbols=import-dynamic";
     for args in [&["-shared", "--experimental-pic", dynamic][..], &["-pie", "--experimental-pic", dynamic, "--export=get"], &["-pie", "--experimental-pic", dynamic, "--no-entry", "--export=get"]] {
         for i in 0..2 {
@@ -460,7 +460,7 @@ fn shared_library_symbols_join_at_the_library() {
     let user = "extern int other(int); extern int l2(int); extern int l1(int); extern int ld; int u(void) { return other(1) + l2(2) + l1(3) + ld; }";
     let mut objs = compile_pic(&[("u", user), ("d1", "int l1(int x) { return x * 100; }")], &["-fvisibility=default"]);
     let member = objs.pop().expect("d1.o");
-    objs.push(("libd1.a".to_string(), archive_with_options(&[("d1.o", member.1.as_slice())], ArchiveOptions { symbol_index: true })));
+    objs.push(("libd1.a".to_string(), archive_with_options(&[("d1.o", member.1.as_slice())], ArchiveOptions::default())));
     objs.push(("lib2.so".to_string(), so));
     let pie = ["-pie", "--experimental-pic", "--unresolved-symbols=import-dynamic", "--no-entry", "--export=u"];
     for order in [["lib2.so", "u.o", "libd1.a"], ["u.o", "lib2.so", "libd1.a"], ["u.o", "libd1.a", "lib2.so"], ["lib2.so", "libd1.a", "u.o"]] {

@@ -18,6 +18,16 @@
 //! | `export-missing` | `symbol exported via --export not found: X` |
 //! | `other` | anything else (the first line is kept as the text) |
 //!
+//! Zig's self-hosted linker words the same facts its own way (Zig 0.17,
+//! `src/link/Wasm`, measured): `FILE: undefined function: X` (also
+//! `global`, `table`, `data`) is `undefined-symbol`, `symbol collision: X`
+//! `duplicate-symbol`, `symbol 'X' mismatching module names`
+//! `import-module-mismatch`, `symbol 'X' mismatching import names`
+//! `import-name-mismatch`, `symbol 'X' mismatching function signatures`
+//! `signature-mismatch` (its `function signature mismatch: X` is
+//! wasm-ld's), `entry symbol 'X' missing` `entry-missing`, `manually
+//! specified export name 'X' undefined` `export-missing`.
+//!
 //! The input is a diagnostic as the oracle keeps it (`error: MESSAGE`,
 //! `warning: MESSAGE`, see [`super`]), or a raw stderr line with a program
 //! prefix (`rust-lld: error: MESSAGE`); a text with neither head is an
@@ -122,6 +132,9 @@ pub fn classify_message(severity: Severity, message: &str) -> Classified {
             }
         }
     }
+    if let Some(found) = classify_zig(first).map(|(kind, symbol)| found(kind, symbol)) {
+        return found;
+    }
     // `FILE: undefined symbol: X`; FILE may be `lib.a(m.o)` or absent.
     const UNDEFINED: &str = "undefined symbol: ";
     let symbol = first.strip_prefix(UNDEFINED).or_else(|| {
@@ -131,6 +144,40 @@ pub fn classify_message(severity: Severity, message: &str) -> Classified {
         Some(s) if !s.is_empty() => found(Kind::UndefinedSymbol, s),
         _ => found(Kind::Other, first),
     }
+}
+
+/// Zig's heads ([module docs](self)): the kind and the symbol, if `first`
+/// is one of them.
+fn classify_zig(first: &str) -> Option<(Kind, &str)> {
+    const HEADS: [(&str, Kind); 2] = [("symbol collision: ", Kind::DuplicateSymbol), ("undefined function: ", Kind::UndefinedSymbol)];
+    for (head, kind) in HEADS {
+        if let Some(symbol) = first.strip_prefix(head).filter(|s| !s.is_empty()) {
+            return Some((kind, symbol));
+        }
+    }
+    // `FILE: undefined KIND: X`, where FILE may be `lib.a (m.o)`.
+    for what in ["function", "global", "table", "data"] {
+        let head = format!(": undefined {what}: ");
+        if let Some(pos) = first.find(&head) {
+            let symbol = &first[pos + head.len()..];
+            if !symbol.is_empty() {
+                return Some((Kind::UndefinedSymbol, symbol));
+            }
+        }
+    }
+    // Quoted names: `symbol 'X' mismatching ...`, `entry symbol 'X' missing`,
+    // `manually specified export name 'X' undefined`.
+    const QUOTED: [(&str, &str, Kind); 5] = [
+        ("symbol '", "' mismatching module names", Kind::ImportModuleMismatch),
+        ("symbol '", "' mismatching import names", Kind::ImportNameMismatch),
+        ("symbol '", "' mismatching function signatures", Kind::SignatureMismatch),
+        ("entry symbol '", "' missing", Kind::EntryMissing),
+        ("manually specified export name '", "' undefined", Kind::ExportMissing),
+    ];
+    QUOTED.iter().find_map(|(head, tail, kind)| {
+        let symbol = first.strip_prefix(head)?.strip_suffix(tail)?;
+        (!symbol.is_empty()).then_some((*kind, symbol))
+    })
 }
 
 /// Classifies every diagnostic of a linker's stderr.
@@ -214,6 +261,28 @@ mod tests {
         assert_eq!(c("error: cannot open a.o: No such file or directory").1, Kind::Other);
         // `>>>` lines never make a kind of their own.
         assert_eq!(classify_stderr("rust-lld: error: duplicate symbol: v\n>>> defined in a.o\n>>> undefined symbol: y\n").len(), 1);
+    }
+
+    #[test]
+    fn zig_texts() {
+        use Kind::*;
+        let cases: [(&str, Kind, &str); 10] = [
+            ("error: symbol 'sym' mismatching import names", ImportNameMismatch, "sym"),
+            ("error: e.o: undefined data: ext_data", UndefinedSymbol, "ext_data"),
+            ("error: lib.a (m.o): undefined function: helper", UndefinedSymbol, "helper"),
+            ("error: a.o: undefined global: g", UndefinedSymbol, "g"),
+            ("error: symbol collision: dup\n    note: b.o: exported as () -> i32 here", DuplicateSymbol, "dup"),
+            ("error: symbol 'close' mismatching module names\n    note: m3.o: module 'test' here", ImportModuleMismatch, "close"),
+            ("error: symbol 'f' mismatching function signatures", SignatureMismatch, "f"),
+            ("error: function signature mismatch: g\n    note: a.o: exported as () -> i32 here", SignatureMismatch, "g"),
+            ("error: entry symbol '_start' missing\n    note: '-fno-entry' suppresses this error", EntryMissing, "_start"),
+            ("error: manually specified export name 'nothere' undefined", ExportMissing, "nothere"),
+        ];
+        for (text, kind, symbol) in cases {
+            assert_eq!(c(text), (Severity::Error, kind, symbol.to_string()), "{text}");
+        }
+        // The same fact in Zig's and wasm-ld's words: the same key.
+        assert_eq!(classify("error: symbol collision: dup"), classify("rust-lld: error: duplicate symbol: dup"));
     }
 
     #[test]

@@ -31,7 +31,8 @@ mod attribute;
 pub use attribute::{attribute, Attribution};
 
 use crate::allow::{glob, AllowList, Allowance};
-use crate::check::Comparison;
+use crate::check::{CheckReport, Comparison, LinkerReport};
+use crate::linker::Outcome;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -72,6 +73,12 @@ pub struct KnownBug {
     /// holds on; absent: every case and every generated set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cases: Option<Vec<String>>,
+    /// A pattern one of the other linker's messages must match
+    /// ([`messages_of`]: the first line of each diagnostic, or each line
+    /// a crash printed): the bug's own signature, where the key and values
+    /// (an `outcome` of `rejected`) say too little. Absent: any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
     /// The corpus/found case explaining the bug.
     pub note: String,
 }
@@ -85,7 +92,22 @@ impl KnownBug {
     /// these values, on `case` (relative to the policy's folder; `None`:
     /// a generated set, which only entries without `cases` cover).
     pub fn covers(&self, linker: &str, case: Option<&str>, key: &str, left: &str, right: &str) -> bool {
-        self.linker == linker
+        self.covers_with_messages(linker, case, key, left, right, &[])
+    }
+
+    /// [`KnownBug::covers`], with the other linker's `messages`
+    /// ([`messages_of`]) for an entry with a `message` pattern.
+    pub fn covers_with_messages(
+        &self,
+        linker: &str,
+        case: Option<&str>,
+        key: &str,
+        left: &str,
+        right: &str,
+        messages: &[String],
+    ) -> bool {
+        self.message.as_ref().is_none_or(|p| messages.iter().any(|m| glob(p, m)))
+            && self.linker == linker
             && glob(&self.key, key)
             && glob(&self.left, left)
             && glob(&self.right, right)
@@ -266,14 +288,29 @@ impl Policy {
     }
 
     /// Marks the divergences of `cmp` a `[[known]]` entry covers with its
-    /// note (on `case`, as [`KnownBug::covers`]); returns how many.
-    pub fn mark_known(&self, cmp: &mut Comparison, case: Option<&str>) -> usize {
+    /// note (on `case`, with the other linker's `messages`, as
+    /// [`KnownBug::covers_with_messages`]); returns how many.
+    pub fn mark_known(&self, cmp: &mut Comparison, case: Option<&str>, messages: &[String]) -> usize {
         let mut marked = 0;
         for d in cmp.differences.iter_mut().filter(|d| d.known.is_none()) {
-            if let Some(k) = self.known_bug(&cmp.right, case, &d.key.to_string(), &d.left, &d.right) {
+            let key = d.key.to_string();
+            let found = self.known.iter().find(|k| k.covers_with_messages(&cmp.right, case, &key, &d.left, &d.right, messages));
+            if let Some(k) = found {
                 d.known = Some(k.note.clone());
                 marked += 1;
             }
+        }
+        marked
+    }
+
+    /// [`Policy::mark_known`] for every comparison of `report`, each with
+    /// its linker's messages.
+    pub fn mark_known_report(&self, report: &mut CheckReport, case: Option<&str>) -> usize {
+        let CheckReport { linkers, comparisons, .. } = report;
+        let mut marked = 0;
+        for cmp in comparisons {
+            let messages = linkers.iter().find(|l| l.name == cmp.right).map(messages_of).unwrap_or_default();
+            marked += self.mark_known(cmp, case, &messages);
         }
         marked
     }
@@ -286,4 +323,19 @@ impl Policy {
         let rel = dir.strip_prefix(&root).ok()?;
         Some(rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
     }
+}
+
+/// What a linker said about a link, for `message` patterns: the first line
+/// of each diagnostic (`error: ...`), or each non-empty line of a crash's
+/// stderr; its side modules' too.
+pub fn messages_of(report: &LinkerReport) -> Vec<String> {
+    let mut out: Vec<String> = match &report.outcome {
+        Outcome::Linked { warnings: d, .. } | Outcome::Rejected { diagnostics: d } => {
+            d.iter().map(|m| m.lines().next().unwrap_or("").to_string()).collect()
+        }
+        Outcome::Crashed { stderr, .. } => stderr.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect(),
+        Outcome::TimedOut | Outcome::Unsupported { .. } => Vec::new(),
+    };
+    out.extend(report.side_modules.iter().flat_map(messages_of));
+    out
 }

@@ -47,7 +47,7 @@ fn input_order_does_not_change_the_result() {
 fn archive_members_are_extracted_only_when_referenced() {
     let used = encode(&single_func("used_fn", 7, false));
     let unused = encode(&single_func("unused_fn", 100, true));
-    for options in [ArchiveOptions { symbol_index: true }, ArchiveOptions { symbol_index: false }] {
+    for options in [true, false].map(|symbol_index| ArchiveOptions { symbol_index, ..ArchiveOptions::default() }) {
         let lib = archive_with_options(&[("used.o", &used), ("an_unused_member_with_a_long_name.o", &unused)], options);
         let dir = folder(&[
             ("main.o", &encode(&caller(&["used_fn"]))),

@@ -1,0 +1,3 @@
+extern int flag;
+
+__attribute__((constructor)) static void set_flag(void) { flag = 42; }

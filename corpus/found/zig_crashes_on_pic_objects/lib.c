@@ -1,0 +1,2 @@
+int counter = 30;
+int add(int n) { return n + 4; }

@@ -1,0 +1,2 @@
+int bval = 7;
+int other(int x) { return x + bval; }

@@ -1,0 +1,1 @@
+int compute(void) { return 33; }
