@@ -104,6 +104,7 @@ pub fn describe(linker: &Linker) -> String {
         Linker::External { name, program, leading_args } => {
             format!("{name} ({} {})", program.display(), leading_args.join(" "))
         }
+        Linker::Zig { name, program } => format!("{name} ({} build-exe -fno-lld, through linkcheck_core::zig)", program.display()),
         // A kind of linker added to linkcheck-core later: its name at least.
         #[allow(unreachable_patterns)]
         other => other.name().to_string(),

@@ -212,7 +212,7 @@ impl Harness {
         self.stats.known += (done.by_known + done.by_quirks) as u64;
         self.stats.by_quirks += done.by_quirks as u64;
         for (linker, time) in linkers.iter().zip(times) {
-            if matches!(linker, Linker::External { .. }) {
+            if matches!(linker, Linker::External { .. } | Linker::Zig { .. }) {
                 self.stats.external += *time;
             }
         }
