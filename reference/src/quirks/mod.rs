@@ -162,7 +162,7 @@ pub const QUIRKS: &[QuirkInfo] = &[
         quirk: Quirk::UnusedSyntheticsDropped,
         name: "unused-synthetics-dropped",
         id: "QUIRK-WILD-SYN",
-        linkers: "Wild 0.10",
+        linkers: "Wild 0.10, Zig 0.17",
         summary: "__stack_pointer is written only when a live relocation uses it (MEM-SP off), __wasm_call_ctors only when used or some live file has init functions (GC-4's keeping it off)",
     },
     QuirkInfo {
@@ -176,7 +176,7 @@ pub const QUIRKS: &[QuirkInfo] = &[
         quirk: Quirk::UndefinedAllowed,
         name: "undefined-allowed",
         id: "QUIRK-WILD-UND",
-        linkers: "Wild 0.10",
+        linkers: "Wild 0.10, Zig 0.17 (functions)",
         summary: "undefined symbols are resolved as under --allow-undefined whatever the policy: functions and globals become imports, data has address 0, and no undefined-symbol diagnostic is given (EXP-5 still is)",
     },
     QuirkInfo {
