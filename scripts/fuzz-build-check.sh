@@ -4,8 +4,9 @@
 # it reuses the `cargo fuzz build -s none` scripts/test.sh made), then starts
 # every fuzzer it produced the way a ClusterFuzz runner does: from $OUT,
 # with its .options, on its unzipped seed corpus, in another working
-# directory, with no rustc on PATH and a HOME without the project's linkers,
-# so that each must find its policy and linkers in $OUT alone. Fails, naming
+# directory, with PATH=/usr/bin:/bin (no rustup toolchain, so no rust-lld
+# to discover) and a HOME without the project's Wild, so that each must find
+# its policy and linkers in $OUT alone. Fails, naming
 # the target, when a binary, option file or seed archive is missing, when a
 # fuzzer does not start or reports a crash, or when diff_linkers uses a
 # linker from outside $OUT.
