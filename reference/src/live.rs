@@ -184,9 +184,11 @@ pub(crate) fn mark_live(config: &Config, res: &Resolution) -> LiveSet {
 /// accepts `--gc-sections` and collects nothing (measured:
 /// corpus/found/wild_no_gc_sections, wild_constructor_of_unused_member_runs;
 /// dead functions, data, imports, table slots and weak stubs stay, the
-/// init functions of every extracted member run).
+/// init functions of every extracted member run). Under QUIRK-ZIG-GC it
+/// runs whatever `--no-gc-sections` says (Zig 0.17, measured:
+/// corpus/found/zig_no_gc_sections_ignored).
 pub(crate) fn collects(config: &Config) -> bool {
-    config.gc_sections && !config.quirks.has(Quirk::GcSectionsIgnored)
+    (config.gc_sections || config.quirks.has(Quirk::NoGcSectionsIgnored)) && !config.quirks.has(Quirk::GcSectionsIgnored)
 }
 
 impl Marker<'_> {

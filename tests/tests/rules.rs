@@ -26,6 +26,8 @@ mod signatures;
 mod quirks;
 #[path = "rules/quirks_wild.rs"]
 mod quirks_wild;
+#[path = "rules/quirks_zig.rs"]
+mod quirks_zig;
 #[path = "rules/dynamic.rs"]
 mod dynamic;
 #[path = "rules/threads.rs"]

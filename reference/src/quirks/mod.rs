@@ -70,6 +70,12 @@ pub enum Quirk {
     WeakDefinitionsBindOwnReferences,
     /// QUIRK-WILD-COMDAT (Wild 0.10): every copy of a COMDAT group is kept.
     ComdatCopiesKept,
+    /// QUIRK-ZIG-GC (Zig 0.17): `--no-gc-sections` collects as
+    /// `--gc-sections` does.
+    NoGcSectionsIgnored,
+    /// QUIRK-ZIG-EXPORT (Zig 0.17): `--export` of a name defined nowhere
+    /// is no diagnostic.
+    ExportMissingIgnored,
 }
 
 /// What a quirk is, for `--help`, `linkcheck quirks` and SPEC.md.
@@ -206,6 +212,20 @@ pub const QUIRKS: &[QuirkInfo] = &[
         id: "QUIRK-WILD-COMDAT",
         linkers: "Wild 0.10",
         summary: "every object's COMDAT groups are kept (COMDAT-1 off): a later copy's symbols are weak definitions like any other (with weak-definitions-bind-own-references its object's references reach its copy)",
+    },
+    QuirkInfo {
+        quirk: Quirk::NoGcSectionsIgnored,
+        name: "no-gc-sections-ignored",
+        id: "QUIRK-ZIG-GC",
+        linkers: "Zig 0.17",
+        summary: "garbage collection runs whatever the command line says: --no-gc-sections (GC-4) is taken as --gc-sections, so dead code and what only it references (undefined symbols, imports, table slots) are dropped",
+    },
+    QuirkInfo {
+        quirk: Quirk::ExportMissingIgnored,
+        name: "export-missing-ignored",
+        id: "QUIRK-ZIG-EXPORT",
+        linkers: "Zig 0.17",
+        summary: "--export of a name defined nowhere gives no diagnostic (EXP-5 off): the link goes on without that export",
     },
 ];
 

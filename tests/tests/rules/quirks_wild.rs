@@ -22,9 +22,15 @@ fn wild() -> Linker {
 
 /// Links `inputs` (with `args`; inputs the arguments do not name are
 /// appended) with refld under `--quirk=Q` for each of `quirks` and with
-/// Wild, and returns the divergences of refld from Wild as `key: refld /
+/// Wild ([`divergences_from`] another linker), and returns the divergences of refld from Wild as `key: refld /
 /// wild` lines (the differences the oracle's allow-list does not cover).
 fn divergences(inputs: &[Input<'_>], args: &[&str], quirks: &[&str]) -> Vec<String> {
+    divergences_from(&wild(), inputs, args, quirks)
+}
+
+/// [`divergences`] from `other` (Wild, Zig, ...): `key: refld / other`
+/// lines.
+pub(crate) fn divergences_from(other: &Linker, inputs: &[Input<'_>], args: &[&str], quirks: &[&str]) -> Vec<String> {
     let dir = tempfile::tempdir().expect("a temporary folder");
     for (name, bytes) in inputs {
         std::fs::write(dir.path().join(name), bytes).expect("writing an input");
@@ -36,12 +42,11 @@ fn divergences(inputs: &[Input<'_>], args: &[&str], quirks: &[&str]) -> Vec<Stri
     let quirked: Vec<String> = argv.iter().cloned().chain(quirks.iter().map(|q| format!("--quirk={q}"))).collect();
     let options = CheckOptions::default();
     let runner = Runner::new().expect("the runner's engine");
-    let wild = wild();
     let ours = Linker::Reference.link_with_timeout(&quirked, dir.path(), options.timeout);
-    let theirs = wild.link_with_timeout(&argv, dir.path(), options.timeout);
+    let theirs = other.link_with_timeout(&argv, dir.path(), options.timeout);
     let reports = vec![
         LinkerReport::from_outcome(Linker::Reference.name(), ours, &runner, &options),
-        LinkerReport::from_outcome(wild.name(), theirs, &runner, &options),
+        LinkerReport::from_outcome(other.name(), theirs, &runner, &options),
     ];
     let report = compare_reports(&argv, dir.path(), reports, &options.allow);
     report.comparisons[0].differences.iter().map(|d| format!("{}: {} / {}", d.key, d.left, d.right)).collect()
