@@ -113,9 +113,13 @@ pub(crate) fn mark_live(config: &Config, res: &Resolution) -> LiveSet {
         }
     }
     // GC-2 (measured): objects named on the command line (not archive
-    // members, not `--start-lib` objects) are live from the start.
-    for f in res.file_ids().filter(|f| !res.lazy_files.contains(f)) {
-        m.file(f);
+    // members, not `--start-lib` objects) are live from the start; under
+    // QUIRK-ZIG-CTORS only with their first live symbol, as members are
+    // (measured: corpus/found/zig_constructor_of_unreferenced_object_dropped).
+    if !config.quirks.has(Quirk::InitFunctionsNeedLiveObject) {
+        for f in res.file_ids().filter(|f| !res.lazy_files.contains(f)) {
+            m.file(f);
+        }
     }
     // LAY-INIT-TLS (measured, wasm-ld 22): with shared memory the TLS
     // symbols are kept by `--no-gc-sections` and by `--export-all`, the

@@ -76,6 +76,12 @@ pub enum Quirk {
     /// QUIRK-ZIG-EXPORT (Zig 0.17): `--export` of a name defined nowhere
     /// is no diagnostic.
     ExportMissingIgnored,
+    /// QUIRK-ZIG-WRAP (Zig 0.17): no command-export wrappers at all, and
+    /// no `__wasm_call_dtors` root.
+    NoCommandWrappers,
+    /// QUIRK-ZIG-CTORS (Zig 0.17): an object's init functions are GC roots
+    /// only once something else of the object is live.
+    InitFunctionsNeedLiveObject,
 }
 
 /// What a quirk is, for `--help`, `linkcheck quirks` and SPEC.md.
@@ -226,6 +232,20 @@ pub const QUIRKS: &[QuirkInfo] = &[
         id: "QUIRK-ZIG-EXPORT",
         linkers: "Zig 0.17",
         summary: "--export of a name defined nowhere gives no diagnostic (EXP-5 off): the link goes on without that export",
+    },
+    QuirkInfo {
+        quirk: Quirk::NoCommandWrappers,
+        name: "no-command-wrappers",
+        id: "QUIRK-ZIG-WRAP",
+        linkers: "Zig 0.17",
+        summary: "no command-export wrappers (CTOR-2 off): every export, the entry's included, names the function itself, and __wasm_call_dtors is no root (CTOR-3 off), so constructors run only where the program calls __wasm_call_ctors and destructors never",
+    },
+    QuirkInfo {
+        quirk: Quirk::InitFunctionsNeedLiveObject,
+        name: "init-functions-need-live-object",
+        id: "QUIRK-ZIG-CTORS",
+        linkers: "Zig 0.17",
+        summary: "an object named on the command line is not live from the start (GC-2 off): its init functions become GC roots only once one of its other symbols is live, so a constructor-only object is dropped and, without live init functions, so is __wasm_call_ctors (CTOR-1)",
     },
 ];
 

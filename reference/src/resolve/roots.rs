@@ -31,7 +31,10 @@ impl Resolver<'_> {
         // wasm-ld 22 and 19); a `-pie` main module has one, and no wrappers
         // (`exports::select`).
         // REL-OUT-SYN: no wrappers and no `__wasm_call_dtors` root with -r.
-        if !ctors_used && !names.iter().any(|(n, _)| n == ctors) && !self.config.export_all && !self.config.shared && !self.config.relocatable {
+        // QUIRK-ZIG-WRAP: Zig 0.17 makes no wrappers and no
+        // `__wasm_call_dtors` root (measured: found/zig_command_export_skips_dtors).
+        let no_wrappers = self.config.quirks.has(Quirk::NoCommandWrappers);
+        if !ctors_used && !names.iter().any(|(n, _)| n == ctors) && !self.config.export_all && !self.config.shared && !self.config.relocatable && !no_wrappers {
             self.res.command_wrappers = true;
             // QUIRK-WILD-WRAP: Wild 0.10's wrapper calls no
             // `__wasm_call_dtors` (measured: found/wild_command_export_skips_dtors).

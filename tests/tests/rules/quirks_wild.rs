@@ -75,14 +75,14 @@ const COMDAT: &str = "comdat-copies-kept";
 
 /// An init function storing `value` into data symbol `target`; returns
 /// the function's symbol.
-fn store_ctor(m: &mut ObjectModel, name: &str, target: u32, value: i32) -> u32 {
+pub(crate) fn store_ctor(m: &mut ObjectModel, name: &str, target: u32, value: i32) -> u32 {
     let mut b = Body::new();
     b.i32_const_addr(target, 0).i32_const(value).i32_store(0);
     m.define_func(name, sig_void(), b, flags::VISIBILITY_HIDDEN)
 }
 
 /// A body loading the i32 at data symbol `d`.
-fn load(d: u32) -> Body {
+pub(crate) fn load(d: u32) -> Body {
     let mut b = Body::new();
     b.i32_const(0).i32_load_sym(d, 0);
     b

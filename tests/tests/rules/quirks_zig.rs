@@ -4,7 +4,7 @@
 //! reads only objects with a `target_features` section, so every object
 //! here has one. A missing Zig fails the test, naming scripts/setup.sh.
 
-use crate::quirks_wild::divergences_from;
+use crate::quirks_wild::{divergences_from, load, store_ctor};
 use crate::support::*;
 use linkcheck_core::discover;
 use linkcheck_core::linker::Linker;
@@ -63,4 +63,84 @@ fn export_missing_ignored() {
     assert!(with.is_empty(), "refld under {SYN}, {EXPORT} diverges from Zig:\n{}", with.join("\n"));
     let without = divergences_from(&zig(), &inputs, &args, &[SYN]);
     assert!(without.iter().any(|d| d.starts_with("outcome")), "without {EXPORT}: {without:?}");
+}
+
+const WRAP: &str = "no-command-wrappers";
+const CTORS: &str = "init-functions-need-live-object";
+
+/// An object with the `target_features` section Zig needs.
+fn zobj() -> linkcheck_object::ObjectModel {
+    let mut m = obj();
+    m.features.push(FeatureModel { prefix: '+', name: "mutable-globals".into() });
+    m
+}
+
+/// `quirk` with `others` makes refld agree with Zig on the link; `others`
+/// alone does not.
+fn quirk_is_zig(inputs: &[(&str, Vec<u8>)], args: &[&str], quirk: &str, others: &[&str]) {
+    let mut all = others.to_vec();
+    all.push(quirk);
+    let with = divergences_from(&zig(), inputs, args, &all);
+    assert!(with.is_empty(), "refld under {all:?} diverges from Zig on {args:?}:\n{}", with.join("\n"));
+    let without = divergences_from(&zig(), inputs, args, others);
+    assert!(!without.is_empty(), "refld under {others:?}, without {quirk}, already agrees with Zig on {args:?}");
+}
+
+#[test]
+fn no_command_wrappers_exports_functions_themselves() {
+    // QUIRK-ZIG-WRAP (found/zig_command_export_skips_dtors): an init
+    // function in a live object and no entry: wasm-ld and refld export a
+    // wrapper of `get` calling `__wasm_call_ctors` first (CTOR-2), Zig
+    // exports `get` itself, so the constructor never runs: 0, not 7.
+    let mut m = zobj();
+    let flag = m.define_data("flag", ".data.flag", &[0; 4], 0);
+    m.define_func("get", sig_i32(), load(flag), 0);
+    let init = store_ctor(&mut m, "ctor1", flag, 7);
+    m.add_init_func(65535, init);
+    let inputs = [("a.o", encode(&m))];
+    quirk_is_zig(&inputs, &["--no-entry", "--export=get"], WRAP, &[SYN]);
+}
+
+#[test]
+fn no_command_wrappers_calls_no_destructors() {
+    // QUIRK-ZIG-WRAP (found/zig_command_export_skips_dtors): the entry
+    // `_start` is exported as it is and the defined `__wasm_call_dtors`
+    // (which would store 100) is dropped with nothing calling it.
+    let mut m = zobj();
+    let flag = m.define_data("flag", ".data.flag", &[0; 4], 0);
+    m.define_func("_start", sig_void(), Body::new(), 0);
+    m.define_func("other", sig_i32(), load(flag), 0);
+    let mut d = zobj();
+    let f = d.undefined_data("flag", 0);
+    store_ctor(&mut d, "__wasm_call_dtors", f, 100);
+    let inputs = [("main.o", encode(&m)), ("dtors.o", encode(&d))];
+    quirk_is_zig(&inputs, &["--export=other"], WRAP, &[SYN, CTORS]);
+}
+
+#[test]
+fn init_functions_need_live_object() {
+    // QUIRK-ZIG-CTORS (found/zig_constructor_of_unreferenced_object_dropped):
+    // `run` calls `__wasm_call_ctors`; a.o's constructor sets `flag` to 7
+    // and a.o is live (`run` reads `flag`), b.o holds only a constructor
+    // adding 30 through its own data. wasm-ld and refld run both
+    // (command-line objects are live from the start, GC-2): 37; Zig only
+    // a.o's: 7.
+    let mut a = zobj();
+    let flag = a.define_data("flag", ".data.flag", &[0; 4], 0);
+    let init = store_ctor(&mut a, "ctor_a", flag, 7);
+    a.add_init_func(100, init);
+    let ctors = a.undefined_func("__wasm_call_ctors", "env", "__wasm_call_ctors", sig_void(), 0);
+    let mut b = Body::new();
+    b.call(ctors).i32_const(0).i32_load_sym(flag, 0);
+    a.define_func("run", sig_i32(), b, 0);
+    let mut other = zobj();
+    let mine = other.define_data("mine", ".data.mine", &[0; 4], 0);
+    let init = store_ctor(&mut other, "ctor_b", mine, 30);
+    other.add_init_func(101, init);
+    let inputs = [("a.o", encode(&a)), ("b.o", encode(&other))];
+    quirk_is_zig(&inputs, &["--no-entry", "--export=run"], CTORS, &[SYN, WRAP]);
+    // With nothing calling `__wasm_call_ctors` and b.o alone, Zig has no
+    // `__wasm_call_ctors` at all (CTOR-1: no live init function).
+    let inputs = [("a.o", encode(&a)), ("b.o", encode(&other))];
+    quirk_is_zig(&inputs[1..], &["--no-entry"], CTORS, &[SYN, WRAP]);
 }
