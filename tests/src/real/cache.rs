@@ -79,7 +79,7 @@ pub fn digest_dir(dir: &Path) -> Result<String> {
 }
 
 /// Size and modification time of a tool binary, for cache keys.
-fn binary_stamp(path: &Path) -> String {
+pub(crate) fn binary_stamp(path: &Path) -> String {
     match fs::metadata(path) {
         Ok(m) => format!("{} {:?}", m.len(), m.modified().ok()),
         Err(_) => "missing".to_string(),

@@ -14,12 +14,33 @@ use linkcheck_core::{CheckOptions, CheckReport, Difference, Linker, Runner};
 use serde_json::{json, Value};
 
 /// Every linker [`linkcheck_core::discover::discover_all`] expects (refld first,
-/// then rust-lld, wasm-ld-14/16/19/22, Wild), then `extra`.
+/// then rust-lld, wasm-ld-14/16/19/22, Wild, Zig), then `extra`.
 ///
 /// Errors: a linker that is missing (the message says what installs it and
 /// names scripts/setup.sh), or two linkers with the same name.
 pub fn all_linkers(extra: Vec<Linker>) -> Result<(Vec<Linker>, Vec<Found>)> {
-    let (found, missing): (Vec<_>, Vec<_>) = linkcheck_core::discover::discover_all().into_iter().partition(|r| r.is_ok());
+    choose_linkers(|_| true, extra)
+}
+
+/// The linkers `real-conform` compares: `linkcheck conform`'s default ones
+/// ([`linkcheck::conform::DEFAULT_LINKERS`]: refld, rust-lld, wasm-ld-19,
+/// wasm-ld-22, Wild) or, with `all`, every one [`all_linkers`] takes
+/// (wasm-ld-14/16 and Zig too), then `extra`.
+///
+/// Errors: as [`all_linkers`], for the linkers chosen.
+pub fn default_linkers(all: bool, extra: Vec<Linker>) -> Result<(Vec<Linker>, Vec<Found>)> {
+    choose_linkers(|name| all || linkcheck::conform::DEFAULT_LINKERS.contains(&name), extra)
+}
+
+/// The discovered linkers `wanted` keeps, in discovery order, then `extra`.
+fn choose_linkers(wanted: impl Fn(&str) -> bool, extra: Vec<Linker>) -> Result<(Vec<Linker>, Vec<Found>)> {
+    let (found, missing): (Vec<_>, Vec<_>) = linkcheck_core::discover::discover_all()
+        .into_iter()
+        .filter(|r| wanted(match r {
+            Ok(f) => &f.name,
+            Err(m) => &m.name,
+        }))
+        .partition(|r| r.is_ok());
     let missing: Vec<Missing> = missing.into_iter().filter_map(Result::err).collect();
     if !missing.is_empty() {
         let lines: Vec<String> = missing.iter().map(|m| format!("  {}: {}", m.name, m.reason)).collect();
@@ -38,6 +59,12 @@ pub fn all_linkers(extra: Vec<Linker>) -> Result<(Vec<Linker>, Vec<Found>)> {
         bail!("two linkers are named `{}`", w[0]);
     }
     Ok((linkers, found))
+}
+
+/// Whether Zig's linker is among `linkers` (by its adapter): the libc
+/// programs then get rows with Zig's libc too.
+pub fn has_zig(linkers: &[Linker]) -> bool {
+    linkers.iter().any(|l| matches!(l, Linker::Zig { .. }))
 }
 
 /// Links `program` with each of `linkers` (the first is the one every other

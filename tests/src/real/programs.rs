@@ -12,6 +12,15 @@ use std::path::{Path, PathBuf};
 /// The programs, in the order `all()` builds them.
 pub const NAMES: [&str; 8] = ["sqlite", "lua", "zlib", "cpp", "multi", "zlib64", "zlib_threads", "rust_std"];
 
+/// The programs that link wasi-libc and can link Zig's instead
+/// ([`crate::real::Libc::Zig`]). Left out: `cpp`, as Zig's libc++ headers
+/// (LLVM 21's, `lib/libcxx/include/__configuration/compiler.h`) support
+/// only Clang 20 and later, and the programs are compiled by clang-19;
+/// `zlib64` and `zlib_threads`, freestanding (no libc); `rust_std`, whose
+/// libc is Debian's self-contained one inside Rust's rlibs (Zig refusing
+/// it is a real outcome).
+pub const ZIG_LIBC_NAMES: [&str; 4] = ["sqlite", "lua", "zlib", "multi"];
+
 /// The folder of `tests/programs/` holding a program's own sources: the
 /// two freestanding zlib builds share `zlib_solo`.
 pub fn source_dir(name: &str) -> &str {
@@ -159,16 +168,41 @@ pub(crate) struct ArchiveSpec {
     pub by_search: bool,
 }
 
+/// The wasi-libc a program compiles against and links with: Debian's
+/// ([`Sysroot::debian`]) or Zig's (`zig_libc.rs`).
+pub(crate) struct Sysroot {
+    /// Header flags of every C and C++ compile (after the target).
+    pub headers: Vec<String>,
+    /// The command start file, linked first.
+    pub crt1: String,
+    /// The folder of `libc.a` (and of the emulation archives, if any).
+    pub lib_dir: String,
+    /// Given after `-lc`: compiler-rt, and Zig's `libzigc.a`.
+    pub after_libc: Vec<String>,
+    /// Whether the `-lwasi-emulated-*` archives exist on their own (Zig
+    /// folds them into `libc.a`).
+    pub emulation_archives: bool,
+}
+
+impl Sysroot {
+    /// Debian's wasi-libc (`/usr/include/wasm32-wasi`, `/usr/lib/wasm32-wasi`)
+    /// and clang-19's builtins.
+    pub fn debian() -> Sysroot {
+        Sysroot {
+            headers: vec!["--sysroot=/".into(), "-isystem".into(), tools::WASI_INCLUDE.into()],
+            crt1: tools::CRT1_COMMAND.into(),
+            lib_dir: tools::WASI_LIB.into(),
+            after_libc: vec![tools::BUILTINS.into()],
+            emulation_archives: true,
+        }
+    }
+}
+
 /// The common start of a C compile command.
-fn c_command(tools: &Tools, flags: &[String]) -> Vec<String> {
-    let mut cmd = vec![
-        tools.clang.to_string_lossy().into_owned(),
-        "--target=wasm32-wasi".into(),
-        "--sysroot=/".into(),
-        "-isystem".into(),
-        tools::WASI_INCLUDE.into(),
-        "-O2".into(),
-    ];
+fn c_command(tools: &Tools, sysroot: &Sysroot, flags: &[String]) -> Vec<String> {
+    let mut cmd = vec![tools.clang.to_string_lossy().into_owned(), "--target=wasm32-wasi".into()];
+    cmd.extend(sysroot.headers.iter().cloned());
+    cmd.push("-O2".into());
     cmd.extend(flags.iter().cloned());
     cmd
 }
@@ -206,6 +240,7 @@ fn c_files(dir: &Path, skip: &[&str]) -> Result<Vec<PathBuf>> {
 pub(crate) fn recipe(
     name: &str,
     tools: &Tools,
+    sysroot: &Sysroot,
     src: &Sources,
     own: &Path,
     out: &Path,
@@ -230,7 +265,7 @@ pub(crate) fn recipe(
             .map(|s| s.to_string())
             .chain([include(&src.sqlite)])
             .collect();
-            let cmd = c_command(tools, &flags);
+            let cmd = c_command(tools, sysroot, &flags);
             r.objects.push(unit(cmd.clone(), own.join("main.c"), out)?);
             r.objects
                 .push(unit(cmd, src.sqlite.join("sqlite3.c"), out)?);
@@ -251,7 +286,7 @@ pub(crate) fn recipe(
             .map(|s| s.to_string())
             .chain([include(&own.join("include")), include(&src.lua)])
             .collect();
-            let cmd = c_command(tools, &flags);
+            let cmd = c_command(tools, sysroot, &flags);
             r.objects.push(unit(cmd.clone(), own.join("main.c"), out)?);
             let lib_dir = out.join("lib");
             for f in c_files(&src.lua, &["lua.c", "luac.c", "onelua.c"])? {
@@ -260,7 +295,7 @@ pub(crate) fn recipe(
             r.libs = vec!["-lwasi-emulated-signal", "-lwasi-emulated-process-clocks"];
         }
         "zlib" => {
-            let cmd = c_command(tools, &["-DHAVE_UNISTD_H".into(), include(&src.zlib)]);
+            let cmd = c_command(tools, sysroot, &["-DHAVE_UNISTD_H".into(), include(&src.zlib)]);
             r.objects.push(unit(cmd.clone(), own.join("main.c"), out)?);
             let lib_dir = out.join("lib");
             let members = c_files(&src.zlib, &[])?
@@ -293,7 +328,7 @@ pub(crate) fn recipe(
             r.cxx = true;
         }
         "multi" => {
-            let cmd = c_command(tools, &[]);
+            let cmd = c_command(tools, sysroot, &[]);
             for f in ["main.c", "ops.c", "table.c", "strong.c"] {
                 r.objects.push(unit(cmd.clone(), own.join(f), out)?);
             }
@@ -339,14 +374,14 @@ pub(crate) fn recipe(
 }
 
 /// The wasm-ld arguments (without `-o`) that link a built recipe.
-pub(crate) fn link_inputs(r: &Recipe) -> Vec<String> {
+pub(crate) fn link_inputs(r: &Recipe, sysroot: &Sysroot) -> Vec<String> {
     if let Some(flags) = &r.freestanding {
         let mut args: Vec<String> = flags.iter().map(|s| s.to_string()).collect();
         args.extend(r.objects.iter().map(|u| u.object.to_string_lossy().into_owned()));
         args.extend(r.archives.iter().map(|a| a.path.to_string_lossy().into_owned()));
         return args;
     }
-    let mut args = vec![tools::CRT1_COMMAND.to_string()];
+    let mut args = vec![sysroot.crt1.clone()];
     args.extend(
         r.objects
             .iter()
@@ -366,7 +401,7 @@ pub(crate) fn link_inputs(r: &Recipe) -> Vec<String> {
             args.push(a.path.to_string_lossy().into_owned());
         }
     }
-    args.push(format!("-L{}", tools::WASI_LIB));
+    args.push(format!("-L{}", sysroot.lib_dir));
     if r.cxx {
         args.extend([
             format!("-L{}", tools::LIBCXX_LIB),
@@ -374,8 +409,10 @@ pub(crate) fn link_inputs(r: &Recipe) -> Vec<String> {
             "-lc++abi".into(),
         ]);
     }
-    args.extend(r.libs.iter().map(|s| s.to_string()));
+    if sysroot.emulation_archives {
+        args.extend(r.libs.iter().map(|s| s.to_string()));
+    }
     args.push("-lc".into());
-    args.push(tools::BUILTINS.into());
+    args.extend(sysroot.after_libc.iter().cloned());
     args
 }

@@ -77,7 +77,7 @@ pub fn find() -> Result<Tools> {
 }
 
 /// `which NAME`: the first executable file called `name` on `PATH`.
-fn which(name: &str) -> Option<PathBuf> {
+pub(crate) fn which(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
         .map(|dir| dir.join(name))
