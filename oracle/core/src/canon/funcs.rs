@@ -11,7 +11,7 @@
 //! are addresses or table slots (sites).
 
 use super::ids::Ctx;
-use super::inputs::{InObject, SymKind};
+use super::inputs::{InObject, InSym, SymKind};
 use super::ops::{render_op, render_site_op, site_kind, site_value, SiteKind};
 use super::output::OutModule;
 use super::{Item, Value};
@@ -118,14 +118,30 @@ pub(crate) fn match_functions<'a>(ctx: &Ctx<'a, '_>) -> Vec<FuncOrigin<'a>> {
             best = None;
         }
         origins.push(match best {
-            Some((_, m)) => {
+            Some((_, mut m)) => {
                 used.insert((m.obj, m.index));
+                m.symbol = m.symbol.map(|s| first_alias(ctx.ins[m.obj].symbols.as_slice(), m.index, s));
                 FuncOrigin::Input(m)
             }
             None => FuncOrigin::Unmatched { ops, locals },
         });
     }
     origins
+}
+
+/// The symbol naming function `index` of an object whose symbol `s`
+/// defines it: the first global symbol of its symbol table defining it (a
+/// musl `weak_alias`, C++'s D1/D2 destructors), so that the name does not
+/// depend on which alias a linker writes in the name section (wasm-ld the
+/// first, Wild and Zig the one a reference went through:
+/// corpus/found/zig_alias_named_by_reference); `s` itself when it is local
+/// or no other global symbol defines the function.
+fn first_alias(symbols: &[InSym], index: u32, s: u32) -> u32 {
+    if symbols[s as usize].is_local() {
+        return s;
+    }
+    let defines = |t: &InSym| t.kind == SymKind::Func && t.is_defined() && !t.is_local() && t.index == index && t.name.is_some();
+    symbols.iter().position(defines).map_or(s, |i| i as u32)
 }
 
 /// A name without whitespace (demanglers differ in spacing: `> >`, `>>`).
