@@ -116,14 +116,19 @@ pub(crate) fn check_requested(config: &Config, res: &Resolution, diags: &mut Dia
 /// `--export`, `--export-if-defined`) or an export root; a name exported
 /// once only. `live` holds the live symbols; `has_init`: some live init
 /// function runs (CTOR-2 wraps exported functions only then, or when
-/// `__wasm_call_dtors` is defined).
-pub(crate) fn select(config: &Config, res: &Resolution, live: &HashSet<SymbolId>, has_init: bool) -> Exports {
+/// `__wasm_call_dtors` is defined); `unexported`: requested names not
+/// exported all the same (QUIRK-ZIG-EXPORT-REACHED, `LiveSet::unexported`).
+pub(crate) fn select(config: &Config, res: &Resolution, live: &HashSet<SymbolId>, unexported: &HashSet<SymbolId>, has_init: bool) -> Exports {
     let memory = (!config.import_memory || config.export_memory) && res.defines_memory(config.quirks);
     let mut out = Exports { memory, table: config.export_table, symbols: Vec::new() };
     // WRAP-1 (measured): a requested name marks the symbol a lookup by that
     // name finds, exported under its own name (`--export=NAME` of a
     // wrapped NAME exports `__wrap_NAME`).
-    let requested: HashSet<SymbolId> = config.entry.iter().chain(&config.exports).chain(&config.exports_if_defined).filter_map(|n| res.table.find(n)).collect();
+    let mut requested: HashSet<SymbolId> = config.entry.iter().chain(&config.exports).chain(&config.exports_if_defined).filter_map(|n| res.table.find(n)).collect();
+    // QUIRK-ZIG-EXPORT-REACHED: Zig 0.17 loses some of them.
+    for sid in unexported {
+        requested.remove(sid);
+    }
     let mut names: HashSet<String> = HashSet::default();
     if out.memory {
         names.insert(config.memory_export_name().into());

@@ -148,7 +148,7 @@ pub fn link_with_reports(config: &Config, provider: &dyn InputProvider, reports:
     diags.stop_if_errors()?;
     let init = init::init_order(&res, &live);
     // REL-OUT-EXPORTS: relocatable output has no exports.
-    let exports = if config.relocatable { exports::Exports::default() } else { exports::select(config, &res, &live.symbols, !init.0.is_empty()) };
+    let exports = if config.relocatable { exports::Exports::default() } else { exports::select(config, &res, &live.symbols, &live.unexported, !init.0.is_empty()) };
     exports::check_exported_tls_globals(config, &res, &exports, &mut diags);
     diags.stop_if_errors()?;
     let layout = layout::lay_out(config, &res, &live, &undefined, &exports, &pic).map_err(|errors| {

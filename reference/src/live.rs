@@ -55,6 +55,8 @@ pub struct LiveSet {
     pub files: Vec<bool>,
     /// Uses of global symbols from live chunks, in file order.
     pub uses: Vec<SymbolUse>,
+    /// Requested exports left out all the same (QUIRK-ZIG-EXPORT-REACHED).
+    pub unexported: HashSet<SymbolId>,
 }
 
 impl LiveSet {
@@ -180,7 +182,50 @@ pub(crate) fn mark_live(config: &Config, res: &Resolution) -> LiveSet {
     // one file's undefined symbols reported in the order its chunks use
     // them), a chunk's relocations in order (the sort is stable).
     m.live.uses.sort_by_key(|u| (u.file, u.chunk));
+    m.live.unexported = exports_lost_when_reached(config, res);
     m.live
+}
+
+/// QUIRK-ZIG-EXPORT-REACHED: the `--export` names whose export Zig 0.17
+/// loses. Zig takes the roots (the entry and the `--export` names defined
+/// by a function) in definition order (files in load order, each file's
+/// symbols in table order), marking what each reaches through relocations;
+/// an `--export` root no input references through an undefined symbol
+/// that is already reached when its turn comes is marked but not exported
+/// (measured: corpus/found/zig_export_of_reached_function_dropped).
+/// Empty without the quirk.
+fn exports_lost_when_reached(config: &Config, res: &Resolution) -> HashSet<SymbolId> {
+    let mut lost = HashSet::default();
+    if !config.quirks.has(Quirk::ExportOfReachedFunctionDropped) {
+        return lost;
+    }
+    let names = config.entry.iter().map(|n| (n, true)).chain(config.exports.iter().map(|n| (n, false)));
+    let mut roots: Vec<(FileId, SymbolIndex, SymbolId, bool)> = Vec::new();
+    for (name, entry) in names {
+        let Some(sid) = res.table.find(name) else { continue };
+        let sym = &res.table.symbols[sid];
+        if let (SymbolKind::Function, &Def::Defined { file, sym: index }) = (sym.kind, &sym.def) {
+            if !roots.iter().any(|r| r.2 == sid) {
+                roots.push((file, index, sid, entry));
+            }
+        }
+    }
+    roots.sort_by_key(|r| (r.0, r.1));
+    // Every file counts as live already, so that reaching one adds no init
+    // functions: only relocations are followed.
+    let mut m = Marker { res, live: LiveSet { files: vec![true; res.files.len()], ..Default::default() }, queue: Vec::new() };
+    for (file, index, sid, entry) in roots {
+        let obj = &res.files[file];
+        let own = Chunk::Function(file, DefinedIndex(obj.symbols[index.index()].index - obj.num_imported_funcs()));
+        if m.live.chunks.contains(&own) && !entry && res.table.symbols[sid].refs.is_empty() && !is_export_root(config, res, sid) {
+            lost.insert(sid);
+        }
+        m.symbol(sid);
+        while let Some(c) = m.queue.pop() {
+            m.scan(c);
+        }
+    }
+    lost
 }
 
 /// Whether garbage collection runs (GC-1..GC-3): `--gc-sections`, wasm-ld's

@@ -82,6 +82,10 @@ pub enum Quirk {
     /// QUIRK-ZIG-CTORS (Zig 0.17): an object's init functions are GC roots
     /// only once something else of the object is live.
     InitFunctionsNeedLiveObject,
+    /// QUIRK-ZIG-EXPORT-REACHED (Zig 0.17): an `--export` function already
+    /// reached from an earlier root of the definition order is not
+    /// exported.
+    ExportOfReachedFunctionDropped,
 }
 
 /// What a quirk is, for `--help`, `linkcheck quirks` and SPEC.md.
@@ -246,6 +250,13 @@ pub const QUIRKS: &[QuirkInfo] = &[
         id: "QUIRK-ZIG-CTORS",
         linkers: "Zig 0.17",
         summary: "an object named on the command line is not live from the start (GC-2 off): its init functions become GC roots only once one of its other symbols is live, so a constructor-only object is dropped and, without live init functions, so is __wasm_call_ctors (CTOR-1)",
+    },
+    QuirkInfo {
+        quirk: Quirk::ExportOfReachedFunctionDropped,
+        name: "export-of-reached-function-dropped",
+        id: "QUIRK-ZIG-EXPORT-REACHED",
+        linkers: "Zig 0.17",
+        summary: "the entry and the --export functions are taken in definition order (files in load order, symbols in table order), each marking what its relocations reach; an --export function no input references through an undefined symbol and that an earlier one already reached is kept but not exported (EXP-1 off for it)",
     },
 ];
 

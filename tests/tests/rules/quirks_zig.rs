@@ -144,3 +144,44 @@ fn init_functions_need_live_object() {
     let inputs = [("a.o", encode(&a)), ("b.o", encode(&other))];
     quirk_is_zig(&inputs[1..], &["--no-entry"], CTORS, &[SYN, WRAP]);
 }
+
+const REACHED: &str = "export-of-reached-function-dropped";
+
+#[test]
+fn export_of_reached_function_dropped() {
+    // QUIRK-ZIG-EXPORT-REACHED (found/zig_export_of_reached_function_dropped):
+    // `f2`, first in the symbol table, calls `f0`; both are exported.
+    // wasm-ld and refld export both, Zig only `f2`, whatever the order of
+    // the flags.
+    let mut m = zobj();
+    let f0 = m.undefined_func("f0", "env", "f0", sig_i32(), 0);
+    let mut b = Body::new();
+    b.local_get(0).call(f0);
+    m.define_func("f2", sig_i32(), b, 0);
+    let mut d = zobj();
+    d.define_func("f0", sig_i32(), ret(4), 0);
+    // One object defining both: f2 then f0.
+    let mut one = zobj();
+    let f0_sym = one.symbols.len() as u32 + 1;
+    let mut b = Body::new();
+    b.local_get(0).call(f0_sym);
+    one.define_func("f2", sig_i32(), b, 0);
+    one.define_func("f0", sig_i32(), ret(4), 0);
+    let inputs = [("a.o", encode(&one))];
+    for args in [["--no-entry", "--export=f2", "--export=f0"], ["--no-entry", "--export=f0", "--export=f2"]] {
+        quirk_is_zig(&inputs, &args, REACHED, &[SYN, WRAP, CTORS]);
+    }
+    // The entry reaching it counts too.
+    let mut e = zobj();
+    let f0_sym = e.symbols.len() as u32 + 1;
+    let mut b = Body::new();
+    b.i32_const(1).call(f0_sym).drop();
+    e.define_func("_start", sig_void(), b, 0);
+    e.define_func("f0", sig_i32(), ret(4), 0);
+    quirk_is_zig(&[("a.o", encode(&e))], &["--export=f0"], REACHED, &[SYN, WRAP, CTORS]);
+    // A reference through an undefined symbol (f2 in a.o, f0 in b.o) keeps
+    // the export: with the quirk refld still agrees with Zig.
+    let inputs = [("a.o", encode(&m)), ("b.o", encode(&d))];
+    let with = divergences_from(&zig(), &inputs, &["--no-entry", "--export=f2", "--export=f0"], &[SYN, WRAP, CTORS, REACHED]);
+    assert!(with.is_empty(), "refld under the quirk diverges from Zig across objects:\n{}", with.join("\n"));
+}
