@@ -110,6 +110,7 @@ fn entry(linker: &str, key: &str, cases: &[&str], note: &str) -> KnownBug {
         right: "*".into(),
         cases: Some(cases.iter().map(|c| c.to_string()).collect()),
         message: None,
+        args: None,
         note: note.into(),
     }
 }
@@ -138,6 +139,13 @@ fn known_entries_match_linker_key_values_and_case_patterns() {
     assert!(said.covers_with_messages("wild", None, "outcome", "rejected", "crashed", &words));
     assert!(!said.covers_with_messages("wild", None, "outcome", "rejected", "crashed", &["error: other".to_string()]));
     assert!(!said.covers("wild", None, "outcome", "rejected", "crashed"), "no messages, no match");
+    // Arguments: only on a link whose command line has them all.
+    let on = KnownBug { args: Some(vec!["--allow-undefined".into()]), ..values.clone() };
+    let line = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert!(on.covers_on_link("wild", None, "outcome", "rejected", "crashed", &[], &line(&["-o", "x", "--allow-undefined", "a.o"])));
+    assert!(!on.covers_on_link("wild", None, "outcome", "rejected", "crashed", &[], &line(&["-o", "x", "a.o"])));
+    assert!(!on.covers_on_link("wild", None, "outcome", "rejected", "crashed", &[], &line(&["--allow-undefined-file=u.txt"])), "whole arguments");
+    assert!(!on.covers("wild", None, "outcome", "rejected", "crashed"), "no command line, no match");
 }
 
 #[test]

@@ -87,6 +87,11 @@ pub(crate) fn decide(config: &Config, res: &Resolution, live: &LiveSet, diags: &
                 let (module, field) = res.import_of(sid);
                 Fate::Import { module, field }
             }
+            // QUIRK-ZIG-WEAK-UND: Zig 0.17 imports it like a strong one.
+            SymbolKind::Function if weak && config.quirks.has(Quirk::WeakUndefinedImported) => {
+                let (module, field) = res.import_of(sid);
+                Fate::Import { module, field }
+            }
             SymbolKind::Function if weak => Fate::WeakStub,
             // UND-DYNAMIC: undefined data is no import; its absolute
             // addresses are errors (`report`), nothing else needs a value.

@@ -86,6 +86,14 @@ pub enum Quirk {
     /// reached from an earlier root of the definition order is not
     /// exported.
     ExportOfReachedFunctionDropped,
+    /// QUIRK-ZIG-WEAK (Zig 0.17): of two weak definitions the last wins.
+    LastWeakDefinitionWins,
+    /// QUIRK-ZIG-WEAK-UND (Zig 0.17): an undefined weak function is
+    /// imported like a strong one.
+    WeakUndefinedImported,
+    /// QUIRK-ZIG-WEAK-EXTRACT (Zig 0.17): a weak reference extracts an
+    /// archive member as a strong one does.
+    WeakReferencesExtract,
 }
 
 /// What a quirk is, for `--help`, `linkcheck quirks` and SPEC.md.
@@ -257,6 +265,27 @@ pub const QUIRKS: &[QuirkInfo] = &[
         id: "QUIRK-ZIG-EXPORT-REACHED",
         linkers: "Zig 0.17",
         summary: "the entry and the --export functions are taken in definition order (files in load order, symbols in table order), each marking what its relocations reach; an --export function no input references through an undefined symbol and that an earlier one already reached is kept but not exported (EXP-1 off for it)",
+    },
+    QuirkInfo {
+        quirk: Quirk::LastWeakDefinitionWins,
+        name: "last-weak-definition-wins",
+        id: "QUIRK-ZIG-WEAK",
+        linkers: "Zig 0.17",
+        summary: "a weak definition replaces an earlier weak one (SYM-2 off between weak definitions): the last weak definition in load order wins; a strong one still wins over both",
+    },
+    QuirkInfo {
+        quirk: Quirk::WeakUndefinedImported,
+        name: "weak-undefined-imported",
+        id: "QUIRK-ZIG-WEAK-UND",
+        linkers: "Zig 0.17",
+        summary: "a live undefined weak function is imported like a strong one where undefined functions are imported (UND-WEAK-FUNC off): no undefined_weak stub, its address a table slot of the import, not 0",
+    },
+    QuirkInfo {
+        quirk: Quirk::WeakReferencesExtract,
+        name: "weak-references-extract",
+        id: "QUIRK-ZIG-WEAK-EXTRACT",
+        linkers: "Zig 0.17",
+        summary: "a weak function or data reference extracts the archive member defining its name, as a strong one does (AR-2 off): the weak symbol is then defined, not null",
     },
 ];
 

@@ -22,6 +22,8 @@ impl Resolver<'_> {
         // QUIRK-LAZY-LOCAL (measured, wasm-ld 19; not 14, 16, 22): local
         // symbols too.
         let locals = self.config.quirks.has(crate::quirks::Quirk::LazyLocalSymbols);
+        // QUIRK-ZIG-WEAK-EXTRACT: weak references extract too (AR-2 off).
+        let weak_extracts = self.config.quirks.has(crate::quirks::Quirk::WeakReferencesExtract);
         for e in entries.into_iter().filter(|e| !e.local || locals) {
             let (sid, created) = self.res.table.insert(&e.name, e.kind);
             // TRACE-2 (measured): a lazy symbol made for a traced name, or
@@ -39,7 +41,7 @@ impl Resolver<'_> {
             // meets the references' signatures, SIG-VARIANT).
             // DYN-SHLIB (measured): a library's symbol extracts nothing.
             if sym.def == Def::Undefined && sym.shared.is_none() {
-                if reference_extracts(sym.kind, sym.weak) {
+                if reference_extracts(sym.kind, sym.weak && !weak_extracts) {
                     // WHY-1: the file that made the undefined symbol.
                     let reference = self.res.origin_name(sid);
                     self.extract(id, &reference, &e.name)?;

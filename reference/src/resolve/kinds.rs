@@ -58,7 +58,7 @@ impl Resolver<'_> {
                 // member (or, for a weak function or data reference, marks
                 // the lazy symbol weak) without looking at its kind; the
                 // reference joins the symbol, as SYM-5's undefined case.
-                if reference_extracts(new.kind, new.weak) {
+                if reference_extracts(new.kind, new.weak && !self.config.quirks.has(Quirk::WeakReferencesExtract)) {
                     let (file, name) = (self.res.files[new.file].name.clone(), self.res.table.symbols[sid].name.clone());
                     self.extract(member, &file, &name)?;
                 } else {

@@ -65,7 +65,12 @@ impl Resolver<'_> {
         let (target, new_variant) = if self.checks_signatures() { signatures::definition_target(&mut self.res, sid, (fid, sym)) } else { (sid, false) };
         // wasm-ld weighs a definition against the symbol it met (`sid`),
         // also when it lands on an existing variant.
-        let action = if new_variant { DefineAction::Replace } else { define_action(&self.res.table.symbols[sid], weak) };
+        let mut action = if new_variant { DefineAction::Replace } else { define_action(&self.res.table.symbols[sid], weak) };
+        // QUIRK-ZIG-WEAK: Zig 0.17 takes the last of two weak definitions
+        // (measured: corpus/found/zig_last_weak_definition_wins).
+        if action == DefineAction::Keep && self.res.table.symbols[sid].weak_def && self.config.quirks.has(Quirk::LastWeakDefinitionWins) {
+            action = DefineAction::Replace;
+        }
         match action {
             DefineAction::Replace => self.define(target, fid, sym, weak),
             DefineAction::Keep => {}
@@ -145,9 +150,11 @@ impl Resolver<'_> {
             return Ok(sid);
         }
         let checks_signatures = self.checks_signatures();
+        // QUIRK-ZIG-WEAK-EXTRACT: weak references extract too (AR-2 off).
+        let weak_extracts = self.config.quirks.has(Quirk::WeakReferencesExtract);
         let sym = &mut self.res.table.symbols[sid];
         if let Def::Lazy { member } = sym.def {
-            if !reference_extracts(sym.kind, r.weak) {
+            if !reference_extracts(sym.kind, r.weak && !weak_extracts) {
                 // AR-2: a weak reference leaves the symbol lazy and weak,
                 // with this reference's signature (wasm-ld, measured; but
                 // see SIG-LAZY).

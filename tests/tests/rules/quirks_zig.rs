@@ -185,3 +185,76 @@ fn export_of_reached_function_dropped() {
     let with = divergences_from(&zig(), &inputs, &["--no-entry", "--export=f2", "--export=f0"], &[SYN, WRAP, CTORS, REACHED]);
     assert!(with.is_empty(), "refld under the quirk diverges from Zig across objects:\n{}", with.join("\n"));
 }
+
+const WEAK: &str = "last-weak-definition-wins";
+
+#[test]
+fn last_weak_definition_wins() {
+    // QUIRK-ZIG-WEAK (found/zig_last_weak_definition_wins): first.o and
+    // second.o both define `value` (a function) and `level` (data) weakly;
+    // `run` returns value() * 10 + level. wasm-ld and refld take first.o's
+    // (SYM-2): 11; Zig second.o's: 22.
+    let mut main = zobj();
+    let value = main.undefined_func("value", "env", "value", sig_i32(), 0);
+    let level = main.undefined_data("level", 0);
+    let mut b = Body::new();
+    b.i32_const(0).call(value).i32_const(10).i32_mul().i32_const(0).i32_load_sym(level, 0).i32_add();
+    main.define_func("run", sig_i32(), b, 0);
+    let weak = |v: i32| {
+        let mut m = zobj();
+        m.define_func("value", sig_i32(), ret(v), flags::BINDING_WEAK);
+        m.define_data("level", ".data.level", &[v as u8, 0, 0, 0], flags::BINDING_WEAK);
+        encode(&m)
+    };
+    let inputs = [("main.o", encode(&main)), ("first.o", weak(1)), ("second.o", weak(2))];
+    quirk_is_zig(&inputs, &["--no-entry", "--export=run"], WEAK, &[SYN, WRAP, CTORS, REACHED]);
+    // A strong definition still wins over both.
+    let mut strong = zobj();
+    strong.define_func("value", sig_i32(), ret(3), 0);
+    strong.define_data("level", ".data.level", &[3, 0, 0, 0], 0);
+    let inputs = [("main.o", encode(&main)), ("first.o", weak(1)), ("strong.o", encode(&strong)), ("second.o", weak(2))];
+    let with = divergences_from(&zig(), &inputs, &["--no-entry", "--export=run"], &[SYN, WRAP, CTORS, REACHED, WEAK]);
+    assert!(with.is_empty(), "refld under {WEAK} diverges from Zig with a strong definition:\n{}", with.join("\n"));
+}
+
+const WEAK_UND: &str = "weak-undefined-imported";
+const UND: &str = "undefined-allowed";
+
+#[test]
+fn weak_undefined_imported() {
+    // QUIRK-ZIG-WEAK-UND (found/zig_weak_undefined_imported_under_allow_undefined):
+    // `run` calls the undefined weak `maybe` and takes its address. Under
+    // --allow-undefined wasm-ld and refld give it a trapping stub and the
+    // address 0 (UND-WEAK-FUNC); Zig imports `env.maybe`.
+    let mut m = zobj();
+    let maybe = m.undefined_func("maybe", "env", "maybe", sig_i32(), flags::BINDING_WEAK);
+    let mut b = Body::new();
+    b.i32_const_table(maybe).drop().i32_const(0).call(maybe);
+    m.define_func("run", sig_i32(), b, 0);
+    let inputs = [("a.o", encode(&m))];
+    quirk_is_zig(&inputs, &["--no-entry", "--export=run", "--allow-undefined"], WEAK_UND, &[SYN, WRAP, CTORS, REACHED, UND]);
+}
+
+const WEAK_EXTRACT: &str = "weak-references-extract";
+
+#[test]
+fn weak_references_extract() {
+    // QUIRK-ZIG-WEAK-EXTRACT (corpus basic/weak_undefined_is_null,
+    // undefined/weak_reference_does_not_extract): `run` calls the weak
+    // `maybe` and reads the weak data `level`, both defined by lib.a's
+    // members. wasm-ld and refld extract neither (AR-2): a trapping stub
+    // and address 0; Zig extracts both.
+    let mut m = zobj();
+    let maybe = m.undefined_func("maybe", "env", "maybe", sig_i32(), flags::BINDING_WEAK);
+    let level = m.undefined_data("level", flags::BINDING_WEAK);
+    let mut b = Body::new();
+    b.i32_const(0).i32_load_sym(level, 0).drop().i32_const(0).call(maybe);
+    m.define_func("run", sig_i32(), b, 0);
+    let mut f = zobj();
+    f.define_func("maybe", sig_i32(), ret(3), 0);
+    let mut d = zobj();
+    d.define_data("level", ".data.level", &[5, 0, 0, 0], 0);
+    let lib = archive(&[("f.o", &encode(&f)), ("d.o", &encode(&d))]);
+    let inputs = [("a.o", encode(&m)), ("lib.a", lib)];
+    quirk_is_zig(&inputs, &["--no-entry", "--export=run"], WEAK_EXTRACT, &[SYN, WRAP, CTORS, REACHED, UND, WEAK_UND]);
+}

@@ -79,6 +79,11 @@ pub struct KnownBug {
     /// (an `outcome` of `rejected`) say too little. Absent: any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// Arguments the link's command line must all have, as written
+    /// (`--allow-undefined`): the bug's trigger, for a crash that prints
+    /// nothing to match `message` against. Absent: any command line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub args: Option<Vec<String>>,
     /// The corpus/found case explaining the bug.
     pub note: String,
 }
@@ -106,7 +111,24 @@ impl KnownBug {
         right: &str,
         messages: &[String],
     ) -> bool {
-        self.message.as_ref().is_none_or(|p| messages.iter().any(|m| glob(p, m)))
+        self.covers_on_link(linker, case, key, left, right, messages, &[])
+    }
+
+    /// [`KnownBug::covers_with_messages`] on a link whose command line is
+    /// `args`, for an entry with `args`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn covers_on_link(
+        &self,
+        linker: &str,
+        case: Option<&str>,
+        key: &str,
+        left: &str,
+        right: &str,
+        messages: &[String],
+        args: &[String],
+    ) -> bool {
+        self.args.as_ref().is_none_or(|want| want.iter().all(|w| args.contains(w)))
+            && self.message.as_ref().is_none_or(|p| messages.iter().any(|m| glob(p, m)))
             && self.linker == linker
             && glob(&self.key, key)
             && glob(&self.left, left)
@@ -288,13 +310,13 @@ impl Policy {
     }
 
     /// Marks the divergences of `cmp` a `[[known]]` entry covers with its
-    /// note (on `case`, with the other linker's `messages`, as
-    /// [`KnownBug::covers_with_messages`]); returns how many.
-    pub fn mark_known(&self, cmp: &mut Comparison, case: Option<&str>, messages: &[String]) -> usize {
+    /// note (on `case`, with the other linker's `messages`, the link's
+    /// `args`, as [`KnownBug::covers_on_link`]); returns how many.
+    pub fn mark_known(&self, cmp: &mut Comparison, case: Option<&str>, messages: &[String], args: &[String]) -> usize {
         let mut marked = 0;
         for d in cmp.differences.iter_mut().filter(|d| d.known.is_none()) {
             let key = d.key.to_string();
-            let found = self.known.iter().find(|k| k.covers_with_messages(&cmp.right, case, &key, &d.left, &d.right, messages));
+            let found = self.known.iter().find(|k| k.covers_on_link(&cmp.right, case, &key, &d.left, &d.right, messages, args));
             if let Some(k) = found {
                 d.known = Some(k.note.clone());
                 marked += 1;
@@ -306,11 +328,11 @@ impl Policy {
     /// [`Policy::mark_known`] for every comparison of `report`, each with
     /// its linker's messages.
     pub fn mark_known_report(&self, report: &mut CheckReport, case: Option<&str>) -> usize {
-        let CheckReport { linkers, comparisons, .. } = report;
+        let CheckReport { linkers, comparisons, args, .. } = report;
         let mut marked = 0;
         for cmp in comparisons {
             let messages = linkers.iter().find(|l| l.name == cmp.right).map(messages_of).unwrap_or_default();
-            marked += self.mark_known(cmp, case, &messages);
+            marked += self.mark_known(cmp, case, &messages, args);
         }
         marked
     }
