@@ -91,7 +91,9 @@ pub(crate) fn mark_live(config: &Config, res: &Resolution) -> LiveSet {
             let sym = &res.table.symbols[*sid];
             !sym.is_undefined() && (sym.def != Def::SignatureStub || config.entry.as_ref() == Some(name))
         };
-        if let Some(sid) = res.table.find(name).filter(root) {
+        // QUIRK-ZIG-EXPORT-DATA: Zig 0.17 takes no data symbol as a root.
+        let data_ignored = |sid: &SymbolId| config.quirks.has(Quirk::DataExportsIgnored) && config.exports.contains(name) && res.table.symbols[*sid].kind == SymbolKind::Data;
+        if let Some(sid) = res.table.find(name).filter(root).filter(|s| !data_ignored(s)) {
             m.symbol(sid);
         }
     }
@@ -193,9 +195,14 @@ pub(crate) fn mark_live(config: &Config, res: &Resolution) -> LiveSet {
 /// an `--export` root no input references through an undefined symbol
 /// that is already reached when its turn comes is marked but not exported
 /// (measured: corpus/found/zig_export_of_reached_function_dropped).
-/// Empty without the quirk.
+/// Under QUIRK-ZIG-EXPORT-DATA every requested data symbol too. Empty
+/// without either quirk.
 fn exports_lost_when_reached(config: &Config, res: &Resolution) -> HashSet<SymbolId> {
     let mut lost = HashSet::default();
+    // QUIRK-ZIG-EXPORT-DATA: no requested data symbol is exported.
+    if config.quirks.has(Quirk::DataExportsIgnored) {
+        lost.extend(config.exports.iter().filter_map(|n| res.table.find(n)).filter(|&s| res.table.symbols[s].kind == SymbolKind::Data));
+    }
     if !config.quirks.has(Quirk::ExportOfReachedFunctionDropped) {
         return lost;
     }

@@ -369,7 +369,8 @@ fn imports(config: &Config, res: &Resolution, live: &LiveSet, und: &Undefined, p
             OutImportKind::Tag(_) => (&mut l.num_imported_tags, &mut l.symbol_tag),
             _ => (&mut l.num_imported_tables, &mut no_map),
         };
-        if let Some(&i) = seen.get(&key) {
+        // QUIRK-ZIG-DEDUP: Zig 0.17 imports each symbol on its own.
+        if let Some(&i) = seen.get(&key).filter(|_| !config.quirks.has(Quirk::ImportsNotDeduplicated)) {
             map.insert(sid, i);
             continue;
         }

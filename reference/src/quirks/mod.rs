@@ -94,6 +94,15 @@ pub enum Quirk {
     /// QUIRK-ZIG-WEAK-EXTRACT (Zig 0.17): a weak reference extracts an
     /// archive member as a strong one does.
     WeakReferencesExtract,
+    /// QUIRK-ZIG-DEDUP (Zig 0.17): imports equal in module, field and
+    /// type are not merged.
+    ImportsNotDeduplicated,
+    /// QUIRK-ZIG-WEAK-OWN (Zig 0.17): QUIRK-WILD-WEAK-OWN for data
+    /// symbols alone.
+    WeakDataBindsOwnReferences,
+    /// QUIRK-ZIG-EXPORT-DATA (Zig 0.17): `--export` of a data symbol
+    /// neither exports nor roots it.
+    DataExportsIgnored,
 }
 
 /// What a quirk is, for `--help`, `linkcheck quirks` and SPEC.md.
@@ -286,6 +295,27 @@ pub const QUIRKS: &[QuirkInfo] = &[
         id: "QUIRK-ZIG-WEAK-EXTRACT",
         linkers: "Zig 0.17",
         summary: "a weak function or data reference extracts the archive member defining its name, as a strong one does (AR-2 off): the weak symbol is then defined, not null",
+    },
+    QuirkInfo {
+        quirk: Quirk::ImportsNotDeduplicated,
+        name: "imports-not-deduplicated",
+        id: "QUIRK-ZIG-DEDUP",
+        linkers: "Zig 0.17",
+        summary: "every imported symbol gets an import of its own (UND-DEDUP off): two symbols imported as the same module, field and type are two imports",
+    },
+    QuirkInfo {
+        quirk: Quirk::WeakDataBindsOwnReferences,
+        name: "weak-data-binds-own-references",
+        id: "QUIRK-ZIG-WEAK-OWN",
+        linkers: "Zig 0.17",
+        summary: "an object's references to data it defines weakly resolve to its own definition when another one won (SYM-2, SYM-3 for that object's data references), as QUIRK-WILD-WEAK-OWN does for functions and data; function references keep the winner",
+    },
+    QuirkInfo {
+        quirk: Quirk::DataExportsIgnored,
+        name: "data-exports-ignored",
+        id: "QUIRK-ZIG-EXPORT-DATA",
+        linkers: "Zig 0.17",
+        summary: "--export of a data symbol is no GC root and gives no export (EXP-1, GC-1 off for data): the data is kept only if something else reaches it, and no global holds its address",
     },
 ];
 

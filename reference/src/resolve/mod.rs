@@ -176,7 +176,10 @@ pub(crate) fn resolve(config: &Config, provider: &dyn InputProvider, diags: &mut
         r.res.left_lazy = r.res.table.symbols.iter().enumerate().filter(|(_, s)| matches!(s.def, Def::Lazy { member } if members[member.index()].is_none())).map(|(i, _)| SymbolId::from(i)).collect();
     }
     if config.quirks.has(crate::quirks::Quirk::WeakDefinitionsBindOwnReferences) {
-        r.bind_own_weak_definitions();
+        r.bind_own_weak_definitions(false);
+    } else if config.quirks.has(crate::quirks::Quirk::WeakDataBindsOwnReferences) {
+        // QUIRK-ZIG-WEAK-OWN: Zig 0.17 does it for data alone.
+        r.bind_own_weak_definitions(true);
     }
     Ok(r.res)
 }

@@ -208,13 +208,13 @@ impl Resolver<'_> {
     /// binds them so (measured: found/wild_weak_definition_binds_own_references;
     /// two weak definitions: each object calls, and takes the address of,
     /// its own copy). A definition COMDAT-1 discarded is no definition.
-    pub(super) fn bind_own_weak_definitions(&mut self) {
+    pub(super) fn bind_own_weak_definitions(&mut self, data_only: bool) {
         let res = &mut self.res;
         for (f, obj) in res.files.iter().enumerate() {
             let f = FileId::from(f);
             for (i, s) in obj.symbols.iter().enumerate() {
                 let Some(sid) = res.file_syms[f][i] else { continue };
-                if !s.is_defined() || !s.is_weak() {
+                if !s.is_defined() || !s.is_weak() || (data_only && s.kind != SymbolKind::Data) {
                     continue;
                 }
                 let own = Def::Defined { file: f, sym: SymbolIndex::from(i) };

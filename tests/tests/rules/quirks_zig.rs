@@ -258,3 +258,66 @@ fn weak_references_extract() {
     let inputs = [("a.o", encode(&m)), ("lib.a", lib)];
     quirk_is_zig(&inputs, &["--no-entry", "--export=run"], WEAK_EXTRACT, &[SYN, WRAP, CTORS, REACHED, UND, WEAK_UND]);
 }
+
+const DEDUP: &str = "imports-not-deduplicated";
+
+#[test]
+fn imports_not_deduplicated() {
+    // QUIRK-ZIG-DEDUP (found/zig_same_import_not_deduplicated): `get_a` in
+    // a.o and `get_b` in b.o are both `host.get: () -> i32`; wasm-ld and
+    // refld write one import (UND-DEDUP), Zig two.
+    let mut a = zobj();
+    let get_a = a.undefined_func("get_a", "host", "get", sig_i32(), flags::EXPLICIT_NAME);
+    let mut b = Body::new();
+    b.i32_const(0).call(get_a);
+    a.define_func("run_a", sig_i32(), b, 0);
+    let mut other = zobj();
+    let get_b = other.undefined_func("get_b", "host", "get", sig_i32(), flags::EXPLICIT_NAME);
+    let mut b = Body::new();
+    b.i32_const(0).call(get_b);
+    other.define_func("run_b", sig_i32(), b, 0);
+    let inputs = [("a.o", encode(&a)), ("b.o", encode(&other))];
+    quirk_is_zig(&inputs, &["--no-entry", "--export=run_a", "--export=run_b"], DEDUP, &[SYN, WRAP, CTORS, REACHED]);
+}
+
+const WEAK_OWN: &str = "weak-data-binds-own-references";
+
+#[test]
+fn weak_data_binds_own_references() {
+    // QUIRK-ZIG-WEAK-OWN (found/zig_weak_definition_binds_own_data_references):
+    // weak.o defines `level` (data) and `value` (a function) weakly and
+    // reads both in `run`; strong.o, later, defines both strongly. wasm-ld
+    // and refld bind every reference to the strong ones (SYM-3): 2 * 10 + 1;
+    // Zig binds weak.o's data reference to its own `level` but its call to
+    // the strong `value`: 2 * 10 + 7.
+    let mut w = zobj();
+    let level = w.define_data("level", ".data.level", &[7, 0, 0, 0], flags::BINDING_WEAK);
+    let value = w.define_func("value", sig_i32(), ret(40), flags::BINDING_WEAK);
+    let mut b = Body::new();
+    b.i32_const(0).call(value).i32_const(10).i32_mul().i32_const(0).i32_load_sym(level, 0).i32_add();
+    w.define_func("run", sig_i32(), b, 0);
+    let mut s = zobj();
+    s.define_data("level", ".data.level", &[1, 0, 0, 0], 0);
+    s.define_func("value", sig_i32(), ret(2), 0);
+    let mut m = zobj();
+    let f = m.undefined_func("run", "env", "run", sig_i32(), 0);
+    let mut b = Body::new();
+    b.i32_const(0).call(f);
+    m.define_func("main_run", sig_i32(), b, 0);
+    let inputs = [("main.o", encode(&m)), ("weak.o", encode(&w)), ("strong.o", encode(&s))];
+    quirk_is_zig(&inputs, &["--no-entry", "--export=main_run"], WEAK_OWN, &[SYN, WRAP, CTORS, REACHED]);
+}
+
+const EXPORT_DATA: &str = "data-exports-ignored";
+
+#[test]
+fn data_exports_ignored() {
+    // QUIRK-ZIG-EXPORT-DATA: `--export=table` of a data symbol: wasm-ld and
+    // refld keep the data and export a global holding its address (EXP-1);
+    // Zig neither keeps nor exports it. `run` is exported beside it.
+    let mut m = zobj();
+    m.define_data("table", ".data.table", &[9, 0, 0, 0], 0);
+    m.define_func("run", sig_i32(), ret(1), 0);
+    let inputs = [("a.o", encode(&m))];
+    quirk_is_zig(&inputs, &["--no-entry", "--export=run", "--export=table"], EXPORT_DATA, &[SYN, WRAP, CTORS, REACHED]);
+}
