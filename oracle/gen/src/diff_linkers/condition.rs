@@ -29,16 +29,26 @@ pub enum Condition {
     /// referenced with two signatures
     /// (found/wasm_ld_relocatable_signature_stub_reloc_invalid).
     RelocatablePartSignatureVariants,
+    /// `--shared-memory` with archive members alone on the command line, so
+    /// that possibly no object is loaded and no loaded input uses atomics
+    /// and bulk-memory (found/zig_shared_memory_features_unchecked).
+    SharedMemoryWithoutObjects,
+    /// A name (function or data) defined weakly in a plain object and
+    /// defined again, with any binding but local, in an archive member
+    /// (found/zig_member_extracted_for_weak_definition).
+    WeakDefinitionBesideMember,
 }
 
 impl Condition {
     /// Every shape, with its name in the policy file.
-    pub const ALL: [(Condition, &'static str); 5] = [
+    pub const ALL: [(Condition, &'static str); 7] = [
         (Condition::WeakDefinitionBesideAnother, "weak-definition-beside-another"),
         (Condition::ImportsDisagree, "imports-disagree"),
         (Condition::ImportNameShared, "import-name-shared"),
         (Condition::FunctionMeetsData, "function-meets-data"),
         (Condition::RelocatablePartSignatureVariants, "relocatable-part-signature-variants"),
+        (Condition::SharedMemoryWithoutObjects, "shared-memory-without-objects"),
+        (Condition::WeakDefinitionBesideMember, "weak-definition-beside-member"),
     ];
 
     /// The shape named `name`; an error lists the names there are.
@@ -52,8 +62,9 @@ impl Condition {
     /// Whether `set` has the shape.
     pub fn holds(self, set: &ObjectSet) -> bool {
         match self {
-            Condition::WeakDefinitionBesideAnother => {
-                let mut defs: std::collections::HashMap<String, Vec<(usize, Binding)>> = Default::default();
+            Condition::WeakDefinitionBesideAnother | Condition::WeakDefinitionBesideMember => {
+                // Per name: (file, whether an archive member, binding).
+                let mut defs: std::collections::HashMap<String, Vec<(usize, bool, Binding)>> = Default::default();
                 for (i, f) in set.files().iter().enumerate() {
                     for item in &f.items {
                         let (name, binding) = match item {
@@ -62,11 +73,16 @@ impl Condition {
                             NItem::Ctor { .. } => continue,
                         };
                         if binding != Binding::Local {
-                            defs.entry(name).or_default().push((i, binding));
+                            defs.entry(name).or_default().push((i, f.member, binding));
                         }
                     }
                 }
-                defs.values().any(|v| v.iter().any(|&(i, b)| b == Binding::Weak && v.iter().any(|&(j, _)| j != i)))
+                let members_only = self == Condition::WeakDefinitionBesideMember;
+                defs.values().any(|v| {
+                    v.iter().any(|&(i, member, b)| {
+                        b == Binding::Weak && !(members_only && member) && v.iter().any(|&(j, other_member, _)| j != i && (!members_only || other_member))
+                    })
+                })
             }
             Condition::ImportsDisagree => {
                 let files = set.files();
@@ -111,6 +127,7 @@ impl Condition {
                         && files.iter().any(|f| as_function(f, j))
                 })
             }
+            Condition::SharedMemoryWithoutObjects => set.shared_memory && set.files().iter().all(|f| f.member),
             Condition::RelocatablePartSignatureVariants => {
                 let plain: Vec<_> = set.files().into_iter().filter(|f| !f.member).collect();
                 let part = &plain[..(set.relocatable_first as usize).min(plain.len())];
@@ -200,6 +217,22 @@ mod tests {
         assert!(shared(&set(vec![calls(1, 0, false), calls(3, 2, true)])));
         assert!(!shared(&set(vec![calls(1, 0, false), calls(3, 2, false)])), "no weak reference");
         assert!(!shared(&set(vec![calls(1, 0, true), calls(2, 0, true)])), "one name");
+
+        // --shared-memory with archive members alone.
+        let lone = |s: &ObjectSet| super::Condition::SharedMemoryWithoutObjects.holds(s);
+        let member = || FileModel { member: true, items: vec![func(1, Binding::Strong)], refs: vec![] };
+        let shared_set = |files| ObjectSet { shared_memory: true, ..set(files) };
+        assert!(lone(&shared_set(vec![member(), member()])));
+        assert!(!lone(&shared_set(vec![member(), file(vec![func(2, Binding::Strong)])])), "a plain object");
+        assert!(!lone(&set(vec![member()])), "no shared memory");
+
+        // A weak definition in a plain object, another in a member.
+        let beside = |s: &ObjectSet| super::Condition::WeakDefinitionBesideMember.holds(s);
+        let in_member = |b| FileModel { member: true, items: vec![func(1, b)], refs: vec![] };
+        assert!(beside(&set(vec![file(vec![func(1, Binding::Weak)]), in_member(Binding::Strong)])));
+        assert!(!beside(&set(vec![file(vec![func(1, Binding::Weak)]), file(vec![func(1, Binding::Strong)])])), "two plain objects");
+        assert!(!beside(&set(vec![file(vec![func(1, Binding::Strong)]), in_member(Binding::Weak)])), "the weak one in the member");
+        assert!(!beside(&set(vec![file(vec![func(1, Binding::Weak)]), in_member(Binding::Local)])));
     }
 
     #[test]
