@@ -221,3 +221,21 @@ fn version_flag_and_output_to_stdout() {
     assert!(out.stdout.starts_with(b"\0asm"), "the module on stdout");
     assert!(!dir.join("-").exists(), "no file named -");
 }
+
+#[test]
+fn help_into_a_closed_pipe_is_no_panic() {
+    // `refld --help | head -0`: standard output closed before the help is
+    // written. The help is lost; refld must not panic over it.
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_refld"))
+        .arg("--help")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("refld starts");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("refld ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}

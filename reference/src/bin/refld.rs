@@ -8,18 +8,19 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let read = |p: &str| std::fs::read_to_string(p).map_err(|e| e.to_string());
     match parse_args(&args, &read) {
+        // A closed standard output (`refld --help | head -1`) is no panic.
         Ok(Action::Help) => {
-            print!("{}", help_text());
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), help_text().as_bytes());
             return;
         }
         Ok(Action::Version) => {
-            println!("{}", refld::version_line());
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), format!("{}\n", refld::version_line()).as_bytes());
             return;
         }
         // CLI-VERSION: `-v` prints the version and links, if there is
         // anything to link (wasm-ld exits 0 without inputs then).
         Ok(Action::Link(c)) if c.print_version => {
-            println!("{}", refld::version_line());
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), format!("{}\n", refld::version_line()).as_bytes());
             if c.inputs.is_empty() {
                 return;
             }
