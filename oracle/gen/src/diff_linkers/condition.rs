@@ -33,8 +33,8 @@ pub enum Condition {
     /// that possibly no object is loaded and no loaded input uses atomics
     /// and bulk-memory (found/zig_shared_memory_features_unchecked).
     SharedMemoryWithoutObjects,
-    /// A name (function or data) defined weakly in a plain object and
-    /// defined again, with any binding but local, in an archive member
+    /// A name (function or data) defined weakly in one file and defined
+    /// again, with any binding but local, in an archive member
     /// (found/zig_member_extracted_for_weak_definition).
     WeakDefinitionBesideMember,
 }
@@ -79,8 +79,8 @@ impl Condition {
                 }
                 let members_only = self == Condition::WeakDefinitionBesideMember;
                 defs.values().any(|v| {
-                    v.iter().any(|&(i, member, b)| {
-                        b == Binding::Weak && !(members_only && member) && v.iter().any(|&(j, other_member, _)| j != i && (!members_only || other_member))
+                    v.iter().any(|&(i, _, b)| {
+                        b == Binding::Weak && v.iter().any(|&(j, other_member, _)| j != i && (!members_only || other_member))
                     })
                 })
             }
@@ -231,7 +231,8 @@ mod tests {
         let in_member = |b| FileModel { member: true, items: vec![func(1, b)], refs: vec![] };
         assert!(beside(&set(vec![file(vec![func(1, Binding::Weak)]), in_member(Binding::Strong)])));
         assert!(!beside(&set(vec![file(vec![func(1, Binding::Weak)]), file(vec![func(1, Binding::Strong)])])), "two plain objects");
-        assert!(!beside(&set(vec![file(vec![func(1, Binding::Strong)]), in_member(Binding::Weak)])), "the weak one in the member");
+        assert!(!beside(&set(vec![file(vec![func(1, Binding::Strong)]), in_member(Binding::Weak)])), "the other one in a plain object");
+        assert!(beside(&set(vec![in_member(Binding::Weak), in_member(Binding::Strong)])), "two members");
         assert!(!beside(&set(vec![file(vec![func(1, Binding::Weak)]), in_member(Binding::Local)])));
     }
 
