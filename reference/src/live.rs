@@ -190,11 +190,13 @@ pub(crate) fn mark_live(config: &Config, res: &Resolution) -> LiveSet {
 
 /// QUIRK-ZIG-EXPORT-REACHED: the `--export` names whose export Zig 0.17
 /// loses. Zig takes the roots (the entry and the `--export` names defined
-/// by a function) in definition order (files in load order, each file's
-/// symbols in table order), marking what each reaches through relocations;
-/// an `--export` root no input references through an undefined symbol
-/// that is already reached when its turn comes is marked but not exported
-/// (measured: corpus/found/zig_export_of_reached_function_dropped).
+/// by a function), first those an input references through an undefined
+/// symbol, then the others in definition order (files in load order, each
+/// file's symbols in table order), marking what each reaches through
+/// relocations; an `--export` root no input references through an
+/// undefined symbol that is already reached when its turn comes is marked
+/// but not exported (measured:
+/// corpus/found/zig_export_of_reached_function_dropped).
 /// Under QUIRK-ZIG-EXPORT-DATA every requested data symbol too. Empty
 /// without either quirk.
 fn exports_lost_when_reached(config: &Config, res: &Resolution) -> HashSet<SymbolId> {
@@ -217,7 +219,10 @@ fn exports_lost_when_reached(config: &Config, res: &Resolution) -> HashSet<Symbo
             }
         }
     }
-    roots.sort_by_key(|r| (r.0, r.1));
+    // Names an input references through an undefined symbol first (Zig
+    // flags and marks those while it reads the inputs: symbol-table
+    // order), then the others in definition order.
+    roots.sort_by_key(|r| if res.table.symbols[r.2].refs.is_empty() { (1, r.0, r.1, r.2) } else { (0, FileId::from(0), SymbolIndex(0), r.2) });
     // Every file counts as live already, so that reaching one adds no init
     // functions: only relocations are followed.
     let mut m = Marker { res, live: LiveSet { files: vec![true; res.files.len()], ..Default::default() }, queue: Vec::new() };

@@ -273,7 +273,7 @@ pub const QUIRKS: &[QuirkInfo] = &[
         name: "export-of-reached-function-dropped",
         id: "QUIRK-ZIG-EXPORT-REACHED",
         linkers: "Zig 0.17",
-        summary: "the entry and the --export functions are taken in definition order (files in load order, symbols in table order), each marking what its relocations reach; an --export function no input references through an undefined symbol and that an earlier one already reached is kept but not exported (EXP-1 off for it)",
+        summary: "the entry and the --export functions are taken, those an input references through an undefined symbol first, then the others in definition order (files in load order, symbols in table order), each marking what its relocations reach; an --export function no input references through an undefined symbol and that an earlier one already reached is kept but not exported (EXP-1 off for it)",
     },
     QuirkInfo {
         quirk: Quirk::LastWeakDefinitionWins,

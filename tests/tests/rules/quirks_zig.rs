@@ -321,3 +321,26 @@ fn data_exports_ignored() {
     let inputs = [("a.o", encode(&m))];
     quirk_is_zig(&inputs, &["--no-entry", "--export=run", "--export=table"], EXPORT_DATA, &[SYN, WRAP, CTORS, REACHED]);
 }
+
+#[test]
+fn export_of_function_reached_from_a_referenced_root_dropped() {
+    // QUIRK-ZIG-EXPORT-REACHED, found by diff_linkers: a1.o references f3
+    // (undefined), a2.o defines f2, a3.o defines f2 weakly and f3 calling
+    // it (so no input references f2 through an undefined symbol). f2 comes
+    // first in definition order, but f3, which an input references, is
+    // marked first and reaches f2: Zig exports f3 alone.
+    let mut a1 = zobj();
+    let f3 = a1.undefined_func("f3", "env", "f3", sig_i32(), 0);
+    let mut b = Body::new();
+    b.i32_const(0).call(f3);
+    a1.define_func("f3_caller", sig_i32(), b, flags::VISIBILITY_HIDDEN);
+    let mut a2 = zobj();
+    a2.define_func("f2", sig_i32(), ret(2), 0);
+    let mut a3 = zobj();
+    let f2 = a3.define_func("f2", sig_i32(), ret(4), flags::BINDING_WEAK);
+    let mut b = Body::new();
+    b.local_get(0).call(f2);
+    a3.define_func("f3", sig_i32(), b, 0);
+    let inputs = [("a1.o", encode(&a1)), ("a2.o", encode(&a2)), ("a3.o", encode(&a3))];
+    quirk_is_zig(&inputs, &["--no-entry", "--export=f3", "--export=f2"], REACHED, &[SYN, WRAP, CTORS]);
+}
