@@ -76,8 +76,17 @@ pub(crate) fn match_functions<'a>(ctx: &Ctx<'a, '_>) -> Vec<FuncOrigin<'a>> {
         let defs_of = |list: &[(usize, u32)]| -> Vec<(usize, u32, u32)> {
             list.iter().map(|&(o, s)| (o, ctx.ins[o].symbols[s as usize].index, s)).collect()
         };
+        // Zig (and LLVM) tell local functions of one name apart in the name
+        // section by a `.N` suffix (`ctor1`, `ctor1.1`): the stem's
+        // definitions when the name itself has none.
+        let defs_named = |n: &String| {
+            ctx.defs.get(&(SymKind::Func, n.clone())).or_else(|| {
+                let (stem, digits) = n.rsplit_once('.')?;
+                (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then(|| ctx.defs.get(&(SymKind::Func, stem.to_string()))).flatten()
+            })
+        };
         let candidates: Vec<(usize, u32, u32)> = match name {
-            Some(n) => match ctx.defs.get(&(SymKind::Func, n.clone())) {
+            Some(n) => match defs_named(n) {
                 Some(defs) => defs_of(defs),
                 None => {
                     let index = demangled.get_or_insert_with(|| demangle_index(ctx));
@@ -108,7 +117,10 @@ pub(crate) fn match_functions<'a>(ctx: &Ctx<'a, '_>) -> Vec<FuncOrigin<'a>> {
             let Some((exact, relocs)) = lockstep(obj, in_body, &ops, &locals) else { continue };
             exact_count += u32::from(exact);
             let local_for_export = exported && obj.symbols[s as usize].is_local();
-            let rank = u32::from(!exact) * 4 + u32::from(local_for_export) * 2 + u32::from(used.contains(&(o, index)));
+            // Same-shaped bodies (two local `ctor1`s calling different
+            // functions) told apart by whom their calls name.
+            let strays = stray_calls(ctx, obj, &ops, &relocs);
+            let rank = (u32::from(!exact) * 4 + u32::from(local_for_export) * 2 + u32::from(used.contains(&(o, index)))) * 1024 + strays.min(1023);
             if best.as_ref().is_none_or(|(r, _)| rank < *r) {
                 let ops = ops.iter().cloned().zip(relocs).collect();
                 best = Some((rank, Matched { obj: o, index, symbol: Some(s), exact, ops, locals: locals.clone() }));
@@ -127,6 +139,24 @@ pub(crate) fn match_functions<'a>(ctx: &Ctx<'a, '_>) -> Vec<FuncOrigin<'a>> {
         });
     }
     origins
+}
+
+/// How many direct calls of `ops` name, in the output's name section, a
+/// function other than the symbol their input relocation names (a call
+/// whose target has no name counts as agreeing).
+fn stray_calls(ctx: &Ctx<'_, '_>, obj: &InObject<'_>, ops: &[Operator<'_>], relocs: &[Vec<RelocationEntry>]) -> u32 {
+    let mut strays = 0;
+    for (op, rs) in ops.iter().zip(relocs) {
+        let Operator::Call { function_index } = op else { continue };
+        let Some(out_name) = ctx.out.names.funcs.get(function_index) else { continue };
+        for r in rs {
+            let named = obj.symbols.get(r.index as usize).and_then(|s| s.name.as_deref());
+            if named.is_some_and(|n| n != out_name && !out_name.strip_prefix(n).is_some_and(|rest| rest.starts_with('.'))) {
+                strays += 1;
+            }
+        }
+    }
+    strays
 }
 
 /// The symbol naming function `index` of an object whose symbol `s`
