@@ -6,7 +6,7 @@
 
 use linkcheck_core::allow::{AllowList, Allowance};
 use linkcheck_core::check::{CheckReport, Comparison, LinkerReport};
-use linkcheck_core::policy::{KnownBug, Policy};
+use linkcheck_core::policy::{KnownBug, LinkFacts, Policy};
 use linkcheck::conform::render::{render_json_lines, render_matrix};
 use linkcheck::conform::{CaseResult, CaseTiming, ConformReport, ExpectCheck, Verdict};
 use linkcheck_core::diff::Difference;
@@ -136,15 +136,17 @@ fn known_entries_match_linker_key_values_and_case_patterns() {
     // A message pattern: only when the other linker said it.
     let said = KnownBug { message: Some("*MissingFeatures*".into()), ..values.clone() };
     let words = ["error: failed to parse object: MissingFeatures".to_string()];
-    assert!(said.covers_with_messages("wild", None, "outcome", "rejected", "crashed", &words));
-    assert!(!said.covers_with_messages("wild", None, "outcome", "rejected", "crashed", &["error: other".to_string()]));
+    let other = ["error: other".to_string()];
+    assert!(said.covers_on(&LinkFacts { messages: &words, args: &[] }, "wild", None, "outcome", "rejected", "crashed"));
+    assert!(!said.covers_on(&LinkFacts { messages: &other, args: &[] }, "wild", None, "outcome", "rejected", "crashed"));
     assert!(!said.covers("wild", None, "outcome", "rejected", "crashed"), "no messages, no match");
     // Arguments: only on a link whose command line has them all.
     let on = KnownBug { args: Some(vec!["--allow-undefined".into()]), ..values.clone() };
     let line = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    assert!(on.covers_on_link("wild", None, "outcome", "rejected", "crashed", &[], &line(&["-o", "x", "--allow-undefined", "a.o"])));
-    assert!(!on.covers_on_link("wild", None, "outcome", "rejected", "crashed", &[], &line(&["-o", "x", "a.o"])));
-    assert!(!on.covers_on_link("wild", None, "outcome", "rejected", "crashed", &[], &line(&["--allow-undefined-file=u.txt"])), "whole arguments");
+    let on_line = |a: &[&str]| on.covers_on(&LinkFacts { messages: &[], args: &line(a) }, "wild", None, "outcome", "rejected", "crashed");
+    assert!(on_line(&["-o", "x", "--allow-undefined", "a.o"]));
+    assert!(!on_line(&["-o", "x", "a.o"]));
+    assert!(!on_line(&["--allow-undefined-file=u.txt"]), "whole arguments");
     assert!(!on.covers("wild", None, "outcome", "rejected", "crashed"), "no command line, no match");
 }
 

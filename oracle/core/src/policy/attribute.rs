@@ -2,7 +2,7 @@
 //! linker, by the policy's `[[known]]` entries and by re-linking with
 //! refld under that linker's quirks.
 
-use super::{messages_of, Policy};
+use super::{messages_of, LinkFacts, Policy};
 use crate::check::{compare_under_quirks, CheckOptions, CheckReport};
 use crate::dynamic::{compare_under_quirks_with_sides, SideLink};
 use crate::linker::REFERENCE_NAME;
@@ -54,7 +54,7 @@ pub fn attribute(
     for i in 0..report.comparisons.len() {
         let messages = report.linkers.iter().find(|l| l.name == report.comparisons[i].right).map(messages_of).unwrap_or_default();
         let cmp = &mut report.comparisons[i];
-        done.by_known += policy.mark_known(cmp, case, &messages, &report.args);
+        done.by_known += policy.mark_known(cmp, case, &LinkFacts { messages: &messages, args: &report.args });
         let open: Vec<usize> = (0..cmp.differences.len()).filter(|&n| cmp.differences[n].known.is_none()).collect();
         let right = cmp.right.clone();
         let quirks: Vec<(&str, &str)> = policy.quirks_of(&right).map(|q| (q.quirk.as_str(), q.note.as_str())).collect();
@@ -71,7 +71,7 @@ pub fn attribute(
             } else {
                 compare_under_quirks_with_sides(sides, &report.args, cwd, names, other, runner, options)
             };
-            policy.mark_known(&mut c, case, &messages, &report.args);
+            policy.mark_known(&mut c, case, &LinkFacts { messages: &messages, args: &report.args });
             c.differences.into_iter().filter(|d| d.known.is_none()).map(|d| d.key).collect::<BTreeSet<DiffKey>>()
         };
         let all: Vec<&str> = quirks.iter().map(|(q, _)| *q).collect();

@@ -92,41 +92,29 @@ fn any() -> String {
     "*".to_string()
 }
 
+/// What one link says beyond its differences, for `[[known]]` entries with
+/// `message` or `args` patterns: the other linker's messages
+/// ([`messages_of`]) and the link's command line. The default is a link
+/// that said nothing and took no arguments.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LinkFacts<'a> {
+    pub messages: &'a [String],
+    pub args: &'a [String],
+}
+
 impl KnownBug {
     /// Whether the entry covers a difference of `linker` under `key` with
     /// these values, on `case` (relative to the policy's folder; `None`:
     /// a generated set, which only entries without `cases` cover).
     pub fn covers(&self, linker: &str, case: Option<&str>, key: &str, left: &str, right: &str) -> bool {
-        self.covers_with_messages(linker, case, key, left, right, &[])
+        self.covers_on(&LinkFacts::default(), linker, case, key, left, right)
     }
 
-    /// [`KnownBug::covers`], with the other linker's `messages`
-    /// ([`messages_of`]) for an entry with a `message` pattern.
-    pub fn covers_with_messages(
-        &self,
-        linker: &str,
-        case: Option<&str>,
-        key: &str,
-        left: &str,
-        right: &str,
-        messages: &[String],
-    ) -> bool {
-        self.covers_on_link(linker, case, key, left, right, messages, &[])
-    }
-
-    /// [`KnownBug::covers_with_messages`] on a link whose command line is
-    /// `args`, for an entry with `args`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn covers_on_link(
-        &self,
-        linker: &str,
-        case: Option<&str>,
-        key: &str,
-        left: &str,
-        right: &str,
-        messages: &[String],
-        args: &[String],
-    ) -> bool {
+    /// [`KnownBug::covers`] on a link: the other linker's `messages` for
+    /// an entry with a `message` pattern, the command line for one with
+    /// `args`.
+    pub fn covers_on(&self, link: &LinkFacts<'_>, linker: &str, case: Option<&str>, key: &str, left: &str, right: &str) -> bool {
+        let (messages, args) = (link.messages, link.args);
         self.args.as_ref().is_none_or(|want| want.iter().all(|w| args.contains(w)))
             && self.message.as_ref().is_none_or(|p| messages.iter().any(|m| glob(p, m)))
             && self.linker == linker
@@ -310,13 +298,13 @@ impl Policy {
     }
 
     /// Marks the divergences of `cmp` a `[[known]]` entry covers with its
-    /// note (on `case`, with the other linker's `messages`, the link's
-    /// `args`, as [`KnownBug::covers_on_link`]); returns how many.
-    pub fn mark_known(&self, cmp: &mut Comparison, case: Option<&str>, messages: &[String], args: &[String]) -> usize {
+    /// note (on `case`, on the `link`, as [`KnownBug::covers_on`]);
+    /// returns how many.
+    pub fn mark_known(&self, cmp: &mut Comparison, case: Option<&str>, link: &LinkFacts<'_>) -> usize {
         let mut marked = 0;
         for d in cmp.differences.iter_mut().filter(|d| d.known.is_none()) {
             let key = d.key.to_string();
-            let found = self.known.iter().find(|k| k.covers_on_link(&cmp.right, case, &key, &d.left, &d.right, messages, args));
+            let found = self.known.iter().find(|k| k.covers_on(link, &cmp.right, case, &key, &d.left, &d.right));
             if let Some(k) = found {
                 d.known = Some(k.note.clone());
                 marked += 1;
@@ -332,7 +320,7 @@ impl Policy {
         let mut marked = 0;
         for cmp in comparisons {
             let messages = linkers.iter().find(|l| l.name == cmp.right).map(messages_of).unwrap_or_default();
-            marked += self.mark_known(cmp, case, &messages, args);
+            marked += self.mark_known(cmp, case, &LinkFacts { messages: &messages, args });
         }
         marked
     }
