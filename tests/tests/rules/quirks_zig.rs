@@ -30,8 +30,7 @@ fn no_gc_sections_ignored_drops_dead_code() {
     // explicit import `env.host_unused` and reads `table`; nothing reaches
     // it. Under --no-gc-sections wasm-ld and refld keep it, its import and
     // its data; Zig drops them all.
-    let mut m = obj();
-    m.features.push(FeatureModel { prefix: '+', name: "mutable-globals".into() });
+    let mut m = zobj();
     let table = m.define_data("table", ".data.table", &[1, 0, 0, 0], 0);
     let host = m.undefined_func("host_unused", "env", "host_unused", sig_i32(), flags::EXPLICIT_NAME);
     let mut b = Body::new();
@@ -54,8 +53,7 @@ fn export_missing_ignored() {
     // QUIRK-ZIG-EXPORT (found/zig_export_missing_ignored): `--export=nothere`
     // names nothing; wasm-ld and refld reject the link (EXP-5), Zig links
     // without the export.
-    let mut m = obj();
-    m.features.push(FeatureModel { prefix: '+', name: "mutable-globals".into() });
+    let mut m = zobj();
     m.define_func("run", sig_i32(), ret(3), 0);
     let inputs = [("a.o", encode(&m))];
     let args = ["--no-entry", "--export=run", "--export=nothere"];
